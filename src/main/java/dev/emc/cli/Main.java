@@ -1,0 +1,85 @@
+package dev.emc.cli;
+
+import dev.emc.diag.DiagnosticException;
+import dev.emc.diag.DiagnosticPrinter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code emc} command. The only class that calls {@link System#exit}: everything below it
+ * reports problems as diagnostics, and this class turns them into text and an exit code.
+ *
+ * <p>Exit codes: 0 success; 2 a bad model, bad data or bad options (with a message); 70 a bug in
+ * emc (with a one-line message; {@code EMC_DEBUG=1} adds the stack trace).
+ */
+@Command(
+    name = "emc",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "The EM compiler: a latent-variable model in, its EM algorithm out.",
+    subcommands = {CheckCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  static final int OK = 0;
+  static final int BAD_INPUT = 2;
+  static final int INTERNAL = 70;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: emc check MODEL, or emc --help");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs one command line, printing to {@code out} and {@code err}; returns the exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      if (e instanceof DiagnosticException d) {
+        err.print(DiagnosticPrinter.render(d.diagnostics()));
+        err.flush();
+        return BAD_INPUT;
+      }
+      err.println("emc: internal error: " + e + " (this is a bug in emc; EMC_DEBUG=1 shows where)");
+      if (System.getenv("EMC_DEBUG") != null) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return INTERNAL;
+    });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  /** The version Maven wrote into emc.properties. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"emc " + version()};
+    }
+  }
+
+  static String version() {
+    Properties p = new Properties();
+    try (InputStream in = Main.class.getResourceAsStream("/emc.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return p.getProperty("version", "unknown");
+  }
+}

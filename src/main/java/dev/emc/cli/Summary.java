@@ -1,0 +1,103 @@
+package dev.emc.cli;
+
+import dev.emc.semantics.CheckedModel;
+import dev.emc.semantics.Constant;
+import dev.emc.semantics.Size;
+import dev.emc.semantics.Stochastic;
+import dev.emc.semantics.Term;
+import dev.emc.semantics.Variable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The text `emc check` prints: one line per name, then one per statement. */
+final class Summary {
+  private Summary() {}
+
+  static String of(CheckedModel m) {
+    List<String[]> rows = new ArrayList<>();
+    for (Constant c : m.constants().values()) {
+      if (!m.sizes().containsKey(c.name())) {
+        rows.add(new String[] {c.name(), "constant", c.valueText(), origin(c)});
+      }
+    }
+    for (Size s : m.sizes().values()) {
+      String value = s.value().isPresent() ? Integer.toString(s.value().getAsInt()) : "?";
+      String note = s.value().isPresent() ? s.origin()
+          : s.origin().startsWith("columns") || s.origin().equals("from the data")
+              ? s.origin() + ", from the data"
+              : s.origin() + ": not set; give it in the model (" + s.name() + " = …;) or with --set "
+                  + s.name() + "=…";
+      rows.add(new String[] {s.name(), "size", value, note});
+    }
+    for (Variable v : m.variables().values()) {
+      rows.add(new String[] {v.name(), v.role().word(), v.describeType(),
+          v.declared() ? "declared" : "inferred"});
+    }
+    StringBuilder out = new StringBuilder();
+    out.append("model ").append(m.name()).append(" (").append(m.source().name()).append(") is well-formed\n\n");
+    out.append(table(rows));
+    out.append('\n');
+    List<String[]> statements = new ArrayList<>();
+    for (Stochastic s : m.distributions()) {
+      statements.add(new String[] {statement(s), s.signature().label()});
+    }
+    for (Stochastic s : m.priors()) {
+      statements.add(new String[] {statement(s), "prior: " + s.signature().label()});
+    }
+    out.append(table(statements));
+    return out.toString();
+  }
+
+  private static String origin(Constant c) {
+    return c.span().isPresent() ? "" : "set on the command line";
+  }
+
+  static String statement(Stochastic s) {
+    return s.lhs() + " ~ " + s.family().name()
+        + s.args().stream().map(Summary::term).collect(Collectors.joining(", ", "(", ")"));
+  }
+
+  static String term(Term t) {
+    if (t instanceof Term.Number n) {
+      double v = n.value();
+      return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+    if (t instanceof Term.ConstRef c) {
+      return c.name();
+    }
+    if (t instanceof Term.VarRef r) {
+      return r.indices().isEmpty() ? r.name() : r.name() + "[" + String.join(", ", r.indices()) + "]";
+    }
+    if (t instanceof Term.Arith a) {
+      return "(" + term(a.left()) + " " + a.op().symbol() + " " + term(a.right()) + ")";
+    }
+    if (t instanceof Term.Negate n) {
+      return "-" + term(n.operand());
+    }
+    Term.Dot d = (Term.Dot) t;
+    return "dot(" + term(d.left()) + ", " + term(d.right()) + ")";
+  }
+
+  private static String table(List<String[]> rows) {
+    int columns = rows.stream().mapToInt(r -> r.length).max().orElse(0);
+    int[] widths = new int[columns];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        widths[i] = Math.max(widths[i], r[i].length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    for (String[] r : rows) {
+      StringBuilder line = new StringBuilder("  ");
+      for (int i = 0; i < r.length; i++) {
+        line.append(r[i]);
+        if (i < r.length - 1) {
+          line.append(" ".repeat(widths[i] - r[i].length() + 2));
+        }
+      }
+      out.append(line.toString().stripTrailing()).append('\n');
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,25 @@
+package dev.emc.dist;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A distribution family, the one interface behind every family emc knows. Built-in families and a
+ * user's plugin are found the same way, by {@link java.util.ServiceLoader}: a class implementing
+ * this interface, named in {@code META-INF/services/dev.emc.dist.Family}.
+ *
+ * <p>Each family is one class that holds everything about it; the compiler never names a family.
+ */
+public interface Family {
+  /** The name models use, as in {@code x ~ Normal(...)}. */
+  String name();
+
+  /**
+   * Its forms, tried in order. A parameter the model does not declare takes its type from the
+   * first form that fits everything else, so the most common form comes first.
+   */
+  List<Signature> signatures();
+
+  /** What the family may be the distribution of. */
+  Set<Use> uses();
+}

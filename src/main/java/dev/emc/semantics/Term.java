@@ -1,0 +1,33 @@
+package dev.emc.semantics;
+
+import dev.emc.diag.Span;
+import dev.emc.syntax.Ast;
+import dev.emc.types.Type;
+import java.util.List;
+
+/** A checked argument expression: every node knows its type. */
+public sealed interface Term {
+  Type type();
+
+  Span span();
+
+  /** A number written in the model. */
+  record Number(double value, Type type, Span span) implements Term {}
+
+  /** A named constant, kept by name so that later stages can show {@code alpha}, not 2.0. */
+  record ConstRef(String name, double value, Type type, Span span) implements Term {}
+
+  /** A variable, indexed by latent variables when it is an array: {@code mu[z]}. */
+  record VarRef(String name, List<String> indices, Type type, Span span) implements Term {
+    public VarRef {
+      indices = List.copyOf(indices);
+    }
+  }
+
+  record Arith(Ast.Op op, Term left, Term right, Type type, Span span) implements Term {}
+
+  record Negate(Term operand, Type type, Span span) implements Term {}
+
+  /** {@code dot(u, v)} */
+  record Dot(Term left, Term right, Type type, Span span) implements Term {}
+}

@@ -1,0 +1,50 @@
+package dev.emc.types;
+
+/**
+ * The kinds of value a model talks about, with how many sizes each takes. The names are the ones
+ * the language uses; {@code CATEGORY} is written as a range, {@code 1..K}.
+ */
+public enum Kind {
+  REAL("real", 0),
+  POSITIVE("positive", 0),
+  PROBABILITY("probability", 0),
+  INT("int", 0),
+  COUNT("count", 0),
+  BINARY("binary", 0),
+  CATEGORY("1..", 1),
+  SIMPLEX("simplex", 1),
+  VECTOR("vector", 1),
+  COV("cov", 1);
+
+  private final String word;
+  private final int dims;
+
+  Kind(String word, int dims) {
+    this.word = word;
+    this.dims = dims;
+  }
+
+  /** The type's name in the language; for a range, its prefix. */
+  public String word() {
+    return word;
+  }
+
+  public int dims() {
+    return dims;
+  }
+
+  /** True for a value of one number (a category counts: it is one integer). */
+  public boolean isScalar() {
+    return dims == 0 || this == CATEGORY;
+  }
+
+  /** The named kinds a declaration may write, in the order the language documents them. */
+  public static Kind byWord(String word) {
+    for (Kind k : values()) {
+      if (k != CATEGORY && k.word.equals(word)) {
+        return k;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.emc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+  record Run(int code, String out, String err) {}
+
+  static Run emc(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void checkOfTheReferenceModelSucceedsWithASummary() {
+    Run r = emc("check", "examples/gmm.model");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("Sigma  parameter  cov[D] for each z"), r.out());
+    assertEquals("", r.err());
+  }
+
+  @Test
+  void aBadModelExitsTwoWithLocationAndCaret(@TempDir Path dir) throws Exception {
+    Path model = dir.resolve("bad.model");
+    Files.writeString(model, "K = 2;\nz ~ Categorical(phi);\nx ~ Normall(mu[z], Sigma[z]);\n");
+    Run r = emc("check", model.toString());
+    assertEquals(2, r.code());
+    assertEquals(model + ":3:5: error: unknown distribution family Normall; did you mean Normal?\n"
+        + "    x ~ Normall(mu[z], Sigma[z]);\n"
+        + "        ^^^^^^^\n", r.err());
+    assertFalse(r.err().contains("Exception"));
+  }
+
+  @Test
+  void aMissingFileIsOneLineAndExitTwo() {
+    Run r = emc("check", "no/such.model");
+    assertEquals(2, r.code());
+    assertEquals("emc: error: cannot read no/such.model: no such file\n", r.err());
+  }
+
+  @Test
+  void setOverridesAndBadSettingsAreReported() {
+    assertTrue(emc("check", "examples/gmm.model", "--set", "K=3").out().contains("K      size       3"));
+    Run bad = emc("check", "examples/gmm.model", "--set", "K=three");
+    assertEquals(2, bad.code());
+    assertEquals("emc: error: --set K=three: the value must be a number\n", bad.err());
+  }
+
+  @Test
+  void versionAndHelp() {
+    assertTrue(emc("--version").out().startsWith("emc "));
+    Run help = emc("--help");
+    assertEquals(0, help.code());
+    assertTrue(help.out().contains("check"));
+  }
+
+  @Test
+  void anUnknownOptionIsAUsageErrorWithExitTwo() {
+    Run r = emc("check", "--frobnicate", "examples/gmm.model");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("Unknown option"), r.err());
+  }
+}
