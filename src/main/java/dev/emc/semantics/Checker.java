@@ -540,6 +540,17 @@ public final class Checker {
       }
     });
     for (String name : firstSeen.keySet()) {
+      if (!decls.containsKey(name) && roles.get(name) == Role.LATENT) {
+        if (constants.containsKey("K")) {
+          sizeFromConstant("K");
+        } else {
+          sizes.putIfAbsent("K", new Size("K", OptionalInt.empty(), "number of components"));
+        }
+        types.put(name, Type.category(Dim.of("K")));
+        indexes.put(name, List.of());
+      }
+    }
+    for (String name : firstSeen.keySet()) {
       if (decls.containsKey(name) || roles.get(name) != Role.DATA || !familyOf.containsKey(name)) {
         continue;
       }
@@ -556,17 +567,6 @@ public final class Checker {
       }
       types.put(name, form.substitute(fromData));
       indexes.put(name, List.of());
-    }
-    for (String name : firstSeen.keySet()) {
-      if (!decls.containsKey(name) && roles.get(name) == Role.LATENT) {
-        if (constants.containsKey("K")) {
-          sizeFromConstant("K");
-        } else {
-          sizes.putIfAbsent("K", new Size("K", OptionalInt.empty(), "number of components"));
-        }
-        types.put(name, Type.category(Dim.of("K")));
-        indexes.put(name, List.of());
-      }
     }
   }
 
