@@ -1,11 +1,18 @@
 package dev.emc.cli;
 
+import dev.emc.diag.Diagnostic;
 import dev.emc.diag.DiagnosticException;
 import dev.emc.diag.DiagnosticPrinter;
+import dev.emc.diag.Severity;
+import dev.emc.diag.Source;
+import dev.emc.diag.Span;
+import dev.emc.runtime.DataException;
+import dev.emc.runtime.FitException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +29,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "The EM compiler: a latent-variable model in, its EM algorithm out.",
-    subcommands = {CheckCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CheckCommand.class, CompileCommand.class, FitCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   static final int OK = 0;
   static final int BAD_INPUT = 2;
@@ -50,6 +57,16 @@ public final class Main implements Runnable {
         err.flush();
         return BAD_INPUT;
       }
+      if (e instanceof DataException d) {
+        err.print(DiagnosticPrinter.render(diagnostic(d)));
+        err.flush();
+        return BAD_INPUT;
+      }
+      if (e instanceof FitException f) {
+        err.println("emc: error: " + f.getMessage());
+        err.flush();
+        return BAD_INPUT;
+      }
       err.println("emc: internal error: " + e + " (this is a bug in emc; EMC_DEBUG=1 shows where)");
       if (System.getenv("EMC_DEBUG") != null) {
         e.printStackTrace(err);
@@ -61,6 +78,22 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** A data problem as a diagnostic: the file, line and column, that line, and a caret. */
+  static Diagnostic diagnostic(DataException d) {
+    if (d.line() > 0 && d.lineText() != null) {
+      Source line = new Source(d.file(), d.lineText(), d.line());
+      int start = Math.max(0, d.column() - 1);
+      Span span = d.column() > 0 ? new Span(start, start + Math.max(1, d.width())) : new Span(0, 0);
+      return new Diagnostic("data", Severity.ERROR, Optional.of(line), Optional.of(span), d.getMessage());
+    }
+    if (d.line() > 0) {
+      return Diagnostic.error("data", d.file() + ":" + d.line() + (d.column() > 0 ? ":" + d.column() : "")
+          + ": " + d.getMessage());
+    }
+    return new Diagnostic("data", Severity.ERROR, Optional.of(new Source(d.file(), "")), Optional.empty(),
+        d.getMessage());
   }
 
   /** The version Maven wrote into emc.properties. */

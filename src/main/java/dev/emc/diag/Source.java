@@ -15,8 +15,18 @@ public final class Source {
   private final String text;
   private final int[] codePoints;
   private final int[] lineStarts;
+  private final int firstLine;
 
   public Source(String name, String text) {
+    this(name, text, 1);
+  }
+
+  /**
+   * A piece of a larger file whose first line is line {@code firstLine} there, such as the one
+   * line of a data file that an error is about.
+   */
+  public Source(String name, String text, int firstLine) {
+    this.firstLine = firstLine;
     this.name = Objects.requireNonNull(name);
     this.text = Objects.requireNonNull(text);
     this.codePoints = text.codePoints().toArray();
@@ -43,8 +53,12 @@ public final class Source {
     return codePoints.length;
   }
 
-  /** 1-based line of a code-point offset. */
+  /** 1-based line of a code-point offset, in the whole file. */
   public int line(int offset) {
+    return lineIndex(offset) + firstLine;
+  }
+
+  private int lineIndex(int offset) {
     int lo = 0;
     int hi = lineStarts.length - 1;
     while (lo < hi) {
@@ -55,18 +69,19 @@ public final class Source {
         hi = mid - 1;
       }
     }
-    return lo + 1;
+    return lo;
   }
 
   /** 1-based column of a code-point offset. */
   public int column(int offset) {
-    return offset - lineStarts[line(offset) - 1] + 1;
+    return offset - lineStarts[lineIndex(offset)] + 1;
   }
 
-  /** The text of a 1-based line, without its line break. */
+  /** The text of a 1-based line (numbered in the whole file), without its line break. */
   public String lineText(int line) {
-    int start = lineStarts[line - 1];
-    int end = line < lineStarts.length ? lineStarts[line] - 1 : codePoints.length;
+    int index = line - firstLine;
+    int start = lineStarts[index];
+    int end = index + 1 < lineStarts.length ? lineStarts[index + 1] - 1 : codePoints.length;
     if (end > start && codePoints[end - 1] == '\r') {
       end--;
     }

@@ -22,4 +22,15 @@ public interface Family {
 
   /** What the family may be the distribution of. */
   Set<Use> uses();
+
+  /**
+   * Its E-step and M-step for a statement that makes it the distribution of data or of the
+   * latent variable: the log-density, the expected sufficient statistics (declared through
+   * {@code site}) and the update of every free argument.
+   *
+   * @throws Unsupported when the statement uses the family in a way it has no M-step for
+   */
+  default FactorModel factor(FactorSite site) throws Unsupported {
+    throw new Unsupported(name() + " has no EM updates yet");
+  }
 }

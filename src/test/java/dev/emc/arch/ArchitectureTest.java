@@ -30,17 +30,37 @@ class ArchitectureTest {
     Architectures.layeredArchitecture().consideringOnlyDependenciesInLayers()
         .layer("diag").definedBy("dev.emc.diag..")
         .layer("types").definedBy("dev.emc.types..")
+        .layer("math").definedBy("dev.emc.math..")
         .layer("dist").definedBy("dev.emc.dist..")
         .layer("syntax").definedBy("dev.emc.syntax..")
         .layer("semantics").definedBy("dev.emc.semantics..")
+        .layer("analysis").definedBy("dev.emc.analysis..")
+        .layer("codegen").definedBy("dev.emc.codegen..")
+        .layer("runtime").definedBy("dev.emc.runtime..")
         .layer("api").definedBy("dev.emc.api..")
         .layer("cli").definedBy("dev.emc.cli..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("api").mayOnlyBeAccessedByLayers("cli")
-        .whereLayer("semantics").mayOnlyBeAccessedByLayers("api", "cli")
+        .whereLayer("codegen").mayOnlyBeAccessedByLayers("api", "cli")
+        .whereLayer("analysis").mayOnlyBeAccessedByLayers("codegen", "api", "cli")
+        .whereLayer("semantics").mayOnlyBeAccessedByLayers("analysis", "api", "cli")
         .whereLayer("syntax").mayOnlyBeAccessedByLayers("semantics", "api", "cli")
-        .whereLayer("dist").mayOnlyBeAccessedByLayers("semantics", "api", "cli")
-        .whereLayer("types").mayOnlyBeAccessedByLayers("dist", "semantics", "api", "cli")
+        .whereLayer("dist").mayOnlyBeAccessedByLayers("semantics", "analysis", "api", "cli")
+        .whereLayer("math").mayOnlyBeAccessedByLayers("dist", "analysis", "codegen", "api", "cli")
+        .whereLayer("types").mayOnlyBeAccessedByLayers(
+            "math", "dist", "semantics", "analysis", "codegen", "api", "cli")
+        // Generated code calls the runtime, so the code generator names its types.
+        .whereLayer("runtime").mayOnlyBeAccessedByLayers("codegen", "api", "cli")
+        .check(CLASSES);
+  }
+
+  @Test
+  void theRuntimeKnowsNothingOfTheCompiler() {
+    noClasses().that().resideInAPackage("dev.emc.runtime..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "dev.emc.diag..", "dev.emc.types..", "dev.emc.math..", "dev.emc.dist..",
+            "dev.emc.syntax..", "dev.emc.semantics..", "dev.emc.analysis..", "dev.emc.codegen..",
+            "dev.emc.api..", "dev.emc.cli..")
         .check(CLASSES);
   }
 

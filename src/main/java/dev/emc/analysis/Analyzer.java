@@ -1,0 +1,348 @@
+package dev.emc.analysis;
+
+import dev.emc.analysis.EmPlan.DataSlot;
+import dev.emc.analysis.EmPlan.FactorPlan;
+import dev.emc.analysis.EmPlan.ParamSlot;
+import dev.emc.analysis.EmPlan.SettingSlot;
+import dev.emc.analysis.EmPlan.Statistic;
+import dev.emc.diag.Diagnostics;
+import dev.emc.diag.Span;
+import dev.emc.dist.Arg;
+import dev.emc.dist.FactorModel;
+import dev.emc.dist.FactorSite;
+import dev.emc.dist.Signature;
+import dev.emc.dist.Unsupported;
+import dev.emc.dist.Update;
+import dev.emc.math.Expr;
+import dev.emc.math.Shape;
+import dev.emc.math.Symbol;
+import dev.emc.semantics.CheckedModel;
+import dev.emc.semantics.Role;
+import dev.emc.semantics.Size;
+import dev.emc.semantics.Stochastic;
+import dev.emc.semantics.Term;
+import dev.emc.semantics.Variable;
+import dev.emc.types.Dim;
+import dev.emc.types.Type;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The analysis stage: a checked model, with every size known, to its {@link EmPlan}.
+ *
+ * <p>It decides the latent space and the E-step kind, lays out the data, turns each statement's
+ * arguments into formulas, and asks each statement's family for its log-density, statistics and
+ * updates. What it cannot turn into EM is a located error naming the statement and the reason.
+ */
+public final class Analyzer {
+  private final CheckedModel model;
+  private final Diagnostics diagnostics;
+  private final Map<String, Integer> sizes = new LinkedHashMap<>();
+
+  private Analyzer(CheckedModel model, Diagnostics diagnostics) {
+    this.model = model;
+    this.diagnostics = diagnostics;
+  }
+
+  public static Optional<EmPlan> plan(CheckedModel model, Diagnostics diagnostics) {
+    return new Analyzer(model, diagnostics).run();
+  }
+
+  private Optional<EmPlan> run() {
+    for (Size s : model.sizes().values()) {
+      if (s.value().isEmpty()) {
+        diagnostics.error("size", s.name() + " (" + s.origin() + ") is not set; give it in the model ("
+            + s.name() + " = …;), with --set " + s.name() + "=…, or from the data");
+      } else {
+        sizes.put(s.name(), s.value().getAsInt());
+      }
+    }
+    List<Variable> latents = model.withRole(Role.LATENT);
+    if (latents.isEmpty()) {
+      diagnostics.error("structure", model.source().name()
+          + ": the model has no latent variable, so it needs no EM; a mixture has one, as in"
+          + " `z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);`");
+    } else if (latents.size() > 1) {
+      diagnostics.error("structure", latents.get(1).span(), "a second latent variable, "
+          + latents.get(1).name() + ": emc enumerates one finite latent variable per row;"
+          + " several (or a chain of them) are not supported yet");
+    }
+    for (Variable c : model.withRole(Role.COVARIATE)) {
+      diagnostics.error("structure", c.span(), "covariate " + c.name()
+          + ": mixtures of regressions are not supported yet");
+    }
+    for (Stochastic prior : model.priors()) {
+      diagnostics.error("structure", prior.span(), "a prior on " + prior.lhs()
+          + ": MAP-EM with priors is not supported yet; remove it to fit by maximum likelihood");
+    }
+    if (diagnostics.hasErrors()) {
+      return Optional.empty();
+    }
+    Variable latent = latents.get(0);
+    Dim kDim = latent.type().dim();
+    int k = value(kDim);
+    EmPlan.Latent space = new EmPlan.Latent(latent.name(), kDim.toString(), k, EmPlan.EStep.ENUMERATION);
+
+    List<DataSlot> data = new ArrayList<>();
+    int columns = 0;
+    for (Variable v : model.withRole(Role.DATA)) {
+      Shape shape = shapeOf(v.type());
+      int width = shape.isScalar() ? 1 : value(shape.dim());
+      data.add(new DataSlot(v.name(), v.type(), Symbol.data(v.name(), shape), columns, width));
+      columns += width;
+    }
+
+    Map<String, ParamSlot> params = new LinkedHashMap<>();
+    for (Variable v : model.withRole(Role.PARAM)) {
+      params.put(v.name(), paramSlot(v, latent.name(), k));
+    }
+    Map<String, Span> usedBy = new HashMap<>();
+    List<SettingSlot> settings = new ArrayList<>();
+    List<FactorPlan> factors = new ArrayList<>();
+    for (Stochastic s : model.distributions()) {
+      for (Term t : s.args()) {
+        if (t instanceof Term.VarRef r && params.containsKey(r.name())) {
+          Span before = usedBy.putIfAbsent(r.name(), s.span());
+          if (before != null) {
+            diagnostics.error("structure", s.span(), "parameter " + r.name()
+                + " is also used on line " + model.source().line(before.start())
+                + "; a parameter shared by two statements is not supported yet");
+          }
+        }
+      }
+    }
+    if (diagnostics.hasErrors()) {
+      return Optional.empty();
+    }
+    for (Stochastic s : model.distributions()) {
+      factor(s, latent, params, data, settings).ifPresent(factors::add);
+    }
+    if (diagnostics.hasErrors()) {
+      return Optional.empty();
+    }
+    List<String> statements = new ArrayList<>();
+    for (Stochastic s : model.distributions()) {
+      statements.add(model.source().slice(s.span()));
+    }
+    return Optional.of(new EmPlan(model.name(), statements, sizes, space, data, columns,
+        List.copyOf(params.values()), settings, factors));
+  }
+
+  private int value(Dim d) {
+    if (d instanceof Dim.Known k) {
+      return k.value();
+    }
+    Integer v = sizes.get(((Dim.Named) d).name());
+    if (v == null) {
+      throw new IllegalStateException("size " + d + " has no value");
+    }
+    return v;
+  }
+
+  static Shape shapeOf(Type t) {
+    return switch (t.kind()) {
+      case VECTOR, SIMPLEX -> Shape.vector(t.dim());
+      case COV -> Shape.matrix(t.dim());
+      default -> Shape.SCALAR;
+    };
+  }
+
+  private ParamSlot paramSlot(Variable v, String latent, int k) {
+    Shape shape = shapeOf(v.type());
+    boolean perComponent = v.index().contains(latent);
+    int d = shape.isScalar() ? 1 : value(shape.dim());
+    int elements = shape.isScalar() ? 1 : shape.isVector() ? d : d * d;
+    int free = switch (v.type().kind()) {
+      case SIMPLEX -> d - 1;
+      case COV -> d * (d + 1) / 2;
+      default -> elements;
+    };
+    int copies = perComponent ? k : 1;
+    return new ParamSlot(v.name(), v.type(), Symbol.param(v.name(), shape, perComponent),
+        perComponent, elements, free * copies);
+  }
+
+  // ---------------------------------------------------------------- one statement
+
+  private Optional<FactorPlan> factor(Stochastic s, Variable latent, Map<String, ParamSlot> params,
+      List<DataSlot> data, List<SettingSlot> settings) {
+    String text = model.source().slice(s.span());
+    boolean lhsLatent = s.lhs().equals(latent.name());
+    Expr lhs = lhsLatent
+        ? new Expr.Sym(new Symbol(latent.name(), Symbol.Kind.COMPONENT, Shape.SCALAR, false, true))
+        : new Expr.Sym(data.stream().filter(d -> d.name().equals(s.lhs())).findFirst().orElseThrow().symbol());
+    Map<String, SiteArg> args = new LinkedHashMap<>();
+    for (int i = 0; i < s.args().size(); i++) {
+      var p = s.signature().params().get(i);
+      Optional<SiteArg> a = arg(s, s.args().get(i), p.type(), lhs, params, latent.name());
+      if (a.isEmpty()) {
+        return Optional.empty();
+      }
+      args.put(p.name(), a.get());
+    }
+    boolean perComponent = args.values().stream().anyMatch(SiteArg::perComponent);
+    Site site = new Site(s, lhs, lhsLatent, args, perComponent, settings);
+    FactorModel fm;
+    try {
+      fm = s.family().factor(site);
+    } catch (Unsupported e) {
+      diagnostics.error("unsupported", s.span(), "cannot fit `" + text + "`: " + e.getMessage());
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      // A family that builds a malformed formula is broken, not the user's model; say whose.
+      throw new IllegalStateException("family " + s.family().name() + " built a malformed formula: "
+          + e.getMessage(), e);
+    }
+    List<EmPlan.Update> updates = new ArrayList<>();
+    for (Update u : fm.updates()) {
+      SiteArg a = args.get(u.param());
+      if (a == null || !a.isFree()) {
+        throw new IllegalStateException(s.family().name() + " updates " + u.param()
+            + ", which is not a free argument here");
+      }
+      ParamSlot target = params.get(a.param);
+      if (!u.value().shape().equals(target.symbol().shape())) {
+        throw new IllegalStateException(s.family().name() + "'s update of " + u.param() + " is "
+            + u.value().shape() + ", but " + target.name() + " is " + target.symbol().shape());
+      }
+      updates.add(new EmPlan.Update(target.name(), target.symbol(), u.value(), u.method(), u.textbook()));
+    }
+    for (Map.Entry<String, SiteArg> e : args.entrySet()) {
+      if (e.getValue().isFree() && updates.stream().noneMatch(u -> u.param().equals(e.getValue().param))) {
+        diagnostics.error("unsupported", s.span(), "cannot fit `" + text + "`: " + s.family().name()
+            + " has no update for its " + e.getKey() + " " + e.getValue().param + " here");
+        return Optional.empty();
+      }
+    }
+    return Optional.of(new FactorPlan(text, s.family().name(), s.signature().label(), perComponent,
+        lhsLatent, fm.logDensity(), site.statistics, updates, fm.logPenalty()));
+  }
+
+  /** An argument as the family sees it, and which parameter (if any) it is. */
+  private record SiteArg(Expr value, boolean isFree, boolean perComponent, String param) implements Arg {}
+
+  private Optional<SiteArg> arg(Stochastic s, Term t, Type wanted, Expr lhs,
+      Map<String, ParamSlot> params, String latent) {
+    if (t instanceof Term.VarRef r && params.containsKey(r.name())) {
+      ParamSlot p = params.get(r.name());
+      return Optional.of(new SiteArg(new Expr.Sym(p.symbol()), true, p.perComponent(), p.name()));
+    }
+    if (t instanceof Term.Number || t instanceof Term.ConstRef) {
+      double v = t instanceof Term.Number n ? n.value() : ((Term.ConstRef) t).value();
+      Expr number = new Expr.Num(v);
+      // A number stands for a vector it fills, or for that multiple of the identity.
+      Expr value = switch (wanted.kind()) {
+        case VECTOR -> new Expr.Fill(number, lhs.shape().isScalar() ? wanted.dim() : lhs.shape().dim());
+        case COV -> new Expr.Mul(number, new Expr.Identity(lhs.shape().dim()));
+        default -> number;
+      };
+      return Optional.of(new SiteArg(value, false, false, null));
+    }
+    String what = t instanceof Term.VarRef r
+        ? model.variable(r.name()).role().word() + " " + r.name() + " as an argument"
+        : "arithmetic in an argument";
+    diagnostics.error("unsupported", t.span(), "cannot fit `" + model.source().slice(s.span())
+        + "`: " + what + " (a regression) is not supported yet");
+    return Optional.empty();
+  }
+
+  /** The site a family builds its EM in; it records the statistics the family declares. */
+  private final class Site implements FactorSite {
+    private final Stochastic statement;
+    private final Expr lhs;
+    private final boolean lhsLatent;
+    private final Map<String, SiteArg> args;
+    private final boolean perComponent;
+    private final List<SettingSlot> settings;
+    final List<Statistic> statistics = new ArrayList<>();
+
+    Site(Stochastic statement, Expr lhs, boolean lhsLatent, Map<String, SiteArg> args,
+        boolean perComponent, List<SettingSlot> settings) {
+      this.statement = statement;
+      this.lhs = lhs;
+      this.lhsLatent = lhsLatent;
+      this.args = args;
+      this.perComponent = perComponent;
+      this.settings = settings;
+    }
+
+    @Override
+    public Signature signature() {
+      return statement.signature();
+    }
+
+    @Override
+    public Expr lhs() {
+      return lhs;
+    }
+
+    @Override
+    public boolean lhsIsLatent() {
+      return lhsLatent;
+    }
+
+    @Override
+    public Arg arg(String name) {
+      SiteArg a = args.get(name);
+      if (a == null) {
+        throw new IllegalArgumentException(statement.family().name() + " has no argument " + name);
+      }
+      return a;
+    }
+
+    @Override
+    public boolean perComponent() {
+      return perComponent;
+    }
+
+    @Override
+    public Expr count() {
+      return perComponent ? new Expr.Sym(new Symbol("N", Symbol.Kind.COUNT, Shape.SCALAR, false, true))
+          : total();
+    }
+
+    @Override
+    public Expr total() {
+      return new Expr.Sym(new Symbol("N", Symbol.Kind.TOTAL, Shape.SCALAR, false, false));
+    }
+
+    @Override
+    public Expr counts() {
+      Dim k = model.variable(latentName()).type().dim();
+      return new Expr.Sym(new Symbol("N", Symbol.Kind.COUNTS, Shape.vector(k), false, false));
+    }
+
+    private String latentName() {
+      return model.withRole(Role.LATENT).get(0).name();
+    }
+
+    @Override
+    public Expr statistic(String name, Expr perRow) {
+      String unique = name + "_" + statement.lhs();
+      for (Statistic s : statistics) {
+        if (s.symbol().name().equals(unique)) {
+          throw new IllegalArgumentException(statement.family().name() + " declares " + name + " twice");
+        }
+      }
+      Symbol symbol = Symbol.statistic(unique, perRow.shape(), perComponent);
+      statistics.add(new Statistic(symbol, perRow));
+      return new Expr.Sym(symbol);
+    }
+
+    @Override
+    public Expr covarianceRegularization() {
+      Shape shape = lhs.shape();
+      String name = "Psi_" + statement.lhs();
+      Symbol symbol = Symbol.setting(name, shape.isScalar() ? Shape.SCALAR : Shape.vector(shape.dim()));
+      if (settings.stream().noneMatch(s -> s.symbol().equals(symbol))) {
+        settings.add(new SettingSlot(symbol, statement.lhs(),
+            "covariance regularization of " + statement.lhs()));
+      }
+      return shape.isScalar() ? new Expr.Sym(symbol) : new Expr.Diag(new Expr.Sym(symbol));
+    }
+  }
+}

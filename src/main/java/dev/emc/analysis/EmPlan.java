@@ -1,0 +1,121 @@
+package dev.emc.analysis;
+
+import dev.emc.math.Expr;
+import dev.emc.math.Shape;
+import dev.emc.math.Symbol;
+import dev.emc.types.Type;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The EM algorithm of one model, shaped like what must be emitted (as stanc3's MIR is): the
+ * latent space and its E-step, the data layout, the parameters, the expected sufficient statistics
+ * to accumulate, each parameter's M-step update, and what the objective adds to the
+ * log-likelihood. The code generator and the derivation read only this, so they cannot disagree.
+ *
+ * @param sizes every named size, with its value
+ * @param columns the values per data row, all data variables side by side
+ */
+public record EmPlan(
+    String model,
+    List<String> statements,
+    Map<String, Integer> sizes,
+    Latent latent,
+    List<DataSlot> data,
+    int columns,
+    List<ParamSlot> params,
+    List<SettingSlot> settings,
+    List<FactorPlan> factors) {
+
+  public EmPlan {
+    statements = List.copyOf(statements);
+    sizes = Collections.unmodifiableMap(new LinkedHashMap<>(sizes));
+    data = List.copyOf(data);
+    params = List.copyOf(params);
+    settings = List.copyOf(settings);
+    factors = List.copyOf(factors);
+  }
+
+  /** How the E-step finds the posterior of the latent variables. */
+  public enum EStep {
+    /** A finite latent, independent per row: r_nk by Bayes' rule over its K values. */
+    ENUMERATION
+  }
+
+  /** The latent variable whose values the components are. */
+  public record Latent(String name, String size, int components, EStep eStep) {}
+
+  /** A data variable: where its values sit in a row. */
+  public record DataSlot(String name, Type type, Symbol symbol, int offset, int width) {}
+
+  /**
+   * A parameter.
+   *
+   * @param elements numbers in one component's value (1, D, D·D, or K for a simplex)
+   * @param free numbers the fit chooses freely, over all components (a simplex of K has K − 1,
+   *     a covariance D(D+1)/2): what BIC and AIC count
+   */
+  public record ParamSlot(
+      String name, Type type, Symbol symbol, boolean perComponent, int elements, int free) {}
+
+  /** A number the user sets at fit time: the covariance regularization of a data variable. */
+  public record SettingSlot(Symbol symbol, String data, String meaning) {}
+
+  /** One expected sufficient statistic: Σ_n r_nk T(x_n), or Σ_n T(x_n) when not per component. */
+  public record Statistic(Symbol symbol, Expr perRow) {
+    public Shape shape() {
+      return symbol.shape();
+    }
+  }
+
+  /** A parameter's M-step: its new value from the statistics and current values. */
+  public record Update(String param, Symbol target, Expr value, String method, Expr textbook) {}
+
+  /**
+   * One statement {@code lhs ~ Family(args)} as EM sees it.
+   *
+   * @param statement the statement as written
+   * @param logDensity log f(lhs | args), with lhs the row's data or the component's value
+   * @param logPenalty what it adds to the objective (regularization); null for nothing
+   */
+  public record FactorPlan(
+      String statement,
+      String family,
+      String form,
+      boolean perComponent,
+      boolean lhsIsLatent,
+      Expr logDensity,
+      List<Statistic> statistics,
+      List<Update> updates,
+      Expr logPenalty) {
+    public FactorPlan {
+      statistics = List.copyOf(statistics);
+      updates = List.copyOf(updates);
+    }
+  }
+
+  public int size(String name) {
+    Integer v = sizes.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("no size " + name);
+    }
+    return v;
+  }
+
+  /** All statistics, in the order of the factors. */
+  public List<Statistic> statistics() {
+    return factors.stream().flatMap(f -> f.statistics().stream()).toList();
+  }
+
+  /** All updates, in the order of the factors. */
+  public List<Update> updates() {
+    return factors.stream().flatMap(f -> f.updates().stream()).toList();
+  }
+
+  /** Free numbers over all parameters. */
+  public int freeParameters() {
+    return params.stream().mapToInt(ParamSlot::free).sum();
+  }
+}

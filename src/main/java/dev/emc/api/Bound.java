@@ -1,0 +1,47 @@
+package dev.emc.api;
+
+import dev.emc.analysis.EmPlan;
+import dev.emc.codegen.JavaGenerator;
+import dev.emc.runtime.DataMatrix;
+import java.util.Optional;
+
+/** A model with every size known: its EM plan, its Java, and the data it was bound to, if any. */
+public final class Bound {
+  private final Emc emc;
+  private final EmPlan plan;
+  private final Optional<DataMatrix> data;
+  private String source;
+
+  Bound(Emc emc, EmPlan plan, Optional<DataMatrix> data) {
+    this.emc = emc;
+    this.plan = plan;
+    this.data = data;
+  }
+
+  public EmPlan plan() {
+    return plan;
+  }
+
+  public Optional<DataMatrix> data() {
+    return data;
+  }
+
+  public String className() {
+    return JavaGenerator.className(plan.model());
+  }
+
+  /** The generated class, as source. */
+  public String javaSource() {
+    if (source == null) {
+      source = JavaGenerator.generate(plan, className(), plan.model() + ".model", Emc.version());
+    }
+    return source;
+  }
+
+  /** Compiles the generated class in memory. */
+  public Compiled compile() {
+    long t0 = System.nanoTime();
+    var type = InMemoryJavac.compile(className(), javaSource(), emc.loader(), emc.classPath());
+    return new Compiled(type, data, (System.nanoTime() - t0) / 1e9);
+  }
+}

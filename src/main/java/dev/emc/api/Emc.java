@@ -1,0 +1,105 @@
+package dev.emc.api;
+
+import dev.emc.diag.Diagnostic;
+import dev.emc.diag.DiagnosticException;
+import dev.emc.diag.Source;
+import dev.emc.dist.Families;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * emc from Java: load a model, bind it to data, compile it, fit it.
+ *
+ * <pre>{@code
+ * Model model = Emc.builtIn().load(Path.of("examples/gmm.model"), Map.of());
+ * FitResult fit = model.fit(Path.of("examples/data/faithful.csv"), FitOptions.defaults());
+ * double[][] mu = (double[][]) Params.nested(fit, "mu");
+ * }</pre>
+ *
+ * Every problem with the model is a {@link DiagnosticException}; with the data, a
+ * {@link dev.emc.runtime.DataException}; with the fit, a {@link dev.emc.runtime.FitException}.
+ */
+public final class Emc {
+  private final Families families;
+  private final ClassLoader loader;
+  private final List<Path> classPath;
+
+  private Emc(Families families, ClassLoader loader, List<Path> classPath) {
+    this.families = families;
+    this.loader = loader;
+    this.classPath = List.copyOf(classPath);
+  }
+
+  /** The families emc ships. */
+  public static Emc builtIn() {
+    ClassLoader loader = Emc.class.getClassLoader();
+    return new Emc(Families.load(loader), loader, List.of());
+  }
+
+  /**
+   * The families visible to {@code loader} (emc's and a plugin's), with {@code classPath} the
+   * plugin jars that generated code may need to compile against.
+   */
+  public static Emc withClassLoader(ClassLoader loader, List<Path> classPath) {
+    return new Emc(Families.load(loader), loader, classPath);
+  }
+
+  public Families families() {
+    return families;
+  }
+
+  /** Reads and checks a model file; {@code settings} are like {@code --set}. */
+  public Model load(Path file, Map<String, Double> settings) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new DiagnosticException(Diagnostic.error("io", "cannot read " + file + ": no such file"));
+    } catch (CharacterCodingException e) {
+      throw new DiagnosticException(Diagnostic.error("io", file + " is not UTF-8 text"));
+    } catch (IOException e) {
+      throw new DiagnosticException(Diagnostic.error("io", "cannot read " + file + ": " + e.getMessage()));
+    }
+    return parse(file.toString(), text, settings);
+  }
+
+  /** Checks a model given as text; {@code name} is what messages call it. */
+  public Model parse(String name, String text, Map<String, Double> settings) {
+    Source source = new Source(name, text);
+    Frontend.Result r = Frontend.check(source, families, settings);
+    if (r.model().isEmpty()) {
+      throw new DiagnosticException(r.diagnostics());
+    }
+    return new Model(this, source, settings, r.model().get(), r.diagnostics());
+  }
+
+  Frontend.Result recheck(Source source, Map<String, Double> settings) {
+    return Frontend.check(source, families, settings);
+  }
+
+  ClassLoader loader() {
+    return loader;
+  }
+
+  List<Path> classPath() {
+    return classPath;
+  }
+
+  /** emc's version, as Maven wrote it into the jar. */
+  public static String version() {
+    java.util.Properties p = new java.util.Properties();
+    try (var in = Emc.class.getResourceAsStream("/emc.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return p.getProperty("version", "unknown");
+  }
+}

@@ -1,0 +1,143 @@
+package dev.emc.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.emc.runtime.DataException;
+import dev.emc.runtime.EmModel;
+import dev.emc.runtime.FitResult;
+import dev.emc.runtime.ParamInfo;
+import dev.emc.runtime.Params;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A fit as JSON, and parameters back from it ({@code --init} reads what {@code --out} wrote):
+ *
+ * <pre>
+ * {"model": "gmm", "logLikelihood": -1130.26, "objective": …, "iterations": 7, "converged": true,
+ *  "rows": 272, "freeParameters": 11, "bic": …, "aic": …,
+ *  "params": {"phi": [K], "mu": [K][D], "Sigma": [K][D][D]},
+ *  "timing": {"compileSeconds": …, "loadSeconds": …, "fitSeconds": …, "secondsPerIteration": …},
+ *  "warnings": […]}
+ * </pre>
+ */
+public final class FitJson {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private FitJson() {}
+
+  /** Timing of the steps before and during the fit. */
+  public record Timing(double compileSeconds, double loadSeconds) {}
+
+  public static ObjectNode of(FitResult r, Timing timing) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("model", r.model().name());
+    root.put("logLikelihood", r.logLikelihood());
+    root.put("objective", r.objective());
+    root.put("iterations", r.iterations());
+    root.put("converged", r.converged());
+    root.put("rows", r.rows());
+    root.put("components", r.model().components());
+    root.put("freeParameters", r.model().freeParameters());
+    root.put("bic", r.bic());
+    root.put("aic", r.aic());
+    root.put("bicConvention", "-2 logLikelihood + freeParameters * ln(rows); smaller is better");
+    ObjectNode params = root.putObject("params");
+    for (ParamInfo p : r.model().params()) {
+      params.set(p.name(), JSON.valueToTree(Params.nested(p, r.params().get(p.name()))));
+    }
+    ObjectNode t = root.putObject("timing");
+    t.put("compileSeconds", timing.compileSeconds());
+    t.put("loadSeconds", timing.loadSeconds());
+    t.put("fitSeconds", r.fitSeconds());
+    t.put("secondsPerIteration", r.secondsPerIteration());
+    ArrayNode trace = root.putArray("objectiveTrace");
+    r.trace().forEach(trace::add);
+    ArrayNode warnings = root.putArray("warnings");
+    r.warnings().forEach(warnings::add);
+    return root;
+  }
+
+  /** Writes the whole file or nothing: to a temporary file beside it, then renamed over it. */
+  public static void write(ObjectNode json, Path out) throws IOException {
+    Path dir = out.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
+    try {
+      Files.writeString(tmp, JSON.writeValueAsString(json) + "\n");
+      try {
+        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * The {@code params} of a JSON file (as {@link #of} writes), flat, checked against a model's
+   * parameters: every one present, of its shape, finite.
+   */
+  public static Map<String, double[]> readParams(Path file, EmModel model) throws DataException {
+    String name = file.toString();
+    JsonNode root;
+    try {
+      root = JSON.readTree(Files.readString(file));
+    } catch (NoSuchFileException e) {
+      throw new DataException(name, "cannot read " + name + ": no such file");
+    } catch (JsonProcessingException e) {
+      var at = e.getLocation();
+      throw new DataException(name, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), 1,
+          null, "not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new DataException(name, "cannot read " + name + ": " + e.getMessage());
+    }
+    JsonNode params = root == null ? null : root.get("params");
+    if (params == null || !params.isObject()) {
+      throw new DataException(name, name + " has no \"params\" object (emc fit --out writes one)");
+    }
+    Map<String, double[]> out = new LinkedHashMap<>();
+    for (ParamInfo p : model.params()) {
+      JsonNode node = params.get(p.name());
+      if (node == null) {
+        throw new DataException(name, name + ": params has no " + p.name() + ", which model "
+            + model.name() + " needs");
+      }
+      int[] dims = Params.dims(p);
+      double[] flat = new double[p.copies() * p.elements()];
+      int[] at = {0};
+      flatten(node, dims, 0, flat, at, name, "params." + p.name());
+      out.put(p.name(), flat);
+    }
+    return out;
+  }
+
+  private static void flatten(JsonNode node, int[] dims, int level, double[] flat, int[] at, String file,
+      String path) throws DataException {
+    if (level == dims.length) {
+      if (!node.isNumber() || !Double.isFinite(node.asDouble())) {
+        throw new DataException(file, file + ": " + path + " must be a finite number, not " + node);
+      }
+      flat[at[0]++] = node.asDouble();
+      return;
+    }
+    if (!node.isArray() || node.size() != dims[level]) {
+      throw new DataException(file, file + ": " + path + " must be an array of " + dims[level]
+          + (node.isArray() ? ", not of " + node.size() : ", not " + node.getNodeType().name().toLowerCase()));
+    }
+    for (int i = 0; i < dims[level]; i++) {
+      flatten(node.get(i), dims, level + 1, flat, at, file, path + "[" + i + "]");
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package dev.emc.api;
+
+import dev.emc.analysis.Analyzer;
+import dev.emc.analysis.EmPlan;
+import dev.emc.codegen.JavaGenerator;
+import dev.emc.diag.Diagnostic;
+import dev.emc.diag.DiagnosticException;
+import dev.emc.diag.Diagnostics;
+import dev.emc.diag.Source;
+import dev.emc.runtime.Binder;
+import dev.emc.runtime.DataException;
+import dev.emc.runtime.DataMatrix;
+import dev.emc.runtime.FitException;
+import dev.emc.runtime.FitOptions;
+import dev.emc.runtime.FitResult;
+import dev.emc.runtime.Table;
+import dev.emc.semantics.CheckedModel;
+import dev.emc.semantics.Role;
+import dev.emc.semantics.Variable;
+import dev.emc.types.Dim;
+import dev.emc.types.Kind;
+import dev.emc.types.Type;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A checked model, ready to be bound to data (which fixes its sizes), compiled and fitted. */
+public final class Model {
+  private final Emc emc;
+  private final Source source;
+  private final Map<String, Double> settings;
+  private final CheckedModel checked;
+  private final List<Diagnostic> warnings;
+
+  Model(Emc emc, Source source, Map<String, Double> settings, CheckedModel checked, List<Diagnostic> warnings) {
+    this.emc = emc;
+    this.source = source;
+    this.settings = Map.copyOf(settings);
+    this.checked = checked;
+    this.warnings = List.copyOf(warnings);
+  }
+
+  public CheckedModel checked() {
+    return checked;
+  }
+
+  /** Warnings the front end gave (a model with errors never gets this far). */
+  public List<Diagnostic> warnings() {
+    return warnings;
+  }
+
+  /** The data variables as the binder sees them, in the order the model's rows lay them out. */
+  public List<Binder.Spec> specs() {
+    List<Binder.Spec> specs = new ArrayList<>();
+    for (Variable v : checked.withRole(Role.DATA)) {
+      Type t = v.type();
+      int width = t.kind() == Kind.VECTOR ? known(t.dim()) : 1;
+      int categories = t.kind() == Kind.CATEGORY ? known(t.dim()) : 0;
+      specs.add(new Binder.Spec(v.name(), values(t.kind()), width, categories));
+    }
+    return specs;
+  }
+
+  private int known(Dim d) {
+    if (d instanceof Dim.Known k) {
+      return k.value();
+    }
+    var size = checked.sizes().get(((Dim.Named) d).name());
+    return size != null && size.value().isPresent() ? size.value().getAsInt() : -1;
+  }
+
+  private static String values(Kind k) {
+    return switch (k) {
+      case POSITIVE -> "positive";
+      case PROBABILITY -> "probability";
+      case INT -> "int";
+      case COUNT -> "count";
+      case BINARY -> "binary";
+      case CATEGORY -> "category";
+      default -> "real";
+    };
+  }
+
+  /** Binds the model to a table: the data decide the sizes they give. */
+  public Bound bind(Table table, Optional<List<String>> columns) throws DataException {
+    List<Binder.Spec> specs = specs();
+    Binder.Binding binding = Binder.bind(specs, table, columns);
+    Map<String, Double> sized = new LinkedHashMap<>(settings);
+    for (Variable v : checked.withRole(Role.DATA)) {
+      Type t = v.type();
+      if (t.kind() == Kind.VECTOR && t.dim() instanceof Dim.Named n && !isSet(n.name())) {
+        sized.put(n.name(), (double) binding.widths().get(v.name()));
+      }
+      if (t.kind() == Kind.CATEGORY && t.dim() instanceof Dim.Named n && !isSet(n.name())) {
+        sized.put(n.name(), (double) binding.categories().get(v.name()));
+      }
+    }
+    EmPlan plan = plan(sized);
+    return new Bound(emc, plan, Optional.of(Binder.select(table, specs, binding)));
+  }
+
+  /** Binds the model to sizes alone, for code without data ({@code emc compile}). */
+  public Bound bind(Map<String, Double> sizes) {
+    Map<String, Double> sized = new LinkedHashMap<>(settings);
+    sized.putAll(sizes);
+    return new Bound(emc, plan(sized), Optional.empty());
+  }
+
+  private boolean isSet(String size) {
+    var s = checked.sizes().get(size);
+    return s != null && s.value().isPresent();
+  }
+
+  private EmPlan plan(Map<String, Double> sized) {
+    Frontend.Result r = emc.recheck(source, sized);
+    if (r.model().isEmpty()) {
+      throw new DiagnosticException(r.diagnostics());
+    }
+    Diagnostics d = new Diagnostics(source);
+    Optional<EmPlan> plan = Analyzer.plan(r.model().get(), d);
+    if (plan.isEmpty()) {
+      throw new DiagnosticException(d.all());
+    }
+    return plan.get();
+  }
+
+  /** Binds, compiles and fits, from a CSV file. */
+  public FitResult fit(Path csv, Optional<List<String>> columns, FitOptions options)
+      throws DataException, FitException {
+    return bind(Table.read(csv), columns).compile().fit(options);
+  }
+
+  /** Binds, compiles and fits rows given in memory; the model's one data variable takes them all. */
+  public FitResult fit(double[][] rows, FitOptions options) throws DataException, FitException {
+    List<String> names = new ArrayList<>();
+    int width = rows.length == 0 ? 0 : rows[0].length;
+    for (int c = 0; c < width; c++) {
+      names.add("c" + (c + 1));
+    }
+    DataMatrix m = DataMatrix.of(rows, names);
+    Table table = new Table("data", names, m.values(), m.rows(), new int[m.rows()]);
+    return bind(table, Optional.of(names)).compile().fit(options);
+  }
+
+  /** The generated Java for sizes given without data. */
+  public String javaSource(Map<String, Double> sizes) {
+    return bind(sizes).javaSource();
+  }
+
+  public String className() {
+    return JavaGenerator.className(checked.name());
+  }
+}

@@ -1,0 +1,57 @@
+package dev.emc.cli;
+
+import dev.emc.api.Bound;
+import dev.emc.api.Emc;
+import dev.emc.api.Model;
+import dev.emc.runtime.Table;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+    name = "compile",
+    mixinStandardHelpOptions = true,
+    description = {"Write the Java source of a model's EM algorithm.",
+        "Sizes the model leaves open (the data's width D) come from --set or from --data."})
+final class CompileCommand implements Callable<Integer> {
+  @Mixin ModelInput input;
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "DIR",
+      description = "Write DIR/<Class>.java (default: print the source).")
+  Path out;
+
+  @Option(names = "--data", paramLabel = "CSV", description = "Take the sizes the data decide from this file.")
+  Path data;
+
+  @Option(names = "--columns", split = ",", paramLabel = "NAME",
+      description = "With --data: the columns of the model's one data variable.")
+  java.util.List<String> columns;
+
+  @Override
+  public Integer call() throws Exception {
+    Model model = Emc.builtIn().parse(input.model.toString(), input.source().text(), input.settingValues());
+    Bound bound = data == null ? model.bind(Map.of())
+        : model.bind(Table.read(data), Optional.ofNullable(columns));
+    String source = bound.javaSource();
+    if (out == null) {
+      spec.commandLine().getOut().print(source);
+      return Main.OK;
+    }
+    Path file = out.resolve(bound.className() + ".java");
+    Files.createDirectories(out);
+    Path tmp = Files.createTempFile(out, "." + bound.className(), ".tmp");
+    Files.writeString(tmp, source);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    spec.commandLine().getOut().println(file);
+    return Main.OK;
+  }
+}

@@ -1,0 +1,137 @@
+package dev.emc.cli;
+
+import dev.emc.api.Bound;
+import dev.emc.api.Compiled;
+import dev.emc.api.Emc;
+import dev.emc.api.FitJson;
+import dev.emc.api.Model;
+import dev.emc.diag.DiagnosticPrinter;
+import dev.emc.runtime.DataException;
+import dev.emc.runtime.FitOptions;
+import dev.emc.runtime.FitResult;
+import dev.emc.runtime.Table;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+    name = "fit",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {"Compile a model and fit it to a CSV file by EM.",
+        "Convergence: the objective (log-likelihood plus the regularization's penalty) rises by at",
+        "most --tol times its magnitude in one iteration; --tol 0 runs exactly --max-iter iterations."})
+final class FitCommand implements Callable<Integer> {
+  @Mixin ModelInput input;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--data", required = true, paramLabel = "CSV",
+      description = "The data: a header row, then one row per observation.")
+  Path data;
+
+  @Option(names = "--columns", split = ",", paramLabel = "NAME",
+      description = "The columns of the model's one data variable (default: all, in order).")
+  List<String> columns;
+
+  @Option(names = "--tol", paramLabel = "T", defaultValue = "1e-10",
+      description = "Relative convergence tolerance (default: ${DEFAULT-VALUE}).")
+  double tol;
+
+  @Option(names = "--max-iter", paramLabel = "N", defaultValue = "1000",
+      description = "The most iterations per run (default: ${DEFAULT-VALUE}).")
+  int maxIter;
+
+  @Option(names = "--restarts", paramLabel = "N", defaultValue = "1",
+      description = "Runs from different starts; the best wins (default: ${DEFAULT-VALUE}).")
+  int restarts;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+      description = "Seed of the starts (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--init", paramLabel = "JSON",
+      description = "Start from the params of this file (as --out writes it).")
+  Path init;
+
+  @Option(names = "--init-method", paramLabel = "M", defaultValue = "kmeans",
+      description = "kmeans (k-means++ then Lloyd) or random responsibilities (default: ${DEFAULT-VALUE}).")
+  String initMethod;
+
+  @Option(names = "--reg", paramLabel = "R", defaultValue = "1e-6",
+      description = "Covariance regularization: Ψ = R · diag(column variances); 0 turns it off"
+          + " (default: ${DEFAULT-VALUE}).")
+  double reg;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Threads for the E-step (default: all cores).")
+  Integer threads;
+
+  @Option(names = "--out", paramLabel = "JSON", description = "Write the fit as JSON.")
+  Path out;
+
+  @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    PrintWriter err = spec.commandLine().getErr();
+    long t0 = System.nanoTime();
+    Model model = Emc.builtIn().parse(input.model.toString(), input.source().text(), input.settingValues());
+    err.print(DiagnosticPrinter.render(model.warnings()));
+    Table table = Table.read(data);
+    double loadSeconds = (System.nanoTime() - t0) / 1e9;
+    Bound bound = model.bind(table, Optional.ofNullable(columns));
+    long t1 = System.nanoTime();
+    Compiled compiled = bound.compile();
+    double compileSeconds = (System.nanoTime() - t1) / 1e9;
+    FitOptions options = new FitOptions(tol, maxIter, restarts, seed,
+        threads == null ? Runtime.getRuntime().availableProcessors() : threads, reg,
+        initMethod.equals("random") ? FitOptions.Init.RANDOM : FitOptions.Init.KMEANS, Map.of());
+    if (init != null) {
+      options = options.withStart(FitJson.readParams(init, compiled.newModel()));
+    }
+    FitResult fit = compiled.fit(options);
+    if (out != null) {
+      FitJson.write(FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds)), out);
+    }
+    for (String w : fit.warnings()) {
+      err.println("emc: warning: " + w);
+    }
+    if (!quiet) {
+      spec.commandLine().getOut().print(FitSummary.of(fit, bound.data().orElseThrow(), options,
+          compileSeconds, loadSeconds));
+    }
+    return Main.OK;
+  }
+
+  private void validate() throws DataException {
+    if (!(tol >= 0)) {
+      throw new ParameterException(spec.commandLine(), "--tol must be 0 or more, not " + tol);
+    }
+    if (maxIter < 0) {
+      throw new ParameterException(spec.commandLine(), "--max-iter must be 0 or more, not " + maxIter);
+    }
+    if (restarts < 1) {
+      throw new ParameterException(spec.commandLine(), "--restarts must be at least 1, not " + restarts);
+    }
+    if (!(reg >= 0)) {
+      throw new ParameterException(spec.commandLine(), "--reg must be 0 or more, not " + reg);
+    }
+    if (threads != null && threads < 1) {
+      throw new ParameterException(spec.commandLine(), "--threads must be at least 1, not " + threads);
+    }
+    if (!initMethod.equals("kmeans") && !initMethod.equals("random")) {
+      throw new ParameterException(spec.commandLine(), "--init-method is kmeans or random, not " + initMethod);
+    }
+  }
+}

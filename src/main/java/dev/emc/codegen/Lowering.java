@@ -1,0 +1,451 @@
+package dev.emc.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.emc.analysis.EmPlan;
+import dev.emc.math.Expr;
+import dev.emc.math.Shape;
+import dev.emc.math.Symbol;
+import dev.emc.types.Dim;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Formulas to Java. Scalars become expressions; vectors and matrices are read element by
+ * element ({@link #elem}, {@link #elem2}) inside loops the caller writes; the reductions a formula
+ * needs (a dot product, a quadratic form) become short loops into temporaries, written to the
+ * builder before the expression that uses them.
+ *
+ * <p>In the E-step, anything that does not depend on the row is computed once per component by
+ * {@code prepare()} instead ({@link Hoisted}): a covariance's Cholesky factor, a reciprocal
+ * variance. A quadratic form vᵀΣ⁻¹v is then a forward substitution against that factor.
+ *
+ * <p>Callers compute an element expression before they open the loop that uses it, so that the
+ * temporaries it needs land outside the loop.
+ */
+final class Lowering {
+  private final EmPlan plan;
+  private final Names names;
+  /** Row-free subexpressions of the E-step, computed by prepare(): expression → field. */
+  final Map<Expr, Hoisted> hoisted = new LinkedHashMap<>();
+  /** Scratch vectors a method needs, declared once at its top. */
+  final List<String> scratch = new ArrayList<>();
+  private int fresh;
+
+  Lowering(EmPlan plan, Names names) {
+    this.plan = plan;
+    this.names = names;
+  }
+
+  /** A value computed by prepare(), per component or once. */
+  record Hoisted(String field, Expr expr, Kind kind, boolean perComponent) {
+    enum Kind {
+      /** The lower Cholesky factor of a covariance matrix. */
+      CHOLESKY,
+      /** A scalar. */
+      SCALAR
+    }
+  }
+
+  /**
+   * What names mean where code is written.
+   *
+   * @param row the variable holding the row's offset into data, or null outside the rows
+   * @param k the component loop variable, or null outside a component loop
+   * @param stats the statistics array, or null where there is none
+   * @param hoist whether row-free subexpressions go to prepare()
+   */
+  record Scope(String row, String k, String stats, boolean hoist) {
+    Scope withK(String newK) {
+      return new Scope(row, newK, stats, hoist);
+    }
+  }
+
+  /** Java text with its precedence: 0 additive, 1 multiplicative, 2 unary, 3 primary. */
+  record J(String text, int prec) {
+    String at(int context) {
+      return prec < context ? "(" + text + ")" : text;
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
+  }
+
+  static J atom(String text) {
+    return new J(text, 3);
+  }
+
+  String fresh(String stem) {
+    return stem + fresh++;
+  }
+
+  // ------------------------------------------------------------------ scalars
+
+  J scalar(Expr e, Scope sc, CodeBlock.Builder out) {
+    if (!e.shape().isScalar()) {
+      throw new IllegalStateException("not a scalar: " + e);
+    }
+    if (sc.hoist() && sc.row() != null && !Exprs.dependsOnRow(e) && !isAtomic(e)) {
+      return hoistScalar(e, sc);
+    }
+    if (e instanceof Expr.Num n) {
+      return number(n.value());
+    }
+    if (e instanceof Expr.Sym s) {
+      return access(s.symbol(), sc, null, null);
+    }
+    if (e instanceof Expr.Size z) {
+      return atom(names.size(z.dim()));
+    }
+    if (e instanceof Expr.Neg n) {
+      return new J("-" + scalar(n.operand(), sc, out).at(2), 2);
+    }
+    if (e instanceof Expr.Add a) {
+      if (a.right() instanceof Expr.Mul m && m.left() instanceof Expr.Num n && n.value() < 0) {
+        // a + (−c)·b reads better as a − c·b
+        J right = scalar(new Expr.Mul(new Expr.Num(-n.value()), m.right()), sc, out);
+        return new J(scalar(a.left(), sc, out).at(0) + " - " + right.at(1), 0);
+      }
+      return new J(scalar(a.left(), sc, out).at(0) + " + " + scalar(a.right(), sc, out).at(1), 0);
+    }
+    if (e instanceof Expr.Sub s) {
+      return new J(scalar(s.left(), sc, out).at(0) + " - " + scalar(s.right(), sc, out).at(1), 0);
+    }
+    if (e instanceof Expr.Mul m) {
+      return new J(scalar(m.left(), sc, out).at(1) + " * " + scalar(m.right(), sc, out).at(2), 1);
+    }
+    if (e instanceof Expr.Div d) {
+      return new J(scalar(d.left(), sc, out).at(1) + " / " + scalar(d.right(), sc, out).at(2), 1);
+    }
+    if (e instanceof Expr.Apply a) {
+      return atom(a.function().java() + "(" + scalar(a.arg(), sc, out) + ")");
+    }
+    if (e instanceof Expr.Outer o) {
+      J left = temp(scalar(o.left(), sc, out), out);
+      J right = o.isSymmetric() ? left : scalar(o.right(), sc, out);
+      return new J(left.at(1) + " * " + right.at(2), 1);
+    }
+    if (e instanceof Expr.Dot d) {
+      String t = fresh("dot");
+      String i = fresh("i");
+      String body = elem(d.left(), i, sc, out).at(1) + " * " + elem(d.right(), i, sc, out).at(2);
+      out.addStatement("double $L = 0.0", t);
+      out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, names.size(d.left().shape().dim()), i);
+      out.addStatement("$L += $L", t, body);
+      out.endControlFlow();
+      return atom(t);
+    }
+    if (e instanceof Expr.QuadInv q) {
+      return quadInv(q, sc, out);
+    }
+    if (e instanceof Expr.LogDet l) {
+      if (l.matrix().shape().isScalar()) {
+        return atom("Math.log(" + scalar(l.matrix(), sc, out) + ")");
+      }
+      Hoisted chol = cholesky(l.matrix(), sc);
+      return atom("Linalg.logDetCholesky(" + chol.field() + ", " + matrixBase(chol, sc) + ", "
+          + names.size(l.matrix().shape().dim()) + ")");
+    }
+    if (e instanceof Expr.TraceInv t) {
+      if (t.matrix().shape().isScalar()) {
+        return new J(scalar(t.weight(), sc, out).at(1) + " / " + scalar(t.matrix(), sc, out).at(2), 1);
+      }
+      if (!(t.weight() instanceof Expr.Diag dg && dg.vector() instanceof Expr.Sym w)) {
+        throw new IllegalStateException("tr(A M⁻¹) is lowered only for a diagonal A of a setting: " + e);
+      }
+      Hoisted chol = cholesky(t.matrix(), sc);
+      return atom("Linalg.traceDiagInverse(" + chol.field() + ", " + matrixBase(chol, sc) + ", "
+          + names.size(t.matrix().shape().dim()) + ", " + names.field(w.symbol().name()) + ", 0)");
+    }
+    if (e instanceof Expr.At a) {
+      return elem(a.vector(), categoryIndex(a.index(), sc, out), sc, out);
+    }
+    if (e instanceof Expr.SumK s) {
+      String t = fresh("sum");
+      String k = fresh("k");
+      out.addStatement("double $L = 0.0", t);
+      out.beginControlFlow("for (int $L = 0; $L < K; $L++)", k, k, k);
+      J body = scalar(s.body(), sc.withK(k), out);
+      out.addStatement("$L += $L", t, body);
+      out.endControlFlow();
+      return atom(t);
+    }
+    throw new IllegalStateException("cannot lower to a scalar: " + e);
+  }
+
+  /** vᵀ M⁻¹ v: (v²)·(1/m) for scalars; for matrices, ‖L⁻¹v‖² by forward substitution. */
+  private J quadInv(Expr.QuadInv q, Scope sc, CodeBlock.Builder out) {
+    if (q.matrix().shape().isScalar()) {
+      J v = temp(scalar(q.vector(), sc, out), out);
+      J inverse = scalar(new Expr.Div(new Expr.Num(1), q.matrix()), sc, out);
+      return new J(v.at(1) + " * " + v.at(2) + " * " + inverse.at(2), 1);
+    }
+    Hoisted chol = cholesky(q.matrix(), sc);
+    String d = names.size(q.vector().shape().dim());
+    String w = scratch(d);
+    String sum = fresh("q");
+    String i = fresh("i");
+    String j = fresh("j");
+    String base = matrixBase(chol, sc);
+    String t = fresh("t");
+    String element = elem(q.vector(), i, sc, out).text();
+    out.addStatement("double $L = 0.0", sum);
+    out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, d, i);
+    out.addStatement("double $L = $L", t, element);
+    out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, i, j);
+    out.addStatement("$L -= $L[$L] * $L[$L]", t, chol.field(), index2(base, i, j, d), w, j);
+    out.endControlFlow();
+    out.addStatement("$L /= $L[$L]", t, chol.field(), index2(base, i, i, d));
+    out.addStatement("$L[$L] = $L", w, i, t);
+    out.addStatement("$L += $L * $L", sum, t, t);
+    out.endControlFlow();
+    return atom(sum);
+  }
+
+  private J hoistScalar(Expr e, Scope sc) {
+    Hoisted h = hoisted.computeIfAbsent(e, x -> new Hoisted(fresh("c"), x, Hoisted.Kind.SCALAR,
+        Exprs.dependsOnComponent(x)));
+    if (h.perComponent() && sc.k() == null) {
+      throw new IllegalStateException("a per-component value outside a component loop: " + e);
+    }
+    return atom(h.field() + "[" + (h.perComponent() ? sc.k() : "0") + "]");
+  }
+
+  private Hoisted cholesky(Expr matrix, Scope sc) {
+    if (Exprs.dependsOnRow(matrix)) {
+      throw new IllegalStateException("a covariance that changes per row: " + matrix);
+    }
+    Hoisted h = hoisted.computeIfAbsent(matrix, x -> new Hoisted(
+        "chol" + (x instanceof Expr.Sym s ? "_" + names.field(s.symbol().name()) : fresh("")),
+        x, Hoisted.Kind.CHOLESKY, Exprs.dependsOnComponent(x)));
+    if (h.perComponent() && sc.k() == null) {
+      throw new IllegalStateException("a per-component matrix outside a component loop: " + matrix);
+    }
+    return h;
+  }
+
+  /** Where a hoisted matrix's block starts. */
+  String matrixBase(Hoisted h, Scope sc) {
+    String d = names.size(h.expr().shape().dim());
+    return h.perComponent() ? sc.k() + " * " + d + " * " + d : "0";
+  }
+
+  private String scratch(String length) {
+    String name = "w" + scratch.size();
+    scratch.add(length);
+    return name;
+  }
+
+  /** The 0-based position of a category value: k itself for the component, y − 1 for data. */
+  private String categoryIndex(Expr index, Scope sc, CodeBlock.Builder out) {
+    if (index instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.COMPONENT) {
+      return sc.k();
+    }
+    String t = fresh("c");
+    out.addStatement("final int $L = (int) $L - 1", t, scalar(index, sc, out).at(1));
+    return t;
+  }
+
+  // ------------------------------------------------------------------ vectors and matrices
+
+  /** Element {@code i} of a vector expression. */
+  J elem(Expr e, String i, Scope sc, CodeBlock.Builder out) {
+    if (!e.shape().isVector()) {
+      throw new IllegalStateException("not a vector: " + e);
+    }
+    if (e instanceof Expr.Sym s) {
+      return access(s.symbol(), sc, i, null);
+    }
+    if (e instanceof Expr.Fill f) {
+      return temp(scalar(f.value(), sc, out), out);
+    }
+    if (e instanceof Expr.Neg n) {
+      return new J("-" + elem(n.operand(), i, sc, out).at(2), 2);
+    }
+    if (e instanceof Expr.Add a) {
+      return new J(elem(a.left(), i, sc, out).at(0) + " + " + elem(a.right(), i, sc, out).at(1), 0);
+    }
+    if (e instanceof Expr.Sub s) {
+      return new J(elem(s.left(), i, sc, out).at(0) + " - " + elem(s.right(), i, sc, out).at(1), 0);
+    }
+    if (e instanceof Expr.Mul m) {
+      J left = m.left().shape().isScalar() ? temp(scalar(m.left(), sc, out), out) : elem(m.left(), i, sc, out);
+      J right = m.right().shape().isScalar() ? temp(scalar(m.right(), sc, out), out) : elem(m.right(), i, sc, out);
+      return new J(left.at(1) + " * " + right.at(2), 1);
+    }
+    if (e instanceof Expr.Div d) {
+      J divisor = temp(scalar(d.right(), sc, out), out);
+      return new J(elem(d.left(), i, sc, out).at(1) + " / " + divisor.at(2), 1);
+    }
+    if (e instanceof Expr.OneHot o) {
+      String at = categoryIndex(o.index(), sc, out);
+      return atom("(" + i + " == " + at + " ? 1.0 : 0.0)");
+    }
+    if (e instanceof Expr.SumK s) {
+      return materialize(s, sc, out, i, null);
+    }
+    throw new IllegalStateException("cannot lower to a vector: " + e);
+  }
+
+  /** Element (i, j) of a matrix expression. */
+  J elem2(Expr e, String i, String j, Scope sc, CodeBlock.Builder out) {
+    if (!e.shape().isMatrix()) {
+      throw new IllegalStateException("not a matrix: " + e);
+    }
+    if (e instanceof Expr.Sym s) {
+      return access(s.symbol(), sc, i, j);
+    }
+    if (e instanceof Expr.Identity) {
+      return atom("(" + i + " == " + j + " ? 1.0 : 0.0)");
+    }
+    if (e instanceof Expr.Diag d) {
+      return atom("(" + i + " == " + j + " ? " + elem(d.vector(), i, sc, out) + " : 0.0)");
+    }
+    if (e instanceof Expr.Outer o) {
+      return new J(elem(o.left(), i, sc, out).at(1) + " * " + elem(o.right(), j, sc, out).at(2), 1);
+    }
+    if (e instanceof Expr.Neg n) {
+      return new J("-" + elem2(n.operand(), i, j, sc, out).at(2), 2);
+    }
+    if (e instanceof Expr.Add a) {
+      return new J(elem2(a.left(), i, j, sc, out).at(0) + " + " + elem2(a.right(), i, j, sc, out).at(1), 0);
+    }
+    if (e instanceof Expr.Sub s) {
+      return new J(elem2(s.left(), i, j, sc, out).at(0) + " - " + elem2(s.right(), i, j, sc, out).at(1), 0);
+    }
+    if (e instanceof Expr.Mul m) {
+      J left = m.left().shape().isScalar() ? temp(scalar(m.left(), sc, out), out) : elem2(m.left(), i, j, sc, out);
+      J right = m.right().shape().isScalar() ? temp(scalar(m.right(), sc, out), out) : elem2(m.right(), i, j, sc, out);
+      return new J(left.at(1) + " * " + right.at(2), 1);
+    }
+    if (e instanceof Expr.Div d) {
+      J divisor = temp(scalar(d.right(), sc, out), out);
+      return new J(elem2(d.left(), i, j, sc, out).at(1) + " / " + divisor.at(2), 1);
+    }
+    if (e instanceof Expr.SumK s) {
+      return materialize(s, sc, out, i, j);
+    }
+    throw new IllegalStateException("cannot lower to a matrix: " + e);
+  }
+
+  /** Σ_k of a vector or matrix: summed into a temporary array before the caller's loop. */
+  private J materialize(Expr.SumK s, Scope sc, CodeBlock.Builder out, String i, String j) {
+    if (sc.row() != null) {
+      throw new IllegalStateException("a sum over components inside the row loop: " + s);
+    }
+    Shape shape = s.shape();
+    String d = names.size(shape.dim());
+    String t = fresh("acc");
+    String k = fresh("k");
+    String a = fresh("a");
+    String b = fresh("b");
+    out.addStatement("final double[] $L = new double[$L]", t, shape.isVector() ? d : d + " * " + d);
+    out.beginControlFlow("for (int $L = 0; $L < K; $L++)", k, k, k);
+    Scope inner = sc.withK(k);
+    if (shape.isVector()) {
+      J body = elem(s.body(), a, inner, out);
+      out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", a, a, d, a);
+      out.addStatement("$L[$L] += $L", t, a, body);
+    } else {
+      J body = elem2(s.body(), a, b, inner, out);
+      out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", a, a, d, a);
+      out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", b, b, d, b);
+      out.addStatement("$L[$L * $L + $L] += $L", t, a, d, b, body);
+      out.endControlFlow();
+    }
+    out.endControlFlow();
+    out.endControlFlow();
+    return atom(t + "[" + (j == null ? i : i + " * " + d + " + " + j) + "]");
+  }
+
+  // ------------------------------------------------------------------ symbols
+
+  /** A symbol's value, or its element i, or (i, j), where the scope says it lives. */
+  J access(Symbol s, Scope sc, String i, String j) {
+    return access(s, sc, i, j, null);
+  }
+
+  /** The same, reading a parameter from {@code array} instead of its own field. */
+  J access(Symbol s, Scope sc, String i, String j, String array) {
+    Shape shape = s.shape();
+    return switch (s.kind()) {
+      case DATA -> {
+        String offset = names.dataOffset(s.name());
+        String at = sc.row() + (offset.equals("0") ? "" : " + " + offset) + (i == null ? "" : " + " + i);
+        yield atom("data[" + at + "]");
+      }
+      case PARAM -> atom((array != null ? array : names.field(s.name())) + "["
+          + element(shape, s.perComponent(), sc, i, j, "") + "]");
+      case STATISTIC -> atom(sc.stats() + "[" + element(shape, s.perComponent(), sc, i, j,
+          names.statOffset(s.name()) + " + ") + "]");
+      // The M-step names the counts it divides by so often: Nk and N.
+      case COUNT -> atom(sc.row() == null && "k".equals(sc.k()) ? "Nk" : sc.stats() + "[COUNT + " + requireK(sc, s) + "]");
+      case COUNTS -> atom(sc.stats() + "[COUNT + " + i + "]");
+      case TOTAL -> atom(sc.row() == null && sc.stats() != null ? "N" : sc.stats() + "[WEIGHT]");
+      case SETTING -> atom(names.field(s.name()) + "[" + (i == null ? "0" : i) + "]");
+      case COMPONENT -> new J(requireK(sc, s) + " + 1", 0);
+    };
+  }
+
+  private String element(Shape shape, boolean perComponent, Scope sc, String i, String j, String base) {
+    String d = shape.isScalar() ? null : names.size(shape.dim());
+    List<String> parts = new ArrayList<>();
+    if (perComponent) {
+      String k = sc.k();
+      if (k == null) {
+        throw new IllegalStateException("a per-component value outside a component loop");
+      }
+      parts.add(shape.isScalar() ? k : shape.isVector() ? k + " * " + d : k + " * " + d + " * " + d);
+    }
+    if (shape.isVector()) {
+      parts.add(i);
+    } else if (shape.isMatrix()) {
+      parts.add(i + " * " + d + " + " + j);
+    }
+    String index = parts.isEmpty() ? "0" : String.join(" + ", parts);
+    return base + index;
+  }
+
+  private static String requireK(Scope sc, Symbol s) {
+    if (sc.k() == null) {
+      throw new IllegalStateException(s.name() + " outside a component loop");
+    }
+    return sc.k();
+  }
+
+  static String index2(String base, String i, String j, String d) {
+    return (base.equals("0") ? "" : base + " + ") + i + " * " + d + " + " + j;
+  }
+
+  // ------------------------------------------------------------------ small things
+
+  /** A non-trivial expression as a final local, so that it is computed once. */
+  J temp(J value, CodeBlock.Builder out) {
+    if (value.prec() == 3 || value.text().matches("-?[0-9.eE+-]+")) {
+      return value;
+    }
+    String t = fresh("v");
+    out.addStatement("final double $L = $L", t, value);
+    return atom(t);
+  }
+
+  static boolean isAtomic(Expr e) {
+    return e instanceof Expr.Num || e instanceof Expr.Sym || e instanceof Expr.Size;
+  }
+
+  static J number(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      String text = (long) v + ".0";
+      return v < 0 ? new J(text, 2) : atom(text);
+    }
+    String text = Double.toString(v);
+    return v < 0 ? new J(text, 2) : atom(text);
+  }
+
+  static Dim dimOf(Expr e) {
+    return e.shape().dim();
+  }
+}

@@ -1,0 +1,20 @@
+package dev.emc.dist;
+
+import dev.emc.math.Expr;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A family's contribution to EM for one statement.
+ *
+ * @param logDensity log f(lhs | args), in terms of the site's symbols; the E-step sums these
+ * @param updates the M-step update of each free argument
+ * @param logPenalty what the fit adds to the log-likelihood for these parameters (the
+ *     regularization, later a log prior); the objective EM climbs is the sum. Null for none.
+ */
+public record FactorModel(Expr logDensity, List<Update> updates, Expr logPenalty) {
+  public FactorModel {
+    Objects.requireNonNull(logDensity);
+    updates = List.copyOf(updates);
+  }
+}

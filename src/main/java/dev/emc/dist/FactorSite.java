@@ -1,0 +1,66 @@
+package dev.emc.dist;
+
+import dev.emc.math.Expr;
+
+/**
+ * What a family sees of one statement, {@code lhs ~ Family(args)}, when the compiler builds EM
+ * for it, and the vocabulary the family writes its E-step and M-step with.
+ *
+ * <p>Per-component symbols (μ_k, N_k, statistics) mean "of the current component"; a parameter
+ * shared by all components is updated from sums over them, written with {@link #sumOverComponents}.
+ */
+public interface FactorSite {
+  /** The family's form this statement fits. */
+  Signature signature();
+
+  /**
+   * The value on the left of {@code ~}: the row's data x_n, or, for the latent variable itself,
+   * the component's category value k.
+   */
+  Expr lhs();
+
+  /** Whether the left side is the latent variable (the E-step enumerates its values). */
+  boolean lhsIsLatent();
+
+  /** The argument the signature names {@code name}, such as "mean". */
+  Arg arg(String name);
+
+  /**
+   * Whether this statement's statistics are kept per component: some argument depends on the
+   * latent variable. When not, every row counts fully and {@link #count()} is N.
+   */
+  boolean perComponent();
+
+  /** N_k = Σ_n r_nk, the expected number of rows of the component; N when not per component. */
+  Expr count();
+
+  /** N, the number of rows. */
+  Expr total();
+
+  /** (N_1, …, N_K): every component's count, as a vector over the latent variable's values. */
+  Expr counts();
+
+  /**
+   * Declares an expected sufficient statistic, Σ_n r_nk T(x_n) (or Σ_n T(x_n) when not per
+   * component), and returns the symbol that stands for it in updates. {@code perRow} may use the
+   * left side and the parameters' current values.
+   */
+  Expr statistic(String name, Expr perRow);
+
+  /**
+   * Ψ, the regularization of a variance or covariance of values shaped like the left side: emc
+   * maximizes the log-likelihood plus −½ tr(Ψ Σ⁻¹) per covariance, so that the update becomes
+   * (scatter + Ψ) / N_k. A setting chosen at fit time (`--reg`); zero turns it off.
+   */
+  Expr covarianceRegularization();
+
+  /** Σ_n r_nk e (or Σ_n e): a sum over rows, for the textbook form of an update. */
+  default Expr rowSum(Expr perRow) {
+    return new Expr.RowSum(perRow, perComponent());
+  }
+
+  /** Σ_k e: a sum over the components of a per-component expression. */
+  default Expr sumOverComponents(Expr e) {
+    return new Expr.SumK(e);
+  }
+}

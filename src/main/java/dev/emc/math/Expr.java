@@ -1,0 +1,352 @@
+package dev.emc.math;
+
+import dev.emc.types.Dim;
+import java.util.Objects;
+
+/**
+ * A formula: what a family says about itself (its log-density, its sufficient statistics, its
+ * M-step update) and what the compiler assembles from those. The code generator lowers a formula
+ * to Java and the derivation prints it as mathematics, so the code and the document are one tree.
+ *
+ * <p>Operations are shape-polymorphic where the mathematics is: the same Normal formulas serve a
+ * scalar with its variance and a vector with its covariance, because {@link QuadInv}, {@link
+ * LogDet} and {@link Outer} mean (x−μ)²/σ², log σ² and d² on scalars. Every node checks its
+ * operands' shapes when built, so a malformed formula fails in the family that wrote it.
+ *
+ * <p>Records compare by structure, which is what common-subexpression lookups want.
+ */
+public sealed interface Expr {
+  Shape shape();
+
+  // ------------------------------------------------------------------ leaves
+
+  /** A number. */
+  record Num(double value) implements Expr {
+    @Override
+    public Shape shape() {
+      return Shape.SCALAR;
+    }
+  }
+
+  /** A named quantity. */
+  record Sym(Symbol symbol) implements Expr {
+    @Override
+    public Shape shape() {
+      return symbol.shape();
+    }
+  }
+
+  /** A size as a number, such as the D in (D/2) log 2π. */
+  record Size(Dim dim) implements Expr {
+    @Override
+    public Shape shape() {
+      return Shape.SCALAR;
+    }
+  }
+
+  /** A vector with every element equal to a scalar: how a number stands for a vector. */
+  record Fill(Expr value, Dim dim) implements Expr {
+    public Fill {
+      requireScalar(value, "a filled vector's value");
+    }
+
+    @Override
+    public Shape shape() {
+      return Shape.vector(dim);
+    }
+  }
+
+  /** The identity matrix I of a size. */
+  record Identity(Dim dim) implements Expr {
+    @Override
+    public Shape shape() {
+      return Shape.matrix(dim);
+    }
+  }
+
+  // ------------------------------------------------------------------ arithmetic
+
+  record Neg(Expr operand) implements Expr {
+    @Override
+    public Shape shape() {
+      return operand.shape();
+    }
+  }
+
+  /** a + b, of equal shapes. */
+  record Add(Expr left, Expr right) implements Expr {
+    public Add {
+      requireSame(left, right, "+");
+    }
+
+    @Override
+    public Shape shape() {
+      return left.shape();
+    }
+  }
+
+  /** a − b, of equal shapes. */
+  record Sub(Expr left, Expr right) implements Expr {
+    public Sub {
+      requireSame(left, right, "−");
+    }
+
+    @Override
+    public Shape shape() {
+      return left.shape();
+    }
+  }
+
+  /** A scalar times anything, or anything times a scalar. */
+  record Mul(Expr left, Expr right) implements Expr {
+    public Mul {
+      if (!left.shape().isScalar() && !right.shape().isScalar()) {
+        throw new IllegalArgumentException("× needs a scalar side: " + left.shape() + " × " + right.shape());
+      }
+    }
+
+    @Override
+    public Shape shape() {
+      return left.shape().isScalar() ? right.shape() : left.shape();
+    }
+  }
+
+  /** Anything divided by a scalar. */
+  record Div(Expr left, Expr right) implements Expr {
+    public Div {
+      requireScalar(right, "a divisor");
+    }
+
+    @Override
+    public Shape shape() {
+      return left.shape();
+    }
+  }
+
+  /** A scalar function of a scalar. */
+  record Apply(Function function, Expr arg) implements Expr {
+    public Apply {
+      Objects.requireNonNull(function);
+      requireScalar(arg, function.name() + "'s argument");
+    }
+
+    @Override
+    public Shape shape() {
+      return Shape.SCALAR;
+    }
+  }
+
+  // ------------------------------------------------------------------ linear algebra
+
+  /** uᵀv. */
+  record Dot(Expr left, Expr right) implements Expr {
+    public Dot {
+      requireVector(left, "dot");
+      requireSame(left, right, "dot");
+    }
+
+    @Override
+    public Shape shape() {
+      return Shape.SCALAR;
+    }
+  }
+
+  /** uvᵀ for vectors; the product for scalars. */
+  record Outer(Expr left, Expr right) implements Expr {
+    public Outer {
+      requireSame(left, right, "outer product");
+      if (left.shape().isMatrix()) {
+        throw new IllegalArgumentException("outer product of matrices");
+      }
+    }
+
+    @Override
+    public Shape shape() {
+      return left.shape().isScalar() ? Shape.SCALAR : Shape.matrix(left.shape().dim());
+    }
+
+    /** vvᵀ: symmetric, so half of it is enough to store. */
+    public boolean isSymmetric() {
+      return left.equals(right);
+    }
+  }
+
+  /** vᵀ M⁻¹ v for a symmetric positive-definite M; v²/m for scalars. */
+  record QuadInv(Expr matrix, Expr vector) implements Expr {
+    public QuadInv {
+      if (!(matrix.shape().isMatrix() && vector.shape().isVector()
+              && matrix.shape().dim().equals(vector.shape().dim())
+          || matrix.shape().isScalar() && vector.shape().isScalar())) {
+        throw new IllegalArgumentException("quadratic form of " + matrix.shape() + " and " + vector.shape());
+      }
+    }
+
+    @Override
+    public Shape shape() {
+      return Shape.SCALAR;
+    }
+  }
+
+  /** log |M| for a symmetric positive-definite M; log m for a positive scalar. */
+  record LogDet(Expr matrix) implements Expr {
+    public LogDet {
+      if (matrix.shape().isVector()) {
+        throw new IllegalArgumentException("log-determinant of a vector");
+      }
+    }
+
+    @Override
+    public Shape shape() {
+      return Shape.SCALAR;
+    }
+  }
+
+  /** tr(A M⁻¹) for a symmetric positive-definite M; a/m for scalars. */
+  record TraceInv(Expr weight, Expr matrix) implements Expr {
+    public TraceInv {
+      requireSame(weight, matrix, "trace");
+      if (matrix.shape().isVector()) {
+        throw new IllegalArgumentException("trace of a vector");
+      }
+    }
+
+    @Override
+    public Shape shape() {
+      return Shape.SCALAR;
+    }
+  }
+
+  /** diag(v): the matrix with v on its diagonal. */
+  record Diag(Expr vector) implements Expr {
+    public Diag {
+      requireVector(vector, "diag");
+    }
+
+    @Override
+    public Shape shape() {
+      return Shape.matrix(vector.shape().dim());
+    }
+  }
+
+  // ------------------------------------------------------------------ categories and components
+
+  /** v_i: the element of a vector at a category value i ∈ 1..n. */
+  record At(Expr vector, Expr index) implements Expr {
+    public At {
+      requireVector(vector, "indexing");
+      requireScalar(index, "an index");
+    }
+
+    @Override
+    public Shape shape() {
+      return Shape.SCALAR;
+    }
+  }
+
+  /** e_i: the unit vector of a size with a 1 at category value i ∈ 1..n. */
+  record OneHot(Expr index, Dim dim) implements Expr {
+    public OneHot {
+      requireScalar(index, "an index");
+    }
+
+    @Override
+    public Shape shape() {
+      return Shape.vector(dim);
+    }
+  }
+
+  /**
+   * Σ_n r_nk body (Σ_n body when {@code weighted} is false): a sum over the rows, as a textbook
+   * writes an update. Only the derivation prints it; code reaches such sums through statistics.
+   */
+  record RowSum(Expr body, boolean weighted) implements Expr {
+    @Override
+    public Shape shape() {
+      return body.shape();
+    }
+  }
+
+  /** Σ_k body: a sum over the components; per-component symbols inside are the summed one's. */
+  record SumK(Expr body) implements Expr {
+    @Override
+    public Shape shape() {
+      return body.shape();
+    }
+  }
+
+  // ------------------------------------------------------------------ builders, for readable formulas
+
+  static Expr num(double v) {
+    return new Num(v);
+  }
+
+  static Expr sym(Symbol s) {
+    return new Sym(s);
+  }
+
+  static Expr add(Expr a, Expr b) {
+    return new Add(a, b);
+  }
+
+  static Expr sub(Expr a, Expr b) {
+    return new Sub(a, b);
+  }
+
+  static Expr mul(Expr a, Expr b) {
+    return new Mul(a, b);
+  }
+
+  static Expr mul(double a, Expr b) {
+    return new Mul(new Num(a), b);
+  }
+
+  static Expr div(Expr a, Expr b) {
+    return new Div(a, b);
+  }
+
+  static Expr neg(Expr a) {
+    return new Neg(a);
+  }
+
+  static Expr log(Expr a) {
+    return new Apply(Function.LOG, a);
+  }
+
+  static Expr size(Dim d) {
+    return new Size(d);
+  }
+
+  static Expr outer(Expr a, Expr b) {
+    return new Outer(a, b);
+  }
+
+  /** vvᵀ (v² for a scalar). */
+  static Expr square(Expr v) {
+    return new Outer(v, v);
+  }
+
+  /** I of the shape of a covariance for values of this shape: a matrix for a vector, 1 for a scalar. */
+  static Expr identityLike(Shape valueShape) {
+    return valueShape.isScalar() ? new Num(1) : new Identity(valueShape.dim());
+  }
+
+  // ------------------------------------------------------------------ shape checks
+
+  private static void requireSame(Expr a, Expr b, String op) {
+    if (!a.shape().equals(b.shape())) {
+      throw new IllegalArgumentException(op + " of " + a.shape() + " and " + b.shape());
+    }
+  }
+
+  private static void requireScalar(Expr e, String what) {
+    if (!e.shape().isScalar()) {
+      throw new IllegalArgumentException(what + " must be a scalar, not " + e.shape());
+    }
+  }
+
+  private static void requireVector(Expr e, String what) {
+    if (!e.shape().isVector()) {
+      throw new IllegalArgumentException(what + " needs a vector, not " + e.shape());
+    }
+  }
+}

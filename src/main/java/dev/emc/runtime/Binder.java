@@ -1,0 +1,164 @@
+package dev.emc.runtime;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which columns of a table each data variable takes, and the data in the model's layout.
+ *
+ * <p>The rules: a variable of one number takes the column with its name; with {@code --columns}
+ * and a single data variable, that variable takes the listed columns; otherwise the one vector
+ * variable takes every column no other variable took, in order.
+ */
+public final class Binder {
+  private Binder() {}
+
+  /**
+   * A data variable as the binder needs it.
+   *
+   * @param width its columns, or -1 when the data decide (a vector of the data's width)
+   * @param values what its values must be (see {@link DataInfo#values()})
+   * @param categories for a category, how many; -1 when the data decide (the largest value)
+   */
+  public record Spec(String name, String values, int width, int categories) {}
+
+  /** The columns each variable takes, with the widths and category counts the data decided. */
+  public record Binding(Map<String, int[]> columns, Map<String, Integer> widths, Map<String, Integer> categories) {}
+
+  public static Binding bind(List<Spec> specs, Table table, Optional<List<String>> selected) throws DataException {
+    Map<String, int[]> columns = new LinkedHashMap<>();
+    List<String> header = table.header();
+    List<Integer> taken = new ArrayList<>();
+    if (selected.isPresent()) {
+      if (specs.size() != 1) {
+        throw new DataException(table.source(), "--columns picks the columns of the model's one data variable,"
+            + " but the model has " + specs.size() + "; name the columns after the variables instead");
+      }
+      int[] idx = new int[selected.get().size()];
+      for (int i = 0; i < idx.length; i++) {
+        idx[i] = column(table, selected.get().get(i));
+      }
+      columns.put(specs.get(0).name(), idx);
+    } else {
+      Spec vector = null;
+      for (Spec s : specs) {
+        int at = header.indexOf(s.name());
+        if (s.width() == 1 && at >= 0) {
+          columns.put(s.name(), new int[] {at});
+          taken.add(at);
+        } else if (s.width() == 1) {
+          throw new DataException(table.source(), "the data have no column named " + s.name()
+              + " (they have " + String.join(", ", header) + "); rename a column or use --columns");
+        } else if (vector == null) {
+          vector = s;
+        } else {
+          throw new DataException(table.source(), "data variables " + vector.name() + " and " + s.name()
+              + " both need several columns; name one column after each scalar variable");
+        }
+      }
+      if (vector != null) {
+        List<Integer> rest = new ArrayList<>();
+        for (int c = 0; c < header.size(); c++) {
+          if (!taken.contains(c)) {
+            rest.add(c);
+          }
+        }
+        columns.put(vector.name(), rest.stream().mapToInt(Integer::intValue).toArray());
+      }
+    }
+    Map<String, Integer> widths = new LinkedHashMap<>();
+    Map<String, Integer> categories = new LinkedHashMap<>();
+    for (Spec s : specs) {
+      int[] idx = columns.get(s.name());
+      if (idx.length == 0) {
+        throw new DataException(table.source(), "no columns are left for " + s.name());
+      }
+      if (s.width() >= 0 && idx.length != s.width()) {
+        throw new DataException(table.source(), s.name() + " takes " + s.width() + " columns, but "
+            + idx.length + " are given (" + names(header, idx) + ")");
+      }
+      widths.put(s.name(), idx.length);
+      for (int c : idx) {
+        check(table, c, s);
+      }
+      if (s.values().equals("category")) {
+        int max = 0;
+        for (int r = 0; r < table.rows(); r++) {
+          max = Math.max(max, (int) table.get(r, idx[0]));
+        }
+        int k = s.categories() >= 0 ? s.categories() : max;
+        if (max > k) {
+          throw new DataException(table.source(), s.name() + " has the value " + max + ", beyond its "
+              + k + " categories");
+        }
+        categories.put(s.name(), k);
+      }
+    }
+    return new Binding(columns, widths, categories);
+  }
+
+  /** The rows in the model's layout: each variable's columns side by side, in spec order. */
+  public static DataMatrix select(Table table, List<Spec> specs, Binding binding) {
+    int width = 0;
+    List<String> names = new ArrayList<>();
+    for (Spec s : specs) {
+      for (int c : binding.columns().get(s.name())) {
+        names.add(table.header().get(c));
+        width++;
+      }
+    }
+    double[] values = new double[table.rows() * width];
+    for (int r = 0; r < table.rows(); r++) {
+      int at = r * width;
+      for (Spec s : specs) {
+        for (int c : binding.columns().get(s.name())) {
+          values[at++] = table.get(r, c);
+        }
+      }
+    }
+    return new DataMatrix(table.source(), names, values, table.rows(), width, table.lines());
+  }
+
+  private static int column(Table table, String name) throws DataException {
+    int at = table.header().indexOf(name);
+    if (at < 0) {
+      throw new DataException(table.source(), "--columns names " + name + ", but the data have no such column"
+          + " (they have " + String.join(", ", table.header()) + ")");
+    }
+    return at;
+  }
+
+  private static String names(List<String> header, int[] idx) {
+    List<String> n = new ArrayList<>();
+    for (int c : idx) {
+      n.add(header.get(c));
+    }
+    return String.join(", ", n);
+  }
+
+  /** Every value of a column is of the kind the variable takes. */
+  private static void check(Table table, int c, Spec s) throws DataException {
+    for (int r = 0; r < table.rows(); r++) {
+      double v = table.get(r, c);
+      String problem = switch (s.values()) {
+        case "positive" -> v > 0 ? null : "positive";
+        case "probability" -> v >= 0 && v <= 1 ? null : "between 0 and 1";
+        case "int" -> v == Math.rint(v) ? null : "an integer";
+        case "count" -> v == Math.rint(v) && v >= 0 ? null : "a count (0, 1, 2, …)";
+        case "binary" -> v == 0 || v == 1 ? null : "0 or 1";
+        case "category" -> v == Math.rint(v) && v >= 1 ? null : "a category (1, 2, …)";
+        default -> null;
+      };
+      if (problem != null) {
+        String text = Table.lineText(java.nio.file.Path.of(table.source()), table.lines()[r]);
+        int[] span = Table.cellSpan(text, c);
+        throw new DataException(table.source(), table.lines()[r], span[0] + 1, span[1], text,
+            s.name() + " must be " + problem + ", but column " + table.header().get(c) + " has "
+                + DataMatrix.format(v));
+      }
+    }
+  }
+}

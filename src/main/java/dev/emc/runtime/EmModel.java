@@ -1,0 +1,80 @@
+package dev.emc.runtime;
+
+import java.util.List;
+
+/**
+ * The contract between the fit driver and a model's generated code.
+ *
+ * <p>Data are one flat row-major {@code double[]}: row n's values start at {@code n * columns()}.
+ * One pass over a range of rows — the E-step and the accumulation of expected sufficient
+ * statistics together — adds into a {@code double[]} of {@link #statisticsLength()}; partial
+ * results of any split of the rows merge by adding the arrays, in any grouping: the same code
+ * runs on one thread, on many, or on a cluster. Its first entries are fixed:
+ * {@link #LOGLIK}, {@link #WEIGHT}, then the K counts at {@link #COUNT}.
+ *
+ * <p>Use: set parameters (or {@link #maximize} from statistics), {@link #prepare}, then
+ * {@link #accumulate} over all rows, merge, {@link #maximize}, {@link #prepare}, and so on.
+ * Accumulating is thread-safe between prepares; nothing else is.
+ */
+public interface EmModel {
+  /** Σ_n log p(x_n) at the parameters the pass ran with. */
+  int LOGLIK = 0;
+  /** The number of rows the pass saw. */
+  int WEIGHT = 1;
+  /** N_k = Σ_n r_nk, for k = 0 … K−1. */
+  int COUNT = 2;
+  /**
+   * A component whose N_k is at most this fraction of the rows is empty: the M-step leaves its
+   * parameters as they are (there is nothing to estimate them from) and its weight near 0.
+   */
+  double EMPTY = 1e-12;
+
+  String name();
+
+  /** K, the number of components (values of the latent variable). */
+  int components();
+
+  /** Values per data row. */
+  int columns();
+
+  List<ParamInfo> params();
+
+  List<DataInfo> data();
+
+  List<SettingInfo> settings();
+
+  /** The number of freely chosen numbers in the parameters, for BIC and AIC. */
+  int freeParameters();
+
+  int statisticsLength();
+
+  /** A parameter's live storage, component-major and row-major: write it to set the parameter. */
+  double[] param(String name);
+
+  /** A setting's live storage. */
+  double[] setting(String name);
+
+  /**
+   * Recomputes what the E-step caches per component (Cholesky factors, log-normalizers) from the
+   * current parameters. Returns null when they are usable, or what is wrong with them.
+   */
+  String prepare();
+
+  /** E-step and statistics for rows [from, to): adds into {@code stats}. */
+  void accumulate(double[] data, int from, int to, double[] stats);
+
+  /**
+   * Statistics for rows [from, to) with given responsibilities instead of the E-step's
+   * ({@code resp[n * K + k]}): how an initialization becomes parameters. Leaves LOGLIK alone.
+   */
+  void accumulateGiven(double[] data, int from, int to, double[] resp, double[] stats);
+
+  /** The M-step: every parameter's update from merged statistics. */
+  void maximize(double[] stats);
+
+  /** What the objective adds to the log-likelihood at the prepared parameters (regularization). */
+  double logPenalty();
+
+  /** r_nk for rows [from, to), into {@code out[(n - from) * K + k]}; returns Σ_n log p(x_n). */
+  double responsibilities(double[] data, int from, int to, double[] out);
+}

@@ -1,0 +1,40 @@
+package dev.emc.runtime;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A finished fit.
+ *
+ * @param params each parameter's values, flat as the model stores them
+ * @param logLikelihood Σ_n log p(x_n) at {@code params}
+ * @param objective what EM climbed: the log-likelihood plus the regularization's log-penalty
+ * @param iterations M-steps of the best run
+ * @param trace the objective before each of the best run's M-steps, and at its end
+ * @param restart which run won (0-based)
+ * @param warnings things the user should know: an empty component, a failed restart
+ */
+public record FitResult(
+    EmModel model,
+    Map<String, double[]> params,
+    double logLikelihood,
+    double objective,
+    int iterations,
+    boolean converged,
+    List<Double> trace,
+    int restart,
+    int rows,
+    List<String> warnings,
+    double fitSeconds,
+    double secondsPerIteration) {
+
+  /** −2 log L + p log N: smaller is better (Schwarz; scikit-learn's sign). */
+  public double bic() {
+    return -2 * logLikelihood + model.freeParameters() * Math.log(rows);
+  }
+
+  /** −2 log L + 2p: smaller is better. */
+  public double aic() {
+    return -2 * logLikelihood + 2.0 * model.freeParameters();
+  }
+}

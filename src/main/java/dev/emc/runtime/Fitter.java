@@ -1,0 +1,366 @@
+package dev.emc.runtime;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The fit driver: starts, E-step passes over all rows on a thread pool, M-steps, convergence,
+ * restarts.
+ *
+ * <p>A pass splits the rows into chunks whose boundaries depend only on the number of rows, runs
+ * the generated {@code accumulate} on each, and adds the chunks' statistics in chunk order: the
+ * result is the same, bit for bit, on any number of threads.
+ *
+ * <p>Each iteration checks that the objective did not decrease beyond rounding. EM cannot lower
+ * it, so a decrease is a wrong update: it fails loudly ({@link IllegalStateException}).
+ */
+public final class Fitter implements AutoCloseable {
+  /** Rows per chunk: a pass's unit of work and of summation. */
+  static final int CHUNK = 4096;
+  /** How far below the last objective rounding may leave the next, relative to its size. */
+  static final double ROUNDING = 1e-9;
+
+  private final int threads;
+  private final ExecutorService pool;
+
+  public Fitter(int threads) {
+    this.threads = Math.max(1, threads);
+    this.pool = this.threads == 1 ? null : Executors.newFixedThreadPool(this.threads, r -> {
+      Thread t = new Thread(r, "emc-pass");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Fits a model to data. {@code factory} makes a fresh model for each restart.
+   *
+   * @throws DataException when the data cannot be fitted at all (too few rows, a constant column
+   *     without regularization)
+   * @throws FitException when no run could finish
+   */
+  public FitResult fit(Supplier<EmModel> factory, DataMatrix data, FitOptions o)
+      throws DataException, FitException {
+    long start = System.nanoTime();
+    EmModel probe = factory.get();
+    checkData(probe, data, o);
+    List<String> warnings = new ArrayList<>(constantColumnWarnings(probe, data, o));
+    int runs = o.init() == FitOptions.Init.GIVEN ? 1 : Math.max(1, o.restarts());
+    SplittableRandom seeds = new SplittableRandom(o.seed());
+    Run best = null;
+    FitException firstFailure = null;
+    long loopNanos = 0;
+    int passes = 0;
+    for (int r = 0; r < runs; r++) {
+      long runSeed = seeds.nextLong();
+      EmModel model = r == 0 ? probe : factory.get();
+      try {
+        Run run = run(model, data, o, runSeed, r);
+        loopNanos += run.nanos;
+        passes += run.trace.size();
+        if (best == null || run.objective > best.objective) {
+          best = run;
+        }
+      } catch (FitException e) {
+        if (firstFailure == null) {
+          firstFailure = e;
+        }
+        if (runs > 1) {
+          warnings.add("restart " + (r + 1) + " failed: " + e.getMessage());
+        }
+      }
+    }
+    if (best == null) {
+      throw firstFailure;
+    }
+    for (int k = 0; k < best.model.components(); k++) {
+      double nk = best.stats[EmModel.COUNT + k];
+      if (!(nk > EmModel.EMPTY * best.stats[EmModel.WEIGHT])) {
+        warnings.add("component " + (k + 1) + " is empty: no row belongs to it (its weight is "
+            + nk / best.stats[EmModel.WEIGHT] + "); fewer components may fit as well");
+      }
+    }
+    Map<String, double[]> params = new LinkedHashMap<>();
+    for (ParamInfo p : best.model.params()) {
+      params.put(p.name(), best.model.param(p.name()).clone());
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new FitResult(best.model, params, best.logLikelihood, best.objective, best.iterations,
+        best.converged, best.trace, best.index, data.rows(), List.copyOf(warnings), seconds,
+        passes == 0 ? 0 : loopNanos / 1e9 / passes);
+  }
+
+  private record Run(EmModel model, int index, double logLikelihood, double objective, int iterations,
+      boolean converged, List<Double> trace, double[] stats, long nanos) {}
+
+  private Run run(EmModel m, DataMatrix data, FitOptions o, long seed, int index) throws FitException {
+    setRegularization(m, data, o.reg());
+    start(m, data, o, seed);
+    String problem = m.prepare();
+    if (problem != null) {
+      throw new FitException(o.init() == FitOptions.Init.GIVEN
+          ? "the starting parameters are not usable: " + problem
+          : "the start is degenerate: " + problem + "; try another --seed or --init random");
+    }
+    long t0 = System.nanoTime();
+    List<Double> trace = new ArrayList<>();
+    double previous = Double.NEGATIVE_INFINITY;
+    boolean converged = false;
+    int iterations = 0;
+    double[] stats;
+    double ll;
+    double objective;
+    while (true) {
+      stats = pass(m, data);
+      ll = stats[EmModel.LOGLIK];
+      if (ll == Double.NEGATIVE_INFINITY) {
+        throw new FitException("the log-likelihood is −∞ after " + iterations
+            + " iterations: some row has zero probability under every component");
+      }
+      if (!Double.isFinite(ll)) {
+        throw new FitException("the log-likelihood is " + ll + " after " + iterations
+            + " iterations: the parameters have become degenerate");
+      }
+      objective = ll + m.logPenalty();
+      trace.add(objective);
+      if (iterations > 0) {
+        if (objective < previous - ROUNDING * (1 + Math.abs(previous))) {
+          throw new IllegalStateException("the objective decreased from " + previous + " to " + objective
+              + " at iteration " + iterations + " of model " + m.name()
+              + "; EM cannot do that, so an M-step update is wrong (a bug in emc or in a family)");
+        }
+        if (o.tol() > 0 && objective - previous <= o.tol() * Math.abs(objective)) {
+          converged = true;
+          break;
+        }
+      }
+      if (iterations >= o.maxIter()) {
+        break;
+      }
+      m.maximize(stats);
+      iterations++;
+      problem = m.prepare();
+      if (problem != null) {
+        throw new FitException("at iteration " + iterations + ", " + problem
+            + ": a component has collapsed onto too few rows"
+            + (o.reg() == 0 ? "; fit with --reg > 0 to keep covariances away from singular" : "")
+            + ", or try fewer components");
+      }
+      previous = objective;
+    }
+    return new Run(m, index, ll, objective, iterations, converged, List.copyOf(trace), stats,
+        System.nanoTime() - t0);
+  }
+
+  /** One E-step pass: statistics of all rows, merged. */
+  double[] pass(EmModel m, DataMatrix data) {
+    int rows = data.rows();
+    int chunks = (rows + CHUNK - 1) / CHUNK;
+    double[][] partial = new double[chunks][m.statisticsLength()];
+    if (pool == null || chunks == 1) {
+      for (int c = 0; c < chunks; c++) {
+        m.accumulate(data.values(), c * CHUNK, Math.min(rows, (c + 1) * CHUNK), partial[c]);
+      }
+    } else {
+      AtomicInteger next = new AtomicInteger();
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < Math.min(threads, chunks); t++) {
+        futures.add(pool.submit(() -> {
+          for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+            m.accumulate(data.values(), c * CHUNK, Math.min(rows, (c + 1) * CHUNK), partial[c]);
+          }
+        }));
+      }
+      await(futures);
+    }
+    double[] total = partial[0];
+    for (int c = 1; c < chunks; c++) {
+      double[] p = partial[c];
+      for (int i = 0; i < total.length; i++) {
+        total[i] += p[i];
+      }
+    }
+    return total;
+  }
+
+  private static void await(List<Future<?>> futures) {
+    for (Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new IllegalStateException(cause);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- starts
+
+  private void start(EmModel m, DataMatrix data, FitOptions o, long seed) throws FitException {
+    int k = m.components();
+    int rows = data.rows();
+    double[] stats = new double[m.statisticsLength()];
+    switch (o.init()) {
+      case GIVEN -> {
+        for (ParamInfo p : m.params()) {
+          double[] given = o.start().get(p.name());
+          double[] target = m.param(p.name());
+          if (given == null || given.length != target.length) {
+            throw new IllegalArgumentException("the start has no " + p.name() + " of " + target.length + " numbers");
+          }
+          System.arraycopy(given, 0, target, 0, target.length);
+        }
+        return;
+      }
+      case KMEANS -> {
+        int[] labels = new KMeans(data).labels(k, new SplittableRandom(seed));
+        double[] resp = new double[CHUNK * k];
+        for (int from = 0; from < rows; from += CHUNK) {
+          int to = Math.min(rows, from + CHUNK);
+          java.util.Arrays.fill(resp, 0.0);
+          for (int n = from; n < to; n++) {
+            resp[(n - from) * k + labels[n]] = 1.0;
+          }
+          m.accumulateGiven(data.values(), from, to, resp, stats);
+        }
+      }
+      case RANDOM -> {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] resp = new double[CHUNK * k];
+        for (int from = 0; from < rows; from += CHUNK) {
+          int to = Math.min(rows, from + CHUNK);
+          for (int n = from; n < to; n++) {
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+              resp[(n - from) * k + j] = rng.nextDouble();
+              sum += resp[(n - from) * k + j];
+            }
+            for (int j = 0; j < k; j++) {
+              resp[(n - from) * k + j] /= sum;
+            }
+          }
+          m.accumulateGiven(data.values(), from, to, resp, stats);
+        }
+      }
+      default -> throw new IllegalStateException();
+    }
+    m.maximize(stats);
+  }
+
+  // ---------------------------------------------------------------- data checks
+
+  private static void checkData(EmModel m, DataMatrix data, FitOptions o) throws DataException {
+    if (data.columns() != m.columns()) {
+      throw new DataException(data.source(), "the data have " + data.columns() + " columns, but model "
+          + m.name() + " reads " + m.columns());
+    }
+    int k = m.components();
+    if (data.rows() < k) {
+      throw new DataException(data.source(), "the data have " + data.rows() + " row"
+          + (data.rows() == 1 ? "" : "s") + ", fewer than the " + k + " components");
+    }
+    if (o.init() == FitOptions.Init.KMEANS && distinctRows(data, k) < k) {
+      throw new DataException(data.source(), "the data have fewer than " + k
+          + " distinct rows, so " + k + " components cannot be told apart");
+    }
+    if (o.reg() == 0) {
+      for (SettingInfo s : m.settings()) {
+        DataInfo d = dataOf(m, s);
+        for (int c = 0; c < d.width(); c++) {
+          if (variance(data, d.offset() + c) == 0) {
+            throw new DataException(data.source(), "column " + data.names().get(d.offset() + c)
+                + " is constant (every row has " + DataMatrix.format(data.values()[d.offset() + c])
+                + "), so every covariance of " + d.name()
+                + " is singular; drop the column, or fit with --reg > 0");
+          }
+        }
+      }
+    }
+  }
+
+  private static List<String> constantColumnWarnings(EmModel m, DataMatrix data, FitOptions o) {
+    List<String> warnings = new ArrayList<>();
+    if (o.reg() > 0) {
+      for (SettingInfo s : m.settings()) {
+        DataInfo d = dataOf(m, s);
+        for (int c = 0; c < d.width(); c++) {
+          if (variance(data, d.offset() + c) == 0) {
+            warnings.add("column " + data.names().get(d.offset() + c) + " is constant; only the"
+                + " regularization keeps its variances above 0, and the log-likelihood means little");
+          }
+        }
+      }
+    }
+    return warnings;
+  }
+
+  private static int distinctRows(DataMatrix data, int enough) {
+    java.util.Set<java.util.List<Double>> seen = new java.util.HashSet<>();
+    for (int n = 0; n < data.rows() && seen.size() < enough; n++) {
+      List<Double> row = new ArrayList<>();
+      for (int c = 0; c < data.columns(); c++) {
+        row.add(data.values()[n * data.columns() + c]);
+      }
+      seen.add(row);
+    }
+    return seen.size();
+  }
+
+  private static DataInfo dataOf(EmModel m, SettingInfo s) {
+    return m.data().stream().filter(d -> d.name().equals(s.data())).findFirst().orElseThrow();
+  }
+
+  /**
+   * Ψ = reg · diag(the data's column variances): the regularization scales with each column, so
+   * rescaling a column rescales the fit and nothing else. A constant column gets reg itself.
+   */
+  private static void setRegularization(EmModel m, DataMatrix data, double reg) {
+    for (SettingInfo s : m.settings()) {
+      DataInfo d = dataOf(m, s);
+      double[] psi = m.setting(s.name());
+      for (int c = 0; c < d.width(); c++) {
+        double v = variance(data, d.offset() + c);
+        psi[c] = reg * (v > 0 ? v : 1.0);
+      }
+    }
+  }
+
+  static double variance(DataMatrix data, int column) {
+    int rows = data.rows();
+    int width = data.columns();
+    double[] x = data.values();
+    double mean = 0;
+    for (int n = 0; n < rows; n++) {
+      mean += x[n * width + column];
+    }
+    mean /= rows;
+    double ss = 0;
+    for (int n = 0; n < rows; n++) {
+      double d = x[n * width + column] - mean;
+      ss += d * d;
+    }
+    return ss / rows;
+  }
+}

@@ -1,0 +1,82 @@
+package dev.emc.runtime;
+
+/**
+ * The dense linear algebra generated code calls once per component per iteration (never per
+ * row): Cholesky factors and what they give. Matrices are row-major D×D blocks of a flat array
+ * at an offset, as generated code stores them.
+ */
+public final class Linalg {
+  private Linalg() {}
+
+  /**
+   * The lower-triangular L with A = L Lᵀ, written to {@code l} (its upper triangle zeroed).
+   * Returns false, leaving {@code l} partly written, if A is not numerically positive definite.
+   */
+  public static boolean cholesky(double[] a, int aOff, int d, double[] l, int lOff) {
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j <= i; j++) {
+        double s = a[aOff + i * d + j];
+        for (int m = 0; m < j; m++) {
+          s -= l[lOff + i * d + m] * l[lOff + j * d + m];
+        }
+        if (i == j) {
+          // A pivot must be positive and not lost to rounding against the diagonal it came from.
+          if (!(s > 1e-14 * Math.abs(a[aOff + i * d + i])) || !(s > 0)) {
+            return false;
+          }
+          l[lOff + i * d + i] = Math.sqrt(s);
+        } else {
+          l[lOff + i * d + j] = s / l[lOff + j * d + j];
+        }
+      }
+      for (int j = i + 1; j < d; j++) {
+        l[lOff + i * d + j] = 0.0;
+      }
+    }
+    return true;
+  }
+
+  /** log|A| = 2 Σ_i log L_ii from A's Cholesky factor. */
+  public static double logDetCholesky(double[] l, int off, int d) {
+    double s = 0;
+    for (int i = 0; i < d; i++) {
+      s += Math.log(l[off + i * d + i]);
+    }
+    return 2 * s;
+  }
+
+  /**
+   * tr(diag(w) A⁻¹) = Σ_i w_i (A⁻¹)_ii from A's Cholesky factor: (A⁻¹)_ii = ‖L⁻¹ e_i‖², the
+   * squared norm of column i of L⁻¹.
+   */
+  public static double traceDiagInverse(double[] l, int off, int d, double[] w, int wOff) {
+    double[] col = new double[d];
+    double trace = 0;
+    for (int i = 0; i < d; i++) {
+      if (w[wOff + i] == 0) {
+        continue;
+      }
+      // Solve L y = e_i by forward substitution; y_j = 0 for j < i.
+      double norm = 0;
+      for (int r = i; r < d; r++) {
+        double s = r == i ? 1.0 : 0.0;
+        for (int m = i; m < r; m++) {
+          s -= l[off + r * d + m] * col[m];
+        }
+        col[r] = s / l[off + r * d + r];
+        norm += col[r] * col[r];
+      }
+      trace += w[wOff + i] * norm;
+    }
+    return trace;
+  }
+
+  /** A matrix block copied to a new row-major array, for messages and tests. */
+  public static double[][] block(double[] a, int off, int d) {
+    double[][] m = new double[d][d];
+    for (int i = 0; i < d; i++) {
+      System.arraycopy(a, off + i * d, m[i], 0, d);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.emc.runtime;
+
+/**
+ * A parameter's name and layout.
+ *
+ * @param copies how many values it has: K when it is one per component, else 1
+ * @param shape one value's shape: [] a number, [d] a vector, [d, d] a matrix
+ */
+public record ParamInfo(String name, Constraint constraint, int copies, int[] shape) {
+  public enum Constraint {
+    REAL, POSITIVE, PROBABILITY, SIMPLEX, COVARIANCE
+  }
+
+  /** Numbers in one value. */
+  public int elements() {
+    int n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    return n;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ParamInfo p && p.name.equals(name) && p.constraint == constraint
+        && p.copies == copies && java.util.Arrays.equals(p.shape, shape);
+  }
+
+  @Override
+  public int hashCode() {
+    return name.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return name + java.util.Arrays.toString(shape) + (copies > 1 ? "×" + copies : "");
+  }
+}
