@@ -109,6 +109,20 @@ public final class Model {
     return new Bound(emc, plan(sized), Optional.empty());
   }
 
+  /**
+   * The EM plan's structure (which E-step, which update for each parameter), for a model whose
+   * sizes may still be open: they are set to 1 here, which changes no update's form.
+   */
+  public EmPlan structure() {
+    Map<String, Double> sized = new LinkedHashMap<>(settings);
+    checked.sizes().forEach((name, size) -> {
+      if (size.value().isEmpty()) {
+        sized.putIfAbsent(name, 1.0);
+      }
+    });
+    return plan(sized);
+  }
+
   private boolean isSet(String size) {
     var s = checked.sizes().get(size);
     return s != null && s.value().isPresent();

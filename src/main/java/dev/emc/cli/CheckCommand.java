@@ -1,10 +1,9 @@
 package dev.emc.cli;
 
-import dev.emc.api.Frontend;
-import dev.emc.diag.DiagnosticException;
+import dev.emc.analysis.EmPlan;
+import dev.emc.api.Emc;
+import dev.emc.api.Model;
 import dev.emc.diag.DiagnosticPrinter;
-import dev.emc.dist.Families;
-import dev.emc.semantics.CheckedModel;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,20 +13,19 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
-    description = "Check a model and summarize each variable's role, type and shape.")
+    description = {"Check a model: each variable's role, type and shape, then the EM emc derives for it:",
+        "the E-step and each parameter's M-step update."})
 final class CheckCommand implements Callable<Integer> {
   @Mixin ModelInput input;
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    Frontend.Result result = Frontend.check(input.source(), Families.builtIn(), input.settingValues());
-    if (result.model().isEmpty()) {
-      throw new DiagnosticException(result.diagnostics());
-    }
-    spec.commandLine().getErr().print(DiagnosticPrinter.render(result.diagnostics()));
-    CheckedModel model = result.model().get();
-    spec.commandLine().getOut().print(Summary.of(model));
+    Model model = Emc.builtIn().parse(input.model.toString(), input.source().text(), input.settingValues());
+    spec.commandLine().getErr().print(DiagnosticPrinter.render(model.warnings()));
+    EmPlan plan = model.structure();
+    spec.commandLine().getOut().print(Summary.of(model.checked()));
+    spec.commandLine().getOut().print(Summary.of(plan));
     return Main.OK;
   }
 }

@@ -1,5 +1,8 @@
 package dev.emc.cli;
 
+import dev.emc.analysis.EmPlan;
+import dev.emc.math.Expr;
+import dev.emc.math.Text;
 import dev.emc.semantics.CheckedModel;
 import dev.emc.semantics.Constant;
 import dev.emc.semantics.Size;
@@ -46,6 +49,31 @@ final class Summary {
       statements.add(new String[] {statement(s), "prior: " + s.signature().label()});
     }
     out.append(table(statements));
+    return out.toString();
+  }
+
+  /** The EM structure: the E-step, then each parameter's update and how it is derived. */
+  static String of(EmPlan plan) {
+    StringBuilder out = new StringBuilder("\n");
+    out.append("EM: the E-step enumerates ").append(plan.latent().name()).append(" ∈ 1..")
+        .append(plan.latent().size()).append(" (r_nk by Bayes' rule); the M-step updates\n\n");
+    List<String[]> rows = new ArrayList<>();
+    for (EmPlan.Update u : plan.updates()) {
+      Expr shown = u.textbook() != null ? u.textbook() : u.value();
+      rows.add(new String[] {Text.of(new Expr.Sym(u.target())) + " ← " + Text.of(shown), u.method()});
+    }
+    out.append(table(rows));
+    List<EmPlan.Statistic> stats = plan.statistics();
+    if (!stats.isEmpty()) {
+      out.append("\ncomputed in one pass per iteration from the expected sufficient statistics\n\n");
+      List<String[]> defs = new ArrayList<>();
+      defs.add(new String[] {"N_k = Σ_n r_nk"});
+      for (EmPlan.Statistic s : stats) {
+        defs.add(new String[] {Text.of(new Expr.Sym(s.symbol())) + " = "
+            + Text.of(new Expr.RowSum(s.perRow(), s.symbol().perComponent()))});
+      }
+      out.append(table(defs));
+    }
     return out.toString();
   }
 

@@ -28,6 +28,19 @@ public record FitResult(
     double fitSeconds,
     double secondsPerIteration) {
 
+  /** r_nk for every row of {@code data}: row n's posterior over the components. */
+  public double[][] responsibilities(DataMatrix data) {
+    int k = model.components();
+    double[] flat = new double[data.rows() * k];
+    model.prepare();
+    model.responsibilities(data.values(), 0, data.rows(), flat);
+    double[][] r = new double[data.rows()][];
+    for (int n = 0; n < data.rows(); n++) {
+      r[n] = java.util.Arrays.copyOfRange(flat, n * k, (n + 1) * k);
+    }
+    return r;
+  }
+
   /** −2 log L + p log N: smaller is better (Schwarz; scikit-learn's sign). */
   public double bic() {
     return -2 * logLikelihood + model.freeParameters() * Math.log(rows);

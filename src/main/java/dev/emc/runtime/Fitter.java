@@ -116,7 +116,9 @@ public final class Fitter implements AutoCloseable {
     if (problem != null) {
       throw new FitException(o.init() == FitOptions.Init.GIVEN
           ? "the starting parameters are not usable: " + problem
-          : "the start is degenerate: " + problem + "; try another --seed or --init random");
+          : "the start is degenerate: " + problem + " (a component starts with too few distinct rows)"
+              + (o.reg() == 0 ? "; fit with --reg > 0 to keep covariances away from singular," : ";")
+              + " or try another --seed or --init-method random");
     }
     long t0 = System.nanoTime();
     List<Double> trace = new ArrayList<>();
@@ -220,8 +222,6 @@ public final class Fitter implements AutoCloseable {
 
   private void start(EmModel m, DataMatrix data, FitOptions o, long seed) throws FitException {
     int k = m.components();
-    int rows = data.rows();
-    double[] stats = new double[m.statisticsLength()];
     switch (o.init()) {
       case GIVEN -> {
         for (ParamInfo p : m.params()) {
@@ -236,21 +236,17 @@ public final class Fitter implements AutoCloseable {
       }
       case KMEANS -> {
         int[] labels = new KMeans(data).labels(k, new SplittableRandom(seed));
-        double[] resp = new double[CHUNK * k];
-        for (int from = 0; from < rows; from += CHUNK) {
-          int to = Math.min(rows, from + CHUNK);
+        fromResponsibilities(m, data, (from, to, resp) -> {
           java.util.Arrays.fill(resp, 0.0);
           for (int n = from; n < to; n++) {
             resp[(n - from) * k + labels[n]] = 1.0;
           }
-          m.accumulateGiven(data.values(), from, to, resp, stats);
-        }
+        });
       }
       case RANDOM -> {
-        SplittableRandom rng = new SplittableRandom(seed);
-        double[] resp = new double[CHUNK * k];
-        for (int from = 0; from < rows; from += CHUNK) {
-          int to = Math.min(rows, from + CHUNK);
+        // One generator per chunk, so that both passes see the same responsibilities.
+        fromResponsibilities(m, data, (from, to, resp) -> {
+          SplittableRandom rng = new SplittableRandom(seed + from);
           for (int n = from; n < to; n++) {
             double sum = 0;
             for (int j = 0; j < k; j++) {
@@ -261,12 +257,34 @@ public final class Fitter implements AutoCloseable {
               resp[(n - from) * k + j] /= sum;
             }
           }
-          m.accumulateGiven(data.values(), from, to, resp, stats);
-        }
+        });
       }
       default -> throw new IllegalStateException();
     }
-    m.maximize(stats);
+  }
+
+  /** Fills a chunk's responsibilities, rows [from, to), into {@code resp}. */
+  private interface Responsibilities {
+    void fill(int from, int to, double[] resp);
+  }
+
+  /**
+   * Parameters from given responsibilities: two M-steps. Statistics are centred on the current
+   * parameters, which before the first are arbitrary; the first places the centres, the second,
+   * centred there, gets the spreads without cancellation.
+   */
+  private static void fromResponsibilities(EmModel m, DataMatrix data, Responsibilities r) {
+    int rows = data.rows();
+    double[] resp = new double[CHUNK * m.components()];
+    for (int round = 0; round < 2; round++) {
+      double[] stats = new double[m.statisticsLength()];
+      for (int from = 0; from < rows; from += CHUNK) {
+        int to = Math.min(rows, from + CHUNK);
+        r.fill(from, to, resp);
+        m.accumulateGiven(data.values(), from, to, resp, stats);
+      }
+      m.maximize(stats);
+    }
   }
 
   // ---------------------------------------------------------------- data checks

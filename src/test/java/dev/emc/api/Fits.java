@@ -1,0 +1,49 @@
+package dev.emc.api;
+
+import dev.emc.runtime.DataMatrix;
+import dev.emc.runtime.FitOptions;
+import dev.emc.runtime.FitResult;
+import dev.emc.runtime.Table;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Small helpers for tests that compile and fit models. */
+public final class Fits {
+  public static final Path FAITHFUL = Path.of("examples/data/faithful.csv");
+
+  private Fits() {}
+
+  public static Model model(String text, Map<String, Double> settings) {
+    return Emc.builtIn().parse("test.model", text, settings);
+  }
+
+  public static Table table(double[][] rows, String... names) {
+    DataMatrix m = DataMatrix.of(rows, List.of(names));
+    return new Table("test.csv", List.of(names), m.values(), m.rows(), new int[m.rows()]);
+  }
+
+  public static FitResult fit(String text, Table table, FitOptions options) throws Exception {
+    return model(text, Map.of()).bind(table, Optional.empty()).compile().fit(options);
+  }
+
+  public static FitResult faithful(String text, Map<String, Double> settings, FitOptions options,
+      Optional<List<String>> columns) throws Exception {
+    return model(text, settings).bind(Table.read(FAITHFUL), columns).compile().fit(options);
+  }
+
+  /** |a − b| ≤ rel · max(|a|, |b|), elementwise. */
+  public static void assertClose(double[] expected, double[] actual, double rel, String what) {
+    if (expected.length != actual.length) {
+      throw new AssertionError(what + ": " + expected.length + " values expected, " + actual.length + " found");
+    }
+    for (int i = 0; i < expected.length; i++) {
+      double scale = Math.max(Math.abs(expected[i]), Math.abs(actual[i]));
+      if (Math.abs(expected[i] - actual[i]) > rel * scale) {
+        throw new AssertionError(what + "[" + i + "]: expected " + expected[i] + ", found " + actual[i]
+            + " (relative difference " + Math.abs(expected[i] - actual[i]) / scale + ")");
+      }
+    }
+  }
+}

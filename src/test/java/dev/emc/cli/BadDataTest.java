@@ -1,0 +1,102 @@
+package dev.emc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emc.cli.CliTest.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad data: one message with the file and line (and column, with a caret), exit 2, no output. */
+class BadDataTest {
+  @TempDir Path dir;
+
+  private Run fit(String csv, String... more) throws Exception {
+    Path data = dir.resolve("data.csv");
+    Files.writeString(data, csv);
+    String[] args = new String[5 + more.length];
+    args[0] = "fit";
+    args[1] = "examples/gmm.model";
+    args[2] = "--data";
+    args[3] = data.toString();
+    args[4] = "--out=" + dir.resolve("fit.json");
+    System.arraycopy(more, 0, args, 5, more.length);
+    Run r = CliTest.emc(args);
+    assertEquals(2, r.code(), r.err());
+    assertFalse(Files.exists(dir.resolve("fit.json")), "no output on failure");
+    assertFalse(r.err().contains("Exception"), r.err());
+    assertFalse(r.err().contains("\tat "), r.err());
+    return r;
+  }
+
+  private String data() {
+    return dir.resolve("data.csv").toString();
+  }
+
+  @Test
+  void aRaggedRow() throws Exception {
+    Run r = fit("a,b\n1,2\n3,4,5\n5,6\n");
+    assertEquals(data() + ":3:1: error: this row has 3 values, but the header has 2 columns\n"
+        + "    3,4,5\n    ^\n", r.err());
+  }
+
+  @Test
+  void aCellThatIsNotANumber() throws Exception {
+    Run r = fit("a,b\n1,2\n3,x4\n5,6\n");
+    assertEquals(data() + ":3:3: error: `x4` in column b is not a number\n    3,x4\n      ^^\n", r.err());
+  }
+
+  @Test
+  void anEmptyCell() throws Exception {
+    Run r = fit("a,b\n1,2\n3,\n5,6\n");
+    assertTrue(r.err().startsWith(data() + ":3:3: error: the cell in column b is empty"), r.err());
+  }
+
+  @Test
+  void aNaN() throws Exception {
+    Run r = fit("a,b\n1,2\nNaN,4\n5,6\n");
+    assertTrue(r.err().startsWith(data() + ":3:1: error: `NaN` in column a is not a finite number"), r.err());
+  }
+
+  @Test
+  void anEmptyFile() throws Exception {
+    Run r = fit("");
+    assertEquals(data() + ": error: " + data() + " is empty; it needs a header row and data rows\n", r.err());
+  }
+
+  @Test
+  void aHeaderWithoutRows() throws Exception {
+    Run r = fit("a,b\n");
+    assertTrue(r.err().contains("has a header but no data rows"), r.err());
+  }
+
+  @Test
+  void fewerRowsThanComponents() throws Exception {
+    Run r = fit("a,b\n1,2\n", "--set", "K=2");
+    assertTrue(r.err().contains("the data have 1 row, fewer than the 2 components"), r.err());
+  }
+
+  @Test
+  void aConstantColumnWithoutRegularization() throws Exception {
+    Run r = fit("a,b\n1,7\n2,7\n3,7\n4,7\n", "--reg", "0");
+    assertTrue(r.err().contains("column b is constant (every row has 7)"), r.err());
+    assertTrue(r.err().startsWith(data() + ": error:"), r.err());
+  }
+
+  @Test
+  void aMissingDataFile() throws Exception {
+    Run r = CliTest.emc("fit", "examples/gmm.model", "--data", dir.resolve("none.csv").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("cannot read") && r.err().contains("no such file"), r.err());
+  }
+
+  @Test
+  void aModelErrorBeforeAnyData() {
+    Run r = CliTest.emc("fit", "src/test/resources/bad/unknown-family.model", "--data", "examples/data/faithful.csv");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains(":3:5: error: unknown distribution family Normall"), r.err());
+  }
+}

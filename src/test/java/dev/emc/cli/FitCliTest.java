@@ -1,0 +1,89 @@
+package dev.emc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.emc.cli.CliTest.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FitCliTest {
+  private static final String FAITHFUL = "examples/data/faithful.csv";
+
+  private static Run emc(String... args) {
+    return CliTest.emc(args);
+  }
+
+  @Test
+  void theReferenceFitPrintsItsSummaryAndWritesItsJson(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("fit.json");
+    Run r = emc("fit", "examples/gmm.model", "--data", FAITHFUL, "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("log-likelihood -1130.2640"), r.out());
+    JsonNode json = new ObjectMapper().readTree(out.toFile());
+    assertEquals(-1130.2640, json.get("logLikelihood").asDouble(), 1e-3);
+    assertTrue(json.get("converged").asBoolean());
+    assertEquals(2, json.get("params").get("mu").size());
+    assertEquals(2, json.get("params").get("Sigma").get(0).get(1).size());
+    for (String key : new String[] {"iterations", "bic", "aic"}) {
+      assertTrue(json.has(key), key);
+    }
+    for (String key : new String[] {"compileSeconds", "loadSeconds", "fitSeconds", "secondsPerIteration"}) {
+      assertTrue(json.get("timing").get(key).asDouble() >= 0, key);
+    }
+  }
+
+  @Test
+  void tolZeroRunsExactlyMaxIterIterations(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("fit.json");
+    assertEquals(0, emc("fit", "examples/gmm.model", "--data", FAITHFUL, "--tol", "0", "--max-iter", "5",
+        "--out", out.toString(), "-q").code());
+    JsonNode json = new ObjectMapper().readTree(out.toFile());
+    assertEquals(5, json.get("iterations").asInt());
+    assertFalse(json.get("converged").asBoolean());
+  }
+
+  @Test
+  void initReadsWhatOutWrote(@TempDir Path dir) throws Exception {
+    Path first = dir.resolve("first.json");
+    Path second = dir.resolve("second.json");
+    emc("fit", "examples/gmm.model", "--data", FAITHFUL, "--tol", "1e-14", "--out", first.toString(), "-q");
+    Run r = emc("fit", "examples/gmm.model", "--data", FAITHFUL, "--tol", "1e-14", "--init", first.toString(),
+        "--out", second.toString(), "-q");
+    assertEquals(0, r.code(), r.err());
+    JsonNode a = new ObjectMapper().readTree(first.toFile());
+    JsonNode b = new ObjectMapper().readTree(second.toFile());
+    assertEquals(a.get("logLikelihood").asDouble(), b.get("logLikelihood").asDouble(), 1e-9);
+    assertTrue(b.get("iterations").asInt() <= 2, "from its own optimum a fit stops at once");
+  }
+
+  @Test
+  void setKThreeFitsThreeComponents() {
+    Run r = emc("fit", "examples/gmm.model", "--data", FAITHFUL, "--set", "K=3");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("3 components"), r.out());
+    assertTrue(r.out().contains("mu[3]"), r.out());
+  }
+
+  @Test
+  void compileWritesTheSourceWithTheDataWidth(@TempDir Path dir) throws Exception {
+    Run r = emc("compile", "examples/gmm.model", "--data", FAITHFUL, "-o", dir.toString());
+    assertEquals(0, r.code(), r.err());
+    String source = Files.readString(dir.resolve("GmmModel.java"));
+    assertTrue(source.contains("public static final int D = 2;"), source);
+    assertTrue(source.contains("public final class GmmModel implements EmModel"));
+  }
+
+  @Test
+  void compileWithoutTheDataWidthSaysHowToGiveIt() {
+    Run r = emc("compile", "examples/gmm.model");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("D (columns of x) is not set"), r.err());
+    assertEquals(0, emc("compile", "examples/gmm.model", "--set", "D=3").code());
+  }
+}
