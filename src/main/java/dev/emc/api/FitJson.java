@@ -95,23 +95,23 @@ public final class FitJson {
     try {
       root = JSON.readTree(Files.readString(file));
     } catch (NoSuchFileException e) {
-      throw new DataException(name, "cannot read " + name + ": no such file");
+      throw new DataException(name, "cannot read the file: no such file");
     } catch (JsonProcessingException e) {
       var at = e.getLocation();
       throw new DataException(name, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), 1,
           null, "not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new DataException(name, "cannot read " + name + ": " + e.getMessage());
+      throw new DataException(name, "cannot read the file: " + e.getMessage());
     }
     JsonNode params = root == null ? null : root.get("params");
     if (params == null || !params.isObject()) {
-      throw new DataException(name, name + " has no \"params\" object (emc fit --out writes one)");
+      throw new DataException(name, "there is no \"params\" object (emc fit --out writes one)");
     }
     Map<String, double[]> out = new LinkedHashMap<>();
     for (ParamInfo p : model.params()) {
       JsonNode node = params.get(p.name());
       if (node == null) {
-        throw new DataException(name, name + ": params has no " + p.name() + ", which model "
+        throw new DataException(name, "params has no " + p.name() + ", which model "
             + model.name() + " needs");
       }
       int[] dims = Params.dims(p);
@@ -127,13 +127,13 @@ public final class FitJson {
       String path) throws DataException {
     if (level == dims.length) {
       if (!node.isNumber() || !Double.isFinite(node.asDouble())) {
-        throw new DataException(file, file + ": " + path + " must be a finite number, not " + node);
+        throw new DataException(file, path + " must be a finite number, not " + node);
       }
       flat[at[0]++] = node.asDouble();
       return;
     }
     if (!node.isArray() || node.size() != dims[level]) {
-      throw new DataException(file, file + ": " + path + " must be an array of " + dims[level]
+      throw new DataException(file, path + " must be an array of " + dims[level]
           + (node.isArray() ? ", not of " + node.size() : ", not " + node.getNodeType().name().toLowerCase()));
     }
     for (int i = 0; i < dims[level]; i++) {

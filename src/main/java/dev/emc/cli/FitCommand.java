@@ -28,8 +28,9 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {"Compile a model and fit it to a CSV file by EM.",
-        "Convergence: the objective (log-likelihood plus the regularization's penalty) rises by at",
-        "most --tol times its magnitude in one iteration; --tol 0 runs exactly --max-iter iterations."})
+        "Convergence: the objective (the log-likelihood plus the regularization's penalty) rises by"
+            + " at most --tol times its magnitude in one iteration; --tol 0 runs exactly --max-iter"
+            + " iterations."})
 final class FitCommand implements Callable<Integer> {
   @Mixin ModelInput input;
   @Spec CommandSpec spec;

@@ -39,7 +39,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: emc check MODEL, or emc --help");
+    throw new CommandLine.ParameterException(spec.commandLine(), "give a command: check, compile or fit");
   }
 
   public static void main(String[] args) {
@@ -58,7 +58,7 @@ public final class Main implements Runnable {
         return BAD_INPUT;
       }
       if (e instanceof DataException d) {
-        err.print(DiagnosticPrinter.render(diagnostic(d)));
+        err.print(render(d));
         err.flush();
         return BAD_INPUT;
       }
@@ -74,26 +74,35 @@ public final class Main implements Runnable {
       err.flush();
       return INTERNAL;
     });
+    // A bad option: one line and where to look, not the whole usage.
+    cli.setParameterExceptionHandler((ex, arguments) -> {
+      CommandLine c = ex.getCommandLine();
+      err.println("emc: error: " + ex.getMessage() + " (see emc " + (c.getCommandName().equals("emc")
+          ? "" : c.getCommandName() + " ") + "--help)");
+      err.flush();
+      return BAD_INPUT;
+    });
     int code = cli.execute(args);
     out.flush();
     err.flush();
     return code;
   }
 
-  /** A data problem as a diagnostic: the file, line and column, that line, and a caret. */
-  static Diagnostic diagnostic(DataException d) {
-    if (d.line() > 0 && d.lineText() != null) {
+  /**
+   * A data problem in the form of the model's diagnostics: {@code file:line:col: error: message},
+   * then the line and a caret under the cell when the line is known.
+   */
+  static String render(DataException d) {
+    if (d.line() > 0 && d.lineText() != null && d.column() > 0) {
       Source line = new Source(d.file(), d.lineText(), d.line());
-      int start = Math.max(0, d.column() - 1);
-      Span span = d.column() > 0 ? new Span(start, start + Math.max(1, d.width())) : new Span(0, 0);
-      return new Diagnostic("data", Severity.ERROR, Optional.of(line), Optional.of(span), d.getMessage());
+      int start = d.column() - 1;
+      Span span = new Span(start, start + Math.max(1, d.width()));
+      return DiagnosticPrinter.render(
+          new Diagnostic("data", Severity.ERROR, Optional.of(line), Optional.of(span), d.getMessage()));
     }
-    if (d.line() > 0) {
-      return Diagnostic.error("data", d.file() + ":" + d.line() + (d.column() > 0 ? ":" + d.column() : "")
-          + ": " + d.getMessage());
-    }
-    return new Diagnostic("data", Severity.ERROR, Optional.of(new Source(d.file(), "")), Optional.empty(),
-        d.getMessage());
+    String where = d.file() + (d.line() > 0 ? ":" + d.line() : "") + (d.column() > 0 ? ":" + d.column() : "");
+    String text = where + ": error: " + d.getMessage() + "\n";
+    return d.line() > 0 && d.lineText() != null ? text + "    " + d.lineText() + "\n" : text;
   }
 
   /** The version Maven wrote into emc.properties. */

@@ -41,11 +41,11 @@ public record Table(String source, List<String> header, double[] values, int row
     try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
       return read(name, reader, path);
     } catch (NoSuchFileException e) {
-      throw new DataException(name, "cannot read " + name + ": no such file");
+      throw new DataException(name, "cannot read the file: no such file");
     } catch (CharacterCodingException e) {
-      throw new DataException(name, name + " is not UTF-8 text");
+      throw new DataException(name, "the file is not UTF-8 text");
     } catch (IOException e) {
-      throw new DataException(name, "cannot read " + name + ": " + e.getMessage());
+      throw new DataException(name, "cannot read the file: " + e.getMessage());
     }
   }
 
@@ -93,16 +93,16 @@ public record Table(String source, List<String> header, double[] values, int row
         rows++;
       }
       if (header == null) {
-        throw new DataException(name, name + " is empty; it needs a header row and data rows");
+        throw new DataException(name, "the file is empty; it needs a header row and data rows");
       }
       if (rows == 0) {
-        throw new DataException(name, name + " has a header but no data rows");
+        throw new DataException(name, "the file has a header but no data rows");
       }
       return new Table(name, List.copyOf(header), java.util.Arrays.copyOf(values, rows * header.size()),
           rows, java.util.Arrays.copyOf(lines, rows));
     } catch (IllegalStateException | java.io.UncheckedIOException e) {
       // commons-csv reports malformed quoting this way.
-      throw new DataException(name, name + " is not well-formed CSV: " + e.getMessage());
+      throw new DataException(name, "not well-formed CSV: " + e.getMessage());
     }
   }
 

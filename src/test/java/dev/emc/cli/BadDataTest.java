@@ -64,7 +64,7 @@ class BadDataTest {
   @Test
   void anEmptyFile() throws Exception {
     Run r = fit("");
-    assertEquals(data() + ": error: " + data() + " is empty; it needs a header row and data rows\n", r.err());
+    assertEquals(data() + ": error: the file is empty; it needs a header row and data rows\n", r.err());
   }
 
   @Test
