@@ -77,8 +77,12 @@ public record Table(String source, List<String> header, double[] values, int row
           continue; // a blank line
         }
         if (record.size() != header.size()) {
-          throw new DataException(name, line, 0, 0, lineText(path, line), "this row has " + record.size()
-              + " values, but the header has " + header.size() + " columns");
+          // Point at the first value too many, or at the end of a row that stops short.
+          String text = lineText(path, line);
+          int[] span = record.size() > header.size() ? cellSpan(text, header.size())
+              : new int[] {text == null ? 0 : text.length(), 1};
+          throw new DataException(name, line, span[0] + 1, span[1], text, "this row has " + record.size()
+              + (record.size() == 1 ? " value" : " values") + ", but the header has " + header.size() + " columns");
         }
         if ((rows + 1) * header.size() > values.length) {
           values = java.util.Arrays.copyOf(values, Math.max(values.length * 2, (rows + 1) * header.size()));

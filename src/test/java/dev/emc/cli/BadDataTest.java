@@ -39,8 +39,15 @@ class BadDataTest {
   @Test
   void aRaggedRow() throws Exception {
     Run r = fit("a,b\n1,2\n3,4,5\n5,6\n");
-    assertEquals(data() + ":3:1: error: this row has 3 values, but the header has 2 columns\n"
-        + "    3,4,5\n    ^\n", r.err());
+    assertEquals(data() + ":3:5: error: this row has 3 values, but the header has 2 columns\n"
+        + "    3,4,5\n        ^\n", r.err());
+  }
+
+  @Test
+  void aShortRow() throws Exception {
+    Run r = fit("a,b\n1,2\n3\n5,6\n");
+    assertEquals(data() + ":3:2: error: this row has 1 value, but the header has 2 columns\n"
+        + "    3\n     ^\n", r.err());
   }
 
   @Test
