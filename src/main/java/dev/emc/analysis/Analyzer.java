@@ -63,8 +63,8 @@ public final class Analyzer {
     }
     List<Variable> latents = model.withRole(Role.LATENT);
     if (latents.isEmpty()) {
-      diagnostics.error("structure", model.source().name()
-          + ": the model has no latent variable, so it needs no EM; a mixture has one, as in"
+      diagnostics.errorInFile("structure",
+          "the model has no latent variable, so it needs no EM; a mixture has one, as in"
           + " `z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);`");
     } else if (latents.size() > 1) {
       diagnostics.error("structure", latents.get(1).span(), "a second latent variable, "
@@ -243,10 +243,10 @@ public final class Analyzer {
       return Optional.of(new SiteArg(value, false, false, null));
     }
     String what = t instanceof Term.VarRef r
-        ? model.variable(r.name()).role().word() + " " + r.name() + " as an argument"
+        ? model.variable(r.name()).role().word() + " " + r.name() + " as an argument (a regression)"
         : "arithmetic in an argument";
     diagnostics.error("unsupported", t.span(), "cannot fit `" + model.source().slice(s.span())
-        + "`: " + what + " (a regression) is not supported yet");
+        + "`: " + what + " is not supported yet");
     return Optional.empty();
   }
 

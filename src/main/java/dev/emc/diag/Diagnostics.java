@@ -22,6 +22,11 @@ public final class Diagnostics {
     list.add(Diagnostic.error(code, source, span, message));
   }
 
+  /** An error about the source as a whole: {@code file: error: message}. */
+  public void errorInFile(String code, String message) {
+    list.add(new Diagnostic(code, Severity.ERROR, Optional.of(source), Optional.empty(), message));
+  }
+
   /** An error with no place in the source, such as a bad command-line value. */
   public void error(String code, String message) {
     list.add(Diagnostic.error(code, message));
