@@ -184,7 +184,8 @@ public final class Analyzer {
       }
       args.put(p.name(), a.get());
     }
-    boolean perComponent = args.values().stream().anyMatch(SiteArg::perComponent);
+    // The latent variable's own distribution is per component too: its value is the component.
+    boolean perComponent = lhsLatent || args.values().stream().anyMatch(SiteArg::perComponent);
     Site site = new Site(s, lhs, lhsLatent, args, perComponent, settings);
     FactorModel fm;
     try {
@@ -209,7 +210,9 @@ public final class Analyzer {
         throw new IllegalStateException(s.family().name() + "'s update of " + u.param() + " is "
             + u.value().shape() + ", but " + target.name() + " is " + target.symbol().shape());
       }
-      updates.add(new EmPlan.Update(target.name(), target.symbol(), u.value(), u.method(), u.textbook()));
+      updates.add(new EmPlan.Update(target.name(), target.symbol(), u.value(), u.method(), u.textbook(),
+          u.target() != null ? u.target() : new Expr.Sym(target.symbol()), u.qTerms(), u.stationarity(),
+          u.note()));
     }
     for (Map.Entry<String, SiteArg> e : args.entrySet()) {
       if (e.getValue().isFree() && updates.stream().noneMatch(u -> u.param().equals(e.getValue().param))) {
@@ -219,7 +222,7 @@ public final class Analyzer {
       }
     }
     return Optional.of(new FactorPlan(text, s.family().name(), s.signature().label(), perComponent,
-        lhsLatent, fm.logDensity(), site.statistics, updates, fm.logPenalty()));
+        lhsLatent, fm.density(), fm.logDensity(), site.statistics, updates, fm.logPenalty()));
   }
 
   /** An argument as the family sees it, and which parameter (if any) it is. */

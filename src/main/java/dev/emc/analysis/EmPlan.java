@@ -70,13 +70,20 @@ public record EmPlan(
     }
   }
 
-  /** A parameter's M-step: its new value from the statistics and current values. */
-  public record Update(String param, Symbol target, Expr value, String method, Expr textbook) {}
+  /**
+   * A parameter's M-step: its new value from the statistics and current values, and how the
+   * derivation arrives at it (see {@link dev.emc.dist.Update}; the last four may be null).
+   *
+   * @param written the left side as the derivation writes it (μ_k, or φ_k for an element)
+   */
+  public record Update(String param, Symbol target, Expr value, String method, Expr textbook,
+      Expr written, Expr qTerms, Expr stationarity, String note) {}
 
   /**
    * One statement {@code lhs ~ Family(args)} as EM sees it.
    *
    * @param statement the statement as written
+   * @param density f(lhs | args) by name, as the derivation writes it
    * @param logDensity log f(lhs | args), with lhs the row's data or the component's value
    * @param logPenalty what it adds to the objective (regularization); null for nothing
    */
@@ -86,6 +93,7 @@ public record EmPlan(
       String form,
       boolean perComponent,
       boolean lhsIsLatent,
+      Expr density,
       Expr logDensity,
       List<Statistic> statistics,
       List<Update> updates,

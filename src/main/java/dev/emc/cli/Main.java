@@ -29,7 +29,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "The EM compiler: a latent-variable model in, its EM algorithm out.",
-    subcommands = {CheckCommand.class, CompileCommand.class, FitCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CheckCommand.class, CompileCommand.class, FitCommand.class, DeriveCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   static final int OK = 0;
   static final int BAD_INPUT = 2;

@@ -9,6 +9,8 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.emc.analysis.CodeNames;
+import dev.emc.analysis.Derivation;
 import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EmPlan.DataSlot;
 import dev.emc.analysis.EmPlan.FactorPlan;
@@ -48,14 +50,17 @@ public final class JavaGenerator {
   private static final Modifier[] CONSTANT = {Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL};
 
   private final EmPlan plan;
-  private final Names names;
+  /** The derivation whose equation numbers the comments cite. */
+  private final Derivation derivation;
+  private final CodeNames names;
   private final Lowering low;
   private final String className;
   private final TypeSpec.Builder type;
 
   private JavaGenerator(EmPlan plan, String className) {
     this.plan = plan;
-    this.names = new Names(plan);
+    this.derivation = Derivation.of(plan);
+    this.names = new CodeNames(plan);
     this.low = new Lowering(plan, names);
     this.className = className;
     this.type = TypeSpec.classBuilder(className)
@@ -97,6 +102,7 @@ public final class JavaGenerator {
       type.addJavadoc("$L\n", escape(s));
     }
     type.addJavadoc("</pre>\n\n");
+    type.addJavadoc("Comments cite the equations of {@code emc derive $L.model} as (n).\n", plan.model());
     type.addJavadoc("What prepare() computes per component uses {@link $T}.\n", Linalg.class);
     type.addJavadoc("Do not edit: change the model and run {@code emc compile} again.\n");
     constants();
@@ -235,7 +241,7 @@ public final class JavaGenerator {
       }
     }
     this.rowFreeTerms = constant;
-    body.add("// log p(x_n, z = k) = $L\n", Text.of(all));
+    body.add("// (eq. $L) log p(x_n, z = k) = $L\n", derivation.number("joint"), Text.of(all));
     body.add("// The terms that do not read the row are logConst[k], from prepare().\n");
     String baseText = null;
     if (!base.isEmpty()) {
@@ -310,7 +316,8 @@ public final class JavaGenerator {
     b.addStatement("stats[LOGLIK] = Double.NEGATIVE_INFINITY");
     b.addStatement("continue");
     b.endControlFlow();
-    b.add("// r_nk = exp(lp_k − max) / Σ_j exp(lp_j − max), and log p(x_n) = max + log Σ_j exp(lp_j − max)\n");
+    b.add("// (eq. $L) r_nk = exp(lp_k − max) / Σ_j exp(lp_j − max)\n", derivation.number("lse"));
+    b.add("// (eq. $L) log p(x_n) = max + log Σ_j exp(lp_j − max)\n", derivation.number("loglik-lse"));
     b.addStatement("double sum = 0.0");
     b.beginControlFlow("for (int k = 0; k < K; k++)");
     b.addStatement("lp[k] = Math.exp(lp[k] - max)");
@@ -375,7 +382,7 @@ public final class JavaGenerator {
     b.beginControlFlow("if (rk == 0.0)");
     b.addStatement("continue");
     b.endControlFlow();
-    b.add("// N_k += r_nk\n");
+    b.add("// (eq. $L) N_k += r_nk\n", derivation.number("count"));
     b.addStatement("stats[COUNT + k] += rk");
     for (Statistic st : plan.statistics()) {
       if (st.symbol().perComponent()) {
@@ -400,7 +407,8 @@ public final class JavaGenerator {
   private void accumulateStatistic(Statistic st, String weight, Scope sc, CodeBlock.Builder b) {
     Symbol s = st.symbol();
     String w = weight == null ? "" : weight + " * ";
-    b.add("// $L += $L\n", Text.of(new Expr.Sym(s)), weight == null ? Text.of(st.perRow()) : Text.times("r_nk", st.perRow()));
+    b.add("// (eq. $L) $L += $L\n", derivation.number("statistic:" + s.name()), Text.of(new Expr.Sym(s)),
+        weight == null ? Text.of(st.perRow()) : Text.times("r_nk", st.perRow()));
     Shape shape = st.shape();
     if (shape.isScalar()) {
       J value = low.scalar(st.perRow(), sc, b);
@@ -485,9 +493,11 @@ public final class JavaGenerator {
   private void update(EmPlan.Update u, Scope sc, CodeBlock.Builder b) {
     Symbol t = u.target();
     String lhs = Text.of(new Expr.Sym(t));
-    b.add("// $L ← $L   ($L)\n", lhs, Text.of(u.value()), u.method());
+    b.add("// (eq. $L) $L ← $L   ($L)\n", derivation.numbers().getOrDefault("compute:" + u.param(),
+        derivation.number("update:" + u.param())), lhs, Text.of(u.value()), u.method());
     if (u.textbook() != null) {
-      b.add("//   that is, $L = $L\n", lhs, Text.of(u.textbook()));
+      b.add("//   that is (eq. $L), $L = $L\n", derivation.number("update:" + u.param()),
+          Text.of(u.written()), Text.of(u.textbook()));
     }
     String next = next(t);
     Shape shape = t.shape();
@@ -513,6 +523,9 @@ public final class JavaGenerator {
   private MethodSpec logPenalty() {
     CodeBlock.Builder b = CodeBlock.builder();
     Scope sc = new Scope(null, null, null, false);
+    if (derivation.numbers().containsKey("objective")) {
+      b.add("// The regularization's part of the objective (eq. $L).\n", derivation.number("objective"));
+    }
     b.addStatement("double penalty = 0.0");
     for (FactorPlan f : plan.factors()) {
       if (f.logPenalty() != null) {
@@ -536,6 +549,7 @@ public final class JavaGenerator {
     CodeBlock.Builder constants = CodeBlock.builder();
     Scope sc = new Scope(null, "k", null, false);
     constants.beginControlFlow("for (int k = 0; k < K; k++)");
+    constants.add("// The terms of log p(x_n, z = k) (eq. $L) that do not read the row:\n", derivation.number("joint"));
     constants.add("// $L\n", Text.of(Exprs.sum(rowFreeTerms)));
     constants.addStatement("logConst[k] = $L", low.scalar(Exprs.sum(rowFreeTerms), sc, constants));
     constants.endControlFlow();

@@ -1,6 +1,7 @@
 package dev.emc.codegen;
 
 import com.palantir.javapoet.CodeBlock;
+import dev.emc.analysis.CodeNames;
 import dev.emc.analysis.EmPlan;
 import dev.emc.math.Expr;
 import dev.emc.math.Shape;
@@ -26,14 +27,14 @@ import java.util.Map;
  */
 final class Lowering {
   private final EmPlan plan;
-  private final Names names;
+  private final CodeNames names;
   /** Row-free subexpressions of the E-step, computed by prepare(): expression → field. */
   final Map<Expr, Hoisted> hoisted = new LinkedHashMap<>();
   /** Scratch vectors a method needs, declared once at its top. */
   final List<String> scratch = new ArrayList<>();
   private int fresh;
 
-  Lowering(EmPlan plan, Names names) {
+  Lowering(EmPlan plan, CodeNames names) {
     this.plan = plan;
     this.names = names;
   }
@@ -387,6 +388,8 @@ final class Lowering {
       case TOTAL -> atom(sc.row() == null && sc.stats() != null ? "N" : sc.stats() + "[WEIGHT]");
       case SETTING -> atom(names.field(s.name()) + "[" + (i == null ? "0" : i) + "]");
       case COMPONENT -> new J(requireK(sc, s) + " + 1", 0);
+      case RESPONSIBILITY, INDICATOR, NAME ->
+          throw new IllegalStateException("the derivation's symbol " + s.name() + " in code");
     };
   }
 

@@ -7,13 +7,15 @@ import java.util.Objects;
 /**
  * A family's contribution to EM for one statement.
  *
+ * @param density f(lhs | args) as the derivation names it: 𝒩(x_n | μ_k, Σ_k), or φ_k
  * @param logDensity log f(lhs | args), in terms of the site's symbols; the E-step sums these
  * @param updates the M-step update of each free argument
  * @param logPenalty what the fit adds to the log-likelihood for these parameters (the
  *     regularization, later a log prior); the objective EM climbs is the sum. Null for none.
  */
-public record FactorModel(Expr logDensity, List<Update> updates, Expr logPenalty) {
+public record FactorModel(Expr density, Expr logDensity, List<Update> updates, Expr logPenalty) {
   public FactorModel {
+    Objects.requireNonNull(density);
     Objects.requireNonNull(logDensity);
     updates = List.copyOf(updates);
   }

@@ -1,6 +1,7 @@
 package dev.emc.dist;
 
 import dev.emc.math.Expr;
+import dev.emc.math.Symbol;
 
 /**
  * What a family sees of one statement, {@code lhs ~ Family(args)}, when the compiler builds EM
@@ -54,6 +55,11 @@ public interface FactorSite {
    */
   Expr covarianceRegularization();
 
+  /** r_nk, the E-step's posterior that row n comes from component k (for the derivation). */
+  default Expr responsibility() {
+    return new Expr.Sym(new Symbol("r", Symbol.Kind.RESPONSIBILITY, dev.emc.math.Shape.SCALAR, true, true));
+  }
+
   /** Σ_n r_nk e (or Σ_n e): a sum over rows, for the textbook form of an update. */
   default Expr rowSum(Expr perRow) {
     return new Expr.RowSum(perRow, perComponent());
@@ -62,5 +68,10 @@ public interface FactorSite {
   /** Σ_k e: a sum over the components of a per-component expression. */
   default Expr sumOverComponents(Expr e) {
     return new Expr.SumK(e);
+  }
+
+  /** Σ_j e: the same sum, written with j, for a formula that already speaks of component k. */
+  default Expr sumOverOtherComponents(Expr e) {
+    return new Expr.SumK(e, "j");
   }
 }

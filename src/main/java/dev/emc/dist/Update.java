@@ -5,15 +5,23 @@ import java.util.Objects;
 
 /**
  * The M-step's new value for one argument's parameter, from the expected sufficient statistics
- * and the parameters' current values.
+ * and the parameters' current values, with what the derivation shows of how it comes about.
  *
  * @param param the signature's name for the argument, such as "mean"
- * @param value the new value, as it is computed
+ * @param value the new value, as the code computes it
  * @param method how it is derived, for the summary: "weighted mean", "Lagrange multiplier", …
  * @param textbook the same value as a textbook writes it, when that differs from {@code value}
- *     (for instance as a sum over rows rather than from one-pass statistics); null if not
+ *     (a sum over rows rather than one-pass statistics); null if not
+ * @param target how the derivation writes the left side, when not the parameter's own symbol
+ *     (φ_k for one element of a simplex φ); null if not
+ * @param qTerms the terms of Q that involve the parameter; null to let the derivation say it
+ *     generically
+ * @param stationarity the condition at the maximum, usually a derivative set to 0; null for none
+ * @param note one sentence on the step from the condition to the solution; null for none
  */
-public record Update(String param, Expr value, String method, Expr textbook) {
+public record Update(
+    String param, Expr value, String method, Expr textbook, Expr target, Expr qTerms,
+    Expr stationarity, String note) {
   public Update {
     Objects.requireNonNull(param);
     Objects.requireNonNull(value);
@@ -21,6 +29,19 @@ public record Update(String param, Expr value, String method, Expr textbook) {
   }
 
   public static Update of(String param, Expr value, String method) {
-    return new Update(param, value, method, null);
+    return new Update(param, value, method, null, null, null, null, null);
+  }
+
+  public Update withTextbook(Expr textbookValue) {
+    return new Update(param, value, method, textbookValue, target, qTerms, stationarity, note);
+  }
+
+  public Update withTarget(Expr written) {
+    return new Update(param, value, method, textbook, written, qTerms, stationarity, note);
+  }
+
+  /** The derivation's steps: the terms of Q, the condition at the maximum, and how it solves. */
+  public Update derivedFrom(Expr terms, Expr condition, String how) {
+    return new Update(param, value, method, textbook, target, terms, condition, how);
   }
 }

@@ -266,11 +266,108 @@ public sealed interface Expr {
     }
   }
 
-  /** Σ_k body: a sum over the components; per-component symbols inside are the summed one's. */
-  record SumK(Expr body) implements Expr {
+  /**
+   * Σ_k body: a sum over the components; per-component symbols inside are the summed one's.
+   * {@code index} is the letter the derivation writes for it (k, or j inside an expression that
+   * already has a k).
+   */
+  record SumK(Expr body, String index) implements Expr {
+    public SumK(Expr body) {
+      this(body, "k");
+    }
+
     @Override
     public Shape shape() {
       return body.shape();
+    }
+  }
+
+  // ------------------------------------------------------------------ the derivation's own
+
+  /** {@code left op right}: an equation, a definition, an inequality. Only the derivation prints it. */
+  record Relation(Op op, Expr left, Expr right) implements Expr {
+    public enum Op {
+      EQ("=", "=", "="),
+      GE("≥", "\\ge", "&#8805;"),
+      DEFINED("≡", "\\equiv", "&#8801;"),
+      SAMPLED("∼", "\\sim", "&#8764;"),
+      /** What the code computes: the left side becomes the right. */
+      ASSIGN("←", "\\leftarrow", "&#8592;");
+
+      private final String text;
+      private final String tex;
+      private final String mathml;
+
+      Op(String text, String tex, String mathml) {
+        this.text = text;
+        this.tex = tex;
+        this.mathml = mathml;
+      }
+
+      public String text() {
+        return text;
+      }
+
+      public String tex() {
+        return tex;
+      }
+
+      public String mathml() {
+        return mathml;
+      }
+    }
+
+    @Override
+    public Shape shape() {
+      return left.shape();
+    }
+  }
+
+  /** ∂body/∂wrt. */
+  record Partial(Expr body, Expr wrt) implements Expr {
+    @Override
+    public Shape shape() {
+      return wrt.shape();
+    }
+  }
+
+  /**
+   * A density by its name, f(value | params): 𝒩(x_n | μ_k, Σ_k). The family gives its notation;
+   * what the density is, the family's log-density says.
+   */
+  record Density(Notation notation, Expr value, java.util.List<Expr> params) implements Expr {
+    public Density {
+      params = java.util.List.copyOf(params);
+    }
+
+    @Override
+    public Shape shape() {
+      return Shape.SCALAR;
+    }
+  }
+
+  /** How a family's name is written: 𝒩 / {@code \mathcal{N}} / its MathML. */
+  record Notation(String text, String tex, String mathml) {}
+
+  /** M⁻¹. */
+  record Inv(Expr matrix) implements Expr {
+    @Override
+    public Shape shape() {
+      return matrix.shape();
+    }
+  }
+
+  /** A B: a matrix times a vector or a matrix. */
+  record MatMul(Expr left, Expr right) implements Expr {
+    public MatMul {
+      if (!left.shape().isMatrix() || right.shape().isScalar()) {
+        throw new IllegalArgumentException("matrix product of " + left.shape() + " and " + right.shape());
+      }
+    }
+
+    @Override
+    public Shape shape() {
+      return right.shape();
     }
   }
 

@@ -28,7 +28,18 @@ public record Symbol(String name, Kind kind, Shape shape, boolean perRow, boolea
     /** A number the user sets at fit time, such as a regularization. */
     SETTING,
     /** The component's index itself, k ∈ 1..K, as a category value. */
-    COMPONENT
+    COMPONENT,
+    /** r_nk, the posterior probability that row n comes from component k (the derivation's). */
+    RESPONSIBILITY,
+    /** z_nk, 1 when row n comes from component k, else 0 (the derivation's). */
+    INDICATOR,
+    /** A name that only the derivation uses, such as a Lagrange multiplier λ. */
+    NAME
+  }
+
+  /** A name of the derivation's own: {@code lambda} prints as λ. */
+  public static Symbol name(String name) {
+    return new Symbol(name, Kind.NAME, Shape.SCALAR, false, false);
   }
 
   public static Symbol data(String name, Shape shape) {

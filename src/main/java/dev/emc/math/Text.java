@@ -17,7 +17,7 @@ public final class Text {
       Map.entry("Gamma", "Γ"), Map.entry("Delta", "Δ"), Map.entry("Theta", "Θ"),
       Map.entry("Lambda", "Λ"), Map.entry("Xi", "Ξ"), Map.entry("Pi", "Π"),
       Map.entry("Sigma", "Σ"), Map.entry("Phi", "Φ"), Map.entry("Psi", "Ψ"),
-      Map.entry("Omega", "Ω"));
+      Map.entry("Omega", "Ω"), Map.entry("ell", "ℓ"));
 
   private Text() {}
 
@@ -115,7 +115,9 @@ public final class Text {
           : "tr(" + print(t.weight(), 1) + " " + print(t.matrix(), 3) + "⁻¹)";
     }
     if (e instanceof Expr.Diag d) {
-      return "diag(" + print(d.vector(), 0) + ")";
+      // Ψ is a diagonal matrix stored as its diagonal; the formulas call it Ψ.
+      return d.vector() instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.SETTING
+          ? name(s.symbol().name()) : "diag(" + print(d.vector(), 0) + ")";
     }
     if (e instanceof Expr.At a) {
       String index = print(a.index(), 0);
@@ -123,6 +125,25 @@ public final class Text {
     }
     if (e instanceof Expr.OneHot o) {
       return "e(" + print(o.index(), 0) + ")";
+    }
+    if (e instanceof Expr.Relation r) {
+      return wrap(print(r.left(), 0) + " " + r.op().text() + " " + print(r.right(), 0), -1, context);
+    }
+    if (e instanceof Expr.Partial p) {
+      return "∂/∂" + print(p.wrt(), 3) + " " + print(p.body(), 3);
+    }
+    if (e instanceof Expr.Density d) {
+      StringBuilder b = new StringBuilder(d.notation().text()).append('(').append(print(d.value(), 0));
+      for (int i = 0; i < d.params().size(); i++) {
+        b.append(i == 0 ? " | " : ", ").append(print(d.params().get(i), 0));
+      }
+      return b.append(')').toString();
+    }
+    if (e instanceof Expr.Inv i) {
+      return print(i.matrix(), 3) + "⁻¹";
+    }
+    if (e instanceof Expr.MatMul m) {
+      return wrap(print(m.left(), 2) + " " + print(m.right(), 2), 1, context);
     }
     if (e instanceof Expr.RowSum r) {
       return wrap("Σ_n " + (r.weighted() ? "r_nk " : "") + print(r.body(), 2), 1, context);
@@ -137,6 +158,7 @@ public final class Text {
       case COUNTS -> "(N_1, …, N_K)";
       case TOTAL -> "N";
       case COMPONENT -> "k";
+      case RESPONSIBILITY, INDICATOR -> name(s.name()) + (s.perRow() ? "_n" : "") + (s.perComponent() ? (s.perRow() ? "k" : "_k") : "");
       default -> name(s.name()) + (s.perRow() ? "_n" : s.perComponent() ? "_k" : "");
     };
   }

@@ -36,19 +36,21 @@ class ArchitectureTest {
         .layer("semantics").definedBy("dev.emc.semantics..")
         .layer("analysis").definedBy("dev.emc.analysis..")
         .layer("codegen").definedBy("dev.emc.codegen..")
+        .layer("derive").definedBy("dev.emc.derive..")
         .layer("runtime").definedBy("dev.emc.runtime..")
         .layer("api").definedBy("dev.emc.api..")
         .layer("cli").definedBy("dev.emc.cli..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("api").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("codegen").mayOnlyBeAccessedByLayers("api", "cli")
-        .whereLayer("analysis").mayOnlyBeAccessedByLayers("codegen", "api", "cli")
+        .whereLayer("derive").mayOnlyBeAccessedByLayers("api", "cli")
+        .whereLayer("analysis").mayOnlyBeAccessedByLayers("codegen", "derive", "api", "cli")
         .whereLayer("semantics").mayOnlyBeAccessedByLayers("analysis", "api", "cli")
         .whereLayer("syntax").mayOnlyBeAccessedByLayers("semantics", "api", "cli")
         .whereLayer("dist").mayOnlyBeAccessedByLayers("semantics", "analysis", "api", "cli")
-        .whereLayer("math").mayOnlyBeAccessedByLayers("dist", "analysis", "codegen", "api", "cli")
+        .whereLayer("math").mayOnlyBeAccessedByLayers("dist", "analysis", "codegen", "derive", "api", "cli")
         .whereLayer("types").mayOnlyBeAccessedByLayers(
-            "math", "dist", "semantics", "analysis", "codegen", "api", "cli")
+            "math", "dist", "semantics", "analysis", "codegen", "derive", "api", "cli")
         // Generated code calls the runtime, so the code generator names its types.
         .whereLayer("runtime").mayOnlyBeAccessedByLayers("codegen", "api", "cli")
         .check(CLASSES);
@@ -69,6 +71,22 @@ class ArchitectureTest {
     noClasses().that().resideInAPackage("dev.emc.dist.families..")
         .should().dependOnClassesThat().resideInAnyPackage(
             "dev.emc.syntax..", "dev.emc.semantics..", "dev.emc.api..", "dev.emc.cli..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void nothingNamesABuiltInFamily() {
+    // Families are found by ServiceLoader: the compiler, the code generator and the derivation
+    // work for a plugin's family exactly as for a built-in one.
+    noClasses().that().resideOutsideOfPackage("dev.emc.dist.families..")
+        .should().dependOnClassesThat().resideInAPackage("dev.emc.dist.families..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void theDerivationPrintersKnowNoFamily() {
+    noClasses().that().resideInAPackage("dev.emc.derive..")
+        .should().dependOnClassesThat().resideInAPackage("dev.emc.dist..")
         .check(CLASSES);
   }
 

@@ -80,6 +80,19 @@ class FitCliTest {
   }
 
   @Test
+  void deriveWritesEachFormat(@TempDir Path dir) throws Exception {
+    for (String format : new String[] {"md", "tex", "html"}) {
+      Path out = dir.resolve("gmm." + format);
+      Run r = emc("derive", "examples/gmm.model", "--format", format, "-o", out.toString());
+      assertEquals(0, r.code(), r.err());
+      assertTrue(Files.readString(out).contains("M-step"), format);
+    }
+    Run bad = emc("derive", "examples/gmm.model", "--format", "pdf");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--format is md, tex or html, not pdf"), bad.err());
+  }
+
+  @Test
   void compileWithoutTheDataWidthSaysHowToGiveIt() {
     Run r = emc("compile", "examples/gmm.model");
     assertEquals(2, r.code());

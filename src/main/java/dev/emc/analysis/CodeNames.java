@@ -1,6 +1,5 @@
-package dev.emc.codegen;
+package dev.emc.analysis;
 
-import dev.emc.analysis.EmPlan;
 import dev.emc.types.Dim;
 import java.util.HashMap;
 import java.util.Locale;
@@ -8,10 +7,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Java names for the model's names. A model may call a parameter {@code n} or {@code class};
- * those get a trailing underscore so that they clash with neither Java nor the generated locals.
+ * Java names for the model's names, decided once so that the generated code and the derivation's
+ * symbol table say the same. A model may call a parameter {@code n} or {@code class}; those get a
+ * trailing underscore so that they clash with neither Java nor the generated locals.
  */
-final class Names {
+public final class CodeNames {
   private static final Set<String> RESERVED = Set.of(
       // Java
       "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const",
@@ -30,7 +30,7 @@ final class Names {
   private final EmPlan plan;
   private final Map<String, String> offsets = new HashMap<>();
 
-  Names(EmPlan plan) {
+  public CodeNames(EmPlan plan) {
     this.plan = plan;
     for (EmPlan.DataSlot d : plan.data()) {
       offsets.put(d.name(), Integer.toString(d.offset()));
@@ -38,13 +38,13 @@ final class Names {
   }
 
   /** A field or local for a model name. */
-  String field(String name) {
+  public String field(String name) {
     return RESERVED.contains(name) || name.startsWith("chol") || name.startsWith("next_")
         || name.matches("(v|c|q|t|i|j|k|a|b|w|dot|sum|acc)[0-9]+") ? name + "_" : name;
   }
 
   /** A size as generated code spells it: its constant, or a number. */
-  String size(Dim d) {
+  public String size(Dim d) {
     if (d instanceof Dim.Known k) {
       return Integer.toString(k.value());
     }
@@ -53,7 +53,7 @@ final class Names {
   }
 
   /** The constant for a named size: its own name where that is safe. */
-  String constant(String size) {
+  public String constant(String size) {
     if (size.equals(plan.latent().size())) {
       return "K";
     }
@@ -62,12 +62,12 @@ final class Names {
     return clashes ? "SIZE_" + size : size;
   }
 
-  String dataOffset(String data) {
+  public String dataOffset(String data) {
     return offsets.get(data);
   }
 
   /** The offset constant of a statistic in the statistics array. */
-  String statOffset(String statistic) {
+  public String statOffset(String statistic) {
     return statistic.toUpperCase(Locale.ROOT);
   }
 }

@@ -1,0 +1,511 @@
+package dev.emc.analysis;
+
+import dev.emc.analysis.EmPlan.FactorPlan;
+import dev.emc.analysis.EmPlan.ParamSlot;
+import dev.emc.analysis.EmPlan.Statistic;
+import dev.emc.math.Expr;
+import dev.emc.math.Expr.Relation.Op;
+import dev.emc.math.Shape;
+import dev.emc.math.Symbol;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The derivation of a model's EM, as a document made of prose and numbered formulas: the model,
+ * its likelihood, the bound and Q, the E-step, each parameter's M-step from its terms of Q and its
+ * stationarity condition, the one-pass statistics, why the objective never falls, and the symbols.
+ *
+ * <p>It is built from the {@link EmPlan} alone: the formulas are the families' own (their
+ * densities, log-densities and update steps), arranged the same way for every model. The
+ * equations' numbers are part of it so that the generated code can cite them; the printers in
+ * {@code dev.emc.derive} only typeset it.
+ */
+public record Derivation(String title, List<Section> sections, Map<String, Integer> numbers) {
+  public Derivation {
+    sections = List.copyOf(sections);
+    numbers = Collections.unmodifiableMap(new LinkedHashMap<>(numbers));
+  }
+
+  public record Section(String title, List<Block> blocks) {
+    public Section {
+      blocks = List.copyOf(blocks);
+    }
+  }
+
+  public sealed interface Block permits Prose, Equation, Table, Listing {}
+
+  /** A paragraph: words with formulas inline. */
+  public record Prose(List<Part> parts) implements Block {
+    public Prose {
+      parts = List.copyOf(parts);
+    }
+  }
+
+  public sealed interface Part permits Words, Math, Code {}
+
+  public record Words(String text) implements Part {}
+
+  /** Text from the model or the code, set in a fixed-width font. */
+  public record Code(String text) implements Part {}
+
+  public record Math(Expr expr) implements Part {}
+
+  /** A displayed formula with its number. */
+  public record Equation(String key, int number, Expr math) implements Block {}
+
+  /** A table whose cells are words and formulas. */
+  public record Table(List<String> header, List<List<List<Part>>> rows) implements Block {
+    public Table {
+      header = List.copyOf(header);
+      rows = List.copyOf(rows);
+    }
+  }
+
+  /** Text shown as it is: the model's statements. */
+  public record Listing(String text) implements Block {}
+
+  /** The number of the equation with this key, as generated code cites it. */
+  public int number(String key) {
+    Integer n = numbers.get(key);
+    if (n == null) {
+      throw new IllegalArgumentException("no equation " + key);
+    }
+    return n;
+  }
+
+  public static Derivation of(EmPlan plan) {
+    return new Builder(plan).build();
+  }
+
+  // ------------------------------------------------------------------ the document
+
+  private static final class Builder {
+    private final EmPlan plan;
+    private final CodeNames names;
+    private final List<String> titles = new ArrayList<>();
+    private final List<List<Block>> contents = new ArrayList<>();
+    private final Map<String, Integer> numbers = new LinkedHashMap<>();
+    private List<Block> blocks;
+    private int next = 1;
+
+    private final Expr theta = named("theta");
+    private final Expr old = named("theta_old");
+    private final Expr fresh = named("theta_new");
+    private final Expr n = new Expr.Sym(new Symbol("N", Symbol.Kind.TOTAL, Shape.SCALAR, false, false));
+
+    Builder(EmPlan plan) {
+      this.plan = plan;
+      this.names = new CodeNames(plan);
+    }
+
+    Derivation build() {
+      model();
+      likelihood();
+      bound();
+      eStep();
+      mStep();
+      statistics();
+      monotonicity();
+      symbols();
+      List<Section> sections = new ArrayList<>();
+      for (int i = 0; i < titles.size(); i++) {
+        sections.add(new Section(titles.get(i), contents.get(i)));
+      }
+      return new Derivation("EM for model " + plan.model(), sections, numbers);
+    }
+
+    private void section(String title) {
+      blocks = new ArrayList<>();
+      titles.add(title);
+      contents.add(blocks);
+    }
+
+    private void prose(Object... parts) {
+      List<Part> out = new ArrayList<>();
+      for (Object p : parts) {
+        out.add(p instanceof Expr e ? new Math(e) : p instanceof Part part ? part : new Words((String) p));
+      }
+      blocks.add(new Prose(out));
+    }
+
+    private void equation(String key, Expr math) {
+      int number = next++;
+      if (key != null) {
+        numbers.put(key, number);
+      }
+      blocks.add(new Equation(key, number, math));
+    }
+
+    // -------------------------------------------------------------- sections
+
+    private void model() {
+      section("The model");
+      blocks.add(new Listing(String.join("\n", plan.statements())));
+      EmPlan.Latent latent = plan.latent();
+      Expr z = latentAt();
+      List<Object> intro = new ArrayList<>(List.of("For each row ",
+          new Expr.Relation(Op.EQ, named("n"), named("1, …, N")),
+          ", the latent variable ", z, " takes one of the values ", componentRange(),
+          " and the data are observed: "));
+      for (int i = 0; i < plan.data().size(); i++) {
+        EmPlan.DataSlot d = plan.data().get(i);
+        intro.add(new Expr.Sym(d.symbol()));
+        intro.add(d.symbol().shape().isScalar() ? " (a number)"
+            : " (a vector of " + d.symbol().shape().dim() + " numbers)");
+        intro.add(i + 1 < plan.data().size() ? ", " : ". ");
+      }
+      intro.add("The components are the K values of " + latent.name()
+          + ". Given its component, each part of the row has its family's density:");
+      prose(intro.toArray());
+      for (FactorPlan f : plan.factors()) {
+        Expr condition = new Expr.Relation(Op.EQ, z, component());
+        Expr lhs = f.lhsIsLatent()
+            ? probability(condition)
+            : new Expr.Density(P, lhsOf(f), List.of(condition));
+        equation("model:" + f.statement(), new Expr.Relation(Op.EQ, lhs, f.density()));
+      }
+      for (FactorPlan f : plan.factors()) {
+        if (f.density() instanceof Expr.Density) {
+          equation("density:" + f.statement(), new Expr.Relation(Op.EQ, Expr.log(f.density()), f.logDensity()));
+        }
+      }
+      prose("With ", indicator(), " = 1 when row n comes from component k and 0 otherwise, the"
+          + " log-likelihood of the data together with the latent values, the complete-data"
+          + " log-likelihood, is");
+      equation("complete", new Expr.Relation(Op.EQ, completeLhs(),
+          new Expr.RowSum(new Expr.SumK(Expr.mul(indicator(), logJoint())), false)));
+    }
+
+    private Expr completeLhs() {
+      return Expr.log(new Expr.Density(P, new Expr.Sym(Symbol.name("X, Z")), List.of(theta)));
+    }
+
+    private void likelihood() {
+      section("The observed-data log-likelihood");
+      prose("The latent values are not observed, so the likelihood sums them out:");
+      equation("loglik", new Expr.Relation(Op.EQ, ell(theta),
+          new Expr.RowSum(Expr.log(new Expr.SumK(joint())), false)));
+      prose("The sum over the components sits inside the logarithm: setting derivatives to zero has "
+          + "no closed-form solution. EM maximizes a lower bound instead, one that is easy to maximize.");
+    }
+
+    private void bound() {
+      section("A lower bound, and Q");
+      Expr q = perRowComponent("q");
+      prose("For any probabilities ", q, " ≥ 0 with ", new Expr.Relation(Op.EQ, new Expr.SumK(q), Expr.num(1)),
+          " for each row, the logarithm is concave, so Jensen's inequality gives");
+      equation("jensen", new Expr.Relation(Op.GE,
+          new Expr.Relation(Op.EQ, ell(theta),
+              new Expr.RowSum(Expr.log(new Expr.SumK(Expr.mul(q, Expr.div(joint(), q)))), false)),
+          new Expr.RowSum(new Expr.SumK(Expr.mul(q, Expr.log(Expr.div(joint(), q)))), false)));
+      prose("with equality when ", q, " is the posterior ", posterior(), ". EM alternates two steps from the"
+          + " current parameters ", old, ". The E-step sets ", q, " to that posterior at ", old, ", written ",
+          responsibility(), ", which makes the bound touch the log-likelihood. The M-step maximizes the"
+          + " bound over ", theta, "; the bound's entropy term, the sum of −r log r, does not depend on ",
+          theta, ", so it maximizes");
+      Expr qFunction = new Expr.RowSum(new Expr.SumK(Expr.mul(responsibility(), logJoint())), false);
+      Expr penalty = penalty();
+      equation("Q", new Expr.Relation(Op.EQ, new Expr.Density(new Expr.Notation("Q", "Q", "<mi>Q</mi>"),
+          theta, List.of()), penalty == null ? qFunction : Expr.add(qFunction, penalty)));
+      if (penalty != null) {
+        prose("The last term is emc's regularization (the log of an improper inverse-Wishart prior,"
+            + " with Ψ = R · diag(the data's column variances) for --reg R): it keeps a covariance from"
+            + " collapsing onto a few rows. With --reg 0 it is zero and this is the log-likelihood's Q.");
+      }
+    }
+
+    private void eStep() {
+      section("E-step");
+      prose("The posterior of each row's component, by Bayes' rule, at the current parameters:");
+      Expr joint = joint();
+      equation("estep", new Expr.Relation(Op.EQ, new Expr.Relation(Op.EQ, responsibility(), posterior()),
+          Expr.div(joint, new Expr.SumK(joint, "j"))));
+      Expr l = perRowComponent("ell");
+      Expr m = new Expr.Sym(new Symbol("m", Symbol.Kind.RESPONSIBILITY, Shape.SCALAR, true, false));
+      prose("The code multiplies the densities in log space,");
+      equation("joint", new Expr.Relation(Op.EQ, l, logJoint()));
+      prose("and normalizes with the log-sum-exp: with ", m, " the largest of the row's ", l,
+          ", no exponential overflows,");
+      equation("lse", new Expr.Relation(Op.EQ, responsibility(),
+          Expr.div(new Expr.Apply(dev.emc.math.Function.EXP, Expr.sub(l, m)),
+              new Expr.SumK(new Expr.Apply(dev.emc.math.Function.EXP, Expr.sub(l, m)), "j"))));
+      prose("and the same pass adds up the log-likelihood at the current parameters:");
+      equation("loglik-lse", new Expr.Relation(Op.EQ, ell(theta), new Expr.RowSum(Expr.add(m,
+          Expr.log(new Expr.SumK(new Expr.Apply(dev.emc.math.Function.EXP, Expr.sub(l, m)), "j"))), false)));
+      prose("Each component's expected number of rows is");
+      equation("count", new Expr.Relation(Op.EQ, count(), new Expr.RowSum(responsibility(), false)));
+    }
+
+    private void mStep() {
+      section("M-step");
+      prose("Q is a sum of terms, each involving one parameter's values, so each is maximized on its"
+          + " own: set the derivative of its terms to zero and solve.");
+      for (FactorPlan f : plan.factors()) {
+        for (EmPlan.Update u : f.updates()) {
+          prose("The update of ", u.written(), ", from ", new Code(f.statement()), ".",
+              u.qTerms() == null ? "" : " Its terms of Q:");
+          if (u.qTerms() != null) {
+            equation("terms:" + u.param(), u.qTerms());
+          }
+          if (u.stationarity() != null) {
+            prose("At the maximum the derivative vanishes:");
+            equation("stationary:" + u.param(), u.stationarity());
+          }
+          if (u.note() != null) {
+            prose(u.note());
+          }
+          Expr solution = u.textbook() != null ? u.textbook() : u.value();
+          Expr unregularized = withoutSettings(solution);
+          if (!unregularized.equals(solution)) {
+            equation("ml:" + u.param(), new Expr.Relation(Op.EQ, u.written(), unregularized));
+            prose("That is the maximum-likelihood update. emc's regularization (--reg R, with R > 0)"
+                + " adds ", settingsOf(solution), ", and the update it computes is");
+          }
+          equation("update:" + u.param(), new Expr.Relation(Op.EQ, u.written(), solution));
+        }
+      }
+    }
+
+    private void statistics() {
+      List<Statistic> stats = plan.statistics();
+      section("Expected sufficient statistics: one pass per iteration");
+      prose("Every update needs the rows only through responsibility-weighted sums over the rows. emc"
+          + " computes them in the same pass as the E-step, and they add up across any split of the"
+          + " rows: each thread (or machine) sums its own rows, and the results are added. Besides the"
+          + " counts ",
+          count(), stats.isEmpty() ? ", there are none." : ", they are");
+      for (Statistic s : stats) {
+        equation("statistic:" + s.symbol().name(), new Expr.Relation(Op.EQ, new Expr.Sym(s.symbol()),
+            new Expr.RowSum(s.perRow(), s.symbol().perComponent())));
+      }
+      boolean differs = plan.updates().stream().anyMatch(u -> u.textbook() != null);
+      if (differs) {
+        prose("Statistics that involve a mean are centred at its current value, so that a variance"
+            + " comes out without subtracting two large, nearly equal numbers. In their terms the"
+            + " updates above are computed as");
+        for (EmPlan.Update u : plan.updates()) {
+          equation("compute:" + u.param(), new Expr.Relation(Op.ASSIGN, u.written(),
+              u.written().equals(new Expr.Sym(u.target())) ? u.value() : elementOf(u)));
+        }
+      }
+    }
+
+    /**
+     * The formula without its regularization: every term that reads a setting (Ψ) dropped, as
+     * --reg 0 makes it. The families write the regularized update; the textbook one is this.
+     */
+    private static Expr withoutSettings(Expr e) {
+      if (e instanceof Expr.Add a) {
+        if (readsSetting(a.right())) {
+          return withoutSettings(a.left());
+        }
+        if (readsSetting(a.left())) {
+          return withoutSettings(a.right());
+        }
+        return new Expr.Add(withoutSettings(a.left()), withoutSettings(a.right()));
+      }
+      if (e instanceof Expr.Div d) {
+        return new Expr.Div(withoutSettings(d.left()), d.right());
+      }
+      return e;
+    }
+
+    /** The setting a formula reads, as the derivation writes it (Ψ_x). */
+    private static Expr settingsOf(Expr e) {
+      if (e instanceof Expr.Diag d && d.vector() instanceof Expr.Sym v
+          && v.symbol().kind() == Symbol.Kind.SETTING) {
+        return d;
+      }
+      if (e instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.SETTING) {
+        return e;
+      }
+      for (Expr c : children(e)) {
+        Expr found = settingsOf(c);
+        if (found != null) {
+          return found;
+        }
+      }
+      return null;
+    }
+
+    private static boolean readsSetting(Expr e) {
+      return settingsOf(e) != null;
+    }
+
+    private static List<Expr> children(Expr e) {
+      if (e instanceof Expr.Add a) {
+        return List.of(a.left(), a.right());
+      } else if (e instanceof Expr.Sub s) {
+        return List.of(s.left(), s.right());
+      } else if (e instanceof Expr.Mul m) {
+        return List.of(m.left(), m.right());
+      } else if (e instanceof Expr.Div d) {
+        return List.of(d.left(), d.right());
+      } else if (e instanceof Expr.SumK s) {
+        return List.of(s.body());
+      } else if (e instanceof Expr.RowSum r) {
+        return List.of(r.body());
+      } else if (e instanceof Expr.Diag d) {
+        return List.of(d.vector());
+      }
+      return List.of();
+    }
+
+    /** A vector update written per element: φ_k = N_k / N rather than φ = (N_1, …, N_K) / N. */
+    private Expr elementOf(EmPlan.Update u) {
+      return u.textbook() != null ? u.textbook() : u.value();
+    }
+
+    private void monotonicity() {
+      section("Why EM never lowers the objective");
+      Expr penalty = penalty();
+      prose("After the E-step the bound equals the log-likelihood at ", old, ". The M-step raises Q, and"
+          + " with it the bound (they differ by a term without ", theta, "). Since the bound is below the"
+          + " log-likelihood everywhere, the log-likelihood at ", fresh, " is at least the bound at ",
+          fresh, ", which is at least the bound at ", old, ", which is the log-likelihood at ", old, "."
+          + (penalty == null ? "" : " With the regularization the same argument holds for the"
+              + " objective that emc climbs,"));
+      if (penalty != null) {
+        equation("objective", Expr.add(ell(theta), penalty));
+      }
+      prose("emc checks this at every iteration and stops with an error if the objective falls by"
+          + " more than rounding (10⁻⁹ of its size): a fall would mean a wrong update.");
+    }
+
+    private void symbols() {
+      section("Symbols");
+      prose("Where each symbol lives in the generated Java (emc compile): arrays are flat, components"
+          + " first, then row-major; statistics live in one array that passes add up.");
+      List<List<List<Part>>> rows = new ArrayList<>();
+      for (EmPlan.DataSlot d : plan.data()) {
+        boolean vector = !d.symbol().shape().isScalar();
+        rows.add(row(new Expr.Sym(d.symbol()), d.name(), "data[n * COLUMNS + " + d.offset()
+            + (vector ? " + i" : "") + "]", "row n's " + (vector ? "values" : "value") + " of " + d.name()));
+      }
+      for (ParamSlot p : plan.params()) {
+        Shape s = p.symbol().shape();
+        if (s.isVector() && s.dim().toString().equals(plan.latent().size())) {
+          // A vector over the components, such as the weights: element k is component k's.
+          rows.add(row(new Expr.At(new Expr.Sym(p.symbol()), component()), p.name(),
+              names.field(p.name()) + "[k]", "parameter, " + p.type()));
+          continue;
+        }
+        String d = s.isScalar() ? "" : names.size(s.dim());
+        String at = p.perComponent()
+            ? (s.isScalar() ? "[k]" : s.isVector() ? "[k * " + d + " + i]" : "[k * " + d + " * " + d + " + i * " + d + " + j]")
+            : (s.isScalar() ? "[0]" : s.isVector() ? "[i]" : "[i * " + d + " + j]");
+        rows.add(row(new Expr.Sym(p.symbol()), p.name() + (p.perComponent() ? "[" + plan.latent().name() + "]" : ""),
+            names.field(p.name()) + at, "parameter, " + p.type() + (p.perComponent() ? " per component" : "")));
+      }
+      rows.add(row(responsibility(), "", "r[k] in collect()", "the posterior of component k for row n"));
+      rows.add(row(count(), "", "stats[COUNT + k]", "the expected number of rows of component k"));
+      rows.add(row(n, "", "stats[WEIGHT]", "the number of rows"));
+      for (Statistic st : plan.statistics()) {
+        rows.add(row(new Expr.Sym(st.symbol()), "", "stats[" + names.statOffset(st.symbol().name()) + " + …]",
+            "an expected sufficient statistic"));
+      }
+      for (EmPlan.SettingSlot s : plan.settings()) {
+        rows.add(row(new Expr.Sym(s.symbol()), "--reg", names.field(s.symbol().name()) + "[i]",
+            "the " + s.meaning() + ": Ψ's diagonal"));
+      }
+      blocks.add(new Table(List.of("symbol", "in the model", "in the code", "meaning"), rows));
+    }
+
+    private static List<List<Part>> row(Expr symbol, String model, String code, String meaning) {
+      return List.of(List.of(new Math(symbol)), List.of(new Code(model)), List.of(new Code(code)),
+          List.of(new Words(meaning)));
+    }
+
+    // -------------------------------------------------------------- formulas
+
+    private static final Expr.Notation P = new Expr.Notation("p", "p", "<mi>p</mi>");
+
+    /** Π_f f(lhs_f | args_f) at component k: φ_k 𝒩(x_n | μ_k, Σ_k). */
+    private Expr joint() {
+      Expr product = null;
+      for (FactorPlan f : plan.factors()) {
+        product = product == null ? f.density() : Expr.mul(product, f.density());
+      }
+      return product;
+    }
+
+    /** Σ_f log f(lhs_f | args_f) at component k. */
+    private Expr logJoint() {
+      Expr sum = null;
+      for (FactorPlan f : plan.factors()) {
+        Expr term = Expr.log(f.density());
+        sum = sum == null ? term : Expr.add(sum, term);
+      }
+      return sum;
+    }
+
+    private Expr penalty() {
+      Expr sum = null;
+      for (FactorPlan f : plan.factors()) {
+        if (f.logPenalty() != null) {
+          sum = sum == null ? f.logPenalty() : Expr.add(sum, f.logPenalty());
+        }
+      }
+      return sum;
+    }
+
+    private Expr lhsOf(FactorPlan f) {
+      String lhs = f.statement().substring(0, f.statement().indexOf('~')).strip();
+      return plan.data().stream().filter(d -> d.name().equals(lhs)).findFirst()
+          .map(d -> (Expr) new Expr.Sym(d.symbol())).orElseThrow();
+    }
+
+    /** p(z_n = k | x_n, θ). */
+    private Expr posterior() {
+      List<Expr> given = new ArrayList<>();
+      for (EmPlan.DataSlot d : plan.data()) {
+        given.add(new Expr.Sym(d.symbol()));
+      }
+      given.add(theta);
+      return new Expr.Density(P, new Expr.Relation(Op.EQ, latentAt(), component()), given);
+    }
+
+    private Expr probability(Expr event) {
+      return new Expr.Density(P, event, List.of());
+    }
+
+    private Expr latentAt() {
+      return new Expr.Sym(new Symbol(plan.latent().name(), Symbol.Kind.DATA, Shape.SCALAR, true, false));
+    }
+
+    private Expr componentRange() {
+      return new Expr.Sym(Symbol.name("1, …, K"));
+    }
+
+    private static Expr component() {
+      return new Expr.Sym(new Symbol("k", Symbol.Kind.COMPONENT, Shape.SCALAR, false, true));
+    }
+
+    private Expr indicator() {
+      return new Expr.Sym(new Symbol(plan.latent().name(), Symbol.Kind.INDICATOR, Shape.SCALAR, true, true));
+    }
+
+    private static Expr responsibility() {
+      return perRowComponent("r");
+    }
+
+    private static Expr perRowComponent(String name) {
+      return new Expr.Sym(new Symbol(name, Symbol.Kind.RESPONSIBILITY, Shape.SCALAR, true, true));
+    }
+
+    private static Expr count() {
+      return new Expr.Sym(new Symbol("N", Symbol.Kind.COUNT, Shape.SCALAR, false, true));
+    }
+
+    private static Expr ell(Expr argument) {
+      return new Expr.Density(new Expr.Notation("ℓ", "\\ell", "<mi>ℓ</mi>"), argument, List.of());
+    }
+
+    private static Expr named(String name) {
+      return new Expr.Sym(Symbol.name(name));
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.emc.cli;
+
+import dev.emc.analysis.Derivation;
+import dev.emc.api.Emc;
+import dev.emc.api.Model;
+import dev.emc.derive.Documents;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+    name = "derive",
+    mixinStandardHelpOptions = true,
+    description = {"Write the derivation of a model's E-step and M-step: the likelihood, the bound and Q,"
+        + " Bayes' rule, and each update from its stationarity condition."})
+final class DeriveCommand implements Callable<Integer> {
+  @Mixin ModelInput input;
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write to FILE (default: print).")
+  Path out;
+
+  @Option(names = "--format", paramLabel = "F", defaultValue = "md",
+      description = "md (Markdown with LaTeX math), tex (LaTeX; lualatex or xelatex) or html (one page,"
+          + " MathML, no network) (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Override
+  public Integer call() throws Exception {
+    Documents.Format f;
+    try {
+      f = Documents.Format.valueOf(format.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--format is md, tex or html, not " + format);
+    }
+    Model model = Emc.builtIn().parse(input.model.toString(), input.source().text(), input.settingValues());
+    String document = Documents.render(Derivation.of(model.structure()), f, input.model.toString(), Emc.version());
+    if (out == null) {
+      spec.commandLine().getOut().print(document);
+      return Main.OK;
+    }
+    Path dir = out.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
+    Files.writeString(tmp, document);
+    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return Main.OK;
+  }
+}

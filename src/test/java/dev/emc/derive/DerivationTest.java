@@ -1,0 +1,97 @@
+package dev.emc.derive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emc.analysis.Derivation;
+import dev.emc.api.Emc;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+
+/**
+ * The derivation documents: golden files for the examples (read them: they are the classic
+ * derivations), the formulas the issue names for the Gaussian mixture, and the HTML page's
+ * self-containedness. To accept new output after reading it: -Demc.golden.update=true.
+ */
+class DerivationTest {
+  private static final Path GOLDEN = Path.of("src/test/resources/derive");
+  private static final boolean UPDATE = Boolean.getBoolean("emc.golden.update");
+
+  static String derive(String example, Documents.Format format) throws Exception {
+    Path model = Path.of("examples", example + ".model");
+    var m = Emc.builtIn().parse(model.toString(), Files.readString(model), Map.of());
+    return Documents.render(Derivation.of(m.structure()), format, model.toString(), "test");
+  }
+
+  @Test
+  void eachExampleDerivesAsItsGoldenFile() throws Exception {
+    for (String example : List.of("gmm", "gmm-tied", "waiting")) {
+      String actual = derive(example, Documents.Format.MD);
+      Path expected = GOLDEN.resolve(example + ".md");
+      if (UPDATE) {
+        Files.writeString(expected, actual);
+      }
+      assertEquals(Files.readString(expected), actual, example);
+    }
+  }
+
+  @Test
+  void theGaussianMixtureHasTheClassicEStepAndUpdates() throws Exception {
+    String md = derive("gmm", Documents.Format.MD);
+    String normal = "\\mathcal{N}\\left(\\mathbf{x}_{n}\\mid\\boldsymbol{\\mu}_{%s},\\boldsymbol{\\Sigma}_{%s}\\right)";
+    String nk = normal.formatted("k", "k");
+    String nj = normal.formatted("j", "j");
+    // r_nk = φ_k N(x_n | μ_k, Σ_k) / Σ_j φ_j N(x_n | μ_j, Σ_j)
+    assertContains(md, "r_{n k}=p\\left(z_{n}=k\\mid\\mathbf{x}_{n},\\theta\\right)=\\frac{\\phi_{k}" + nk
+        + "}{\\sum_{j=1}^{K} \\phi_{j}" + nj + "}");
+    // N_k = Σ_n r_nk
+    assertContains(md, "N_{k}=\\sum_{n=1}^{N} r_{n k}");
+    // φ_k = N_k / N
+    assertContains(md, "\\phi_{k}=\\frac{N_{k}}{N}");
+    // μ_k = Σ_n r_nk x_n / N_k
+    assertContains(md, "\\boldsymbol{\\mu}_{k}=\\frac{\\sum_{n=1}^{N} r_{n k}\\mathbf{x}_{n}}{N_{k}}");
+    // Σ_k = Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ / N_k
+    assertContains(md, "\\boldsymbol{\\Sigma}_{k}=\\frac{\\sum_{n=1}^{N} r_{n k}\\left(\\mathbf{x}_{n}"
+        + "-\\boldsymbol{\\mu}_{k}\\right)\\left(\\mathbf{x}_{n}-\\boldsymbol{\\mu}_{k}\\right)^{\\top}}{N_{k}}");
+  }
+
+  @Test
+  void theHtmlPageIsWellFormedSelfContainedMathMl() throws Exception {
+    String html = derive("gmm", Documents.Format.HTML);
+    DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+    f.setNamespaceAware(true);
+    f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", false);
+    Document doc = f.newDocumentBuilder().parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)));
+    assertEquals("html", doc.getDocumentElement().getLocalName());
+    int equations = doc.getElementsByTagName("math").getLength();
+    assertTrue(equations > 30, "math elements: " + equations);
+    for (String outside : List.of("<script", "src=", "href=", "@import", "url(", "http://", "https://")) {
+      assertFalse(html.replace("http://www.w3.org/1999/xhtml", "").contains(outside), outside);
+    }
+    assertFalse(html.contains("\\frac"), "raw LaTeX in the page");
+    assertTrue(html.contains("<mfrac>"));
+  }
+
+  @Test
+  void theGeneratedJavaCitesTheDocumentsEquations() throws Exception {
+    var m = Emc.builtIn().parse("examples/gmm.model", Files.readString(Path.of("examples/gmm.model")), Map.of());
+    String java = m.javaSource(Map.of("D", 2.0));
+    Derivation d = Derivation.of(m.structure());
+    assertContains(java, "// (eq. " + d.number("joint") + ") log p(x_n, z = k)");
+    assertContains(java, "that is (eq. " + d.number("update:mu") + "), μ_k = (Σ_n r_nk x_n) / N_k");
+    String md = derive("gmm", Documents.Format.MD);
+    assertContains(md, "\\tag{" + d.number("update:mu") + "}");
+  }
+
+  private static void assertContains(String text, String part) {
+    assertTrue(text.contains(part), () -> "missing: " + part);
+  }
+}
