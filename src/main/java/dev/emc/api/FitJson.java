@@ -12,11 +12,9 @@ import dev.emc.runtime.FitResult;
 import dev.emc.runtime.ParamInfo;
 import dev.emc.runtime.Params;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -68,21 +66,9 @@ public final class FitJson {
     return root;
   }
 
-  /** Writes the whole file or nothing: to a temporary file beside it, then renamed over it. */
+  /** Writes the whole file or nothing. */
   public static void write(ObjectNode json, Path out) throws IOException {
-    Path dir = out.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
-    try {
-      Files.writeString(tmp, JSON.writeValueAsString(json) + "\n");
-      try {
-        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.write(out, JSON.writeValueAsString(json) + "\n");
   }
 
   /**

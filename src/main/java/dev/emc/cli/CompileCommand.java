@@ -1,10 +1,10 @@
 package dev.emc.cli;
 
+import dev.emc.api.AtomicFiles;
 import dev.emc.api.Bound;
 import dev.emc.api.Emc;
 import dev.emc.api.Model;
 import dev.emc.runtime.Table;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -46,11 +46,7 @@ final class CompileCommand implements Callable<Integer> {
       return Main.OK;
     }
     Path file = out.resolve(bound.className() + ".java");
-    Files.createDirectories(out);
-    Path tmp = Files.createTempFile(out, "." + bound.className(), ".tmp");
-    Files.writeString(tmp, source);
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.write(file, source);
     spec.commandLine().getOut().println(file);
     return Main.OK;
   }

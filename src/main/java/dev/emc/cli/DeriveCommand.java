@@ -1,12 +1,11 @@
 package dev.emc.cli;
 
 import dev.emc.analysis.Derivation;
+import dev.emc.api.AtomicFiles;
 import dev.emc.api.Emc;
 import dev.emc.api.Model;
 import dev.emc.derive.Documents;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,11 +46,7 @@ final class DeriveCommand implements Callable<Integer> {
       spec.commandLine().getOut().print(document);
       return Main.OK;
     }
-    Path dir = out.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
-    Files.writeString(tmp, document);
-    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.write(out, document);
     return Main.OK;
   }
 }
