@@ -322,7 +322,7 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
       if (e instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.SETTING) {
         return e;
       }
-      for (Expr c : children(e)) {
+      for (Expr c : Expr.children(e)) {
         Expr found = settingsOf(c);
         if (found != null) {
           return found;
@@ -333,25 +333,6 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
 
     private static boolean readsSetting(Expr e) {
       return settingsOf(e) != null;
-    }
-
-    private static List<Expr> children(Expr e) {
-      if (e instanceof Expr.Add a) {
-        return List.of(a.left(), a.right());
-      } else if (e instanceof Expr.Sub s) {
-        return List.of(s.left(), s.right());
-      } else if (e instanceof Expr.Mul m) {
-        return List.of(m.left(), m.right());
-      } else if (e instanceof Expr.Div d) {
-        return List.of(d.left(), d.right());
-      } else if (e instanceof Expr.SumK s) {
-        return List.of(s.body());
-      } else if (e instanceof Expr.RowSum r) {
-        return List.of(r.body());
-      } else if (e instanceof Expr.Diag d) {
-        return List.of(d.vector());
-      }
-      return List.of();
     }
 
     /** A vector update written per element: φ_k = N_k / N rather than φ = (N_1, …, N_K) / N. */

@@ -59,7 +59,7 @@ public final class Model {
       Type t = v.type();
       int width = t.kind() == Kind.VECTOR ? known(t.dim()) : 1;
       int categories = t.kind() == Kind.CATEGORY ? known(t.dim()) : 0;
-      specs.add(new Binder.Spec(v.name(), values(t.kind()), width, categories));
+      specs.add(new Binder.Spec(v.name(), t.kind().valueSet(), width, categories));
     }
     return specs;
   }
@@ -72,17 +72,6 @@ public final class Model {
     return size != null && size.value().isPresent() ? size.value().getAsInt() : -1;
   }
 
-  private static String values(Kind k) {
-    return switch (k) {
-      case POSITIVE -> "positive";
-      case PROBABILITY -> "probability";
-      case INT -> "int";
-      case COUNT -> "count";
-      case BINARY -> "binary";
-      case CATEGORY -> "category";
-      default -> "real";
-    };
-  }
 
   /** Binds the model to a table: the data decide the sizes they give. */
   public Bound bind(Table table, Optional<List<String>> columns) throws DataException {

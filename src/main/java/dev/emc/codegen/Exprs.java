@@ -30,51 +30,12 @@ final class Exprs {
     if (stopAtSumK && e instanceof Expr.SumK) {
       return false;
     }
-    for (Expr c : children(e)) {
+    for (Expr c : Expr.children(e)) {
       if (any(c, test, stopAtSumK)) {
         return true;
       }
     }
     return false;
-  }
-
-  static List<Expr> children(Expr e) {
-    if (e instanceof Expr.Neg n) {
-      return List.of(n.operand());
-    } else if (e instanceof Expr.Add a) {
-      return List.of(a.left(), a.right());
-    } else if (e instanceof Expr.Sub s) {
-      return List.of(s.left(), s.right());
-    } else if (e instanceof Expr.Mul m) {
-      return List.of(m.left(), m.right());
-    } else if (e instanceof Expr.Div d) {
-      return List.of(d.left(), d.right());
-    } else if (e instanceof Expr.Apply a) {
-      return List.of(a.arg());
-    } else if (e instanceof Expr.Dot d) {
-      return List.of(d.left(), d.right());
-    } else if (e instanceof Expr.Outer o) {
-      return List.of(o.left(), o.right());
-    } else if (e instanceof Expr.QuadInv q) {
-      return List.of(q.matrix(), q.vector());
-    } else if (e instanceof Expr.LogDet l) {
-      return List.of(l.matrix());
-    } else if (e instanceof Expr.TraceInv t) {
-      return List.of(t.weight(), t.matrix());
-    } else if (e instanceof Expr.Diag d) {
-      return List.of(d.vector());
-    } else if (e instanceof Expr.At a) {
-      return List.of(a.vector(), a.index());
-    } else if (e instanceof Expr.OneHot o) {
-      return List.of(o.index());
-    } else if (e instanceof Expr.SumK s) {
-      return List.of(s.body());
-    } else if (e instanceof Expr.RowSum r) {
-      return List.of(r.body());
-    } else if (e instanceof Expr.Fill f) {
-      return List.of(f.value());
-    }
-    return List.of();
   }
 
   /** One term of a sum: coefficient × expression. */

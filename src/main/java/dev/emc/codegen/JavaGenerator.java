@@ -116,6 +116,7 @@ public final class JavaGenerator {
     hoistedFields();
     type.addMethod(prepare);
     type.addMethod(logJoint);
+    type.addMethod(normalize());
     type.addMethod(accumulate());
     type.addMethod(collect);
     type.addMethod(accumulateGiven());
@@ -316,6 +317,16 @@ public final class JavaGenerator {
     b.addStatement("stats[LOGLIK] = Double.NEGATIVE_INFINITY");
     b.addStatement("continue");
     b.endControlFlow();
+    b.addStatement("stats[LOGLIK] += normalize(lp, max)");
+    b.addStatement("collect(data, row, lp, stats)");
+    b.endControlFlow();
+    return override("accumulate").addParameter(DOUBLES, "data", Modifier.FINAL)
+        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
+        .addParameter(DOUBLES, "stats", Modifier.FINAL).addCode(b.build()).build();
+  }
+
+  private MethodSpec normalize() {
+    CodeBlock.Builder b = CodeBlock.builder();
     b.add("// (eq. $L) r_nk = exp(lp_k − max) / Σ_j exp(lp_j − max)\n", derivation.number("lse"));
     b.add("// (eq. $L) log p(x_n) = max + log Σ_j exp(lp_j − max)\n", derivation.number("loglik-lse"));
     b.addStatement("double sum = 0.0");
@@ -323,16 +334,18 @@ public final class JavaGenerator {
     b.addStatement("lp[k] = Math.exp(lp[k] - max)");
     b.addStatement("sum += lp[k]");
     b.endControlFlow();
-    b.addStatement("stats[LOGLIK] += max + Math.log(sum)");
     b.addStatement("final double inv = 1.0 / sum");
     b.beginControlFlow("for (int k = 0; k < K; k++)");
     b.addStatement("lp[k] *= inv");
     b.endControlFlow();
-    b.addStatement("collect(data, row, lp, stats)");
-    b.endControlFlow();
-    return override("accumulate").addParameter(DOUBLES, "data", Modifier.FINAL)
-        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
-        .addParameter(DOUBLES, "stats", Modifier.FINAL).addCode(b.build()).build();
+    b.addStatement("return max + Math.log(sum)");
+    return MethodSpec.methodBuilder("normalize")
+        .addJavadoc("Turns log p(x_n, z = k) into the responsibilities r_nk, in place; returns log p(x_n).\n")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(TypeName.DOUBLE)
+        .addParameter(DOUBLES, "lp", Modifier.FINAL)
+        .addParameter(TypeName.DOUBLE, "max", Modifier.FINAL)
+        .addCode(b.build()).build();
   }
 
   private MethodSpec accumulateGiven() {
@@ -355,16 +368,8 @@ public final class JavaGenerator {
     String scratch = scratchArgs(b);
     b.addStatement("double ll = 0.0");
     b.beginControlFlow("for (int n = from; n < to; n++)");
-    b.addStatement("final double max = logJoint(data, n * COLUMNS, lp$L)", scratch);
-    b.addStatement("double sum = 0.0");
-    b.beginControlFlow("for (int k = 0; k < K; k++)");
-    b.addStatement("lp[k] = Math.exp(lp[k] - max)");
-    b.addStatement("sum += lp[k]");
-    b.endControlFlow();
-    b.addStatement("ll += max + Math.log(sum)");
-    b.beginControlFlow("for (int k = 0; k < K; k++)");
-    b.addStatement("out[(n - from) * K + k] = lp[k] / sum");
-    b.endControlFlow();
+    b.addStatement("ll += normalize(lp, logJoint(data, n * COLUMNS, lp$L))", scratch);
+    b.addStatement("System.arraycopy(lp, 0, out, (n - from) * K, K)");
     b.endControlFlow();
     b.addStatement("return ll");
     return override("responsibilities").returns(TypeName.DOUBLE).addParameter(DOUBLES, "data", Modifier.FINAL)
@@ -669,7 +674,7 @@ public final class JavaGenerator {
       DataSlot d = plan.data().get(i);
       int categories = d.type().kind() == Kind.CATEGORY ? plan.size(d.type().dim().toString()) : 0;
       data.add("$L\n    new $T($S, $S, $L, $L, $L)", i == 0 ? "" : ",", DataInfo.class, d.name(),
-          values(d.type().kind()), d.offset(), d.width(), categories);
+          d.type().kind().valueSet(), d.offset(), d.width(), categories);
     }
     data.add(")");
     type.addMethod(override("data").returns(list(DataInfo.class)).addStatement(data.build()).build());
@@ -709,17 +714,6 @@ public final class JavaGenerator {
     };
   }
 
-  private static String values(Kind kind) {
-    return switch (kind) {
-      case POSITIVE -> "positive";
-      case PROBABILITY -> "probability";
-      case INT -> "int";
-      case COUNT -> "count";
-      case BINARY -> "binary";
-      case CATEGORY -> "category";
-      default -> "real";
-    };
-  }
 
   private static TypeName list(Class<?> element) {
     return ParameterizedTypeName.get(ClassName.get(List.class), ClassName.get(element));

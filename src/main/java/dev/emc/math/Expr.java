@@ -371,6 +371,58 @@ public sealed interface Expr {
     }
   }
 
+  /** The operands of a node, in order; none for a leaf. */
+  static java.util.List<Expr> children(Expr e) {
+    if (e instanceof Expr.Neg n) {
+      return java.util.List.of(n.operand());
+    } else if (e instanceof Expr.Add a) {
+      return java.util.List.of(a.left(), a.right());
+    } else if (e instanceof Expr.Sub s) {
+      return java.util.List.of(s.left(), s.right());
+    } else if (e instanceof Expr.Mul m) {
+      return java.util.List.of(m.left(), m.right());
+    } else if (e instanceof Expr.Div d) {
+      return java.util.List.of(d.left(), d.right());
+    } else if (e instanceof Expr.Apply a) {
+      return java.util.List.of(a.arg());
+    } else if (e instanceof Expr.Dot d) {
+      return java.util.List.of(d.left(), d.right());
+    } else if (e instanceof Expr.Outer o) {
+      return java.util.List.of(o.left(), o.right());
+    } else if (e instanceof Expr.QuadInv q) {
+      return java.util.List.of(q.matrix(), q.vector());
+    } else if (e instanceof Expr.LogDet l) {
+      return java.util.List.of(l.matrix());
+    } else if (e instanceof Expr.TraceInv t) {
+      return java.util.List.of(t.weight(), t.matrix());
+    } else if (e instanceof Expr.Diag d) {
+      return java.util.List.of(d.vector());
+    } else if (e instanceof Expr.At a) {
+      return java.util.List.of(a.vector(), a.index());
+    } else if (e instanceof Expr.OneHot o) {
+      return java.util.List.of(o.index());
+    } else if (e instanceof Expr.SumK s) {
+      return java.util.List.of(s.body());
+    } else if (e instanceof Expr.RowSum r) {
+      return java.util.List.of(r.body());
+    } else if (e instanceof Expr.Fill f) {
+      return java.util.List.of(f.value());
+    } else if (e instanceof Expr.Relation r) {
+      return java.util.List.of(r.left(), r.right());
+    } else if (e instanceof Expr.Partial p) {
+      return java.util.List.of(p.body(), p.wrt());
+    } else if (e instanceof Expr.Density d) {
+      java.util.List<Expr> all = new java.util.ArrayList<>(java.util.List.of(d.value()));
+      all.addAll(d.params());
+      return all;
+    } else if (e instanceof Expr.Inv i) {
+      return java.util.List.of(i.matrix());
+    } else if (e instanceof Expr.MatMul m) {
+      return java.util.List.of(m.left(), m.right());
+    }
+    return java.util.List.of();
+  }
+
   // ------------------------------------------------------------------ builders, for readable formulas
 
   static Expr num(double v) {

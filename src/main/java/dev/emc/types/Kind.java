@@ -38,6 +38,22 @@ public enum Kind {
     return dims == 0 || this == CATEGORY;
   }
 
+  /**
+   * What one data value of this kind must be, in the words the runtime checks data with: real,
+   * positive, probability, int, count, binary or category.
+   */
+  public String valueSet() {
+    return switch (this) {
+      case POSITIVE -> "positive";
+      case PROBABILITY -> "probability";
+      case INT -> "int";
+      case COUNT -> "count";
+      case BINARY -> "binary";
+      case CATEGORY -> "category";
+      default -> "real";
+    };
+  }
+
   /** The named kinds a declaration may write, in the order the language documents them. */
   public static Kind byWord(String word) {
     for (Kind k : values()) {
