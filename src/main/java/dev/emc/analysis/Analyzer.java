@@ -23,6 +23,7 @@ import dev.emc.semantics.Stochastic;
 import dev.emc.semantics.Term;
 import dev.emc.semantics.Variable;
 import dev.emc.types.Dim;
+import dev.emc.types.Kind;
 import dev.emc.types.Type;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -144,11 +145,10 @@ public final class Analyzer {
   }
 
   static Shape shapeOf(Type t) {
-    return switch (t.kind()) {
-      case VECTOR, SIMPLEX -> Shape.vector(t.dim());
-      case COV -> Shape.matrix(t.dim());
-      default -> Shape.SCALAR;
-    };
+    if (t.kind() == Kind.COV) {
+      return Shape.matrix(t.dim());
+    }
+    return t.isScalar() ? Shape.SCALAR : Shape.vector(t.dim());
   }
 
   private ParamSlot paramSlot(Variable v, String latent, int k) {
@@ -238,11 +238,9 @@ public final class Analyzer {
       double v = t instanceof Term.Number n ? n.value() : ((Term.ConstRef) t).value();
       Expr number = new Expr.Num(v);
       // A number stands for a vector it fills, or for that multiple of the identity.
-      Expr value = switch (wanted.kind()) {
-        case VECTOR -> new Expr.Fill(number, lhs.shape().isScalar() ? wanted.dim() : lhs.shape().dim());
-        case COV -> new Expr.Mul(number, new Expr.Identity(lhs.shape().dim()));
-        default -> number;
-      };
+      Expr value = wanted.kind() == Kind.COV ? new Expr.Mul(number, new Expr.Identity(lhs.shape().dim()))
+          : wanted.isScalar() ? number
+          : new Expr.Fill(number, lhs.shape().isScalar() ? wanted.dim() : lhs.shape().dim());
       return Optional.of(new SiteArg(value, false, false, null));
     }
     String what = t instanceof Term.VarRef r
@@ -337,7 +335,7 @@ public final class Analyzer {
     }
 
     @Override
-    public Expr covarianceRegularization() {
+    public Expr regularization() {
       Shape shape = lhs.shape();
       String name = "Psi_" + statement.lhs();
       Symbol symbol = Symbol.setting(name, shape.isScalar() ? Shape.SCALAR : Shape.vector(shape.dim()));
@@ -345,7 +343,7 @@ public final class Analyzer {
         settings.add(new SettingSlot(symbol, statement.lhs(),
             "covariance regularization of " + statement.lhs()));
       }
-      return shape.isScalar() ? new Expr.Sym(symbol) : new Expr.Diag(new Expr.Sym(symbol));
+      return new Expr.Sym(symbol);
     }
   }
 }

@@ -57,7 +57,7 @@ public final class Model {
     List<Binder.Spec> specs = new ArrayList<>();
     for (Variable v : checked.withRole(Role.DATA)) {
       Type t = v.type();
-      int width = t.kind() == Kind.VECTOR ? known(t.dim()) : 1;
+      int width = t.isScalar() ? 1 : known(t.dim());
       int categories = t.kind() == Kind.CATEGORY ? known(t.dim()) : 0;
       specs.add(new Binder.Spec(v.name(), t.kind().valueSet(), width, categories));
     }
@@ -80,7 +80,7 @@ public final class Model {
     Map<String, Double> sized = new LinkedHashMap<>(settings);
     for (Variable v : checked.withRole(Role.DATA)) {
       Type t = v.type();
-      if (t.kind() == Kind.VECTOR && t.dim() instanceof Dim.Named n && !isSet(n.name())) {
+      if (!t.isScalar() && t.dim() instanceof Dim.Named n && !isSet(n.name())) {
         sized.put(n.name(), (double) binding.widths().get(v.name()));
       }
       if (t.kind() == Kind.CATEGORY && t.dim() instanceof Dim.Named n && !isSet(n.name())) {

@@ -197,9 +197,8 @@ public final class JavaGenerator {
 
   private void hoistedFields() {
     for (Hoisted h : low.hoisted.values()) {
-      String length = h.kind() == Hoisted.Kind.CHOLESKY
-          ? length(h.expr().shape(), h.perComponent())
-          : h.perComponent() ? "K" : "1";
+      String length = h.kind() == Hoisted.Kind.SCALAR ? (h.perComponent() ? "K" : "1")
+          : length(h.expr().shape(), h.perComponent());
       String what = h.kind() == Hoisted.Kind.CHOLESKY
           ? "The lower Cholesky factor L of " + Text.of(h.expr()) + " = L Lᵀ"
           : Text.of(h.expr());
@@ -560,6 +559,22 @@ public final class JavaGenerator {
     constants.endControlFlow();
     CodeBlock.Builder scalars = CodeBlock.builder();
     for (Hoisted h : List.copyOf(low.hoisted.values())) {
+      if (h.kind() == Hoisted.Kind.VECTOR) {
+        Expr.Apply reciprocal = (Expr.Apply) h.expr();
+        Expr d = reciprocal.arg();
+        String n = names.size(d.shape().dim());
+        Scope hs = new Scope(null, h.perComponent() ? "k" : null, null, false);
+        if (h.perComponent()) {
+          scalars.beginControlFlow("for (int k = 0; k < K; k++)");
+        }
+        J element = low.elem(d, "i", hs, scalars);
+        scalars.beginControlFlow("for (int i = 0; i < $L; i++)", n);
+        scalars.addStatement("$L[$Li] = 1.0 / $L", h.field(), h.perComponent() ? "k * " + n + " + " : "", element.at(2));
+        scalars.endControlFlow();
+        if (h.perComponent()) {
+          scalars.endControlFlow();
+        }
+      }
       if (h.kind() == Hoisted.Kind.SCALAR) {
         Scope hs = new Scope(null, h.perComponent() ? "k" : null, null, false);
         if (h.perComponent()) {

@@ -45,7 +45,9 @@ final class Lowering {
       /** The lower Cholesky factor of a covariance matrix. */
       CHOLESKY,
       /** A scalar. */
-      SCALAR
+      SCALAR,
+      /** A vector, element by element. */
+      VECTOR
     }
   }
 
@@ -122,7 +124,21 @@ final class Lowering {
       return new J(scalar(d.left(), sc, out).at(1) + " / " + scalar(d.right(), sc, out).at(2), 1);
     }
     if (e instanceof Expr.Apply a) {
-      return atom(a.function().java() + "(" + scalar(a.arg(), sc, out) + ")");
+      List<String> args = new ArrayList<>();
+      for (Expr arg : a.args()) {
+        args.add(scalar(arg, sc, out).text());
+      }
+      return atom(a.function().java() + "(" + String.join(", ", args) + ")");
+    }
+    if (e instanceof Expr.Total t) {
+      String sum = fresh("tot");
+      String i = fresh("i");
+      String body = elem(t.vector(), i, sc, out).text();
+      out.addStatement("double $L = 0.0", sum);
+      out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, names.size(t.vector().shape().dim()), i);
+      out.addStatement("$L += $L", sum, body);
+      out.endControlFlow();
+      return atom(sum);
     }
     if (e instanceof Expr.Outer o) {
       J left = temp(scalar(o.left(), sc, out), out);
@@ -146,13 +162,32 @@ final class Lowering {
       if (l.matrix().shape().isScalar()) {
         return atom("Math.log(" + scalar(l.matrix(), sc, out) + ")");
       }
+      if (l.matrix().shape().isVector()) {
+        // The log-determinant of a diagonal matrix: the logs of its diagonal, added.
+        return scalar(new Expr.Total(new Expr.Apply(dev.emc.math.Function.LOG, l.matrix())), sc, out);
+      }
       Hoisted chol = cholesky(l.matrix(), sc);
       return atom("Linalg.logDetCholesky(" + chol.field() + ", " + matrixBase(chol, sc) + ", "
           + names.size(l.matrix().shape().dim()) + ")");
     }
     if (e instanceof Expr.TraceInv t) {
-      if (t.matrix().shape().isScalar()) {
+      if (t.matrix().shape().isScalar() && t.weight().shape().isScalar()) {
         return new J(scalar(t.weight(), sc, out).at(1) + " / " + scalar(t.matrix(), sc, out).at(2), 1);
+      }
+      if (t.matrix().shape().isScalar()) {
+        // tr(diag(w) / m): the weights' total over m.
+        return new J(scalar(new Expr.Total(t.weight()), sc, out).at(1) + " / "
+            + scalar(t.matrix(), sc, out).at(2), 1);
+      }
+      if (t.matrix().shape().isVector()) {
+        String sum = fresh("tr");
+        String i = fresh("i");
+        String body = elem(t.weight(), i, sc, out).at(1) + " / " + elem(t.matrix(), i, sc, out).at(2);
+        out.addStatement("double $L = 0.0", sum);
+        out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, names.size(t.matrix().shape().dim()), i);
+        out.addStatement("$L += $L", sum, body);
+        out.endControlFlow();
+        return atom(sum);
       }
       if (!(t.weight() instanceof Expr.Diag dg && dg.vector() instanceof Expr.Sym w)) {
         throw new IllegalStateException("tr(A M⁻¹) is lowered only for a diagonal A of a setting: " + e);
@@ -177,12 +212,33 @@ final class Lowering {
     throw new IllegalStateException("cannot lower to a scalar: " + e);
   }
 
-  /** vᵀ M⁻¹ v: (v²)·(1/m) for scalars; for matrices, ‖L⁻¹v‖² by forward substitution. */
+  /**
+   * vᵀ M⁻¹ v: for scalars v²·(1/m); for a multiple of I, ‖v‖²·(1/m); for a diagonal, Σ v_i²·(1/d_i)
+   * with the reciprocals from prepare(); for a full matrix, ‖L⁻¹v‖² by forward substitution.
+   */
   private J quadInv(Expr.QuadInv q, Scope sc, CodeBlock.Builder out) {
-    if (q.matrix().shape().isScalar()) {
+    if (q.matrix().shape().isScalar() && q.vector().shape().isScalar()) {
       J v = temp(scalar(q.vector(), sc, out), out);
       J inverse = scalar(new Expr.Div(new Expr.Num(1), q.matrix()), sc, out);
       return new J(v.at(1) + " * " + v.at(2) + " * " + inverse.at(2), 1);
+    }
+    if (q.matrix().shape().isScalar()) {
+      J squares = scalar(new Expr.Total(new Expr.Hadamard(q.vector(), q.vector())), sc, out);
+      J inverse = scalar(new Expr.Div(new Expr.Num(1), q.matrix()), sc, out);
+      return new J(squares.at(1) + " * " + inverse.at(2), 1);
+    }
+    if (q.matrix().shape().isVector()) {
+      String sum = fresh("q");
+      String i = fresh("i");
+      String t = fresh("t");
+      String element = elem(q.vector(), i, sc, out).text();
+      String inverse = reciprocal(q.matrix(), i, sc, out);
+      out.addStatement("double $L = 0.0", sum);
+      out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, names.size(q.vector().shape().dim()), i);
+      out.addStatement("final double $L = $L", t, element);
+      out.addStatement("$L += $L * $L * $L", sum, t, t, inverse);
+      out.endControlFlow();
+      return atom(sum);
     }
     Hoisted chol = cholesky(q.matrix(), sc);
     String d = names.size(q.vector().shape().dim());
@@ -205,6 +261,21 @@ final class Lowering {
     out.endControlFlow();
     return atom(sum);
   }
+
+  /** 1/d_i for a vector d: from prepare() when d does not read the row, else computed here. */
+  private String reciprocal(Expr d, String i, Scope sc, CodeBlock.Builder out) {
+    if (!(sc.hoist() && sc.row() != null && !Exprs.dependsOnRow(d))) {
+      return "(1.0 / " + elem(d, i, sc, out).at(2) + ")";
+    }
+    Hoisted h = hoisted.computeIfAbsent(new Expr.Apply(RECIPROCAL, d), x -> new Hoisted(fresh("inv"), x,
+        Hoisted.Kind.VECTOR, Exprs.dependsOnComponent(x)));
+    String n = names.size(d.shape().dim());
+    return h.field() + "[" + (h.perComponent() ? sc.k() + " * " + n + " + " : "") + i + "]";
+  }
+
+  /** 1/x, as prepare() computes it for a hoisted vector of reciprocals. */
+  static final dev.emc.math.Function RECIPROCAL =
+      new dev.emc.math.Function("reciprocal", "1.0 / ", "1/", "1/");
 
   private J hoistScalar(Expr e, Scope sc) {
     Hoisted h = hoisted.computeIfAbsent(e, x -> new Hoisted(fresh("c"), x, Hoisted.Kind.SCALAR,
@@ -284,6 +355,19 @@ final class Lowering {
     if (e instanceof Expr.OneHot o) {
       String at = categoryIndex(o.index(), sc, out);
       return atom("(" + i + " == " + at + " ? 1.0 : 0.0)");
+    }
+    if (e instanceof Expr.Hadamard h) {
+      return new J(elem(h.left(), i, sc, out).at(1) + " * " + elem(h.right(), i, sc, out).at(2), 1);
+    }
+    if (e instanceof Expr.Apply a) {
+      List<String> args = new ArrayList<>();
+      for (Expr arg : a.args()) {
+        args.add(arg.shape().isScalar() ? temp(scalar(arg, sc, out), out).text() : elem(arg, i, sc, out).text());
+      }
+      if (a.function() == RECIPROCAL) {
+        return new J("1.0 / " + atParens(args.get(0)), 1);
+      }
+      return atom(a.function().java() + "(" + String.join(", ", args) + ")");
     }
     if (e instanceof Expr.SumK s) {
       return materialize(s, sc, out, i, null);
@@ -433,6 +517,10 @@ final class Lowering {
     String t = fresh("v");
     out.addStatement("final double $L = $L", t, value);
     return atom(t);
+  }
+
+  private static String atParens(String s) {
+    return s.matches("[A-Za-z0-9_.\\[\\]+* ]*") && !s.contains(" ") ? s : "(" + s + ")";
   }
 
   static boolean isAtomic(Expr e) {

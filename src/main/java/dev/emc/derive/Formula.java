@@ -32,10 +32,24 @@ final class Formula {
   }
 
   String of(Expr e) {
-    return print(e, "k").text();
+    return print(e, new Ctx("k", null)).text();
   }
 
-  private String at(Expr e, String k, int context) {
+  /**
+   * Which letters the indices are: k for the component (j in a second sum), and, inside a sum
+   * over a vector's elements, d for the element, which makes x_n the number x_nd.
+   */
+  private record Ctx(String k, String d) {
+    Ctx withK(String letter) {
+      return new Ctx(letter, d);
+    }
+
+    Ctx elements() {
+      return new Ctx(k, "d");
+    }
+  }
+
+  private String at(Expr e, Ctx k, int context) {
     T t = print(e, k);
     return t.prec < context ? w.parens(t.text) : t.text;
   }
@@ -44,7 +58,7 @@ final class Formula {
     return new T(s, ATOM);
   }
 
-  private T print(Expr e, String k) {
+  private T print(Expr e, Ctx k) {
     if (e instanceof Expr.Num n) {
       return new T(w.number(number(n.value())), n.value() < 0 ? NEG : ATOM);
     }
@@ -91,11 +105,25 @@ final class Formula {
     }
     if (e instanceof Expr.Apply a) {
       String name = a.function().name();
-      if (name.equals("log") || name.equals("exp")) {
+      if ((name.equals("log") || name.equals("exp")) && a.args().size() == 1) {
         return new T(w.row(w.operator(name), at(a.arg(), k, ATOM)), FUNC);
       }
+      List<String> args = new ArrayList<>();
+      for (int i = 0; i < a.args().size(); i++) {
+        if (i > 0) {
+          args.add(w.operator(","));
+        }
+        args.add(print(a.args().get(i), k).text);
+      }
       return atom(w.row(w.raw(a.function().tex(), "<mi>" + MathMlWriter.escape(a.function().text()) + "</mi>"),
-          w.parens(print(a.arg(), k).text)));
+          w.parens(w.row(args.toArray(String[]::new)))));
+    }
+    if (e instanceof Expr.Hadamard h) {
+      return k.d() != null ? new T(w.row(at(h.left(), k, PROD), w.times(), at(h.right(), k, FUNC)), PROD)
+          : new T(w.row(at(h.left(), k, PROD), w.operator("∘"), at(h.right(), k, FUNC)), PROD);
+    }
+    if (e instanceof Expr.Total t) {
+      return elementSum(t.vector().shape(), at(t.vector(), k.elements(), PROD));
     }
     if (e instanceof Expr.Dot d) {
       return new T(w.row(w.sup(transposable(d.left(), k), w.operator("⊤")), transposable(d.right(), k)), PROD);
@@ -108,6 +136,16 @@ final class Formula {
       return new T(w.row(transposable(o.left(), k), w.sup(transposable(o.right(), k), w.operator("⊤"))), PROD);
     }
     if (e instanceof Expr.QuadInv q) {
+      if (q.matrix().shape().isVector()) {
+        // A diagonal: Σ_d (v_d)² / m_d.
+        Ctx el = k.elements();
+        return elementSum(q.vector().shape(),
+            w.frac(w.sup(transposable(q.vector(), el), w.number("2")), print(q.matrix(), el).text));
+      }
+      if (q.matrix().shape().isScalar() && q.vector().shape().isVector()) {
+        // A multiple of the identity: ‖v‖² / m.
+        return atom(w.frac(w.sup(w.norm(print(q.vector(), k).text), w.number("2")), print(q.matrix(), k).text));
+      }
       if (q.matrix().shape().isScalar()) {
         return atom(w.frac(w.sup(transposable(q.vector(), k), w.number("2")), print(q.matrix(), k).text));
       }
@@ -115,12 +153,23 @@ final class Formula {
       return new T(w.row(w.sup(v, w.operator("⊤")), w.sup(at(q.matrix(), k, ATOM), w.number("−1")), v), PROD);
     }
     if (e instanceof Expr.LogDet l) {
+      if (l.matrix().shape().isVector()) {
+        return elementSum(l.matrix().shape(), w.row(w.operator("log"), at(l.matrix(), k.elements(), ATOM)));
+      }
       if (l.matrix().shape().isScalar()) {
         return new T(w.row(w.operator("log"), at(l.matrix(), k, ATOM)), FUNC);
       }
       return new T(w.row(w.operator("log"), w.bars(print(l.matrix(), k).text)), FUNC);
     }
     if (e instanceof Expr.TraceInv t) {
+      if (t.matrix().shape().isVector()) {
+        Ctx el = k.elements();
+        return elementSum(t.matrix().shape(), w.frac(print(t.weight(), el).text, print(t.matrix(), el).text));
+      }
+      if (t.matrix().shape().isScalar() && t.weight().shape().isVector()) {
+        return atom(w.frac(elementSum(t.weight().shape(), print(t.weight(), k.elements()).text).text,
+            print(t.matrix(), k).text));
+      }
       if (t.matrix().shape().isScalar()) {
         return atom(w.frac(print(t.weight(), k).text, print(t.matrix(), k).text));
       }
@@ -137,11 +186,11 @@ final class Formula {
     }
     if (e instanceof Expr.At a) {
       String index = a.index() instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.COMPONENT
-          ? w.identifier(k, Style.PLAIN) : print(a.index(), k).text;
+          ? w.identifier(k.k(), Style.PLAIN) : print(a.index(), k).text;
       if (a.vector() instanceof Expr.Sym s) {
         Symbol v = s.symbol();
         String base = w.identifier(Text.name(base(v.name())), Style.PLAIN);
-        String sub = v.perComponent() ? w.row(w.identifier(k, Style.PLAIN), w.operator(","), index) : index;
+        String sub = v.perComponent() ? w.row(w.identifier(k.k(), Style.PLAIN), w.operator(","), index) : index;
         return atom(w.sub(base, sub));
       }
       return atom(w.sub(at(a.vector(), k, ATOM), index));
@@ -152,7 +201,7 @@ final class Formula {
     if (e instanceof Expr.SumK s) {
       String index = s.index();
       return new T(w.sum(w.row(w.identifier(index, Style.PLAIN), w.operator("="), w.number("1")),
-          w.identifier("K", Style.PLAIN), at(s.body(), index, PROD)), FUNC);
+          w.identifier("K", Style.PLAIN), at(s.body(), k.withK(index), PROD)), FUNC);
     }
     if (e instanceof Expr.RowSum r) {
       String body = r.weighted()
@@ -187,15 +236,17 @@ final class Formula {
   }
 
   /** x_n, μ_k, Σ, Ψ_x, S1_{x,k}, r_nk, N_k, (N_1, …, N_K). */
-  private String symbol(Symbol s, String k) {
+  private String symbol(Symbol s, Ctx k) {
     Shape shape = s.shape();
-    Style style = shape.isScalar() ? Style.PLAIN : Style.BOLD;
+    // Inside a sum over elements a vector's symbol is its element: x_n becomes x_nd.
+    boolean element = k.d() != null && shape.isVector();
+    Style style = shape.isScalar() || element ? Style.PLAIN : Style.BOLD;
     return switch (s.kind()) {
-      case COUNT -> w.sub(w.identifier("N", Style.PLAIN), w.identifier(k, Style.PLAIN));
+      case COUNT -> w.sub(w.identifier("N", Style.PLAIN), w.identifier(k.k(), Style.PLAIN));
       case COUNTS -> w.parens(w.row(w.sub(w.identifier("N", Style.PLAIN), w.number("1")), w.operator(","),
           w.operator("…"), w.operator(","), w.sub(w.identifier("N", Style.PLAIN), w.identifier("K", Style.PLAIN))));
       case TOTAL -> w.identifier("N", Style.PLAIN);
-      case COMPONENT -> w.identifier(k, Style.PLAIN);
+      case COMPONENT -> w.identifier(k.k(), Style.PLAIN);
       case NAME -> s.name().indexOf('_') > 0
           ? w.sub(w.identifier(Text.name(base(s.name())), Style.PLAIN),
               w.identifier(s.name().substring(s.name().indexOf('_') + 1), Style.PLAIN))
@@ -208,10 +259,18 @@ final class Formula {
           scripts.add(w.identifier(name.substring(underscore + 1), Style.PLAIN));
           name = name.substring(0, underscore);
         }
-        if (s.perRow() && s.perComponent()) {
-          scripts.add(w.row(w.identifier("n", Style.PLAIN), w.identifier(k, Style.PLAIN)));
-        } else if (s.perRow() || s.perComponent()) {
-          scripts.add(w.identifier(s.perRow() ? "n" : k, Style.PLAIN));
+        List<String> letters = new ArrayList<>();
+        if (s.perRow()) {
+          letters.add(w.identifier("n", Style.PLAIN));
+        }
+        if (s.perComponent()) {
+          letters.add(w.identifier(k.k(), Style.PLAIN));
+        }
+        if (element) {
+          letters.add(w.identifier(k.d(), Style.PLAIN));
+        }
+        if (!letters.isEmpty()) {
+          scripts.add(letters.size() == 1 ? letters.get(0) : w.row(letters.toArray(String[]::new)));
         }
         String base = w.identifier(Text.name(name), style);
         yield scripts.isEmpty() ? base : w.sub(base, scripts.size() == 1 ? scripts.get(0)
@@ -220,17 +279,23 @@ final class Formula {
     };
   }
 
+  /** Σ_{d=1}^{D} body, over a vector's elements. */
+  private T elementSum(Shape shape, String body) {
+    return new T(w.sum(w.row(w.identifier("d", Style.PLAIN), w.operator("="), w.number("1")),
+        w.identifier(shape.dim().toString(), Style.PLAIN), body), FUNC);
+  }
+
   /**
    * The left factor of a product: a prefix operator (log, Σ) there would take the right factor
    * into its argument, so it gets parentheses too.
    */
-  private String leftFactor(Expr e, String k) {
+  private String leftFactor(Expr e, Ctx k) {
     T t = print(e, k);
     return t.prec < PROD || t.prec == FUNC ? w.parens(t.text) : t.text;
   }
 
   /** An operand of a transpose or a square: a symbol as it is, anything else in parentheses. */
-  private String transposable(Expr e, String k) {
+  private String transposable(Expr e, Ctx k) {
     T t = print(e, k);
     return e instanceof Expr.Sym ? t.text : w.parens(t.text);
   }

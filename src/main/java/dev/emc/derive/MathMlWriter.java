@@ -84,6 +84,11 @@ final class MathMlWriter implements MathWriter {
   }
 
   @Override
+  public String norm(String inner) {
+    return "<mrow><mo>‖</mo>" + inner + "<mo>‖</mo></mrow>";
+  }
+
+  @Override
   public String sum(String from, String to, String body) {
     return "<mrow><munderover><mo>∑</mo>" + wrap(from) + wrap(to) + "</munderover>" + body + "</mrow>";
   }

@@ -42,6 +42,9 @@ interface MathWriter {
   /** |inner| */
   String bars(String inner);
 
+  /** ‖inner‖ */
+  String norm(String inner);
+
   /** Σ_{from}^{to} with the body after it. */
   String sum(String from, String to, String body);
 

@@ -16,7 +16,7 @@ final class TexWriter implements MathWriter {
       Map.entry("Φ", "\\Phi"), Map.entry("Ψ", "\\Psi"), Map.entry("Ω", "\\Omega"), Map.entry("ℓ", "\\ell"),
       Map.entry("−", "-"), Map.entry("≥", "\\ge"), Map.entry("≡", "\\equiv"), Map.entry("∼", "\\sim"),
       Map.entry("∂", "\\partial"), Map.entry("⊤", "\\top"), Map.entry("…", "\\dots"), Map.entry("|", "\\mid"),
-      Map.entry("·", "\\cdot"), Map.entry("←", "\\leftarrow"), Map.entry("∑", "\\sum"), Map.entry("−1", "-1"));
+      Map.entry("·", "\\cdot"), Map.entry("←", "\\leftarrow"), Map.entry("∘", "\\circ"), Map.entry("∑", "\\sum"), Map.entry("−1", "-1"));
 
   private static String spell(String s) {
     StringBuilder b = new StringBuilder();
@@ -110,6 +110,11 @@ final class TexWriter implements MathWriter {
   @Override
   public String bars(String inner) {
     return "\\left|" + inner + "\\right|";
+  }
+
+  @Override
+  public String norm(String inner) {
+    return "\\left\\lVert " + inner + "\\right\\rVert";
   }
 
   @Override

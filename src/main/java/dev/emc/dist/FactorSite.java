@@ -49,11 +49,12 @@ public interface FactorSite {
   Expr statistic(String name, Expr perRow);
 
   /**
-   * Ψ, the regularization of a variance or covariance of values shaped like the left side: emc
-   * maximizes the log-likelihood plus −½ tr(Ψ Σ⁻¹) per covariance, so that the update becomes
-   * (scatter + Ψ) / N_k. A setting chosen at fit time (`--reg`); zero turns it off.
+   * Ψ, the regularization of a variance or covariance of values shaped like the left side, as its
+   * diagonal: a scalar for a scalar, a vector for a vector. emc maximizes the log-likelihood plus
+   * −½ tr(Ψ Σ⁻¹) per covariance, so that the update becomes (scatter + Ψ) / N_k. A setting chosen
+   * at fit time (`--reg`); zero turns it off.
    */
-  Expr covarianceRegularization();
+  Expr regularization();
 
   /** r_nk, the E-step's posterior that row n comes from component k (for the derivation). */
   default Expr responsibility() {

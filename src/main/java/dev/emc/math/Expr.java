@@ -123,11 +123,65 @@ public sealed interface Expr {
     }
   }
 
-  /** A scalar function of a scalar. */
-  record Apply(Function function, Expr arg) implements Expr {
+  /**
+   * A function of numbers, such as log x or atan2(s, c). Applied to vectors it works element by
+   * element; its vector arguments must then have one shape, and scalars stand for every element.
+   */
+  record Apply(Function function, java.util.List<Expr> args) implements Expr {
     public Apply {
       Objects.requireNonNull(function);
-      requireScalar(arg, function.name() + "'s argument");
+      args = java.util.List.copyOf(args);
+      Shape vector = null;
+      for (Expr a : args) {
+        if (a.shape().isMatrix()) {
+          throw new IllegalArgumentException(function.name() + " of a matrix");
+        }
+        if (a.shape().isVector()) {
+          if (vector != null && !vector.equals(a.shape())) {
+            throw new IllegalArgumentException(function.name() + " of " + vector + " and " + a.shape());
+          }
+          vector = a.shape();
+        }
+      }
+    }
+
+    public Apply(Function function, Expr arg) {
+      this(function, java.util.List.of(arg));
+    }
+
+    /** The only argument of a one-argument function. */
+    public Expr arg() {
+      return args.get(0);
+    }
+
+    @Override
+    public Shape shape() {
+      for (Expr a : args) {
+        if (a.shape().isVector()) {
+          return a.shape();
+        }
+      }
+      return Shape.SCALAR;
+    }
+  }
+
+  /** a ∘ b: vectors multiplied element by element. */
+  record Hadamard(Expr left, Expr right) implements Expr {
+    public Hadamard {
+      requireVector(left, "∘");
+      requireSame(left, right, "∘");
+    }
+
+    @Override
+    public Shape shape() {
+      return left.shape();
+    }
+  }
+
+  /** Σ_i v_i: a vector's elements added up. */
+  record Total(Expr vector) implements Expr {
+    public Total {
+      requireVector(vector, "a total");
     }
 
     @Override
@@ -171,12 +225,17 @@ public sealed interface Expr {
     }
   }
 
-  /** vᵀ M⁻¹ v for a symmetric positive-definite M; v²/m for scalars. */
+  /**
+   * vᵀ M⁻¹ v for a symmetric positive-definite M. M may also be a vector, the diagonal of a
+   * diagonal matrix, or a scalar m standing for m·I; for a scalar v it is v²/m.
+   */
   record QuadInv(Expr matrix, Expr vector) implements Expr {
     public QuadInv {
-      if (!(matrix.shape().isMatrix() && vector.shape().isVector()
-              && matrix.shape().dim().equals(vector.shape().dim())
-          || matrix.shape().isScalar() && vector.shape().isScalar())) {
+      boolean full = matrix.shape().isMatrix() && vector.shape().isVector()
+          && matrix.shape().dim().equals(vector.shape().dim());
+      boolean diagonal = matrix.shape().isVector() && matrix.shape().equals(vector.shape());
+      boolean spherical = matrix.shape().isScalar();
+      if (!(full || diagonal || spherical)) {
         throw new IllegalArgumentException("quadratic form of " + matrix.shape() + " and " + vector.shape());
       }
     }
@@ -187,13 +246,11 @@ public sealed interface Expr {
     }
   }
 
-  /** log |M| for a symmetric positive-definite M; log m for a positive scalar. */
+  /**
+   * log |M| for a symmetric positive-definite M; for a vector, the diagonal of a diagonal matrix,
+   * Σ_i log m_i; for a positive scalar, log m.
+   */
   record LogDet(Expr matrix) implements Expr {
-    public LogDet {
-      if (matrix.shape().isVector()) {
-        throw new IllegalArgumentException("log-determinant of a vector");
-      }
-    }
 
     @Override
     public Shape shape() {
@@ -201,12 +258,16 @@ public sealed interface Expr {
     }
   }
 
-  /** tr(A M⁻¹) for a symmetric positive-definite M; a/m for scalars. */
+  /**
+   * tr(A M⁻¹) for a symmetric positive-definite M. As with {@link QuadInv}, M may be a diagonal
+   * (a vector) or a multiple of I (a scalar); then A is its diagonal too (a vector), or a scalar.
+   */
   record TraceInv(Expr weight, Expr matrix) implements Expr {
     public TraceInv {
-      requireSame(weight, matrix, "trace");
-      if (matrix.shape().isVector()) {
-        throw new IllegalArgumentException("trace of a vector");
+      boolean same = weight.shape().equals(matrix.shape());
+      boolean spherical = matrix.shape().isScalar() && weight.shape().isVector();
+      if (!same && !spherical) {
+        throw new IllegalArgumentException("trace of " + weight.shape() + " and " + matrix.shape());
       }
     }
 
@@ -349,7 +410,7 @@ public sealed interface Expr {
   /** How a family's name is written: 𝒩 / {@code \mathcal{N}} / its MathML. */
   record Notation(String text, String tex, String mathml) {}
 
-  /** M⁻¹. */
+  /** M⁻¹; for a vector, the diagonal of a diagonal matrix, its elements' reciprocals. */
   record Inv(Expr matrix) implements Expr {
     @Override
     public Shape shape() {
@@ -384,7 +445,11 @@ public sealed interface Expr {
     } else if (e instanceof Expr.Div d) {
       return java.util.List.of(d.left(), d.right());
     } else if (e instanceof Expr.Apply a) {
-      return java.util.List.of(a.arg());
+      return a.args();
+    } else if (e instanceof Expr.Hadamard h) {
+      return java.util.List.of(h.left(), h.right());
+    } else if (e instanceof Expr.Total t) {
+      return java.util.List.of(t.vector());
     } else if (e instanceof Expr.Dot d) {
       return java.util.List.of(d.left(), d.right());
     } else if (e instanceof Expr.Outer o) {

@@ -16,4 +16,5 @@ public record Function(String name, String java, String tex, String text) {
       new Function("lgamma", "dev.emc.runtime.Special.logGamma", "\\log\\Gamma", "log Γ");
   public static final Function DIGAMMA =
       new Function("digamma", "dev.emc.runtime.Special.digamma", "\\psi", "ψ");
+  public static final Function ATAN2 = new Function("atan2", "Math.atan2", "\\operatorname{atan2}", "atan2");
 }

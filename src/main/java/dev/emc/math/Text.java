@@ -86,7 +86,16 @@ public final class Text {
       return wrap(print(d.left(), 2) + " / " + print(d.right(), 2), 1, context);
     }
     if (e instanceof Expr.Apply a) {
+      if (a.args().size() > 1) {
+        return a.function().text() + "(" + String.join(", ", a.args().stream().map(x -> print(x, 0)).toList()) + ")";
+      }
       return wrap(a.function().text() + " " + print(a.arg(), 3), 2, context);
+    }
+    if (e instanceof Expr.Hadamard h) {
+      return wrap(print(h.left(), 2) + " ∘ " + print(h.right(), 2), 1, context);
+    }
+    if (e instanceof Expr.Total t) {
+      return wrap("Σ_d " + print(t.vector(), 2), 1, context);
     }
     if (e instanceof Expr.Dot d) {
       return wrap(print(d.left(), 3) + "ᵀ" + print(d.right(), 3), 2, context);
@@ -98,6 +107,12 @@ public final class Text {
       return wrap(print(o.left(), 3) + print(o.right(), 3) + "ᵀ", 2, context);
     }
     if (e instanceof Expr.QuadInv q) {
+      if (q.matrix().shape().isVector()) {
+        return wrap("Σ_d " + print(q.vector(), 3) + "² / " + print(q.matrix(), 3), 1, context);
+      }
+      if (q.matrix().shape().isScalar() && q.vector().shape().isVector()) {
+        return wrap("‖" + print(q.vector(), 0) + "‖² / " + print(q.matrix(), 3), 1, context);
+      }
       if (q.shape().isScalar() && q.matrix().shape().isScalar()) {
         return wrap(print(q.vector(), 3) + "² / " + print(q.matrix(), 3), 1, context);
       }
@@ -105,11 +120,17 @@ public final class Text {
       return wrap(v + "ᵀ " + print(q.matrix(), 3) + "⁻¹ " + v, 1, context);
     }
     if (e instanceof Expr.LogDet l) {
+      if (l.matrix().shape().isVector()) {
+        return wrap("Σ_d log " + print(l.matrix(), 3), 1, context);
+      }
       return l.matrix().shape().isScalar()
           ? wrap("log " + print(l.matrix(), 3), 2, context)
           : wrap("log|" + print(l.matrix(), 0) + "|", 2, context);
     }
     if (e instanceof Expr.TraceInv t) {
+      if (t.matrix().shape().isVector() || t.weight().shape().isVector()) {
+        return wrap("Σ_d " + print(t.weight(), 2) + " / " + print(t.matrix(), 2), 1, context);
+      }
       return t.matrix().shape().isScalar()
           ? wrap(print(t.weight(), 2) + " / " + print(t.matrix(), 2), 1, context)
           : "tr(" + print(t.weight(), 1) + " " + print(t.matrix(), 3) + "⁻¹)";

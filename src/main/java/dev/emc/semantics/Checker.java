@@ -110,8 +110,9 @@ public final class Checker {
       scan(t, resolved, lhsNames);
     }
     assignRoles(lhsNames, resolved);
-    resolveDeclaredTypes();
+    // Undeclared variables first: a declaration may use the size an undeclared data vector brings.
     defaultTypes(lhsNames, resolved);
+    resolveDeclaredTypes();
 
     List<Stochastic> distributions = new ArrayList<>();
     List<Stochastic> priors = new ArrayList<>();
@@ -474,10 +475,11 @@ public final class Checker {
               .orElse("; the types are " + String.join(", ", words) + " and ranges 1..K"));
       return Optional.empty();
     }
-    if (n.dims().size() != kind.dims()) {
-      diagnostics.error("type", n.span(), kind.dims() == 0
+    if (n.dims().size() != kind.dims() && !(kind.vectorizable() && n.dims().size() == 1)) {
+      diagnostics.error("type", n.span(), kind.dims() == 0 && !kind.vectorizable()
           ? kind.word() + " takes no size"
-          : kind.word() + " takes " + kind.dims() + " size, as in " + kind.word() + "[D]");
+          : kind.word() + " takes " + (kind.vectorizable() ? "at most " : "") + "1 size, as in "
+              + kind.word() + "[D]");
       return Optional.empty();
     }
     List<Dim> dims = new ArrayList<>();
@@ -488,7 +490,8 @@ public final class Checker {
       }
       dims.add(d.get());
     }
-    return Optional.of(new Type(kind, dims));
+    // real[D] is a vector[D].
+    return Optional.of(kind == Kind.REAL && dims.size() == 1 ? Type.vector(dims.get(0)) : new Type(kind, dims));
   }
 
   /** A size written in a type: a positive integer, a constant, or a size the data gives. */

@@ -2,7 +2,9 @@ package dev.emc.types;
 
 /**
  * The kinds of value a model talks about, with how many sizes each takes. The names are the ones
- * the language uses; {@code CATEGORY} is written as a range, {@code 1..K}.
+ * the language uses; {@code CATEGORY} is written as a range, {@code 1..K}. A kind of number may
+ * also take one size, for a vector of them: {@code positive[D]}, {@code count[D]}; {@code
+ * vector[D]} is a vector of reals.
  */
 public enum Kind {
   REAL("real", 0),
@@ -33,9 +35,9 @@ public enum Kind {
     return dims;
   }
 
-  /** True for a value of one number (a category counts: it is one integer). */
-  public boolean isScalar() {
-    return dims == 0 || this == CATEGORY;
+  /** Whether {@code kind[D]} is a vector of this kind's numbers. */
+  public boolean vectorizable() {
+    return this == POSITIVE || this == PROBABILITY || this == INT || this == COUNT || this == BINARY;
   }
 
   /**

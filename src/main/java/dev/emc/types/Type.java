@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 public record Type(Kind kind, List<Dim> dims) {
   public Type {
     dims = List.copyOf(dims);
-    if (dims.size() != kind.dims()) {
+    if (dims.size() != kind.dims() && !(kind.vectorizable() && dims.size() == 1)) {
       throw new IllegalArgumentException(kind + " takes " + kind.dims() + " sizes, not " + dims);
     }
   }
@@ -42,8 +42,14 @@ public record Type(Kind kind, List<Dim> dims) {
     return new Type(kind, List.of(dims));
   }
 
+  /** One number per value: not a vector or a matrix (a category is its one value). */
   public boolean isScalar() {
-    return kind.isScalar();
+    return kind == Kind.CATEGORY || dims.isEmpty();
+  }
+
+  /** A vector of this kind's numbers, {@code positive[D]}; a vector is already one. */
+  public Type vectorOf(Dim d) {
+    return kind == Kind.REAL ? vector(d) : new Type(kind, List.of(d));
   }
 
   /** The one size of a sized kind. */
@@ -60,11 +66,22 @@ public record Type(Kind kind, List<Dim> dims) {
    * a vector), with the same sizes.
    */
   public boolean fits(Type wanted) {
-    return kind.equals(wanted.kind) && dims.equals(wanted.dims)
-        || narrows(kind, wanted.kind) && dims.equals(wanted.dims)
-        // A category's values 1..K are counts, whatever K is.
-        || kind == Kind.CATEGORY && wanted.dims.isEmpty()
-            && (wanted.kind == Kind.COUNT || wanted.kind == Kind.INT || wanted.kind == Kind.REAL);
+    if (kind == Kind.CATEGORY) {
+      // A category's values 1..K are counts, whatever K is.
+      return wanted.equals(this) || wanted.dims.isEmpty()
+          && (wanted.kind == Kind.COUNT || wanted.kind == Kind.INT || wanted.kind == Kind.REAL);
+    }
+    if (!dims.equals(wanted.dims) || wanted.kind == Kind.CATEGORY) {
+      return false;
+    }
+    // Vectors compare their elements: a vector[D] is a real[D], a simplex a probability[K].
+    Kind have = elementOf(kind);
+    Kind want = elementOf(wanted.kind);
+    return have == want || narrows(have, want);
+  }
+
+  private static Kind elementOf(Kind k) {
+    return k == Kind.VECTOR ? Kind.REAL : k;
   }
 
   private static boolean narrows(Kind from, Kind to) {
@@ -72,7 +89,7 @@ public record Type(Kind kind, List<Dim> dims) {
       case BINARY -> to == Kind.COUNT || to == Kind.INT || to == Kind.REAL;
       case COUNT -> to == Kind.INT || to == Kind.REAL;
       case INT, POSITIVE, PROBABILITY -> to == Kind.REAL;
-      case SIMPLEX -> to == Kind.VECTOR;
+      case SIMPLEX -> to == Kind.REAL || to == Kind.PROBABILITY;
       default -> false;
     };
   }
