@@ -10,6 +10,7 @@ import dev.emc.diag.Span;
 import dev.emc.dist.Arg;
 import dev.emc.dist.FactorModel;
 import dev.emc.dist.FactorSite;
+import dev.emc.dist.Prior;
 import dev.emc.dist.Signature;
 import dev.emc.dist.Unsupported;
 import dev.emc.dist.Update;
@@ -76,10 +77,6 @@ public final class Analyzer {
       diagnostics.error("structure", c.span(), "covariate " + c.name()
           + ": mixtures of regressions are not supported yet");
     }
-    for (Stochastic prior : model.priors()) {
-      diagnostics.error("structure", prior.span(), "a prior on " + prior.lhs()
-          + ": MAP-EM with priors is not supported yet; remove it to fit by maximum likelihood");
-    }
     if (diagnostics.hasErrors()) {
       return Optional.empty();
     }
@@ -119,8 +116,34 @@ public final class Analyzer {
     if (diagnostics.hasErrors()) {
       return Optional.empty();
     }
+    Map<String, PriorSite> priors = new LinkedHashMap<>();
+    for (Stochastic p : model.priors()) {
+      priorSite(p, params).ifPresent(site -> site.targets.forEach(t -> priors.put(t, site)));
+    }
+    if (diagnostics.hasErrors()) {
+      return Optional.empty();
+    }
     for (Stochastic s : model.distributions()) {
-      factor(s, latent, params, data, settings).ifPresent(factors::add);
+      factor(s, latent, params, data, settings, priors).ifPresent(factors::add);
+    }
+    List<EmPlan.PriorPlan> priorPlans = new ArrayList<>();
+    for (PriorSite p : new java.util.LinkedHashSet<>(priors.values())) {
+      if (!p.consumed) {
+        diagnostics.error("unsupported", p.statement.span(), "cannot fit with the prior `"
+            + model.source().slice(p.statement.span()) + "`: the distribution of "
+            + String.join(" and ", p.targets) + " has no posterior-mode update for a " + p.family()
+            + " prior");
+        continue;
+      }
+      try {
+        Expr log = p.statement.family().priorLogDensity(p.statement.signature(), p.targets(), p.argList);
+        boolean perComponent = p.targets.stream().anyMatch(t -> params.get(t).perComponent());
+        priorPlans.add(new EmPlan.PriorPlan(model.source().slice(p.statement.span()), p.family(),
+            perComponent ? new Expr.SumK(log) : log));
+      } catch (Unsupported e) {
+        diagnostics.error("unsupported", p.statement.span(), "cannot use the prior `"
+            + model.source().slice(p.statement.span()) + "`: " + e.getMessage());
+      }
     }
     if (diagnostics.hasErrors()) {
       return Optional.empty();
@@ -130,7 +153,7 @@ public final class Analyzer {
       statements.add(model.source().slice(s.span()));
     }
     return Optional.of(new EmPlan(model.name(), statements, sizes, space, data, columns,
-        List.copyOf(params.values()), settings, factors));
+        List.copyOf(params.values()), settings, factors, priorPlans));
   }
 
   private int value(Dim d) {
@@ -168,8 +191,73 @@ public final class Analyzer {
 
   // ---------------------------------------------------------------- one statement
 
+  /** A prior statement, with its hyperparameters as formulas, waiting for its family to use it. */
+  private final class PriorSite implements Prior {
+    final Stochastic statement;
+    final List<String> targets;
+    final Map<String, Expr> args = new LinkedHashMap<>();
+    final List<Expr> argList = new ArrayList<>();
+    final List<Expr> targetSymbols = new ArrayList<>();
+    boolean consumed;
+
+    PriorSite(Stochastic statement, List<String> targets) {
+      this.statement = statement;
+      this.targets = targets;
+    }
+
+    @Override
+    public String family() {
+      return statement.family().name();
+    }
+
+    @Override
+    public Expr arg(String name) {
+      Expr e = args.get(name);
+      if (e == null) {
+        throw new IllegalArgumentException(family() + " has no argument " + name);
+      }
+      return e;
+    }
+
+    @Override
+    public List<Expr> args() {
+      return argList;
+    }
+
+    @Override
+    public List<Expr> targets() {
+      return targetSymbols;
+    }
+  }
+
+  private Optional<PriorSite> priorSite(Stochastic p, Map<String, ParamSlot> params) {
+    PriorSite site = new PriorSite(p, p.targets());
+    for (String t : p.targets()) {
+      site.targetSymbols.add(new Expr.Sym(params.get(t).symbol()));
+    }
+    Shape shape = params.get(p.targets().get(0)).symbol().shape();
+    for (int i = 0; i < p.args().size(); i++) {
+      var param = p.signature().params().get(i);
+      Term t = p.args().get(i);
+      if (!(t instanceof Term.Number || t instanceof Term.ConstRef)) {
+        diagnostics.error("unsupported", t.span(), "a prior whose arguments are parameters (a hierarchy)"
+            + " is not supported yet; give numbers or constants");
+        return Optional.empty();
+      }
+      double v = t instanceof Term.Number n ? n.value() : ((Term.ConstRef) t).value();
+      Expr number = new Expr.Num(v);
+      Type wanted = param.type();
+      Expr value = wanted.kind() == Kind.COV ? new Expr.Mul(number, new Expr.Identity(shape.dim()))
+          : wanted.isScalar() || shape.isScalar() ? number
+          : new Expr.Fill(number, shape.dim());
+      site.args.put(param.name(), value);
+      site.argList.add(value);
+    }
+    return Optional.of(site);
+  }
+
   private Optional<FactorPlan> factor(Stochastic s, Variable latent, Map<String, ParamSlot> params,
-      List<DataSlot> data, List<SettingSlot> settings) {
+      List<DataSlot> data, List<SettingSlot> settings, Map<String, PriorSite> priors) {
     String text = model.source().slice(s.span());
     boolean lhsLatent = s.lhs().equals(latent.name());
     Expr lhs = lhsLatent
@@ -186,12 +274,21 @@ public final class Analyzer {
     }
     // The latent variable's own distribution is per component too: its value is the component.
     boolean perComponent = lhsLatent || args.values().stream().anyMatch(SiteArg::perComponent);
-    Site site = new Site(s, lhs, lhsLatent, args, perComponent, settings);
+    Site site = new Site(s, lhs, lhsLatent, args, perComponent, settings, priors);
     FactorModel fm;
     try {
       fm = s.family().factor(site);
     } catch (Unsupported e) {
-      diagnostics.error("unsupported", s.span(), "cannot fit `" + text + "`: " + e.getMessage());
+      // When the family refused a prior it looked at, the prior's statement is the place to point.
+      Optional<PriorSite> prior = site.asked.stream().findFirst();
+      if (prior.isPresent()) {
+        PriorSite p = prior.get();
+        p.consumed = true;
+        diagnostics.error("unsupported", p.statement.span(), "cannot fit with `"
+            + model.source().slice(p.statement.span()) + "`: " + e.getMessage());
+      } else {
+        diagnostics.error("unsupported", s.span(), "cannot fit `" + text + "`: " + e.getMessage());
+      }
       return Optional.empty();
     } catch (IllegalArgumentException e) {
       // A family that builds a malformed formula is broken, not the user's model; say whose.
@@ -259,16 +356,32 @@ public final class Analyzer {
     private final Map<String, SiteArg> args;
     private final boolean perComponent;
     private final List<SettingSlot> settings;
+    private final Map<String, PriorSite> priors;
     final List<Statistic> statistics = new ArrayList<>();
+    /** The priors the family asked about, in order. */
+    final List<PriorSite> asked = new ArrayList<>();
 
     Site(Stochastic statement, Expr lhs, boolean lhsLatent, Map<String, SiteArg> args,
-        boolean perComponent, List<SettingSlot> settings) {
+        boolean perComponent, List<SettingSlot> settings, Map<String, PriorSite> priors) {
       this.statement = statement;
       this.lhs = lhs;
       this.lhsLatent = lhsLatent;
       this.args = args;
       this.perComponent = perComponent;
       this.settings = settings;
+      this.priors = priors;
+    }
+
+    @Override
+    public Optional<Prior> prior(String name) {
+      SiteArg a = (SiteArg) arg(name);
+      PriorSite p = a.param() == null ? null : priors.get(a.param());
+      if (p == null) {
+        return Optional.empty();
+      }
+      p.consumed = true;
+      asked.add(p);
+      return Optional.of(p);
     }
 
     @Override

@@ -210,10 +210,20 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
       Expr penalty = penalty();
       equation("Q", new Expr.Relation(Op.EQ, new Expr.Density(new Expr.Notation("Q", "Q", "<mi>Q</mi>"),
           theta, List.of()), penalty == null ? qFunction : Expr.add(qFunction, penalty)));
-      if (penalty != null) {
-        prose("The last term is emc's regularization (the log of an improper inverse-Wishart prior,"
-            + " with Ψ = R · diag(the data's column variances) for --reg R): it keeps a covariance from"
-            + " collapsing onto a few rows. With --reg 0 it is zero and this is the log-likelihood's Q.");
+      if (!plan.priors().isEmpty()) {
+        List<Object> words = new ArrayList<>(List.of("With priors EM maximizes the log posterior: Q gains the"
+            + " log density of "));
+        for (int i = 0; i < plan.priors().size(); i++) {
+          words.add(i == 0 ? "" : i + 1 == plan.priors().size() ? " and " : ", ");
+          words.add(new Code(plan.priors().get(i).statement()));
+        }
+        words.add(", and each update below becomes the mode of its parameter's posterior.");
+        prose(words.toArray());
+      }
+      if (plan.factors().stream().anyMatch(f -> f.logPenalty() != null)) {
+        prose("The −½ tr(Ψ …) terms are emc's regularization (the log of an improper inverse-Wishart"
+            + " prior, with Ψ = R · diag(the data's column variances) for --reg R): they keep a"
+            + " covariance from collapsing onto a few rows. With --reg 0 they are zero.");
       }
     }
 
@@ -423,12 +433,16 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
       return sum;
     }
 
+    /** What the objective adds to the log-likelihood: regularization terms and log priors. */
     private Expr penalty() {
       Expr sum = null;
       for (FactorPlan f : plan.factors()) {
         if (f.logPenalty() != null) {
           sum = sum == null ? f.logPenalty() : Expr.add(sum, f.logPenalty());
         }
+      }
+      for (EmPlan.PriorPlan p : plan.priors()) {
+        sum = sum == null ? p.logDensity() : Expr.add(sum, p.logDensity());
       }
       return sum;
     }

@@ -27,7 +27,8 @@ public record EmPlan(
     int columns,
     List<ParamSlot> params,
     List<SettingSlot> settings,
-    List<FactorPlan> factors) {
+    List<FactorPlan> factors,
+    List<PriorPlan> priors) {
 
   public EmPlan {
     statements = List.copyOf(statements);
@@ -36,7 +37,14 @@ public record EmPlan(
     params = List.copyOf(params);
     settings = List.copyOf(settings);
     factors = List.copyOf(factors);
+    priors = List.copyOf(priors);
   }
+
+  /**
+   * A prior statement: what it adds to the objective (its log density, summed over the
+   * components of a parameter that has one value per component).
+   */
+  public record PriorPlan(String statement, String family, Expr logDensity) {}
 
   /** How the E-step finds the posterior of the latent variables. */
   public enum EStep {

@@ -538,6 +538,12 @@ public final class JavaGenerator {
         b.addStatement("penalty += $L", p);
       }
     }
+    for (EmPlan.PriorPlan p : plan.priors()) {
+      b.add("// log p of the prior $L\n", p.statement());
+      b.add("// $L\n", Text.of(p.logDensity()));
+      J value = low.scalar(p.logDensity(), sc, b);
+      b.addStatement("penalty += $L", value);
+    }
     b.addStatement("return penalty");
     return override("logPenalty").returns(TypeName.DOUBLE).addCode(b.build()).build();
   }

@@ -189,15 +189,25 @@ final class Lowering {
         out.endControlFlow();
         return atom(sum);
       }
-      if (!(t.weight() instanceof Expr.Diag dg && dg.vector() instanceof Expr.Sym w)) {
-        throw new IllegalStateException("tr(A M⁻¹) is lowered only for a diagonal A of a setting: " + e);
-      }
       Hoisted chol = cholesky(t.matrix(), sc);
-      return atom("Linalg.traceDiagInverse(" + chol.field() + ", " + matrixBase(chol, sc) + ", "
-          + names.size(t.matrix().shape().dim()) + ", " + names.field(w.symbol().name()) + ", 0)");
+      String d = names.size(t.matrix().shape().dim());
+      if (t.weight() instanceof Expr.Diag dg && dg.vector() instanceof Expr.Sym w) {
+        return atom("Linalg.traceDiagInverse(" + chol.field() + ", " + matrixBase(chol, sc) + ", " + d + ", "
+            + names.field(w.symbol().name()) + ", 0)");
+      }
+      // c·I or I: c tr(M⁻¹).
+      J scale = t.weight() instanceof Expr.Mul m && m.right() instanceof Expr.Identity ? scalar(m.left(), sc, out)
+          : t.weight() instanceof Expr.Identity ? atom("1.0") : null;
+      if (scale == null) {
+        throw new IllegalStateException("tr(A M⁻¹) is lowered for a diagonal A of a setting or c·I: " + e);
+      }
+      return new J(scale.at(1) + " * Linalg.traceInverse(" + chol.field() + ", " + matrixBase(chol, sc) + ", " + d + ")", 1);
     }
     if (e instanceof Expr.At a) {
       return elem(a.vector(), categoryIndex(a.index(), sc, out), sc, out);
+    }
+    if (e instanceof Expr.Inv v && v.matrix().shape().isScalar()) {
+      return new J("1.0 / " + scalar(v.matrix(), sc, out).at(2), 1);
     }
     if (e instanceof Expr.SumK s) {
       String t = fresh("sum");
@@ -359,6 +369,42 @@ final class Lowering {
     if (e instanceof Expr.Hadamard h) {
       return new J(elem(h.left(), i, sc, out).at(1) + " * " + elem(h.right(), i, sc, out).at(2), 1);
     }
+    if (e instanceof Expr.Inv v) {
+      return new J("1.0 / " + elem(v.matrix(), i, sc, out).at(2), 1);
+    }
+    if (e instanceof Expr.MatMul m) {
+      return materializeVector(e, sc, out, i, (t, n) -> {
+        String a = fresh("a");
+        String b = fresh("b");
+        J aij = elem2(m.left(), a, b, sc, out);
+        J vj = elem(m.right(), b, sc, out);
+        out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", a, a, n, a);
+        out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", b, b, n, b);
+        out.addStatement("$L[$L] += $L * $L", t, a, aij.at(1), vj.at(2));
+        out.endControlFlow();
+        out.endControlFlow();
+      });
+    }
+    if (e instanceof Expr.Solve v) {
+      if (sc.row() != null) {
+        throw new IllegalStateException("a linear solve inside the row loop: " + e);
+      }
+      return materializeVector(e, sc, out, i, (t, n) -> {
+        String a = fresh("m");
+        String r = fresh("a");
+        String c = fresh("b");
+        J arc = elem2(v.matrix(), r, c, sc, out);
+        J br = elem(v.vector(), r, sc, out);
+        out.addStatement("final double[] $L = new double[$L * $L]", a, n, n);
+        out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", r, r, n, r);
+        out.addStatement("$L[$L] = $L", t, r, br);
+        out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, n, c);
+        out.addStatement("$L[$L * $L + $L] = $L", a, r, n, c, arc);
+        out.endControlFlow();
+        out.endControlFlow();
+        out.addStatement("Linalg.solve($L, $L, $L)", a, t, n);
+      });
+    }
     if (e instanceof Expr.Apply a) {
       List<String> args = new ArrayList<>();
       for (Expr arg : a.args()) {
@@ -414,6 +460,20 @@ final class Lowering {
       return materialize(s, sc, out, i, j);
     }
     throw new IllegalStateException("cannot lower to a matrix: " + e);
+  }
+
+  /** Writes a vector into a new array {@code t} of length {@code n}. */
+  private interface Filler {
+    void fill(String t, String n);
+  }
+
+  /** A vector computed whole before the caller's loop, then read element by element. */
+  private J materializeVector(Expr e, Scope sc, CodeBlock.Builder out, String i, Filler filler) {
+    String n = names.size(e.shape().dim());
+    String t = fresh("vec");
+    out.addStatement("final double[] $L = new double[$L]", t, n);
+    filler.fill(t, n);
+    return atom(t + "[" + i + "]");
   }
 
   /** Σ_k of a vector or matrix: summed into a temporary array before the caller's loop. */

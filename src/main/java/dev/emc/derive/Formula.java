@@ -232,6 +232,9 @@ final class Formula {
     if (e instanceof Expr.MatMul m) {
       return new T(w.row(at(m.left(), k, PROD), w.times(), at(m.right(), k, FUNC)), PROD);
     }
+    if (e instanceof Expr.Solve v) {
+      return new T(w.row(w.sup(at(v.matrix(), k, ATOM), w.number("−1")), w.times(), at(v.vector(), k, FUNC)), PROD);
+    }
     throw new IllegalArgumentException("cannot typeset " + e);
   }
 

@@ -11,12 +11,20 @@ import java.util.Objects;
  * @param logDensity log f(lhs | args), in terms of the site's symbols; the E-step sums these
  * @param updates the M-step update of each free argument
  * @param logPenalty what the fit adds to the log-likelihood for these parameters (the
- *     regularization, later a log prior); the objective EM climbs is the sum. Null for none.
+ *     regularization); the objective EM climbs is the sum. Null for none.
+ * @param support conditions every row's value must meet beyond its type (a binomial count at
+ *     most its trials), as relations; the fit names the first row that fails one
  */
-public record FactorModel(Expr density, Expr logDensity, List<Update> updates, Expr logPenalty) {
+public record FactorModel(Expr density, Expr logDensity, List<Update> updates, Expr logPenalty,
+    List<Expr> support) {
   public FactorModel {
     Objects.requireNonNull(density);
     Objects.requireNonNull(logDensity);
     updates = List.copyOf(updates);
+    support = List.copyOf(support);
+  }
+
+  public FactorModel(Expr density, Expr logDensity, List<Update> updates, Expr logPenalty) {
+    this(density, logDensity, updates, logPenalty, List.of());
   }
 }

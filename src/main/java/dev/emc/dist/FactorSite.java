@@ -27,6 +27,13 @@ public interface FactorSite {
   Arg arg(String name);
 
   /**
+   * The prior on an argument's parameter, if the model gives one. A family that asks answers for
+   * it: its update becomes the posterior mode. A prior that no family asks for is an error, so a
+   * family never ignores one by accident.
+   */
+  java.util.Optional<Prior> prior(String name);
+
+  /**
    * Whether this statement's statistics are kept per component: some argument depends on the
    * latent variable. When not, every row counts fully and {@link #count()} is N.
    */

@@ -1,5 +1,6 @@
 package dev.emc.dist;
 
+import dev.emc.math.Expr;
 import java.util.List;
 import java.util.Set;
 
@@ -32,5 +33,24 @@ public interface Family {
    */
   default FactorModel factor(FactorSite site) throws Unsupported {
     throw new Unsupported(name() + " has no EM updates yet");
+  }
+
+  /**
+   * log p(values | args) for a prior statement {@code values ~ Family(args)}: what it adds to the
+   * objective, which EM then climbs as the log posterior. {@code values} are the parameters'
+   * symbols (one value of them: the analysis sums over components).
+   *
+   * @throws Unsupported when the family is no prior, or not in this form
+   */
+  default Expr priorLogDensity(Signature form, List<Expr> values, List<Expr> args) throws Unsupported {
+    throw new Unsupported(name() + " is no prior");
+  }
+
+  /**
+   * Draws one value of the left side from the form {@code form} with arguments {@code args} (each
+   * one value, flat as the runtime stores it) into {@code out}: what {@code emc simulate} calls.
+   */
+  default void sample(Signature form, List<double[]> args, java.util.random.RandomGenerator rng, double[] out) {
+    throw new UnsupportedOperationException(name() + " has no sampler");
   }
 }

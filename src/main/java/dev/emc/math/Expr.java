@@ -353,7 +353,8 @@ public sealed interface Expr {
       DEFINED("≡", "\\equiv", "&#8801;"),
       SAMPLED("∼", "\\sim", "&#8764;"),
       /** What the code computes: the left side becomes the right. */
-      ASSIGN("←", "\\leftarrow", "&#8592;");
+      ASSIGN("←", "\\leftarrow", "&#8592;"),
+      LE("≤", "\\le", "&#8804;");
 
       private final String text;
       private final String tex;
@@ -415,6 +416,21 @@ public sealed interface Expr {
     @Override
     public Shape shape() {
       return matrix.shape();
+    }
+  }
+
+  /** A⁻¹ b: the solution of A y = b for a symmetric positive-definite A. */
+  record Solve(Expr matrix, Expr vector) implements Expr {
+    public Solve {
+      if (!matrix.shape().isMatrix() || !vector.shape().isVector()
+          || !matrix.shape().dim().equals(vector.shape().dim())) {
+        throw new IllegalArgumentException("solve with " + matrix.shape() + " and " + vector.shape());
+      }
+    }
+
+    @Override
+    public Shape shape() {
+      return vector.shape();
     }
   }
 
@@ -484,6 +500,8 @@ public sealed interface Expr {
       return java.util.List.of(i.matrix());
     } else if (e instanceof Expr.MatMul m) {
       return java.util.List.of(m.left(), m.right());
+    } else if (e instanceof Expr.Solve s) {
+      return java.util.List.of(s.matrix(), s.vector());
     }
     return java.util.List.of();
   }

@@ -163,6 +163,9 @@ public final class Text {
     if (e instanceof Expr.Inv i) {
       return print(i.matrix(), 3) + "⁻¹";
     }
+    if (e instanceof Expr.Solve v) {
+      return wrap(print(v.matrix(), 3) + "⁻¹ " + print(v.vector(), 2), 1, context);
+    }
     if (e instanceof Expr.MatMul m) {
       return wrap(print(m.left(), 2) + " " + print(m.right(), 2), 1, context);
     }

@@ -71,6 +71,40 @@ public final class Linalg {
     return trace;
   }
 
+  /**
+   * Solves A y = b for a symmetric positive-definite A (row-major, d×d) by its Cholesky factor:
+   * the solution replaces b. Returns false, leaving b unchanged, if A is not positive definite.
+   */
+  public static boolean solve(double[] a, double[] b, int d) {
+    double[] l = new double[d * d];
+    if (!cholesky(a, 0, d, l, 0)) {
+      return false;
+    }
+    double[] y = new double[d];
+    for (int i = 0; i < d; i++) {
+      double s = b[i];
+      for (int j = 0; j < i; j++) {
+        s -= l[i * d + j] * y[j];
+      }
+      y[i] = s / l[i * d + i];
+    }
+    for (int i = d - 1; i >= 0; i--) {
+      double s = y[i];
+      for (int j = i + 1; j < d; j++) {
+        s -= l[j * d + i] * b[j];
+      }
+      b[i] = s / l[i * d + i];
+    }
+    return true;
+  }
+
+  /** tr(A⁻¹) from A's Cholesky factor. */
+  public static double traceInverse(double[] l, int off, int d) {
+    double[] ones = new double[d];
+    java.util.Arrays.fill(ones, 1.0);
+    return traceDiagInverse(l, off, d, ones, 0);
+  }
+
   /** A matrix block copied to a new row-major array, for messages and tests. */
   public static double[][] block(double[] a, int off, int d) {
     double[][] m = new double[d][d];

@@ -10,9 +10,19 @@ import java.util.List;
  * on a parameter, with the form of the family that fits it.
  */
 public record Stochastic(
-    String lhs, Family family, Signature signature, List<Term> args, Span span) {
+    List<String> targets, Family family, Signature signature, List<Term> args, Span span) {
   public Stochastic {
+    targets = List.copyOf(targets);
     args = List.copyOf(args);
+  }
+
+  public Stochastic(String lhs, Family family, Signature signature, List<Term> args, Span span) {
+    this(List.of(lhs), family, signature, args, span);
+  }
+
+  /** The variable it is the distribution of; the first, for a joint prior. */
+  public String lhs() {
+    return targets.get(0);
   }
 
   /** The argument a family's signature names, such as "mean". */

@@ -5,6 +5,7 @@ import dev.emc.dist.FactorModel;
 import dev.emc.dist.FactorSite;
 import dev.emc.dist.Family;
 import dev.emc.dist.Param;
+import dev.emc.dist.Prior;
 import dev.emc.dist.Signature;
 import dev.emc.dist.Unsupported;
 import dev.emc.dist.Update;
@@ -14,6 +15,7 @@ import dev.emc.types.Dim;
 import dev.emc.types.Type;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -103,51 +105,225 @@ public final class Normal implements Family {
     Expr n = site.count();
     Expr zero = Expr.num(0);
     List<Update> updates = new ArrayList<>();
+    Optional<Prior> meanPrior = mean.isFree() ? site.prior("mean") : Optional.empty();
+    Optional<Prior> covPrior = cov.isFree() ? site.prior(spreadName) : Optional.empty();
+    boolean niw = meanPrior.filter(p -> p.family().equals("NormalInverseWishart")).isPresent()
+        || covPrior.filter(p -> p.family().equals("NormalInverseWishart")).isPresent();
+    if (niw && (meanPrior.isEmpty() || covPrior.isEmpty() || meanPrior.get() != covPrior.get())) {
+      throw new Unsupported("a Normal-Inverse-Wishart prior covers the mean and the covariance together:"
+          + " `(mean, covariance) ~ NormalInverseWishart(…)`");
+    }
+    boolean pooled = cov.isFree() && !cov.perComponent() && site.perComponent();
+    if (niw && (pooled || form == Form.DIAGONAL || form == Form.SPHERICAL)) {
+      throw new Unsupported("a Normal-Inverse-Wishart prior needs a full covariance (or a variance) per"
+          + " component");
+    }
     Expr delta = null;
+    Expr newMean = null;
+    Expr s1 = null;
     if (mean.isFree()) {
-      Expr s1 = site.statistic("S1", centred);
+      s1 = site.statistic("S1", centred);
       delta = Expr.div(s1, n);
-      // ∂/∂μ of −½ (x − μ)ᵀ Σ⁻¹ (x − μ) is Σ⁻¹ (x − μ).
+      // Σ_n r x = N_k μ + S1: the statistics are centred at the current mean.
+      Expr rowTotal = Expr.add(Expr.mul(n, mu), s1);
       Expr gradient = site.rowSum(solve(form, sigma, centred));
-      updates.add(Update.of("mean", Expr.add(mu, delta), "weighted mean")
-          .withTextbook(Expr.div(site.rowSum(x), n))
-          .derivedFrom(Expr.mul(-0.5, site.rowSum(new Expr.QuadInv(sigma, centred))),
-              new Expr.Relation(Expr.Relation.Op.EQ, gradient, zero),
-              "Only the quadratic form involves the mean; its gradient vanishes where the mean is the"
-                  + " responsibility-weighted average of the rows."));
+      Update update;
+      if (meanPrior.isEmpty()) {
+        newMean = Expr.add(mu, delta);
+        update = Update.of("mean", newMean, "weighted mean")
+            .withTextbook(Expr.div(site.rowSum(x), n))
+            .derivedFrom(Expr.mul(-0.5, site.rowSum(new Expr.QuadInv(sigma, centred))),
+                new Expr.Relation(Expr.Relation.Op.EQ, gradient, zero),
+                "Only the quadratic form involves the mean; its gradient vanishes where the mean is the"
+                    + " responsibility-weighted average of the rows.");
+      } else if (niw) {
+        Prior p = meanPrior.get();
+        Expr kappa = p.arg("kappa");
+        Expr m0 = p.arg("location");
+        newMean = Expr.div(Expr.add(rowTotal, Expr.mul(kappa, m0)), Expr.add(n, kappa));
+        update = Update.of("mean", newMean, "posterior mode (Normal-Inverse-Wishart prior)")
+            .withTextbook(Expr.div(Expr.add(site.rowSum(x), Expr.mul(kappa, m0)), Expr.add(n, kappa)))
+            .derivedFrom(null, null, "The prior counts as κ rows at the location m: the mean is their"
+                + " responsibility-weighted average with the data's rows.");
+      } else {
+        Prior p = Forms.conjugate(meanPrior.get(), "Normal", "a normal mean", "Normal(location, variance)");
+        newMean = posteriorMean(form, p, sigma, n, rowTotal);
+        update = Update.of("mean", newMean, "posterior mode (Normal prior; conditional on the covariance)")
+            .derivedFrom(null, null, "With the covariance at its current value the Normal prior is"
+                + " conjugate: the mean's update is the precision-weighted average of the prior's location"
+                + " and the rows (an ECM step: the covariance then updates about the new mean).");
+      }
+      updates.add(update);
     }
     Expr penalty = null;
     if (cov.isFree()) {
       Expr s2 = site.statistic("S2", square(form, centred));
-      Expr scatter = delta == null ? s2 : Expr.sub(s2, Expr.mul(n, square(form, delta)));
-      Expr psi = regularization(form, site.regularization());
-      boolean pooled = !cov.perComponent() && site.perComponent();
+      Expr scatter;
+      if (delta == null) {
+        scatter = s2;
+      } else if (meanPrior.isEmpty() || niw) {
+        // About the weighted mean x̄ = μ + δ: S2 − N_k δδᵀ.
+        scatter = Expr.sub(s2, Expr.mul(n, square(form, delta)));
+      } else {
+        // About the new mean μ + d: S2 − S1 dᵀ − d S1ᵀ + N_k d dᵀ.
+        Expr d = Expr.sub(newMean, mu);
+        scatter = Expr.add(Expr.sub(s2, cross(form, s1, d)), Expr.mul(n, square(form, d)));
+      }
       Expr rowScatter = pooled ? site.sumOverComponents(site.rowSum(square(form, centred)))
           : site.rowSum(square(form, centred));
       // Rows, times D for one variance shared by D coordinates.
       Expr rows = pooled ? site.total() : n;
       Expr divisor = form == Form.SPHERICAL ? Expr.mul(Expr.size(x.shape().dim()), rows) : rows;
-      Expr value = Expr.div(Expr.add(pooled ? site.sumOverComponents(scatter) : scatter, psi), divisor);
+      Expr total = pooled ? site.sumOverComponents(scatter) : scatter;
       Expr logTerms = Expr.add(logDet, new Expr.QuadInv(sigma, centred));
-      Expr trace = new Expr.TraceInv(form == Form.FULL ? new Expr.Diag(site.regularization()) : site.regularization(),
-          sigma);
-      Expr qTerms = Expr.add(
-          Expr.mul(-0.5, pooled ? site.sumOverComponents(site.rowSum(logTerms)) : site.rowSum(logTerms)),
-          Expr.mul(-0.5, trace));
-      // ∂ log|Σ| / ∂Σ = Σ⁻¹ and ∂ vᵀΣ⁻¹v / ∂Σ = −Σ⁻¹ v vᵀ Σ⁻¹ (and tr(ΨΣ⁻¹) likewise).
-      Expr stationarity = new Expr.Relation(Expr.Relation.Op.EQ, Expr.add(
-          Expr.mul(-0.5, Expr.mul(form == Form.SPHERICAL ? divisor : rows, inverse(form, sigma))),
-          Expr.mul(0.5, sandwich(form, sigma, Expr.add(rowScatter, psi)))), zero);
-      updates.add(Update.of(spreadName, value, "weighted scatter about the new mean")
-          .withTextbook(Expr.div(Expr.add(rowScatter, psi), divisor))
-          .derivedFrom(qTerms, stationarity,
-              "Multiplied by the " + spreadWord(form) + " on both sides, the derivative vanishes where"
-                  + " the count times the " + spreadWord(form) + " is the responsibility-weighted"
-                  + " scatter of the rows about the mean (the new mean: its update does not involve the "
-                  + spreadWord(form) + "), plus the regularization:"));
-      penalty = Expr.mul(-0.5, cov.perComponent() ? site.sumOverComponents(trace) : trace);
+      if (covPrior.isEmpty()) {
+        Expr psi = regularization(form, site.regularization());
+        Expr value = Expr.div(Expr.add(total, psi), divisor);
+        Expr trace = new Expr.TraceInv(form == Form.FULL ? new Expr.Diag(site.regularization())
+            : site.regularization(), sigma);
+        Expr qTerms = Expr.add(
+            Expr.mul(-0.5, pooled ? site.sumOverComponents(site.rowSum(logTerms)) : site.rowSum(logTerms)),
+            Expr.mul(-0.5, trace));
+        // ∂ log|Σ| / ∂Σ = Σ⁻¹ and ∂ vᵀΣ⁻¹v / ∂Σ = −Σ⁻¹ v vᵀ Σ⁻¹ (and tr(ΨΣ⁻¹) likewise).
+        Expr stationarity = new Expr.Relation(Expr.Relation.Op.EQ, Expr.add(
+            Expr.mul(-0.5, Expr.mul(divisor, inverse(form, sigma))),
+            Expr.mul(0.5, sandwich(form, sigma, Expr.add(rowScatter, psi)))), zero);
+        updates.add(Update.of(spreadName, value, "weighted scatter about the new mean")
+            .withTextbook(Expr.div(Expr.add(rowScatter, psi), divisor))
+            .derivedFrom(qTerms, stationarity,
+                "Multiplied by the " + spreadWord(form) + " on both sides, the derivative vanishes where"
+                    + " the count times the " + spreadWord(form) + " is the responsibility-weighted"
+                    + " scatter of the rows about the mean (the new mean: its update does not involve the "
+                    + spreadWord(form) + "), plus the regularization:"));
+        penalty = Expr.mul(-0.5, cov.perComponent() ? site.sumOverComponents(trace) : trace);
+      } else if (niw) {
+        Prior p = covPrior.get();
+        Expr kappa = p.arg("kappa");
+        Expr dof = p.arg("dof");
+        Expr scale = p.arg("scale");
+        Expr gap = Expr.sub(Expr.add(mu, delta), p.arg("location"));
+        Expr shrink = Expr.div(Expr.mul(kappa, n), Expr.add(kappa, n));
+        Expr dims = x.shape().isScalar() ? Forms.ONE : Expr.size(x.shape().dim());
+        Expr value = Expr.div(Expr.add(Expr.add(scatter, Expr.mul(shrink, square(form, gap))), scale),
+            Expr.add(Expr.add(n, dof), Expr.add(dims, Expr.num(2))));
+        updates.add(Update.of(spreadName, value, "posterior mode (Normal-Inverse-Wishart prior)")
+            .derivedFrom(null, null, "The mode of the Normal-Inverse-Wishart posterior: the scatter about the"
+                + " weighted mean, the prior's scale Ψ, and the gap between the weighted mean and the"
+                + " prior's location, weighted κN_k/(κ + N_k), over N_k + ν + D + 2."));
+      } else if (form == Form.FULL) {
+        Prior p = Forms.conjugate(covPrior.get(), "InverseWishart", "a covariance", "InverseWishart(dof, scale)");
+        Expr d = Expr.size(x.shape().dim());
+        Expr value = Expr.div(Expr.add(total, p.arg("scale")),
+            Expr.add(Expr.add(rows, p.arg("dof")), Expr.add(d, Forms.ONE)));
+        updates.add(Update.of(spreadName, value, "posterior mode (inverse-Wishart prior)")
+            .withTextbook(Expr.div(Expr.add(rowScatter, p.arg("scale")),
+                Expr.add(Expr.add(rows, p.arg("dof")), Expr.add(d, Forms.ONE))))
+            .derivedFrom(null, null, "The inverse-Wishart prior adds its scale Ψ to the scatter and ν + D + 1"
+                + " to the count."));
+      } else {
+        Prior p = Forms.conjugate(covPrior.get(), "InverseGamma", "a variance", "InverseGamma(shape, scale)");
+        Expr a = p.arg("shape");
+        Expr b = p.arg("scale");
+        Expr twoB = Forms.fill(Expr.mul(2, b), form == Form.DIAGONAL ? sigma : Forms.ZERO);
+        Expr count = Expr.add(divisor, Expr.add(Expr.mul(2, a), Expr.num(2)));
+        updates.add(Update.of(spreadName, Expr.div(Expr.add(total, twoB), count),
+                "posterior mode (inverse-gamma prior)")
+            .withTextbook(Expr.div(Expr.add(rowScatter, twoB), count))
+            .derivedFrom(null, null, "The inverse-gamma prior adds 2b to the scatter and 2a + 2 to the count."));
+      }
     }
     return new FactorModel(density, logDensity, updates, penalty);
+  }
+
+  /** S dᵀ + d Sᵀ in the spread's shape: the cross terms of a scatter about a shifted centre. */
+  private static Expr cross(Form form, Expr s, Expr d) {
+    return switch (form) {
+      case FULL -> Expr.add(Expr.outer(s, d), Expr.outer(d, s));
+      case DIAGONAL -> Expr.mul(2, new Expr.Hadamard(s, d));
+      case SPHERICAL -> Expr.mul(2, new Expr.Dot(s, d));
+      case UNIVARIATE -> Expr.mul(2, Expr.mul(s, d));
+    };
+  }
+
+  /**
+   * The mean's posterior mode under a Normal(m, S) prior with the covariance at its current value:
+   * (S⁻¹ + N_k Σ⁻¹)⁻¹ (S⁻¹ m + Σ⁻¹ Σ_n r x). With S = s·I and a full Σ this is
+   * (Σ/s + N_k I)⁻¹ (Σ m / s + Σ_n r x), which needs no inverse of Σ; elementwise otherwise.
+   */
+  private static Expr posteriorMean(Form form, Prior p, Expr sigma, Expr n, Expr rowTotal) throws Unsupported {
+    Expr m0 = p.args().get(0);
+    Expr s0 = p.args().get(1);
+    if (form == Form.FULL) {
+      if (!(s0 instanceof Expr.Mul m && m.right() instanceof Expr.Identity)) {
+        throw new Unsupported("a Normal prior on a mean with a full covariance needs a prior covariance"
+            + " that is a number times I");
+      }
+      Expr c = ((Expr.Mul) s0).left();
+      Expr d = Expr.size(sigma.shape().dim());
+      return new Expr.Solve(Expr.add(Expr.div(sigma, c), Expr.mul(n, new Expr.Identity(sigma.shape().dim()))),
+          Expr.add(Expr.div(new Expr.MatMul(sigma, m0), c), rowTotal));
+    }
+    Expr priorPrecision = s0 instanceof Expr.Mul m && m.right() instanceof Expr.Identity
+        ? Expr.div(Forms.ONE, m.left()) : new Expr.Inv(s0);
+    if (form == Form.DIAGONAL) {
+      Expr precision = new Expr.Inv(sigma);
+      Expr numerator = Expr.add(times(priorPrecision, m0), new Expr.Hadamard(rowTotal, precision));
+      Expr denominator = Expr.add(Forms.fill(priorPrecision, sigma), Expr.mul(n, precision));
+      return new Expr.Hadamard(numerator, new Expr.Inv(denominator));
+    }
+    Expr numerator = Expr.add(times(priorPrecision, m0), Expr.div(rowTotal, sigma));
+    return Expr.div(numerator, Expr.add(priorPrecision.shape().isScalar() ? priorPrecision
+        : new Expr.Total(priorPrecision), Expr.div(n, sigma)));
+  }
+
+  private static Expr times(Expr a, Expr b) {
+    return a.shape().isVector() && b.shape().isVector() ? new Expr.Hadamard(a, b) : Expr.mul(a, b);
+  }
+
+  /**
+   * As a prior on a mean: log 𝒩(μ | m, S), the same formula with the parameter in place of the
+   * data.
+   */
+  @Override
+  public Expr priorLogDensity(Signature form, List<Expr> values, List<Expr> args) {
+    Expr value = values.get(0);
+    Expr m = args.get(0);
+    Expr s = args.get(1);
+    Form f = form(value, s);
+    Expr log2pi = Expr.log(Expr.num(2 * Math.PI));
+    Expr normalizer = value.shape().isScalar() ? log2pi : Expr.mul(Expr.size(value.shape().dim()), log2pi);
+    Expr logDet = f == Form.SPHERICAL ? Expr.mul(Expr.size(value.shape().dim()), new Expr.LogDet(s))
+        : new Expr.LogDet(s);
+    return Expr.mul(-0.5, Expr.add(Expr.add(normalizer, logDet), new Expr.QuadInv(s, Expr.sub(value, m))));
+  }
+
+  @Override
+  public void sample(Signature form, List<double[]> args, java.util.random.RandomGenerator rng, double[] out) {
+    double[] m = args.get(0);
+    double[] s = args.get(1);
+    int d = out.length;
+    if (s.length == d * d && d > 1) {
+      double[] l = new double[d * d];
+      if (!dev.emc.runtime.Linalg.cholesky(s, 0, d, l, 0)) {
+        throw new IllegalArgumentException("the covariance is not positive definite");
+      }
+      double[] z = new double[d];
+      for (int i = 0; i < d; i++) {
+        z[i] = rng.nextGaussian();
+      }
+      for (int i = 0; i < d; i++) {
+        double v = m[i];
+        for (int j = 0; j <= i; j++) {
+          v += l[i * d + j] * z[j];
+        }
+        out[i] = v;
+      }
+      return;
+    }
+    for (int i = 0; i < d; i++) {
+      double variance = s.length == d ? s[i] : s[0];
+      out[i] = m[i] + Math.sqrt(variance) * rng.nextGaussian();
+    }
   }
 
   /** The square that the spread's statistic sums: vvᵀ, v ∘ v, ‖v‖², or v². */

@@ -1,0 +1,98 @@
+package dev.emc.dist.families;
+
+import static dev.emc.dist.families.Forms.eq;
+import static dev.emc.dist.families.Forms.fill;
+import static dev.emc.dist.families.Forms.one;
+import static dev.emc.dist.families.Forms.times;
+import static dev.emc.dist.families.Forms.total;
+
+import dev.emc.dist.Arg;
+import dev.emc.dist.FactorModel;
+import dev.emc.dist.FactorSite;
+import dev.emc.dist.Family;
+import dev.emc.dist.Param;
+import dev.emc.dist.Prior;
+import dev.emc.dist.Signature;
+import dev.emc.dist.Unsupported;
+import dev.emc.dist.Update;
+import dev.emc.dist.Use;
+import dev.emc.math.Expr;
+import dev.emc.types.Dim;
+import dev.emc.types.Type;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/** A 0/1 value that is 1 with probability p; for a vector, independent ones with probabilities p_d. */
+public final class Bernoulli implements Family {
+  private static final Dim D = Dim.of("D");
+
+  @Override
+  public String name() {
+    return "Bernoulli";
+  }
+
+  @Override
+  public List<Signature> signatures() {
+    return List.of(
+        Signature.of("independent Bernoulli values", Type.BINARY.vectorOf(D),
+            new Param("probability", Type.PROBABILITY.vectorOf(D))),
+        Signature.of("Bernoulli", Type.BINARY, new Param("probability", Type.PROBABILITY)));
+  }
+
+  @Override
+  public Set<Use> uses() {
+    return Set.of(Use.DATA);
+  }
+
+  /**
+   * log p(x | p) = x log p + (1 − x) log(1 − p). Its terms of Q are greatest at the weighted mean
+   * p = Σ r x / N_k; a Beta(a, b) prior makes it (Σ r x + a − 1) / (N_k + a + b − 2).
+   */
+  @Override
+  public FactorModel factor(FactorSite site) throws Unsupported {
+    Expr x = site.lhs();
+    Arg prob = site.arg("probability");
+    Expr p = prob.value();
+    Expr q = Expr.sub(one(p), p);
+    Expr logDensity = total(Expr.add(times(x, Expr.log(p)), times(Expr.sub(one(x), x), Expr.log(q))));
+    Expr density = new Expr.Density(Forms.named("Bernoulli"), x, List.of(p));
+    if (!prob.isFree()) {
+      return new FactorModel(density, logDensity, List.of(), null);
+    }
+    Expr n = site.count();
+    Expr s = site.statistic("S", x);
+    Expr rowSum = site.rowSum(x);
+    Expr terms = site.rowSum(logDensity);
+    Expr gradient = site.rowSum(Expr.sub(times(x, new Expr.Inv(p)), times(Expr.sub(one(x), x), new Expr.Inv(q))));
+    Optional<Prior> prior = site.prior("probability");
+    Update update;
+    if (prior.isEmpty()) {
+      update = Update.of("probability", Expr.div(s, n), "weighted mean")
+          .withTextbook(Expr.div(rowSum, n))
+          .derivedFrom(terms, eq(gradient, Forms.ZERO),
+              "The derivative vanishes where the probability is the responsibility-weighted share of ones.");
+    } else {
+      Prior pr = Forms.conjugate(prior.get(), "Beta", "a Bernoulli probability", "Beta(a, b)");
+      Expr a1 = Expr.sub(pr.arg("a"), Forms.ONE);
+      Expr b1 = Expr.sub(pr.arg("b"), Forms.ONE);
+      update = Update.of("probability", Expr.div(Expr.add(s, fill(a1, x)), Expr.add(n, Expr.add(a1, b1))),
+              "posterior mode (Beta prior)")
+          .withTextbook(Expr.div(Expr.add(rowSum, fill(a1, x)), Expr.add(n, Expr.add(a1, b1))))
+          .derivedFrom(Expr.add(terms, total(Expr.add(times(fill(a1, x), Expr.log(p)), times(fill(b1, x), Expr.log(q))))),
+              eq(Expr.add(gradient, Expr.sub(times(fill(a1, x), new Expr.Inv(p)), times(fill(b1, x), new Expr.Inv(q)))),
+                  Forms.ZERO),
+              "The Beta prior adds a − 1 ones and b − 1 zeros: the derivative vanishes at the posterior mode.");
+    }
+    return new FactorModel(density, logDensity, List.of(update), null);
+  }
+
+  @Override
+  public void sample(Signature form, List<double[]> args, RandomGenerator rng, double[] out) {
+    double[] p = args.get(0);
+    for (int i = 0; i < out.length; i++) {
+      out[i] = rng.nextDouble() < p[i] ? 1 : 0;
+    }
+  }
+}

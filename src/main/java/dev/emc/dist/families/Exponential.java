@@ -1,0 +1,83 @@
+package dev.emc.dist.families;
+
+import static dev.emc.dist.families.Forms.eq;
+
+import dev.emc.dist.Arg;
+import dev.emc.dist.FactorModel;
+import dev.emc.dist.FactorSite;
+import dev.emc.dist.Family;
+import dev.emc.dist.Param;
+import dev.emc.dist.Prior;
+import dev.emc.dist.Signature;
+import dev.emc.dist.Unsupported;
+import dev.emc.dist.Update;
+import dev.emc.dist.Use;
+import dev.emc.math.Expr;
+import dev.emc.types.Type;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/** Positive values with a rate λ: p(x) = λ e^{−λx}. */
+public final class Exponential implements Family {
+  @Override
+  public String name() {
+    return "Exponential";
+  }
+
+  @Override
+  public List<Signature> signatures() {
+    return List.of(Signature.of("exponential", Type.POSITIVE, new Param("rate", Type.POSITIVE)));
+  }
+
+  @Override
+  public Set<Use> uses() {
+    return Set.of(Use.DATA);
+  }
+
+  /**
+   * log p(x | λ) = log λ − λx. The rate's terms of Q, Σ r (log λ − λx), are greatest at
+   * λ = N_k / Σ r x; a Gamma(a, b) prior makes it (N_k + a − 1) / (Σ r x + b).
+   */
+  @Override
+  public FactorModel factor(FactorSite site) throws Unsupported {
+    Expr x = site.lhs();
+    Arg rate = site.arg("rate");
+    Expr lambda = rate.value();
+    Expr logDensity = Expr.sub(Expr.log(lambda), Expr.mul(lambda, x));
+    Expr density = new Expr.Density(Forms.named("Exp"), x, List.of(lambda));
+    if (!rate.isFree()) {
+      return new FactorModel(density, logDensity, List.of(), null);
+    }
+    Expr n = site.count();
+    Expr s = site.statistic("S", x);
+    Expr rowSum = site.rowSum(x);
+    Expr terms = site.rowSum(logDensity);
+    Expr gradient = site.rowSum(Expr.sub(Expr.div(Forms.ONE, lambda), x));
+    Optional<Prior> prior = site.prior("rate");
+    Update update;
+    if (prior.isEmpty()) {
+      update = Update.of("rate", Expr.div(n, s), "inverse weighted mean")
+          .withTextbook(Expr.div(n, rowSum))
+          .derivedFrom(terms, eq(gradient, Forms.ZERO),
+              "The derivative vanishes where the rate is the inverse of the responsibility-weighted mean.");
+    } else {
+      Prior p = Forms.conjugate(prior.get(), "Gamma", "an exponential rate", "Gamma(shape, rate)");
+      Expr a1 = Expr.sub(p.arg("shape"), Forms.ONE);
+      Expr b = p.arg("rate");
+      update = Update.of("rate", Expr.div(Expr.add(n, a1), Expr.add(s, b)), "posterior mode (Gamma prior)")
+          .withTextbook(Expr.div(Expr.add(n, a1), Expr.add(rowSum, b)))
+          .derivedFrom(Expr.add(terms, Expr.sub(Expr.mul(a1, Expr.log(lambda)), Expr.mul(b, lambda))),
+              eq(Expr.add(gradient, Expr.sub(Expr.div(a1, lambda), b)), Forms.ZERO),
+              "The Gamma prior adds a − 1 pseudo-rows with a total of b: the derivative vanishes at the"
+                  + " posterior mode.");
+    }
+    return new FactorModel(density, logDensity, List.of(update), null);
+  }
+
+  @Override
+  public void sample(Signature form, List<double[]> args, RandomGenerator rng, double[] out) {
+    out[0] = -Math.log1p(-rng.nextDouble()) / args.get(0)[0];
+  }
+}

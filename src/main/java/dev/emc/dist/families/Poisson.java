@@ -1,0 +1,99 @@
+package dev.emc.dist.families;
+
+import static dev.emc.dist.families.Forms.eq;
+import static dev.emc.dist.families.Forms.fill;
+import static dev.emc.dist.families.Forms.lgamma;
+import static dev.emc.dist.families.Forms.one;
+import static dev.emc.dist.families.Forms.times;
+import static dev.emc.dist.families.Forms.total;
+
+import dev.emc.dist.Arg;
+import dev.emc.dist.FactorModel;
+import dev.emc.dist.FactorSite;
+import dev.emc.dist.Family;
+import dev.emc.dist.Param;
+import dev.emc.dist.Prior;
+import dev.emc.dist.Signature;
+import dev.emc.dist.Unsupported;
+import dev.emc.dist.Update;
+import dev.emc.dist.Use;
+import dev.emc.math.Expr;
+import dev.emc.types.Dim;
+import dev.emc.types.Type;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+import org.apache.commons.math3.distribution.PoissonDistribution;
+
+/** Counts with a rate λ: p(x) = λ^x e^{−λ} / x!. For a vector, independent counts with rates λ_d. */
+public final class Poisson implements Family {
+  private static final Dim D = Dim.of("D");
+
+  @Override
+  public String name() {
+    return "Poisson";
+  }
+
+  @Override
+  public List<Signature> signatures() {
+    return List.of(
+        Signature.of("independent Poisson counts", Type.COUNT.vectorOf(D), new Param("rate", Type.POSITIVE.vectorOf(D))),
+        Signature.of("Poisson", Type.COUNT, new Param("rate", Type.POSITIVE)));
+  }
+
+  @Override
+  public Set<Use> uses() {
+    return Set.of(Use.DATA);
+  }
+
+  /**
+   * log p(x | λ) = x log λ − λ − log Γ(x + 1). The rate's terms of Q, Σ r (x log λ − λ), are
+   * greatest at the weighted mean λ = Σ r x / N_k; a Gamma(a, b) prior adds (a − 1) log λ − b λ,
+   * and the mode is (Σ r x + a − 1) / (N_k + b).
+   */
+  @Override
+  public FactorModel factor(FactorSite site) throws Unsupported {
+    Expr x = site.lhs();
+    Arg rate = site.arg("rate");
+    Expr lambda = rate.value();
+    Expr logDensity = total(Expr.sub(Expr.sub(times(x, Expr.log(lambda)), lambda), lgamma(Expr.add(x, one(x)))));
+    Expr density = new Expr.Density(Forms.named("Poisson"), x, List.of(lambda));
+    if (!rate.isFree()) {
+      return new FactorModel(density, logDensity, List.of(), null);
+    }
+    Expr n = site.count();
+    Expr s = site.statistic("S", x);
+    Expr rowSum = site.rowSum(x);
+    Expr terms = site.rowSum(total(Expr.sub(times(x, Expr.log(lambda)), lambda)));
+    Expr gradient = site.rowSum(Expr.sub(times(x, new Expr.Inv(lambda)), one(x)));
+    Optional<Prior> prior = site.prior("rate");
+    Update update;
+    if (prior.isEmpty()) {
+      update = Update.of("rate", Expr.div(s, n), "weighted mean")
+          .withTextbook(Expr.div(rowSum, n))
+          .derivedFrom(terms, eq(gradient, Forms.ZERO),
+              "The derivative vanishes where the rate is the responsibility-weighted mean count.");
+    } else {
+      Prior p = Forms.conjugate(prior.get(), "Gamma", "a Poisson rate", "Gamma(shape, rate)");
+      Expr a1 = Expr.sub(p.arg("shape"), Forms.ONE);
+      Expr b = p.arg("rate");
+      update = Update.of("rate", Expr.div(Expr.add(s, fill(a1, x)), Expr.add(n, b)), "posterior mode (Gamma prior)")
+          .withTextbook(Expr.div(Expr.add(rowSum, fill(a1, x)), Expr.add(n, b)))
+          .derivedFrom(Expr.add(terms, total(Expr.sub(times(fill(a1, x), Expr.log(lambda)), times(fill(b, x), lambda)))),
+              eq(Expr.add(gradient, Expr.sub(times(fill(a1, x), new Expr.Inv(lambda)), fill(b, x))), Forms.ZERO),
+              "The Gamma prior adds a − 1 pseudo-counts over b pseudo-rows: the derivative vanishes at"
+                  + " the posterior mode.");
+    }
+    return new FactorModel(density, logDensity, List.of(update), null);
+  }
+
+  @Override
+  public void sample(Signature form, List<double[]> args, RandomGenerator rng, double[] out) {
+    double[] rates = args.get(0);
+    for (int i = 0; i < out.length; i++) {
+      out[i] = new PoissonDistribution(Forms.commons(rng), rates[i], PoissonDistribution.DEFAULT_EPSILON,
+          PoissonDistribution.DEFAULT_MAX_ITERATIONS).sample();
+    }
+  }
+}

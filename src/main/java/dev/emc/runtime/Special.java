@@ -1,0 +1,74 @@
+package dev.emc.runtime;
+
+import org.apache.commons.numbers.gamma.Digamma;
+import org.apache.commons.numbers.gamma.LogGamma;
+import org.apache.commons.numbers.gamma.Trigamma;
+
+/**
+ * Special functions generated code calls, and the numeric M-steps that have no closed form.
+ * Gamma functions come from Commons Numbers.
+ */
+public final class Special {
+  private Special() {}
+
+  /** log Γ(x). */
+  public static double logGamma(double x) {
+    return LogGamma.value(x);
+  }
+
+  /** ψ(x) = d/dx log Γ(x). */
+  public static double digamma(double x) {
+    return Digamma.value(x);
+  }
+
+  /** log Γ_D(a) = D(D−1)/4 log π + Σ_{j=1..D} log Γ(a + (1 − j)/2), the multivariate gamma. */
+  public static double logMultiGamma(double d, double a) {
+    double sum = d * (d - 1) / 4 * Math.log(Math.PI);
+    for (int j = 1; j <= (int) d; j++) {
+      sum += LogGamma.value(a + (1 - j) / 2.0);
+    }
+    return sum;
+  }
+
+  /**
+   * The gamma distribution's shape α that maximizes, for a component, the terms of Q
+   * N_k [(α − 1) m_log − β m + α log β − log Γ(α)] with the rate at its own optimum β = α / m:
+   * the root of log α − ψ(α) = log m − m_log, by Newton's method on log α (Minka, 2002).
+   *
+   * <p>A generalized-EM step: it returns the better of the root and {@code previous}, judged by
+   * those terms, so Q never decreases even if the iteration stops short.
+   *
+   * @param mean m = Σ r x / N_k
+   * @param meanLog m_log = Σ r log x / N_k
+   * @param previous the current shape
+   */
+  public static double gammaShape(double mean, double meanLog, double previous) {
+    double s = Math.log(mean) - meanLog;
+    if (!(s > 0) || !Double.isFinite(s)) {
+      // All of the component's rows are one value (Jensen's gap is 0): no finite maximum.
+      return previous;
+    }
+    // Minka's starting point, then Newton on the profile log-likelihood in α.
+    double a = (3 - s + Math.sqrt((s - 3) * (s - 3) + 24 * s)) / (12 * s);
+    for (int i = 0; i < 100; i++) {
+      double g = Math.log(a) - Digamma.value(a) - s;
+      double h = 1 / a - Trigamma.value(a);
+      double next = a - g / h;
+      if (!(next > 0)) {
+        next = a / 2;
+      }
+      if (Math.abs(next - a) <= 1e-14 * a) {
+        a = next;
+        break;
+      }
+      a = next;
+    }
+    return profile(a, mean, meanLog) >= profile(previous, mean, meanLog) ? a : previous;
+  }
+
+  /** The per-row terms of Q in the shape, with the rate at α / m. */
+  private static double profile(double a, double mean, double meanLog) {
+    double b = a / mean;
+    return (a - 1) * meanLog - b * mean + a * Math.log(b) - LogGamma.value(a);
+  }
+}
