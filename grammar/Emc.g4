@@ -42,9 +42,9 @@ type
     | name=ID ('[' dims+=expr (',' dims+=expr)* ']')? # namedType
     ;
 
-// x ~ Normal(mu[z], Sigma[z]);
+// x ~ Normal(mu[z], Sigma[z]);   and, for a joint prior,  (mu, Sigma) ~ NormalInverseWishart(…);
 tilde
-    : lhs=expr '~' family=ID '(' (args+=expr (',' args+=expr)*)? ')' ';'
+    : (lhs+=expr | '(' lhs+=expr (',' lhs+=expr)+ ')') '~' family=ID '(' (args+=expr (',' args+=expr)*)? ')' ';'
     ;
 
 expr

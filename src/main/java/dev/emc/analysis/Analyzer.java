@@ -16,6 +16,7 @@ import dev.emc.dist.Unsupported;
 import dev.emc.dist.Update;
 import dev.emc.math.Expr;
 import dev.emc.math.Shape;
+import dev.emc.math.Simplify;
 import dev.emc.math.Symbol;
 import dev.emc.semantics.CheckedModel;
 import dev.emc.semantics.Role;
@@ -139,7 +140,7 @@ public final class Analyzer {
         Expr log = p.statement.family().priorLogDensity(p.statement.signature(), p.targets(), p.argList);
         boolean perComponent = p.targets.stream().anyMatch(t -> params.get(t).perComponent());
         priorPlans.add(new EmPlan.PriorPlan(model.source().slice(p.statement.span()), p.family(),
-            perComponent ? new Expr.SumK(log) : log));
+            Simplify.of(perComponent ? new Expr.SumK(log) : log)));
       } catch (Unsupported e) {
         diagnostics.error("unsupported", p.statement.span(), "cannot use the prior `"
             + model.source().slice(p.statement.span()) + "`: " + e.getMessage());
@@ -307,9 +308,9 @@ public final class Analyzer {
         throw new IllegalStateException(s.family().name() + "'s update of " + u.param() + " is "
             + u.value().shape() + ", but " + target.name() + " is " + target.symbol().shape());
       }
-      updates.add(new EmPlan.Update(target.name(), target.symbol(), u.value(), u.method(), u.textbook(),
-          u.target() != null ? u.target() : new Expr.Sym(target.symbol()), u.qTerms(), u.stationarity(),
-          u.note()));
+      updates.add(new EmPlan.Update(target.name(), target.symbol(), Simplify.of(u.value()), u.method(),
+          Simplify.of(u.textbook()), u.target() != null ? u.target() : new Expr.Sym(target.symbol()),
+          Simplify.of(u.qTerms()), Simplify.of(u.stationarity()), u.note()));
     }
     for (Map.Entry<String, SiteArg> e : args.entrySet()) {
       if (e.getValue().isFree() && updates.stream().noneMatch(u -> u.param().equals(e.getValue().param))) {
@@ -319,7 +320,8 @@ public final class Analyzer {
       }
     }
     return Optional.of(new FactorPlan(text, s.family().name(), s.signature().label(), perComponent,
-        lhsLatent, fm.density(), fm.logDensity(), site.statistics, updates, fm.logPenalty()));
+        lhsLatent, fm.density(), Simplify.of(fm.logDensity()), site.statistics, updates,
+        Simplify.of(fm.logPenalty())));
   }
 
   /** An argument as the family sees it, and which parameter (if any) it is. */

@@ -25,7 +25,8 @@ public final class CodeNames {
       "data", "from", "to", "n", "row", "k", "i", "j", "s", "lp", "max", "sum", "inv", "r", "rk",
       "resp", "out", "stats", "ll", "name", "Linalg", "Math", "List", "Map", "EmModel", "ParamInfo",
       "DataInfo", "SettingInfo", "K", "COLUMNS", "STATS", "COUNT", "WEIGHT", "LOGLIK", "EMPTY",
-      "logConst");
+      "logConst", "v", "m", "base", "penalty", "N", "Nk", "w0", "w1", "w2", "normalize",
+      "collect", "logJoint", "prepare", "maximize");
 
   private final EmPlan plan;
   private final Map<String, String> offsets = new HashMap<>();

@@ -83,7 +83,18 @@ public final class Main implements Runnable {
       err.flush();
       return BAD_INPUT;
     });
-    int code = cli.execute(args);
+    int code;
+    try {
+      code = cli.execute(args);
+    } catch (Error e) {
+      // picocli hands exceptions to the handler above; an error (a failed class initializer, a
+      // stack overflow) still gets one line, not a trace.
+      err.println("emc: internal error: " + e + " (this is a bug in emc; EMC_DEBUG=1 shows where)");
+      if (System.getenv("EMC_DEBUG") != null) {
+        e.printStackTrace(err);
+      }
+      code = INTERNAL;
+    }
     out.flush();
     err.flush();
     return code;

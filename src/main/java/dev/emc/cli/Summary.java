@@ -82,7 +82,8 @@ final class Summary {
   }
 
   static String statement(Stochastic s) {
-    return s.lhs() + " ~ " + s.family().name()
+    String lhs = s.targets().size() == 1 ? s.lhs() : "(" + String.join(", ", s.targets()) + ")";
+    return lhs + " ~ " + s.family().name()
         + s.args().stream().map(Summary::term).collect(Collectors.joining(", ", "(", ")"));
   }
 

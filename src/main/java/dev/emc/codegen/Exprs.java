@@ -73,7 +73,9 @@ final class Exprs {
   static Expr sum(List<Term> terms) {
     Expr total = null;
     for (Term t : terms) {
-      Expr term = t.coefficient() == 1.0 ? t.expr() : new Expr.Mul(new Expr.Num(t.coefficient()), t.expr());
+      Expr term = t.coefficient() == 1.0 ? t.expr()
+          : t.coefficient() == -1.0 ? new Expr.Neg(t.expr())
+          : new Expr.Mul(new Expr.Num(t.coefficient()), t.expr());
       total = total == null ? term : new Expr.Add(total, term);
     }
     return total == null ? new Expr.Num(0) : total;

@@ -693,7 +693,9 @@ public final class JavaGenerator {
     CodeBlock.Builder data = CodeBlock.builder().add("return $T.of(", List.class);
     for (int i = 0; i < plan.data().size(); i++) {
       DataSlot d = plan.data().get(i);
-      int categories = d.type().kind() == Kind.CATEGORY ? plan.size(d.type().dim().toString()) : 0;
+      int categories = d.type().kind() == Kind.CATEGORY
+          ? (d.type().dim() instanceof dev.emc.types.Dim.Known known ? known.value() : plan.size(d.type().dim().toString()))
+          : 0;
       data.add("$L\n    new $T($S, $S, $L, $L, $L)", i == 0 ? "" : ",", DataInfo.class, d.name(),
           d.type().kind().valueSet(), d.offset(), d.width(), categories);
     }

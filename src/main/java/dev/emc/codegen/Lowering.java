@@ -252,7 +252,11 @@ final class Lowering {
     }
     Hoisted chol = cholesky(q.matrix(), sc);
     String d = names.size(q.vector().shape().dim());
-    String w = scratch(d);
+    // In the row loop the scratch vector comes from the caller, allocated once per pass.
+    String w = sc.row() != null ? scratch(d) : fresh("w");
+    if (sc.row() == null) {
+      out.addStatement("final double[] $L = new double[$L]", w, d);
+    }
     String sum = fresh("q");
     String i = fresh("i");
     String j = fresh("j");

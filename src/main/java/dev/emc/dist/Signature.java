@@ -11,13 +11,27 @@ import java.util.List;
  * @param label how the summary and the derivation name this form, e.g. "multivariate normal, full
  *     covariance"
  */
-public record Signature(String label, Type lhs, List<Param> params) {
+public record Signature(String label, Type lhs, List<Param> params, List<Param> joint) {
   public Signature {
     params = List.copyOf(params);
+    joint = List.copyOf(joint);
   }
 
   public static Signature of(String label, Type lhs, Param... params) {
-    return new Signature(label, lhs, List.of(params));
+    return new Signature(label, lhs, List.of(params), List.of());
+  }
+
+  /**
+   * A form that is the joint distribution of several parameters, {@code (mu, Sigma) ~ …}: a prior
+   * on all of them together. {@code lhs} is the first's type.
+   */
+  public static Signature joint(String label, List<Param> targets, Param... params) {
+    return new Signature(label, targets.get(0).type(), List.of(params), targets);
+  }
+
+  /** Whether this is the joint form of several parameters. */
+  public boolean isJoint() {
+    return !joint.isEmpty();
   }
 
   /** "mean, variance" */

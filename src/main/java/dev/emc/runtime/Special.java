@@ -63,7 +63,8 @@ public final class Special {
       }
       a = next;
     }
-    return profile(a, mean, meanLog) >= profile(previous, mean, meanLog) ? a : previous;
+    double before = previous > 0 ? profile(previous, mean, meanLog) : Double.NEGATIVE_INFINITY;
+    return profile(a, mean, meanLog) >= before || Double.isNaN(before) ? a : previous;
   }
 
   /** The per-row terms of Q in the shape, with the rate at α / m. */

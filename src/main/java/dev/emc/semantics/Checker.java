@@ -64,6 +64,8 @@ public final class Checker {
   private final Set<String> usedAsIndex = new HashSet<>();
   private final Set<String> usedAsValue = new HashSet<>();
   private final Set<String> lhsSeen = new HashSet<>();
+  /** The names on the left of each joint prior, {@code (mu, Sigma) ~ …}. */
+  private final Map<Ast.Tilde, List<String>> jointTargets = new java.util.IdentityHashMap<>();
   private final Map<String, Span> usedInDistribution = new HashMap<>();
 
   private final Map<String, Role> roles = new HashMap<>();
@@ -152,6 +154,10 @@ public final class Checker {
       String lhs = lhsNames.get(t);
       Family family = resolved.get(t);
       if (lhs == null || family == null || roles.get(lhs) != Role.PARAM) {
+        continue;
+      }
+      if (jointTargets.containsKey(t)) {
+        jointPrior(t, jointTargets.get(t), family, priored).ifPresent(priors::add);
         continue;
       }
       Span before = priored.putIfAbsent(lhs, t.span());
@@ -305,7 +311,21 @@ public final class Checker {
     } else {
       resolved.put(t, family.get());
     }
-    if (t.lhs() instanceof Ast.Name n) {
+    if (t.targets().size() > 1) {
+      List<String> names = new ArrayList<>();
+      for (Ast.Expr e : t.targets()) {
+        if (e instanceof Ast.Name n && !constants.containsKey(n.text())) {
+          names.add(n.text());
+          lhsSeen.add(n.text());
+          seen(n.text(), n.span());
+        } else {
+          diagnostics.error("lhs", e.span(), "a joint prior's left side lists parameters' names");
+          return;
+        }
+      }
+      lhsNames.put(t, names.get(0));
+      jointTargets.put(t, names);
+    } else if (t.lhs() instanceof Ast.Name n) {
       if (constants.containsKey(n.text())) {
         diagnostics.error("lhs", n.span(), n.text() + " is a constant and cannot have a distribution");
       } else {
@@ -621,6 +641,58 @@ public final class Checker {
     return ok ? Optional.of(new Stochastic(lhs, family, chosen, args, t.span())) : Optional.empty();
   }
 
+  /** {@code (mu, Sigma) ~ Family(args)}: one prior on several parameters together. */
+  private Optional<Stochastic> jointPrior(Ast.Tilde t, List<String> names, Family family,
+      Map<String, Span> priored) {
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      if (roles.get(name) != Role.PARAM || !types.containsKey(name)) {
+        diagnostics.error("lhs", t.targets().get(i).span(), name
+            + " is not a parameter that a distribution of the data uses");
+        return Optional.empty();
+      }
+      Span before = priored.putIfAbsent(name, t.span());
+      if (before != null) {
+        diagnostics.error("two-priors", t.span(), name + " already has a prior, on line "
+            + source.line(before.start()) + "; a parameter has at most one");
+        return Optional.empty();
+      }
+    }
+    List<Signature> forms = family.signatures().stream()
+        .filter(s -> s.isJoint() && s.joint().size() == names.size() && s.params().size() == t.args().size())
+        .toList();
+    if (forms.isEmpty()) {
+      diagnostics.error("family-use", t.family().span(), family.name() + " is not a joint prior on "
+          + names.size() + " parameters with " + count(t.args().size(), "argument", "arguments"));
+      return Optional.empty();
+    }
+    for (Signature form : forms) {
+      Map<String, Dim> bindings = new HashMap<>();
+      boolean fits = true;
+      for (int i = 0; i < names.size() && fits; i++) {
+        fits = types.get(names.get(i)).unify(form.joint().get(i).type(), bindings);
+      }
+      if (!fits) {
+        continue;
+      }
+      Set<String> patternVars = patternVariables(form);
+      List<Term> args = new ArrayList<>();
+      for (int i = 0; i < t.args().size(); i++) {
+        Param p = form.params().get(i);
+        Optional<Term> term = term(t.args().get(i), p.type(), bindings, new Context(family, p, true, patternVars));
+        if (term.isEmpty()) {
+          return Optional.empty();
+        }
+        args.add(term.get());
+      }
+      return Optional.of(new Stochastic(names, family, form, args, t.span()));
+    }
+    diagnostics.error("type", t.span(), family.name() + " is a prior on " + String.join(" and ",
+        forms.get(0).joint().stream().map(p -> p.name() + " (" + p.type() + ")").toList()) + ", but "
+        + String.join(" and ", names.stream().map(n -> n + " is " + types.get(n)).toList()));
+    return Optional.empty();
+  }
+
   /** Where an argument stands, for its messages. */
   private record Context(Family family, Param param, boolean prior, Set<String> patternVars) {
     String what() {
@@ -635,7 +707,9 @@ public final class Checker {
         vars.add(n.name());
       }
     }
-    for (Param p : s.params()) {
+    List<Param> all = new ArrayList<>(s.params());
+    all.addAll(s.joint());
+    for (Param p : all) {
       for (Dim d : p.type().dims()) {
         if (d instanceof Dim.Named n) {
           vars.add(n.name());

@@ -76,10 +76,19 @@ public final class Ast {
 
   public record RangeType(Expr lo, Expr hi, Span span) implements TypeExpr {}
 
-  /** {@code lhs ~ Family(args);} — a distribution of a data or latent variable, or a prior. */
-  public record Tilde(Expr lhs, Ident family, List<Expr> args, Span span) implements Item {
+  /**
+   * {@code lhs ~ Family(args);} — a distribution of a data or latent variable, or a prior; a joint
+   * prior has several left sides, {@code (mu, Sigma) ~ …}.
+   */
+  public record Tilde(List<Expr> targets, Ident family, List<Expr> args, Span span) implements Item {
     public Tilde {
+      targets = List.copyOf(targets);
       args = List.copyOf(args);
+    }
+
+    /** The left side; the first of a joint prior's. */
+    public Expr lhs() {
+      return targets.get(0);
     }
   }
 

@@ -41,7 +41,7 @@ final class AstBuilder {
           Ast.Role.ofKeyword(d.role.getText()), ident(d.name), index, type(d.type()), span(d));
     }
     EmcParser.TildeContext t = ctx.tilde();
-    return new Ast.Tilde(expr(t.lhs), ident(t.family), exprs(t.args), span(t));
+    return new Ast.Tilde(exprs(t.lhs), ident(t.family), exprs(t.args), span(t));
   }
 
   private Ast.TypeExpr type(EmcParser.TypeContext ctx) {
