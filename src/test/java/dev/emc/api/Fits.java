@@ -33,6 +33,23 @@ public final class Fits {
     return model(text, settings).bind(Table.read(FAITHFUL), columns).compile().fit(options);
   }
 
+  /** Responsibilities drawn at random, each row positive and summing to 1. */
+  public static double[] randomResponsibilities(int n, int k, long seed) {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    double[] r = new double[n * k];
+    for (int i = 0; i < n; i++) {
+      double s = 0;
+      for (int j = 0; j < k; j++) {
+        r[i * k + j] = rng.nextDouble() + 0.05;
+        s += r[i * k + j];
+      }
+      for (int j = 0; j < k; j++) {
+        r[i * k + j] /= s;
+      }
+    }
+    return r;
+  }
+
   /** |a − b| ≤ rel · max(|a|, |b|), elementwise. */
   public static void assertClose(double[] expected, double[] actual, double rel, String what) {
     if (expected.length != actual.length) {
