@@ -321,7 +321,7 @@ public final class Analyzer {
     }
     return Optional.of(new FactorPlan(text, s.family().name(), s.signature().label(), perComponent,
         lhsLatent, fm.density(), Simplify.of(fm.logDensity()), site.statistics, updates,
-        Simplify.of(fm.logPenalty())));
+        Simplify.of(fm.logPenalty()), fm.support()));
   }
 
   /** An argument as the family sees it, and which parameter (if any) it is. */

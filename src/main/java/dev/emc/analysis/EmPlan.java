@@ -105,10 +105,12 @@ public record EmPlan(
       Expr logDensity,
       List<Statistic> statistics,
       List<Update> updates,
-      Expr logPenalty) {
+      Expr logPenalty,
+      List<Expr> support) {
     public FactorPlan {
       statistics = List.copyOf(statistics);
       updates = List.copyOf(updates);
+      support = List.copyOf(support);
     }
   }
 

@@ -75,6 +75,12 @@ public interface EmModel {
   /** What the objective adds to the log-likelihood at the prepared parameters (regularization). */
   double logPenalty();
 
+  /**
+   * Null when row {@code n}'s values are ones the model's families can take, or what is wrong
+   * with them (a binomial count above its trials): the checks a value's type cannot make.
+   */
+  String checkRow(double[] data, int n);
+
   /** r_nk for rows [from, to), into {@code out[(n - from) * K + k]}; returns Σ_n log p(x_n). */
   double responsibilities(double[] data, int from, int to, double[] out);
 }

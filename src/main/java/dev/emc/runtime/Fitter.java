@@ -303,6 +303,13 @@ public final class Fitter implements AutoCloseable {
       throw new DataException(data.source(), "the data have fewer than " + k
           + " distinct rows, so " + k + " components cannot be told apart");
     }
+    for (int n = 0; n < data.rows(); n++) {
+      String problem = m.checkRow(data.values(), n);
+      if (problem != null) {
+        int line = data.lines() == null ? 0 : data.lines()[n];
+        throw new DataException(data.source(), line, 0, 0, null, "row " + (n + 1) + ": " + problem);
+      }
+    }
     if (o.reg() == 0) {
       for (SettingInfo s : m.settings()) {
         DataInfo d = dataOf(m, s);

@@ -47,6 +47,11 @@ public final class Params {
     };
   }
 
+  /** A value as a person writes it: 3, not 3.0. */
+  public static String format(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+  }
+
   /** The dimensions of {@link #nested}'s result, outermost first. */
   public static int[] dims(ParamInfo p) {
     int[] s = p.shape();

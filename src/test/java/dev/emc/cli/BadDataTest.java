@@ -94,6 +94,15 @@ class BadDataTest {
   }
 
   @Test
+  void aValueOutsideItsFamilysSupport() throws Exception {
+    Path data = dir.resolve("hits.csv");
+    Files.writeString(data, "hits\n3\n25\n7\n");
+    Run r = CliTest.emc("fit", "examples/binomial.model", "--data", data.toString());
+    assertEquals(2, r.code());
+    assertEquals(data + ":3: error: row 2: hits is 25, but Binomial needs hits ≤ 20\n", r.err());
+  }
+
+  @Test
   void aMissingDataFile() throws Exception {
     Run r = CliTest.emc("fit", "examples/gmm.model", "--data", dir.resolve("none.csv").toString());
     assertEquals(2, r.code());

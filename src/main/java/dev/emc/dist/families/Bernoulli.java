@@ -65,7 +65,7 @@ public final class Bernoulli implements Family {
     Expr s = site.statistic("S", x);
     Expr rowSum = site.rowSum(x);
     Expr terms = site.rowSum(logDensity);
-    Expr gradient = site.rowSum(Expr.sub(times(x, new Expr.Inv(p)), times(Expr.sub(one(x), x), new Expr.Inv(q))));
+    Expr gradient = site.rowSum(Expr.sub(Forms.over(x, p), Forms.over(Expr.sub(one(x), x), q)));
     Optional<Prior> prior = site.prior("probability");
     Update update;
     if (prior.isEmpty()) {
@@ -81,7 +81,7 @@ public final class Bernoulli implements Family {
               "posterior mode (Beta prior)")
           .withTextbook(Expr.div(Expr.add(rowSum, fill(a1, x)), Expr.add(n, Expr.add(a1, b1))))
           .derivedFrom(Expr.add(terms, total(Expr.add(times(fill(a1, x), Expr.log(p)), times(fill(b1, x), Expr.log(q))))),
-              eq(Expr.add(gradient, Expr.sub(times(fill(a1, x), new Expr.Inv(p)), times(fill(b1, x), new Expr.Inv(q)))),
+              eq(Expr.add(gradient, Expr.sub(Forms.over(fill(a1, x), p), Forms.over(fill(b1, x), q))),
                   Forms.ZERO),
               "The Beta prior adds a − 1 ones and b − 1 zeros: the derivative vanishes at the posterior mode.");
     }

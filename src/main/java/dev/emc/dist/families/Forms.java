@@ -33,6 +33,11 @@ final class Forms {
     return a.shape().isVector() && b.shape().isVector() ? new Expr.Hadamard(a, b) : Expr.mul(a, b);
   }
 
+  /** a / b: element by element for vectors. */
+  static Expr over(Expr a, Expr b) {
+    return b.shape().isVector() ? new Expr.Hadamard(a, new Expr.Inv(b)) : Expr.div(a, b);
+  }
+
   /** 1 in the shape of e: a number, or a vector of ones. */
   static Expr one(Expr e) {
     return e.shape().isVector() ? new Expr.Fill(ONE, e.shape().dim()) : ONE;

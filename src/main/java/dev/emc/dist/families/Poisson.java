@@ -66,7 +66,7 @@ public final class Poisson implements Family {
     Expr s = site.statistic("S", x);
     Expr rowSum = site.rowSum(x);
     Expr terms = site.rowSum(total(Expr.sub(times(x, Expr.log(lambda)), lambda)));
-    Expr gradient = site.rowSum(Expr.sub(times(x, new Expr.Inv(lambda)), one(x)));
+    Expr gradient = site.rowSum(Expr.sub(Forms.over(x, lambda), one(x)));
     Optional<Prior> prior = site.prior("rate");
     Update update;
     if (prior.isEmpty()) {
@@ -81,7 +81,7 @@ public final class Poisson implements Family {
       update = Update.of("rate", Expr.div(Expr.add(s, fill(a1, x)), Expr.add(n, b)), "posterior mode (Gamma prior)")
           .withTextbook(Expr.div(Expr.add(rowSum, fill(a1, x)), Expr.add(n, b)))
           .derivedFrom(Expr.add(terms, total(Expr.sub(times(fill(a1, x), Expr.log(lambda)), times(fill(b, x), lambda)))),
-              eq(Expr.add(gradient, Expr.sub(times(fill(a1, x), new Expr.Inv(lambda)), fill(b, x))), Forms.ZERO),
+              eq(Expr.add(gradient, Expr.sub(Forms.over(fill(a1, x), lambda), fill(b, x))), Forms.ZERO),
               "The Gamma prior adds a − 1 pseudo-counts over b pseudo-rows: the derivative vanishes at"
                   + " the posterior mode.");
     }
