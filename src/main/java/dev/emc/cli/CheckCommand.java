@@ -18,10 +18,11 @@ import picocli.CommandLine.Model.CommandSpec;
 final class CheckCommand implements Callable<Integer> {
   @Mixin ModelInput input;
   @Spec CommandSpec spec;
+  @picocli.CommandLine.ParentCommand Main main;
 
   @Override
   public Integer call() {
-    Model model = Emc.builtIn().parse(input.model.toString(), input.source().text(), input.settingValues());
+    Model model = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
     spec.commandLine().getErr().print(DiagnosticPrinter.render(model.warnings()));
     EmPlan plan = model.structure();
     spec.commandLine().getOut().print(Summary.of(model.checked()));

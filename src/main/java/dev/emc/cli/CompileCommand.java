@@ -23,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class CompileCommand implements Callable<Integer> {
   @Mixin ModelInput input;
   @Spec CommandSpec spec;
+  @picocli.CommandLine.ParentCommand Main main;
 
   @Option(names = {"-o", "--out"}, paramLabel = "DIR",
       description = "Write DIR/<Class>.java (default: print the source).")
@@ -37,7 +38,7 @@ final class CompileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Model model = Emc.builtIn().parse(input.model.toString(), input.source().text(), input.settingValues());
+    Model model = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
     Bound bound = data == null ? model.bind(Map.of())
         : model.bind(Table.read(data), Optional.ofNullable(columns));
     String source = bound.javaSource();

@@ -23,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class DeriveCommand implements Callable<Integer> {
   @Mixin ModelInput input;
   @Spec CommandSpec spec;
+  @picocli.CommandLine.ParentCommand Main main;
 
   @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write to FILE (default: print).")
   Path out;
@@ -40,7 +41,7 @@ final class DeriveCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--format is md, tex or html, not " + format);
     }
-    Model model = Emc.builtIn().parse(input.model.toString(), input.source().text(), input.settingValues());
+    Model model = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
     String document = Documents.render(Derivation.of(model.structure()), f, input.model.toString(), Emc.version());
     if (out == null) {
       spec.commandLine().getOut().print(document);

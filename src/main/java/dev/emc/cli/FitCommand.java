@@ -34,6 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class FitCommand implements Callable<Integer> {
   @Mixin ModelInput input;
   @Spec CommandSpec spec;
+  @picocli.CommandLine.ParentCommand Main main;
 
   @Option(names = "--data", required = true, paramLabel = "CSV",
       description = "The data: a header row, then one row per observation.")
@@ -87,7 +88,7 @@ final class FitCommand implements Callable<Integer> {
     validate();
     PrintWriter err = spec.commandLine().getErr();
     long t0 = System.nanoTime();
-    Model model = Emc.builtIn().parse(input.model.toString(), input.source().text(), input.settingValues());
+    Model model = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
     err.print(DiagnosticPrinter.render(model.warnings()));
     Table table = Table.read(data);
     double loadSeconds = (System.nanoTime() - t0) / 1e9;

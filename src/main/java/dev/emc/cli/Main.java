@@ -8,11 +8,19 @@ import dev.emc.diag.Source;
 import dev.emc.diag.Span;
 import dev.emc.runtime.DataException;
 import dev.emc.runtime.FitException;
+import dev.emc.api.Emc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.jar.JarFile;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +45,38 @@ public final class Main implements Runnable {
   static final int INTERNAL = 70;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Option(names = "--plugin", paramLabel = "JAR", scope = CommandLine.ScopeType.INHERIT,
+      description = "A jar of distribution families to load besides emc's own (repeatable).")
+  List<Path> plugins = new ArrayList<>();
+
+  /** emc with the families of the --plugin jars. */
+  Emc emc() {
+    if (plugins.isEmpty()) {
+      return Emc.builtIn();
+    }
+    List<URL> urls = new ArrayList<>();
+    for (Path jar : plugins) {
+      if (!Files.isRegularFile(jar)) {
+        throw new DiagnosticException(Diagnostic.error("plugin", "--plugin " + jar + ": no such file"));
+      }
+      try (JarFile file = new JarFile(jar.toFile())) {
+        if (file.getEntry("META-INF/services/dev.emc.dist.Family") == null) {
+          throw new DiagnosticException(Diagnostic.error("plugin", "--plugin " + jar
+              + " registers no distribution family: it needs META-INF/services/dev.emc.dist.Family"));
+        }
+        urls.add(jar.toUri().toURL());
+      } catch (IOException e) {
+        throw new DiagnosticException(Diagnostic.error("plugin", "--plugin " + jar + " is not a jar: " + e.getMessage()));
+      }
+    }
+    URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), Main.class.getClassLoader());
+    try {
+      return Emc.withClassLoader(loader, plugins);
+    } catch (IllegalStateException e) {
+      throw new DiagnosticException(Diagnostic.error("plugin", e.getMessage()));
+    }
+  }
 
   @Override
   public void run() {

@@ -105,6 +105,9 @@ final class Formula {
     }
     if (e instanceof Expr.Apply a) {
       String name = a.function().name();
+      if (name.equals("sqrt") && a.args().size() == 1) {
+        return atom(w.sqrt(print(a.arg(), k).text));
+      }
       if ((name.equals("log") || name.equals("exp")) && a.args().size() == 1) {
         return new T(w.row(w.operator(name), at(a.arg(), k, ATOM)), FUNC);
       }

@@ -84,6 +84,11 @@ final class MathMlWriter implements MathWriter {
   }
 
   @Override
+  public String sqrt(String inner) {
+    return "<msqrt>" + inner + "</msqrt>";
+  }
+
+  @Override
   public String norm(String inner) {
     return "<mrow><mo>‖</mo>" + inner + "<mo>‖</mo></mrow>";
   }

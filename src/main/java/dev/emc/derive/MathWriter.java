@@ -45,6 +45,9 @@ interface MathWriter {
   /** ‖inner‖ */
   String norm(String inner);
 
+  /** √inner, with the bar over all of it. */
+  String sqrt(String inner);
+
   /** Σ_{from}^{to} with the body after it. */
   String sum(String from, String to, String body);
 

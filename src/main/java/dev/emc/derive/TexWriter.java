@@ -113,6 +113,11 @@ final class TexWriter implements MathWriter {
   }
 
   @Override
+  public String sqrt(String inner) {
+    return "\\sqrt{" + inner + "}";
+  }
+
+  @Override
   public String norm(String inner) {
     return "\\left\\lVert " + inner + "\\right\\rVert";
   }
