@@ -64,6 +64,8 @@ public final class Checker {
   private final Set<String> usedAsIndex = new HashSet<>();
   private final Set<String> usedAsValue = new HashSet<>();
   private final Set<String> lhsSeen = new HashSet<>();
+  /** The family of each name's own {@code ~} statement. */
+  private final Map<String, Family> lhsFamily = new HashMap<>();
   /** The names on the left of each joint prior, {@code (mu, Sigma) ~ …}. */
   private final Map<Ast.Tilde, List<String>> jointTargets = new java.util.IdentityHashMap<>();
   private final Map<String, Span> usedInDistribution = new HashMap<>();
@@ -383,7 +385,7 @@ public final class Checker {
 
   private void assignRoles(Map<Ast.Tilde, String> lhsNames, Map<Ast.Tilde, Family> resolved) {
     Set<String> lhs = new HashSet<>(lhsNames.values());
-    Map<String, Family> familyOf = new HashMap<>();
+    Map<String, Family> familyOf = lhsFamily;
     lhsNames.forEach((t, name) -> {
       if (resolved.containsKey(t)) {
         familyOf.putIfAbsent(name, resolved.get(t));
@@ -462,6 +464,11 @@ public final class Checker {
     if (constants.containsKey(index)) {
       diagnostics.error("index", span, base + " is indexed by " + index
           + ", a constant; parameters are indexed by latent variables, as in mu[z]");
+    } else if (roles.containsKey(index) && lhsFamily.containsKey(index)
+        && !lhsFamily.get(index).uses().contains(Use.LATENT)) {
+      diagnostics.error("index", span, base + " is indexed by " + index + ", but " + index + " ~ "
+          + lhsFamily.get(index).name() + " cannot be a latent variable: a latent variable's family must"
+          + " have a finite domain, such as Categorical");
     } else if (roles.containsKey(index)) {
       diagnostics.error("index", span, base + " is indexed by " + index + ", which is "
           + roles.get(index).word() + "; only latent variables can index parameters");
