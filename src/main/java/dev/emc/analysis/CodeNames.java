@@ -26,7 +26,7 @@ public final class CodeNames {
       "resp", "out", "stats", "ll", "name", "Linalg", "Math", "List", "Map", "EmModel", "ParamInfo",
       "DataInfo", "SettingInfo", "K", "COLUMNS", "STATS", "COUNT", "WEIGHT", "LOGLIK", "EMPTY",
       "logConst", "v", "m", "base", "penalty", "N", "Nk", "w0", "w1", "w2", "normalize",
-      "collect", "logJoint", "prepare", "maximize");
+      "collect", "logJoint", "prepare", "maximize", "e", "prod", "b", "nb", "BLOCK", "quadForms");
 
   private final EmPlan plan;
   private final Map<String, String> offsets = new HashMap<>();
@@ -41,7 +41,7 @@ public final class CodeNames {
   /** A field or local for a model name. */
   public String field(String name) {
     return RESERVED.contains(name) || name.startsWith("chol") || name.startsWith("next_")
-        || name.matches("(v|c|q|t|i|j|k|a|b|w|dot|sum|acc)[0-9]+") ? name + "_" : name;
+        || name.matches("(v|c|q|t|i|j|k|a|b|w|dot|sum|acc|quad|vq|dv)[0-9]+|.*_[0-9]+") ? name + "_" : name;
   }
 
   /** A size as generated code spells it: its constant, or a number. */

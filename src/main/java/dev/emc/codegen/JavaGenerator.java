@@ -31,6 +31,7 @@ import dev.emc.runtime.ParamInfo;
 import dev.emc.runtime.SettingInfo;
 import dev.emc.types.Kind;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.lang.model.element.Modifier;
@@ -110,14 +111,18 @@ public final class JavaGenerator {
     // The E-step first: lowering it decides what prepare() must compute.
     MethodSpec logJoint = logJoint();
     MethodSpec collect = collect();
+    MethodSpec accumulate = accumulate();
     MethodSpec maximize = maximize();
     MethodSpec penalty = logPenalty();
     MethodSpec prepare = prepare();
     hoistedFields();
     type.addMethod(prepare);
+    if (!low.blockQuads.isEmpty()) {
+      type.addMethod(quadForms());
+    }
     type.addMethod(logJoint);
     type.addMethod(normalize());
-    type.addMethod(accumulate());
+    type.addMethod(accumulate);
     type.addMethod(collect);
     type.addMethod(accumulateGiven());
     type.addMethod(responsibilities());
@@ -166,6 +171,9 @@ public final class JavaGenerator {
       previous = off;
       previousLength = length(st.shape(), st.symbol().perComponent());
     }
+    type.addField(FieldSpec.builder(TypeName.INT, "BLOCK", CONSTANT)
+        .addJavadoc("Rows per block of the E-step's loops.\n")
+        .initializer("$L", BLOCK).build());
     type.addField(FieldSpec.builder(TypeName.INT, "STATS", CONSTANT)
         .addJavadoc("The length of the statistics array.\n")
         .initializer("$L + $L", previous, previousLength).build());
@@ -226,7 +234,6 @@ public final class JavaGenerator {
   // ------------------------------------------------------------------ E-step
 
   private MethodSpec logJoint() {
-    low.scratch.clear();
     Scope scope = new Scope("row", "k", null, true);
     CodeBlock.Builder body = CodeBlock.builder();
     List<Exprs.Term> base = new ArrayList<>();
@@ -272,16 +279,88 @@ public final class JavaGenerator {
         .returns(TypeName.DOUBLE)
         .addParameter(DOUBLES, "data", Modifier.FINAL)
         .addParameter(TypeName.INT, "row", Modifier.FINAL)
+        .addParameter(TypeName.INT, "b", Modifier.FINAL)
         .addParameter(DOUBLES, "lp", Modifier.FINAL);
-    scratchLengths = List.copyOf(low.scratch);
-    for (int i = 0; i < scratchLengths.size(); i++) {
-      m.addParameter(DOUBLES, "w" + i, Modifier.FINAL);
+    if (!low.blockQuads.isEmpty()) {
+      m.addJavadoc("Row {@code row} is row {@code b} of its block: its quadratic forms are in quadN[k][b].\n");
+    }
+    for (Lowering.BlockQuad q : low.blockQuads.values()) {
+      m.addParameter(ArrayTypeName.of(DOUBLES), q.name(), Modifier.FINAL);
     }
     return m.addCode(body.build()).build();
   }
 
   private List<Exprs.Term> rowFreeTerms = List.of();
-  private List<String> scratchLengths = List.of();
+
+  /** Rows per block: the E-step's quadratic forms and the statistics go a block at a time. */
+  private static final int BLOCK = 64;
+
+  /**
+   * The quadratic forms of a block of rows, computed together (see {@link Lowering.BlockQuad}):
+   * one forward substitution per component over all the block's rows.
+   */
+  private MethodSpec quadForms() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    for (Lowering.BlockQuad q : low.blockQuads.values()) {
+      b.add("// $L for rows b0 … b1 − 1\n", Text.of(q.q()));
+      if (q.perComponent()) {
+        b.beginControlFlow("for (int k = 0; k < K; k++)");
+      }
+      String k = q.perComponent() ? "k" : "0";
+      Scope sc = new Scope("row", q.perComponent() ? "k" : null, null, true);
+      b.beginControlFlow("for (int n = b0; n < b1; n++)");
+      b.addStatement("final int row = n * COLUMNS");
+      low.each(q.dim(), sc, b, (i, in) -> in.addStatement("$L[$L][n - b0] = $L", q.scratch(), i,
+          low.elem(q.q().vector(), i, sc, in)));
+      b.endControlFlow();
+      b.addStatement("$T.fill($L[$L], 0.0)", java.util.Arrays.class, q.name(), k);
+      b.addStatement("Linalg.forwardSquares($L, $L, $L, $L, b1 - b0, $L[$L])", q.chol().field(),
+          low.matrixBase(q.chol(), sc), q.dim(), q.scratch(), q.name(), k);
+      if (q.perComponent()) {
+        b.endControlFlow();
+      }
+    }
+    MethodSpec.Builder m = MethodSpec.methodBuilder("quadForms")
+        .addJavadoc("The E-step's quadratic forms for rows [b0, b1), into quadN[k][n − b0].\n")
+        .addModifiers(Modifier.PRIVATE)
+        .addParameter(DOUBLES, "data", Modifier.FINAL)
+        .addParameter(TypeName.INT, "b0", Modifier.FINAL)
+        .addParameter(TypeName.INT, "b1", Modifier.FINAL);
+    for (Lowering.BlockQuad q : low.blockQuads.values()) {
+      m.addParameter(ArrayTypeName.of(DOUBLES), q.name(), Modifier.FINAL);
+      m.addParameter(ArrayTypeName.of(DOUBLES), q.scratch(), Modifier.FINAL);
+    }
+    return m.addCode(b.build()).build();
+  }
+
+  /** Declares the block's quadratic-form arrays and scratch; returns quadForms' extra arguments. */
+  private String blockArrays(CodeBlock.Builder b) {
+    StringBuilder args = new StringBuilder();
+    for (Lowering.BlockQuad q : low.blockQuads.values()) {
+      b.addStatement("final double[][] $L = new double[$L][BLOCK]", q.name(), q.perComponent() ? "K" : "1");
+      b.addStatement("final double[][] $L = new double[$L][BLOCK]", q.scratch(), q.dim());
+      args.append(", ").append(q.name()).append(", ").append(q.scratch());
+    }
+    return args.toString();
+  }
+
+  /** logJoint's extra arguments: the block's quadratic forms. */
+  private String quadArgs() {
+    StringBuilder args = new StringBuilder();
+    for (Lowering.BlockQuad q : low.blockQuads.values()) {
+      args.append(", ").append(q.name());
+    }
+    return args.toString();
+  }
+
+  /** The start of a loop over blocks of rows [from, to): b0, b1, and their quadratic forms. */
+  private void openBlock(CodeBlock.Builder b, String quadForms) {
+    b.beginControlFlow("for (int b0 = from; b0 < to; b0 += BLOCK)");
+    b.addStatement("final int b1 = Math.min(to, b0 + BLOCK)");
+    if (!low.blockQuads.isEmpty()) {
+      b.addStatement("quadForms(data, b0, b1$L)", quadForms);
+    }
+  }
 
   private static String signed(double c, J term) {
     if (c == 1.0) {
@@ -294,32 +373,181 @@ public final class JavaGenerator {
     return (c < 0 ? " - " : " + ") + mag + " * " + term.at(2);
   }
 
-  /** Declarations of the scratch vectors logJoint needs, and the arguments that pass them. */
-  private String scratchArgs(CodeBlock.Builder body) {
-    StringBuilder args = new StringBuilder();
-    for (int i = 0; i < scratchLengths.size(); i++) {
-      body.addStatement("final double[] w$L = new double[$L]", i, scratchLengths.get(i));
-      args.append(", w").append(i);
-    }
-    return args.toString();
-  }
-
   private MethodSpec accumulate() {
+    MethodSpec unrolled = unrolledAccumulate();
+    if (unrolled != null) {
+      return unrolled;
+    }
     CodeBlock.Builder b = CodeBlock.builder();
+    b.add("// A block of rows at a time: E-step for each row, then the block's statistics.\n");
     b.addStatement("final double[] lp = new double[K]");
-    String scratch = scratchArgs(b);
-    b.beginControlFlow("for (int n = from; n < to; n++)");
-    b.addStatement("final int row = n * COLUMNS");
-    b.addStatement("final double max = logJoint(data, row, lp$L)", scratch);
-    b.addStatement("stats[WEIGHT] += 1.0");
+    b.addStatement("final double[] resp = new double[BLOCK * K]");
+    String quadForms = blockArrays(b);
+    String rows = rowAccumulators(b);
+    b.addStatement("double ll = 0.0");
+    b.addStatement("double prod = 1.0");
+    openBlock(b, quadForms);
+    b.beginControlFlow("for (int n = b0; n < b1; n++)");
+    b.addStatement("final double max = logJoint(data, n * COLUMNS, n - b0, lp$L)", quadArgs());
     b.beginControlFlow("if (max == Double.NEGATIVE_INFINITY)");
     b.add("// No component gives this row any probability: the log-likelihood is −∞.\n");
-    b.addStatement("stats[LOGLIK] = Double.NEGATIVE_INFINITY");
+    b.addStatement("ll = Double.NEGATIVE_INFINITY");
+    b.addStatement("$T.fill(resp, (n - b0) * K, (n - b0 + 1) * K, 0.0)", java.util.Arrays.class);
     b.addStatement("continue");
     b.endControlFlow();
-    b.addStatement("stats[LOGLIK] += normalize(lp, max)");
-    b.addStatement("collect(data, row, lp, stats)");
+    b.addStatement("ll += max");
+    b.add("// The logs of the sums are taken together: a product of numbers in [1, K] is one log per\n");
+    b.add("// several hundred rows, taken before it could overflow.\n");
+    b.addStatement("prod *= normalize(lp, max)");
+    b.beginControlFlow("if (prod > 1e280)");
+    b.addStatement("ll += Math.log(prod)");
+    b.addStatement("prod = 1.0");
     b.endControlFlow();
+    b.addStatement("System.arraycopy(lp, 0, resp, (n - b0) * K, K)");
+    b.endControlFlow();
+    b.addStatement("collect(data, b0, b1, resp, stats$L)", rows);
+    b.endControlFlow();
+    addRows(b);
+    b.addStatement("stats[LOGLIK] += ll + Math.log(prod)");
+    b.addStatement("stats[WEIGHT] += to - from");
+    return override("accumulate").addParameter(DOUBLES, "data", Modifier.FINAL)
+        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
+        .addParameter(DOUBLES, "stats", Modifier.FINAL).addCode(b.build()).build();
+  }
+
+  /** Statements in an unrolled row loop beyond which the loop form is smaller and as fast. */
+  private static final int UNROLL_LIMIT = 300;
+
+  /**
+   * The pass written out for this K and these sizes ({@link Unroll}), or null when that would be
+   * too long: the JIT compiles no method of more than 8000 bytes of bytecode.
+   */
+  private MethodSpec unrolledAccumulate() {
+    Map<String, Integer> sizes = new LinkedHashMap<>();
+    sizes.put("K", plan.latent().components());
+    for (Map.Entry<String, Integer> size : plan.sizes().entrySet()) {
+      if (!size.getKey().equals(plan.latent().size())) {
+        sizes.put(names.constant(size.getKey()), size.getValue());
+      }
+    }
+    Unroll u = new Unroll(sizes);
+    int kk = plan.latent().components();
+    Scope scope = new Scope("row", null, null, true, u);
+    CodeBlock.Builder row = CodeBlock.builder();
+    row.add("// (eq. $L) log p(x_n, z = k) for each k; logConst_k holds the terms that do not read the row\n",
+        derivation.number("joint"));
+    List<Exprs.Term> base = new ArrayList<>();
+    List<Exprs.Term> perComponent = new ArrayList<>();
+    for (FactorPlan f : plan.factors()) {
+      for (Exprs.Term t : Exprs.terms(f.logDensity())) {
+        if (Exprs.dependsOnRow(t.expr())) {
+          (Exprs.dependsOnComponent(t.expr()) ? perComponent : base).add(t);
+        }
+      }
+    }
+    if (!base.isEmpty()) {
+      row.addStatement("final double base = $L", low.scalar(Exprs.sum(base), scope, row));
+    }
+    List<String> lp = new ArrayList<>();
+    for (int k = 0; k < kk; k++) {
+      Scope sk = scope.withK(Integer.toString(k));
+      StringBuilder v = new StringBuilder(u.read("logConst", Integer.toString(k)));
+      if (!base.isEmpty()) {
+        v.append(" + base");
+      }
+      for (Exprs.Term t : perComponent) {
+        v.append(signed(t.coefficient(), low.scalar(t.expr(), sk, row)));
+      }
+      lp.add("lp_" + k);
+      row.addStatement("final double lp_$L = $L", k, v);
+    }
+    String max = lp.get(0);
+    for (int k = 1; k < kk; k++) {
+      max = "Math.max(" + max + ", " + lp.get(k) + ")";
+    }
+    row.addStatement("final double max = $L", max);
+    row.beginControlFlow("if (max == Double.NEGATIVE_INFINITY)");
+    row.add("// No component gives this row any probability: the log-likelihood is −∞.\n");
+    row.addStatement("ll = Double.NEGATIVE_INFINITY");
+    row.addStatement("continue");
+    row.endControlFlow();
+    row.add("// (eq. $L) r_nk = exp(lp_k − max) / Σ_j exp(lp_j − max)\n", derivation.number("lse"));
+    String sum;
+    if (kk == 1) {
+      row.addStatement("final double r_0 = 1.0");
+      sum = null;
+    } else if (kk == 2) {
+      row.add("// With two components one exp serves both: exp(−|lp_0 − lp_1|) is the smaller's share.\n");
+      row.addStatement("final double e = Math.exp(-Math.abs(lp_0 - lp_1))");
+      row.addStatement("final double inv = 1.0 / (1.0 + e)");
+      row.addStatement("final double r_0 = lp_0 >= lp_1 ? inv : e * inv");
+      row.addStatement("final double r_1 = lp_0 >= lp_1 ? e * inv : inv");
+      sum = "1.0 + e";
+    } else {
+      StringBuilder total = new StringBuilder();
+      for (int k = 0; k < kk; k++) {
+        row.addStatement("final double e_$L = Math.exp(lp_$L - max)", k, k);
+        total.append(k == 0 ? "" : " + ").append("e_").append(k);
+      }
+      row.addStatement("final double sum = $L", total);
+      row.addStatement("final double inv = 1.0 / sum");
+      for (int k = 0; k < kk; k++) {
+        row.addStatement("final double r_$L = e_$L * inv", k, k);
+      }
+      sum = "sum";
+    }
+    row.add("// (eq. $L) log p(x_n) = max + log Σ_j exp(lp_j − max)\n", derivation.number("loglik-lse"));
+    row.addStatement("ll += max");
+    if (sum != null) {
+      row.add("// The logs of the sums are taken together: a product of numbers in [1, K] is one log per\n");
+      row.add("// several hundred rows, taken before it could overflow.\n");
+      row.addStatement("prod *= $L", sum);
+      row.beginControlFlow("if (prod > 1e280)");
+      row.addStatement("ll += Math.log(prod)");
+      row.addStatement("prod = 1.0");
+      row.endControlFlow();
+    }
+    for (int k = 0; k < kk; k++) {
+      Scope sk = new Scope("row", Integer.toString(k), "stats", false, u);
+      row.add("// (eq. $L) N_k += r_nk, for k = $L\n", derivation.number("count"), k + 1);
+      row.addStatement("$L += r_$L", u.sum("COUNT", Integer.toString(k)), k);
+      for (Statistic st : plan.statistics()) {
+        if (st.symbol().perComponent()) {
+          accumulateStatistic(st, "r_" + k, sk, row);
+        }
+      }
+    }
+    for (Statistic st : plan.statistics()) {
+      if (!st.symbol().perComponent()) {
+        accumulateStatistic(st, null, new Scope("row", null, "stats", false, u), row);
+      }
+    }
+    CodeBlock rowCode = row.build();
+    if (rowCode.toString().split("\n").length > UNROLL_LIMIT) {
+      return null;
+    }
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.add("// Written out for K = $L: each number the rows read is a local, each statistic sums in one.\n", kk);
+    for (Map.Entry<String, String> e : u.before.entrySet()) {
+      b.addStatement("final double $L = $L", e.getKey(), e.getValue());
+    }
+    for (String acc : u.sums.keySet()) {
+      b.addStatement("double $L = 0.0", acc);
+    }
+    b.addStatement("double ll = 0.0");
+    b.addStatement("double prod = 1.0");
+    b.beginControlFlow("for (int n = from; n < to; n++)");
+    b.addStatement("final int row = n * COLUMNS");
+    for (Map.Entry<String, String> e : u.perRow.entrySet()) {
+      b.addStatement("final double $L = $L", e.getKey(), e.getValue());
+    }
+    b.add(rowCode);
+    b.endControlFlow();
+    b.addStatement("stats[LOGLIK] += ll + Math.log(prod)");
+    b.addStatement("stats[WEIGHT] += to - from");
+    for (Map.Entry<String, String> e : u.sums.entrySet()) {
+      b.addStatement("$L += $L", e.getValue(), e.getKey());
+    }
     return override("accumulate").addParameter(DOUBLES, "data", Modifier.FINAL)
         .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
         .addParameter(DOUBLES, "stats", Modifier.FINAL).addCode(b.build()).build();
@@ -338,9 +566,9 @@ public final class JavaGenerator {
     b.beginControlFlow("for (int k = 0; k < K; k++)");
     b.addStatement("lp[k] *= inv");
     b.endControlFlow();
-    b.addStatement("return max + Math.log(sum)");
+    b.addStatement("return sum");
     return MethodSpec.methodBuilder("normalize")
-        .addJavadoc("Turns log p(x_n, z = k) into the responsibilities r_nk, in place; returns log p(x_n).\n")
+        .addJavadoc("Turns log p(x_n, z = k) into the responsibilities r_nk, in place; returns Σ_j exp(lp_j − max).\n")
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
         .returns(TypeName.DOUBLE)
         .addParameter(DOUBLES, "lp", Modifier.FINAL)
@@ -350,12 +578,10 @@ public final class JavaGenerator {
 
   private MethodSpec accumulateGiven() {
     CodeBlock.Builder b = CodeBlock.builder();
-    b.addStatement("final double[] r = new double[K]");
-    b.beginControlFlow("for (int n = from; n < to; n++)");
-    b.addStatement("System.arraycopy(resp, (n - from) * K, r, 0, K)");
-    b.addStatement("stats[WEIGHT] += 1.0");
-    b.addStatement("collect(data, n * COLUMNS, r, stats)");
-    b.endControlFlow();
+    String rows = rowAccumulators(b);
+    b.addStatement("collect(data, from, to, resp, stats$L)", rows);
+    addRows(b);
+    b.addStatement("stats[WEIGHT] += to - from");
     return override("accumulateGiven").addParameter(DOUBLES, "data", Modifier.FINAL)
         .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
         .addParameter(DOUBLES, "resp", Modifier.FINAL).addParameter(DOUBLES, "stats", Modifier.FINAL)
@@ -365,11 +591,15 @@ public final class JavaGenerator {
   private MethodSpec responsibilities() {
     CodeBlock.Builder b = CodeBlock.builder();
     b.addStatement("final double[] lp = new double[K]");
-    String scratch = scratchArgs(b);
+    String quadForms = blockArrays(b);
     b.addStatement("double ll = 0.0");
-    b.beginControlFlow("for (int n = from; n < to; n++)");
-    b.addStatement("ll += normalize(lp, logJoint(data, n * COLUMNS, lp$L))", scratch);
+    openBlock(b, quadForms);
+    b.beginControlFlow("for (int n = b0; n < b1; n++)");
+    b.addStatement("final double max = logJoint(data, n * COLUMNS, n - b0, lp$L)", quadArgs());
+    b.add("// (eq. $L) log p(x_n) = max + log Σ_j exp(lp_j − max)\n", derivation.number("loglik-lse"));
+    b.addStatement("ll += max + Math.log(normalize(lp, max))");
     b.addStatement("System.arraycopy(lp, 0, out, (n - from) * K, K)");
+    b.endControlFlow();
     b.endControlFlow();
     b.addStatement("return ll");
     return override("responsibilities").returns(TypeName.DOUBLE).addParameter(DOUBLES, "data", Modifier.FINAL)
@@ -382,11 +612,14 @@ public final class JavaGenerator {
   private MethodSpec collect() {
     CodeBlock.Builder b = CodeBlock.builder();
     Scope perK = new Scope("row", "k", "stats", false);
+    b.add("// Component by component, so that each one's statistics stay in cache over the rows.\n");
     b.beginControlFlow("for (int k = 0; k < K; k++)");
-    b.addStatement("final double rk = r[k]");
+    b.beginControlFlow("for (int n = b0; n < b1; n++)");
+    b.addStatement("final double rk = resp[(n - b0) * K + k]");
     b.beginControlFlow("if (rk == 0.0)");
     b.addStatement("continue");
     b.endControlFlow();
+    b.addStatement("final int row = n * COLUMNS");
     b.add("// (eq. $L) N_k += r_nk\n", derivation.number("count"));
     b.addStatement("stats[COUNT + k] += rk");
     for (Statistic st : plan.statistics()) {
@@ -395,18 +628,69 @@ public final class JavaGenerator {
       }
     }
     b.endControlFlow();
+    b.endControlFlow();
     Scope once = new Scope("row", null, "stats", false);
+    if (plan.statistics().stream().anyMatch(st -> !st.symbol().perComponent())) {
+      b.beginControlFlow("for (int n = b0; n < b1; n++)");
+      b.addStatement("final int row = n * COLUMNS");
+      for (Statistic st : plan.statistics()) {
+        if (!st.symbol().perComponent()) {
+          accumulateStatistic(st, null, once, b);
+        }
+      }
+      b.endControlFlow();
+    }
+    MethodSpec.Builder m = MethodSpec.methodBuilder("collect")
+        .addJavadoc("Adds the expected sufficient statistics of rows [b0, b1), weighted by their responsibilities\n"
+            + "{@code resp[(n − b0) * K + k]}.\n")
+        .addModifiers(Modifier.PRIVATE)
+        .addParameter(DOUBLES, "data", Modifier.FINAL).addParameter(TypeName.INT, "b0", Modifier.FINAL)
+        .addParameter(TypeName.INT, "b1", Modifier.FINAL)
+        .addParameter(DOUBLES, "resp", Modifier.FINAL).addParameter(DOUBLES, "stats", Modifier.FINAL);
     for (Statistic st : plan.statistics()) {
-      if (!st.symbol().perComponent()) {
-        accumulateStatistic(st, null, once, b);
+      if (byRows(st)) {
+        m.addParameter(ArrayTypeName.of(DOUBLES), rowsName(st), Modifier.FINAL);
       }
     }
-    return MethodSpec.methodBuilder("collect")
-        .addJavadoc("Adds one row's expected sufficient statistics, weighted by its responsibilities {@code r}.\n")
-        .addModifiers(Modifier.PRIVATE)
-        .addParameter(DOUBLES, "data", Modifier.FINAL).addParameter(TypeName.INT, "row", Modifier.FINAL)
-        .addParameter(DOUBLES, "r", Modifier.FINAL).addParameter(DOUBLES, "stats", Modifier.FINAL)
-        .addCode(b.build()).build();
+    return m.addCode(b.build()).build();
+  }
+
+  /**
+   * A per-component statistic Σ_n r_nk v vᵀ whose lower triangle collect() sums into one array per
+   * row of the matrix ({@code OFFSET_rows[k * D + i][j]}) rather than into the statistics: long
+   * loops over arrays that start at 0 are what the JIT vectorizes. accumulate() adds them in at
+   * the end.
+   */
+  private static boolean byRows(Statistic st) {
+    return st.symbol().perComponent() && st.shape().isMatrix()
+        && st.perRow() instanceof Expr.Outer o && o.isSymmetric();
+  }
+
+  private String rowsName(Statistic st) {
+    return names.statOffset(st.symbol().name()) + "_rows";
+  }
+
+  /** Declares the row accumulators; returns collect()'s extra arguments. */
+  private String rowAccumulators(CodeBlock.Builder b) {
+    StringBuilder args = new StringBuilder();
+    for (Statistic st : plan.statistics()) {
+      if (byRows(st)) {
+        String d = names.size(st.shape().dim());
+        b.addStatement("final double[][] $L = new double[K * $L][$L]", rowsName(st), d, d);
+        args.append(", ").append(rowsName(st));
+      }
+    }
+    return args.toString();
+  }
+
+  /** Adds the row accumulators into the statistics. */
+  private void addRows(CodeBlock.Builder b) {
+    for (Statistic st : plan.statistics()) {
+      if (byRows(st)) {
+        b.addStatement("Linalg.addLowerRows($L, K, $L, stats, $L)", rowsName(st), names.size(st.shape().dim()),
+            names.statOffset(st.symbol().name()));
+      }
+    }
   }
 
   private void accumulateStatistic(Statistic st, String weight, Scope sc, CodeBlock.Builder b) {
@@ -419,23 +703,24 @@ public final class JavaGenerator {
       J value = low.scalar(st.perRow(), sc, b);
       b.addStatement("$L += $L$L", low.access(s, sc, null, null), w, value.at(2));
     } else if (shape.isVector()) {
-      J value = low.elem(st.perRow(), "i", sc, b);
-      b.beginControlFlow("for (int i = 0; i < $L; i++)", names.size(shape.dim()));
-      b.addStatement("$L += $L$L", low.access(s, sc, "i", null), w, value.at(2));
-      b.endControlFlow();
+      low.each(names.size(shape.dim()), sc, b, (i, in) -> in.addStatement("$L += $L$L",
+          low.access(s, sc, i, null), w, low.elem(st.perRow(), i, sc, b).at(2)));
+    } else if (sc.unroll() == null && weight != null && byRows(st)) {
+      String d = names.size(shape.dim());
+      String v = low.fresh("dv");
+      b.addStatement("final double[] $L = new double[$L]", v, d);
+      Expr left = ((Expr.Outer) st.perRow()).left();
+      low.each(d, sc, b, (i, in) -> in.addStatement("$L[$L] = $L", v, i, low.elem(left, i, sc, in)));
+      low.each(d, sc, b, (i, row) -> {
+        row.addStatement("final double a = $L * $L[$L]", weight, v, i);
+        row.addStatement("final double[] s = $L[k * $L + $L]", rowsName(st), d, i);
+        low.each(i + " + 1", sc, row, (j, in) -> in.addStatement("s[$L] += a * $L[$L]", j, v, j));
+      });
     } else {
       boolean symmetric = st.perRow() instanceof Expr.Outer o && o.isSymmetric();
-      J value = low.elem2(st.perRow(), "i", "j", sc, b);
       String d = names.size(shape.dim());
-      b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-      if (symmetric) {
-        b.beginControlFlow("for (int j = 0; j <= i; j++)");
-      } else {
-        b.beginControlFlow("for (int j = 0; j < $L; j++)", d);
-      }
-      b.addStatement("$L += $L$L", low.access(s, sc, "i", "j"), w, value.at(2));
-      b.endControlFlow();
-      b.endControlFlow();
+      low.each(d, sc, b, (i, row) -> low.each(symmetric ? i + " + 1" : d, sc, row, (j, in) ->
+          in.addStatement("$L += $L$L", low.access(s, sc, i, j), w, low.elem2(st.perRow(), i, j, sc, b).at(2))));
     }
   }
 

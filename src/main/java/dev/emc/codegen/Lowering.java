@@ -30,8 +30,11 @@ final class Lowering {
   private final CodeNames names;
   /** Row-free subexpressions of the E-step, computed by prepare(): expression → field. */
   final Map<Expr, Hoisted> hoisted = new LinkedHashMap<>();
-  /** Scratch vectors a method needs, declared once at its top. */
-  final List<String> scratch = new ArrayList<>();
+  /**
+   * Quadratic forms vᵀM⁻¹v of the E-step that the row loop reads from {@code quadN[k][b]}: they are
+   * computed for a block of rows at once ({@link BlockQuad}).
+   */
+  final Map<Expr, BlockQuad> blockQuads = new LinkedHashMap<>();
   private int fresh;
 
   Lowering(EmPlan plan, CodeNames names) {
@@ -58,12 +61,50 @@ final class Lowering {
    * @param k the component loop variable, or null outside a component loop
    * @param stats the statistics array, or null where there is none
    * @param hoist whether row-free subexpressions go to prepare()
+   * @param unroll where the row loop is written out in full, what it reads into locals; else null
    */
-  record Scope(String row, String k, String stats, boolean hoist) {
+  record Scope(String row, String k, String stats, boolean hoist, Unroll unroll) {
+    Scope(String row, String k, String stats, boolean hoist) {
+      this(row, k, stats, hoist, null);
+    }
+
     Scope withK(String newK) {
-      return new Scope(row, newK, stats, hoist);
+      return new Scope(row, newK, stats, hoist, unroll);
     }
   }
+
+  /** Writes a loop's body; {@code i} is its index and {@code in} where the loop's statements go. */
+  interface Body {
+    void write(String i, CodeBlock.Builder in);
+  }
+
+  /**
+   * {@code for (int i = 0; i < bound; i++)}, or, unrolled, the body once per value of i. The body
+   * writes what it computes before the loop to {@code out} and the loop's statements to {@code in}.
+   */
+  void each(String bound, Scope sc, CodeBlock.Builder out, Body body) {
+    if (sc.unroll() != null) {
+      int n = sc.unroll().size(bound);
+      for (int c = 0; c < n; c++) {
+        body.write(Integer.toString(c), out);
+      }
+      return;
+    }
+    String i = fresh("i");
+    CodeBlock.Builder in = CodeBlock.builder();
+    body.write(i, in);
+    out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, bound, i);
+    out.add(in.build());
+    out.endControlFlow();
+  }
+
+  /**
+   * vᵀ M⁻¹ v for every row b of a block and every component k, into {@code name[k][b]}: the rows'
+   * v as the columns of {@code vq} (one array per element of v), then forward substitution
+   * against M's Cholesky factor on all of them at once — long loops over rows that the JIT turns
+   * into vector instructions, where one row's substitution is a chain of short dependent ones.
+   */
+  record BlockQuad(String name, String scratch, Expr.QuadInv q, Hoisted chol, String dim, boolean perComponent) {}
 
   /** Java text with its precedence: 0 additive, 1 multiplicative, 2 unary, 3 primary. */
   record J(String text, int prec) {
@@ -132,12 +173,9 @@ final class Lowering {
     }
     if (e instanceof Expr.Total t) {
       String sum = fresh("tot");
-      String i = fresh("i");
-      String body = elem(t.vector(), i, sc, out).text();
       out.addStatement("double $L = 0.0", sum);
-      out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, names.size(t.vector().shape().dim()), i);
-      out.addStatement("$L += $L", sum, body);
-      out.endControlFlow();
+      each(names.size(t.vector().shape().dim()), sc, out,
+          (i, in) -> in.addStatement("$L += $L", sum, elem(t.vector(), i, sc, out)));
       return atom(sum);
     }
     if (e instanceof Expr.Outer o) {
@@ -147,12 +185,9 @@ final class Lowering {
     }
     if (e instanceof Expr.Dot d) {
       String t = fresh("dot");
-      String i = fresh("i");
-      String body = elem(d.left(), i, sc, out).at(1) + " * " + elem(d.right(), i, sc, out).at(2);
       out.addStatement("double $L = 0.0", t);
-      out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, names.size(d.left().shape().dim()), i);
-      out.addStatement("$L += $L", t, body);
-      out.endControlFlow();
+      each(names.size(d.left().shape().dim()), sc, out, (i, in) -> in.addStatement("$L += $L * $L", t,
+          elem(d.left(), i, sc, out).at(1), elem(d.right(), i, sc, out).at(2)));
       return atom(t);
     }
     if (e instanceof Expr.QuadInv q) {
@@ -181,12 +216,9 @@ final class Lowering {
       }
       if (t.matrix().shape().isVector()) {
         String sum = fresh("tr");
-        String i = fresh("i");
-        String body = elem(t.weight(), i, sc, out).at(1) + " / " + elem(t.matrix(), i, sc, out).at(2);
         out.addStatement("double $L = 0.0", sum);
-        out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, names.size(t.matrix().shape().dim()), i);
-        out.addStatement("$L += $L", sum, body);
-        out.endControlFlow();
+        each(names.size(t.matrix().shape().dim()), sc, out, (i, in) -> in.addStatement("$L += $L / $L", sum,
+            elem(t.weight(), i, sc, out).at(1), elem(t.matrix(), i, sc, out).at(2)));
         return atom(sum);
       }
       Hoisted chol = cholesky(t.matrix(), sc);
@@ -211,12 +243,9 @@ final class Lowering {
     }
     if (e instanceof Expr.SumK s) {
       String t = fresh("sum");
-      String k = fresh("k");
       out.addStatement("double $L = 0.0", t);
-      out.beginControlFlow("for (int $L = 0; $L < K; $L++)", k, k, k);
-      J body = scalar(s.body(), sc.withK(k), out);
-      out.addStatement("$L += $L", t, body);
-      out.endControlFlow();
+      // The body's temporaries depend on k: they stay inside the loop.
+      each("K", sc, out, (k, in) -> in.addStatement("$L += $L", t, scalar(s.body(), sc.withK(k), in)));
       return atom(t);
     }
     throw new IllegalStateException("cannot lower to a scalar: " + e);
@@ -239,24 +268,28 @@ final class Lowering {
     }
     if (q.matrix().shape().isVector()) {
       String sum = fresh("q");
-      String i = fresh("i");
-      String t = fresh("t");
-      String element = elem(q.vector(), i, sc, out).text();
-      String inverse = reciprocal(q.matrix(), i, sc, out);
       out.addStatement("double $L = 0.0", sum);
-      out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, names.size(q.vector().shape().dim()), i);
-      out.addStatement("final double $L = $L", t, element);
-      out.addStatement("$L += $L * $L * $L", sum, t, t, inverse);
-      out.endControlFlow();
+      each(names.size(q.vector().shape().dim()), sc, out, (i, in) -> {
+        String t = fresh("t");
+        String element = elem(q.vector(), i, sc, out).text();
+        String inverse = reciprocal(q.matrix(), i, sc, out);
+        in.addStatement("final double $L = $L", t, element);
+        in.addStatement("$L += $L * $L * $L", sum, t, t, inverse);
+      });
       return atom(sum);
     }
     Hoisted chol = cholesky(q.matrix(), sc);
     String d = names.size(q.vector().shape().dim());
-    // In the row loop the scratch vector comes from the caller, allocated once per pass.
-    String w = sc.row() != null ? scratch(d) : fresh("w");
-    if (sc.row() == null) {
-      out.addStatement("final double[] $L = new double[$L]", w, d);
+    if (sc.unroll() != null) {
+      return unrolledForward(q, chol, d, sc, out);
     }
+    if (sc.row() != null) {
+      BlockQuad bq = blockQuads.computeIfAbsent(q, x -> new BlockQuad("quad" + blockQuads.size(),
+          "vq" + blockQuads.size(), q, chol, d, Exprs.dependsOnComponent(q)));
+      return atom(bq.name() + "[" + (bq.perComponent() ? sc.k() : "0") + "][b]");
+    }
+    String w = fresh("w");
+    out.addStatement("final double[] $L = new double[$L]", w, d);
     String sum = fresh("q");
     String i = fresh("i");
     String j = fresh("j");
@@ -276,6 +309,30 @@ final class Lowering {
     return atom(sum);
   }
 
+  /** ‖L⁻¹v‖² by forward substitution written out: t_i = (v_i − Σ_{j<i} L_ij t_j) / L_ii. */
+  private J unrolledForward(Expr.QuadInv q, Hoisted chol, String d, Scope sc, CodeBlock.Builder out) {
+    Unroll u = sc.unroll();
+    int n = u.size(d);
+    String base = matrixBase(chol, sc);
+    String sum = fresh("q");
+    List<String> t = new ArrayList<>();
+    StringBuilder squares = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      StringBuilder value = new StringBuilder(elem(q.vector(), Integer.toString(i), sc, out).at(0));
+      for (int j = 0; j < i; j++) {
+        value.append(" - ").append(u.read(chol.field(), index2(base, Integer.toString(i), Integer.toString(j), d)))
+            .append(" * ").append(t.get(j));
+      }
+      String ti = fresh("t");
+      String diagonal = u.read(chol.field(), index2(base, Integer.toString(i), Integer.toString(i), d));
+      out.addStatement("final double $L = ($L) / $L", ti, value, diagonal);
+      t.add(ti);
+      squares.append(i == 0 ? "" : " + ").append(ti).append(" * ").append(ti);
+    }
+    out.addStatement("final double $L = $L", sum, squares);
+    return atom(sum);
+  }
+
   /** 1/d_i for a vector d: from prepare() when d does not read the row, else computed here. */
   private String reciprocal(Expr d, String i, Scope sc, CodeBlock.Builder out) {
     if (!(sc.hoist() && sc.row() != null && !Exprs.dependsOnRow(d))) {
@@ -284,7 +341,12 @@ final class Lowering {
     Hoisted h = hoisted.computeIfAbsent(new Expr.Apply(RECIPROCAL, d), x -> new Hoisted(fresh("inv"), x,
         Hoisted.Kind.VECTOR, Exprs.dependsOnComponent(x)));
     String n = names.size(d.shape().dim());
-    return h.field() + "[" + (h.perComponent() ? sc.k() + " * " + n + " + " : "") + i + "]";
+    return read(h.field(), (h.perComponent() ? sc.k() + " * " + n + " + " : "") + i, sc);
+  }
+
+  /** An element of an array the row loop does not change: unrolled, a local loaded once. */
+  static String read(String array, String index, Scope sc) {
+    return sc.unroll() != null && sc.row() != null ? sc.unroll().read(array, index) : array + "[" + index + "]";
   }
 
   /** 1/x, as prepare() computes it for a hoisted vector of reciprocals. */
@@ -297,7 +359,7 @@ final class Lowering {
     if (h.perComponent() && sc.k() == null) {
       throw new IllegalStateException("a per-component value outside a component loop: " + e);
     }
-    return atom(h.field() + "[" + (h.perComponent() ? sc.k() : "0") + "]");
+    return atom(read(h.field(), h.perComponent() ? sc.k() : "0", sc));
   }
 
   private Hoisted cholesky(Expr matrix, Scope sc) {
@@ -317,12 +379,6 @@ final class Lowering {
   String matrixBase(Hoisted h, Scope sc) {
     String d = names.size(h.expr().shape().dim());
     return h.perComponent() ? sc.k() + " * " + d + " * " + d : "0";
-  }
-
-  private String scratch(String length) {
-    String name = "w" + scratch.size();
-    scratch.add(length);
-    return name;
   }
 
   /** The 0-based position of a category value: k itself for the component, y − 1 for data. */
@@ -523,18 +579,23 @@ final class Lowering {
     return switch (s.kind()) {
       case DATA -> {
         String offset = names.dataOffset(s.name());
+        if (sc.unroll() != null) {
+          yield atom(sc.unroll().data(names.field(s.name()), sc.row(), offset + (i == null ? "" : " + " + i)));
+        }
         String at = sc.row() + (offset.equals("0") ? "" : " + " + offset) + (i == null ? "" : " + " + i);
         yield atom("data[" + at + "]");
       }
-      case PARAM -> atom((array != null ? array : names.field(s.name())) + "["
-          + element(shape, s.perComponent(), sc, i, j, "") + "]");
-      case STATISTIC -> atom(sc.stats() + "[" + element(shape, s.perComponent(), sc, i, j,
-          names.statOffset(s.name()) + " + ") + "]");
+      case PARAM -> atom(array != null ? array + "[" + element(shape, s.perComponent(), sc, i, j, "") + "]"
+          : read(names.field(s.name()), element(shape, s.perComponent(), sc, i, j, ""), sc));
+      case STATISTIC -> sc.unroll() != null
+          ? atom(sc.unroll().sum(names.statOffset(s.name()), element(shape, s.perComponent(), sc, i, j, "")))
+          : atom(sc.stats() + "[" + element(shape, s.perComponent(), sc, i, j,
+              names.statOffset(s.name()) + " + ") + "]");
       // The M-step names the counts it divides by so often: Nk and N.
       case COUNT -> atom(sc.row() == null && "k".equals(sc.k()) ? "Nk" : sc.stats() + "[COUNT + " + requireK(sc, s) + "]");
       case COUNTS -> atom(sc.stats() + "[COUNT + " + i + "]");
       case TOTAL -> atom(sc.row() == null && sc.stats() != null ? "N" : sc.stats() + "[WEIGHT]");
-      case SETTING -> atom(names.field(s.name()) + "[" + (i == null ? "0" : i) + "]");
+      case SETTING -> atom(read(names.field(s.name()), i == null ? "0" : i, sc));
       case COMPONENT -> new J(requireK(sc, s) + " + 1", 0);
       case RESPONSIBILITY, INDICATOR, NAME ->
           throw new IllegalStateException("the derivation's symbol " + s.name() + " in code");

@@ -11,8 +11,20 @@ import org.apache.commons.numbers.gamma.Trigamma;
 public final class Special {
   private Special() {}
 
+  /** log Γ(n) for n = 1 … 1023, the log-factorials of count data: a row's term log x! is a lookup. */
+  private static final double[] LOG_GAMMA_INTEGERS = new double[1024];
+
+  static {
+    for (int n = 1; n < LOG_GAMMA_INTEGERS.length; n++) {
+      LOG_GAMMA_INTEGERS[n] = LogGamma.value(n);
+    }
+  }
+
   /** log Γ(x). */
   public static double logGamma(double x) {
+    if (x >= 1 && x < LOG_GAMMA_INTEGERS.length && x == (int) x) {
+      return LOG_GAMMA_INTEGERS[(int) x];
+    }
     return LogGamma.value(x);
   }
 

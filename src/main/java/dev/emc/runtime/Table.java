@@ -38,6 +38,14 @@ public record Table(String source, List<String> header, double[] values, int row
   /** Reads a CSV file; every problem is a {@link DataException} with its line and column. */
   public static Table read(Path path) throws DataException {
     String name = path.toString();
+    try {
+      Table fast = readFast(name, path);
+      if (fast != null) {
+        return fast;
+      }
+    } catch (IOException e) {
+      // The general reader below reports it.
+    }
     try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
       return read(name, reader, path);
     } catch (NoSuchFileException e) {
@@ -49,28 +57,77 @@ public record Table(String source, List<String> header, double[] values, int row
     }
   }
 
+  private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).get();
+
+  /**
+   * The file read by {@link FastCsv}, or null when it needs the general reader: its header is
+   * read, and checked, by the general one.
+   */
+  private static Table readFast(String name, Path path) throws IOException, DataException {
+    List<String> header;
+    try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+        CSVParser parser = CSVParser.parse(reader, FORMAT)) {
+      java.util.Iterator<CSVRecord> records = parser.iterator();
+      if (!records.hasNext()) {
+        return null;
+      }
+      CSVRecord first = records.next();
+      if (parser.getCurrentLineNumber() != 1) {
+        return null;
+      }
+      header = header(first, name, path, 1);
+    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+      return null;
+    }
+    int width = header.size();
+    double[][] values = {new double[1 << 16]};
+    int[][] lines = {new int[1 << 12]};
+    int[] rows = {0};
+    boolean whole = FastCsv.read(path, 1, width, (row, line) -> {
+      int n = rows[0];
+      if ((n + 1) * width > values[0].length) {
+        values[0] = java.util.Arrays.copyOf(values[0], Math.max(values[0].length * 2, (n + 1) * width));
+      }
+      if (n == lines[0].length) {
+        lines[0] = java.util.Arrays.copyOf(lines[0], n * 2);
+      }
+      System.arraycopy(row, 0, values[0], n * width, width);
+      lines[0][n] = line;
+      rows[0] = n + 1;
+    });
+    if (!whole || rows[0] == 0) {
+      return null;
+    }
+    return new Table(name, header, java.util.Arrays.copyOf(values[0], rows[0] * width), rows[0],
+        java.util.Arrays.copyOf(lines[0], rows[0]));
+  }
+
+  private static List<String> header(CSVRecord record, String name, Path path, int line) throws DataException {
+    List<String> header = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int c = 0; c < record.size(); c++) {
+      String h = record.get(c).strip();
+      if (h.isEmpty()) {
+        throw at(name, path, line, c, "column " + (c + 1) + " of the header has no name");
+      }
+      if (!seen.add(h)) {
+        throw at(name, path, line, c, "the header names column " + h + " twice");
+      }
+      header.add(h);
+    }
+    return List.copyOf(header);
+  }
+
   static Table read(String name, Reader reader, Path path) throws IOException, DataException {
-    CSVFormat format = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).get();
-    try (CSVParser parser = CSVParser.parse(reader, format)) {
+    try (CSVParser parser = CSVParser.parse(reader, FORMAT)) {
       List<String> header = null;
-      Set<String> seen = new HashSet<>();
       double[] values = new double[1024];
       int[] lines = new int[64];
       int rows = 0;
       for (CSVRecord record : parser) {
         int line = (int) parser.getCurrentLineNumber();
         if (header == null) {
-          header = new ArrayList<>();
-          for (int c = 0; c < record.size(); c++) {
-            String h = record.get(c).strip();
-            if (h.isEmpty()) {
-              throw at(name, path, line, c, "column " + (c + 1) + " of the header has no name");
-            }
-            if (!seen.add(h)) {
-              throw at(name, path, line, c, "the header names column " + h + " twice");
-            }
-            header.add(h);
-          }
+          header = header(record, name, path, line);
           continue;
         }
         if (record.size() == 1 && record.get(0).isBlank() && header.size() > 1) {
