@@ -7,6 +7,7 @@
 (b) 100,000 × 30, K = 30, full covariances     b.csv
 (c) 1,000,000 × 10, K = 5, diagonal            c.csv
 (d) 1,000,000 counts, Poisson, K = 4           d.csv
+(e) 50,000,000 × 2, K = 2 (about 1 GB; larger than a 512 MB heap)   e.csv — only when asked for
 """
 import os
 import sys
@@ -42,6 +43,22 @@ def write(name, header, x, fmt):
 
 
 which = sys.argv[1:] or ["a", "b", "c", "d"]
+if "e" in which:
+    # One mixture, sampled a million rows at a time: the whole would not fit in memory as text.
+    rng = np.random.default_rng(5)
+    weights, means = np.array([0.4, 0.6]), np.array([[-2.0, 1.0], [3.0, -1.0]])
+    covs = np.array([[[1.0, 0.5], [0.5, 2.0]], [[2.0, -0.3], [-0.3, 0.7]]])
+    path = os.path.join(out, "e.csv")
+    with open(path, "w") as f:
+        f.write("x1,x2\n")
+        for _ in range(50):
+            z = rng.choice(2, size=1_000_000, p=weights)
+            x = np.empty((1_000_000, 2))
+            for c in range(2):
+                idx = np.where(z == c)[0]
+                x[idx] = rng.multivariate_normal(means[c], covs[c], size=len(idx))
+            np.savetxt(f, x, delimiter=",", fmt="%.6f")
+    print(path, (50_000_000, 2))
 if "a" in which:
     rng = np.random.default_rng(1)
     write("a.csv", ["x1", "x2"], gaussian_mixture(rng, 1_000_000, 2, 2, True), "%.6f")

@@ -13,6 +13,7 @@ import dev.emc.runtime.DataMatrix;
 import dev.emc.runtime.FitException;
 import dev.emc.runtime.FitOptions;
 import dev.emc.runtime.FitResult;
+import dev.emc.runtime.RowCache;
 import dev.emc.runtime.Table;
 import dev.emc.semantics.CheckedModel;
 import dev.emc.semantics.Role;
@@ -20,6 +21,7 @@ import dev.emc.semantics.Variable;
 import dev.emc.types.Dim;
 import dev.emc.types.Kind;
 import dev.emc.types.Type;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,6 +79,51 @@ public final class Model {
   public Bound bind(Table table, Optional<List<String>> columns) throws DataException {
     List<Binder.Spec> specs = specs();
     Binder.Binding binding = Binder.bind(specs, table, columns);
+    return new Bound(emc, plan(sized(binding)), Optional.of(Binder.select(table, specs, binding)));
+  }
+
+  /**
+   * Binds the model to a CSV file too large for the heap: its rows, checked and in the model's
+   * layout, go to a {@link RowCache} at {@code cache} (deleted when the fit's data are closed),
+   * a slab at a time.
+   */
+  public Bound bindStreamed(Path csv, Optional<List<String>> columns, Path cache) throws DataException, IOException {
+    List<Binder.Spec> specs = specs();
+    Map<String, Integer> categories = new LinkedHashMap<>();
+    Binder.Binding[] first = {null};
+    List<List<String>> names = new ArrayList<>(List.of(List.of()));
+    RowCache rows;
+    try (RowCache.Writer writer = new RowCache.Writer(cache)) {
+      Table.stream(csv, 1 << 16, new Table.Slabs() {
+        @Override
+        public void accept(Table slab) throws DataException {
+          // Each slab is bound, and so checked, on its own; the columns are the same for all.
+          Binder.Binding b = Binder.bind(specs, slab, columns);
+          if (first[0] == null) {
+            first[0] = b;
+          }
+          b.categories().forEach((v, k) -> categories.merge(v, k, Math::max));
+          DataMatrix m = Binder.select(slab, specs, b);
+          names.set(0, m.names());
+          writer.append(m.values(), m.values().length);
+        }
+
+        @Override
+        public void restart() throws IOException {
+          writer.restart();
+          categories.clear();
+          first[0] = null;
+        }
+      });
+      rows = writer.finish(names.get(0).size());
+    }
+    Binder.Binding binding = new Binder.Binding(first[0].columns(), first[0].widths(), categories);
+    DataMatrix data = new DataMatrix(csv.toString(), names.get(0), null, rows.rows(), names.get(0).size(), null, rows);
+    return new Bound(emc, plan(sized(binding)), Optional.of(data));
+  }
+
+  /** The settings, with the sizes the data decide. */
+  private Map<String, Double> sized(Binder.Binding binding) {
     Map<String, Double> sized = new LinkedHashMap<>(settings);
     for (Variable v : checked.withRole(Role.DATA)) {
       Type t = v.type();
@@ -87,8 +134,7 @@ public final class Model {
         sized.put(n.name(), (double) binding.categories().get(v.name()));
       }
     }
-    EmPlan plan = plan(sized);
-    return new Bound(emc, plan, Optional.of(Binder.select(table, specs, binding)));
+    return sized;
   }
 
   /** Binds the model to sizes alone, for code without data ({@code emc compile}). */

@@ -10,7 +10,9 @@ import dev.emc.runtime.DataException;
 import dev.emc.runtime.FitOptions;
 import dev.emc.runtime.FitResult;
 import dev.emc.runtime.Table;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +79,11 @@ final class FitCommand implements Callable<Integer> {
       description = "Threads for the E-step (default: all cores).")
   Integer threads;
 
+  @Option(names = "--stream", description = "Keep the rows on disk, in a memory-mapped row cache, and read them"
+      + " a slab at a time each iteration: for data larger than the heap. Chosen by itself for a file larger"
+      + " than a quarter of the maximum heap.")
+  boolean stream;
+
   @Option(names = "--out", paramLabel = "JSON", description = "Write the fit as JSON.")
   Path out;
 
@@ -90,9 +97,43 @@ final class FitCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Model model = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
     err.print(DiagnosticPrinter.render(model.warnings()));
-    Table table = Table.read(data);
+    Bound bound = streamed() ? bindStreamed(model, err) : model.bind(Table.read(data), Optional.ofNullable(columns));
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
-    Bound bound = model.bind(table, Optional.ofNullable(columns));
+    try {
+      return fit(bound, loadSeconds, err);
+    } finally {
+      if (bound.data().orElseThrow().cache() != null) {
+        bound.data().orElseThrow().cache().close();
+      }
+    }
+  }
+
+  private boolean streamed() {
+    try {
+      return stream || Files.size(data) > Runtime.getRuntime().maxMemory() / 4;
+    } catch (IOException e) {
+      return false; // reading it says what is wrong
+    }
+  }
+
+  private Bound bindStreamed(Model model, PrintWriter err) throws DataException {
+    Path cache;
+    try {
+      cache = Files.createTempFile("emc-rows-", ".bin");
+    } catch (IOException e) {
+      throw new DataException(data.toString(), "cannot create a row cache to stream the data: " + e.getMessage());
+    }
+    err.println("emc: streaming " + data + ": its rows go to a row cache (" + cache
+        + ") and each iteration reads them from there");
+    err.flush();
+    try {
+      return model.bindStreamed(data, Optional.ofNullable(columns), cache);
+    } catch (IOException e) {
+      throw new DataException(data.toString(), "cannot write the row cache " + cache + ": " + e.getMessage());
+    }
+  }
+
+  private Integer fit(Bound bound, double loadSeconds, PrintWriter err) throws Exception {
     long t1 = System.nanoTime();
     Compiled compiled = bound.compile();
     double compileSeconds = (System.nanoTime() - t1) / 1e9;

@@ -309,7 +309,7 @@ final class Lowering {
     return atom(sum);
   }
 
-  /** ‖L⁻¹v‖² by forward substitution written out: t_i = (v_i − Σ_{j<i} L_ij t_j) / L_ii. */
+  /** ‖L⁻¹v‖² by forward substitution written out: t_i = (v_i − Σ_{j<i} L_ij t_j) · (1/L_ii). */
   private J unrolledForward(Expr.QuadInv q, Hoisted chol, String d, Scope sc, CodeBlock.Builder out) {
     Unroll u = sc.unroll();
     int n = u.size(d);
@@ -324,8 +324,9 @@ final class Lowering {
             .append(" * ").append(t.get(j));
       }
       String ti = fresh("t");
-      String diagonal = u.read(chol.field(), index2(base, Integer.toString(i), Integer.toString(i), d));
-      out.addStatement("final double $L = ($L) / $L", ti, value, diagonal);
+      // Multiplying by 1/L_ii, computed once, is several times faster than dividing per row.
+      String inverse = u.reciprocal(chol.field(), index2(base, Integer.toString(i), Integer.toString(i), d));
+      out.addStatement("final double $L = ($L) * $L", ti, value, inverse);
       t.add(ti);
       squares.append(i == 0 ? "" : " + ").append(ti).append(" * ").append(ti);
     }

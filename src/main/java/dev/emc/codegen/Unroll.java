@@ -42,6 +42,17 @@ final class Unroll {
     return local;
   }
 
+  /** The reciprocal of an element of such an array: a local computed before the rows. */
+  String reciprocal(String array, String index) {
+    Integer at = value(index);
+    if (at == null) {
+      return "(1.0 / " + array + "[" + index + "])";
+    }
+    String local = "inv_" + array + "_" + at;
+    before.putIfAbsent(local, "1.0 / " + array + "[" + at + "]");
+    return local;
+  }
+
   /** An element of the row's data: a local loaded once per row. */
   String data(String stem, String row, String index) {
     Integer at = value(index);

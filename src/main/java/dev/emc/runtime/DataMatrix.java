@@ -3,15 +3,61 @@ package dev.emc.runtime;
 import java.util.List;
 
 /**
- * Data in the model's layout: {@code rows} rows of {@code columns} values, row-major.
+ * Data in the model's layout: {@code rows} rows of {@code columns} values, row-major, in memory
+ * ({@code values}) or, for data larger than the heap, in a {@link RowCache} ({@code values} null).
  *
- * @param lines each row's line in the source file, for messages (null when not from a file)
+ * @param lines each row's line in the source file, for messages (null when not known)
  */
-public record DataMatrix(String source, List<String> names, double[] values, int rows, int columns, int[] lines) {
+public record DataMatrix(String source, List<String> names, double[] values, int rows, int columns, int[] lines,
+    RowCache cache) {
   public DataMatrix {
-    if (values.length != (long) rows * columns) {
-      throw new IllegalArgumentException(values.length + " values for " + rows + " × " + columns);
+    if (cache == null ? values.length != (long) rows * columns : values != null || cache.rows() != rows) {
+      throw new IllegalArgumentException(rows + " × " + columns + " rows do not match their storage");
     }
+  }
+
+  public DataMatrix(String source, List<String> names, double[] values, int rows, int columns, int[] lines) {
+    this(source, names, values, rows, columns, lines, null);
+  }
+
+  /** Receives rows a slab at a time: {@code rows} rows from row {@code first}, row-major from 0. */
+  public interface Slabs<E extends Exception> {
+    void accept(double[] values, int first, int rows) throws E;
+  }
+
+  /** Every row, a slab at a time: all at once when they are in memory. */
+  public <E extends Exception> void slabs(Slabs<E> each) throws E {
+    if (cache == null) {
+      each.accept(values, 0, rows);
+      return;
+    }
+    double[] slab = new double[cache.slabRows() * columns];
+    for (int first = 0; first < rows; first += cache.slabRows()) {
+      int n = Math.min(cache.slabRows(), rows - first);
+      cache.read(first, n, slab);
+      each.accept(slab, first, n);
+    }
+  }
+
+  /**
+   * At most {@code max} rows spread evenly over all of them, in memory: what a start is computed
+   * from when the rows are not in memory. Rows in memory are their own sample.
+   */
+  public DataMatrix sample(int max) {
+    if (cache == null) {
+      return this;
+    }
+    int step = Math.max(1, (rows + max - 1) / max);
+    int n = (rows + step - 1) / step;
+    double[] picked = new double[n * columns];
+    int[] at = {0};
+    slabs((slab, first, count) -> {
+      int r = (first + step - 1) / step * step;
+      for (; r < first + count; r += step) {
+        System.arraycopy(slab, (r - first) * columns, picked, at[0]++ * columns, columns);
+      }
+    });
+    return new DataMatrix(source, names, picked, n, columns, null);
   }
 
   /** Rows given as arrays, all of one length. */

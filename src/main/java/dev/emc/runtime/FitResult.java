@@ -31,13 +31,15 @@ public record FitResult(
   /** r_nk for every row of {@code data}: row n's posterior over the components. */
   public double[][] responsibilities(DataMatrix data) {
     int k = model.components();
-    double[] flat = new double[data.rows() * k];
     model.prepare();
-    model.responsibilities(data.values(), 0, data.rows(), flat);
     double[][] r = new double[data.rows()][];
-    for (int n = 0; n < data.rows(); n++) {
-      r[n] = java.util.Arrays.copyOfRange(flat, n * k, (n + 1) * k);
-    }
+    data.slabs((values, first, rows) -> {
+      double[] flat = new double[rows * k];
+      model.responsibilities(values, 0, rows, flat);
+      for (int n = 0; n < rows; n++) {
+        r[first + n] = java.util.Arrays.copyOfRange(flat, n * k, (n + 1) * k);
+      }
+    });
     return r;
   }
 

@@ -170,27 +170,34 @@ public final class Fitter implements AutoCloseable {
         System.nanoTime() - t0);
   }
 
-  /** One E-step pass: statistics of all rows, merged. */
+  /**
+   * One E-step pass: statistics of all rows, merged. Chunk c is rows [c·CHUNK, (c+1)·CHUNK) of
+   * the data wherever they are: streamed rows arrive in slabs of whole chunks.
+   */
   double[] pass(EmModel m, DataMatrix data) {
     int rows = data.rows();
     int chunks = (rows + CHUNK - 1) / CHUNK;
     double[][] partial = new double[chunks][m.statisticsLength()];
-    if (pool == null || chunks == 1) {
-      for (int c = 0; c < chunks; c++) {
-        m.accumulate(data.values(), c * CHUNK, Math.min(rows, (c + 1) * CHUNK), partial[c]);
+    data.slabs((values, first, n) -> {
+      int c0 = first / CHUNK;
+      int c1 = (first + n + CHUNK - 1) / CHUNK;
+      if (pool == null || c1 - c0 == 1) {
+        for (int c = c0; c < c1; c++) {
+          m.accumulate(values, c * CHUNK - first, Math.min(first + n, (c + 1) * CHUNK) - first, partial[c]);
+        }
+        return;
       }
-    } else {
-      AtomicInteger next = new AtomicInteger();
+      AtomicInteger next = new AtomicInteger(c0);
       List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < Math.min(threads, chunks); t++) {
+      for (int t = 0; t < Math.min(threads, c1 - c0); t++) {
         futures.add(pool.submit(() -> {
-          for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
-            m.accumulate(data.values(), c * CHUNK, Math.min(rows, (c + 1) * CHUNK), partial[c]);
+          for (int c = next.getAndIncrement(); c < c1; c = next.getAndIncrement()) {
+            m.accumulate(values, c * CHUNK - first, Math.min(first + n, (c + 1) * CHUNK) - first, partial[c]);
           }
         }));
       }
       await(futures);
-    }
+    });
     double[] total = partial[0];
     for (int c = 1; c < chunks; c++) {
       double[] p = partial[c];
@@ -220,8 +227,12 @@ public final class Fitter implements AutoCloseable {
 
   // ---------------------------------------------------------------- starts
 
-  private void start(EmModel m, DataMatrix data, FitOptions o, long seed) throws FitException {
+  /** Rows a start is computed from when the data are streamed (k-means needs them in memory). */
+  static final int START_SAMPLE = 1 << 20;
+
+  private void start(EmModel m, DataMatrix all, FitOptions o, long seed) throws FitException {
     int k = m.components();
+    DataMatrix data = all.sample(START_SAMPLE);
     switch (o.init()) {
       case GIVEN -> {
         for (ParamInfo p : m.params()) {
@@ -299,24 +310,26 @@ public final class Fitter implements AutoCloseable {
       throw new DataException(data.source(), "the data have " + data.rows() + " row"
           + (data.rows() == 1 ? "" : "s") + ", fewer than the " + k + " components");
     }
-    if (o.init() == FitOptions.Init.KMEANS && distinctRows(data, k) < k) {
+    if (o.init() == FitOptions.Init.KMEANS && distinctRows(data.sample(START_SAMPLE), k) < k) {
       throw new DataException(data.source(), "the data have fewer than " + k
           + " distinct rows, so " + k + " components cannot be told apart");
     }
-    for (int n = 0; n < data.rows(); n++) {
-      String problem = m.checkRow(data.values(), n);
-      if (problem != null) {
-        int line = data.lines() == null ? 0 : data.lines()[n];
-        throw new DataException(data.source(), line, 0, 0, null, "row " + (n + 1) + ": " + problem);
+    data.slabs((values, first, rows) -> {
+      for (int n = 0; n < rows; n++) {
+        String problem = m.checkRow(values, n);
+        if (problem != null) {
+          int line = data.lines() == null ? 0 : data.lines()[first + n];
+          throw new DataException(data.source(), line, 0, 0, null, "row " + (first + n + 1) + ": " + problem);
+        }
       }
-    }
+    });
     if (o.reg() == 0) {
       for (SettingInfo s : m.settings()) {
         DataInfo d = dataOf(m, s);
         for (int c = 0; c < d.width(); c++) {
           if (variance(data, d.offset() + c) == 0) {
             throw new DataException(data.source(), "column " + data.names().get(d.offset() + c)
-                + " is constant (every row has " + DataMatrix.format(data.values()[d.offset() + c])
+                + " is constant (every row has " + DataMatrix.format(data.sample(1).values()[d.offset() + c])
                 + "), so every covariance of " + d.name()
                 + " is singular; drop the column, or fit with --reg > 0");
           }
@@ -373,19 +386,20 @@ public final class Fitter implements AutoCloseable {
   }
 
   static double variance(DataMatrix data, int column) {
-    int rows = data.rows();
     int width = data.columns();
-    double[] x = data.values();
-    double mean = 0;
-    for (int n = 0; n < rows; n++) {
-      mean += x[n * width + column];
-    }
-    mean /= rows;
-    double ss = 0;
-    for (int n = 0; n < rows; n++) {
-      double d = x[n * width + column] - mean;
-      ss += d * d;
-    }
-    return ss / rows;
+    double[] sums = new double[2];
+    data.slabs((x, first, rows) -> {
+      for (int n = 0; n < rows; n++) {
+        sums[0] += x[n * width + column];
+      }
+    });
+    double mean = sums[0] / data.rows();
+    data.slabs((x, first, rows) -> {
+      for (int n = 0; n < rows; n++) {
+        double d = x[n * width + column] - mean;
+        sums[1] += d * d;
+      }
+    });
+    return sums[1] / data.rows();
   }
 }

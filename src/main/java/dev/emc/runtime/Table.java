@@ -37,17 +37,45 @@ public record Table(String source, List<String> header, double[] values, int row
 
   /** Reads a CSV file; every problem is a {@link DataException} with its line and column. */
   public static Table read(Path path) throws DataException {
+    Table[] whole = {null};
+    stream(path, Integer.MAX_VALUE, new Slabs() {
+      @Override
+      public void accept(Table slab) {
+        whole[0] = slab;
+      }
+
+      @Override
+      public void restart() {
+        whole[0] = null;
+      }
+    });
+    return whole[0];
+  }
+
+  /** Receives a file's rows as tables of consecutive rows, in order. */
+  public interface Slabs {
+    void accept(Table slab) throws DataException, IOException;
+
+    /** Forget every slab so far: the file is read again from its first row. */
+    void restart() throws IOException;
+  }
+
+  /**
+   * Reads a CSV file as tables of at most {@code slabRows} rows each, for data too large to hold
+   * at once; every problem is a {@link DataException} with its line and column.
+   */
+  public static void stream(Path path, int slabRows, Slabs sink) throws DataException {
     String name = path.toString();
     try {
-      Table fast = readFast(name, path);
-      if (fast != null) {
-        return fast;
+      if (readFast(name, path, slabRows, sink)) {
+        return;
       }
     } catch (IOException e) {
       // The general reader below reports it.
     }
     try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-      return read(name, reader, path);
+      sink.restart();
+      read(name, reader, path, slabRows, sink);
     } catch (NoSuchFileException e) {
       throw new DataException(name, "cannot read the file: no such file");
     } catch (CharacterCodingException e) {
@@ -59,47 +87,103 @@ public record Table(String source, List<String> header, double[] values, int row
 
   private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).get();
 
+  /** Rows gathered into slabs of at most {@code limit} rows, each handed on when full. */
+  private static final class Gather {
+    final String name;
+    final List<String> header;
+    final int limit;
+    final Slabs sink;
+    double[] values = new double[1024];
+    int[] lines = new int[64];
+    int rows;
+    long total;
+
+    Gather(String name, List<String> header, int limit, Slabs sink) {
+      this.name = name;
+      this.header = header;
+      this.limit = limit;
+      this.sink = sink;
+    }
+
+    void add(double[] row, int line) throws DataException, IOException {
+      int width = header.size();
+      if ((rows + 1) * width > values.length) {
+        values = java.util.Arrays.copyOf(values, Math.max(values.length * 2, (rows + 1) * width));
+      }
+      if (rows == lines.length) {
+        lines = java.util.Arrays.copyOf(lines, lines.length * 2);
+      }
+      System.arraycopy(row, 0, values, rows * width, width);
+      lines[rows++] = line;
+      total++;
+      if (rows == limit) {
+        flush();
+      }
+    }
+
+    void flush() throws DataException, IOException {
+      if (rows > 0) {
+        sink.accept(new Table(name, header, java.util.Arrays.copyOf(values, rows * header.size()), rows,
+            java.util.Arrays.copyOf(lines, rows)));
+        rows = 0;
+      }
+    }
+
+    void finish() throws DataException, IOException {
+      if (total == 0) {
+        throw new DataException(name, "the file has a header but no data rows");
+      }
+      flush();
+    }
+  }
+
   /**
-   * The file read by {@link FastCsv}, or null when it needs the general reader: its header is
-   * read, and checked, by the general one.
+   * The file read by {@link FastCsv}; false when it needs the general reader. Its header is read,
+   * and checked, by the general one.
    */
-  private static Table readFast(String name, Path path) throws IOException, DataException {
+  private static boolean readFast(String name, Path path, int slabRows, Slabs sink)
+      throws IOException, DataException {
     List<String> header;
     try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
         CSVParser parser = CSVParser.parse(reader, FORMAT)) {
       java.util.Iterator<CSVRecord> records = parser.iterator();
       if (!records.hasNext()) {
-        return null;
+        return false;
       }
       CSVRecord first = records.next();
       if (parser.getCurrentLineNumber() != 1) {
-        return null;
+        return false;
       }
       header = header(first, name, path, 1);
     } catch (IllegalStateException | java.io.UncheckedIOException e) {
-      return null;
+      return false;
     }
-    int width = header.size();
-    double[][] values = {new double[1 << 16]};
-    int[][] lines = {new int[1 << 12]};
-    int[] rows = {0};
-    boolean whole = FastCsv.read(path, 1, width, (row, line) -> {
-      int n = rows[0];
-      if ((n + 1) * width > values[0].length) {
-        values[0] = java.util.Arrays.copyOf(values[0], Math.max(values[0].length * 2, (n + 1) * width));
+    Gather gather = new Gather(name, header, slabRows, sink);
+    try {
+      if (!FastCsv.read(path, 1, header.size(), (row, line) -> {
+        try {
+          gather.add(row, line);
+        } catch (DataException e) {
+          throw new Wrapped(e);
+        }
+      }) || gather.total == 0) {
+        return false;
       }
-      if (n == lines[0].length) {
-        lines[0] = java.util.Arrays.copyOf(lines[0], n * 2);
-      }
-      System.arraycopy(row, 0, values[0], n * width, width);
-      lines[0][n] = line;
-      rows[0] = n + 1;
-    });
-    if (!whole || rows[0] == 0) {
-      return null;
+    } catch (Wrapped w) {
+      throw w.data;
     }
-    return new Table(name, header, java.util.Arrays.copyOf(values[0], rows[0] * width), rows[0],
-        java.util.Arrays.copyOf(lines[0], rows[0]));
+    gather.finish();
+    return true;
+  }
+
+  /** A DataException through a callback that may throw only IOException. */
+  private static final class Wrapped extends RuntimeException {
+    final DataException data;
+
+    Wrapped(DataException data) {
+      super(data);
+      this.data = data;
+    }
   }
 
   private static List<String> header(CSVRecord record, String name, Path path, int line) throws DataException {
@@ -119,17 +203,32 @@ public record Table(String source, List<String> header, double[] values, int row
   }
 
   static Table read(String name, Reader reader, Path path) throws IOException, DataException {
+    Table[] whole = {null};
+    read(name, reader, path, Integer.MAX_VALUE, new Slabs() {
+      @Override
+      public void accept(Table slab) {
+        whole[0] = slab;
+      }
+
+      @Override
+      public void restart() {}
+    });
+    return whole[0];
+  }
+
+  private static void read(String name, Reader reader, Path path, int slabRows, Slabs sink)
+      throws IOException, DataException {
     try (CSVParser parser = CSVParser.parse(reader, FORMAT)) {
-      List<String> header = null;
-      double[] values = new double[1024];
-      int[] lines = new int[64];
-      int rows = 0;
+      Gather gather = null;
+      double[] row = null;
       for (CSVRecord record : parser) {
         int line = (int) parser.getCurrentLineNumber();
-        if (header == null) {
-          header = header(record, name, path, line);
+        if (gather == null) {
+          gather = new Gather(name, header(record, name, path, line), slabRows, sink);
+          row = new double[gather.header.size()];
           continue;
         }
+        List<String> header = gather.header;
         if (record.size() == 1 && record.get(0).isBlank() && header.size() > 1) {
           continue; // a blank line
         }
@@ -141,26 +240,15 @@ public record Table(String source, List<String> header, double[] values, int row
           throw new DataException(name, line, span[0] + 1, span[1], text, "this row has " + record.size()
               + (record.size() == 1 ? " value" : " values") + ", but the header has " + header.size() + " columns");
         }
-        if ((rows + 1) * header.size() > values.length) {
-          values = java.util.Arrays.copyOf(values, Math.max(values.length * 2, (rows + 1) * header.size()));
-        }
-        if (rows == lines.length) {
-          lines = java.util.Arrays.copyOf(lines, lines.length * 2);
-        }
         for (int c = 0; c < header.size(); c++) {
-          values[rows * header.size() + c] = number(record.get(c), name, path, line, c, header.get(c));
+          row[c] = number(record.get(c), name, path, line, c, header.get(c));
         }
-        lines[rows] = line;
-        rows++;
+        gather.add(row, line);
       }
-      if (header == null) {
+      if (gather == null) {
         throw new DataException(name, "the file is empty; it needs a header row and data rows");
       }
-      if (rows == 0) {
-        throw new DataException(name, "the file has a header but no data rows");
-      }
-      return new Table(name, List.copyOf(header), java.util.Arrays.copyOf(values, rows * header.size()),
-          rows, java.util.Arrays.copyOf(lines, rows));
+      gather.finish();
     } catch (IllegalStateException | java.io.UncheckedIOException e) {
       // commons-csv reports malformed quoting this way.
       throw new DataException(name, "not well-formed CSV: " + e.getMessage());

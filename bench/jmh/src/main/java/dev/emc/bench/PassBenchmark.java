@@ -1,0 +1,84 @@
+package dev.emc.bench;
+
+import dev.emc.api.Bound;
+import dev.emc.api.Emc;
+import dev.emc.runtime.DataMatrix;
+import dev.emc.runtime.EmModel;
+import dev.emc.runtime.FitOptions;
+import dev.emc.runtime.Table;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One generated pass — E-step and statistics — over a workload's rows on one thread, in
+ * nanoseconds per row; and, for workload a, the same pass written by hand as a careful
+ * programmer would (one exp per row, everything in registers), for the ratio generated : hand.
+ *
+ * <p>Run from the checkout, after {@code bench/generate.py}: see bench/README.md.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+@State(Scope.Benchmark)
+public class PassBenchmark {
+  /** workload: model, data, K. */
+  @Param({"a", "b", "c", "d"})
+  public String workload;
+
+  private EmModel model;
+  private double[] rows;
+  private int n;
+  private double[] stats;
+
+  @Setup
+  public void setUp() throws Exception {
+    String[] w = switch (workload) {
+      case "a" -> new String[] {"examples/gmm.model", "a.csv", "2"};
+      case "b" -> new String[] {"examples/gmm.model", "b.csv", "30"};
+      case "c" -> new String[] {"examples/gmm-diagonal.model", "c.csv", "5"};
+      case "d" -> new String[] {"examples/poisson.model", "d.csv", "4"};
+      default -> throw new IllegalArgumentException(workload);
+    };
+    Bound b = Emc.builtIn().load(Path.of(w[0]), Map.of("K", Double.parseDouble(w[2])))
+        .bind(Table.read(Path.of("bench/data", w[1])), Optional.empty());
+    DataMatrix data = b.data().orElseThrow();
+    // Parameters where a fit puts them after a few iterations: responsibilities of every kind.
+    model = b.compile().fit(data, FitOptions.defaults().withMaxIter(3).withTol(0)).model();
+    model.prepare();
+    rows = data.values();
+    n = data.rows();
+    stats = new double[model.statisticsLength()];
+  }
+
+  /** The generated pass: nanoseconds per call; divide by the rows (printed by bench/README's command). */
+  @Benchmark
+  public double generated() {
+    java.util.Arrays.fill(stats, 0.0);
+    model.accumulate(rows, 0, n, stats);
+    return stats[EmModel.LOGLIK];
+  }
+
+  /** Workload a's pass by hand, from the same prepared parameters. */
+  @Benchmark
+  public double handWritten() {
+    if (!workload.equals("a")) {
+      return 0;
+    }
+    return HandGmm.pass(model, rows, n, stats);
+  }
+}
