@@ -75,3 +75,11 @@ write("survey.csv", ["a", "b", "c"], rows, ints)
 rates = np.array([[1.0, 5.0, 2.0], [6.0, 1.0, 4.0]])
 z = rng.choice(2, size=400, p=[0.5, 0.5])
 write("visits.csv", ["web", "store", "phone"], [rng.poisson(rates[k]) for k in z], ints)
+
+# A mixture of two regressions of y on t (the column `one` gives the intercept): weights 0.5, 0.5;
+# lines 1 + 2t and 12 − t; variances 1 and 2.25. The lines cross at t = 11/3.
+rng = np.random.default_rng(7)
+t = rng.uniform(0, 10, size=300)
+z = rng.choice(2, size=300, p=[0.5, 0.5])
+y = np.where(z == 0, 1 + 2 * t, 12 - t) + rng.normal(size=300) * np.where(z == 0, 1.0, 1.5)
+write("regression.csv", ["y", "one", "t"], [[y[i], 1, t[i]] for i in range(300)], reals)

@@ -74,10 +74,6 @@ public final class Analyzer {
           + latents.get(1).name() + ": emc enumerates one finite latent variable per row;"
           + " several (or a chain of them) are not supported yet");
     }
-    for (Variable c : model.withRole(Role.COVARIATE)) {
-      diagnostics.error("structure", c.span(), "covariate " + c.name()
-          + ": mixtures of regressions are not supported yet");
-    }
     if (diagnostics.hasErrors()) {
       return Optional.empty();
     }
@@ -88,10 +84,11 @@ public final class Analyzer {
 
     List<DataSlot> data = new ArrayList<>();
     int columns = 0;
-    for (Variable v : model.withRole(Role.DATA)) {
+    for (Variable v : model.observed()) {
       Shape shape = shapeOf(v.type());
       int width = shape.isScalar() ? 1 : value(shape.dim());
-      data.add(new DataSlot(v.name(), v.type(), Symbol.data(v.name(), shape), columns, width));
+      data.add(new DataSlot(v.name(), v.type(), Symbol.data(v.name(), shape), columns, width,
+          v.role() == Role.COVARIATE));
       columns += width;
     }
 
@@ -103,7 +100,12 @@ public final class Analyzer {
     List<SettingSlot> settings = new ArrayList<>();
     List<FactorPlan> factors = new ArrayList<>();
     for (Stochastic s : model.distributions()) {
+      List<Term> uses = new ArrayList<>();
       for (Term t : s.args()) {
+        // A regression's coefficients are used inside its dot(β, u).
+        uses.addAll(t instanceof Term.Dot d ? List.of(d.left(), d.right()) : List.of(t));
+      }
+      for (Term t : uses) {
         if (t instanceof Term.VarRef r && params.containsKey(r.name())) {
           Span before = usedBy.putIfAbsent(r.name(), s.span());
           if (before != null) {
@@ -267,7 +269,7 @@ public final class Analyzer {
     Map<String, SiteArg> args = new LinkedHashMap<>();
     for (int i = 0; i < s.args().size(); i++) {
       var p = s.signature().params().get(i);
-      Optional<SiteArg> a = arg(s, s.args().get(i), p.type(), lhs, params, latent.name());
+      Optional<SiteArg> a = arg(s, s.args().get(i), p.type(), lhs, params, data);
       if (a.isEmpty()) {
         return Optional.empty();
       }
@@ -292,6 +294,9 @@ public final class Analyzer {
       }
       return Optional.empty();
     } catch (IllegalArgumentException e) {
+      if (hasLinearPredictor(args)) {
+        return noRegression(s, text);
+      }
       // A family that builds a malformed formula is broken, not the user's model; say whose.
       throw new IllegalStateException("family " + s.family().name() + " built a malformed formula: "
           + e.getMessage(), e);
@@ -304,6 +309,10 @@ public final class Analyzer {
             + ", which is not a free argument here");
       }
       ParamSlot target = params.get(a.param);
+      if (a.value() instanceof Expr.Dot && !u.value().shape().equals(target.symbol().shape())) {
+        // The family updated the argument as a plain value: it knows no regression form.
+        return noRegression(s, text);
+      }
       if (!u.value().shape().equals(target.symbol().shape())) {
         throw new IllegalStateException(s.family().name() + "'s update of " + u.param() + " is "
             + u.value().shape() + ", but " + target.name() + " is " + target.symbol().shape());
@@ -324,11 +333,22 @@ public final class Analyzer {
         Simplify.of(fm.logPenalty()), fm.support()));
   }
 
+  private static boolean hasLinearPredictor(Map<String, SiteArg> args) {
+    return args.values().stream().anyMatch(a -> a.value() instanceof Expr.Dot);
+  }
+
+  private Optional<FactorPlan> noRegression(Stochastic s, String text) {
+    diagnostics.error("unsupported", s.span(), "cannot fit `" + text + "`: " + s.family().name()
+        + " has no regression form; a linear predictor dot(coefficients, covariates) can be the mean of a"
+        + " Normal, as in `y ~ Normal(dot(beta[z], u), s2[z]);`");
+    return Optional.empty();
+  }
+
   /** An argument as the family sees it, and which parameter (if any) it is. */
   private record SiteArg(Expr value, boolean isFree, boolean perComponent, String param) implements Arg {}
 
   private Optional<SiteArg> arg(Stochastic s, Term t, Type wanted, Expr lhs,
-      Map<String, ParamSlot> params, String latent) {
+      Map<String, ParamSlot> params, List<DataSlot> data) {
     if (t instanceof Term.VarRef r && params.containsKey(r.name())) {
       ParamSlot p = params.get(r.name());
       return Optional.of(new SiteArg(new Expr.Sym(p.symbol()), true, p.perComponent(), p.name()));
@@ -342,12 +362,42 @@ public final class Analyzer {
           : new Expr.Fill(number, lhs.shape().isScalar() ? wanted.dim() : lhs.shape().dim());
       return Optional.of(new SiteArg(value, false, false, null));
     }
+    if (t instanceof Term.Dot d) {
+      return linearPredictor(s, d, params, data);
+    }
     String what = t instanceof Term.VarRef r
         ? model.variable(r.name()).role().word() + " " + r.name() + " as an argument (a regression)"
         : "arithmetic in an argument";
     diagnostics.error("unsupported", t.span(), "cannot fit `" + model.source().slice(s.span())
         + "`: " + what + " is not supported yet");
     return Optional.empty();
+  }
+
+  /**
+   * dot(β, u) with β a parameter and u a covariate, in either order: a regression's linear
+   * predictor, the coefficients' argument as the family sees it (the updates are β's).
+   */
+  private Optional<SiteArg> linearPredictor(Stochastic s, Term.Dot d, Map<String, ParamSlot> params,
+      List<DataSlot> data) {
+    Term.VarRef coefficients = null;
+    Term.VarRef covariates = null;
+    for (Term side : List.of(d.left(), d.right())) {
+      if (side instanceof Term.VarRef r && params.containsKey(r.name())) {
+        coefficients = coefficients == null ? r : coefficients;
+      } else if (side instanceof Term.VarRef r && model.variable(r.name()).role() == Role.COVARIATE) {
+        covariates = covariates == null ? r : covariates;
+      }
+    }
+    if (coefficients == null || covariates == null) {
+      diagnostics.error("unsupported", d.span(), "cannot fit `" + model.source().slice(s.span())
+          + "`: a linear predictor is dot(coefficients, covariates), a parameter and a covariate");
+      return Optional.empty();
+    }
+    ParamSlot beta = params.get(coefficients.name());
+    String u = covariates.name();
+    Symbol covariate = data.stream().filter(x -> x.name().equals(u)).findFirst().orElseThrow().symbol();
+    return Optional.of(new SiteArg(new Expr.Dot(new Expr.Sym(beta.symbol()), new Expr.Sym(covariate)),
+        true, beta.perComponent(), beta.name()));
   }
 
   /** The site a family builds its EM in; it records the statistics the family declares. */

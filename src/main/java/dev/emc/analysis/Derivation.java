@@ -153,8 +153,8 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
       for (int i = 0; i < plan.data().size(); i++) {
         EmPlan.DataSlot d = plan.data().get(i);
         intro.add(new Expr.Sym(d.symbol()));
-        intro.add(d.symbol().shape().isScalar() ? " (a number)"
-            : " (a vector of " + d.symbol().shape().dim() + " numbers)");
+        intro.add(d.symbol().shape().isScalar() ? " (a number" : " (a vector of " + d.symbol().shape().dim() + " numbers");
+        intro.add(d.covariate() ? ", a covariate: the model conditions on it and does not model it)" : ")");
         intro.add(i + 1 < plan.data().size() ? ", " : ". ");
       }
       intro.add("The components are the K values of " + latent.name()

@@ -55,8 +55,12 @@ public record EmPlan(
   /** The latent variable whose values the components are. */
   public record Latent(String name, String size, int components, EStep eStep) {}
 
-  /** A data variable: where its values sit in a row. */
-  public record DataSlot(String name, Type type, Symbol symbol, int offset, int width) {}
+  /**
+   * A data variable or covariate: where its values sit in a row.
+   *
+   * @param covariate conditioned on rather than modelled (a regression's u)
+   */
+  public record DataSlot(String name, Type type, Symbol symbol, int offset, int width, boolean covariate) {}
 
   /**
    * A parameter.

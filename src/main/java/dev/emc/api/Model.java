@@ -54,10 +54,13 @@ public final class Model {
     return warnings;
   }
 
-  /** The data variables as the binder sees them, in the order the model's rows lay them out. */
+  /**
+   * The data variables, then the covariates, as the binder sees them: the order the model's rows
+   * lay them out.
+   */
   public List<Binder.Spec> specs() {
     List<Binder.Spec> specs = new ArrayList<>();
-    for (Variable v : checked.withRole(Role.DATA)) {
+    for (Variable v : checked.observed()) {
       Type t = v.type();
       int width = t.isScalar() ? 1 : known(t.dim());
       int categories = t.kind() == Kind.CATEGORY ? known(t.dim()) : 0;
@@ -125,7 +128,7 @@ public final class Model {
   /** The settings, with the sizes the data decide. */
   private Map<String, Double> sized(Binder.Binding binding) {
     Map<String, Double> sized = new LinkedHashMap<>(settings);
-    for (Variable v : checked.withRole(Role.DATA)) {
+    for (Variable v : checked.observed()) {
       Type t = v.type();
       if (!t.isScalar() && t.dim() instanceof Dim.Named n && !isSet(n.name())) {
         sized.put(n.name(), (double) binding.widths().get(v.name()));

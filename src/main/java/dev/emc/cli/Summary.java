@@ -27,8 +27,8 @@ final class Summary {
     for (Size s : m.sizes().values()) {
       String value = s.value().isPresent() ? Integer.toString(s.value().getAsInt()) : "?";
       String note = s.value().isPresent() ? s.origin()
-          : s.origin().startsWith("columns") || s.origin().equals("from the data")
-              ? s.origin() + ", from the data"
+          : s.origin().equals("from the data") ? s.origin()
+          : s.origin().startsWith("columns") ? s.origin() + ", from the data"
               : s.origin() + ": not set; give it in the model (" + s.name() + " = …;) or with --set "
                   + s.name() + "=…";
       rows.add(new String[] {s.name(), "size", value, note});

@@ -463,7 +463,10 @@ final class Lowering {
         out.addStatement("$L[$L * $L + $L] = $L", a, r, n, c, arc);
         out.endControlFlow();
         out.endControlFlow();
-        out.addStatement("Linalg.solve($L, $L, $L)", a, t, n);
+        // A singular system (collinear covariates, an empty component) gives NaN, which prepare() reports.
+        out.beginControlFlow("if (!Linalg.solve($L, $L, $L))", a, t, n);
+        out.addStatement("java.util.Arrays.fill($L, Double.NaN)", t);
+        out.endControlFlow();
       });
     }
     if (e instanceof Expr.Apply a) {

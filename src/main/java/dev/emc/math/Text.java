@@ -104,7 +104,11 @@ public final class Text {
       if (o.shape().isScalar()) {
         return o.isSymmetric() ? print(o.left(), 3) + "²" : wrap(print(o.left(), 2) + " " + print(o.right(), 2), 1, context);
       }
-      return wrap(print(o.left(), 3) + print(o.right(), 3) + "ᵀ", 2, context);
+      // (x − μ)(x − μ)ᵀ needs no space, but u_n u_nᵀ does: u_nu_nᵀ reads as one name.
+      String left = print(o.left(), 3);
+      String right = print(o.right(), 3);
+      String gap = left.endsWith(")") || right.startsWith("(") ? "" : " ";
+      return wrap(left + gap + right + "ᵀ", 2, context);
     }
     if (e instanceof Expr.QuadInv q) {
       if (q.matrix().shape().isVector()) {

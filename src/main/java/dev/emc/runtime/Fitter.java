@@ -116,7 +116,8 @@ public final class Fitter implements AutoCloseable {
     if (problem != null) {
       throw new FitException(o.init() == FitOptions.Init.GIVEN
           ? "the starting parameters are not usable: " + problem
-          : "the start is degenerate: " + problem + " (a component starts with too few distinct rows)"
+          : "the start is degenerate: " + problem + " (a component starts with too few distinct rows,"
+              + " or with collinear covariates)"
               + (o.reg() == 0 ? "; fit with --reg > 0 to keep covariances away from singular," : ";")
               + " or try another --seed or --init-method random");
     }

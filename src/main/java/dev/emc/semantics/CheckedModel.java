@@ -43,6 +43,15 @@ public record CheckedModel(
     return variables.values().stream().filter(v -> v.role() == role).toList();
   }
 
+  /**
+   * What a row holds, in the order rows lay it out: the data variables, then the covariates
+   * (conditioned on, not modelled).
+   */
+  public List<Variable> observed() {
+    return java.util.stream.Stream.concat(withRole(Role.DATA).stream(), withRole(Role.COVARIATE).stream())
+        .toList();
+  }
+
   /** The distribution of a data or latent variable. */
   public Optional<Stochastic> distributionOf(String name) {
     return distributions.stream().filter(s -> s.lhs().equals(name)).findFirst();

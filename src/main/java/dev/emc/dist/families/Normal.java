@@ -98,6 +98,9 @@ public final class Normal implements Family {
     Expr centred = Expr.sub(x, mu);
     Expr logDensity = Expr.mul(-0.5, Expr.add(Expr.add(normalizer, logDet), new Expr.QuadInv(sigma, centred)));
     Expr density = new Expr.Density(NOTATION, x, List.of(mu, sigma));
+    if (mean.isFree() && mu instanceof Expr.Dot predictor) {
+      return regression(site, predictor, cov, spreadName, logDensity, density);
+    }
     if (mean.isFree() && cov.isFree() && !mean.perComponent() && cov.perComponent()) {
       throw new Unsupported("a mean shared by all components with a covariance per component has no"
           + " closed-form M-step; index both by the latent variable, or neither");
@@ -231,6 +234,70 @@ public final class Normal implements Family {
             .withTextbook(Expr.div(Expr.add(rowScatter, twoB), count))
             .derivedFrom(null, null, "The inverse-gamma prior adds 2b to the scatter and 2a + 2 to the count."));
       }
+    }
+    return new FactorModel(density, logDensity, updates, penalty);
+  }
+
+  /**
+   * A normal regression, y ~ 𝒩(βᵀu, σ²) with u covariates: weighted least squares. The statistics
+   * are centred at the current coefficients, as the mean's are: with the residual e = y − βᵀu,
+   * S_uu = Σ r u uᵀ, S_ue = Σ r u e and S_ee = Σ r e². The normal equations S_uu d = S_ue give
+   * β' = β + d, and the scatter of the residuals about β' is S_ee − dᵀ S_ue (S_uu d = S_ue removes
+   * the quadratic term), so one pass suffices and no raw second moment of y is ever formed.
+   */
+  private static FactorModel regression(FactorSite site, Expr.Dot predictor, Arg cov, String spreadName,
+      Expr logDensity, Expr density) throws Unsupported {
+    Expr y = site.lhs();
+    Expr beta = predictor.left();
+    Expr u = predictor.right();
+    Expr sigma = cov.value();
+    if (!y.shape().isScalar()) {
+      throw new Unsupported("a regression's response must be one number per row; dot(β, u) is one number");
+    }
+    Arg mean = site.arg("mean");
+    if (cov.isFree() && !mean.perComponent() && cov.perComponent()) {
+      throw new Unsupported("coefficients shared by all components with a variance per component have no"
+          + " closed-form M-step; index both by the latent variable, or neither");
+    }
+    Expr n = site.count();
+    Expr zero = Expr.num(0);
+    Expr residual = Expr.sub(y, predictor);
+    Expr suu = site.statistic("Suu", Expr.square(u));
+    Expr sue = site.statistic("Sue", Expr.mul(residual, u));
+    Expr step = new Expr.Solve(suu, sue);
+    List<Update> updates = new ArrayList<>();
+    updates.add(Update.of("mean", Expr.add(beta, step), "weighted least squares")
+        .withTextbook(new Expr.Solve(site.rowSum(Expr.square(u)), site.rowSum(Expr.mul(y, u))))
+        .derivedFrom(Expr.mul(-0.5, site.rowSum(Expr.div(Expr.square(residual), sigma))),
+            new Expr.Relation(Expr.Relation.Op.EQ, site.rowSum(Expr.mul(residual, u)), zero),
+            "Only the squared residuals involve the coefficients; their gradient vanishes at the normal"
+                + " equations of least squares with the responsibilities as weights."));
+    Expr penalty = null;
+    if (cov.isFree()) {
+      Expr see = site.statistic("See", Expr.square(residual));
+      boolean pooled = !cov.perComponent() && site.perComponent();
+      Expr scatter = Expr.sub(see, new Expr.Dot(step, sue));
+      Expr total = pooled ? site.sumOverComponents(scatter) : scatter;
+      Expr rows = pooled ? site.total() : n;
+      Expr psi = site.regularization();
+      // As the textbook writes it, β_k in the residual is the new coefficients.
+      Expr rowScatter = pooled ? site.sumOverComponents(site.rowSum(Expr.square(residual)))
+          : site.rowSum(Expr.square(residual));
+      Expr trace = new Expr.TraceInv(psi, sigma);
+      Expr logTerms = Expr.add(new Expr.LogDet(sigma), new Expr.QuadInv(sigma, residual));
+      updates.add(Update.of(spreadName, Expr.div(Expr.add(total, psi), rows),
+              "weighted mean squared residual about the new coefficients")
+          .withTextbook(Expr.div(Expr.add(rowScatter, psi), rows))
+          .derivedFrom(Expr.add(
+                  Expr.mul(-0.5, pooled ? site.sumOverComponents(site.rowSum(logTerms)) : site.rowSum(logTerms)),
+                  Expr.mul(-0.5, trace)),
+              new Expr.Relation(Expr.Relation.Op.EQ, Expr.add(
+                  Expr.mul(-0.5, Expr.div(rows, sigma)),
+                  Expr.mul(0.5, Expr.div(Expr.add(rowScatter, psi), Expr.square(sigma)))), zero),
+              "Multiplied by twice the variance squared, the derivative vanishes where the count times the"
+                  + " variance is the responsibility-weighted sum of squared residuals (about the new"
+                  + " coefficients: their update does not involve the variance), plus the regularization:"));
+      penalty = Expr.mul(-0.5, cov.perComponent() ? site.sumOverComponents(trace) : trace);
     }
     return new FactorModel(density, logDensity, updates, penalty);
   }
