@@ -71,8 +71,9 @@ public final class Analyzer {
           + " `z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);`");
     } else if (latents.size() > 1) {
       diagnostics.error("structure", latents.get(1).span(), "a second latent variable, "
-          + latents.get(1).name() + ": emc enumerates one finite latent variable per row;"
-          + " several (or a chain of them) are not supported yet");
+          + latents.get(1).name() + ": emc fits one finite latent variable per row, independent across"
+          + " rows (mixtures, and mixtures of regressions); several latents, a chain of them over the rows"
+          + " (an HMM) and continuous latents (factor analysis) are not supported yet");
     }
     if (diagnostics.hasErrors()) {
       return Optional.empty();

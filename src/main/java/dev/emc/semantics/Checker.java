@@ -428,7 +428,8 @@ public final class Checker {
       Role role = roles.get(name);
       String problem = switch (role) {
         case LATENT -> t.kind() == Kind.CATEGORY ? null
-            : "a latent variable needs a finite domain such as 1..K; continuous latent variables are not supported yet";
+            : "a latent variable needs a finite domain such as 1..K; continuous latent variables (factor"
+                + " analysis) are not supported yet";
         case PARAM -> switch (t.kind()) {
           case INT, COUNT, BINARY, CATEGORY ->
               "a parameter is continuous; an unknown discrete value per row is a latent variable";
