@@ -65,6 +65,51 @@ class RegressionTest {
     }
   }
 
+  /**
+   * With one variance for all components (the pooled update), the fit is a maximum of the
+   * log-likelihood, computed directly: nudging any coefficient or the variance either way lowers it.
+   */
+  @Test
+  void aTiedVarianceFitIsAMaximumOfTheLikelihood() throws Exception {
+    String text = "K = 2;\ndata y : real;\ncovariate u : vector[P];\nz ~ Categorical(phi);\n"
+        + "y ~ Normal(dot(beta[z], u), s2);\n";
+    Model model = Fits.model(text, Map.of());
+    Compiled compiled = model.bind(Table.read(DATA), Optional.empty()).compile();
+    FitResult r = compiled.fit(FitOptions.defaults().withReg(0).withTol(1e-14).withRestarts(3));
+    double[][] rows = readRows();
+    double best = logLikelihood(r.params(), rows);
+    assertEquals(r.logLikelihood(), best, 1e-9 * Math.abs(best));
+    for (String name : new String[] {"beta", "s2"}) {
+      for (int i = 0; i < r.params().get(name).length; i++) {
+        for (double h : new double[] {-1e-4, 1e-4}) {
+          Map<String, double[]> nudged = new java.util.HashMap<>(r.params());
+          double[] v = nudged.get(name).clone();
+          v[i] += h * Math.max(1, Math.abs(v[i]));
+          nudged.put(name, v);
+          assertTrue(logLikelihood(nudged, rows) < best, name + "[" + i + "] nudged by " + h);
+        }
+      }
+    }
+  }
+
+  /** Σ_n log Σ_k φ_k 𝒩(y_n | β_kᵀu_n, σ²_k), written out. */
+  private static double logLikelihood(Map<String, double[]> p, double[][] rows) {
+    double[] phi = p.get("phi");
+    double[] beta = p.get("beta");
+    double[] s2 = p.get("s2");
+    double total = 0;
+    for (double[] row : rows) {
+      double density = 0;
+      for (int k = 0; k < phi.length; k++) {
+        double variance = s2[s2.length == 1 ? 0 : k];
+        double e = row[0] - beta[2 * k] * row[1] - beta[2 * k + 1] * row[2];
+        density += phi[k] * Math.exp(-0.5 * e * e / variance) / Math.sqrt(2 * Math.PI * variance);
+      }
+      total += Math.log(density);
+    }
+    return total;
+  }
+
   /** One M-step from given responsibilities is, per component, weighted least squares. */
   @Test
   void theMStepIsWeightedLeastSquares() throws Exception {
