@@ -83,3 +83,16 @@ t = rng.uniform(0, 10, size=300)
 z = rng.choice(2, size=300, p=[0.5, 0.5])
 y = np.where(z == 0, 1 + 2 * t, 12 - t) + rng.normal(size=300) * np.where(z == 0, 1.0, 1.5)
 write("regression.csv", ["y", "one", "t"], [[y[i], 1, t[i]] for i in range(300)], reals)
+
+# A two-state Gaussian hidden Markov model, three sequences of 400 rows (column seq): the first
+# state ~ (0.6, 0.4); transitions A = [[0.95, 0.05], [0.10, 0.90]]; emissions N(0, 1) and N(3, 0.5).
+rng = np.random.default_rng(11)
+A = np.array([[0.95, 0.05], [0.10, 0.90]])
+rows = []
+for seq in range(1, 4):
+    z = rng.choice(2, p=[0.6, 0.4])
+    for t in range(400):
+        if t > 0:
+            z = rng.choice(2, p=A[z])
+        rows.append([seq, [0.0, 3.0][z] + rng.normal() * np.sqrt([1.0, 0.5][z])])
+write("hmm.csv", ["seq", "x"], rows, lambda v: reals(v) if isinstance(v, float) else str(v))

@@ -72,8 +72,9 @@ public final class Analyzer {
     } else if (latents.size() > 1) {
       diagnostics.error("structure", latents.get(1).span(), "a second latent variable, "
           + latents.get(1).name() + ": emc fits one finite latent variable per row, independent across"
-          + " rows (mixtures, and mixtures of regressions); several latents, a chain of them over the rows"
-          + " (an HMM) and continuous latents (factor analysis) are not supported yet");
+          + " rows (mixtures, mixtures of regressions) or a chain over each sequence's rows (hidden Markov"
+          + " models: `first(z) ~ Categorical(pi0); z ~ Categorical(A[prev(z)]);`); several latents and"
+          + " continuous latents (factor analysis) are not supported yet");
     }
     if (diagnostics.hasErrors()) {
       return Optional.empty();
@@ -81,7 +82,13 @@ public final class Analyzer {
     Variable latent = latents.get(0);
     Dim kDim = latent.type().dim();
     int k = value(kDim);
-    EmPlan.Latent space = new EmPlan.Latent(latent.name(), kDim.toString(), k, EmPlan.EStep.ENUMERATION);
+    List<Stochastic> chain = model.distributions().stream()
+        .filter(s -> s.lhs().equals(latent.name()) && (s.firstRow() || s.isTransition())).toList();
+    if (!chain.isEmpty() && !checkChain(latent.name(), chain)) {
+      return Optional.empty();
+    }
+    EmPlan.Latent space = new EmPlan.Latent(latent.name(), kDim.toString(), k,
+        chain.isEmpty() ? EmPlan.EStep.ENUMERATION : EmPlan.EStep.FORWARD_BACKWARD);
 
     List<DataSlot> data = new ArrayList<>();
     int columns = 0;
@@ -128,8 +135,12 @@ public final class Analyzer {
       return Optional.empty();
     }
     for (Stochastic s : model.distributions()) {
-      factor(s, latent, params, data, settings, priors).ifPresent(factors::add);
+      if (!chain.contains(s)) {
+        factor(s, latent, params, data, settings, priors).ifPresent(factors::add);
+      }
     }
+    chain.stream().filter(Stochastic::firstRow).forEach(s -> factors.add(chainFactor(s, latent, params)));
+    chain.stream().filter(Stochastic::isTransition).forEach(s -> factors.add(chainFactor(s, latent, params)));
     List<EmPlan.PriorPlan> priorPlans = new ArrayList<>();
     for (PriorSite p : new java.util.LinkedHashSet<>(priors.values())) {
       if (!p.consumed) {
@@ -331,7 +342,7 @@ public final class Analyzer {
     }
     return Optional.of(new FactorPlan(text, s.family().name(), s.signature().label(), perComponent,
         lhsLatent, fm.density(), Simplify.of(fm.logDensity()), site.statistics, updates,
-        Simplify.of(fm.logPenalty()), fm.support()));
+        Simplify.of(fm.logPenalty()), fm.support(), false));
   }
 
   private static boolean hasLinearPredictor(Map<String, SiteArg> args) {
@@ -345,11 +356,70 @@ public final class Analyzer {
     return Optional.empty();
   }
 
+  // ---------------------------------------------------------------- a latent chain (HMM)
+
+  /**
+   * A latent chain is two Categorical statements: {@code first(z) ~ Categorical(pi0)} for each
+   * sequence's first row and {@code z ~ Categorical(A[prev(z)])} for every later row.
+   */
+  private boolean checkChain(String z, List<Stochastic> chain) {
+    Optional<Stochastic> first = chain.stream().filter(Stochastic::firstRow).findFirst();
+    Optional<Stochastic> transition = chain.stream().filter(Stochastic::isTransition).findFirst();
+    String example = "`first(" + z + ") ~ Categorical(pi0); " + z + " ~ Categorical(A[prev(" + z + ")]);`";
+    if (first.isEmpty()) {
+      diagnostics.error("structure", transition.get().span(), "a latent chain needs the distribution of each"
+          + " sequence's first row too: " + example);
+      return false;
+    }
+    if (transition.isEmpty()) {
+      diagnostics.error("structure", first.get().span(), "first(" + z + ") is the first row of a latent chain,"
+          + " which needs its transition too: " + example);
+      return false;
+    }
+    for (Stochastic s : chain) {
+      Term arg = s.args().get(0);
+      boolean ok = s.family().name().equals("Categorical") && s.args().size() == 1
+          && arg instanceof Term.VarRef r && model.variable(r.name()).role() == Role.PARAM
+          && (s.firstRow() ? r.indices().isEmpty() : r.previous() && r.indices().equals(List.of(z)));
+      if (!ok) {
+        diagnostics.error("structure", s.span(), "a latent chain is written " + example
+            + ": probabilities that are parameters, one row of A for each previous value");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A chain statement as EM sees it. The forward–backward pass adds up its statistics: for the first
+   * row, F = Σ_s γ_s1 (expected first states over the sequences); for the transition, T_j = Σ_t ξ_t(j, ·)
+   * (expected transitions out of j). The Lagrange multiplier for each simplex gives the updates.
+   */
+  private FactorPlan chainFactor(Stochastic s, Variable latent, Map<String, ParamSlot> params) {
+    ParamSlot p = params.get(((Term.VarRef) s.args().get(0)).name());
+    Expr probabilities = new Expr.Sym(p.symbol());
+    Expr k = new Expr.Sym(new Symbol(latent.name(), Symbol.Kind.COMPONENT, Shape.SCALAR, false, true));
+    Expr probability = new Expr.At(probabilities, k);
+    boolean first = s.firstRow();
+    Symbol stat = Symbol.statistic((first ? "F_" : "T_") + latent.name(), p.symbol().shape(), !first);
+    Expr counts = new Expr.Sym(stat);
+    EmPlan.Update update = new EmPlan.Update(p.name(), p.symbol(), Simplify.of(Expr.div(counts, new Expr.Total(counts))),
+        first ? "expected first states over the sequences" : "expected transitions out of each state",
+        null, probabilities, null, null, null);
+    return new FactorPlan(model.source().slice(s.span()), "Categorical", s.signature().label(), !first, true,
+        probability, Expr.log(probability), List.of(new Statistic(stat, null)), List.of(update), null, List.of(), true);
+  }
+
   /** An argument as the family sees it, and which parameter (if any) it is. */
   private record SiteArg(Expr value, boolean isFree, boolean perComponent, String param) implements Arg {}
 
   private Optional<SiteArg> arg(Stochastic s, Term t, Type wanted, Expr lhs,
       Map<String, ParamSlot> params, List<DataSlot> data) {
+    if (t instanceof Term.VarRef r && r.previous()) {
+      diagnostics.error("structure", t.span(), "prev(…) indexes only the transition probabilities of a latent"
+          + " chain, as in `z ~ Categorical(A[prev(z)]);`");
+      return Optional.empty();
+    }
     if (t instanceof Term.VarRef r && params.containsKey(r.name())) {
       ParamSlot p = params.get(r.name());
       return Optional.of(new SiteArg(new Expr.Sym(p.symbol()), true, p.perComponent(), p.name()));

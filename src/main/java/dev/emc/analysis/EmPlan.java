@@ -49,7 +49,13 @@ public record EmPlan(
   /** How the E-step finds the posterior of the latent variables. */
   public enum EStep {
     /** A finite latent, independent per row: r_nk by Bayes' rule over its K values. */
-    ENUMERATION
+    ENUMERATION,
+    /**
+     * A finite latent that is a Markov chain over the rows of each sequence (an HMM): the
+     * posteriors of each row's value and of each consecutive pair by the forward–backward
+     * recursions.
+     */
+    FORWARD_BACKWARD
   }
 
   /** The latent variable whose values the components are. */
@@ -75,10 +81,18 @@ public record EmPlan(
   /** A number the user sets at fit time: the covariance regularization of a data variable. */
   public record SettingSlot(Symbol symbol, String data, String meaning) {}
 
-  /** One expected sufficient statistic: Σ_n r_nk T(x_n), or Σ_n T(x_n) when not per component. */
+  /**
+   * One expected sufficient statistic: Σ_n r_nk T(x_n), or Σ_n T(x_n) when not per component; or,
+   * with {@code perRow} null, one of a latent chain's that the forward–backward pass adds up
+   * (expected first states, expected transitions).
+   */
   public record Statistic(Symbol symbol, Expr perRow) {
     public Shape shape() {
       return symbol.shape();
+    }
+
+    public boolean ofChain() {
+      return perRow == null;
     }
   }
 
@@ -98,6 +112,8 @@ public record EmPlan(
    * @param density f(lhs | args) by name, as the derivation writes it
    * @param logDensity log f(lhs | args), with lhs the row's data or the component's value
    * @param logPenalty what it adds to the objective (regularization); null for nothing
+   * @param chain a latent chain's first-row or transition statement: the forward–backward pass,
+   *     not the per-row E-step, accounts for it
    */
   public record FactorPlan(
       String statement,
@@ -110,12 +126,23 @@ public record EmPlan(
       List<Statistic> statistics,
       List<Update> updates,
       Expr logPenalty,
-      List<Expr> support) {
+      List<Expr> support,
+      boolean chain) {
     public FactorPlan {
       statistics = List.copyOf(statistics);
       updates = List.copyOf(updates);
       support = List.copyOf(support);
     }
+  }
+
+  /** The factors the per-row E-step multiplies: all but a latent chain's. */
+  public List<FactorPlan> rowFactors() {
+    return factors.stream().filter(f -> !f.chain()).toList();
+  }
+
+  /** A latent chain's two statements, first row then transition; empty for a mixture. */
+  public List<FactorPlan> chainFactors() {
+    return factors.stream().filter(FactorPlan::chain).toList();
   }
 
   public int size(String name) {
@@ -129,6 +156,11 @@ public record EmPlan(
   /** All statistics, in the order of the factors. */
   public List<Statistic> statistics() {
     return factors.stream().flatMap(f -> f.statistics().stream()).toList();
+  }
+
+  /** The statistics the per-row pass accumulates: all but a latent chain's. */
+  public List<Statistic> rowStatistics() {
+    return statistics().stream().filter(st -> !st.ofChain()).toList();
   }
 
   /** All updates, in the order of the factors. */

@@ -80,9 +80,66 @@ public final class Model {
 
   /** Binds the model to a table: the data decide the sizes they give. */
   public Bound bind(Table table, Optional<List<String>> columns) throws DataException {
+    return bind(table, columns, Optional.empty());
+  }
+
+  /**
+   * Binds the model to a table whose column {@code sequence}, if given, says which sequence each
+   * row belongs to (for a latent chain): rows of one sequence are consecutive, in order. That
+   * column is not the model's.
+   */
+  public Bound bind(Table table, Optional<List<String>> columns, Optional<String> sequence) throws DataException {
+    int[] starts = null;
+    if (sequence.isPresent()) {
+      int at = table.header().indexOf(sequence.get());
+      if (at < 0) {
+        throw new DataException(table.source(), "--sequence names " + sequence.get()
+            + ", but the data have no such column (they have " + String.join(", ", table.header()) + ")");
+      }
+      starts = sequenceStarts(table, at);
+      table = withoutColumn(table, at);
+    }
     List<Binder.Spec> specs = specs();
     Binder.Binding binding = Binder.bind(specs, table, columns);
-    return new Bound(emc, plan(sized(binding)), Optional.of(Binder.select(table, specs, binding)));
+    DataMatrix rows = Binder.select(table, specs, binding);
+    return new Bound(emc, plan(sized(binding)), Optional.of(starts == null ? rows : rows.withSequences(starts)));
+  }
+
+  /** Where each run of equal values in column {@code at} starts; a value may not come back later. */
+  private static int[] sequenceStarts(Table table, int at) throws DataException {
+    List<Integer> starts = new ArrayList<>();
+    java.util.Set<Double> finished = new java.util.HashSet<>();
+    for (int r = 0; r < table.rows(); r++) {
+      double id = table.get(r, at);
+      if (r == 0 || id != table.get(r - 1, at)) {
+        if (r > 0) {
+          finished.add(table.get(r - 1, at));
+        }
+        if (finished.contains(id)) {
+          int line = table.lines() == null ? -1 : table.lines()[r];
+          throw new DataException(table.source(), (line > 0 ? "line " + line + ": " : "") + "sequence "
+              + (id == Math.rint(id) ? Long.toString((long) id) : Double.toString(id)) + " continues after other sequences' rows; the rows of a sequence"
+              + " must be consecutive (sort the file by " + table.header().get(at) + ", keeping each sequence's order)");
+        }
+        starts.add(r);
+      }
+    }
+    return starts.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static Table withoutColumn(Table table, int at) {
+    int c = table.columns();
+    List<String> header = new ArrayList<>(table.header());
+    header.remove(at);
+    double[] values = new double[table.rows() * (c - 1)];
+    for (int r = 0, i = 0; r < table.rows(); r++) {
+      for (int j = 0; j < c; j++) {
+        if (j != at) {
+          values[i++] = table.get(r, j);
+        }
+      }
+    }
+    return new Table(table.source(), header, values, table.rows(), table.lines());
   }
 
   /**

@@ -84,8 +84,17 @@ final class FitCommand implements Callable<Integer> {
       + " than a quarter of the maximum heap.")
   boolean stream;
 
+  @Option(names = "--sequence", paramLabel = "COL", description = "For a model whose latent is a chain (an HMM):"
+      + " the column saying which sequence each row belongs to; a sequence's rows are consecutive, in order."
+      + " That column is not the model's (default: all rows are one sequence).")
+  String sequence;
+
   @Option(names = "--out", paramLabel = "JSON", description = "Write the fit as JSON.")
   Path out;
+
+  @Option(names = "--viterbi", paramLabel = "CSV", description = "For a model whose latent is a chain: write"
+      + " each row's state on the most likely path (1..K), one per row, as CSV.")
+  Path viterbi;
 
   @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
   boolean quiet;
@@ -97,7 +106,8 @@ final class FitCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Model model = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
     err.print(DiagnosticPrinter.render(model.warnings()));
-    Bound bound = streamed() ? bindStreamed(model, err) : model.bind(Table.read(data), Optional.ofNullable(columns));
+    Bound bound = streamed() && sequence == null ? bindStreamed(model, err)
+        : model.bind(Table.read(data), Optional.ofNullable(columns), Optional.ofNullable(sequence));
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
     try {
       return fit(bound, loadSeconds, err);
@@ -143,9 +153,20 @@ final class FitCommand implements Callable<Integer> {
     if (init != null) {
       options = options.withStart(FitJson.readParams(init, compiled.newModel()));
     }
+    if (viterbi != null && compiled.newModel().chain() == null) {
+      throw new ParameterException(spec.commandLine(), "--viterbi: model " + compiled.newModel().name()
+          + " has no latent chain, so no path; its rows' components are independent");
+    }
     FitResult fit = compiled.fit(options);
     if (out != null) {
       FitJson.write(FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds)), out);
+    }
+    if (viterbi != null) {
+      StringBuilder csv = new StringBuilder("state\n");
+      for (int state : fit.viterbi(bound.data().orElseThrow())) {
+        csv.append(state).append('\n');
+      }
+      dev.emc.api.AtomicFiles.write(viterbi, csv.toString());
     }
     for (String w : fit.warnings()) {
       err.println("emc: warning: " + w);

@@ -55,8 +55,15 @@ final class Summary {
   /** The EM structure: the E-step, then each parameter's update and how it is derived. */
   static String of(EmPlan plan) {
     StringBuilder out = new StringBuilder("\n");
-    out.append("EM: the E-step enumerates ").append(plan.latent().name()).append(" ∈ 1..")
-        .append(plan.latent().size()).append(" (r_nk by Bayes' rule); the M-step updates\n\n");
+    if (plan.latent().eStep() == EmPlan.EStep.FORWARD_BACKWARD) {
+      out.append("EM (Baum–Welch): ").append(plan.latent().name()).append(" ∈ 1..").append(plan.latent().size())
+          .append(" is a Markov chain over each sequence's rows; the E-step runs the scaled forward–backward\n"
+              + "recursions for γ_nk = p(z_n = k | the sequence) and ξ_n(j, k) = p(z_n−1 = j, z_n = k | the"
+              + " sequence); with r_nk = γ_nk the M-step updates\n\n");
+    } else {
+      out.append("EM: the E-step enumerates ").append(plan.latent().name()).append(" ∈ 1..")
+          .append(plan.latent().size()).append(" (r_nk by Bayes' rule); the M-step updates\n\n");
+    }
     List<String[]> rows = new ArrayList<>();
     for (EmPlan.Update u : plan.updates()) {
       Expr shown = u.textbook() != null ? u.textbook() : u.value();
@@ -69,8 +76,10 @@ final class Summary {
       List<String[]> defs = new ArrayList<>();
       defs.add(new String[] {"N_k = Σ_n r_nk"});
       for (EmPlan.Statistic s : stats) {
-        defs.add(new String[] {Text.of(new Expr.Sym(s.symbol())) + " = "
-            + Text.of(new Expr.RowSum(s.perRow(), s.symbol().perComponent()))});
+        String sum = !s.ofChain() ? Text.of(new Expr.RowSum(s.perRow(), s.symbol().perComponent()))
+            : s.symbol().perComponent() ? "Σ_n ξ_n(k, ·), the expected transitions out of k"
+            : "Σ over the sequences of γ at their first row, the expected first states";
+        defs.add(new String[] {Text.of(new Expr.Sym(s.symbol())) + " = " + sum});
       }
       out.append(table(defs));
     }
@@ -83,6 +92,9 @@ final class Summary {
 
   static String statement(Stochastic s) {
     String lhs = s.targets().size() == 1 ? s.lhs() : "(" + String.join(", ", s.targets()) + ")";
+    if (s.firstRow()) {
+      lhs = "first(" + lhs + ")";
+    }
     return lhs + " ~ " + s.family().name()
         + s.args().stream().map(Summary::term).collect(Collectors.joining(", ", "(", ")"));
   }
@@ -96,7 +108,8 @@ final class Summary {
       return c.name();
     }
     if (t instanceof Term.VarRef r) {
-      return r.indices().isEmpty() ? r.name() : r.name() + "[" + String.join(", ", r.indices()) + "]";
+      List<String> indices = r.previous() ? r.indices().stream().map(i -> "prev(" + i + ")").toList() : r.indices();
+      return indices.isEmpty() ? r.name() : r.name() + "[" + String.join(", ", indices) + "]";
     }
     if (t instanceof Term.Arith a) {
       return "(" + term(a.left()) + " " + a.op().symbol() + " " + term(a.right()) + ")";

@@ -111,7 +111,8 @@ public final class JavaGenerator {
     // The E-step first: lowering it decides what prepare() must compute.
     MethodSpec logJoint = logJoint();
     MethodSpec collect = collect();
-    MethodSpec accumulate = accumulate();
+    boolean chain = plan.latent().eStep() == EmPlan.EStep.FORWARD_BACKWARD;
+    MethodSpec accumulate = chain ? chainAccumulate() : accumulate();
     MethodSpec maximize = maximize();
     MethodSpec penalty = logPenalty();
     MethodSpec prepare = prepare();
@@ -126,6 +127,10 @@ public final class JavaGenerator {
     type.addMethod(collect);
     type.addMethod(accumulateGiven());
     type.addMethod(responsibilities());
+    type.addMethod(logDensities());
+    if (chain) {
+      type.addMethod(chainInfo());
+    }
     type.addMethod(maximize);
     type.addMethod(penalty);
     type.addMethod(checkRow());
@@ -180,7 +185,8 @@ public final class JavaGenerator {
   }
 
   private String statisticText(Statistic st) {
-    return Text.of(new Expr.RowSum(st.perRow(), st.symbol().perComponent()));
+    return st.ofChain() ? "added up by the forward–backward pass"
+        : Text.of(new Expr.RowSum(st.perRow(), st.symbol().perComponent()));
   }
 
   private void parameterFields() {
@@ -240,7 +246,7 @@ public final class JavaGenerator {
     List<Exprs.Term> perComponent = new ArrayList<>();
     List<Exprs.Term> constant = new ArrayList<>();
     Expr all = null;
-    for (FactorPlan f : plan.factors()) {
+    for (FactorPlan f : plan.rowFactors()) {
       all = all == null ? f.logDensity() : new Expr.Add(all, f.logDensity());
       for (Exprs.Term t : Exprs.terms(f.logDensity())) {
         boolean row = Exprs.dependsOnRow(t.expr());
@@ -438,7 +444,7 @@ public final class JavaGenerator {
         derivation.number("joint"));
     List<Exprs.Term> base = new ArrayList<>();
     List<Exprs.Term> perComponent = new ArrayList<>();
-    for (FactorPlan f : plan.factors()) {
+    for (FactorPlan f : plan.rowFactors()) {
       for (Exprs.Term t : Exprs.terms(f.logDensity())) {
         if (Exprs.dependsOnRow(t.expr())) {
           (Exprs.dependsOnComponent(t.expr()) ? perComponent : base).add(t);
@@ -511,13 +517,13 @@ public final class JavaGenerator {
       Scope sk = new Scope("row", Integer.toString(k), "stats", false, u);
       row.add("// (eq. $L) N_k += r_nk, for k = $L\n", derivation.number("count"), k + 1);
       row.addStatement("$L += r_$L", u.sum("COUNT", Integer.toString(k)), k);
-      for (Statistic st : plan.statistics()) {
+      for (Statistic st : plan.rowStatistics()) {
         if (st.symbol().perComponent()) {
           accumulateStatistic(st, "r_" + k, sk, row);
         }
       }
     }
-    for (Statistic st : plan.statistics()) {
+    for (Statistic st : plan.rowStatistics()) {
       if (!st.symbol().perComponent()) {
         accumulateStatistic(st, null, new Scope("row", null, "stats", false, u), row);
       }
@@ -607,6 +613,43 @@ public final class JavaGenerator {
         .addParameter(DOUBLES, "out", Modifier.FINAL).addCode(b.build()).build();
   }
 
+  private MethodSpec logDensities() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.addStatement("final double[] lp = new double[K]");
+    String quadForms = blockArrays(b);
+    openBlock(b, quadForms);
+    b.beginControlFlow("for (int n = b0; n < b1; n++)");
+    b.addStatement("logJoint(data, n * COLUMNS, n - b0, lp$L)", quadArgs());
+    b.addStatement("System.arraycopy(lp, 0, out, (n - from) * K, K)");
+    b.endControlFlow();
+    b.endControlFlow();
+    return override("logDensities").addParameter(DOUBLES, "data", Modifier.FINAL)
+        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
+        .addParameter(DOUBLES, "out", Modifier.FINAL).addCode(b.build()).build();
+  }
+
+  /** An HMM's E-step runs over whole sequences, in the fit driver; there is no per-row pass. */
+  private MethodSpec chainAccumulate() {
+    return override("accumulate").addParameter(DOUBLES, "data", Modifier.FINAL)
+        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
+        .addParameter(DOUBLES, "stats", Modifier.FINAL)
+        .addStatement("throw new UnsupportedOperationException($S)",
+            "the rows of model " + plan.model() + " form a chain: its E-step is forward-backward over each sequence")
+        .build();
+  }
+
+  /** Where the chain's parameters and the statistics of the forward–backward pass live. */
+  private MethodSpec chainInfo() {
+    List<FactorPlan> chain = plan.chainFactors();
+    EmPlan.Update first = chain.get(0).updates().get(0);
+    EmPlan.Update transition = chain.get(1).updates().get(0);
+    return override("chain").returns(EmModel.Chain.class)
+        .addStatement("return new $T($S, $S, $L, $L)", EmModel.Chain.class, first.param(), transition.param(),
+            names.statOffset(chain.get(0).statistics().get(0).symbol().name()),
+            names.statOffset(chain.get(1).statistics().get(0).symbol().name()))
+        .build();
+  }
+
   // ------------------------------------------------------------------ statistics
 
   private MethodSpec collect() {
@@ -622,7 +665,7 @@ public final class JavaGenerator {
     b.addStatement("final int row = n * COLUMNS");
     b.add("// (eq. $L) N_k += r_nk\n", derivation.number("count"));
     b.addStatement("stats[COUNT + k] += rk");
-    for (Statistic st : plan.statistics()) {
+    for (Statistic st : plan.rowStatistics()) {
       if (st.symbol().perComponent()) {
         accumulateStatistic(st, "rk", perK, b);
       }
@@ -630,10 +673,10 @@ public final class JavaGenerator {
     b.endControlFlow();
     b.endControlFlow();
     Scope once = new Scope("row", null, "stats", false);
-    if (plan.statistics().stream().anyMatch(st -> !st.symbol().perComponent())) {
+    if (plan.rowStatistics().stream().anyMatch(st -> !st.symbol().perComponent())) {
       b.beginControlFlow("for (int n = b0; n < b1; n++)");
       b.addStatement("final int row = n * COLUMNS");
-      for (Statistic st : plan.statistics()) {
+      for (Statistic st : plan.rowStatistics()) {
         if (!st.symbol().perComponent()) {
           accumulateStatistic(st, null, once, b);
         }

@@ -9,15 +9,39 @@ import java.util.List;
  * @param lines each row's line in the source file, for messages (null when not known)
  */
 public record DataMatrix(String source, List<String> names, double[] values, int rows, int columns, int[] lines,
-    RowCache cache) {
+    RowCache cache, int[] sequences) {
   public DataMatrix {
     if (cache == null ? values.length != (long) rows * columns : values != null || cache.rows() != rows) {
       throw new IllegalArgumentException(rows + " × " + columns + " rows do not match their storage");
     }
+    if (sequences != null && (sequences.length == 0 || sequences[0] != 0)) {
+      throw new IllegalArgumentException("the first sequence starts at row 0");
+    }
+  }
+
+  public DataMatrix(String source, List<String> names, double[] values, int rows, int columns, int[] lines,
+      RowCache cache) {
+    this(source, names, values, rows, columns, lines, cache, null);
   }
 
   public DataMatrix(String source, List<String> names, double[] values, int rows, int columns, int[] lines) {
-    this(source, names, values, rows, columns, lines, null);
+    this(source, names, values, rows, columns, lines, null, null);
+  }
+
+  /**
+   * The same rows as independent sequences (for a model whose latent is a chain): sequence i is
+   * rows [starts[i], starts[i + 1]), the last one to the end.
+   */
+  public DataMatrix withSequences(int[] starts) {
+    return new DataMatrix(source, names, values, rows, columns, lines, cache, starts.clone());
+  }
+
+  /** Where each sequence starts, ending with {@code rows}: one sequence when none were given. */
+  public int[] sequenceBounds() {
+    int[] starts = sequences == null ? new int[] {0} : sequences;
+    int[] bounds = java.util.Arrays.copyOf(starts, starts.length + 1);
+    bounds[starts.length] = rows;
+    return bounds;
   }
 
   /** Receives rows a slab at a time: {@code rows} rows from row {@code first}, row-major from 0. */

@@ -83,4 +83,27 @@ public interface EmModel {
 
   /** r_nk for rows [from, to), into {@code out[(n - from) * K + k]}; returns Σ_n log p(x_n). */
   double responsibilities(double[] data, int from, int to, double[] out);
+
+  /**
+   * log p(x_n, z_n = k) for rows [from, to), into {@code out[(n - from) * K + k]}; for a model
+   * whose latent is a chain, log p(x_n | z_n = k), the emission densities.
+   */
+  void logDensities(double[] data, int from, int to, double[] out);
+
+  /**
+   * A latent that is a Markov chain over the rows of each sequence (an HMM): its parameters'
+   * names (the first row's probabilities, K; the transition matrix, K rows of K) and where the
+   * forward–backward pass adds the expected first states (K) and expected transitions (K × K,
+   * row j for transitions out of j) in the statistics.
+   */
+  record Chain(String initial, String transition, int firstStates, int transitions) {}
+
+  /**
+   * The chain, or null when rows are independent. A model with a chain has no per-row pass:
+   * {@link #accumulate} throws, and the E-step is {@link ForwardBackward} over each sequence with
+   * {@link #logDensities}, then {@link #accumulateGiven}.
+   */
+  default Chain chain() {
+    return null;
+  }
 }

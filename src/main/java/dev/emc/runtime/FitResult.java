@@ -28,19 +28,27 @@ public record FitResult(
     double fitSeconds,
     double secondsPerIteration) {
 
-  /** r_nk for every row of {@code data}: row n's posterior over the components. */
+  /**
+   * r_nk for every row of {@code data}: row n's posterior over the components (for a latent chain,
+   * given all the rows of its sequence).
+   */
   public double[][] responsibilities(DataMatrix data) {
     int k = model.components();
-    model.prepare();
+    double[] flat = Fitter.posteriors(model, data);
     double[][] r = new double[data.rows()][];
-    data.slabs((values, first, rows) -> {
-      double[] flat = new double[rows * k];
-      model.responsibilities(values, 0, rows, flat);
-      for (int n = 0; n < rows; n++) {
-        r[first + n] = java.util.Arrays.copyOfRange(flat, n * k, (n + 1) * k);
-      }
-    });
+    for (int n = 0; n < data.rows(); n++) {
+      r[n] = java.util.Arrays.copyOfRange(flat, n * k, (n + 1) * k);
+    }
     return r;
+  }
+
+  /** For a model whose latent is a chain: each row's state on the most likely path, 1..K. */
+  public int[] viterbi(DataMatrix data) {
+    int[] path = Fitter.viterbi(model, data);
+    for (int n = 0; n < path.length; n++) {
+      path[n]++;
+    }
+    return path;
   }
 
   /** −2 log L + p log N: smaller is better (Schwarz; scikit-learn's sign). */

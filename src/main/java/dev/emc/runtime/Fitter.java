@@ -176,6 +176,9 @@ public final class Fitter implements AutoCloseable {
    * the data wherever they are: streamed rows arrive in slabs of whole chunks.
    */
   double[] pass(EmModel m, DataMatrix data) {
+    if (m.chain() != null) {
+      return chainPass(m, data);
+    }
     int rows = data.rows();
     int chunks = (rows + CHUNK - 1) / CHUNK;
     double[][] partial = new double[chunks][m.statisticsLength()];
@@ -207,6 +210,110 @@ public final class Fitter implements AutoCloseable {
       }
     }
     return total;
+  }
+
+  /**
+   * One E-step pass of a model whose latent is a chain: forward–backward over each sequence (on the
+   * pool, one sequence at a time per thread), then the statistics from the posteriors. Sequences'
+   * statistics are added in sequence order, so the result does not depend on the threads.
+   */
+  private double[] chainPass(EmModel m, DataMatrix data) {
+    int[] bounds = data.sequenceBounds();
+    int sequences = bounds.length - 1;
+    double[][] partial = new double[sequences][];
+    AtomicInteger next = new AtomicInteger();
+    Runnable work = () -> {
+      for (int s = next.getAndIncrement(); s < sequences; s = next.getAndIncrement()) {
+        partial[s] = sequenceStatistics(m, data.values(), bounds[s], bounds[s + 1]);
+      }
+    };
+    if (pool == null || sequences == 1) {
+      work.run();
+    } else {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < Math.min(threads, sequences); t++) {
+        futures.add(pool.submit(work));
+      }
+      await(futures);
+    }
+    double[] total = partial[0];
+    for (int s = 1; s < sequences; s++) {
+      for (int i = 0; i < total.length; i++) {
+        total[i] += partial[s][i];
+      }
+    }
+    return total;
+  }
+
+  private static double[] sequenceStatistics(EmModel m, double[] values, int from, int to) {
+    int k = m.components();
+    EmModel.Chain chain = m.chain();
+    double[] stats = new double[m.statisticsLength()];
+    double[] logB = new double[(to - from) * k];
+    m.logDensities(values, from, to, logB);
+    double[] gamma = new double[(to - from) * k];
+    double[] xi = new double[k * k];
+    double ll = ForwardBackward.run(logB, to - from, k, m.param(chain.initial()), m.param(chain.transition()),
+        gamma, xi);
+    stats[EmModel.LOGLIK] = ll;
+    if (ll == Double.NEGATIVE_INFINITY) {
+      return stats;
+    }
+    m.accumulateGiven(values, from, to, gamma, stats);
+    for (int j = 0; j < k; j++) {
+      stats[chain.firstStates() + j] += gamma[j];
+    }
+    for (int i = 0; i < k * k; i++) {
+      stats[chain.transitions() + i] += xi[i];
+    }
+    return stats;
+  }
+
+  /** p(z_n = k | all rows) for every row: forward–backward for a chain, Bayes' rule per row else. */
+  public static double[] posteriors(EmModel m, DataMatrix data) {
+    int k = m.components();
+    double[] out = new double[data.rows() * k];
+    m.prepare();
+    EmModel.Chain chain = m.chain();
+    if (chain == null) {
+      data.slabs((values, first, rows) -> {
+        double[] flat = new double[rows * k];
+        m.responsibilities(values, 0, rows, flat);
+        System.arraycopy(flat, 0, out, first * k, rows * k);
+      });
+      return out;
+    }
+    int[] bounds = data.sequenceBounds();
+    for (int s = 0; s + 1 < bounds.length; s++) {
+      int rows = bounds[s + 1] - bounds[s];
+      double[] logB = new double[rows * k];
+      m.logDensities(data.values(), bounds[s], bounds[s + 1], logB);
+      double[] gamma = new double[rows * k];
+      ForwardBackward.run(logB, rows, k, m.param(chain.initial()), m.param(chain.transition()), gamma,
+          new double[k * k]);
+      System.arraycopy(gamma, 0, out, bounds[s] * k, rows * k);
+    }
+    return out;
+  }
+
+  /** The most likely state of every row (0-based), sequence by sequence. */
+  public static int[] viterbi(EmModel m, DataMatrix data) {
+    EmModel.Chain chain = m.chain();
+    if (chain == null) {
+      throw new IllegalArgumentException("model " + m.name() + " has no latent chain");
+    }
+    int k = m.components();
+    m.prepare();
+    int[] path = new int[data.rows()];
+    int[] bounds = data.sequenceBounds();
+    for (int s = 0; s + 1 < bounds.length; s++) {
+      int rows = bounds[s + 1] - bounds[s];
+      double[] logB = new double[rows * k];
+      m.logDensities(data.values(), bounds[s], bounds[s + 1], logB);
+      int[] p = ForwardBackward.viterbi(logB, rows, k, m.param(chain.initial()), m.param(chain.transition()));
+      System.arraycopy(p, 0, path, bounds[s], rows);
+    }
+    return path;
   }
 
   private static void await(List<Future<?>> futures) {
@@ -287,21 +394,64 @@ public final class Fitter implements AutoCloseable {
    */
   private static void fromResponsibilities(EmModel m, DataMatrix data, Responsibilities r) {
     int rows = data.rows();
-    double[] resp = new double[CHUNK * m.components()];
+    int k = m.components();
+    double[] resp = new double[CHUNK * k];
     for (int round = 0; round < 2; round++) {
       double[] stats = new double[m.statisticsLength()];
+      double[] before = new double[k];
       for (int from = 0; from < rows; from += CHUNK) {
         int to = Math.min(rows, from + CHUNK);
         r.fill(from, to, resp);
         m.accumulateGiven(data.values(), from, to, resp, stats);
+        if (m.chain() != null) {
+          chainCounts(m.chain(), data, from, to, resp, before, stats);
+        }
       }
       m.maximize(stats);
+    }
+  }
+
+  /**
+   * A chain's statistics from given responsibilities, as if they were the posteriors: first
+   * states, and each pair of consecutive rows' responsibilities' outer product. One pseudo-count
+   * in every cell keeps a start from ruling out any state or transition (EM cannot revive a zero).
+   */
+  private static void chainCounts(EmModel.Chain chain, DataMatrix data, int from, int to, double[] resp,
+      double[] before, double[] stats) {
+    int k = before.length;
+    if (from == 0) {
+      for (int i = 0; i < k; i++) {
+        stats[chain.firstStates() + i] += 1.0;
+      }
+      for (int i = 0; i < k * k; i++) {
+        stats[chain.transitions() + i] += 1.0;
+      }
+    }
+    int[] bounds = data.sequenceBounds();
+    for (int n = from; n < to; n++) {
+      double[] now = java.util.Arrays.copyOfRange(resp, (n - from) * k, (n - from + 1) * k);
+      if (java.util.Arrays.binarySearch(bounds, n) >= 0) {
+        for (int i = 0; i < k; i++) {
+          stats[chain.firstStates() + i] += now[i];
+        }
+      } else {
+        for (int i = 0; i < k; i++) {
+          for (int j = 0; j < k; j++) {
+            stats[chain.transitions() + i * k + j] += before[i] * now[j];
+          }
+        }
+      }
+      System.arraycopy(now, 0, before, 0, k);
     }
   }
 
   // ---------------------------------------------------------------- data checks
 
   private static void checkData(EmModel m, DataMatrix data, FitOptions o) throws DataException {
+    if (m.chain() != null && data.values() == null) {
+      throw new DataException(data.source(), "model " + m.name() + " has a latent chain, whose E-step runs over"
+          + " whole sequences: its rows must fit in memory (give the JVM more heap, not --stream)");
+    }
     if (data.columns() != m.columns()) {
       throw new DataException(data.source(), "the data have " + data.columns() + " columns, but model "
           + m.name() + " reads " + m.columns());

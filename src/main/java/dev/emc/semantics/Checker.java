@@ -68,6 +68,8 @@ public final class Checker {
   private final Map<String, Family> lhsFamily = new HashMap<>();
   /** The names on the left of each joint prior, {@code (mu, Sigma) ~ …}. */
   private final Map<Ast.Tilde, List<String>> jointTargets = new java.util.IdentityHashMap<>();
+  /** Statements {@code first(z) ~ …}: a latent chain's first row. */
+  private final Set<Ast.Tilde> firstRows = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   private final Map<String, Span> usedInDistribution = new HashMap<>();
 
   private final Map<String, Role> roles = new HashMap<>();
@@ -137,10 +139,16 @@ public final class Checker {
             + " is conditioned on and cannot have a distribution; declare it `data` to model it");
         continue;
       }
-      Span before = distributed.putIfAbsent(lhs, t.span());
+      boolean first = firstRows.contains(t);
+      if (first && role != Role.LATENT) {
+        diagnostics.error("role", t.lhs().span(), "first(" + lhs + ") is the first row of a latent chain, but "
+            + lhs + " is " + role.word());
+        continue;
+      }
+      Span before = distributed.putIfAbsent(first ? "first(" + lhs + ")" : lhs, t.span());
       if (before != null) {
-        diagnostics.error("two-distributions", t.span(), lhs + " already has a distribution, on line "
-            + source.line(before.start()) + "; a variable has exactly one");
+        diagnostics.error("two-distributions", t.span(), (first ? "first(" + lhs + ")" : lhs)
+            + " already has a distribution, on line " + source.line(before.start()) + "; a variable has exactly one");
         continue;
       }
       Use use = role == Role.LATENT ? Use.LATENT : Use.DATA;
@@ -150,7 +158,9 @@ public final class Checker {
             + describeUses(family));
         continue;
       }
-      stochastic(t, lhs, family, false).ifPresent(distributions::add);
+      stochastic(t, lhs, family, false)
+          .map(d -> first ? new Stochastic(d.targets(), d.family(), d.signature(), d.args(), d.span(), true) : d)
+          .ifPresent(distributions::add);
     }
     for (Ast.Tilde t : tildes) {
       String lhs = lhsNames.get(t);
@@ -335,6 +345,15 @@ public final class Checker {
         lhsSeen.add(n.text());
         seen(n.text(), n.span());
       }
+    } else if (t.lhs() instanceof Ast.Call c && c.function().text().equals("first")) {
+      if (c.args().size() == 1 && c.args().get(0) instanceof Ast.Name n && !constants.containsKey(n.text())) {
+        lhsNames.put(t, n.text());
+        firstRows.add(t);
+        lhsSeen.add(n.text());
+        seen(n.text(), n.span());
+      } else {
+        diagnostics.error("lhs", t.lhs().span(), "first(…) takes the name of a latent variable: `first(z) ~ …`");
+      }
     } else if (t.lhs() instanceof Ast.Index i) {
       diagnostics.error("lhs", t.lhs().span(), "write the prior on the whole array: `" + i.base().text()
           + " ~ " + t.family().text() + "(…)` applies to each " + i.base().text() + "[…]");
@@ -366,7 +385,8 @@ public final class Checker {
         seen(i.base().text(), i.base().span());
       }
       for (Ast.Expr index : i.indices()) {
-        if (index instanceof Ast.Name n && !constants.containsKey(n.text())) {
+        Ast.Expr name = previous(index).orElse(index);
+        if (name instanceof Ast.Name n && !constants.containsKey(n.text())) {
           usedAsIndex.add(n.text());
           seen(n.text(), n.span());
         }
@@ -379,6 +399,12 @@ public final class Checker {
     } else if (e instanceof Ast.Neg n) {
       scanUses(n.operand(), in);
     }
+  }
+
+  /** The z of an index {@code prev(z)}: the previous row's value of a latent chain. */
+  private static Optional<Ast.Expr> previous(Ast.Expr index) {
+    return index instanceof Ast.Call c && c.function().text().equals("prev") && c.args().size() == 1
+        ? Optional.of(c.args().get(0)) : Optional.empty();
   }
 
   // ---------------------------------------------------------------- roles
@@ -802,7 +828,10 @@ public final class Checker {
     }
     if (e instanceof Ast.Index i) {
       List<String> indices = new ArrayList<>();
-      for (Ast.Expr index : i.indices()) {
+      boolean lagged = false;
+      for (Ast.Expr written : i.indices()) {
+        Ast.Expr index = previous(written).orElse(written);
+        lagged |= index != written;
         if (index instanceof Ast.Name n && roles.get(n.text()) == Role.LATENT) {
           indices.add(n.text());
         } else if (index instanceof Ast.Name n) {
@@ -814,7 +843,10 @@ public final class Checker {
           return Optional.empty();
         }
       }
-      return reference(i.base().text(), indices, i.base().span(), e.span(), pattern, bindings, ctx);
+      boolean previous = lagged;
+      return reference(i.base().text(), indices, i.base().span(), e.span(), pattern, bindings, ctx)
+          .map(t -> previous && t instanceof Term.VarRef r
+              ? new Term.VarRef(r.name(), r.indices(), r.type(), r.span(), true) : t);
     }
     if (e instanceof Ast.Call c) {
       return call(c, pattern.substitute(bindings), ctx);

@@ -7,17 +7,30 @@ import java.util.List;
 
 /**
  * A checked {@code lhs ~ Family(args)}: the distribution of a data or latent variable, or a prior
- * on a parameter, with the form of the family that fits it.
+ * on a parameter, with the form of the family that fits it. With {@code firstRow}, it is
+ * {@code first(z) ~ …}: the distribution of a latent chain's first row in each sequence.
  */
 public record Stochastic(
-    List<String> targets, Family family, Signature signature, List<Term> args, Span span) {
+    List<String> targets, Family family, Signature signature, List<Term> args, Span span, boolean firstRow) {
   public Stochastic {
     targets = List.copyOf(targets);
     args = List.copyOf(args);
   }
 
+  public Stochastic(List<String> targets, Family family, Signature signature, List<Term> args, Span span) {
+    this(targets, family, signature, args, span, false);
+  }
+
   public Stochastic(String lhs, Family family, Signature signature, List<Term> args, Span span) {
-    this(List.of(lhs), family, signature, args, span);
+    this(List.of(lhs), family, signature, args, span, false);
+  }
+
+  /**
+   * An HMM's transition, {@code z ~ Categorical(A[prev(z)])}: an argument is indexed by the
+   * previous row's latent value.
+   */
+  public boolean isTransition() {
+    return args.stream().anyMatch(a -> a instanceof Term.VarRef r && r.previous());
   }
 
   /** The variable it is the distribution of; the first, for a joint prior. */

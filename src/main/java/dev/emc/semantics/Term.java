@@ -17,10 +17,18 @@ public sealed interface Term {
   /** A named constant, kept by name so that later stages can show {@code alpha}, not 2.0. */
   record ConstRef(String name, double value, Type type, Span span) implements Term {}
 
-  /** A variable, indexed by latent variables when it is an array: {@code mu[z]}. */
-  record VarRef(String name, List<String> indices, Type type, Span span) implements Term {
+  /**
+   * A variable, indexed by latent variables when it is an array: {@code mu[z]}; or, with
+   * {@code previous}, by the previous row's value of the latent: {@code A[prev(z)]}, a row of an
+   * HMM's transition matrix.
+   */
+  record VarRef(String name, List<String> indices, Type type, Span span, boolean previous) implements Term {
     public VarRef {
       indices = List.copyOf(indices);
+    }
+
+    public VarRef(String name, List<String> indices, Type type, Span span) {
+      this(name, indices, type, span, false);
     }
   }
 

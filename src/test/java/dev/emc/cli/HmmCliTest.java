@@ -1,0 +1,47 @@
+package dev.emc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code emc fit} on a hidden Markov model: sequences, the Viterbi path, and what it refuses. */
+class HmmCliTest {
+  private static final String DATA = "examples/data/hmm.csv";
+
+  @Test
+  void theCliWritesTheViterbiPathAndRefusesInterleavedSequences(@TempDir Path dir) throws Exception {
+    Path path = dir.resolve("path.csv");
+    CliTest.Run run = CliTest.emc("fit", "examples/hmm.model", "--data", DATA, "--sequence", "seq",
+        "--viterbi", path.toString(), "-q");
+    assertEquals(0, run.code(), run.err());
+    List<String> lines = Files.readAllLines(path);
+    assertEquals("state", lines.get(0));
+    assertEquals(1201, lines.size());
+    Path interleaved = dir.resolve("interleaved.csv");
+    Files.writeString(interleaved, "seq,x\n1,0.5\n2,0.1\n1,0.3\n2,2.0\n");
+    run = CliTest.emc("fit", "examples/hmm.model", "--data", interleaved.toString(), "--sequence", "seq");
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains("line 4: sequence 1 continues after other sequences' rows"), run.err());
+  }
+
+  @Test
+  void derivePointsToCheckInsteadOfWritingHalfADerivation() {
+    CliTest.Run run = CliTest.emc("derive", "examples/hmm.model");
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains("forward–backward E-step (an HMM) is not written yet"), run.err());
+  }
+
+  @Test
+  void viterbiNeedsAChain(@TempDir Path dir) {
+    CliTest.Run run = CliTest.emc("fit", "examples/gmm.model", "--data", "examples/data/faithful.csv",
+        "--viterbi", dir.resolve("p.csv").toString());
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains("has no latent chain"), run.err());
+    assertTrue(!Files.exists(dir.resolve("p.csv")));
+  }
+}
