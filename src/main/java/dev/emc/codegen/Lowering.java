@@ -179,9 +179,15 @@ final class Lowering {
       return atom(sum);
     }
     if (e instanceof Expr.Outer o) {
-      J left = temp(scalar(o.left(), sc, out), out);
+      J left = temp(scalar(o.left(), sc, out), sc, out);
       J right = o.isSymmetric() ? left : scalar(o.right(), sc, out);
       return new J(left.at(1) + " * " + right.at(2), 1);
+    }
+    if (e instanceof Expr.Dot d && sc.unroll() != null) {
+      List<String> products = new ArrayList<>();
+      each(names.size(d.left().shape().dim()), sc, out, (i, in) -> products.add(
+          elem(d.left(), i, sc, in).at(1) + " * " + elem(d.right(), i, sc, in).at(2)));
+      return atom(rowValue("dot", String.join(" + ", products), sc, out));
     }
     if (e instanceof Expr.Dot d) {
       String t = fresh("dot");
@@ -257,7 +263,7 @@ final class Lowering {
    */
   private J quadInv(Expr.QuadInv q, Scope sc, CodeBlock.Builder out) {
     if (q.matrix().shape().isScalar() && q.vector().shape().isScalar()) {
-      J v = temp(scalar(q.vector(), sc, out), out);
+      J v = temp(scalar(q.vector(), sc, out), sc, out);
       J inverse = scalar(new Expr.Div(new Expr.Num(1), q.matrix()), sc, out);
       return new J(v.at(1) + " * " + v.at(2) + " * " + inverse.at(2), 1);
     }
@@ -403,7 +409,7 @@ final class Lowering {
       return access(s.symbol(), sc, i, null);
     }
     if (e instanceof Expr.Fill f) {
-      return temp(scalar(f.value(), sc, out), out);
+      return temp(scalar(f.value(), sc, out), sc, out);
     }
     if (e instanceof Expr.Neg n) {
       return new J("-" + elem(n.operand(), i, sc, out).at(2), 2);
@@ -415,12 +421,12 @@ final class Lowering {
       return new J(elem(s.left(), i, sc, out).at(0) + " - " + elem(s.right(), i, sc, out).at(1), 0);
     }
     if (e instanceof Expr.Mul m) {
-      J left = m.left().shape().isScalar() ? temp(scalar(m.left(), sc, out), out) : elem(m.left(), i, sc, out);
-      J right = m.right().shape().isScalar() ? temp(scalar(m.right(), sc, out), out) : elem(m.right(), i, sc, out);
+      J left = m.left().shape().isScalar() ? temp(scalar(m.left(), sc, out), sc, out) : elem(m.left(), i, sc, out);
+      J right = m.right().shape().isScalar() ? temp(scalar(m.right(), sc, out), sc, out) : elem(m.right(), i, sc, out);
       return new J(left.at(1) + " * " + right.at(2), 1);
     }
     if (e instanceof Expr.Div d) {
-      J divisor = temp(scalar(d.right(), sc, out), out);
+      J divisor = temp(scalar(d.right(), sc, out), sc, out);
       return new J(elem(d.left(), i, sc, out).at(1) + " / " + divisor.at(2), 1);
     }
     if (e instanceof Expr.OneHot o) {
@@ -472,7 +478,7 @@ final class Lowering {
     if (e instanceof Expr.Apply a) {
       List<String> args = new ArrayList<>();
       for (Expr arg : a.args()) {
-        args.add(arg.shape().isScalar() ? temp(scalar(arg, sc, out), out).text() : elem(arg, i, sc, out).text());
+        args.add(arg.shape().isScalar() ? temp(scalar(arg, sc, out), sc, out).text() : elem(arg, i, sc, out).text());
       }
       if (a.function() == RECIPROCAL) {
         return new J("1.0 / " + atParens(args.get(0)), 1);
@@ -512,12 +518,12 @@ final class Lowering {
       return new J(elem2(s.left(), i, j, sc, out).at(0) + " - " + elem2(s.right(), i, j, sc, out).at(1), 0);
     }
     if (e instanceof Expr.Mul m) {
-      J left = m.left().shape().isScalar() ? temp(scalar(m.left(), sc, out), out) : elem2(m.left(), i, j, sc, out);
-      J right = m.right().shape().isScalar() ? temp(scalar(m.right(), sc, out), out) : elem2(m.right(), i, j, sc, out);
+      J left = m.left().shape().isScalar() ? temp(scalar(m.left(), sc, out), sc, out) : elem2(m.left(), i, j, sc, out);
+      J right = m.right().shape().isScalar() ? temp(scalar(m.right(), sc, out), sc, out) : elem2(m.right(), i, j, sc, out);
       return new J(left.at(1) + " * " + right.at(2), 1);
     }
     if (e instanceof Expr.Div d) {
-      J divisor = temp(scalar(d.right(), sc, out), out);
+      J divisor = temp(scalar(d.right(), sc, out), sc, out);
       return new J(elem2(d.left(), i, j, sc, out).at(1) + " / " + divisor.at(2), 1);
     }
     if (e instanceof Expr.SumK s) {
@@ -639,13 +645,30 @@ final class Lowering {
   // ------------------------------------------------------------------ small things
 
   /** A non-trivial expression as a final local, so that it is computed once. */
-  J temp(J value, CodeBlock.Builder out) {
+  J temp(J value, Scope sc, CodeBlock.Builder out) {
     if (value.prec() == 3 || value.text().matches("-?[0-9.eE+-]+")) {
       return value;
     }
-    String t = fresh("v");
+    return atom(rowValue("v", value.text(), sc, out));
+  }
+
+  /**
+   * A local holding {@code value}. In a written-out row, whose statements are one straight line,
+   * a value already computed for this row is reused rather than computed again: a regression's
+   * residual y − βᵀu is read by the log-density and by every statistic.
+   */
+  private String rowValue(String stem, String value, Scope sc, CodeBlock.Builder out) {
+    Unroll u = sc.row() == null ? null : sc.unroll();
+    String known = u == null ? null : u.rowValues.get(value);
+    if (known != null) {
+      return known;
+    }
+    String t = fresh(stem);
     out.addStatement("final double $L = $L", t, value);
-    return atom(t);
+    if (u != null) {
+      u.rowValues.put(value, t);
+    }
+    return t;
   }
 
   private static String atParens(String s) {

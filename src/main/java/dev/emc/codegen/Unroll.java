@@ -26,6 +26,8 @@ final class Unroll {
   final Map<String, String> perRow = new LinkedHashMap<>();
   /** Accumulators: name → the statistics element they are added to after the rows. */
   final Map<String, String> sums = new LinkedHashMap<>();
+  /** Values the row has computed: their Java text → the local that holds it. */
+  final Map<String, String> rowValues = new java.util.HashMap<>();
 
   Unroll(Map<String, Integer> sizes) {
     this.sizes = Map.copyOf(sizes);

@@ -127,32 +127,26 @@ final class FastCsv {
       int digits = 0;
       int scale = 0;
       int seen = 0;
-      while (p < to && b[p] >= '0' && b[p] <= '9') {
+      boolean point = false;
+      for (; p < to; p++) {
+        if (b[p] == '.' && !point) {
+          point = true;
+          continue;
+        }
+        if (b[p] < '0' || b[p] > '9') {
+          break;
+        }
+        seen++;
         if (digits < 18) {
           mantissa = mantissa * 10 + (b[p] - '0');
           if (mantissa != 0) {
             digits++;
           }
+          if (point) {
+            scale--;
+          }
         } else {
           exact = false;
-        }
-        p++;
-        seen++;
-      }
-      if (p < to && b[p] == '.') {
-        p++;
-        while (p < to && b[p] >= '0' && b[p] <= '9') {
-          if (digits < 18) {
-            mantissa = mantissa * 10 + (b[p] - '0');
-            if (mantissa != 0) {
-              digits++;
-            }
-            scale--;
-          } else {
-            exact = false;
-          }
-          p++;
-          seen++;
         }
       }
       if (seen == 0) {

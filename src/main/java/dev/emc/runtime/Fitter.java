@@ -249,8 +249,7 @@ public final class Fitter implements AutoCloseable {
     int k = m.components();
     EmModel.Chain chain = m.chain();
     double[] stats = new double[m.statisticsLength()];
-    double[] logB = new double[(to - from) * k];
-    m.logDensities(values, from, to, logB);
+    double[] logB = emissions(m, values, from, to);
     double[] gamma = new double[(to - from) * k];
     double[] xi = new double[k * k];
     double ll = ForwardBackward.run(logB, to - from, k, m.param(chain.initial()), m.param(chain.transition()),
@@ -267,6 +266,13 @@ public final class Fitter implements AutoCloseable {
       stats[chain.transitions() + i] += xi[i];
     }
     return stats;
+  }
+
+  /** log b_t(k) = log p(x_t | z_t = k) for the rows [from, to) of one sequence. */
+  private static double[] emissions(EmModel m, double[] values, int from, int to) {
+    double[] logB = new double[(to - from) * m.components()];
+    m.logDensities(values, from, to, logB);
+    return logB;
   }
 
   /** p(z_n = k | all rows) for every row: forward–backward for a chain, Bayes' rule per row else. */
@@ -286,8 +292,7 @@ public final class Fitter implements AutoCloseable {
     int[] bounds = data.sequenceBounds();
     for (int s = 0; s + 1 < bounds.length; s++) {
       int rows = bounds[s + 1] - bounds[s];
-      double[] logB = new double[rows * k];
-      m.logDensities(data.values(), bounds[s], bounds[s + 1], logB);
+      double[] logB = emissions(m, data.values(), bounds[s], bounds[s + 1]);
       double[] gamma = new double[rows * k];
       ForwardBackward.run(logB, rows, k, m.param(chain.initial()), m.param(chain.transition()), gamma,
           new double[k * k]);
@@ -308,8 +313,7 @@ public final class Fitter implements AutoCloseable {
     int[] bounds = data.sequenceBounds();
     for (int s = 0; s + 1 < bounds.length; s++) {
       int rows = bounds[s + 1] - bounds[s];
-      double[] logB = new double[rows * k];
-      m.logDensities(data.values(), bounds[s], bounds[s + 1], logB);
+      double[] logB = emissions(m, data.values(), bounds[s], bounds[s + 1]);
       int[] p = ForwardBackward.viterbi(logB, rows, k, m.param(chain.initial()), m.param(chain.transition()));
       System.arraycopy(p, 0, path, bounds[s], rows);
     }
