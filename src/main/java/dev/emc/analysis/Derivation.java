@@ -102,10 +102,16 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
     }
 
     Derivation build() {
-      model();
-      likelihood();
-      bound();
-      eStep();
+      if (chained()) {
+        chainModel();
+        chainLikelihood();
+        chainEStep();
+      } else {
+        model();
+        likelihood();
+        bound();
+        eStep();
+      }
       mStep();
       statistics();
       monotonicity();
@@ -115,6 +121,10 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
         sections.add(new Section(titles.get(i), contents.get(i)));
       }
       return new Derivation("EM for model " + plan.model(), sections, numbers);
+    }
+
+    private boolean chained() {
+      return plan.latent().eStep() == EmPlan.EStep.FORWARD_BACKWARD;
     }
 
     private void section(String title) {
@@ -160,23 +170,28 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
       intro.add("The components are the K values of " + latent.name()
           + ". Given its component, each part of the row has its family's density:");
       prose(intro.toArray());
-      for (FactorPlan f : plan.factors()) {
+      for (FactorPlan f : plan.rowFactors()) {
         Expr condition = new Expr.Relation(Op.EQ, z, component());
         Expr lhs = f.lhsIsLatent()
             ? probability(condition)
             : new Expr.Density(P, lhsOf(f), List.of(condition));
         equation("model:" + f.statement(), new Expr.Relation(Op.EQ, lhs, f.density()));
       }
-      for (FactorPlan f : plan.factors()) {
-        if (f.density() instanceof Expr.Density) {
-          equation("density:" + f.statement(), new Expr.Relation(Op.EQ, Expr.log(f.density()), f.logDensity()));
-        }
-      }
+      densities();
       prose("With ", indicator(), " = 1 when row n comes from component k and 0 otherwise, the"
           + " log-likelihood of the data together with the latent values, the complete-data"
           + " log-likelihood, is");
       equation("complete", new Expr.Relation(Op.EQ, completeLhs(),
           new Expr.RowSum(new Expr.SumK(Expr.mul(indicator(), logJoint())), false)));
+    }
+
+    /** log f = … for each of the row's families. */
+    private void densities() {
+      for (FactorPlan f : plan.rowFactors()) {
+        if (f.density() instanceof Expr.Density) {
+          equation("density:" + f.statement(), new Expr.Relation(Op.EQ, Expr.log(f.density()), f.logDensity()));
+        }
+      }
     }
 
     private Expr completeLhs() {
@@ -253,8 +268,15 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
       section("M-step");
       prose("Q is a sum of terms, each involving one parameter's values, so each is maximized on its"
           + " own: set the derivative of its terms to zero and solve.");
+      if (chained()) {
+        prose("The emission parameters' updates are a mixture's, with ", responsibility(), " = ", gamma(), ".");
+      }
       for (FactorPlan f : plan.factors()) {
         for (EmPlan.Update u : f.updates()) {
+          if (f.chain()) {
+            chainUpdate(f, u);
+            continue;
+          }
           prose("The update of ", u.written(), ", from ", new Code(f.statement()), ".",
               u.qTerms() == null ? "" : " Its terms of Q:");
           if (u.qTerms() != null) {
@@ -288,15 +310,22 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
           + " counts ",
           count(), stats.isEmpty() ? ", there are none." : ", they are");
       for (Statistic s : stats) {
+        if (s.ofChain()) {
+          continue;
+        }
         equation("statistic:" + s.symbol().name(), new Expr.Relation(Op.EQ, new Expr.Sym(s.symbol()),
             new Expr.RowSum(s.perRow(), s.symbol().perComponent())));
+      }
+      if (chained()) {
+        prose("The forward–backward pass adds up the chain's two, over the sequences s:");
+        stats.stream().filter(Statistic::ofChain).forEach(this::chainStatistic);
       }
       boolean differs = plan.updates().stream().anyMatch(u -> u.textbook() != null);
       if (differs) {
         prose("Statistics that involve a mean are centred at its current value, so that a variance"
             + " comes out without subtracting two large, nearly equal numbers. In their terms the"
             + " updates above are computed as");
-        for (EmPlan.Update u : plan.updates()) {
+        for (EmPlan.Update u : plan.rowFactors().stream().flatMap(f -> f.updates().stream()).toList()) {
           equation("compute:" + u.param(), new Expr.Relation(Op.ASSIGN, u.written(),
               u.written().equals(new Expr.Sym(u.target())) ? u.value() : elementOf(u)));
         }
@@ -376,8 +405,15 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
         rows.add(row(new Expr.Sym(d.symbol()), d.name(), "data[n * COLUMNS + " + d.offset()
             + (vector ? " + i" : "") + "]", "row n's " + (vector ? "values" : "value") + " of " + d.name()));
       }
+      List<String> chainParams = plan.chainFactors().stream().map(f -> f.updates().get(0).param()).toList();
       for (ParamSlot p : plan.params()) {
         Shape s = p.symbol().shape();
+        if (chainParams.indexOf(p.name()) == 1) {
+          // A transition matrix: row j, one per state, holds the probabilities out of j.
+          rows.add(row(transitionAt("jk"), p.name() + "[prev(" + plan.latent().name() + ")]",
+              names.field(p.name()) + "[j * K + k]", "parameter, " + p.type() + " per state"));
+          continue;
+        }
         if (s.isVector() && s.dim().toString().equals(plan.latent().size())) {
           // A vector over the components, such as the weights: element k is component k's.
           rows.add(row(new Expr.At(new Expr.Sym(p.symbol()), component()), p.name(),
@@ -391,10 +427,19 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
         rows.add(row(new Expr.Sym(p.symbol()), p.name() + (p.perComponent() ? "[" + plan.latent().name() + "]" : ""),
             names.field(p.name()) + at, "parameter, " + p.type() + (p.perComponent() ? " per component" : "")));
       }
-      rows.add(row(responsibility(), "", "r[k] in collect()", "the posterior of component k for row n"));
+      rows.add(row(responsibility(), "", "r[k] in collect()", "the posterior of component k for row n"
+          + (chained() ? " (γ_nk)" : "")));
       rows.add(row(count(), "", "stats[COUNT + k]", "the expected number of rows of component k"));
       rows.add(row(n, "", "stats[WEIGHT]", "the number of rows"));
       for (Statistic st : plan.statistics()) {
+        if (st.ofChain()) {
+          boolean first = st.symbol().name().startsWith("F_");
+          String offset = names.statOffset(st.symbol().name());
+          rows.add(first
+              ? row(sub("F", "k"), "", "stats[" + offset + " + k]", "the expected number of sequences that start in state k")
+              : row(sub("T", "jk"), "", "stats[" + offset + " + j * K + k]", "the expected number of transitions from j to k"));
+          continue;
+        }
         rows.add(row(new Expr.Sym(st.symbol()), "", "stats[" + names.statOffset(st.symbol().name()) + " + …]",
             "an expected sufficient statistic"));
       }
@@ -410,6 +455,198 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
           List.of(new Words(meaning)));
     }
 
+
+    // -------------------------------------------------------------- a latent chain (an HMM)
+
+    /*
+     * The chain's sections follow Bishop's Pattern Recognition and Machine Learning, §13.2, for one
+     * sequence of N rows; several sequences add their terms. α, β, γ, ξ and c are his (scaled)
+     * quantities; b_nk is the emission density of row n in state k.
+     */
+
+    private void chainModel() {
+      section("The model");
+      blocks.add(new Listing(String.join("\n", plan.statements())));
+      FactorPlan first = plan.chainFactors().get(0);
+      FactorPlan transition = plan.chainFactors().get(1);
+      List<Object> intro = new ArrayList<>(List.of("The rows come in sequences (emc fit --sequence); the"
+          + " formulas below are for one sequence of rows ",
+          new Expr.Relation(Op.EQ, named("n"), named("1, …, N")),
+          ", and several sequences add their terms. Row n's latent state ", latentAt(),
+          " takes one of the values ", componentRange(), " and depends on the state of the row before it:"
+          + " the states form a Markov chain, and each row's data depend only on its own state. The data"
+          + " are "));
+      for (int i = 0; i < plan.data().size(); i++) {
+        EmPlan.DataSlot d = plan.data().get(i);
+        intro.add(new Expr.Sym(d.symbol()));
+        intro.add(d.symbol().shape().isScalar() ? " (a number)" : " (a vector of " + d.symbol().shape().dim() + " numbers)");
+        intro.add(i + 1 < plan.data().size() ? ", " : ".");
+      }
+      prose(intro.toArray());
+      equation("model:" + first.statement(), new Expr.Relation(Op.EQ,
+          probability(new Expr.Relation(Op.EQ, sub(plan.latent().name(), "1"), component())), initial("k")));
+      equation("model:" + transition.statement(), new Expr.Relation(Op.EQ,
+          new Expr.Density(P, new Expr.Relation(Op.EQ, latentAt(), component()),
+              List.of(new Expr.Relation(Op.EQ, sub(plan.latent().name(), "n−1"), named("j")))),
+          transitionAt("jk")));
+      prose("for rows ", new Expr.Relation(Op.EQ, named("n"), named("2, …, N")), ". Given its state, each"
+          + " part of the row has its family's density, the emission density ", emission(), ":");
+      for (FactorPlan f : plan.rowFactors()) {
+        equation("model:" + f.statement(), new Expr.Relation(Op.EQ,
+            new Expr.Density(P, lhsOf(f), List.of(new Expr.Relation(Op.EQ, latentAt(), component()))), f.density()));
+      }
+      densities();
+      prose("With ", indicator(), " = 1 when row n is in state k and 0 otherwise, the complete-data"
+          + " log-likelihood is");
+      equation("complete", new Expr.Relation(Op.EQ, completeLhs(), chainSum(sub(plan.latent().name(), "1k"),
+          Expr.mul(sub(plan.latent().name(), "n−1,j"), indicator()), indicator())));
+    }
+
+    private void chainLikelihood() {
+      section("The observed-data log-likelihood");
+      prose("The states are not observed, so the likelihood sums the complete-data likelihood over all"
+          + " K^N paths Z of the chain:");
+      equation("loglik", new Expr.Relation(Op.EQ, ell(theta), Expr.log(new Expr.Sum("Z", null, null,
+          new Expr.Density(P, named("X, Z"), List.of(theta))))));
+      prose("That sum has too many terms to add up one by one, and the logarithm of a sum has no"
+          + " closed-form maximum. As for a mixture, Jensen's inequality gives a lower bound that touches"
+          + " the log-likelihood when its weights are the posterior of the states at the current"
+          + " parameters ", old, ": of one state, ", gamma(), ", and of two consecutive ones, ", xi("n", "jk"),
+          ". The M-step maximizes");
+      Expr penalty = penalty();
+      Expr q = chainSum(gammaAt("1k"), xi("n", "jk"), gamma());
+      equation("Q", new Expr.Relation(Op.EQ, new Expr.Density(new Expr.Notation("Q", "Q", "<mi>Q</mi>"),
+          theta, List.of()), penalty == null ? q : Expr.add(q, penalty)));
+      if (plan.factors().stream().anyMatch(f -> f.logPenalty() != null)) {
+        prose("The −½ tr(Ψ …) terms are emc's regularization (the log of an improper inverse-Wishart"
+            + " prior, with Ψ = R · diag(the data's column variances) for --reg R): they keep a"
+            + " covariance from collapsing onto a few rows. With --reg 0 they are zero.");
+      }
+    }
+
+    private void chainEStep() {
+      section("E-step: the forward–backward recursions");
+      prose("The emission densities, in log space, as the generated code computes them for every row"
+          + " and state:");
+      equation("joint", new Expr.Relation(Op.EQ, Expr.log(emission()), logJoint()));
+      prose("The forward pass carries ", alpha(), ", the probability of state k at row n given the rows up"
+          + " to n; ", sub("c", "n"), " is what makes each row's α sum to 1, so nothing underflows however long"
+          + " the sequence:");
+      equation("forward-first", new Expr.Relation(Op.EQ, sub("alpha", "1k"),
+          Expr.div(Expr.mul(initial("k"), sub("b", "1k")), sub("c", "1"))));
+      equation("forward", new Expr.Relation(Op.EQ, alpha(), Expr.div(Expr.mul(emission(),
+          new Expr.SumK(Expr.mul(sub("alpha", "n−1,j"), transitionAt("jk")), "j")), sub("c", "n"))));
+      prose("The normalizers are the conditional densities of each row given those before it, so their"
+          + " logarithms add up to the log-likelihood:");
+      equation("loglik-chain", new Expr.Relation(Op.EQ, ell(theta), new Expr.RowSum(Expr.log(sub("c", "n")), false)));
+      prose("The backward pass, from the last row, carries the rows after n:");
+      equation("backward-last", new Expr.Relation(Op.EQ, sub("beta", "Nk"), Expr.num(1)));
+      equation("backward", new Expr.Relation(Op.EQ, sub("beta", "n−1,j"), Expr.div(new Expr.SumK(
+          Expr.mul(Expr.mul(transitionAt("jk"), emission()), beta())), sub("c", "n"))));
+      prose("Together they give the posteriors that weight Q:");
+      equation("gamma", new Expr.Relation(Op.EQ, new Expr.Relation(Op.EQ, gamma(),
+          new Expr.Density(P, new Expr.Relation(Op.EQ, latentAt(), component()), List.of(named("X"), theta))),
+          Expr.mul(alpha(), beta())));
+      prose("and ", xi("n", "jk"), ", the posterior probability that rows n − 1 and n are in states j and k:");
+      equation("xi", new Expr.Relation(Op.EQ, xi("n", "jk"),
+          Expr.div(Expr.mul(Expr.mul(Expr.mul(sub("alpha", "n−1,j"), transitionAt("jk")), emission()), beta()),
+              sub("c", "n"))));
+      prose("The emission updates below are the mixture's with ", responsibility(), " = ", gamma(),
+          "; each state's expected number of rows is");
+      equation("count", new Expr.Relation(Op.EQ, count(), new Expr.RowSum(gamma(), false)));
+      prose("emc's runtime (ForwardBackward) runs both passes one sequence per thread; the generated code"
+          + " supplies the emission densities and the updates.");
+    }
+
+    /** Σ_k w1_k log π_k + Σ_{n=2}^N Σ_j Σ_k w_n,jk log A_jk + Σ_n Σ_k w_nk log b_nk. */
+    private Expr chainSum(Expr firstWeight, Expr pairWeight, Expr rowWeight) {
+      Expr first = new Expr.SumK(Expr.mul(firstWeight, Expr.log(initial("k"))));
+      Expr transitions = new Expr.Sum("n", "2", "N", new Expr.SumK(new Expr.SumK(
+          Expr.mul(pairWeight, Expr.log(transitionAt("jk")))), "j"));
+      Expr emissions = new Expr.RowSum(new Expr.SumK(Expr.mul(rowWeight, logJoint())), false);
+      return Expr.add(Expr.add(first, transitions), emissions);
+    }
+
+    /** The chain's M-step: the Lagrange-multiplier solution, as for a mixture's weights. */
+    private void chainUpdate(FactorPlan f, EmPlan.Update u) {
+      boolean first = f == plan.chainFactors().get(0);
+      Expr lambda = named("lambda");
+      if (first) {
+        prose("The update of ", initial("k"), ", from ", new Code(f.statement()), ". Its terms of Q, with the"
+            + " constraint that the probabilities sum to 1 (a Lagrange multiplier ", lambda, "):");
+        equation("terms:" + u.param(), Expr.add(new Expr.SumK(Expr.mul(gammaAt("1k"), Expr.log(initial("k")))),
+            Expr.mul(lambda, Expr.sub(Expr.num(1), new Expr.SumK(initial("k"))))));
+        prose("At the maximum the derivative in each ", initial("k"), " vanishes:");
+        equation("stationary:" + u.param(), new Expr.Relation(Op.EQ,
+            Expr.sub(Expr.div(gammaAt("1k"), initial("k")), lambda), Expr.num(0)));
+        prose("so each is proportional to its γ, and summing to 1 fixes ", lambda, ". Over the sequences the"
+            + " first rows' γ add up to the statistic F (Σ_s: over the sequences):");
+        equation("update:" + u.param(), new Expr.Relation(Op.EQ, initial("k"),
+            Expr.div(sub("F", "k"), new Expr.SumK(sub("F", "j"), "j"))));
+      } else {
+        prose("The update of ", transitionAt("jk"), ", from ", new Code(f.statement()), ". Each row j of the"
+            + " transition matrix is a probability vector of its own, with its own multiplier ", sub("lambda", "j"),
+            ":");
+        equation("terms:" + u.param(), Expr.add(new Expr.Sum("n", "2", "N", new Expr.SumK(
+            Expr.mul(xi("n", "jk"), Expr.log(transitionAt("jk"))))),
+            Expr.mul(sub("lambda", "j"), Expr.sub(Expr.num(1), new Expr.SumK(transitionAt("jk"))))));
+        prose("At the maximum the derivative in each ", transitionAt("jk"), " vanishes:");
+        equation("stationary:" + u.param(), new Expr.Relation(Op.EQ, Expr.sub(Expr.div(
+            new Expr.Sum("n", "2", "N", xi("n", "jk")), transitionAt("jk")), sub("lambda", "j")), Expr.num(0)));
+        prose("so the new transition probabilities are the expected transitions out of j, normalized; T"
+            + " adds them up over the rows of every sequence:");
+        equation("update:" + u.param(), new Expr.Relation(Op.EQ, transitionAt("jk"),
+            Expr.div(sub("T", "jk"), new Expr.SumK(sub("T", "jl"), "l"))));
+      }
+    }
+
+    private void chainStatistic(Statistic s) {
+      boolean first = s.symbol().name().startsWith("F_");
+      equation("statistic:" + s.symbol().name(), first
+          ? new Expr.Relation(Op.EQ, sub("F", "k"), new Expr.Sum("s", null, null, gammaAt("1k")))
+          : new Expr.Relation(Op.EQ, sub("T", "jk"), new Expr.Sum("s", null, null,
+              new Expr.Sum("n", "2", "N", xi("n", "jk")))));
+    }
+
+    /** π_k, the first row's probabilities as the model names them. */
+    private Expr initial(String index) {
+      return sub(plan.chainFactors().get(0).updates().get(0).param(), index);
+    }
+
+    private Expr transitionAt(String index) {
+      return sub(plan.chainFactors().get(1).updates().get(0).param(), index);
+    }
+
+    /** b_nk = p(x_n | z_n = k). */
+    private static Expr emission() {
+      return perRowComponent("b");
+    }
+
+    private static Expr alpha() {
+      return perRowComponent("alpha");
+    }
+
+    private static Expr beta() {
+      return perRowComponent("beta");
+    }
+
+    private static Expr gamma() {
+      return perRowComponent("gamma");
+    }
+
+    private static Expr gammaAt(String index) {
+      return sub("gamma", index);
+    }
+
+    private static Expr xi(String row, String pair) {
+      return sub("xi", row + "," + pair);
+    }
+
+    /** A name with a subscript of the derivation's own: α_{n−1,j}. */
+    private static Expr sub(String name, String subscript) {
+      return named(name + "_" + subscript);
+    }
+
     // -------------------------------------------------------------- formulas
 
     private static final Expr.Notation P = new Expr.Notation("p", "p", "<mi>p</mi>");
@@ -417,7 +654,7 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
     /** Π_f f(lhs_f | args_f) at component k: φ_k 𝒩(x_n | μ_k, Σ_k). */
     private Expr joint() {
       Expr product = null;
-      for (FactorPlan f : plan.factors()) {
+      for (FactorPlan f : plan.rowFactors()) {
         product = product == null ? f.density() : Expr.mul(product, f.density());
       }
       return product;
@@ -426,7 +663,7 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
     /** Σ_f log f(lhs_f | args_f) at component k. */
     private Expr logJoint() {
       Expr sum = null;
-      for (FactorPlan f : plan.factors()) {
+      for (FactorPlan f : plan.rowFactors()) {
         Expr term = Expr.log(f.density());
         sum = sum == null ? term : Expr.add(sum, term);
       }

@@ -43,11 +43,6 @@ final class DeriveCommand implements Callable<Integer> {
     }
     Model model = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
     dev.emc.analysis.EmPlan plan = model.structure();
-    if (plan.latent().eStep() == dev.emc.analysis.EmPlan.EStep.FORWARD_BACKWARD) {
-      spec.commandLine().getErr().println("emc: " + input.model + ": the derivation of a latent chain's"
-          + " forward–backward E-step (an HMM) is not written yet; `emc check` shows its E-step and updates");
-      return Main.BAD_INPUT;
-    }
     String document = Documents.render(Derivation.of(plan), f, input.model.toString(), Emc.version());
     if (out == null) {
       spec.commandLine().getOut().print(document);

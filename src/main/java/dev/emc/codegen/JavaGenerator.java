@@ -112,7 +112,7 @@ public final class JavaGenerator {
     MethodSpec logJoint = logJoint();
     MethodSpec collect = collect();
     boolean chain = plan.latent().eStep() == EmPlan.EStep.FORWARD_BACKWARD;
-    MethodSpec accumulate = chain ? chainAccumulate() : accumulate();
+    MethodSpec accumulate = chain ? chainOnly("accumulate", TypeName.VOID, "stats") : accumulate();
     MethodSpec maximize = maximize();
     MethodSpec penalty = logPenalty();
     MethodSpec prepare = prepare();
@@ -122,11 +122,13 @@ public final class JavaGenerator {
       type.addMethod(quadForms());
     }
     type.addMethod(logJoint);
-    type.addMethod(normalize());
+    if (!chain) {
+      type.addMethod(normalize());
+    }
     type.addMethod(accumulate);
     type.addMethod(collect);
     type.addMethod(accumulateGiven());
-    type.addMethod(responsibilities());
+    type.addMethod(chain ? chainOnly("responsibilities", TypeName.DOUBLE, "out") : responsibilities());
     type.addMethod(logDensities());
     if (chain) {
       type.addMethod(chainInfo());
@@ -206,7 +208,7 @@ public final class JavaGenerator {
           .initializer("new double[$L]", length(s.symbol().shape(), false)).build());
     }
     type.addField(FieldSpec.builder(DOUBLES, "logConst", Modifier.PRIVATE, Modifier.FINAL)
-        .addJavadoc("The terms of log p(x_n, z = k) that do not depend on the row, per component.\n")
+        .addJavadoc("The terms of $L that do not depend on the row, per component.\n", joint())
         .initializer("new double[K]").build());
   }
 
@@ -255,7 +257,7 @@ public final class JavaGenerator {
       }
     }
     this.rowFreeTerms = constant;
-    body.add("// (eq. $L) log p(x_n, z = k) = $L\n", derivation.number("joint"), Text.of(all));
+    body.add("// (eq. $L) $L = $L\n", derivation.number("joint"), joint(), Text.of(all));
     body.add("// The terms that do not read the row are logConst[k], from prepare().\n");
     String baseText = null;
     if (!base.isEmpty()) {
@@ -280,7 +282,7 @@ public final class JavaGenerator {
     body.endControlFlow();
     body.addStatement("return max");
     MethodSpec.Builder m = MethodSpec.methodBuilder("logJoint")
-        .addJavadoc("The E-step's log p(x_n, z = k) for every component k, into {@code lp}; returns their maximum.\n")
+        .addJavadoc("The E-step's $L for every component k, into {@code lp}; returns their maximum.\n", joint())
         .addModifiers(Modifier.PRIVATE)
         .returns(TypeName.DOUBLE)
         .addParameter(DOUBLES, "data", Modifier.FINAL)
@@ -628,14 +630,22 @@ public final class JavaGenerator {
         .addParameter(DOUBLES, "out", Modifier.FINAL).addCode(b.build()).build();
   }
 
-  /** An HMM's E-step runs over whole sequences, in the fit driver; there is no per-row pass. */
-  private MethodSpec chainAccumulate() {
-    return override("accumulate").addParameter(DOUBLES, "data", Modifier.FINAL)
+  /**
+   * An HMM's E-step runs over whole sequences, in the fit driver: there is no per-row pass, and no
+   * posterior of one row on its own.
+   */
+  private MethodSpec chainOnly(String name, TypeName returns, String last) {
+    return override(name).returns(returns).addParameter(DOUBLES, "data", Modifier.FINAL)
         .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
-        .addParameter(DOUBLES, "stats", Modifier.FINAL)
+        .addParameter(DOUBLES, last, Modifier.FINAL)
         .addStatement("throw new UnsupportedOperationException($S)",
             "the rows of model " + plan.model() + " form a chain: its E-step is forward-backward over each sequence")
         .build();
+  }
+
+  /** What logJoint computes: the joint of a row and its component, or a chain's emission density. */
+  private String joint() {
+    return plan.latent().eStep() == EmPlan.EStep.FORWARD_BACKWARD ? "log p(x_n | z_n = k)" : "log p(x_n, z = k)";
   }
 
   /** Where the chain's parameters and the statistics of the forward–backward pass live. */
@@ -917,7 +927,7 @@ public final class JavaGenerator {
     CodeBlock.Builder constants = CodeBlock.builder();
     Scope sc = new Scope(null, "k", null, false);
     constants.beginControlFlow("for (int k = 0; k < K; k++)");
-    constants.add("// The terms of log p(x_n, z = k) (eq. $L) that do not read the row:\n", derivation.number("joint"));
+    constants.add("// The terms of $L (eq. $L) that do not read the row:\n", joint(), derivation.number("joint"));
     constants.add("// $L\n", Text.of(Exprs.sum(rowFreeTerms)));
     constants.addStatement("logConst[k] = $L", low.scalar(Exprs.sum(rowFreeTerms), sc, constants));
     constants.endControlFlow();

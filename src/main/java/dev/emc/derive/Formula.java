@@ -206,6 +206,11 @@ final class Formula {
       return new T(w.sum(w.row(w.identifier(index, Style.PLAIN), w.operator("="), w.number("1")),
           w.identifier("K", Style.PLAIN), at(s.body(), k.withK(index), PROD)), FUNC);
     }
+    if (e instanceof Expr.Sum s) {
+      String index = w.identifier(s.index(), Style.PLAIN);
+      return new T(s.from() == null ? w.sum(index, null, at(s.body(), k, PROD))
+          : w.sum(w.row(index, w.operator("="), bound(s.from())), bound(s.to()), at(s.body(), k, PROD)), FUNC);
+    }
     if (e instanceof Expr.RowSum r) {
       String body = r.weighted()
           ? w.row(symbol(new Symbol("r", Symbol.Kind.RESPONSIBILITY, Shape.SCALAR, true, true), k), at(r.body(), k, PROD))
@@ -283,6 +288,11 @@ final class Formula {
             : w.row(scripts.get(0), w.operator(","), scripts.get(1)));
       }
     };
+  }
+
+  /** A sum's bound: a number or a letter. */
+  private String bound(String b) {
+    return b.chars().allMatch(Character::isDigit) ? w.number(b) : w.identifier(b, Style.PLAIN);
   }
 
   /** Σ_{d=1}^{D} body, over a vector's elements. */

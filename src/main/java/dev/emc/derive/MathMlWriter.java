@@ -95,6 +95,9 @@ final class MathMlWriter implements MathWriter {
 
   @Override
   public String sum(String from, String to, String body) {
+    if (to == null) {
+      return "<mrow><munder><mo>∑</mo>" + wrap(from) + "</munder>" + body + "</mrow>";
+    }
     return "<mrow><munderover><mo>∑</mo>" + wrap(from) + wrap(to) + "</munderover>" + body + "</mrow>";
   }
 

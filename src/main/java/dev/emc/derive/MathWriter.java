@@ -48,7 +48,7 @@ interface MathWriter {
   /** √inner, with the bar over all of it. */
   String sqrt(String inner);
 
-  /** Σ_{from}^{to} with the body after it. */
+  /** Σ_{from}^{to} with the body after it; with {@code to} null, Σ_{from} alone. */
   String sum(String from, String to, String body);
 
   /** An already-typeset piece, such as a family's notation. */

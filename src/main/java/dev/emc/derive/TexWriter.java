@@ -124,7 +124,7 @@ final class TexWriter implements MathWriter {
 
   @Override
   public String sum(String from, String to, String body) {
-    return "\\sum_{" + from + "}^{" + to + "} " + body;
+    return to == null ? "\\sum_{" + from + "} " + body : "\\sum_{" + from + "}^{" + to + "} " + body;
   }
 
   @Override

@@ -345,6 +345,18 @@ public sealed interface Expr {
 
   // ------------------------------------------------------------------ the derivation's own
 
+  /**
+   * Σ_{index = from}^{to} body, over a range the derivation names itself (the rows of a sequence
+   * after its first: n = 2 … N); with {@code from} and {@code to} null, Σ_{index} body over a set
+   * the prose names (all paths Z). Only the derivation prints it.
+   */
+  record Sum(String index, String from, String to, Expr body) implements Expr {
+    @Override
+    public Shape shape() {
+      return body.shape();
+    }
+  }
+
   /** {@code left op right}: an equation, a definition, an inequality. Only the derivation prints it. */
   record Relation(Op op, Expr left, Expr right) implements Expr {
     public enum Op {
@@ -486,6 +498,8 @@ public sealed interface Expr {
       return java.util.List.of(s.body());
     } else if (e instanceof Expr.RowSum r) {
       return java.util.List.of(r.body());
+    } else if (e instanceof Expr.Sum s) {
+      return java.util.List.of(s.body());
     } else if (e instanceof Expr.Fill f) {
       return java.util.List.of(f.value());
     } else if (e instanceof Expr.Relation r) {

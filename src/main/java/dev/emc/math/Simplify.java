@@ -122,6 +122,8 @@ public final class Simplify {
       return new Expr.SumK(c.get(0), s.index());
     } else if (e instanceof Expr.RowSum r) {
       return new Expr.RowSum(c.get(0), r.weighted());
+    } else if (e instanceof Expr.Sum s) {
+      return new Expr.Sum(s.index(), s.from(), s.to(), c.get(0));
     } else if (e instanceof Expr.Fill f) {
       return new Expr.Fill(c.get(0), f.dim());
     } else if (e instanceof Expr.Relation r) {

@@ -176,6 +176,10 @@ public final class Text {
     if (e instanceof Expr.RowSum r) {
       return wrap("Σ_n " + (r.weighted() ? "r_nk " : "") + print(r.body(), 2), 1, context);
     }
+    if (e instanceof Expr.Sum s) {
+      String range = s.from() == null ? s.index() : "{" + s.index() + "=" + s.from() + "}^{" + s.to() + "}";
+      return wrap("Σ_" + range + " " + print(s.body(), 2), 1, context);
+    }
     Expr.SumK s = (Expr.SumK) e;
     return wrap("Σ_k " + print(s.body(), 2), 1, context);
   }

@@ -100,7 +100,7 @@ public interface EmModel {
 
   /**
    * The chain, or null when rows are independent. A model with a chain has no per-row pass:
-   * {@link #accumulate} throws, and the E-step is {@link ForwardBackward} over each sequence with
+   * {@link #accumulate} and {@link #responsibilities} throw, and the E-step is {@link ForwardBackward} over each sequence with
    * {@link #logDensities}, then {@link #accumulateGiven}.
    */
   default Chain chain() {

@@ -30,10 +30,13 @@ class HmmCliTest {
   }
 
   @Test
-  void derivePointsToCheckInsteadOfWritingHalfADerivation() {
+  void deriveWritesTheForwardBackwardRecursions() {
     CliTest.Run run = CliTest.emc("derive", "examples/hmm.model");
-    assertEquals(2, run.code());
-    assertTrue(run.err().contains("forward–backward E-step (an HMM) is not written yet"), run.err());
+    assertEquals(0, run.code(), run.err());
+    // α_nk = b_nk Σ_j α_{n−1,j} A_jk / c_n and A_jk = T_jk / Σ_l T_jl (Bishop §13.2, scaled).
+    assertTrue(run.out().contains("\\alpha_{n k}=\\frac{b_{n k}\\sum_{j=1}^{K} \\alpha_{n-1,j}A_{\\mathit{jk}}}{c_{n}}"),
+        run.out());
+    assertTrue(run.out().contains("A_{\\mathit{jk}}=\\frac{T_{\\mathit{jk}}}{\\sum_{l=1}^{K} T_{\\mathit{jl}}}"));
   }
 
   @Test

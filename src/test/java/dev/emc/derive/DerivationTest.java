@@ -33,7 +33,7 @@ class DerivationTest {
 
   @Test
   void eachExampleDerivesAsItsGoldenFile() throws Exception {
-    for (String example : List.of("gmm", "gmm-tied", "waiting", "poisson")) {
+    for (String example : List.of("gmm", "gmm-tied", "waiting", "poisson", "hmm")) {
       String actual = derive(example, Documents.Format.MD);
       Path expected = GOLDEN.resolve(example + ".md");
       if (UPDATE) {
