@@ -96,3 +96,19 @@ for seq in range(1, 4):
             z = rng.choice(2, p=A[z])
         rows.append([seq, [0.0, 3.0][z] + rng.normal() * np.sqrt([1.0, 0.5][z])])
 write("hmm.csv", ["seq", "x"], rows, lambda v: reals(v) if isinstance(v, float) else str(v))
+
+# Old Faithful with cells emptied at random (for `emc fit --missing marginalize`): each row loses
+# its eruptions with probability 0.08, else its waiting with probability 0.08; the rest as they are.
+rng = np.random.default_rng(20261123)
+with open(os.path.join(here, "faithful.csv")) as f:
+    lines = f.read().splitlines()
+with open(os.path.join(here, "faithful-missing.csv"), "w") as f:
+    f.write(lines[0] + "\n")
+    for line in lines[1:]:
+        cells = line.split(",")
+        u = rng.random()
+        if u < 0.08:
+            cells[0] = ""
+        elif u < 0.16:
+            cells[1] = ""
+        f.write(",".join(cells) + "\n")

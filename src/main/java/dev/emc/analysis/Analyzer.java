@@ -340,9 +340,15 @@ public final class Analyzer {
         return Optional.empty();
       }
     }
+    EmPlan.Gaussian gaussian = null;
+    if (fm.gaussian() != null && !lhsLatent) {
+      FactorModel.Gaussian g = fm.gaussian();
+      gaussian = new EmPlan.Gaussian(s.lhs(), ((Expr.Sym) g.mean()).symbol(), ((Expr.Sym) g.covariance()).symbol(),
+          g.scatter() == null ? null : ((Expr.Sym) g.scatter()).symbol());
+    }
     return Optional.of(new FactorPlan(text, s.family().name(), s.signature().label(), perComponent,
         lhsLatent, fm.density(), Simplify.of(fm.logDensity()), site.statistics, updates,
-        Simplify.of(fm.logPenalty()), fm.support(), false));
+        Simplify.of(fm.logPenalty()), fm.support(), false, gaussian));
   }
 
   private static boolean hasLinearPredictor(Map<String, SiteArg> args) {
@@ -407,7 +413,8 @@ public final class Analyzer {
         first ? "expected first states over the sequences" : "expected transitions out of each state",
         null, probabilities, null, null, null);
     return new FactorPlan(model.source().slice(s.span()), "Categorical", s.signature().label(), !first, true,
-        probability, Expr.log(probability), List.of(new Statistic(stat, null)), List.of(update), null, List.of(), true);
+        probability, Expr.log(probability), List.of(new Statistic(stat, null)), List.of(update), null, List.of(), true,
+        null);
   }
 
   /** An argument as the family sees it, and which parameter (if any) it is. */

@@ -114,6 +114,9 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
       }
       mStep();
       statistics();
+      if (!chained()) {
+        plan.factors().stream().filter(f -> f.gaussian() != null).findFirst().ifPresent(this::emptyCells);
+      }
       monotonicity();
       symbols();
       List<Section> sections = new ArrayList<>();
@@ -455,6 +458,64 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
           List.of(new Words(meaning)));
     }
 
+
+    /**
+     * What `emc fit --missing marginalize` does with a row whose cells of normal data are partly
+     * empty: the conditional Gaussian (Bishop §2.3.1–2), in the Schur-complement form the runtime
+     * computes.
+     */
+    private void emptyCells(FactorPlan f) {
+      EmPlan.Gaussian g = f.gaussian();
+      Expr mu = new Expr.Sym(g.mean());
+      Expr sigma = new Expr.Sym(g.covariance());
+      Expr x = lhsOf(f);
+      if (!x.shape().isVector()) {
+        return;
+      }
+      dev.emc.types.Dim d = x.shape().dim();
+      java.util.function.Function<String, Expr> vec =
+          name -> new Expr.Sym(new Symbol(name, Symbol.Kind.NAME, Shape.vector(d), false, false));
+      java.util.function.Function<String, Expr> mat =
+          name -> new Expr.Sym(new Symbol(name, Symbol.Kind.NAME, Shape.matrix(d), false, false));
+      section("Rows with empty cells (--missing marginalize)");
+      Expr observed = vec.apply("x_o");
+      prose("A row whose ", x, " has ", named("d_m"), " empty cells m and observed cells o keeps its other data. Given component"
+          + " k, ", x, " is normal, so its empty cells are too, given the observed ones (Bishop §2.3.1–2). The"
+          + " row's density is the marginal of the observed cells, ",
+          new Expr.Density(NORMAL, observed, List.of(vec.apply("mu_o"), mat.apply("Sigma_oo"))),
+          ", and the empty cells' posterior has mean and covariance");
+      Expr e = Expr.sub(observed, vec.apply("mu_o"));
+      equation("conditional-mean", new Expr.Relation(Op.EQ, vec.apply("mu_m|o"),
+          Expr.add(vec.apply("mu_m"), new Expr.MatMul(mat.apply("Sigma_mo"), new Expr.Solve(mat.apply("Sigma_oo"), e)))));
+      equation("conditional-cov", new Expr.Relation(Op.EQ, mat.apply("Sigma_m|o"), Expr.sub(mat.apply("Sigma_mm"),
+          new Expr.MatMul(mat.apply("Sigma_mo"), new Expr.MatMul(new Expr.Inv(mat.apply("Sigma_oo")),
+              mat.apply("Sigma_om"))))));
+      prose("with ", mu, " and ", sigma, " component k's (a diagonal covariance leaves the empty cells independent"
+          + " of the others: their means and variances). The statistics take their expectations under that"
+          + " posterior: ", new Expr.Relation(Op.EQ, new Expr.Density(EXPECT, x, List.of(observed)),
+              vec.apply("x̄_n")), ", the row with its empty cells set to ", vec.apply("mu_m|o"), ", and");
+      Expr filled = vec.apply("x̄_n");
+      equation("expected-second", new Expr.Relation(Op.EQ,
+          new Expr.Density(EXPECT, Expr.outer(Expr.sub(x, mu), Expr.sub(x, mu)), List.of(observed)),
+          Expr.add(Expr.outer(Expr.sub(filled, mu), Expr.sub(filled, mu)), mat.apply("C_n"))));
+      prose("where ", mat.apply("C_n"), " is ", mat.apply("Sigma_m|o"), " in the empty cells' block and 0"
+          + " elsewhere. At the filled row the log-density differs from the marginal only by a term of the row:"
+          + " the quadratic forms agree, and the determinant of the covariance is that of the observed block times"
+          + " that of the conditional one, so");
+      equation("marginal", new Expr.Relation(Op.EQ,
+          Expr.log(new Expr.Density(NORMAL, observed, List.of(vec.apply("mu_o"), mat.apply("Sigma_oo")))),
+          Expr.add(Expr.log(new Expr.Density(NORMAL, filled, List.of(mu, sigma))),
+              Expr.mul(0.5, Expr.add(Expr.mul(named("d_m"), Expr.log(Expr.num(2 * java.lang.Math.PI))),
+                  new Expr.LogDet(mat.apply("Sigma_m|o")))))));
+      prose("The updates are unchanged, and EM with these expectations still never lowers the likelihood of the"
+          + " observed cells. emc's runtime (MissingCells) computes this for such rows; the generated code gives"
+          + " the filled row's density and statistics.");
+    }
+
+    private static final Expr.Notation EXPECT = new Expr.Notation("E", "\\mathbb{E}", "<mi>𝔼</mi>");
+
+    /** 𝒩, for the formulas of empty cells. */
+    private static final Expr.Notation NORMAL = new Expr.Notation("𝒩", "\\mathcal{N}", "<mi>𝒩</mi>");
 
     // -------------------------------------------------------------- a latent chain (an HMM)
 

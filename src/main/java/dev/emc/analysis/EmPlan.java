@@ -114,6 +114,8 @@ public record EmPlan(
    * @param logPenalty what it adds to the objective (regularization); null for nothing
    * @param chain a latent chain's first-row or transition statement: the forward–backward pass,
    *     not the per-row E-step, accounts for it
+   * @param gaussian for a normal density of a data variable, what integrating out its empty cells
+   *     needs; null for other statements
    */
   public record FactorPlan(
       String statement,
@@ -127,13 +129,23 @@ public record EmPlan(
       List<Update> updates,
       Expr logPenalty,
       List<Expr> support,
-      boolean chain) {
+      boolean chain,
+      Gaussian gaussian) {
     public FactorPlan {
       statistics = List.copyOf(statistics);
       updates = List.copyOf(updates);
       support = List.copyOf(support);
     }
   }
+
+  /**
+   * A data variable with a normal density: a row's empty cells of it have a conditional Gaussian
+   * given its other cells (see {@link dev.emc.dist.FactorModel.Gaussian}).
+   *
+   * @param scatter the statistic the cells' conditional covariance adds to; null when the
+   *     covariance is not estimated
+   */
+  public record Gaussian(String data, Symbol mean, Symbol covariance, Symbol scatter) {}
 
   /** The factors the per-row E-step multiplies: all but a latent chain's. */
   public List<FactorPlan> rowFactors() {

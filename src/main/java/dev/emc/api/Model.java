@@ -59,12 +59,18 @@ public final class Model {
    * lay them out.
    */
   public List<Binder.Spec> specs() {
+    return specs(false);
+  }
+
+  /** The same, with {@code missing}: a data variable's cells may be empty (not a covariate's). */
+  private List<Binder.Spec> specs(boolean missing) {
     List<Binder.Spec> specs = new ArrayList<>();
     for (Variable v : checked.observed()) {
       Type t = v.type();
       int width = t.isScalar() ? 1 : known(t.dim());
       int categories = t.kind() == Kind.CATEGORY ? known(t.dim()) : 0;
-      specs.add(new Binder.Spec(v.name(), t.kind().valueSet(), width, categories));
+      specs.add(new Binder.Spec(v.name(), t.kind().valueSet(), width, categories,
+          missing && v.role() == Role.DATA));
     }
     return specs;
   }
@@ -89,6 +95,15 @@ public final class Model {
    * column is not the model's.
    */
   public Bound bind(Table table, Optional<List<String>> columns, Optional<String> sequence) throws DataException {
+    return bind(table, columns, sequence, false);
+  }
+
+  /**
+   * The same; with {@code marginalize}, cells of data variables may be empty, and the fit
+   * integrates them out where the model's density allows (a normal one) and says where not.
+   */
+  public Bound bind(Table table, Optional<List<String>> columns, Optional<String> sequence, boolean marginalize)
+      throws DataException {
     int[] starts = null;
     if (sequence.isPresent()) {
       int at = table.header().indexOf(sequence.get());
@@ -96,10 +111,11 @@ public final class Model {
         throw new DataException(table.source(), "--sequence names " + sequence.get()
             + ", but the data have no such column (they have " + String.join(", ", table.header()) + ")");
       }
+      Binder.requireFilled(table, at);
       starts = sequenceStarts(table, at);
       table = withoutColumn(table, at);
     }
-    List<Binder.Spec> specs = specs();
+    List<Binder.Spec> specs = specs(marginalize);
     Binder.Binding binding = Binder.bind(specs, table, columns);
     DataMatrix rows = Binder.select(table, specs, binding);
     return new Bound(emc, plan(sized(binding)), Optional.of(starts == null ? rows : rows.withSequences(starts)));

@@ -89,6 +89,12 @@ final class FitCommand implements Callable<Integer> {
       + " That column is not the model's (default: all rows are one sequence).")
   String sequence;
 
+  @Option(names = "--missing", paramLabel = "HOW", defaultValue = "reject", description = "What an empty cell"
+      + " means: reject (an error at its line) or marginalize (integrate it out in the E-step: the conditional"
+      + " Gaussian of a row's empty cells given its others; for data with a normal density, in memory)"
+      + " (default: ${DEFAULT-VALUE}).")
+  String missing;
+
   @Option(names = "--out", paramLabel = "JSON", description = "Write the fit as JSON.")
   Path out;
 
@@ -106,8 +112,12 @@ final class FitCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Model model = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
     err.print(DiagnosticPrinter.render(model.warnings()));
-    Bound bound = streamed() && sequence == null ? bindStreamed(model, err)
-        : model.bind(Table.read(data), Optional.ofNullable(columns), Optional.ofNullable(sequence));
+    boolean marginalize = missing.equals("marginalize");
+    if (marginalize && stream) {
+      throw new ParameterException(spec.commandLine(), "--missing marginalize needs the rows in memory, not --stream");
+    }
+    Bound bound = streamed() && sequence == null && !marginalize ? bindStreamed(model, err)
+        : model.bind(Table.read(data), Optional.ofNullable(columns), Optional.ofNullable(sequence), marginalize);
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
     try {
       return fit(bound, loadSeconds, err);
@@ -193,6 +203,9 @@ final class FitCommand implements Callable<Integer> {
     }
     if (threads != null && threads < 1) {
       throw new ParameterException(spec.commandLine(), "--threads must be at least 1, not " + threads);
+    }
+    if (!missing.equals("reject") && !missing.equals("marginalize")) {
+      throw new ParameterException(spec.commandLine(), "--missing is reject or marginalize, not " + missing);
     }
     if (!initMethod.equals("kmeans") && !initMethod.equals("random")) {
       throw new ParameterException(spec.commandLine(), "--init-method is kmeans or random, not " + initMethod);

@@ -133,6 +133,12 @@ public final class JavaGenerator {
     if (chain) {
       type.addMethod(chainInfo());
     }
+    // MissingCells runs accumulateGiven on K copies of a row, each weighted by one component's r:
+    // right for statistics kept per component, K times too much for one kept over all rows.
+    if (!chain && plan.factors().stream().anyMatch(f -> f.gaussian() != null)
+        && plan.rowStatistics().stream().allMatch(st -> st.symbol().perComponent())) {
+      type.addMethod(gaussians());
+    }
     type.addMethod(maximize);
     type.addMethod(penalty);
     type.addMethod(checkRow());
@@ -657,6 +663,28 @@ public final class JavaGenerator {
         .addStatement("return new $T($S, $S, $L, $L)", EmModel.Chain.class, first.param(), transition.param(),
             names.statOffset(chain.get(0).statistics().get(0).symbol().name()),
             names.statOffset(chain.get(1).statistics().get(0).symbol().name()))
+        .build();
+  }
+
+  /** The data whose empty cells the fit can integrate out: what the runtime's MissingCells reads. */
+  private MethodSpec gaussians() {
+    CodeBlock.Builder list = CodeBlock.builder();
+    for (FactorPlan f : plan.factors()) {
+      EmPlan.Gaussian g = f.gaussian();
+      if (g == null) {
+        continue;
+      }
+      EmPlan.DataSlot d = plan.data().stream().filter(s -> s.name().equals(g.data())).findFirst().orElseThrow();
+      Shape cov = g.covariance().shape();
+      EmModel.Gaussian.Form form = cov.isMatrix() ? EmModel.Gaussian.Form.FULL
+          : cov.isVector() ? EmModel.Gaussian.Form.DIAGONAL : EmModel.Gaussian.Form.SPHERICAL;
+      list.add(list.isEmpty() ? "" : ",\n");
+      list.add("new $T($L, $L, $S, $L, $S, $L, $T.$L, $L)", EmModel.Gaussian.class, d.offset(), d.width(),
+          g.mean().name(), g.mean().perComponent(), g.covariance().name(), g.covariance().perComponent(),
+          EmModel.Gaussian.Form.class, form, g.scatter() == null ? "-1" : names.statOffset(g.scatter().name()));
+    }
+    return override("gaussians").returns(ParameterizedTypeName.get(List.class, EmModel.Gaussian.class))
+        .addStatement("return $T.of($>\n$L$<)", List.class, list.build())
         .build();
   }
 

@@ -20,11 +20,15 @@ final class TexWriter implements MathWriter {
 
   private static String spell(String s) {
     StringBuilder b = new StringBuilder();
-    s.codePoints().forEach(cp -> {
-      String c = new String(Character.toChars(cp));
+    int[] cps = s.codePoints().toArray();
+    for (int i = 0; i < cps.length; i++) {
+      String c = new String(Character.toChars(cps[i]));
       String m = SYMBOLS.get(c);
-      b.append(m != null ? m + (Character.isLetter(cp) ? " " : "") : c);
-    });
+      // A control word (\\alpha, \\mid) needs a space before a letter that follows it.
+      boolean word = m != null && (Character.isLetter(cps[i])
+          || m.matches(".*\\\\[a-zA-Z]+") && i + 1 < cps.length && Character.isLetter(cps[i + 1]));
+      b.append(m != null ? m + (word ? " " : "") : c);
+    }
     return b.toString().strip();
   }
 

@@ -16,7 +16,7 @@ import java.util.Objects;
  *     most its trials), as relations; the fit names the first row that fails one
  */
 public record FactorModel(Expr density, Expr logDensity, List<Update> updates, Expr logPenalty,
-    List<Expr> support) {
+    List<Expr> support, Gaussian gaussian) {
   public FactorModel {
     Objects.requireNonNull(density);
     Objects.requireNonNull(logDensity);
@@ -24,7 +24,28 @@ public record FactorModel(Expr density, Expr logDensity, List<Update> updates, E
     support = List.copyOf(support);
   }
 
+  public FactorModel(Expr density, Expr logDensity, List<Update> updates, Expr logPenalty, List<Expr> support) {
+    this(density, logDensity, updates, logPenalty, support, null);
+  }
+
   public FactorModel(Expr density, Expr logDensity, List<Update> updates, Expr logPenalty) {
-    this(density, logDensity, updates, logPenalty, List.of());
+    this(density, logDensity, updates, logPenalty, List.of(), null);
+  }
+
+  /**
+   * Says that the statement is a normal density of its data, so that a row whose cells are partly
+   * empty can have them integrated out (the conditional Gaussian of the empty cells given the
+   * others): what `emc fit --missing marginalize` needs.
+   *
+   * @param mean the mean, a parameter
+   * @param covariance the covariance, a parameter: a matrix, its diagonal, or one variance
+   * @param scatter the statistic Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ in the covariance's shape, to
+   *     which the E-step of such a row adds the conditional covariance; null when the covariance
+   *     is not estimated
+   */
+  public record Gaussian(Expr mean, Expr covariance, Expr scatter) {}
+
+  public FactorModel withGaussian(Gaussian g) {
+    return new FactorModel(density, logDensity, updates, logPenalty, support, g);
   }
 }

@@ -22,8 +22,13 @@ public final class Binder {
    * @param width its columns, or -1 when the data decide (a vector of the data's width)
    * @param values what its values must be (see {@link DataInfo#values()})
    * @param categories for a category, how many; -1 when the data decide (the largest value)
+   * @param missing whether its cells may be empty (NaN), for the fit to integrate out
    */
-  public record Spec(String name, String values, int width, int categories) {}
+  public record Spec(String name, String values, int width, int categories, boolean missing) {
+    public Spec(String name, String values, int width, int categories) {
+      this(name, values, width, categories, false);
+    }
+  }
 
   /** The columns each variable takes, with the widths and category counts the data decided. */
   public record Binding(Map<String, int[]> columns, Map<String, Integer> widths, Map<String, Integer> categories) {}
@@ -139,10 +144,34 @@ public final class Binder {
     return String.join(", ", n);
   }
 
+  /** Every cell of column {@code c} has a value: the first empty one is an error at its place. */
+  public static void requireFilled(Table table, int c) throws DataException {
+    for (int r = 0; r < table.rows(); r++) {
+      if (Double.isNaN(table.get(r, c))) {
+        throw empty(table, r, c, "");
+      }
+    }
+  }
+
+  private static DataException empty(Table table, int r, int c, String hint) {
+    int line = table.lines() == null ? 0 : table.lines()[r];
+    String text = line == 0 ? null : Table.lineText(java.nio.file.Path.of(table.source()), line);
+    int[] span = Table.cellSpan(text, c);
+    return new DataException(table.source(), line, span[0] + 1, span[1], text,
+        "the cell in column " + table.header().get(c) + " is empty" + hint);
+  }
+
   /** Every value of a column is of the kind the variable takes. */
   private static void check(Table table, int c, Spec s) throws DataException {
     for (int r = 0; r < table.rows(); r++) {
       double v = table.get(r, c);
+      if (Double.isNaN(v)) {
+        if (s.missing()) {
+          continue;
+        }
+        throw empty(table, r, c, s.values().equals("real")
+            ? " (emc fit --missing marginalize integrates out empty cells of normally distributed data)" : "");
+      }
       String problem = switch (s.values()) {
         case "positive" -> v > 0 ? null : "positive";
         case "probability" -> v >= 0 && v <= 1 ? null : "between 0 and 1";

@@ -106,4 +106,30 @@ public interface EmModel {
   default Chain chain() {
     return null;
   }
+
+  /**
+   * A data variable with a normal density, whose empty cells (NaN) a row may leave for the E-step
+   * to integrate out ({@link MissingCells}): its columns, its mean and covariance parameters, and
+   * where its scatter statistic Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ starts (−1 when the covariance
+   * is fixed). The scatter is per component, in the covariance's form.
+   */
+  record Gaussian(int offset, int width, String mean, boolean meanPerComponent, String covariance,
+      boolean covariancePerComponent, Form form, int scatter) {
+    /** How the covariance is stored: a matrix, its diagonal, or one variance for every coordinate. */
+    public enum Form { FULL, DIAGONAL, SPHERICAL }
+
+    /** Numbers in one component's covariance (and scatter). */
+    public int size() {
+      return switch (form) {
+        case FULL -> width * width;
+        case DIAGONAL -> width;
+        case SPHERICAL -> 1;
+      };
+    }
+  }
+
+  /** The data variables whose empty cells can be integrated out; empty when none can. */
+  default List<Gaussian> gaussians() {
+    return List.of();
+  }
 }

@@ -59,6 +59,11 @@ public final class Fitter implements AutoCloseable {
       throws DataException, FitException {
     long start = System.nanoTime();
     EmModel probe = factory.get();
+    // Rows with empty cells have their own E-step; the generated pass, the start and the checks
+    // see the complete rows.
+    MissingCells missing = MissingCells.of(probe, data);
+    DataMatrix all = data;
+    data = missing == null ? all : missing.complete();
     checkData(probe, data, o);
     List<String> warnings = new ArrayList<>(constantColumnWarnings(probe, data, o));
     int runs = o.init() == FitOptions.Init.GIVEN ? 1 : Math.max(1, o.restarts());
@@ -71,7 +76,7 @@ public final class Fitter implements AutoCloseable {
       long runSeed = seeds.nextLong();
       EmModel model = r == 0 ? probe : factory.get();
       try {
-        Run run = run(model, data, o, runSeed, r);
+        Run run = run(model, data, missing, o, runSeed, r);
         loopNanos += run.nanos;
         passes += run.trace.size();
         if (best == null || run.objective > best.objective) {
@@ -102,14 +107,15 @@ public final class Fitter implements AutoCloseable {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new FitResult(best.model, params, best.logLikelihood, best.objective, best.iterations,
-        best.converged, best.trace, best.index, data.rows(), List.copyOf(warnings), seconds,
+        best.converged, best.trace, best.index, all.rows(), List.copyOf(warnings), seconds,
         passes == 0 ? 0 : loopNanos / 1e9 / passes);
   }
 
   private record Run(EmModel model, int index, double logLikelihood, double objective, int iterations,
       boolean converged, List<Double> trace, double[] stats, long nanos) {}
 
-  private Run run(EmModel m, DataMatrix data, FitOptions o, long seed, int index) throws FitException {
+  private Run run(EmModel m, DataMatrix data, MissingCells missing, FitOptions o, long seed, int index)
+      throws FitException {
     setRegularization(m, data, o.reg());
     start(m, data, o, seed);
     String problem = m.prepare();
@@ -131,6 +137,9 @@ public final class Fitter implements AutoCloseable {
     double objective;
     while (true) {
       stats = pass(m, data);
+      if (missing != null) {
+        missing.accumulate(m, stats);
+      }
       ll = stats[EmModel.LOGLIK];
       if (ll == Double.NEGATIVE_INFINITY) {
         throw new FitException("the log-likelihood is −∞ after " + iterations
@@ -281,6 +290,16 @@ public final class Fitter implements AutoCloseable {
     double[] out = new double[data.rows() * k];
     m.prepare();
     EmModel.Chain chain = m.chain();
+    MissingCells missing;
+    try {
+      missing = MissingCells.of(m, data);
+    } catch (DataException e) {
+      throw new IllegalArgumentException("these rows cannot be fitted: " + e.getMessage(), e);
+    }
+    if (missing != null) {
+      missing.posteriors(m, out);
+      return out;
+    }
     if (chain == null) {
       data.slabs((values, first, rows) -> {
         double[] flat = new double[rows * k];

@@ -259,7 +259,8 @@ public record Table(String source, List<String> header, double[] values, int row
       throws DataException {
     String text = cell.strip();
     if (text.isEmpty()) {
-      throw at(name, path, line, column, "the cell in column " + header + " is empty");
+      // An empty cell: whether the model can do without it is the binder's question.
+      return Double.NaN;
     }
     if (!DECIMAL.matcher(text).matches()) {
       boolean special = text.matches("(?i)[+-]?(nan|inf|infinity)");

@@ -38,7 +38,8 @@ class FastCsvTest {
   void theExamplesReadTheSameEitherWay() throws Exception {
     try (var files = Files.list(Path.of("examples/data"))) {
       for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".csv"))::iterator) {
-        assertBothRead(f, true);
+        // Empty cells (faithful-missing.csv) are the general reader's: the fast one declines them.
+        assertBothRead(f, !f.getFileName().toString().contains("missing"));
       }
     }
   }

@@ -159,8 +159,9 @@ public final class Normal implements Family {
       updates.add(update);
     }
     Expr penalty = null;
+    Expr s2 = null;
     if (cov.isFree()) {
-      Expr s2 = site.statistic("S2", square(form, centred));
+      s2 = site.statistic("S2", square(form, centred));
       Expr scatter;
       if (delta == null) {
         scatter = s2;
@@ -235,7 +236,12 @@ public final class Normal implements Family {
             .derivedFrom(null, null, "The inverse-gamma prior adds 2b to the scatter and 2a + 2 to the count."));
       }
     }
-    return new FactorModel(density, logDensity, updates, penalty);
+    FactorModel model = new FactorModel(density, logDensity, updates, penalty);
+    // Empty cells of x integrate out to a conditional Gaussian: the E-step needs μ and Σ by name
+    // and, when Σ is estimated, its scatter statistic (the pass adds the cells' conditional
+    // covariance to it). Only when the statistics are per component, as the pass keeps them.
+    boolean named = mu instanceof Expr.Sym && sigma instanceof Expr.Sym;
+    return named && site.perComponent() ? model.withGaussian(new FactorModel.Gaussian(mu, sigma, s2)) : model;
   }
 
   /**
