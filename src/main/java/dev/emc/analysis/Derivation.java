@@ -436,7 +436,7 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
       rows.add(row(n, "", "stats[WEIGHT]", "the number of rows"));
       for (Statistic st : plan.statistics()) {
         if (st.ofChain()) {
-          boolean first = st.symbol().name().startsWith("F_");
+          boolean first = firstStates(st);
           String offset = names.statOffset(st.symbol().name());
           rows.add(first
               ? row(sub("F", "k"), "", "stats[" + offset + " + k]", "the expected number of sequences that start in state k")
@@ -457,7 +457,6 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
       return List.of(List.of(new Math(symbol)), List.of(new Code(model)), List.of(new Code(code)),
           List.of(new Words(meaning)));
     }
-
 
     /**
      * What `emc fit --missing marginalize` does with a row whose cells of normal data are partly
@@ -661,8 +660,13 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
       }
     }
 
+    /** Whether a chain's statistic is its first states' (F), not its transitions' (T). */
+    private boolean firstStates(Statistic s) {
+      return plan.chainFactors().get(0).statistics().contains(s);
+    }
+
     private void chainStatistic(Statistic s) {
-      boolean first = s.symbol().name().startsWith("F_");
+      boolean first = firstStates(s);
       equation("statistic:" + s.symbol().name(), first
           ? new Expr.Relation(Op.EQ, sub("F", "k"), new Expr.Sum("s", null, null, gammaAt("1k")))
           : new Expr.Relation(Op.EQ, sub("T", "jk"), new Expr.Sum("s", null, null,

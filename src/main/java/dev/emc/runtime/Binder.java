@@ -154,11 +154,15 @@ public final class Binder {
   }
 
   private static DataException empty(Table table, int r, int c, String hint) {
+    return at(table, r, c, "the cell in column " + table.header().get(c) + " is empty" + hint);
+  }
+
+  /** An error at the cell of row {@code r}, column {@code c}, with its line shown. */
+  private static DataException at(Table table, int r, int c, String message) {
     int line = table.lines() == null ? 0 : table.lines()[r];
     String text = line == 0 ? null : Table.lineText(java.nio.file.Path.of(table.source()), line);
     int[] span = Table.cellSpan(text, c);
-    return new DataException(table.source(), line, span[0] + 1, span[1], text,
-        "the cell in column " + table.header().get(c) + " is empty" + hint);
+    return new DataException(table.source(), line, span[0] + 1, span[1], text, message);
   }
 
   /** Every value of a column is of the kind the variable takes. */
@@ -182,11 +186,8 @@ public final class Binder {
         default -> null;
       };
       if (problem != null) {
-        String text = Table.lineText(java.nio.file.Path.of(table.source()), table.lines()[r]);
-        int[] span = Table.cellSpan(text, c);
-        throw new DataException(table.source(), table.lines()[r], span[0] + 1, span[1], text,
-            s.name() + " must be " + problem + ", but column " + table.header().get(c) + " has "
-                + DataMatrix.format(v));
+        throw at(table, r, c, s.name() + " must be " + problem + ", but column " + table.header().get(c) + " has "
+            + DataMatrix.format(v));
       }
     }
   }

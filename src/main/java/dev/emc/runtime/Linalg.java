@@ -80,6 +80,12 @@ public final class Linalg {
     if (!cholesky(a, 0, d, l, 0)) {
       return false;
     }
+    solveCholesky(l, b, d);
+    return true;
+  }
+
+  /** Solves L Lᵀ y = b given the lower Cholesky factor L (row-major, d×d): the solution replaces b. */
+  public static void solveCholesky(double[] l, double[] b, int d) {
     double[] y = new double[d];
     for (int i = 0; i < d; i++) {
       double s = b[i];
@@ -95,7 +101,6 @@ public final class Linalg {
       }
       b[i] = s / l[i * d + i];
     }
-    return true;
   }
 
   /** tr(A⁻¹) from A's Cholesky factor. */

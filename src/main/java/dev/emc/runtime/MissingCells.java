@@ -151,6 +151,8 @@ public final class MissingCells {
     final double[] filled;
     final double[] densities;
     final double[] r;
+    /** Per component: what turns log 𝒩(x̂ | μ, Σ) into the marginal of the observed cells. */
+    final double[] correction;
     /** Per gaussian, per component: C in a width × width block (zero outside the empty cells). */
     final double[][] covariances;
     final boolean[] empty;
@@ -162,6 +164,7 @@ public final class MissingCells {
       this.filled = new double[k * columns];
       this.densities = new double[k * k];
       this.r = new double[k];
+      this.correction = new double[k];
       this.covariances = new double[gaussians.size()][];
       for (int g = 0; g < gaussians.size(); g++) {
         covariances[g] = new double[k * gaussians.get(g).width() * gaussians.get(g).width()];
@@ -171,7 +174,7 @@ public final class MissingCells {
 
     /** Fills the K completed rows and r_k; returns log p(x_o) = log Σ_k p(x_o, z = k). */
     double posterior(double[] values, int at) {
-      double[] correction = new double[k];
+      java.util.Arrays.fill(correction, 0.0);
       for (int j = 0; j < k; j++) {
         System.arraycopy(values, at, filled, j * columns, columns);
       }
@@ -241,20 +244,23 @@ public final class MissingCells {
           c[a * nm + a] = s;
         }
       } else {
-        // w = Σ_oo⁻¹ (x_o − μ_o), then x̂_m = μ_m + Σ_mo w; B = Σ_oo⁻¹ Σ_om, then C = Σ_mm − Σ_mo B.
+        // w = Σ_oo⁻¹ (x_o − μ_o), then x̂_m = μ_m + Σ_mo w; B = Σ_oo⁻¹ Σ_om, then C = Σ_mm − Σ_mo B:
+        // one factorization of Σ_oo for all of them.
         double[] soo = new double[no * no];
         for (int a = 0; a < no; a++) {
           for (int b = 0; b < no; b++) {
             soo[a * no + b] = sigma[so + obs[a] * d + obs[b]];
           }
         }
+        double[] lo = new double[no * no];
+        if (no > 0 && !Linalg.cholesky(soo, 0, no, lo, 0)) {
+          return Double.NaN;
+        }
         double[] w = new double[no];
         for (int a = 0; a < no; a++) {
           w[a] = filled[at + g.offset() + obs[a]] - mu[mo + obs[a]];
         }
-        if (no > 0 && !Linalg.solve(soo, w, no)) {
-          return Double.NaN;
-        }
+        Linalg.solveCholesky(lo, w, no);
         for (int a = 0; a < nm; a++) {
           double x = mu[mo + mis[a]];
           for (int b = 0; b < no; b++) {
@@ -267,9 +273,7 @@ public final class MissingCells {
           for (int a = 0; a < no; a++) {
             col[a] = sigma[so + obs[a] * d + mis[b]];
           }
-          if (no > 0) {
-            Linalg.solve(soo, col, no);
-          }
+          Linalg.solveCholesky(lo, col, no);
           for (int a = 0; a < nm; a++) {
             double v = sigma[so + mis[a] * d + mis[b]];
             for (int e = 0; e < no; e++) {
@@ -301,17 +305,18 @@ public final class MissingCells {
         int d = gauss.width();
         for (int j = 0; j < k; j++) {
           int at = gauss.scatter() + j * gauss.size();
+          double[] c = covariances[g];
           for (int a = 0; a < d; a++) {
-            double caa = covariances[g][j * d * d + a * d + a];
+            int row = j * d * d + a * d;
             switch (gauss.form()) {
               // The pass keeps a full scatter's lower triangle; the M-step mirrors it.
               case FULL -> {
                 for (int b = 0; b <= a; b++) {
-                  stats[at + a * d + b] += r[j] * covariances[g][j * d * d + a * d + b];
+                  stats[at + a * d + b] += r[j] * c[row + b];
                 }
               }
-              case DIAGONAL -> stats[at + a] += r[j] * caa;
-              case SPHERICAL -> stats[at] += r[j] * caa;
+              case DIAGONAL -> stats[at + a] += r[j] * c[row + a];
+              case SPHERICAL -> stats[at] += r[j] * c[row + a];
             }
           }
         }
