@@ -112,3 +112,12 @@ with open(os.path.join(here, "faithful-missing.csv"), "w") as f:
         elif u < 0.16:
             cells[1] = ""
         f.write(",".join(cells) + "\n")
+
+# Not synthetic: the wine recognition data (Forina et al., UCI Machine Learning Repository,
+# CC BY 4.0), 178 wines × 13 chemical measurements, as scikit-learn bundles it, for factor
+# analysis (examples/factor.model). The cultivar label is left out.
+from sklearn.datasets import load_wine
+
+wine = load_wine()
+names = [n.replace("/", "_") for n in wine.feature_names]
+write("wine.csv", names, wine.data, lambda v: "%.10g" % v)

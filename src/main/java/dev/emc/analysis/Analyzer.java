@@ -71,16 +71,18 @@ public final class Analyzer {
           + " `z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);`");
     } else if (latents.size() > 1) {
       diagnostics.error("structure", latents.get(1).span(), "a second latent variable, "
-          + latents.get(1).name() + ": emc fits one finite latent variable per row, independent across"
-          + " rows (mixtures, mixtures of regressions) or a chain over each sequence's rows (hidden Markov"
-          + " models: `first(z) ~ Categorical(pi0); z ~ Categorical(A[prev(z)]);`); several latents and"
-          + " continuous latents (factor analysis) are not supported yet");
+          + latents.get(1).name() + ": emc fits one latent variable per row: finite and independent across"
+          + " rows (mixtures, mixtures of regressions), a chain over each sequence's rows (hidden Markov"
+          + " models: `first(z) ~ Categorical(pi0); z ~ Categorical(A[prev(z)]);`), or a continuous vector"
+          + " (factor analysis: `h ~ Normal(0, 1); x ~ Normal(W * h + mu, Psi);`); several latents, mixtures"
+          + " of factor analysers among them, are not supported yet");
     }
     if (diagnostics.hasErrors()) {
       return Optional.empty();
     }
     Variable latent = latents.get(0);
-    Dim kDim = latent.type().dim();
+    boolean continuous = latent.type().kind() == Kind.VECTOR;
+    Dim kDim = continuous ? Dim.of(1) : latent.type().dim();
     int k = value(kDim);
     List<Stochastic> chain = model.distributions().stream()
         .filter(s -> s.lhs().equals(latent.name()) && (s.firstRow() || s.isTransition())).toList();
@@ -88,7 +90,8 @@ public final class Analyzer {
       return Optional.empty();
     }
     EmPlan.Latent space = new EmPlan.Latent(latent.name(), kDim.toString(), k,
-        chain.isEmpty() ? EmPlan.EStep.ENUMERATION : EmPlan.EStep.FORWARD_BACKWARD);
+        continuous ? EmPlan.EStep.LINEAR_GAUSSIAN
+            : chain.isEmpty() ? EmPlan.EStep.ENUMERATION : EmPlan.EStep.FORWARD_BACKWARD);
 
     List<DataSlot> data = new ArrayList<>();
     int columns = 0;
@@ -103,6 +106,9 @@ public final class Analyzer {
     Map<String, ParamSlot> params = new LinkedHashMap<>();
     for (Variable v : model.withRole(Role.PARAM)) {
       params.put(v.name(), paramSlot(v, latent.name(), k));
+    }
+    if (continuous) {
+      return new FactorAnalysis(model, diagnostics).plan(latent, sizes, space, data, columns, params);
     }
     Map<String, Span> usedBy = new HashMap<>();
     List<SettingSlot> settings = new ArrayList<>();
@@ -168,7 +174,7 @@ public final class Analyzer {
       statements.add(model.source().slice(s.span()));
     }
     return Optional.of(new EmPlan(model.name(), statements, sizes, space, data, columns,
-        List.copyOf(params.values()), settings, factors, priorPlans));
+        List.copyOf(params.values()), settings, factors, priorPlans, null));
   }
 
   private int value(Dim d) {
@@ -186,6 +192,9 @@ public final class Analyzer {
     if (t.kind() == Kind.COV) {
       return Shape.matrix(t.dim());
     }
+    if (t.kind() == Kind.MATRIX) {
+      return Shape.matrix(t.dims().get(0), t.dims().get(1));
+    }
     return t.isScalar() ? Shape.SCALAR : Shape.vector(t.dim());
   }
 
@@ -193,10 +202,13 @@ public final class Analyzer {
     Shape shape = shapeOf(v.type());
     boolean perComponent = v.index().contains(latent);
     int d = shape.isScalar() ? 1 : value(shape.dim());
-    int elements = shape.isScalar() ? 1 : shape.isVector() ? d : d * d;
+    int cols = shape.isMatrix() ? value(shape.cols()) : 1;
+    int elements = shape.isScalar() ? 1 : shape.isVector() ? d : d * cols;
     int free = switch (v.type().kind()) {
       case SIMPLEX -> d - 1;
       case COV -> d * (d + 1) / 2;
+      // Loadings W and W R fit alike for any rotation R: Q(Q − 1)/2 of their numbers are not free.
+      case MATRIX -> d * cols - cols * (cols - 1) / 2;
       default -> elements;
     };
     int copies = perComponent ? k : 1;

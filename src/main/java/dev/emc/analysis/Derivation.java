@@ -102,6 +102,11 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
     }
 
     Derivation build() {
+      if (plan.linearGaussian() != null) {
+        factorAnalysis(plan.linearGaussian());
+        monotonicity();
+        return done();
+      }
       if (chained()) {
         chainModel();
         chainLikelihood();
@@ -119,6 +124,10 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
       }
       monotonicity();
       symbols();
+      return done();
+    }
+
+    private Derivation done() {
       List<Section> sections = new ArrayList<>();
       for (int i = 0; i < titles.size(); i++) {
         sections.add(new Section(titles.get(i), contents.get(i)));
@@ -509,6 +518,105 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
       prose("The updates are unchanged, and EM with these expectations still never lowers the likelihood of the"
           + " observed cells. emc's runtime (MissingCells) computes this for such rows; the generated code gives"
           + " the filled row's density and statistics.");
+    }
+
+    // -------------------------------------------------------------- factor analysis
+
+    /*
+     * Factor analysis as Bishop's Pattern Recognition and Machine Learning, §12.2.2 and §12.2.4,
+     * and Ghahramani & Hinton (1996) derive its EM, with the mean estimated jointly with W.
+     */
+    private void factorAnalysis(EmPlan.LinearGaussian lg) {
+      FactorPlan latent = plan.factors().get(0);
+      FactorPlan child = plan.factors().get(1);
+      Expr h = new Expr.Sym(lg.latent());
+      Expr x = new Expr.Sym(lg.data());
+      Expr w = new Expr.Sym(lg.loadings());
+      Expr mu = new Expr.Sym(lg.mean());
+      Expr psi = new Expr.Sym(lg.noise());
+      dev.emc.types.Dim q = lg.latent().shape().dim();
+      dev.emc.types.Dim d = lg.data().shape().dim();
+      Expr wt = new Expr.Transpose(w);
+      // Ψ as the matrix it stands for: diagonal, or σ²I.
+      Expr psiMatrix = lg.spherical() ? Expr.mul(psi, new Expr.Identity(d))
+          : new Expr.Sym(new Symbol(lg.noise().name(), Symbol.Kind.PARAM, Shape.matrix(d), false, false));
+      Expr g = new Expr.Sym(new Symbol("G", Symbol.Kind.NAME, Shape.matrix(q), false, false));
+      Expr e = new Expr.Sym(new Symbol("e", Symbol.Kind.DATA, Shape.vector(d), true, false));
+      Expr b = new Expr.Sym(new Symbol("b", Symbol.Kind.DATA, Shape.vector(q), true, false));
+      Expr m = new Expr.Sym(new Symbol("m", Symbol.Kind.DATA, Shape.vector(q), true, false));
+      Expr identity = new Expr.Identity(q);
+      Expr psiInv = new Expr.Inv(psiMatrix);
+
+      section("The model");
+      blocks.add(new Listing(String.join("\n", plan.statements())));
+      prose("Each row n has ", named("Q"), " factors ", h, ", unobserved and standard normal; given them, its ",
+          named("D"), " values ", x, " are normal about ", Expr.add(new Expr.MatMul(w, h), mu), ", with "
+          + (lg.spherical() ? "one noise variance for every column (probabilistic PCA)" : "a noise variance of its own"
+              + " in each column (Ψ is diagonal)") + ". The joint density of a row and its factors is");
+      equation("joint", new Expr.Relation(Op.EQ, Expr.mul(new Expr.Density(P, h, List.of()),
+          new Expr.Density(P, x, List.of(h))), Expr.mul(latent.density(), child.density())));
+
+      section("The likelihood");
+      prose("Integrating the factors out, each row is normal with a covariance of rank-", named("Q"),
+          " structure plus the noise:");
+      equation("fa-marginal", new Expr.Relation(Op.EQ, new Expr.Density(P, x, List.of()),
+          new Expr.Density(NORMAL, x, List.of(mu, Expr.add(new Expr.MatMul(w, wt), psiMatrix)))));
+      prose("The ", named("D"), "×", named("D"), " covariance is never formed. With ",
+          new Expr.Relation(Op.EQ, e, Expr.sub(x, mu)), ", ",
+          new Expr.Relation(Op.EQ, b, new Expr.MatMul(new Expr.MatMul(wt, psiInv), e)), " and the ", named("Q"),
+          "×", named("Q"), " matrix");
+      equation("fa-posterior-cov", new Expr.Relation(Op.EQ, g,
+          new Expr.Inv(Expr.add(identity, new Expr.MatMul(new Expr.MatMul(wt, psiInv), w)))));
+      prose("the Woodbury identity, ", new Expr.Relation(Op.EQ, new Expr.Inv(Expr.add(new Expr.MatMul(w, wt), psiMatrix)),
+          Expr.sub(psiInv, new Expr.MatMul(new Expr.MatMul(new Expr.MatMul(new Expr.MatMul(psiInv, w), g), wt),
+              psiInv))), ", and the matrix determinant lemma, ",
+          new Expr.Relation(Op.EQ, new Expr.LogDet(Expr.add(new Expr.MatMul(w, wt), psiMatrix)),
+              Expr.sub(new Expr.LogDet(psiMatrix), new Expr.LogDet(g))),
+          ", give each row's log-density in O(DQ) operations:");
+      equation("fa-loglik", new Expr.Relation(Op.EQ, Expr.log(new Expr.Density(P, x, List.of())),
+          Expr.mul(-0.5, Expr.add(Expr.sub(Expr.add(Expr.mul(Expr.size(d), Expr.log(Expr.num(2 * java.lang.Math.PI))),
+              new Expr.LogDet(psiMatrix)), new Expr.LogDet(g)), Expr.sub(new Expr.QuadInv(psiMatrix, e),
+              new Expr.Dot(b, new Expr.MatMul(g, b)))))));
+      equation("loglik", new Expr.Relation(Op.EQ, ell(theta), new Expr.RowSum(Expr.log(new Expr.Density(P, x,
+          List.of())), false)));
+
+      section("E-step");
+      prose("The factors enter the row's mean linearly and are normal, so their posterior is normal too"
+          + " (Bishop §2.3.3). Its covariance is ", g, ", the same for every row, and its mean is");
+      equation("fa-posterior-mean", new Expr.Relation(Op.EQ, new Expr.Density(EXPECT, h, List.of(x)),
+          new Expr.Relation(Op.EQ, m, new Expr.MatMul(g, b))));
+      prose("The M-step needs the factors' first and second moments under it:");
+      equation("fa-second-moment", new Expr.Relation(Op.EQ, new Expr.Density(EXPECT, Expr.outer(h, h), List.of(x)),
+          Expr.add(g, Expr.outer(m, m))));
+      prose("Q is the expected complete-data log-likelihood; only the data's term involves the parameters:");
+      equation("fa-q", new Expr.Relation(Op.EQ, new Expr.Density(new Expr.Notation("Q", "Q", "<mi>Q</mi>"), theta,
+          List.of()), Expr.add(new Expr.RowSum(new Expr.Density(EXPECT, Expr.log(child.density()), List.of(x)), false),
+          named("const"))));
+
+      section("M-step");
+      prose("Q is the log-likelihood of a least-squares regression of ", x, " on ", h, " and a constant, with"
+          + " coefficients ", w, " and ", mu, ", and the factors' expected moments in place of their unknown values."
+          + " Its gradients in ", w, " and ", mu, " vanish at the normal equations, which centring at the means of"
+          + " the rows and of the factors solves; then the noise is the mean squared residual of each column. With"
+          + " the statistics of the next section, centred at the current ", mu, ":");
+      for (EmPlan.Update u : child.updates()) {
+        equation("update:" + u.param(), new Expr.Relation(Op.ASSIGN, u.written(), u.value()));
+      }
+      prose(named("W_new"), " is the new loadings, and ", named("1_" + q), " the vector of ", named("Q"),
+          " ones ((", named("W_new"), " ∘ ", new Expr.Sym(lg.seh()), ") ", named("1_" + q),
+          " adds up each row). emc's regularization (--reg R, with R > 0) is ", new Expr.Sym(lg.regularization()),
+          ", R times each column's variance, added to the residual: it keeps every noise variance above 0 (the"
+          + " Heywood case of factor analysis), and the objective is the log-likelihood plus ", child.logPenalty(), ".");
+
+      section("Statistics");
+      prose("One pass over the rows gives them all, from each row's ", e, " and ", m, ":");
+      for (Statistic st : child.statistics()) {
+        equation(st == child.statistics().get(0) ? "fa-statistics" : null, new Expr.Relation(Op.EQ,
+            new Expr.Sym(st.symbol()), new Expr.RowSum(st.perRow(), false)));
+      }
+      prose("The fit starts from the data's principal components: on the correlation matrix, the ", named("Q"),
+          " leading eigenvectors scaled by the square roots of their eigenvalues above the mean of the others,"
+          + " back on each column's scale; the noise is what remains of each column's variance.");
     }
 
     private static final Expr.Notation EXPECT = new Expr.Notation("E", "\\mathbb{E}", "<mi>𝔼</mi>");

@@ -28,7 +28,8 @@ public record EmPlan(
     List<ParamSlot> params,
     List<SettingSlot> settings,
     List<FactorPlan> factors,
-    List<PriorPlan> priors) {
+    List<PriorPlan> priors,
+    LinearGaussian linearGaussian) {
 
   public EmPlan {
     statements = List.copyOf(statements);
@@ -55,7 +56,13 @@ public record EmPlan(
      * posteriors of each row's value and of each consecutive pair by the forward–backward
      * recursions.
      */
-    FORWARD_BACKWARD
+    FORWARD_BACKWARD,
+    /**
+     * A continuous latent vector h ~ N(0, I) with a child whose mean is linear in it, W h + μ
+     * (factor analysis): the posterior of h given the row is Gaussian, and the E-step is its mean
+     * and covariance. There is one component.
+     */
+    LINEAR_GAUSSIAN
   }
 
   /** The latent variable whose values the components are. */
@@ -146,6 +153,20 @@ public record EmPlan(
    *     covariance is not estimated
    */
   public record Gaussian(String data, Symbol mean, Symbol covariance, Symbol scatter) {}
+
+  /**
+   * Factor analysis: the latent h : vector[Q] ~ N(0, I), the data x : vector[D] ~ N(W h + μ, Ψ)
+   * with Ψ diagonal (a vector of variances) or one variance for every column (probabilistic PCA),
+   * and the statistics of the M-step, with e_n = x_n − μ and h's posterior moments m_n and G:
+   * S_e = Σ e_n, S_ee = Σ e_n ∘ e_n, S_h = Σ m_n, S_hh = Σ (G + m_n m_nᵀ), S_eh = Σ e_n m_nᵀ.
+   */
+  public record LinearGaussian(Symbol latent, Symbol data, Symbol loadings, Symbol mean, Symbol noise,
+      Symbol regularization, Symbol se, Symbol see, Symbol sh, Symbol shh, Symbol seh) {
+    /** Whether Ψ is one variance for every column (probabilistic PCA). */
+    public boolean spherical() {
+      return noise.shape().isScalar();
+    }
+  }
 
   /** The factors the per-row E-step multiplies: all but a latent chain's. */
   public List<FactorPlan> rowFactors() {

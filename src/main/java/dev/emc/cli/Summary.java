@@ -9,6 +9,7 @@ import dev.emc.semantics.Size;
 import dev.emc.semantics.Stochastic;
 import dev.emc.semantics.Term;
 import dev.emc.semantics.Variable;
+import dev.emc.syntax.Ast;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -60,6 +61,10 @@ final class Summary {
           .append(" is a Markov chain over each sequence's rows; the E-step runs the scaled forward–backward\n"
               + "recursions for γ_nk = p(z_n = k | the sequence) and ξ_n(j, k) = p(z_n−1 = j, z_n = k | the"
               + " sequence); with r_nk = γ_nk the M-step updates\n\n");
+    } else if (plan.latent().eStep() == EmPlan.EStep.LINEAR_GAUSSIAN) {
+      out.append("EM (factor analysis): ").append(plan.latent().name()).append(" is a continuous latent with a"
+          + " linear-Gaussian child; the E-step is its Gaussian posterior, mean m_n and covariance G, and the M-step"
+          + " regresses the rows on (m_n, 1):\n\n");
     } else {
       out.append("EM: the E-step enumerates ").append(plan.latent().name()).append(" ∈ 1..")
           .append(plan.latent().size()).append(" (r_nk by Bayes' rule); the M-step updates\n\n");
@@ -74,7 +79,9 @@ final class Summary {
     if (!stats.isEmpty()) {
       out.append("\ncomputed in one pass per iteration from the expected sufficient statistics\n\n");
       List<String[]> defs = new ArrayList<>();
-      defs.add(new String[] {"N_k = Σ_n r_nk"});
+      if (plan.latent().eStep() != EmPlan.EStep.LINEAR_GAUSSIAN) {
+        defs.add(new String[] {"N_k = Σ_n r_nk"});
+      }
       for (EmPlan.Statistic s : stats) {
         String sum = !s.ofChain() ? Text.of(new Expr.RowSum(s.perRow(), s.symbol().perComponent()))
             : s.symbol().perComponent() ? "Σ_n ξ_n(k, ·), the expected transitions out of k"
@@ -112,13 +119,21 @@ final class Summary {
       return indices.isEmpty() ? r.name() : r.name() + "[" + String.join(", ", indices) + "]";
     }
     if (t instanceof Term.Arith a) {
-      return "(" + term(a.left()) + " " + a.op().symbol() + " " + term(a.right()) + ")";
+      return operand(a.left(), a) + " " + a.op().symbol() + " " + operand(a.right(), a);
     }
     if (t instanceof Term.Negate n) {
       return "-" + term(n.operand());
     }
     Term.Dot d = (Term.Dot) t;
     return "dot(" + term(d.left()) + ", " + term(d.right()) + ")";
+  }
+
+  /** An operand of arithmetic, in parentheses where the precedence needs them. */
+  private static String operand(Term t, Term.Arith parent) {
+    boolean additive = t instanceof Term.Arith a && (a.op() == Ast.Op.ADD || a.op() == Ast.Op.SUB);
+    boolean product = parent.op() == Ast.Op.MUL || parent.op() == Ast.Op.DIV;
+    boolean right = t == parent.right() && parent.op() != Ast.Op.ADD && parent.op() != Ast.Op.MUL;
+    return additive && product || right && t instanceof Term.Arith ? "(" + term(t) + ")" : term(t);
   }
 
   private static String table(List<String[]> rows) {

@@ -237,8 +237,13 @@ final class Formula {
     if (e instanceof Expr.Inv i) {
       return atom(w.sup(at(i.matrix(), k, ATOM), w.number("−1")));
     }
+    if (e instanceof Expr.Transpose t) {
+      return atom(w.sup(at(t.matrix(), k, ATOM), w.identifier("T", MathWriter.Style.PLAIN)));
+    }
     if (e instanceof Expr.MatMul m) {
-      return new T(w.row(at(m.left(), k, PROD), w.times(), at(m.right(), k, FUNC)), PROD);
+      // (A ∘ B) v: the element-wise product is not the matrix product it stands next to.
+      int left = m.left() instanceof Expr.Hadamard ? ATOM : PROD;
+      return new T(w.row(at(m.left(), k, left), w.times(), at(m.right(), k, FUNC)), PROD);
     }
     if (e instanceof Expr.Solve v) {
       return new T(w.row(w.sup(at(v.matrix(), k, ATOM), w.number("−1")), w.times(), at(v.vector(), k, FUNC)), PROD);

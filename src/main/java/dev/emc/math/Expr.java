@@ -168,7 +168,9 @@ public sealed interface Expr {
   /** a ∘ b: vectors multiplied element by element. */
   record Hadamard(Expr left, Expr right) implements Expr {
     public Hadamard {
-      requireVector(left, "∘");
+      if (left.shape().isScalar()) {
+        throw new IllegalArgumentException("∘ of scalars");
+      }
       requireSame(left, right, "∘");
     }
 
@@ -205,18 +207,17 @@ public sealed interface Expr {
     }
   }
 
-  /** uvᵀ for vectors; the product for scalars. */
+  /** uvᵀ for vectors (of any two lengths); the product for scalars. */
   record Outer(Expr left, Expr right) implements Expr {
     public Outer {
-      requireSame(left, right, "outer product");
-      if (left.shape().isMatrix()) {
-        throw new IllegalArgumentException("outer product of matrices");
+      if (left.shape().rank() != right.shape().rank() || left.shape().isMatrix()) {
+        throw new IllegalArgumentException("outer product of " + left.shape() + " and " + right.shape());
       }
     }
 
     @Override
     public Shape shape() {
-      return left.shape().isScalar() ? Shape.SCALAR : Shape.matrix(left.shape().dim());
+      return left.shape().isScalar() ? Shape.SCALAR : Shape.matrix(left.shape().dim(), right.shape().dim());
     }
 
     /** vvᵀ: symmetric, so half of it is enough to store. */
@@ -449,14 +450,29 @@ public sealed interface Expr {
   /** A B: a matrix times a vector or a matrix. */
   record MatMul(Expr left, Expr right) implements Expr {
     public MatMul {
-      if (!left.shape().isMatrix() || right.shape().isScalar()) {
+      if (!left.shape().isMatrix() || right.shape().isScalar() || !left.shape().cols().equals(right.shape().dim())) {
         throw new IllegalArgumentException("matrix product of " + left.shape() + " and " + right.shape());
       }
     }
 
     @Override
     public Shape shape() {
-      return right.shape();
+      return right.shape().isVector() ? Shape.vector(left.shape().dim())
+          : Shape.matrix(left.shape().dim(), right.shape().cols());
+    }
+  }
+
+  /** Mᵀ. */
+  record Transpose(Expr matrix) implements Expr {
+    public Transpose {
+      if (!matrix.shape().isMatrix()) {
+        throw new IllegalArgumentException("transpose of " + matrix.shape());
+      }
+    }
+
+    @Override
+    public Shape shape() {
+      return Shape.matrix(matrix.shape().cols(), matrix.shape().dim());
     }
   }
 
@@ -514,6 +530,8 @@ public sealed interface Expr {
       return java.util.List.of(i.matrix());
     } else if (e instanceof Expr.MatMul m) {
       return java.util.List.of(m.left(), m.right());
+    } else if (e instanceof Expr.Transpose t) {
+      return java.util.List.of(t.matrix());
     } else if (e instanceof Expr.Solve s) {
       return java.util.List.of(s.matrix(), s.vector());
     }

@@ -136,6 +136,8 @@ public final class Simplify {
       return new Expr.Inv(c.get(0));
     } else if (e instanceof Expr.MatMul) {
       return new Expr.MatMul(c.get(0), c.get(1));
+    } else if (e instanceof Expr.Transpose) {
+      return new Expr.Transpose(c.get(0));
     } else if (e instanceof Expr.Solve) {
       return new Expr.Solve(c.get(0), c.get(1));
     }

@@ -167,6 +167,9 @@ public final class Text {
     if (e instanceof Expr.Inv i) {
       return print(i.matrix(), 3) + "⁻¹";
     }
+    if (e instanceof Expr.Transpose t) {
+      return print(t.matrix(), 3) + "ᵀ";
+    }
     if (e instanceof Expr.Solve v) {
       return wrap(print(v.matrix(), 3) + "⁻¹ " + print(v.vector(), 2), 1, context);
     }

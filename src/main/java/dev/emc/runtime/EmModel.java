@@ -128,6 +128,18 @@ public interface EmModel {
     }
   }
 
+  /**
+   * Factor analysis: a continuous latent h ~ N(0, I_Q) and data x (the {@code width} columns from
+   * {@code offset}) with mean W h + μ and noise Ψ, diagonal or one variance. The parameters' names,
+   * so that a fit can start from the data's principal components.
+   */
+  record Factors(int offset, int width, int factors, String loadings, String mean, String noise) {}
+
+  /** The factors, or null when the latent is finite. */
+  default Factors factors() {
+    return null;
+  }
+
   /** The data variables whose empty cells can be integrated out; empty when none can. */
   default List<Gaussian> gaussians() {
     return List.of();

@@ -117,7 +117,13 @@ public final class Fitter implements AutoCloseable {
   private Run run(EmModel m, DataMatrix data, MissingCells missing, FitOptions o, long seed, int index)
       throws FitException {
     setRegularization(m, data, o.reg());
-    start(m, data, o, seed);
+    if (m.factors() != null && o.init() != FitOptions.Init.GIVEN) {
+      // Factor analysis: the first run from the principal components, the others from random loadings.
+      boolean principal = index == 0 && o.init() == FitOptions.Init.KMEANS;
+      FactorStart.set(m, m.factors(), data.sample(START_SAMPLE), principal ? null : new SplittableRandom(seed));
+    } else {
+      start(m, data, o, seed);
+    }
     String problem = m.prepare();
     if (problem != null) {
       throw new FitException(o.init() == FitOptions.Init.GIVEN

@@ -151,7 +151,9 @@ public final class Checker {
             + " already has a distribution, on line " + source.line(before.start()) + "; a variable has exactly one");
         continue;
       }
-      Use use = role == Role.LATENT ? Use.LATENT : Use.DATA;
+      // A continuous latent has a density, as data does.
+      Use use = role == Role.LATENT && types.containsKey(lhs) && types.get(lhs).kind() == Kind.CATEGORY
+          ? Use.LATENT : Use.DATA;
       if (!family.uses().contains(use)) {
         diagnostics.error("family-use", t.family().span(), family.name() + " cannot be the distribution of "
             + (use == Use.LATENT ? "a latent variable" : "data") + "; it is "
@@ -453,15 +455,15 @@ public final class Checker {
       Type t = type.get();
       Role role = roles.get(name);
       String problem = switch (role) {
-        case LATENT -> t.kind() == Kind.CATEGORY ? null
-            : "a latent variable needs a finite domain such as 1..K; continuous latent variables (factor"
-                + " analysis) are not supported yet";
+        // A vector latent is continuous: factor analysis' h.
+        case LATENT -> t.kind() == Kind.CATEGORY || t.kind() == Kind.VECTOR ? null
+            : "a latent variable is a category, 1..K, or a vector of reals, vector[Q] (factor analysis)";
         case PARAM -> switch (t.kind()) {
           case INT, COUNT, BINARY, CATEGORY ->
               "a parameter is continuous; an unknown discrete value per row is a latent variable";
           default -> null;
         };
-        case DATA, COVARIATE -> t.kind() == Kind.COV || t.kind() == Kind.SIMPLEX
+        case DATA, COVARIATE -> t.kind() == Kind.COV || t.kind() == Kind.SIMPLEX || t.kind() == Kind.MATRIX
             ? role.word() + " must be a number or a vector per row, not " + t.kind().word() : null;
       };
       if (problem != null) {
@@ -798,10 +800,23 @@ public final class Checker {
     if (e instanceof Ast.Index i) {
       return Optional.ofNullable(types.get(i.base().text()));
     }
-    if (e instanceof Ast.Binary || e instanceof Ast.Neg || e instanceof Ast.Call) {
+    if (e instanceof Ast.Binary b) {
+      // W * h + mu is a vector, of a length the statement decides.
+      return mentionsContinuousLatent(b) ? Optional.empty() : Optional.of(Type.REAL);
+    }
+    if (e instanceof Ast.Neg || e instanceof Ast.Call) {
       return Optional.of(Type.REAL);
     }
     return Optional.empty();
+  }
+
+  private boolean isContinuousLatent(String name) {
+    return roles.get(name) == Role.LATENT && types.containsKey(name) && types.get(name).kind() == Kind.VECTOR;
+  }
+
+  private boolean mentionsContinuousLatent(Ast.Expr e) {
+    return e instanceof Ast.Name n ? isContinuousLatent(n.text())
+        : e instanceof Ast.Binary b && (mentionsContinuousLatent(b.left()) || mentionsContinuousLatent(b.right()));
   }
 
   /** Whether a number may stand for a value of this type (a scalar fills a vector or c·I). */
@@ -814,7 +829,7 @@ public final class Checker {
       case COUNT -> v == Math.rint(v) && v >= 0;
       case BINARY -> v == 0 || v == 1;
       case CATEGORY -> v == Math.rint(v) && v >= 1;
-      case SIMPLEX -> false;
+      case SIMPLEX, MATRIX -> false;
     };
   }
 
@@ -857,6 +872,9 @@ public final class Checker {
       return Optional.empty();
     }
     Type wanted = pattern.substitute(bindings);
+    if (wanted.kind() == Kind.VECTOR && e instanceof Ast.Binary b && mentionsContinuousLatent(b)) {
+      return linearInLatent(b, wanted, bindings, ctx);
+    }
     if (wanted.kind() != Kind.REAL) {
       diagnostics.error("type", e.span(), ctx.what() + " must be " + wanted
           + "; arithmetic gives a real number");
@@ -873,6 +891,30 @@ public final class Checker {
       return Optional.empty();
     }
     return Optional.of(new Term.Arith(b.op(), l.get(), r.get(), Type.REAL, e.span()));
+  }
+
+  /**
+   * A mean linear in a continuous latent h: {@code W * h}, plus a vector such as {@code mu} on
+   * either side. W, a parameter, is a matrix[D, Q] for h : vector[Q] and a mean of vector[D].
+   */
+  private Optional<Term> linearInLatent(Ast.Binary b, Type wanted, Map<String, Dim> bindings, Context ctx) {
+    if (b.op() == Ast.Op.ADD) {
+      Optional<Term> l = term(b.left(), wanted, bindings, ctx);
+      Optional<Term> r = term(b.right(), wanted, bindings, ctx);
+      return l.isEmpty() || r.isEmpty() ? Optional.empty()
+          : Optional.of(new Term.Arith(b.op(), l.get(), r.get(), wanted, b.span()));
+    }
+    if (b.op() != Ast.Op.MUL || !(b.right() instanceof Ast.Name h) || !isContinuousLatent(h.text())
+        || !(b.left() instanceof Ast.Name w)) {
+      diagnostics.error("structure", b.span(), "a continuous latent enters a mean as loadings times it, as in"
+          + " `x ~ Normal(W * h + mu, Psi);`");
+      return Optional.empty();
+    }
+    Type latent = types.get(h.text());
+    Type loadings = Type.matrix(wanted.dim(), latent.dim());
+    Context inner = new Context(ctx.family(), new Param("loadings", loadings), false, Set.of());
+    return reference(w.text(), List.of(), w.span(), w.span(), loadings, new HashMap<>(), inner)
+        .map(l -> new Term.Arith(b.op(), l, new Term.VarRef(h.text(), List.of(), latent, h.span()), wanted, b.span()));
   }
 
   private Optional<Term> number(Ast.Expr e, Type wanted, Context ctx) {

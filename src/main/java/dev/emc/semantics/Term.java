@@ -32,7 +32,17 @@ public sealed interface Term {
     }
   }
 
-  record Arith(Ast.Op op, Term left, Term right, Type type, Span span) implements Term {}
+  record Arith(Ast.Op op, Term left, Term right, Type type, Span span) implements Term {
+    /** a + b: what later stages ask, without knowing the syntax's operators. */
+    public boolean isSum() {
+      return op == Ast.Op.ADD;
+    }
+
+    /** a * b. */
+    public boolean isProduct() {
+      return op == Ast.Op.MUL;
+    }
+  }
 
   record Negate(Term operand, Type type, Span span) implements Term {}
 

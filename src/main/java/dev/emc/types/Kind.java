@@ -16,7 +16,9 @@ public enum Kind {
   CATEGORY("1..", 1),
   SIMPLEX("simplex", 1),
   VECTOR("vector", 1),
-  COV("cov", 1);
+  COV("cov", 1),
+  /** {@code matrix[R, C]}: R×C reals, a factor analysis' loadings. */
+  MATRIX("matrix", 2);
 
   private final String word;
   private final int dims;

@@ -38,6 +38,10 @@ public record Type(Kind kind, List<Dim> dims) {
     return new Type(Kind.COV, List.of(d));
   }
 
+  public static Type matrix(Dim rows, Dim cols) {
+    return new Type(Kind.MATRIX, List.of(rows, cols));
+  }
+
   public static Type of(Kind kind, Dim... dims) {
     return new Type(kind, List.of(dims));
   }

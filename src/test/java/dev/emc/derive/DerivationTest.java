@@ -33,7 +33,7 @@ class DerivationTest {
 
   @Test
   void eachExampleDerivesAsItsGoldenFile() throws Exception {
-    for (String example : List.of("gmm", "gmm-tied", "waiting", "poisson", "hmm")) {
+    for (String example : List.of("gmm", "gmm-tied", "waiting", "poisson", "hmm", "factor")) {
       String actual = derive(example, Documents.Format.MD);
       Path expected = GOLDEN.resolve(example + ".md");
       if (UPDATE) {
@@ -61,6 +61,20 @@ class DerivationTest {
     // Σ_k = Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ / N_k
     assertContains(md, "\\boldsymbol{\\Sigma}_{k}=\\frac{\\sum_{n=1}^{N} r_{n k}\\left(\\mathbf{x}_{n}"
         + "-\\boldsymbol{\\mu}_{k}\\right)\\left(\\mathbf{x}_{n}-\\boldsymbol{\\mu}_{k}\\right)^{\\top}}{N_{k}}");
+  }
+
+  @Test
+  void factorAnalysisHasTheGaussianPosteriorAndTheRegression() throws Exception {
+    String md = derive("factor", Documents.Format.MD);
+    // G = (I + WᵀΨ⁻¹W)⁻¹ and m_n = G b_n with b_n = WᵀΨ⁻¹ e_n (Bishop §12.2.4)
+    assertContains(md, "G=\\left(\\mathbf{I}+\\mathbf{W}^{T}\\boldsymbol{\\Psi}^{-1}\\mathbf{W}\\right)^{-1}");
+    assertContains(md, "\\mathbf{b}_{n}=\\mathbf{W}^{T}\\boldsymbol{\\Psi}^{-1}\\mathbf{e}_{n}");
+    assertContains(md, "=\\mathbf{m}_{n}=G\\mathbf{b}_{n}");
+    // E[h hᵀ | x] = G + m mᵀ
+    assertContains(md, "=G+\\mathbf{m}_{n}\\mathbf{m}_{n}^{\\top}");
+    // p(x_n) = N(x_n | μ, WWᵀ + Ψ)
+    assertContains(md, "\\mathcal{N}\\left(\\mathbf{x}_{n}\\mid\\boldsymbol{\\mu},\\mathbf{W}\\mathbf{W}^{T}"
+        + "+\\boldsymbol{\\Psi}\\right)");
   }
 
   @Test

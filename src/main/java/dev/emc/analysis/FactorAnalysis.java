@@ -1,0 +1,216 @@
+package dev.emc.analysis;
+
+import dev.emc.analysis.EmPlan.DataSlot;
+import dev.emc.analysis.EmPlan.FactorPlan;
+import dev.emc.analysis.EmPlan.ParamSlot;
+import dev.emc.analysis.EmPlan.SettingSlot;
+import dev.emc.analysis.EmPlan.Statistic;
+import dev.emc.diag.Diagnostics;
+import dev.emc.math.Expr;
+import dev.emc.math.Shape;
+import dev.emc.math.Simplify;
+import dev.emc.math.Symbol;
+import dev.emc.semantics.CheckedModel;
+import dev.emc.semantics.Stochastic;
+import dev.emc.semantics.Term;
+import dev.emc.semantics.Variable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A continuous latent vector with a linear-Gaussian child, factor analysis:
+ *
+ * <pre>
+ * h ~ Normal(0, 1);              // h : vector[Q], N(0, I)
+ * x ~ Normal(W * h + mu, Psi);   // Psi diagonal (positive[D]), or one variance (PPCA)
+ * </pre>
+ *
+ * <p>The posterior of h given a row is Gaussian, so the E-step is its mean and covariance, and
+ * the M-step is the regression of the rows on their expected factors (and a constant): the
+ * normal equations with E[h] and E[h hᵀ] in place of h and h hᵀ. This recognizes the structure
+ * and writes those formulas into the plan; the code generator and the derivation read them.
+ */
+final class FactorAnalysis {
+  private static final Expr.Notation NORMAL = new Expr.Notation("𝒩", "\\mathcal{N}", "<mi>𝒩</mi>");
+  private static final String EXAMPLE = "`h ~ Normal(0, 1); x ~ Normal(W * h + mu, Psi);`";
+
+  private final CheckedModel model;
+  private final Diagnostics diagnostics;
+
+  FactorAnalysis(CheckedModel model, Diagnostics diagnostics) {
+    this.model = model;
+    this.diagnostics = diagnostics;
+  }
+
+  Optional<EmPlan> plan(Variable h, Map<String, Integer> sizes, EmPlan.Latent space, List<DataSlot> data,
+      int columns, Map<String, ParamSlot> params) {
+    Stochastic prior = null;
+    Stochastic child = null;
+    for (Stochastic s : model.distributions()) {
+      if (s.lhs().equals(h.name())) {
+        prior = s;
+      } else if (child == null) {
+        child = s;
+      } else {
+        diagnostics.error("structure", s.span(), "factor analysis models one data vector given the factors, as in "
+            + EXAMPLE + "; a second distribution of data is not supported yet");
+        return Optional.empty();
+      }
+    }
+    if (!model.priors().isEmpty()) {
+      diagnostics.error("unsupported", model.priors().get(0).span(), "priors on the parameters of factor"
+          + " analysis are not supported yet");
+      return Optional.empty();
+    }
+    if (child == null) {
+      diagnostics.error("structure", h.span(), "the continuous latent " + h.name() + " is the mean of no data;"
+          + " factor analysis is written " + EXAMPLE);
+      return Optional.empty();
+    }
+    if (!standardNormal(prior)) {
+      diagnostics.error("structure", prior.span(), "a continuous latent is standard normal, `" + h.name()
+          + " ~ Normal(0, 1);` (N(0, I)): the loadings and the mean give the data their scale and location");
+      return Optional.empty();
+    }
+    Optional<Linear> linear = linear(child, h.name(), params);
+    if (linear.isEmpty()) {
+      return Optional.empty();
+    }
+    Linear l = linear.get();
+    String observed = child.lhs();
+    DataSlot x = data.stream().filter(slot -> slot.name().equals(observed)).findFirst().orElseThrow();
+    if (data.size() != 1) {
+      diagnostics.error("structure", child.span(), "factor analysis models one data vector given the factors;"
+          + " covariates are not supported with it yet");
+      return Optional.empty();
+    }
+    Symbol reg = Symbol.setting("Psi_" + x.name(), x.symbol().shape());
+    List<SettingSlot> settings = List.of(new SettingSlot(reg, x.name(), "noise regularization of " + x.name()));
+    Shape q = h.type().dims().isEmpty() ? null : Shape.vector(h.type().dim());
+    // h_n is unobserved, but a value per row like the data: the derivation writes it as it writes x_n.
+    Symbol latent = new Symbol(h.name(), Symbol.Kind.DATA, q, true, false);
+    Symbol mean = l.mean.symbol();
+    EmPlan.LinearGaussian lg = new EmPlan.LinearGaussian(latent, x.symbol(), l.loadings.symbol(), mean,
+        l.noise.symbol(), reg, stat("S_e", x.symbol().shape()), stat("S_ee", x.symbol().shape()), stat("S_h", q),
+        stat("S_hh", Shape.matrix(q.dim())), stat("S_eh", Shape.matrix(x.symbol().shape().dim(), q.dim())));
+
+    Expr hn = new Expr.Sym(latent);
+    Expr zero = new Expr.Sym(new Symbol("0", Symbol.Kind.NAME, q, false, false));
+    Expr prior0 = new Expr.Density(NORMAL, hn, List.of(zero, new Expr.Identity(q.dim())));
+    Expr priorLog = Expr.mul(-0.5, Expr.add(Expr.mul(Expr.size(q.dim()), Expr.log(Expr.num(2 * Math.PI))),
+        new Expr.Dot(hn, hn)));
+    FactorPlan latentFactor = new FactorPlan(text(prior), "Normal", prior.signature().label(), false, true,
+        prior0, Simplify.of(priorLog), List.of(), List.of(), null, List.of(), false, null);
+
+    Expr xn = new Expr.Sym(x.symbol());
+    Expr w = new Expr.Sym(lg.loadings());
+    Expr mu = new Expr.Sym(mean);
+    Expr psi = new Expr.Sym(lg.noise());
+    Expr d = Expr.size(x.symbol().shape().dim());
+    Expr centred = Expr.sub(xn, Expr.add(new Expr.MatMul(w, hn), mu));
+    Expr logDet = lg.spherical() ? Expr.mul(d, new Expr.LogDet(psi)) : new Expr.LogDet(psi);
+    Expr logDensity = Expr.mul(-0.5, Expr.add(Expr.add(Expr.mul(d, Expr.log(Expr.num(2 * Math.PI))), logDet),
+        new Expr.QuadInv(psi, centred)));
+    Expr density = new Expr.Density(NORMAL, xn, List.of(Expr.add(new Expr.MatMul(w, hn), mu), psi));
+
+    // The statistics, with h's posterior mean m_n and covariance G (the E-step's).
+    Expr e = Expr.sub(xn, mu);
+    // m_n is a value per row, as the row's data is: the derivation writes both x_n-style.
+    Expr m = new Expr.Sym(new Symbol("m", Symbol.Kind.DATA, q, true, false));
+    Expr g = new Expr.Sym(new Symbol("G", Symbol.Kind.NAME, Shape.matrix(q.dim()), false, false));
+    List<Statistic> statistics = List.of(
+        new Statistic(lg.se(), e),
+        new Statistic(lg.see(), new Expr.Hadamard(e, e)),
+        new Statistic(lg.sh(), m),
+        new Statistic(lg.shh(), Expr.add(g, Expr.outer(m, m))),
+        new Statistic(lg.seh(), Expr.outer(e, m)));
+
+    // The M-step: the normal equations of x_n on (m_n, 1), solved by centring.
+    Expr n = new Expr.Sym(new Symbol("N", Symbol.Kind.TOTAL, Shape.SCALAR, false, false));
+    Expr se = new Expr.Sym(lg.se());
+    Expr sh = new Expr.Sym(lg.sh());
+    Expr chh = Expr.sub(new Expr.Sym(lg.shh()), Expr.div(Expr.outer(sh, sh), n));
+    Expr ceh = Expr.sub(new Expr.Sym(lg.seh()), Expr.div(Expr.outer(se, sh), n));
+    Expr newW = new Expr.MatMul(ceh, new Expr.Inv(chh));
+    Expr wNew = new Expr.Sym(new Symbol("W_new", Symbol.Kind.NAME, lg.loadings().shape(), false, false));
+    Expr shift = Expr.div(Expr.sub(se, new Expr.MatMul(wNew, sh)), n);
+    Expr rows = new Expr.MatMul(new Expr.Hadamard(wNew, new Expr.Sym(lg.seh())), ones(q));
+    Expr residual = Expr.add(Expr.sub(Expr.sub(new Expr.Sym(lg.see()), rows), new Expr.Hadamard(shift, se)),
+        new Expr.Sym(reg));
+    Expr newPsi = lg.spherical() ? Expr.div(new Expr.Total(residual), Expr.mul(n, d)) : Expr.div(residual, n);
+    List<EmPlan.Update> updates = List.of(
+        update(l.loadings, newW, "the factors' regression coefficients"),
+        update(l.mean, Expr.add(mu, shift), "the intercept of that regression"),
+        update(l.noise, newPsi, "the mean squared residual of that regression"));
+    Expr trace = lg.spherical() ? Expr.div(new Expr.Total(new Expr.Sym(reg)), psi)
+        : new Expr.TraceInv(new Expr.Sym(reg), psi);
+    FactorPlan dataFactor = new FactorPlan(text(child), "Normal", child.signature().label(), false, false,
+        density, Simplify.of(logDensity), statistics, updates, Simplify.of(Expr.mul(-0.5, trace)), List.of(),
+        false, null);
+    List<String> statements = model.distributions().stream().map(this::text).toList();
+    return Optional.of(new EmPlan(model.name(), statements, sizes, space, data, columns, List.copyOf(params.values()),
+        settings, List.of(latentFactor, dataFactor), List.of(), lg));
+  }
+
+  /** 1_Q, the vector of ones: M 1_Q adds up each row of M. */
+  private static Expr ones(Shape q) {
+    return new Expr.Sym(new Symbol("1_" + q.dim(), Symbol.Kind.NAME, q, false, false));
+  }
+
+  private static Symbol stat(String name, Shape shape) {
+    return Symbol.statistic(name, shape, false);
+  }
+
+  private static EmPlan.Update update(ParamSlot p, Expr value, String method) {
+    return new EmPlan.Update(p.name(), p.symbol(), Simplify.of(value), method, null, new Expr.Sym(p.symbol()),
+        null, null, null);
+  }
+
+  private String text(Stochastic s) {
+    return model.source().slice(s.span());
+  }
+
+  /** {@code h ~ Normal(0, 1)}: a mean of 0 and a variance (or covariance) of 1. */
+  private static boolean standardNormal(Stochastic s) {
+    return s.family().name().equals("Normal") && s.args().size() == 2 && number(s.args().get(0), 0)
+        && number(s.args().get(1), 1);
+  }
+
+  private static boolean number(Term t, double v) {
+    return t instanceof Term.Number n && n.value() == v || t instanceof Term.ConstRef c && c.value() == v;
+  }
+
+  /** The loadings, mean and noise of {@code x ~ Normal(W * h + mu, Psi)}, each a parameter of its own. */
+  private record Linear(ParamSlot loadings, ParamSlot mean, ParamSlot noise) {}
+
+  private Optional<Linear> linear(Stochastic s, String h, Map<String, ParamSlot> params) {
+    String shape = "factor analysis is written " + EXAMPLE + ", with W, mu and Psi parameters shared by"
+        + " every row";
+    if (!s.family().name().equals("Normal") || s.args().size() != 2
+        || !(s.args().get(0) instanceof Term.Arith sum) || !sum.isSum()) {
+      diagnostics.error("structure", s.span(), "cannot fit `" + text(s) + "`: " + shape);
+      return Optional.empty();
+    }
+    Term product = sum.left() instanceof Term.Arith a && a.isProduct() ? sum.left() : sum.right();
+    Term offset = product == sum.left() ? sum.right() : sum.left();
+    ParamSlot w = product instanceof Term.Arith a && a.isProduct() ? param(a.left(), params) : null;
+    ParamSlot mu = param(offset, params);
+    ParamSlot psi = param(s.args().get(1), params);
+    if (w == null || mu == null || psi == null) {
+      diagnostics.error("structure", s.span(), "cannot fit `" + text(s) + "`: " + shape);
+      return Optional.empty();
+    }
+    if (psi.symbol().shape().isMatrix()) {
+      diagnostics.error("structure", s.args().get(1).span(), "factor analysis needs noise of its own in each"
+          + " column: declare `param " + psi.name() + " : positive[D];` (or `positive` for probabilistic PCA);"
+          + " with a full covariance the factors explain nothing");
+      return Optional.empty();
+    }
+    return Optional.of(new Linear(w, mu, psi));
+  }
+
+  private static ParamSlot param(Term t, Map<String, ParamSlot> params) {
+    return t instanceof Term.VarRef r && r.indices().isEmpty() ? params.get(r.name()) : null;
+  }
+}

@@ -1,0 +1,100 @@
+package dev.emc.runtime;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.EigenDecomposition;
+
+/**
+ * Where factor analysis starts. From the principal components: with eigenvalues λ_1 ≥ … ≥ λ_D
+ * and eigenvectors u_a of the data's correlation matrix, W = U_Q (Λ_Q − σ²I)^½ with σ² the mean of
+ * the other eigenvalues (probabilistic PCA's maximum, Tipping &amp; Bishop 1999), back on each
+ * column's scale, and Ψ what remains of each column's variance. Factor analysis is unchanged by
+ * rescaling a column, and so is this start. One noise variance for every column is probabilistic
+ * PCA itself: its start, on the covariance, is its maximum. A random start (restarts after the
+ * first, or --init-method random) draws W and sets Ψ to half of each column's variance.
+ */
+final class FactorStart {
+  private FactorStart() {}
+
+  static void set(EmModel m, EmModel.Factors f, DataMatrix data, SplittableRandom random) {
+    int d = f.width();
+    int q = f.factors();
+    double[] mean = new double[d];
+    double[] cov = new double[d * d];
+    double[] values = data.values();
+    int rows = data.rows();
+    for (int n = 0; n < rows; n++) {
+      for (int i = 0; i < d; i++) {
+        mean[i] += values[n * data.columns() + f.offset() + i] / rows;
+      }
+    }
+    for (int n = 0; n < rows; n++) {
+      int row = n * data.columns() + f.offset();
+      for (int i = 0; i < d; i++) {
+        for (int j = 0; j < d; j++) {
+          cov[i * d + j] += (values[row + i] - mean[i]) * (values[row + j] - mean[j]) / rows;
+        }
+      }
+    }
+    double[] psi = m.param(f.noise());
+    boolean spherical = psi.length == 1;
+    double[] scale = new double[d];
+    for (int i = 0; i < d; i++) {
+      // A constant column gets scale 1; its noise variance then starts at 1 too.
+      scale[i] = spherical ? 1.0 : cov[i * d + i] > 0 ? Math.sqrt(cov[i * d + i]) : 1.0;
+    }
+    double[] w = m.param(f.loadings());
+    double[] unit = new double[d * q];
+    if (random == null) {
+      double[][] scaled = new double[d][d];
+      for (int i = 0; i < d; i++) {
+        for (int j = 0; j < d; j++) {
+          scaled[i][j] = cov[i * d + j] / (scale[i] * scale[j]);
+        }
+      }
+      EigenDecomposition eigen = new EigenDecomposition(new Array2DRowRealMatrix(scaled, false));
+      double[] lambda = eigen.getRealEigenvalues();
+      Integer[] order = new Integer[d];
+      Arrays.setAll(order, i -> i);
+      Arrays.sort(order, (a, b) -> Double.compare(lambda[b], lambda[a]));
+      double rest = 0;
+      for (int a = q; a < d; a++) {
+        rest += Math.max(lambda[order[a]], 0) / (d - q);
+      }
+      for (int a = 0; a < q; a++) {
+        double[] u = eigen.getEigenvector(order[a]).toArray();
+        // A floor keeps every factor in play: W = 0 in a column is a fixed point of EM.
+        double length = Math.sqrt(Math.max(lambda[order[a]] - rest, 1e-6 * Math.max(lambda[order[0]], 1e-300)));
+        for (int i = 0; i < d; i++) {
+          unit[i * q + a] = u[i] * length;
+        }
+      }
+      if (spherical) {
+        psi[0] = rest > 0 ? rest : 1e-6 * Math.max(lambda[order[0]], 1e-300);
+      }
+    } else {
+      for (int i = 0; i < d * q; i++) {
+        unit[i] = random.nextGaussian() * Math.sqrt(0.5 / q);
+      }
+    }
+    double variances = 0;
+    for (int i = 0; i < d; i++) {
+      double explained = 0;
+      for (int a = 0; a < q; a++) {
+        w[i * q + a] = scale[i] * unit[i * q + a];
+        explained += unit[i * q + a] * unit[i * q + a];
+      }
+      double variance = cov[i * d + i] > 0 ? cov[i * d + i] : 1.0;
+      variances += variance;
+      if (!spherical) {
+        // On the correlation scale a column's variance is 1: the factors explain part of it.
+        psi[i] = (random == null ? Math.max(1 - explained, 0.05) : 0.5) * variance;
+      }
+    }
+    if (spherical && random != null) {
+      psi[0] = 0.5 * variances / d;
+    }
+    System.arraycopy(mean, 0, m.param(f.mean()), 0, d);
+  }
+}
