@@ -13,8 +13,9 @@ final class FitSummary {
   static String of(FitResult r, DataMatrix data, FitOptions o, double compileSeconds, double loadSeconds) {
     StringBuilder b = new StringBuilder();
     var m = r.model();
-    b.append(String.format(Locale.ROOT, "model %s: %d components, %d rows × %d columns (%s)%n",
-        m.name(), m.components(), r.rows(), data.columns(), String.join(", ", data.names())));
+    String latent = m.factors() != null ? m.factors().factors() + " factors" : m.components() + " components";
+    b.append(String.format(Locale.ROOT, "model %s: %s, %d rows × %d columns (%s)%n",
+        m.name(), latent, r.rows(), data.columns(), String.join(", ", data.names())));
     b.append(r.converged()
         ? String.format(Locale.ROOT, "converged after %d iterations (tol %s)", r.iterations(), o.tol())
         : String.format(Locale.ROOT, "stopped after %d iterations without converging (tol %s)", r.iterations(), o.tol()));

@@ -71,6 +71,19 @@ class FitCliTest {
   }
 
   @Test
+  void theFactorAnalysisExampleFitsAndWritesItsLoadingsAsAMatrix(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("fit.json");
+    Run r = emc("fit", "examples/factor.model", "--data", "examples/data/wine.csv", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("model factor: 2 factors, 178 rows × 13 columns"), r.out());
+    JsonNode fit = new ObjectMapper().readTree(out.toFile());
+    // scikit-learn's FactorAnalysis maximum is −3477.04256 (FactorAnalysisTest); --reg's default moves it little.
+    assertEquals(-3477.0426, fit.get("logLikelihood").asDouble(), 0.01);
+    assertEquals(13, fit.get("params").get("W").size());
+    assertEquals(2, fit.get("params").get("W").get(0).size());
+  }
+
+  @Test
   void compileWritesTheSourceWithTheDataWidth(@TempDir Path dir) throws Exception {
     Run r = emc("compile", "examples/gmm.model", "--data", FAITHFUL, "-o", dir.toString());
     assertEquals(0, r.code(), r.err());
