@@ -87,7 +87,7 @@ final class FactorAnalysis {
     }
     Symbol reg = Symbol.setting("Psi_" + x.name(), x.symbol().shape());
     List<SettingSlot> settings = List.of(new SettingSlot(reg, x.name(), "noise regularization of " + x.name()));
-    Shape q = h.type().dims().isEmpty() ? null : Shape.vector(h.type().dim());
+    Shape q = Shape.vector(h.type().dim());
     // h_n is unobserved, but a value per row like the data: the derivation writes it as it writes x_n.
     Symbol latent = new Symbol(h.name(), Symbol.Kind.DATA, q, true, false);
     Symbol mean = l.mean.symbol();

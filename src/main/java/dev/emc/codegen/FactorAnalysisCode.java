@@ -215,7 +215,7 @@ final class FactorAnalysisCode {
     if (!given) {
       b.addStatement("stats[LOGLIK] += ll");
     }
-    b.addStatement("stats[WEIGHT] += $L", given ? "to - from" : "weight");
+    b.addStatement("stats[WEIGHT] += to - from");
     b.addStatement("stats[COUNT] += weight");
     MethodSpec.Builder m = override(name).addParameter(DOUBLES, "data", Modifier.FINAL)
         .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL);
@@ -254,7 +254,8 @@ final class FactorAnalysisCode {
     CodeBlock.Builder b = CodeBlock.builder();
     String se = stat(lg.se());
     String sh = stat(lg.sh());
-    b.addStatement("final double N = stats[WEIGHT]");
+    b.add("// The rows' total weight: N, or Σ_n r_n for given weights.\n");
+    b.addStatement("final double N = stats[COUNT]");
     b.add("// (eq. $L) C_hh = S_hh − S_h S_hᵀ / N, by its Cholesky factor\n", derivation.number("update:" + lg.loadings().name()));
     b.addStatement("final double[] chh = new double[$L * $L]", q, q);
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);

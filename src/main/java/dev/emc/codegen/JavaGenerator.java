@@ -166,9 +166,9 @@ public final class JavaGenerator {
   private void constants() {
     EmPlan.Latent latent = plan.latent();
     type.addField(FieldSpec.builder(TypeName.INT, "K", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc(latent.eStep() == EmPlan.EStep.LINEAR_GAUSSIAN ? "One component: $L is continuous.\n"
-            : "Components: the values 1..$L of $L.\n", latent.eStep() == EmPlan.EStep.LINEAR_GAUSSIAN
-            ? List.of(latent.name()).toArray() : new Object[] {latent.size(), latent.name()})
+        .addJavadoc(latent.eStep() == EmPlan.EStep.LINEAR_GAUSSIAN
+            ? CodeBlock.of("One component: $L is continuous.\n", latent.name())
+            : CodeBlock.of("Components: the values 1..$L of $L.\n", latent.size(), latent.name()))
         .initializer("$L", latent.components()).build());
     for (Map.Entry<String, Integer> size : plan.sizes().entrySet()) {
       if (size.getKey().equals(latent.size())) {

@@ -958,8 +958,10 @@ public final class Checker {
       return Optional.empty();
     }
     if (role == Role.LATENT) {
-      diagnostics.error("role", nameSpan, "the latent variable " + name
-          + " can only index parameters, as in mu[" + name + "]");
+      diagnostics.error("role", nameSpan, isContinuousLatent(name)
+          ? "the continuous latent " + name + " enters a mean only as loadings times it, as in `x ~ Normal(W * "
+              + name + " + mu, Psi);`"
+          : "the latent variable " + name + " can only index parameters, as in mu[" + name + "]");
       return Optional.empty();
     }
     if (ctx.prior() && role != Role.PARAM) {
