@@ -1,6 +1,8 @@
 package dev.emc.codegen;
 
-import com.palantir.javapoet.ArrayTypeName;
+import static dev.emc.codegen.JavaGenerator.DOUBLES;
+import static dev.emc.codegen.JavaGenerator.override;
+
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
@@ -22,8 +24,6 @@ import javax.lang.model.element.Modifier;
  * Cholesky factor, one column of x at a time.
  */
 final class FactorAnalysisCode {
-  private static final TypeName DOUBLES = ArrayTypeName.of(TypeName.DOUBLE);
-
   private final EmPlan.LinearGaussian lg;
   private final Derivation derivation;
   private final CodeNames names;
@@ -325,9 +325,5 @@ final class FactorAnalysisCode {
 
   private String stat(dev.emc.math.Symbol s) {
     return names.statOffset(s.name());
-  }
-
-  private static MethodSpec.Builder override(String name) {
-    return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC);
   }
 }

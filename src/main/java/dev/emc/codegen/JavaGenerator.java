@@ -47,7 +47,7 @@ import javax.lang.model.element.Modifier;
  * what the E-step needs once per component. Each step carries its formula as a comment.
  */
 public final class JavaGenerator {
-  private static final TypeName DOUBLES = ArrayTypeName.of(TypeName.DOUBLE);
+  static final TypeName DOUBLES = ArrayTypeName.of(TypeName.DOUBLE);
   private static final Modifier[] CONSTANT = {Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL};
 
   private final EmPlan plan;
@@ -1155,7 +1155,7 @@ public final class JavaGenerator {
     return ParameterizedTypeName.get(ClassName.get(List.class), ClassName.get(element));
   }
 
-  private static MethodSpec.Builder override(String name) {
+  static MethodSpec.Builder override(String name) {
     return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC);
   }
 
