@@ -23,7 +23,7 @@ import java.util.Map;
  *
  * <pre>
  * {"model": "gmm", "logLikelihood": -1130.26, "objective": …, "iterations": 7, "converged": true,
- *  "rows": 272, "freeParameters": 11, "bic": …, "aic": …,
+ *  "rows": 272, "weight": 272, "freeParameters": 11, "bic": …, "aic": …,
  *  "params": {"phi": [K], "mu": [K][D], "Sigma": [K][D][D]},
  *  "timing": {"compileSeconds": …, "loadSeconds": …, "fitSeconds": …, "secondsPerIteration": …},
  *  "warnings": […]}
@@ -45,11 +45,12 @@ public final class FitJson {
     root.put("iterations", r.iterations());
     root.put("converged", r.converged());
     root.put("rows", r.rows());
+    root.put("weight", r.weight());
     root.put("components", r.model().components());
     root.put("freeParameters", r.model().freeParameters());
     root.put("bic", r.bic());
     root.put("aic", r.aic());
-    root.put("bicConvention", "-2 logLikelihood + freeParameters * ln(rows); smaller is better");
+    root.put("bicConvention", "-2 logLikelihood + freeParameters * ln(weight); smaller is better");
     ObjectNode params = root.putObject("params");
     for (ParamInfo p : r.model().params()) {
       params.set(p.name(), JSON.valueToTree(Params.nested(p, r.params().get(p.name()))));

@@ -104,13 +104,24 @@ public final class Model {
    */
   public Bound bind(Table table, Optional<List<String>> columns, Optional<String> sequence, boolean marginalize)
       throws DataException {
+    return bind(table, columns, sequence, Optional.empty(), marginalize);
+  }
+
+  /**
+   * The same, with the column {@code weights}, if given, holding each row's weight: a row of weight
+   * w counts as w copies of it. That column is not the model's either.
+   */
+  public Bound bind(Table table, Optional<List<String>> columns, Optional<String> sequence,
+      Optional<String> weights, boolean marginalize) throws DataException {
+    double[] w = null;
+    if (weights.isPresent()) {
+      int at = column(table, weights.get(), "--weights");
+      w = Binder.weights(table, at);
+      table = withoutColumn(table, at);
+    }
     int[] starts = null;
     if (sequence.isPresent()) {
-      int at = table.header().indexOf(sequence.get());
-      if (at < 0) {
-        throw new DataException(table.source(), "--sequence names " + sequence.get()
-            + ", but the data have no such column (they have " + String.join(", ", table.header()) + ")");
-      }
+      int at = column(table, sequence.get(), "--sequence");
       Binder.requireFilled(table, at);
       starts = sequenceStarts(table, at);
       table = withoutColumn(table, at);
@@ -118,7 +129,19 @@ public final class Model {
     List<Binder.Spec> specs = specs(marginalize);
     Binder.Binding binding = Binder.bind(specs, table, columns);
     DataMatrix rows = Binder.select(table, specs, binding);
-    return new Bound(emc, plan(sized(binding)), Optional.of(starts == null ? rows : rows.withSequences(starts)));
+    if (starts != null) {
+      rows = rows.withSequences(starts);
+    }
+    return new Bound(emc, plan(sized(binding)), Optional.of(w == null ? rows : rows.withWeights(w)));
+  }
+
+  private static int column(Table table, String name, String option) throws DataException {
+    int at = table.header().indexOf(name);
+    if (at < 0) {
+      throw new DataException(table.source(), option + " names " + name
+          + ", but the data have no such column (they have " + String.join(", ", table.header()) + ")");
+    }
+    return at;
   }
 
   /** Where each run of equal values in column {@code at} starts; a value may not come back later. */

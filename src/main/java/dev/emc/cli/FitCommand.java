@@ -89,6 +89,11 @@ final class FitCommand implements Callable<Integer> {
       + " That column is not the model's (default: all rows are one sequence).")
   String sequence;
 
+  @Option(names = "--weights", paramLabel = "COL", description = "The column holding each row's weight (finite,"
+      + " at least 0): a row's contribution to the statistics and the log-likelihood is multiplied by it, so"
+      + " weight 3 counts as the row three times. That column is not the model's (default: every row weighs 1).")
+  String weights;
+
   @Option(names = "--missing", paramLabel = "HOW", defaultValue = "reject", description = "What an empty cell"
       + " means: reject (an error at its line) or marginalize (integrate it out in the E-step: the conditional"
       + " Gaussian of a row's empty cells given its others; for data with a normal density, in memory)"
@@ -116,8 +121,12 @@ final class FitCommand implements Callable<Integer> {
     if (marginalize && stream) {
       throw new ParameterException(spec.commandLine(), "--missing marginalize needs the rows in memory, not --stream");
     }
-    Bound bound = streamed() && sequence == null && !marginalize ? bindStreamed(model, err)
-        : model.bind(Table.read(data), Optional.ofNullable(columns), Optional.ofNullable(sequence), marginalize);
+    if (weights != null && stream) {
+      throw new ParameterException(spec.commandLine(), "--weights needs the rows in memory, not --stream");
+    }
+    Bound bound = streamed() && sequence == null && weights == null && !marginalize ? bindStreamed(model, err)
+        : model.bind(Table.read(data), Optional.ofNullable(columns), Optional.ofNullable(sequence),
+            Optional.ofNullable(weights), marginalize);
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
     try {
       return fit(bound, loadSeconds, err);

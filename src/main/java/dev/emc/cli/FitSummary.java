@@ -14,8 +14,9 @@ final class FitSummary {
     StringBuilder b = new StringBuilder();
     var m = r.model();
     String latent = m.factors() != null ? m.factors().factors() + " factors" : m.components() + " components";
-    b.append(String.format(Locale.ROOT, "model %s: %s, %d rows × %d columns (%s)%n",
-        m.name(), latent, r.rows(), data.columns(), String.join(", ", data.names())));
+    b.append(String.format(Locale.ROOT, "model %s: %s, %d rows × %d columns (%s)%s%n",
+        m.name(), latent, r.rows(), data.columns(), String.join(", ", data.names()),
+        data.weights() == null ? "" : ", weighted: total weight " + dev.emc.runtime.Params.format(r.weight())));
     b.append(r.converged()
         ? String.format(Locale.ROOT, "converged after %d iterations (tol %s)", r.iterations(), o.tol())
         : String.format(Locale.ROOT, "stopped after %d iterations without converging (tol %s)", r.iterations(), o.tol()));

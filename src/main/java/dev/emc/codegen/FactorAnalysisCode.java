@@ -215,7 +215,7 @@ final class FactorAnalysisCode {
     if (!given) {
       b.addStatement("stats[LOGLIK] += ll");
     }
-    b.addStatement("stats[WEIGHT] += to - from");
+    b.addStatement("stats[WEIGHT] += weight");
     b.addStatement("stats[COUNT] += weight");
     MethodSpec.Builder m = override(name).addParameter(DOUBLES, "data", Modifier.FINAL)
         .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL);

@@ -608,7 +608,12 @@ public final class JavaGenerator {
     String rows = rowAccumulators(b);
     b.addStatement("collect(data, from, to, resp, stats$L)", rows);
     addRows(b);
-    b.addStatement("stats[WEIGHT] += to - from");
+    b.add("// The rows weigh what their responsibilities add up to: 1 each, unless they were weighted.\n");
+    b.addStatement("double weight = 0.0");
+    b.beginControlFlow("for (int i = 0; i < (to - from) * K; i++)");
+    b.addStatement("weight += resp[i]");
+    b.endControlFlow();
+    b.addStatement("stats[WEIGHT] += weight");
     return override("accumulateGiven").addParameter(DOUBLES, "data", Modifier.FINAL)
         .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
         .addParameter(DOUBLES, "resp", Modifier.FINAL).addParameter(DOUBLES, "stats", Modifier.FINAL)

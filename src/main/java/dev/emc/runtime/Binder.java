@@ -153,6 +153,28 @@ public final class Binder {
     }
   }
 
+  /**
+   * Column {@code c} as row weights: each filled, finite and at least 0, and not all 0. (Table has
+   * already refused cells that are not numbers.)
+   */
+  public static double[] weights(Table table, int c) throws DataException {
+    requireFilled(table, c);
+    double[] w = new double[table.rows()];
+    double total = 0;
+    for (int r = 0; r < table.rows(); r++) {
+      w[r] = table.get(r, c);
+      if (!(w[r] >= 0) || Double.isInfinite(w[r])) {
+        throw at(table, r, c, "a weight must be a finite number, at least 0, not " + DataMatrix.format(w[r]));
+      }
+      total += w[r];
+    }
+    if (!(total > 0)) {
+      throw new DataException(table.source(), "every weight in column " + table.header().get(c)
+          + " is 0: there is nothing to fit");
+    }
+    return w;
+  }
+
   private static DataException empty(Table table, int r, int c, String hint) {
     return at(table, r, c, "the cell in column " + table.header().get(c) + " is empty" + hint);
   }

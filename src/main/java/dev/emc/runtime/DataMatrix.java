@@ -7,9 +7,12 @@ import java.util.List;
  * ({@code values}) or, for data larger than the heap, in a {@link RowCache} ({@code values} null).
  *
  * @param lines each row's line in the source file, for messages (null when not known)
+ * @param weights each row's weight, finite and at least 0: its contribution to the statistics
+ *     and the log-likelihood is multiplied by it, so that weight 2 counts as the row twice (null:
+ *     every row weighs 1)
  */
 public record DataMatrix(String source, List<String> names, double[] values, int rows, int columns, int[] lines,
-    RowCache cache, int[] sequences) {
+    RowCache cache, int[] sequences, double[] weights) {
   public DataMatrix {
     if (cache == null ? values.length != (long) rows * columns : values != null || cache.rows() != rows) {
       throw new IllegalArgumentException(rows + " × " + columns + " rows do not match their storage");
@@ -17,15 +20,18 @@ public record DataMatrix(String source, List<String> names, double[] values, int
     if (sequences != null && (sequences.length == 0 || sequences[0] != 0)) {
       throw new IllegalArgumentException("the first sequence starts at row 0");
     }
+    if (weights != null && weights.length != rows) {
+      throw new IllegalArgumentException(weights.length + " weights for " + rows + " rows");
+    }
   }
 
   public DataMatrix(String source, List<String> names, double[] values, int rows, int columns, int[] lines,
       RowCache cache) {
-    this(source, names, values, rows, columns, lines, cache, null);
+    this(source, names, values, rows, columns, lines, cache, null, null);
   }
 
   public DataMatrix(String source, List<String> names, double[] values, int rows, int columns, int[] lines) {
-    this(source, names, values, rows, columns, lines, null, null);
+    this(source, names, values, rows, columns, lines, null, null, null);
   }
 
   /**
@@ -33,7 +39,29 @@ public record DataMatrix(String source, List<String> names, double[] values, int
    * rows [starts[i], starts[i + 1]), the last one to the end.
    */
   public DataMatrix withSequences(int[] starts) {
-    return new DataMatrix(source, names, values, rows, columns, lines, cache, starts.clone());
+    return new DataMatrix(source, names, values, rows, columns, lines, cache, starts.clone(), weights);
+  }
+
+  /** The same rows, weighted: row n counts {@code weights[n]} times. */
+  public DataMatrix withWeights(double[] weights) {
+    return new DataMatrix(source, names, values, rows, columns, lines, cache, sequences, weights.clone());
+  }
+
+  /** Row n's weight: 1 unless weights were given. */
+  public double weight(int n) {
+    return weights == null ? 1.0 : weights[n];
+  }
+
+  /** The rows' total weight: their number unless weights were given. */
+  public double totalWeight() {
+    if (weights == null) {
+      return rows;
+    }
+    double sum = 0;
+    for (double w : weights) {
+      sum += w;
+    }
+    return sum;
   }
 
   /** Where each sequence starts, ending with {@code rows}: one sequence when none were given. */

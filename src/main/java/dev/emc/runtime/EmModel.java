@@ -19,7 +19,10 @@ import java.util.List;
 public interface EmModel {
   /** Σ_n log p(x_n) at the parameters the pass ran with. */
   int LOGLIK = 0;
-  /** The number of rows the pass saw. */
+  /**
+   * The rows' total weight: their number, or the sum of their weights when they are weighted
+   * ({@link #accumulateGiven} adds up the responsibilities it is given).
+   */
   int WEIGHT = 1;
   /** N_k = Σ_n r_nk, for k = 0 … K−1. */
   int COUNT = 2;
@@ -65,7 +68,8 @@ public interface EmModel {
 
   /**
    * Statistics for rows [from, to) with given responsibilities instead of the E-step's
-   * ({@code resp[n * K + k]}): how an initialization becomes parameters. Leaves LOGLIK alone.
+   * ({@code resp[n * K + k]}): how an initialization becomes parameters, and how weighted rows
+   * count (their responsibilities times their weights). Adds Σ resp to WEIGHT; leaves LOGLIK alone.
    */
   void accumulateGiven(double[] data, int from, int to, double[] resp, double[] stats);
 

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param iterations M-steps of the best run
  * @param trace the objective before each of the best run's M-steps, and at its end
  * @param restart which run won (0-based)
+ * @param weight the rows' total weight: their number, unless they were weighted; the N of BIC
  * @param warnings things the user should know: an empty component, a failed restart
  */
 public record FitResult(
@@ -24,6 +25,7 @@ public record FitResult(
     List<Double> trace,
     int restart,
     int rows,
+    double weight,
     List<String> warnings,
     double fitSeconds,
     double secondsPerIteration) {
@@ -53,7 +55,7 @@ public record FitResult(
 
   /** −2 log L + p log N: smaller is better (Schwarz; scikit-learn's sign). */
   public double bic() {
-    return -2 * logLikelihood + model.freeParameters() * Math.log(rows);
+    return -2 * logLikelihood + model.freeParameters() * Math.log(weight);
   }
 
   /** −2 log L + 2p: smaller is better. */

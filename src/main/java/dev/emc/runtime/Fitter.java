@@ -62,6 +62,10 @@ public final class Fitter implements AutoCloseable {
     // Rows with empty cells have their own E-step; the generated pass, the start and the checks
     // see the complete rows.
     MissingCells missing = MissingCells.of(probe, data);
+    if (missing != null && data.weights() != null) {
+      throw new DataException(data.source(), "rows with empty cells cannot be weighted yet: fill the cells,"
+          + " or fit without weights");
+    }
     DataMatrix all = data;
     data = missing == null ? all : missing.complete();
     checkData(probe, data, o);
@@ -107,7 +111,7 @@ public final class Fitter implements AutoCloseable {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new FitResult(best.model, params, best.logLikelihood, best.objective, best.iterations,
-        best.converged, best.trace, best.index, all.rows(), List.copyOf(warnings), seconds,
+        best.converged, best.trace, best.index, all.rows(), all.totalWeight(), List.copyOf(warnings), seconds,
         passes == 0 ? 0 : loopNanos / 1e9 / passes);
   }
 
@@ -194,6 +198,9 @@ public final class Fitter implements AutoCloseable {
     if (m.chain() != null) {
       return chainPass(m, data);
     }
+    if (data.weights() != null) {
+      return weightedPass(m, data);
+    }
     int rows = data.rows();
     int chunks = (rows + CHUNK - 1) / CHUNK;
     double[][] partial = new double[chunks][m.statisticsLength()];
@@ -217,14 +224,62 @@ public final class Fitter implements AutoCloseable {
       }
       await(futures);
     });
-    double[] total = partial[0];
-    for (int c = 1; c < chunks; c++) {
-      double[] p = partial[c];
-      for (int i = 0; i < total.length; i++) {
-        total[i] += p[i];
+    return sum(partial);
+  }
+
+  /**
+   * One E-step pass over weighted rows: each row's responsibilities, from its log-densities by
+   * Bayes' rule, are multiplied by its weight before they weigh its statistics, and so are its
+   * log-density and its count; a row of weight w is w rows. It costs the generated pass's work
+   * in two calls, so unweighted rows keep the fused pass. Chunks are summed in order, as there.
+   */
+  private double[] weightedPass(EmModel m, DataMatrix data) {
+    int k = m.components();
+    int rows = data.rows();
+    int chunks = (rows + CHUNK - 1) / CHUNK;
+    double[][] partial = new double[chunks][];
+    AtomicInteger next = new AtomicInteger();
+    Runnable work = () -> {
+      double[] resp = new double[CHUNK * k];
+      for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+        int from = c * CHUNK;
+        int to = Math.min(rows, from + CHUNK);
+        double[] stats = new double[m.statisticsLength()];
+        m.logDensities(data.values(), from, to, resp);
+        double ll = 0;
+        for (int n = from; n < to; n++) {
+          int at = (n - from) * k;
+          double max = Double.NEGATIVE_INFINITY;
+          for (int j = 0; j < k; j++) {
+            max = Math.max(max, resp[at + j]);
+          }
+          double sum = 0;
+          for (int j = 0; j < k; j++) {
+            resp[at + j] = max == Double.NEGATIVE_INFINITY ? 0 : Math.exp(resp[at + j] - max);
+            sum += resp[at + j];
+          }
+          double w = data.weight(n);
+          for (int j = 0; j < k; j++) {
+            resp[at + j] = sum > 0 ? w * resp[at + j] / sum : 0;
+          }
+          // A row of weight 0 is not there, even when no component can have produced it.
+          ll += w == 0 ? 0 : w * (max + Math.log(sum));
+        }
+        m.accumulateGiven(data.values(), from, to, resp, stats);
+        stats[EmModel.LOGLIK] += ll;
+        partial[c] = stats;
       }
+    };
+    if (pool == null || chunks == 1) {
+      work.run();
+    } else {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < Math.min(threads, chunks); t++) {
+        futures.add(pool.submit(work));
+      }
+      await(futures);
     }
-    return total;
+    return sum(partial);
   }
 
   /**
@@ -251,10 +306,16 @@ public final class Fitter implements AutoCloseable {
       }
       await(futures);
     }
+    return sum(partial);
+  }
+
+  /** The partial statistics added in order, into the first. */
+  private static double[] sum(double[][] partial) {
     double[] total = partial[0];
-    for (int s = 1; s < sequences; s++) {
+    for (int c = 1; c < partial.length; c++) {
+      double[] p = partial[c];
       for (int i = 0; i < total.length; i++) {
-        total[i] += partial[s][i];
+        total[i] += p[i];
       }
     }
     return total;
@@ -431,6 +492,13 @@ public final class Fitter implements AutoCloseable {
       for (int from = 0; from < rows; from += CHUNK) {
         int to = Math.min(rows, from + CHUNK);
         r.fill(from, to, resp);
+        if (data.weights() != null) {
+          for (int n = from; n < to; n++) {
+            for (int j = 0; j < k; j++) {
+              resp[(n - from) * k + j] *= data.weight(n);
+            }
+          }
+        }
         m.accumulateGiven(data.values(), from, to, resp, stats);
         if (m.chain() != null) {
           chainCounts(m.chain(), data, from, to, resp, before, stats);
@@ -485,6 +553,12 @@ public final class Fitter implements AutoCloseable {
       throw new DataException(data.source(), "the data have " + data.columns() + " columns, but model "
           + m.name() + " reads " + m.columns());
     }
+    if (data.weights() != null && (m.chain() != null || data.cache() != null)) {
+      throw new DataException(data.source(), m.chain() != null
+          ? "model " + m.name() + " has a latent chain: its rows are not independent, so a row's weight has no"
+              + " meaning (weigh whole sequences by repeating them)"
+          : "weighted rows must be in memory, not streamed");
+    }
     int k = m.components();
     if (data.rows() < k) {
       throw new DataException(data.source(), "the data have " + data.rows() + " row"
@@ -537,6 +611,9 @@ public final class Fitter implements AutoCloseable {
   private static int distinctRows(DataMatrix data, int enough) {
     java.util.Set<java.util.List<Double>> seen = new java.util.HashSet<>();
     for (int n = 0; n < data.rows() && seen.size() < enough; n++) {
+      if (data.weight(n) == 0) {
+        continue;
+      }
       List<Double> row = new ArrayList<>();
       for (int c = 0; c < data.columns(); c++) {
         row.add(data.values()[n * data.columns() + c]);
@@ -565,21 +642,23 @@ public final class Fitter implements AutoCloseable {
     }
   }
 
+  /** The column's variance over the rows, weighted as they are. */
   static double variance(DataMatrix data, int column) {
     int width = data.columns();
     double[] sums = new double[2];
     data.slabs((x, first, rows) -> {
       for (int n = 0; n < rows; n++) {
-        sums[0] += x[n * width + column];
+        sums[0] += data.weight(first + n) * x[n * width + column];
       }
     });
-    double mean = sums[0] / data.rows();
+    double total = data.totalWeight();
+    double mean = sums[0] / total;
     data.slabs((x, first, rows) -> {
       for (int n = 0; n < rows; n++) {
         double d = x[n * width + column] - mean;
-        sums[1] += d * d;
+        sums[1] += data.weight(first + n) * d * d;
       }
     });
-    return sums[1] / data.rows();
+    return sums[1] / total;
   }
 }

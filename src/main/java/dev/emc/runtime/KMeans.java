@@ -6,12 +6,14 @@ import java.util.SplittableRandom;
  * The starting labels for a fit: k-means on standardized data, seeded with greedy k-means++
  * (Arthur and Vassilvitskii 2007; each new centre is the best of 2 + ⌊ln K⌋ candidates drawn in
  * proportion to their squared distance from the centres so far, as scikit-learn does), then
- * Lloyd's iterations until no label changes.
+ * Lloyd's iterations until no label changes. Weighted rows count as that many copies: in the
+ * standardization, in the draws of the seeds and in the centres.
  */
 final class KMeans {
   private static final int MAX_ITERATIONS = 100;
 
   private final double[] x;
+  private final double[] w;
   private final int rows;
   private final int columns;
   private final double[] mean;
@@ -19,28 +21,34 @@ final class KMeans {
 
   KMeans(DataMatrix data) {
     this.x = data.values();
+    this.w = data.weights();
     this.rows = data.rows();
     this.columns = data.columns();
     this.mean = new double[columns];
     this.scale = new double[columns];
+    double total = data.totalWeight();
     for (int n = 0; n < rows; n++) {
       for (int c = 0; c < columns; c++) {
-        mean[c] += x[n * columns + c];
+        mean[c] += weight(n) * x[n * columns + c];
       }
     }
     for (int c = 0; c < columns; c++) {
-      mean[c] /= rows;
+      mean[c] /= total;
     }
     for (int n = 0; n < rows; n++) {
       for (int c = 0; c < columns; c++) {
         double d = x[n * columns + c] - mean[c];
-        scale[c] += d * d;
+        scale[c] += weight(n) * d * d;
       }
     }
     for (int c = 0; c < columns; c++) {
-      double sd = Math.sqrt(scale[c] / rows);
+      double sd = Math.sqrt(scale[c] / total);
       scale[c] = sd > 0 ? 1 / sd : 1;
     }
+  }
+
+  private double weight(int n) {
+    return w == null ? 1.0 : w[n];
   }
 
   /** Labels 0..k−1 for every row; every label used. */
@@ -63,12 +71,12 @@ final class KMeans {
   private double[] seed(int k, SplittableRandom rng) {
     double[] centres = new double[k * columns];
     double[] closest = new double[rows];
-    int first = rng.nextInt(rows);
+    int first = w == null ? rng.nextInt(rows) : weightedRow(rng);
     setCentre(centres, 0, first);
     double potential = 0;
     for (int n = 0; n < rows; n++) {
       closest[n] = distance(n, centres, 0);
-      potential += closest[n];
+      potential += weight(n) * closest[n];
     }
     int trials = 2 + (int) Math.log(k);
     double[] cumulative = new double[rows];
@@ -77,18 +85,18 @@ final class KMeans {
     for (int c = 1; c < k; c++) {
       double sum = 0;
       for (int n = 0; n < rows; n++) {
-        sum += closest[n];
+        sum += weight(n) * closest[n];
         cumulative[n] = sum;
       }
       double bestPotential = Double.POSITIVE_INFINITY;
       int bestRow = -1;
       for (int t = 0; t < trials; t++) {
-        int row = sum > 0 ? draw(cumulative, rng.nextDouble() * sum) : rng.nextInt(rows);
+        int row = sum > 0 ? draw(cumulative, rng.nextDouble() * sum) : w == null ? rng.nextInt(rows) : weightedRow(rng);
         setCentre(centres, c, row);
         double p = 0;
         for (int n = 0; n < rows; n++) {
           candidate[n] = Math.min(closest[n], distance(n, centres, c));
-          p += candidate[n];
+          p += weight(n) * candidate[n];
         }
         if (p < bestPotential) {
           bestPotential = p;
@@ -101,6 +109,17 @@ final class KMeans {
       potential = bestPotential;
     }
     return centres;
+  }
+
+  /** A row drawn in proportion to its weight. */
+  private int weightedRow(SplittableRandom rng) {
+    double[] cumulative = new double[rows];
+    double sum = 0;
+    for (int n = 0; n < rows; n++) {
+      sum += w[n];
+      cumulative[n] = sum;
+    }
+    return draw(cumulative, rng.nextDouble() * sum);
   }
 
   private static int draw(double[] cumulative, double u) {
@@ -141,22 +160,22 @@ final class KMeans {
   /** Centres become their rows' means; an empty cluster takes the row farthest from its centre. */
   private void recentre(double[] centres, int k, int[] labels, double[] dist) {
     double[] sums = new double[k * columns];
-    int[] counts = new int[k];
+    double[] counts = new double[k];
     for (int n = 0; n < rows; n++) {
-      counts[labels[n]]++;
+      counts[labels[n]] += weight(n);
       for (int c = 0; c < columns; c++) {
-        sums[labels[n] * columns + c] += (x[n * columns + c] - mean[c]) * scale[c];
+        sums[labels[n] * columns + c] += weight(n) * (x[n * columns + c] - mean[c]) * scale[c];
       }
     }
     for (int c = 0; c < k; c++) {
       if (counts[c] == 0) {
-        int far = 0;
-        for (int n = 1; n < rows; n++) {
-          if (dist[n] > dist[far]) {
+        int far = -1;
+        for (int n = 0; n < rows; n++) {
+          if (weight(n) > 0 && (far < 0 || dist[n] > dist[far])) {
             far = n;
           }
         }
-        counts[labels[far]]--;
+        counts[labels[far]] -= weight(far);
         labels[far] = c;
         dist[far] = 0;
         setCentre(centres, c, far);

@@ -121,8 +121,6 @@ public final class MissingCells {
         resp[j * k + j] = row.r[j];
       }
       m.accumulateGiven(row.filled, 0, k, resp, stats);
-      // accumulateGiven counted K rows; this is one.
-      stats[EmModel.WEIGHT] -= k - 1;
       row.addCovariances(stats);
     }
   }

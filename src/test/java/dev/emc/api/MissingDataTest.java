@@ -65,7 +65,7 @@ class MissingDataTest {
       MissingCells.of(m, one).accumulate(m, stats);
       Reference.Row expected = Reference.row(row, phi, mu, sigma);
       assertEquals(expected.logLikelihood, stats[EmModel.LOGLIK], 1e-12);
-      assertEquals(1.0, stats[EmModel.WEIGHT]);
+      assertEquals(1.0, stats[EmModel.WEIGHT], 1e-15, "the row weighs what its responsibilities add up to");
       for (int k = 0; k < 2; k++) {
         double r = expected.r[k];
         assertEquals(r, stats[EmModel.COUNT + k], 1e-12);

@@ -39,6 +39,29 @@ class FitCliTest {
   }
 
   @Test
+  void weightsComeFromTheirColumn(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("weighted.csv");
+    StringBuilder b = new StringBuilder();
+    java.util.List<String> lines = Files.readAllLines(Path.of(FAITHFUL));
+    b.append(lines.get(0)).append(",w\n");
+    for (int i = 1; i < lines.size(); i++) {
+      b.append(lines.get(i)).append(",2\n");
+    }
+    Files.writeString(csv, b);
+    Run r = emc("fit", "examples/gmm.model", "--data", csv.toString(), "--weights", "w");
+    assertEquals(0, r.code(), r.err());
+    // Every row twice: the reference fit, with twice its log-likelihood.
+    assertTrue(r.out().contains("272 rows × 2 columns (eruptions, waiting), weighted: total weight 544"), r.out());
+    assertTrue(r.out().contains("log-likelihood -2260.5279"), r.out());
+    Run missing = emc("fit", "examples/gmm.model", "--data", csv.toString(), "--weights", "weight");
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("--weights names weight, but the data have no such column"), missing.err());
+    Run chain = emc("fit", "examples/hmm.model", "--data", "examples/data/hmm.csv", "--weights", "seq");
+    assertEquals(2, chain.code(), chain.err());
+    assertTrue(chain.err().contains("a row's weight has no meaning"), chain.err());
+  }
+
+  @Test
   void tolZeroRunsExactlyMaxIterIterations(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("fit.json");
     assertEquals(0, emc("fit", "examples/gmm.model", "--data", FAITHFUL, "--tol", "0", "--max-iter", "5",

@@ -1,0 +1,43 @@
+package dev.emc.runtime;
+
+import java.util.Arrays;
+
+/**
+ * What fitted parameters say about each row of some data: its posterior over the components and
+ * its log-density.
+ *
+ * @param responsibilities r_nk = p(z_n = k | x) at {@code [n * K + k]}; for a latent chain, given
+ *     all the rows of the row's sequence
+ * @param logDensities log p(x_n); for a latent chain, log p(x_n | the rows before it in its
+ *     sequence), so that a sequence's add up to its log-likelihood
+ */
+public record Prediction(int components, double[] responsibilities, double[] logDensities) {
+  public int rows() {
+    return logDensities.length;
+  }
+
+  /** Row n's posterior over the K components. */
+  public double[] responsibilities(int n) {
+    return Arrays.copyOfRange(responsibilities, n * components, (n + 1) * components);
+  }
+
+  /** Row n's most likely component, 0-based; ties go to the lower. */
+  public int component(int n) {
+    int best = 0;
+    for (int k = 1; k < components; k++) {
+      if (responsibilities[n * components + k] > responsibilities[n * components + best]) {
+        best = k;
+      }
+    }
+    return best;
+  }
+
+  /** Σ_n log p(x_n): the data's log-likelihood. */
+  public double logLikelihood() {
+    double sum = 0;
+    for (double v : logDensities) {
+      sum += v;
+    }
+    return sum;
+  }
+}
