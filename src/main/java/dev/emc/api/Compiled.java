@@ -7,7 +7,10 @@ import dev.emc.runtime.FitException;
 import dev.emc.runtime.FitOptions;
 import dev.emc.runtime.FitResult;
 import dev.emc.runtime.Fitter;
+import dev.emc.runtime.ParamInfo;
+import dev.emc.runtime.Prediction;
 import java.lang.reflect.InvocationTargetException;
+import java.util.Map;
 import java.util.Optional;
 
 /** A generated model class, loaded, with the data it was bound to. */
@@ -35,6 +38,35 @@ public final class Compiled {
     } catch (InvocationTargetException e) {
       throw new IllegalStateException(e.getCause());
     }
+  }
+
+  /**
+   * A model at the given parameters (each as {@link EmModel#param} stores it), ready for its E-step.
+   *
+   * @throws IllegalArgumentException when a parameter is missing or of the wrong size, or the values
+   *     are not usable (a covariance that is not positive definite)
+   */
+  public EmModel model(Map<String, double[]> params) {
+    EmModel m = newModel();
+    for (ParamInfo p : m.params()) {
+      double[] given = params.get(p.name());
+      double[] target = m.param(p.name());
+      if (given == null || given.length != target.length) {
+        throw new IllegalArgumentException("model " + m.name() + " needs " + p.name() + " of " + target.length
+            + " numbers" + (given == null ? "" : ", not " + given.length));
+      }
+      System.arraycopy(given, 0, target, 0, target.length);
+    }
+    String problem = m.prepare();
+    if (problem != null) {
+      throw new IllegalArgumentException("the parameters are not usable: " + problem);
+    }
+    return m;
+  }
+
+  /** Each row's posterior over the components and log-density at the given parameters. */
+  public Prediction predict(Map<String, double[]> params, DataMatrix rows) {
+    return Fitter.predict(model(params), rows);
   }
 
   /** Fits the data the model was bound to. */

@@ -15,14 +15,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A fit as JSON, and parameters back from it ({@code --init} reads what {@code --out} wrote):
  *
  * <pre>
- * {"model": "gmm", "logLikelihood": -1130.26, "objective": …, "iterations": 7, "converged": true,
+ * {"model": "gmm", "sizes": {"K": 2, "D": 2}, "columns": ["eruptions", "waiting"], "logLikelihood": -1130.26, "objective": …, "iterations": 7, "converged": true,
  *  "rows": 272, "weight": 272, "freeParameters": 11, "bic": …, "aic": …,
  *  "params": {"phi": [K], "mu": [K][D], "Sigma": [K][D][D]},
  *  "timing": {"compileSeconds": …, "loadSeconds": …, "fitSeconds": …, "secondsPerIteration": …},
@@ -37,9 +39,15 @@ public final class FitJson {
   /** Timing of the steps before and during the fit. */
   public record Timing(double compileSeconds, double loadSeconds) {}
 
-  public static ObjectNode of(FitResult r, Timing timing) {
+  /**
+   * The fit, with what it was fitted to: the model's sizes (which {@code emc simulate} and
+   * {@code emc predict} bind the model to again) and the data's column names.
+   */
+  public static ObjectNode of(FitResult r, Timing timing, Map<String, Integer> sizes, List<String> columns) {
     ObjectNode root = JSON.createObjectNode();
     root.put("model", r.model().name());
+    sizes.forEach(root.putObject("sizes")::put);
+    columns.forEach(root.putArray("columns")::add);
     root.put("logLikelihood", r.logLikelihood());
     root.put("objective", r.objective());
     root.put("iterations", r.iterations());
@@ -72,25 +80,40 @@ public final class FitJson {
     AtomicFiles.write(out, JSON.writeValueAsString(json) + "\n");
   }
 
+  /** The {@code sizes} of a JSON file (as {@link #of} writes), as settings of the model; empty when it has none. */
+  public static Map<String, Double> readSizes(Path file) throws DataException {
+    Map<String, Double> sizes = new LinkedHashMap<>();
+    JsonNode node = read(file).get("sizes");
+    if (node != null && node.isObject()) {
+      for (var e : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
+        if (!e.getValue().canConvertToInt() || e.getValue().asInt() < 1) {
+          throw new DataException(file.toString(), "sizes." + e.getKey() + " must be a whole number, at least 1, not "
+              + e.getValue());
+        }
+        sizes.put(e.getKey(), (double) e.getValue().asInt());
+      }
+    }
+    return sizes;
+  }
+
+  /** The {@code columns} of a JSON file: the names of the columns fitted; empty when it has none. */
+  public static List<String> readColumns(Path file) throws DataException {
+    List<String> columns = new ArrayList<>();
+    JsonNode node = read(file).get("columns");
+    if (node != null && node.isArray()) {
+      node.forEach(c -> columns.add(c.asText()));
+    }
+    return columns;
+  }
+
   /**
    * The {@code params} of a JSON file (as {@link #of} writes), flat, checked against a model's
    * parameters: every one present, of its shape, finite.
    */
   public static Map<String, double[]> readParams(Path file, EmModel model) throws DataException {
     String name = file.toString();
-    JsonNode root;
-    try {
-      root = JSON.readTree(Files.readString(file));
-    } catch (NoSuchFileException e) {
-      throw new DataException(name, "cannot read the file: no such file");
-    } catch (JsonProcessingException e) {
-      var at = e.getLocation();
-      throw new DataException(name, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), 1,
-          null, "not valid JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new DataException(name, "cannot read the file: " + e.getMessage());
-    }
-    JsonNode params = root == null ? null : root.get("params");
+    JsonNode root = read(file);
+    JsonNode params = root.get("params");
     if (params == null || !params.isObject()) {
       throw new DataException(name, "there is no \"params\" object (emc fit --out writes one)");
     }
@@ -108,6 +131,26 @@ public final class FitJson {
       out.put(p.name(), flat);
     }
     return out;
+  }
+
+  private static JsonNode read(Path file) throws DataException {
+    String name = file.toString();
+    JsonNode root;
+    try {
+      root = JSON.readTree(Files.readString(file));
+    } catch (NoSuchFileException e) {
+      throw new DataException(name, "cannot read the file: no such file");
+    } catch (JsonProcessingException e) {
+      var at = e.getLocation();
+      throw new DataException(name, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), 1,
+          null, "not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new DataException(name, "cannot read the file: " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new DataException(name, "not a fit: a JSON object as emc fit --out writes it");
+    }
+    return root;
   }
 
   private static void flatten(JsonNode node, int[] dims, int level, double[] flat, int[] at, String file,

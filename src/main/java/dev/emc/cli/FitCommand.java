@@ -178,7 +178,8 @@ final class FitCommand implements Callable<Integer> {
     }
     FitResult fit = compiled.fit(options);
     if (out != null) {
-      FitJson.write(FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds)), out);
+      FitJson.write(FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds), bound.plan().sizes(),
+          bound.data().orElseThrow().names()), out);
     }
     if (viterbi != null) {
       StringBuilder csv = new StringBuilder("state\n");

@@ -37,7 +37,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "The EM compiler: a latent-variable model in, its EM algorithm out.",
-    subcommands = {CheckCommand.class, CompileCommand.class, FitCommand.class, DeriveCommand.class,
+    subcommands = {CheckCommand.class, CompileCommand.class, FitCommand.class, PredictCommand.class,
+        DeriveCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   static final int OK = 0;

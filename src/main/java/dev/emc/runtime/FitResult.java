@@ -35,13 +35,17 @@ public record FitResult(
    * given all the rows of its sequence).
    */
   public double[][] responsibilities(DataMatrix data) {
-    int k = model.components();
-    double[] flat = Fitter.posteriors(model, data);
+    Prediction p = predict(data);
     double[][] r = new double[data.rows()][];
     for (int n = 0; n < data.rows(); n++) {
-      r[n] = java.util.Arrays.copyOfRange(flat, n * k, (n + 1) * k);
+      r[n] = p.responsibilities(n);
     }
     return r;
+  }
+
+  /** What the fitted parameters say about each row of {@code data}. */
+  public Prediction predict(DataMatrix data) {
+    return Fitter.predict(model, data);
   }
 
   /** For a model whose latent is a chain: each row's state on the most likely path, 1..K. */

@@ -249,21 +249,13 @@ public final class Fitter implements AutoCloseable {
         double ll = 0;
         for (int n = from; n < to; n++) {
           int at = (n - from) * k;
-          double max = Double.NEGATIVE_INFINITY;
-          for (int j = 0; j < k; j++) {
-            max = Math.max(max, resp[at + j]);
-          }
-          double sum = 0;
-          for (int j = 0; j < k; j++) {
-            resp[at + j] = max == Double.NEGATIVE_INFINITY ? 0 : Math.exp(resp[at + j] - max);
-            sum += resp[at + j];
-          }
+          double logp = bayes(resp, at, k);
           double w = data.weight(n);
           for (int j = 0; j < k; j++) {
-            resp[at + j] = sum > 0 ? w * resp[at + j] / sum : 0;
+            resp[at + j] *= w;
           }
           // A row of weight 0 is not there, even when no component can have produced it.
-          ll += w == 0 ? 0 : w * (max + Math.log(sum));
+          ll += w == 0 ? 0 : w * logp;
         }
         m.accumulateGiven(data.values(), from, to, resp, stats);
         stats[EmModel.LOGLIK] += ll;
@@ -351,10 +343,14 @@ public final class Fitter implements AutoCloseable {
     return logB;
   }
 
-  /** p(z_n = k | all rows) for every row: forward–backward for a chain, Bayes' rule per row else. */
-  public static double[] posteriors(EmModel m, DataMatrix data) {
+  /**
+   * Every row's posterior over the components and its log-density, at the model's parameters:
+   * Bayes' rule per row, or forward–backward over each sequence for a chain.
+   */
+  public static Prediction predict(EmModel m, DataMatrix data) {
     int k = m.components();
-    double[] out = new double[data.rows() * k];
+    double[] r = new double[data.rows() * k];
+    double[] logDensities = new double[data.rows()];
     m.prepare();
     EmModel.Chain chain = m.chain();
     MissingCells missing;
@@ -364,27 +360,55 @@ public final class Fitter implements AutoCloseable {
       throw new IllegalArgumentException("these rows cannot be fitted: " + e.getMessage(), e);
     }
     if (missing != null) {
-      missing.posteriors(m, out);
-      return out;
-    }
-    if (chain == null) {
+      missing.predict(m, r, logDensities);
+    } else if (chain == null) {
       data.slabs((values, first, rows) -> {
-        double[] flat = new double[rows * k];
-        m.responsibilities(values, 0, rows, flat);
-        System.arraycopy(flat, 0, out, first * k, rows * k);
+        double[] lp = new double[rows * k];
+        m.logDensities(values, 0, rows, lp);
+        for (int n = 0; n < rows; n++) {
+          logDensities[first + n] = bayes(lp, n * k, k);
+        }
+        System.arraycopy(lp, 0, r, first * k, rows * k);
       });
-      return out;
+    } else {
+      int[] bounds = data.sequenceBounds();
+      for (int s = 0; s + 1 < bounds.length; s++) {
+        int rows = bounds[s + 1] - bounds[s];
+        double[] logB = emissions(m, data.values(), bounds[s], bounds[s + 1]);
+        double[] gamma = new double[rows * k];
+        double[] rowLog = new double[rows];
+        ForwardBackward.run(logB, rows, k, m.param(chain.initial()), m.param(chain.transition()), gamma,
+            new double[k * k], rowLog);
+        System.arraycopy(gamma, 0, r, bounds[s] * k, rows * k);
+        System.arraycopy(rowLog, 0, logDensities, bounds[s], rows);
+      }
     }
-    int[] bounds = data.sequenceBounds();
-    for (int s = 0; s + 1 < bounds.length; s++) {
-      int rows = bounds[s + 1] - bounds[s];
-      double[] logB = emissions(m, data.values(), bounds[s], bounds[s + 1]);
-      double[] gamma = new double[rows * k];
-      ForwardBackward.run(logB, rows, k, m.param(chain.initial()), m.param(chain.transition()), gamma,
-          new double[k * k]);
-      System.arraycopy(gamma, 0, out, bounds[s] * k, rows * k);
+    return new Prediction(k, r, logDensities);
+  }
+
+  /**
+   * Bayes' rule for one row: turns log p(x, z = j), j &lt; k, at {@code lp[at + j]} into
+   * p(z = j | x) and returns log p(x), by the log-sum-exp about the largest term. A row no
+   * component can have produced gets all zeros and −∞.
+   */
+  static double bayes(double[] lp, int at, int k) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < k; j++) {
+      max = Math.max(max, lp[at + j]);
     }
-    return out;
+    if (max == Double.NEGATIVE_INFINITY) {
+      java.util.Arrays.fill(lp, at, at + k, 0.0);
+      return max;
+    }
+    double sum = 0;
+    for (int j = 0; j < k; j++) {
+      lp[at + j] = Math.exp(lp[at + j] - max);
+      sum += lp[at + j];
+    }
+    for (int j = 0; j < k; j++) {
+      lp[at + j] /= sum;
+    }
+    return max + Math.log(sum);
   }
 
   /** The most likely state of every row (0-based), sequence by sequence. */

@@ -20,8 +20,17 @@ public final class ForwardBackward {
    * leaves gamma and xi alone).
    */
   public static double run(double[] logB, int rows, int k, double[] pi, double[] a, double[] gamma, double[] xi) {
+    return run(logB, rows, k, pi, a, gamma, xi, null);
+  }
+
+  /**
+   * The same, and, when {@code rowLog} is not null, each row's log p(x_t | x_1..t−1) = log c_t
+   * plus its emissions' shift into it: they add up to the sequence's log-likelihood.
+   */
+  public static double run(double[] logB, int rows, int k, double[] pi, double[] a, double[] gamma, double[] xi,
+      double[] rowLog) {
     double[] b = new double[rows * k];
-    double ll = emissions(logB, rows, k, b);
+    double ll = emissions(logB, rows, k, b, rowLog);
     double[] alpha = new double[rows * k];
     double[] scale = new double[rows];
     for (int t = 0; t < rows; t++) {
@@ -45,6 +54,9 @@ public final class ForwardBackward {
       }
       scale[t] = c;
       ll += Math.log(c);
+      if (rowLog != null) {
+        rowLog[t] += Math.log(c);
+      }
       for (int j = 0; j < k; j++) {
         alpha[t * k + j] /= c;
       }
@@ -122,8 +134,11 @@ public final class ForwardBackward {
     return path;
   }
 
-  /** b_t(k) = exp(log b_t(k) − m_t) with m_t the row's largest; returns Σ_t m_t. */
-  private static double emissions(double[] logB, int rows, int k, double[] b) {
+  /**
+   * b_t(k) = exp(log b_t(k) − m_t) with m_t the row's largest; returns Σ_t m_t, and puts each m_t
+   * in {@code shifts} unless it is null.
+   */
+  private static double emissions(double[] logB, int rows, int k, double[] b, double[] shifts) {
     double shift = 0;
     for (int t = 0; t < rows; t++) {
       double m = Double.NEGATIVE_INFINITY;
@@ -134,6 +149,9 @@ public final class ForwardBackward {
         m = 0; // every b_t(k) is 0: the scale c_t will say so
       }
       shift += m;
+      if (shifts != null) {
+        shifts[t] = m;
+      }
       for (int j = 0; j < k; j++) {
         b[t * k + j] = Math.exp(logB[t * k + j] - m);
       }

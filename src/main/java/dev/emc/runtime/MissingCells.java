@@ -125,18 +125,22 @@ public final class MissingCells {
     }
   }
 
-  /** r_nk of every row, complete or not, into {@code out[n * K + k]} in the data's order. */
-  public void posteriors(EmModel m, double[] out) {
+  /**
+   * r_nk of every row, complete or not, into {@code r[n * K + k]}, and log p(x_n) of its filled
+   * cells into {@code logDensities[n]}, in the data's order.
+   */
+  public void predict(EmModel m, double[] r, double[] logDensities) {
     int k = m.components();
-    double[] flat = new double[completeRows.length * k];
-    m.responsibilities(complete.values(), 0, completeRows.length, flat);
+    double[] lp = new double[completeRows.length * k];
+    m.logDensities(complete.values(), 0, completeRows.length, lp);
     for (int i = 0; i < completeRows.length; i++) {
-      System.arraycopy(flat, i * k, out, completeRows[i] * k, k);
+      logDensities[completeRows[i]] = Fitter.bayes(lp, i * k, k);
+      System.arraycopy(lp, i * k, r, completeRows[i] * k, k);
     }
     Row row = new Row(m);
     for (int i = 0; i < incompleteRows.length; i++) {
-      row.posterior(rows, i * columns);
-      System.arraycopy(row.r, 0, out, incompleteRows[i] * k, k);
+      logDensities[incompleteRows[i]] = row.posterior(rows, i * columns);
+      System.arraycopy(row.r, 0, r, incompleteRows[i] * k, k);
     }
   }
 

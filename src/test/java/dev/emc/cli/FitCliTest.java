@@ -62,6 +62,29 @@ class FitCliTest {
   }
 
   @Test
+  void predictLabelsTheRowsWithTheFittedParameters(@TempDir Path dir) throws Exception {
+    Path fit = dir.resolve("fit.json");
+    Path labels = dir.resolve("labels.csv");
+    assertEquals(0, emc("fit", "examples/gmm.model", "--data", FAITHFUL, "--out", fit.toString(), "-q").code());
+    Run r = emc("predict", "examples/gmm.model", "--params", fit.toString(), "--data", FAITHFUL, "-o", labels.toString());
+    assertEquals(0, r.code(), r.err());
+    java.util.List<String> lines = Files.readAllLines(labels);
+    assertEquals("r1,r2,component,logDensity", lines.get(0));
+    assertEquals(273, lines.size());
+    double ll = 0;
+    for (String line : lines.subList(1, lines.size())) {
+      String[] cells = line.split(",");
+      assertEquals(1.0, Double.parseDouble(cells[0]) + Double.parseDouble(cells[1]), 1e-15);
+      assertEquals(Double.parseDouble(cells[0]) >= Double.parseDouble(cells[1]) ? "1" : "2", cells[2]);
+      ll += Double.parseDouble(cells[3]);
+    }
+    assertEquals(new ObjectMapper().readTree(fit.toFile()).get("logLikelihood").asDouble(), ll, 1e-9);
+    Run wrongK = emc("predict", "examples/gmm.model", "--params", fit.toString(), "--data", FAITHFUL, "--set", "K=3");
+    assertEquals(2, wrongK.code());
+    assertTrue(wrongK.err().contains("params.phi must be an array of 3, not of 2"), wrongK.err());
+  }
+
+  @Test
   void tolZeroRunsExactlyMaxIterIterations(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("fit.json");
     assertEquals(0, emc("fit", "examples/gmm.model", "--data", FAITHFUL, "--tol", "0", "--max-iter", "5",

@@ -1,0 +1,106 @@
+package dev.emc.cli;
+
+import dev.emc.api.AtomicFiles;
+import dev.emc.api.Bound;
+import dev.emc.api.Compiled;
+import dev.emc.api.FitJson;
+import dev.emc.api.Model;
+import dev.emc.diag.DiagnosticPrinter;
+import dev.emc.runtime.DataException;
+import dev.emc.runtime.Prediction;
+import dev.emc.runtime.Table;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+    name = "predict",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {"Label the rows of a CSV file with a fitted model: for each row, its posterior over the"
+        + " components (r1..rK), its most likely component (1..K) and its log-density, as CSV.",
+        "For a model whose latent is a chain, the posterior is given all the rows of the row's sequence, and the"
+            + " log-density is log p(x_t | the rows before it), so that a sequence's add up to its log-likelihood."})
+final class PredictCommand implements Callable<Integer> {
+  @Mixin ModelInput input;
+  @Spec CommandSpec spec;
+  @ParentCommand Main main;
+
+  @Option(names = "--params", required = true, paramLabel = "FIT.json",
+      description = "The fitted parameters, as emc fit --out writes them (its sizes too, unless --set changes them).")
+  Path params;
+
+  @Option(names = "--data", required = true, paramLabel = "CSV", description = "The rows to label.")
+  Path data;
+
+  @Option(names = "--columns", split = ",", paramLabel = "NAME",
+      description = "The columns of the model's one data variable (default: all, in order).")
+  List<String> columns;
+
+  @Option(names = "--sequence", paramLabel = "COL",
+      description = "For a model whose latent is a chain: the column saying which sequence each row belongs to.")
+  String sequence;
+
+  @Option(names = "--missing", paramLabel = "HOW", defaultValue = "reject",
+      description = "reject an empty cell, or marginalize it out (default: ${DEFAULT-VALUE}).")
+  String missing;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "CSV", description = "Write here, whole or not at all (default: standard output).")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!missing.equals("reject") && !missing.equals("marginalize")) {
+      throw new ParameterException(spec.commandLine(), "--missing is reject or marginalize, not " + missing);
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    Map<String, Double> settings = new LinkedHashMap<>(FitJson.readSizes(params));
+    settings.putAll(input.settingValues());
+    Model model = main.emc().parse(input.model.toString(), input.source().text(), settings);
+    err.print(DiagnosticPrinter.render(model.warnings()));
+    Bound bound = model.bind(Table.read(data), Optional.ofNullable(columns), Optional.ofNullable(sequence),
+        missing.equals("marginalize"));
+    Compiled compiled = bound.compile();
+    Prediction p;
+    try {
+      p = compiled.predict(FitJson.readParams(params, compiled.newModel()), bound.data().orElseThrow());
+    } catch (IllegalArgumentException e) {
+      throw new DataException(params.toString(), e.getMessage());
+    }
+    String csv = csv(p);
+    if (out == null) {
+      spec.commandLine().getOut().print(csv);
+    } else {
+      AtomicFiles.write(out, csv);
+    }
+    return Main.OK;
+  }
+
+  /** r1..rK, component, logDensity: one line per row, every number as Java prints it (exactly). */
+  static String csv(Prediction p) {
+    int k = p.components();
+    StringBuilder b = new StringBuilder();
+    for (int j = 1; j <= k; j++) {
+      b.append('r').append(j).append(',');
+    }
+    b.append("component,logDensity\n");
+    for (int n = 0; n < p.rows(); n++) {
+      for (double r : p.responsibilities(n)) {
+        b.append(r).append(',');
+      }
+      b.append(p.component(n) + 1).append(',').append(p.logDensities()[n]).append('\n');
+    }
+    return b.toString();
+  }
+}
