@@ -360,7 +360,8 @@ public final class Analyzer {
     }
     return Optional.of(new FactorPlan(text, s.family().name(), s.signature().label(), perComponent,
         lhsLatent, fm.density(), Simplify.of(fm.logDensity()), site.statistics, updates,
-        Simplify.of(fm.logPenalty()), fm.support(), false, gaussian));
+        Simplify.of(fm.logPenalty()), fm.support(), false, gaussian,
+        args.values().stream().map(SiteArg::value).toList()));
   }
 
   private static boolean hasLinearPredictor(Map<String, SiteArg> args) {
@@ -426,7 +427,7 @@ public final class Analyzer {
         null, probabilities, null, null, null);
     return new FactorPlan(model.source().slice(s.span()), "Categorical", s.signature().label(), !first, true,
         probability, Expr.log(probability), List.of(new Statistic(stat, null)), List.of(update), null, List.of(), true,
-        null);
+        null, List.of(probabilities));
   }
 
   /** An argument as the family sees it, and which parameter (if any) it is. */

@@ -123,6 +123,8 @@ public record EmPlan(
    *     not the per-row E-step, accounts for it
    * @param gaussian for a normal density of a data variable, what integrating out its empty cells
    *     needs; null for other statements
+   * @param args the family's arguments as formulas, in its form's order: what a sampler draws
+   *     the left side from (for a chain's transition, the probabilities out of component k)
    */
   public record FactorPlan(
       String statement,
@@ -137,8 +139,10 @@ public record EmPlan(
       Expr logPenalty,
       List<Expr> support,
       boolean chain,
-      Gaussian gaussian) {
+      Gaussian gaussian,
+      List<Expr> args) {
     public FactorPlan {
+      args = List.copyOf(args);
       statistics = List.copyOf(statistics);
       updates = List.copyOf(updates);
       support = List.copyOf(support);

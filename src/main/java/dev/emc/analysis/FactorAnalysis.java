@@ -101,7 +101,8 @@ final class FactorAnalysis {
     Expr priorLog = Expr.mul(-0.5, Expr.add(Expr.mul(Expr.size(q.dim()), Expr.log(Expr.num(2 * Math.PI))),
         new Expr.Dot(hn, hn)));
     FactorPlan latentFactor = new FactorPlan(text(prior), "Normal", prior.signature().label(), false, true,
-        prior0, Simplify.of(priorLog), List.of(), List.of(), null, List.of(), false, null);
+        prior0, Simplify.of(priorLog), List.of(), List.of(), null, List.of(), false, null,
+        List.of(new Expr.Fill(Expr.num(0), q.dim()), new Expr.Fill(Expr.num(1), q.dim())));
 
     Expr xn = new Expr.Sym(x.symbol());
     Expr w = new Expr.Sym(lg.loadings());
@@ -147,7 +148,7 @@ final class FactorAnalysis {
         : new Expr.TraceInv(new Expr.Sym(reg), psi);
     FactorPlan dataFactor = new FactorPlan(text(child), "Normal", child.signature().label(), false, false,
         density, Simplify.of(logDensity), statistics, updates, Simplify.of(Expr.mul(-0.5, trace)), List.of(),
-        false, null);
+        false, null, List.of(Expr.add(new Expr.MatMul(w, hn), mu), psi));
     List<String> statements = model.distributions().stream().map(this::text).toList();
     return Optional.of(new EmPlan(model.name(), statements, sizes, space, data, columns, List.copyOf(params.values()),
         settings, List.of(latentFactor, dataFactor), List.of(), lg));

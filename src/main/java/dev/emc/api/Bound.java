@@ -3,6 +3,8 @@ package dev.emc.api;
 import dev.emc.analysis.EmPlan;
 import dev.emc.codegen.JavaGenerator;
 import dev.emc.runtime.DataMatrix;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** A model with every size known: its EM plan, its Java, and the data it was bound to, if any. */
@@ -36,6 +38,17 @@ public final class Bound {
       source = JavaGenerator.generate(plan, className(), plan.model() + ".model", Emc.version());
     }
     return source;
+  }
+
+  /**
+   * Draws {@code rows} rows from the model at {@code params} (flat, as {@link
+   * dev.emc.runtime.EmModel#param} stores them), in {@code sequences} consecutive sequences for a
+   * latent chain, with each family's sampler; named {@code names}, the data's columns.
+   *
+   * @throws IllegalArgumentException when the model has covariates, or a family no sampler
+   */
+  public Simulation simulate(Map<String, double[]> params, int rows, int sequences, long seed, List<String> names) {
+    return new Simulator(plan, emc.families(), params).draw(rows, sequences, seed, names);
   }
 
   /** Compiles the generated class in memory. */

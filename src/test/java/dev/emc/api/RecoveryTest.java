@@ -9,10 +9,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Simulate 100,000 rows from known parameters (Old Faithful's fit), fit them back, and require
- * every estimate within 4 standard errors of the truth. The components are far apart, so the
- * complete-data standard errors hold: √(φ(1−φ)/N) for a weight, √(Σ_ii / (Nφ_k)) for a mean,
- * √((Σ_ii Σ_jj + Σ_ij²) / (Nφ_k)) for a covariance entry.
+ * Simulate 100,000 rows from known parameters (Old Faithful's fit) with {@code emc simulate}'s
+ * sampler, fit them back, and require every estimate within 4 standard errors of the truth. The
+ * components are far apart, so the complete-data standard errors hold: √(φ(1−φ)/N) for a weight,
+ * √(Σ_ii / (Nφ_k)) for a mean, √((Σ_ii Σ_jj + Σ_ij²) / (Nφ_k)) for a covariance entry.
  */
 class RecoveryTest {
   private static final double[] PHI = {0.644, 0.356};
@@ -22,14 +22,14 @@ class RecoveryTest {
   @Test
   void aSimulatedMixtureIsRecoveredWithinFourStandardErrors() throws Exception {
     int n = 100_000;
-    SplittableRandom rng = new SplittableRandom(42);
-    double[][] x = new double[n][];
-    for (int i = 0; i < n; i++) {
-      int k = rng.nextDouble() < PHI[0] ? 0 : 1;
-      x[i] = gaussian(rng, MU[k], SIGMA[k]);
-    }
-    FitResult r = Fits.fit("K = 2; z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);",
-        Fits.table(x, "eruptions", "waiting"), FitOptions.defaults());
+    Model model = Fits.model(java.nio.file.Files.readString(java.nio.file.Path.of("examples/gmm.model")), Map.of());
+    Bound bound = model.bind(Map.of("D", 2.0));
+    Map<String, double[]> truth = Map.of("phi", PHI, "mu", new double[] {4.29, 79.97, 2.04, 54.48},
+        "Sigma", new double[] {0.170, 0.941, 0.941, 36.05, 0.0692, 0.435, 0.435, 33.70});
+    Simulation sim = bound.simulate(truth, n, 1, 42, java.util.List.of("eruptions", "waiting"));
+    long ones = java.util.Arrays.stream(sim.latents()).filter(z -> z[0] == 1).count();
+    within(PHI[0], ones / (double) n, Math.sqrt(PHI[0] * PHI[1] / n), "the simulated share of component 1");
+    FitResult r = bound.compile().fit(sim.data(), FitOptions.defaults());
     // Components come back in either order; match them by their first mean.
     double[] mu = r.params().get("mu");
     int first = Math.abs(mu[0] - MU[0][0]) < Math.abs(mu[2] - MU[0][0]) ? 0 : 1;

@@ -85,6 +85,38 @@ class FitCliTest {
   }
 
   @Test
+  void simulateDrawsRowsThatFitReadsBack(@TempDir Path dir) throws Exception {
+    Path fit = dir.resolve("fit.json");
+    Path rows = dir.resolve("rows.csv");
+    Path latents = dir.resolve("z.csv");
+    assertEquals(0, emc("fit", "examples/gmm.model", "--data", FAITHFUL, "--out", fit.toString(), "-q").code());
+    Run r = emc("simulate", "examples/gmm.model", "--params", fit.toString(), "-n", "500", "--seed", "9",
+        "-o", rows.toString(), "--latents", latents.toString());
+    assertEquals(0, r.code(), r.err());
+    java.util.List<String> lines = Files.readAllLines(rows);
+    assertEquals("eruptions,waiting", lines.get(0));
+    assertEquals(501, lines.size());
+    assertEquals(501, Files.readAllLines(latents).size());
+    assertEquals(Files.readString(rows), emc("simulate", "examples/gmm.model", "--params", fit.toString(), "-n", "500",
+        "--seed", "9").out(), "the same seed draws the same rows");
+    assertEquals(0, emc("fit", "examples/gmm.model", "--data", rows.toString(), "-q").code());
+
+    Path hmm = dir.resolve("hmm.json");
+    assertEquals(0, emc("fit", "examples/hmm.model", "--data", "examples/data/hmm.csv", "--sequence", "seq",
+        "--out", hmm.toString(), "-q").code());
+    Run chain = emc("simulate", "examples/hmm.model", "--params", hmm.toString(), "-n", "10", "--sequences", "2");
+    assertTrue(chain.out().startsWith("sequence,x\n1,"), chain.out());
+    assertTrue(chain.out().contains("\n2,"), chain.out());
+
+    Path regression = dir.resolve("regression.json");
+    assertEquals(0, emc("fit", "examples/regression.model", "--data", "examples/data/regression.csv",
+        "--out", regression.toString(), "-q").code());
+    Run covariates = emc("simulate", "examples/regression.model", "--params", regression.toString(), "-n", "10");
+    assertEquals(2, covariates.code());
+    assertTrue(covariates.err().contains("has the covariate u"), covariates.err());
+  }
+
+  @Test
   void tolZeroRunsExactlyMaxIterIterations(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("fit.json");
     assertEquals(0, emc("fit", "examples/gmm.model", "--data", FAITHFUL, "--tol", "0", "--max-iter", "5",

@@ -1,0 +1,182 @@
+package dev.emc.api;
+
+import dev.emc.analysis.EmPlan;
+import dev.emc.analysis.EmPlan.FactorPlan;
+import dev.emc.dist.Families;
+import dev.emc.dist.Family;
+import dev.emc.dist.Signature;
+import dev.emc.math.Expr;
+import dev.emc.math.Symbol;
+import dev.emc.runtime.DataMatrix;
+import dev.emc.types.Dim;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * Draws rows from a model's generative process, statement by statement in the order the model
+ * implies: each row's latent value first (its component; for a chain, given the row before; for
+ * factor analysis, its factors), then each data variable from its family's sampler, with the
+ * arguments' formulas evaluated at that latent value.
+ */
+final class Simulator {
+  private final EmPlan plan;
+  private final Map<String, double[]> params;
+  private final FactorPlan latent;
+  private final FactorPlan transition;
+  private final List<FactorPlan> data;
+  private final Map<FactorPlan, Sampler> samplers = new HashMap<>();
+
+  private record Sampler(Family family, Signature form) {}
+
+  Simulator(EmPlan plan, Families families, Map<String, double[]> params) {
+    this.plan = plan;
+    this.params = params;
+    for (EmPlan.DataSlot d : plan.data()) {
+      if (d.covariate()) {
+        throw new IllegalArgumentException("model " + plan.model() + " has the covariate " + d.name()
+            + ", whose values a simulation would need to be given; emc simulates models without covariates");
+      }
+    }
+    FactorPlan first = null;
+    FactorPlan next = null;
+    List<FactorPlan> observed = new ArrayList<>();
+    for (FactorPlan f : plan.factors()) {
+      Family family = families.find(f.family()).orElseThrow();
+      Signature form = family.signatures().stream().filter(s -> s.label().equals(f.form())).findFirst().orElseThrow();
+      samplers.put(f, new Sampler(family, form));
+      if (f.chain() && f.perComponent()) {
+        next = f;
+      } else if (f.lhsIsLatent()) {
+        first = f;
+      } else {
+        observed.add(f);
+      }
+    }
+    this.latent = first;
+    this.transition = next;
+    this.data = observed;
+  }
+
+  /**
+   * {@code rows} rows in {@code sequences} sequences of (nearly) equal length, named {@code names}
+   * (the data's columns, in the model's layout).
+   */
+  Simulation draw(int rows, int sequences, long seed, List<String> names) {
+    RandomGenerator rng = new SplittableRandom(seed);
+    int columns = plan.columns();
+    double[] values = new double[rows * columns];
+    double[][] latents = new double[rows][];
+    boolean continuous = plan.linearGaussian() != null;
+    int factors = continuous ? size(plan.linearGaussian().latent().shape().dim()) : 0;
+    int[] starts = new int[sequences];
+    for (int s = 0; s < sequences; s++) {
+      starts[s] = (int) ((long) rows * s / sequences);
+    }
+    int previous = -1;
+    for (int n = 0, s = 0; n < rows; n++) {
+      boolean firstOfSequence = s < sequences && starts[s] == n;
+      if (firstOfSequence) {
+        s++;
+      }
+      double[] z = new double[continuous ? factors : 1];
+      FactorPlan from = transition != null && !firstOfSequence ? transition : latent;
+      sample(from, previous, null, rng, z);
+      latents[n] = z;
+      int k = continuous ? 0 : (int) z[0] - 1;
+      previous = k;
+      for (FactorPlan f : data) {
+        EmPlan.DataSlot slot = slot(f);
+        double[] out = new double[slot.width()];
+        sample(f, k, continuous ? z : null, rng, out);
+        System.arraycopy(out, 0, values, n * columns + slot.offset(), slot.width());
+      }
+    }
+    DataMatrix matrix = new DataMatrix("simulated", names, values, rows, columns, null);
+    return new Simulation(sequences > 1 ? matrix.withSequences(starts) : matrix, latents);
+  }
+
+  /** The data variable a statement draws: the name its text starts with, `x ~ …`. */
+  private EmPlan.DataSlot slot(FactorPlan f) {
+    String lhs = f.statement().substring(0, f.statement().indexOf('~')).strip();
+    return plan.data().stream().filter(d -> d.name().equals(lhs)).findFirst().orElseThrow();
+  }
+
+  private void sample(FactorPlan f, int k, double[] h, RandomGenerator rng, double[] out) {
+    List<double[]> args = new ArrayList<>();
+    for (Expr a : f.args()) {
+      args.add(eval(a, k, h));
+    }
+    Sampler s = samplers.get(f);
+    try {
+      s.family().sample(s.form(), args, rng, out);
+    } catch (UnsupportedOperationException e) {
+      throw new IllegalArgumentException("cannot simulate `" + f.statement() + "`: " + e.getMessage());
+    }
+  }
+
+  /** An argument's value at component k (and factors h), flat. */
+  private double[] eval(Expr e, int k, double[] h) {
+    if (e instanceof Expr.Num n) {
+      return new double[] {n.value()};
+    }
+    if (e instanceof Expr.Sym s) {
+      return symbol(s.symbol(), k, h);
+    }
+    if (e instanceof Expr.Fill f) {
+      double[] out = new double[size(f.dim())];
+      java.util.Arrays.fill(out, eval(f.value(), k, h)[0]);
+      return out;
+    }
+    if (e instanceof Expr.Add a) {
+      return combine(eval(a.left(), k, h), eval(a.right(), k, h), 1);
+    }
+    if (e instanceof Expr.Sub a) {
+      return combine(eval(a.left(), k, h), eval(a.right(), k, h), -1);
+    }
+    if (e instanceof Expr.MatMul m) {
+      double[] a = eval(m.left(), k, h);
+      double[] v = eval(m.right(), k, h);
+      double[] out = new double[a.length / v.length];
+      for (int i = 0; i < out.length; i++) {
+        for (int j = 0; j < v.length; j++) {
+          out[i] += a[i * v.length + j] * v[j];
+        }
+      }
+      return out;
+    }
+    throw new IllegalArgumentException("cannot simulate an argument written " + dev.emc.math.Text.of(e));
+  }
+
+  private double[] symbol(Symbol s, int k, double[] h) {
+    if (s.name().equals(plan.latent().name()) && h != null) {
+      return h;
+    }
+    if (s.kind() == Symbol.Kind.PARAM) {
+      double[] all = params.get(s.name());
+      if (!s.perComponent()) {
+        return all;
+      }
+      int elements = plan.params().stream().filter(p -> p.name().equals(s.name())).findFirst().orElseThrow()
+          .elements();
+      return java.util.Arrays.copyOfRange(all, k * elements, (k + 1) * elements);
+    }
+    throw new IllegalArgumentException("cannot simulate with " + s.name() + " (" + s.kind() + ") in an argument");
+  }
+
+  private int size(Dim d) {
+    return d instanceof Dim.Known known ? known.value() : plan.size(((Dim.Named) d).name());
+  }
+
+  private static double[] combine(double[] a, double[] b, double sign) {
+    int n = Math.max(a.length, b.length);
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = a[a.length == 1 ? 0 : i] + sign * b[b.length == 1 ? 0 : i];
+    }
+    return out;
+  }
+}

@@ -1,0 +1,152 @@
+package dev.emc.cli;
+
+import dev.emc.api.AtomicFiles;
+import dev.emc.api.Bound;
+import dev.emc.api.Compiled;
+import dev.emc.api.FitJson;
+import dev.emc.api.Model;
+import dev.emc.api.Simulation;
+import dev.emc.analysis.EmPlan;
+import dev.emc.diag.DiagnosticPrinter;
+import dev.emc.runtime.DataException;
+import dev.emc.runtime.DataMatrix;
+import dev.emc.runtime.Params;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {"Draw rows from a model at fitted parameters, with each family's sampler: each row's latent"
+        + " value first, then its data given that value. Writes CSV with the fitted data's column names, so that"
+        + " `emc fit` reads it back."})
+final class SimulateCommand implements Callable<Integer> {
+  @Mixin ModelInput input;
+  @Spec CommandSpec spec;
+  @ParentCommand Main main;
+
+  @Option(names = "--params", required = true, paramLabel = "FIT.json",
+      description = "The parameters, as emc fit --out writes them, with the model's sizes.")
+  Path params;
+
+  @Option(names = "-n", required = true, paramLabel = "N", description = "How many rows.")
+  int rows;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--sequences", paramLabel = "S", defaultValue = "1", description = "For a model whose latent is a"
+      + " chain: split the rows into S sequences, each starting afresh, numbered in a first column `sequence`"
+      + " (default: ${DEFAULT-VALUE}, no column).")
+  int sequences;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "CSV",
+      description = "Write the rows here, whole or not at all (default: standard output).")
+  Path out;
+
+  @Option(names = "--latents", paramLabel = "CSV",
+      description = "Also write each row's latent value here: its component z (1..K), or its factors h1..hQ.")
+  Path latents;
+
+  @Override
+  public Integer call() throws Exception {
+    if (rows < 1) {
+      throw new ParameterException(spec.commandLine(), "-n must be at least 1, not " + rows);
+    }
+    if (sequences < 1 || sequences > rows) {
+      throw new ParameterException(spec.commandLine(), "--sequences must be between 1 and -n, not " + sequences);
+    }
+    Map<String, Double> settings = new LinkedHashMap<>(FitJson.readSizes(params));
+    settings.putAll(input.settingValues());
+    Model model = main.emc().parse(input.model.toString(), input.source().text(), settings);
+    spec.commandLine().getErr().print(DiagnosticPrinter.render(model.warnings()));
+    Bound bound = model.bind(Map.of());
+    if (sequences > 1 && bound.plan().latent().eStep() != EmPlan.EStep.FORWARD_BACKWARD) {
+      throw new ParameterException(spec.commandLine(), "--sequences: model " + bound.plan().model()
+          + " has no latent chain, so its rows are independent");
+    }
+    Compiled compiled = bound.compile();
+    Map<String, double[]> values = FitJson.readParams(params, compiled.newModel());
+    Simulation s;
+    try {
+      compiled.model(values);
+      s = bound.simulate(values, rows, sequences, seed, names(bound.plan(), FitJson.readColumns(params)));
+    } catch (IllegalArgumentException e) {
+      throw new DataException(params.toString(), e.getMessage());
+    }
+    String csv = rows(s.data());
+    if (latents != null) {
+      AtomicFiles.write(latents, latents(bound.plan(), s.latents()));
+    }
+    if (out == null) {
+      spec.commandLine().getOut().print(csv);
+    } else {
+      AtomicFiles.write(out, csv);
+    }
+    return Main.OK;
+  }
+
+  /** The fitted data's column names when they fit the layout; else x, or x1..xD, per data variable. */
+  private static List<String> names(EmPlan plan, List<String> fitted) {
+    if (fitted.size() == plan.columns()) {
+      return fitted;
+    }
+    List<String> names = new ArrayList<>();
+    for (EmPlan.DataSlot d : plan.data()) {
+      for (int i = 1; i <= d.width(); i++) {
+        names.add(d.type().isScalar() ? d.name() : d.name() + i);
+      }
+    }
+    return names;
+  }
+
+  private static String rows(DataMatrix data) {
+    boolean numbered = data.sequences() != null;
+    StringBuilder b = new StringBuilder(numbered ? "sequence," : "").append(String.join(",", data.names())).append('\n');
+    int[] bounds = data.sequenceBounds();
+    for (int n = 0, s = 0; n < data.rows(); n++) {
+      if (n == bounds[s + 1]) {
+        s++;
+      }
+      if (numbered) {
+        b.append(s + 1).append(',');
+      }
+      for (int c = 0; c < data.columns(); c++) {
+        b.append(c == 0 ? "" : ",").append(Params.format(data.values()[n * data.columns() + c]));
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+
+  private static String latents(EmPlan plan, double[][] values) {
+    StringBuilder b = new StringBuilder();
+    if (plan.linearGaussian() == null) {
+      b.append(plan.latent().name()).append('\n');
+    } else {
+      for (int i = 1; i <= values[0].length; i++) {
+        b.append(i == 1 ? "" : ",").append(plan.latent().name()).append(i);
+      }
+      b.append('\n');
+    }
+    for (double[] v : values) {
+      for (int i = 0; i < v.length; i++) {
+        b.append(i == 0 ? "" : ",").append(Params.format(v[i]));
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+}
