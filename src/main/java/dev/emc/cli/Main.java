@@ -37,7 +37,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "The EM compiler: a latent-variable model in, its EM algorithm out.",
-    subcommands = {CheckCommand.class, CompileCommand.class, FitCommand.class, PredictCommand.class, SimulateCommand.class,
+    subcommands = {CheckCommand.class, CompileCommand.class, FitCommand.class, SelectCommand.class, PredictCommand.class, SimulateCommand.class,
         DeriveCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -35,6 +35,11 @@ final class ModelInput {
   }
 
   Map<String, Double> settingValues() {
+    return values(settings);
+  }
+
+  /** NAME=VALUE pairs as numbers, or one message for the first that is not one. */
+  static Map<String, Double> values(Map<String, String> settings) {
     Map<String, Double> values = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : settings.entrySet()) {
       try {

@@ -62,6 +62,22 @@ public record FitResult(
     return -2 * logLikelihood + model.freeParameters() * Math.log(weight);
   }
 
+  /**
+   * The integrated complete-data likelihood criterion (Biernacki, Celeux and Govaert 2000) as
+   * mclust computes it, in BIC's sign here: BIC − 2 Σ_n w_n log r_n,ẑ_n, with ẑ_n row n's most
+   * likely component. It adds to BIC the entropy of the classification, so it prefers components
+   * that are well apart. {@code data} are the rows the model was fitted to.
+   */
+  public double icl(DataMatrix data) {
+    Prediction p = predict(data);
+    double entropy = 0;
+    for (int n = 0; n < p.rows(); n++) {
+      double r = p.responsibilities()[n * p.components() + p.component(n)];
+      entropy -= data.weight(n) * Math.log(r);
+    }
+    return bic() + 2 * entropy;
+  }
+
   /** −2 log L + 2p: smaller is better. */
   public double aic() {
     return -2 * logLikelihood + 2.0 * model.freeParameters();

@@ -100,6 +100,28 @@ class ReferenceFitTest {
     assertEquals(-1034.0018, r.logLikelihood(), 1e-3);
   }
 
+  /**
+   * Each covariance form's log-likelihood, free parameters, BIC and ICL against mclust 6's model of
+   * that form (G = 2, {@code emControl(tol = c(1e-12, …))}), in emc's sign: mclust's BIC and ICL
+   * are the negatives.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource({
+      "gmm, VVV, -1130.263960, 11, 2322.191743, 2322.704680",
+      "gmm-diagonal, VVI, -1147.806353, 9, 2346.064924, 2346.160839",
+      "gmm-spherical, VII, -1709.529282, 7, 3458.299179, 3460.876749",
+      "gmm-tied, EEE, -1140.186759, 8, 2325.219935, 2326.709390"})
+  void eachCovarianceFormsCriteriaMatchMclust(String file, String mclust, double ll, int p, double bic, double icl)
+      throws Exception {
+    Bound bound = Fits.model(read(Path.of("examples/" + file + ".model")), Map.of())
+        .bind(Table.read(Fits.FAITHFUL), Optional.empty());
+    FitResult r = bound.compile().fit(FitOptions.defaults().withTol(1e-14).withReg(0).withRestarts(5));
+    assertEquals(ll, r.logLikelihood(), 1e-5, mclust);
+    assertEquals(p, r.model().freeParameters(), mclust);
+    assertEquals(bic, r.bic(), 1e-5, mclust);
+    assertEquals(icl, r.icl(bound.data().orElseThrow()), 1e-5, mclust);
+  }
+
   @Test
   void aTiedCovarianceMatchesMclustEee() throws Exception {
     String model = read(Path.of("examples/gmm-tied.model"));

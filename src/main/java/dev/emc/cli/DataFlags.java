@@ -1,0 +1,53 @@
+package dev.emc.cli;
+
+import dev.emc.api.Bound;
+import dev.emc.api.Model;
+import dev.emc.runtime.DataException;
+import dev.emc.runtime.Table;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** The data to fit and how to read it: the options `emc fit` and `emc select` share. */
+final class DataFlags {
+  @Option(names = "--data", required = true, paramLabel = "CSV",
+      description = "The data: a header row, then one row per observation.")
+  Path data;
+
+  @Option(names = "--columns", split = ",", paramLabel = "NAME",
+      description = "The columns of the model's one data variable (default: all, in order).")
+  List<String> columns;
+
+  @Option(names = "--sequence", paramLabel = "COL", description = "For a model whose latent is a chain (an HMM):"
+      + " the column saying which sequence each row belongs to; a sequence's rows are consecutive, in order."
+      + " That column is not the model's (default: all rows are one sequence).")
+  String sequence;
+
+  @Option(names = "--weights", paramLabel = "COL", description = "The column holding each row's weight (finite,"
+      + " at least 0): a row's contribution to the statistics and the log-likelihood is multiplied by it, so"
+      + " weight 3 counts as the row three times. That column is not the model's (default: every row weighs 1).")
+  String weights;
+
+  @Option(names = "--missing", paramLabel = "HOW", defaultValue = "reject", description = "What an empty cell"
+      + " means: reject (an error at its line) or marginalize (integrate it out in the E-step: the conditional"
+      + " Gaussian of a row's empty cells given its others; for data with a normal density, in memory)"
+      + " (default: ${DEFAULT-VALUE}).")
+  String missing;
+
+  /** Whether empty cells are integrated out; checks --missing. */
+  boolean marginalize(CommandSpec spec) {
+    if (!missing.equals("reject") && !missing.equals("marginalize")) {
+      throw new ParameterException(spec.commandLine(), "--missing is reject or marginalize, not " + missing);
+    }
+    return missing.equals("marginalize");
+  }
+
+  /** The model bound to the rows, read into memory. */
+  Bound bind(Model model, CommandSpec spec) throws DataException {
+    return model.bind(Table.read(data), Optional.ofNullable(columns), Optional.ofNullable(sequence),
+        Optional.ofNullable(weights), marginalize(spec));
+  }
+}
