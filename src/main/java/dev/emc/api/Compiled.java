@@ -75,8 +75,13 @@ public final class Compiled {
   }
 
   public FitResult fit(DataMatrix rows, FitOptions options) throws DataException, FitException {
+    return fit(rows, options, (run, runs, iteration, objective) -> true);
+  }
+
+  /** Fits, telling {@code monitor} of each iteration; it may stop the fit. */
+  public FitResult fit(DataMatrix rows, FitOptions options, Fitter.Monitor monitor) throws DataException, FitException {
     try (Fitter fitter = new Fitter(options.threads())) {
-      return fitter.fit(this::newModel, rows, options);
+      return fitter.monitor(monitor).fit(this::newModel, rows, options);
     }
   }
 }

@@ -119,10 +119,20 @@ final class FitCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--viterbi: model " + compiled.newModel().name()
           + " has no latent chain, so no path; its rows' components are independent");
     }
-    FitResult fit = compiled.fit(options);
-    if (out != null) {
-      FitJson.write(FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds), bound.plan().sizes(),
-          bound.data().orElseThrow().names()), out);
+    FitResult fit;
+    boolean interrupted;
+    try (Progress progress = new Progress(err, !quiet && System.console() != null)) {
+      fit = compiled.fit(bound.data().orElseThrow(), options, progress);
+      interrupted = progress.interrupted();
+      if (out != null) {
+        FitJson.write(FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds), bound.plan().sizes(),
+            bound.data().orElseThrow().names()), out);
+      }
+    }
+    if (interrupted) {
+      err.println("emc: interrupted after " + fit.iterations() + " iterations"
+          + (out != null ? "; the best fit so far is in " + out : "; --out would have kept the best fit so far"));
+      return Main.INTERRUPTED;
     }
     if (viterbi != null) {
       StringBuilder csv = new StringBuilder("state\n");

@@ -30,7 +30,8 @@ import picocli.CommandLine.Command;
  * reports problems as diagnostics, and this class turns them into text and an exit code.
  *
  * <p>Exit codes: 0 success; 2 a bad model, bad data or bad options (with a message); 70 a bug in
- * emc (with a one-line message; {@code EMC_DEBUG=1} adds the stack trace).
+ * emc (with a one-line message; {@code EMC_DEBUG=1} adds the stack trace); 130 a fit stopped by
+ * Ctrl-C (after writing the best fit so far, if asked to).
  */
 @Command(
     name = "emc",
@@ -43,6 +44,8 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   static final int OK = 0;
   static final int BAD_INPUT = 2;
+  /** Stopped by Ctrl-C (128 + SIGINT, as shells report it). */
+  static final int INTERRUPTED = 130;
   static final int INTERNAL = 70;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

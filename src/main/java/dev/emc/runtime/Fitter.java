@@ -31,6 +31,23 @@ public final class Fitter implements AutoCloseable {
 
   private final int threads;
   private final ExecutorService pool;
+  private Monitor monitor = (run, runs, iteration, objective) -> true;
+
+  /** Sees each iteration of a fit as it happens, and may stop it. */
+  public interface Monitor {
+    /**
+     * After iteration {@code iteration}'s E-step of run {@code run} (0-based) of {@code runs}, whose
+     * objective is {@code objective}. Returning false stops the fit there: the best run so far,
+     * this one included, is the result.
+     */
+    boolean iteration(int run, int runs, int iteration, double objective);
+  }
+
+  /** Sets what sees the iterations of the fits that follow. */
+  public Fitter monitor(Monitor m) {
+    this.monitor = m;
+    return this;
+  }
 
   public Fitter(int threads) {
     this.threads = Math.max(1, threads);
@@ -80,11 +97,16 @@ public final class Fitter implements AutoCloseable {
       long runSeed = seeds.nextLong();
       EmModel model = r == 0 ? probe : factory.get();
       try {
-        Run run = run(model, data, missing, o, runSeed, r);
+        Run run = run(model, data, missing, o, runSeed, r, runs);
         loopNanos += run.nanos;
         passes += run.trace.size();
         if (best == null || run.objective > best.objective) {
           best = run;
+        }
+        if (run.stopped) {
+          warnings.add("stopped after " + run.iterations + " iterations of run " + (r + 1) + " of " + runs
+              + ": the result is the best run so far, not converged");
+          break;
         }
       } catch (FitException e) {
         if (firstFailure == null) {
@@ -116,9 +138,9 @@ public final class Fitter implements AutoCloseable {
   }
 
   private record Run(EmModel model, int index, double logLikelihood, double objective, int iterations,
-      boolean converged, List<Double> trace, double[] stats, long nanos) {}
+      boolean converged, boolean stopped, List<Double> trace, double[] stats, long nanos) {}
 
-  private Run run(EmModel m, DataMatrix data, MissingCells missing, FitOptions o, long seed, int index)
+  private Run run(EmModel m, DataMatrix data, MissingCells missing, FitOptions o, long seed, int index, int runs)
       throws FitException {
     setRegularization(m, data, o.reg());
     if (m.factors() != null && o.init() != FitOptions.Init.GIVEN) {
@@ -141,6 +163,7 @@ public final class Fitter implements AutoCloseable {
     List<Double> trace = new ArrayList<>();
     double previous = Double.NEGATIVE_INFINITY;
     boolean converged = false;
+    boolean stopped = false;
     int iterations = 0;
     double[] stats;
     double ll;
@@ -161,6 +184,10 @@ public final class Fitter implements AutoCloseable {
       }
       objective = ll + m.logPenalty();
       trace.add(objective);
+      if (!monitor.iteration(index, runs, iterations, objective)) {
+        stopped = true;
+        break;
+      }
       if (iterations > 0) {
         if (objective < previous - ROUNDING * (1 + Math.abs(previous))) {
           throw new IllegalStateException("the objective decreased from " + previous + " to " + objective
@@ -186,7 +213,7 @@ public final class Fitter implements AutoCloseable {
       }
       previous = objective;
     }
-    return new Run(m, index, ll, objective, iterations, converged, List.copyOf(trace), stats,
+    return new Run(m, index, ll, objective, iterations, converged, stopped, List.copyOf(trace), stats,
         System.nanoTime() - t0);
   }
 

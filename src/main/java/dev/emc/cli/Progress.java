@@ -1,0 +1,89 @@
+package dev.emc.cli;
+
+import dev.emc.runtime.Fitter;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A long fit as it goes: one line on the terminal, rewritten at most five times a second (run,
+ * iteration, objective, its last change, iterations per second), and Ctrl-C as a request to stop
+ * that the fit honours at its next iteration, so that what it has so far can still be written.
+ */
+final class Progress implements Fitter.Monitor, AutoCloseable {
+  private static final long REDRAW_NANOS = 200_000_000L;
+  /** How long Ctrl-C waits for the best fit so far to be written before the JVM goes. */
+  private static final long GRACE_SECONDS = 30;
+
+  private final PrintWriter err;
+  private final boolean show;
+  private final Thread hook;
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private volatile boolean interrupted;
+  /** When the first iteration was seen: the rate leaves out the compile and the start. */
+  private long started;
+  private long drawn;
+  private int iterations;
+  private int lastRun = -1;
+  private double previous = Double.NaN;
+  private boolean dirty;
+
+  /** {@code show}: draw the line (on a terminal, not --quiet); Ctrl-C is caught either way. */
+  Progress(PrintWriter err, boolean show) {
+    this.err = err;
+    this.show = show;
+    this.hook = new Thread(() -> {
+      interrupted = true;
+      try {
+        finished.await(GRACE_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "emc-interrupt");
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /** Whether the user asked the fit to stop. */
+  boolean interrupted() {
+    return interrupted;
+  }
+
+  @Override
+  public boolean iteration(int run, int runs, int iteration, double objective) {
+    if (run != lastRun) {
+      lastRun = run;
+      previous = Double.NaN;
+    }
+    long now = System.nanoTime();
+    if (iterations++ == 0) {
+      started = now;
+    }
+    if (show && now - drawn >= REDRAW_NANOS) {
+      drawn = now;
+      double rate = iterations == 1 ? 0 : (iterations - 1) / ((now - started) / 1e9);
+      String change = Double.isNaN(previous) ? "" : String.format(Locale.ROOT, "  change %+.3g", objective - previous);
+      err.printf(Locale.ROOT, "\r\033[Krun %d/%d  iteration %d  objective %.6f%s  %.0f it/s",
+          run + 1, runs, iteration, objective, change, rate);
+      err.flush();
+      dirty = true;
+    }
+    previous = objective;
+    return !interrupted;
+  }
+
+  /** Clears the line and lets a waiting Ctrl-C go. */
+  @Override
+  public void close() {
+    if (dirty) {
+      err.print("\r\033[K");
+      err.flush();
+    }
+    finished.countDown();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is shutting down (Ctrl-C): the hook is running and has just been let go.
+    }
+  }
+}
