@@ -1,6 +1,7 @@
 package dev.emc.api;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +13,15 @@ public final class AtomicFiles {
   private AtomicFiles() {}
 
   public static void write(Path out, String text) throws IOException {
+    write(out, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public static void write(Path out, byte[] bytes) throws IOException {
     Path dir = out.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
     try {
-      Files.writeString(tmp, text);
+      Files.write(tmp, bytes);
       try {
         // A temporary file is private to its owner; the output is an ordinary file.
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));

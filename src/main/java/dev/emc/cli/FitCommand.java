@@ -4,6 +4,8 @@ import dev.emc.api.Bound;
 import dev.emc.api.Compiled;
 import dev.emc.api.FitJson;
 import dev.emc.api.Model;
+import dev.emc.diag.Diagnostic;
+import dev.emc.diag.DiagnosticException;
 import dev.emc.diag.DiagnosticPrinter;
 import dev.emc.runtime.DataException;
 import dev.emc.runtime.FitOptions;
@@ -48,6 +50,13 @@ final class FitCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "JSON", description = "Write the fit as JSON.")
   Path out;
+
+  @Option(names = "--plot", paramLabel = "FILE", description = "Draw the fit, as PNG or SVG by FILE's extension"
+      + " (.png, .svg): the data with the fitted components — a normal vector's first two columns coloured by"
+      + " component, with each one's 1σ and 2σ ellipses and mean; or one column's histogram (bars of each value's"
+      + " frequency for counts) with the fitted densities — beside the objective per iteration. Other models get"
+      + " the objective alone.")
+  Path plot;
 
   @Option(names = "--viterbi", paramLabel = "CSV", description = "For a model whose latent is a chain: write"
       + " each row's state on the most likely path (1..K), one per row, as CSV.")
@@ -141,6 +150,17 @@ final class FitCommand implements Callable<Integer> {
       }
       dev.emc.api.AtomicFiles.write(viterbi, csv.toString());
     }
+    if (plot != null) {
+      String note;
+      try {
+        note = FitPlot.write(fit, bound.data().orElseThrow(), plot);
+      } catch (IOException e) {
+        throw new DiagnosticException(Diagnostic.error("io", "cannot write " + plot + ": " + e.getMessage()));
+      }
+      if (note != null) {
+        err.println("emc: " + note);
+      }
+    }
     for (String w : fit.warnings()) {
       err.println("emc: warning: " + w);
     }
@@ -154,5 +174,8 @@ final class FitCommand implements Callable<Integer> {
   private void validate() {
     how.options(spec, 1);
     rows.marginalize(spec);
+    if (plot != null && FitPlot.format(plot) == null) {
+      throw new ParameterException(spec.commandLine(), "--plot writes a .png or .svg file, not " + plot);
+    }
   }
 }
