@@ -5,15 +5,12 @@ import dev.emc.api.Bound;
 import dev.emc.api.Compiled;
 import dev.emc.api.FitJson;
 import dev.emc.api.Model;
-import dev.emc.diag.DiagnosticPrinter;
 import dev.emc.runtime.DataException;
 import dev.emc.runtime.Prediction;
 import dev.emc.runtime.Table;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,9 +34,7 @@ final class PredictCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand Main main;
 
-  @Option(names = "--params", required = true, paramLabel = "FIT.json",
-      description = "The fitted parameters, as emc fit --out writes them (its sizes too, unless --set changes them).")
-  Path params;
+  @Mixin FittedParams fitted;
 
   @Option(names = "--data", required = true, paramLabel = "CSV", description = "The rows to label.")
   Path data;
@@ -65,18 +60,15 @@ final class PredictCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--missing is reject or marginalize, not " + missing);
     }
     PrintWriter err = spec.commandLine().getErr();
-    Map<String, Double> settings = new LinkedHashMap<>(FitJson.readSizes(params));
-    settings.putAll(input.settingValues());
-    Model model = main.emc().parse(input.model.toString(), input.source().text(), settings);
-    err.print(DiagnosticPrinter.render(model.warnings()));
+    Model model = fitted.model(main, input, err);
     Bound bound = model.bind(Table.read(data), Optional.ofNullable(columns), Optional.ofNullable(sequence),
         missing.equals("marginalize"));
     Compiled compiled = bound.compile();
     Prediction p;
     try {
-      p = compiled.predict(FitJson.readParams(params, compiled.newModel()), bound.data().orElseThrow());
+      p = compiled.predict(FitJson.readParams(fitted.params, compiled.newModel()), bound.data().orElseThrow());
     } catch (IllegalArgumentException e) {
-      throw new DataException(params.toString(), e.getMessage());
+      throw new DataException(fitted.params.toString(), e.getMessage());
     }
     String csv = csv(p);
     if (out == null) {

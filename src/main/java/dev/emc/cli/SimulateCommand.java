@@ -7,13 +7,11 @@ import dev.emc.api.FitJson;
 import dev.emc.api.Model;
 import dev.emc.api.Simulation;
 import dev.emc.analysis.EmPlan;
-import dev.emc.diag.DiagnosticPrinter;
 import dev.emc.runtime.DataException;
 import dev.emc.runtime.DataMatrix;
 import dev.emc.runtime.Params;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,9 +35,7 @@ final class SimulateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand Main main;
 
-  @Option(names = "--params", required = true, paramLabel = "FIT.json",
-      description = "The parameters, as emc fit --out writes them, with the model's sizes.")
-  Path params;
+  @Mixin FittedParams fitted;
 
   @Option(names = "-n", required = true, paramLabel = "N", description = "How many rows.")
   int rows;
@@ -68,23 +64,20 @@ final class SimulateCommand implements Callable<Integer> {
     if (sequences < 1 || sequences > rows) {
       throw new ParameterException(spec.commandLine(), "--sequences must be between 1 and -n, not " + sequences);
     }
-    Map<String, Double> settings = new LinkedHashMap<>(FitJson.readSizes(params));
-    settings.putAll(input.settingValues());
-    Model model = main.emc().parse(input.model.toString(), input.source().text(), settings);
-    spec.commandLine().getErr().print(DiagnosticPrinter.render(model.warnings()));
+    Model model = fitted.model(main, input, spec.commandLine().getErr());
     Bound bound = model.bind(Map.of());
     if (sequences > 1 && bound.plan().latent().eStep() != EmPlan.EStep.FORWARD_BACKWARD) {
       throw new ParameterException(spec.commandLine(), "--sequences: model " + bound.plan().model()
           + " has no latent chain, so its rows are independent");
     }
     Compiled compiled = bound.compile();
-    Map<String, double[]> values = FitJson.readParams(params, compiled.newModel());
+    Map<String, double[]> values = FitJson.readParams(fitted.params, compiled.newModel());
     Simulation s;
     try {
       compiled.model(values);
-      s = bound.simulate(values, rows, sequences, seed, names(bound.plan(), FitJson.readColumns(params)));
+      s = bound.simulate(values, rows, sequences, seed, names(bound.plan(), FitJson.readColumns(fitted.params)));
     } catch (IllegalArgumentException e) {
-      throw new DataException(params.toString(), e.getMessage());
+      throw new DataException(fitted.params.toString(), e.getMessage());
     }
     String csv = rows(s.data());
     if (latents != null) {

@@ -289,15 +289,7 @@ public final class Fitter implements AutoCloseable {
         partial[c] = stats;
       }
     };
-    if (pool == null || chunks == 1) {
-      work.run();
-    } else {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < Math.min(threads, chunks); t++) {
-        futures.add(pool.submit(work));
-      }
-      await(futures);
-    }
+    runOnPool(work, chunks);
     return sum(partial);
   }
 
@@ -316,16 +308,24 @@ public final class Fitter implements AutoCloseable {
         partial[s] = sequenceStatistics(m, data.values(), bounds[s], bounds[s + 1]);
       }
     };
-    if (pool == null || sequences == 1) {
-      work.run();
-    } else {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < Math.min(threads, sequences); t++) {
-        futures.add(pool.submit(work));
-      }
-      await(futures);
-    }
+    runOnPool(work, sequences);
     return sum(partial);
+  }
+
+  /**
+   * Runs {@code work}, which takes units of {@code units} until none are left, on as many threads
+   * as have a unit to take; on this one when there is no pool or one unit.
+   */
+  private void runOnPool(Runnable work, int units) {
+    if (pool == null || units == 1) {
+      work.run();
+      return;
+    }
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < Math.min(threads, units); t++) {
+      futures.add(pool.submit(work));
+    }
+    await(futures);
   }
 
   /** The partial statistics added in order, into the first. */
