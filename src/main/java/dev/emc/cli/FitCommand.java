@@ -69,6 +69,13 @@ final class FitCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     validate();
     PrintWriter err = spec.commandLine().getErr();
+    // Ctrl-C is caught from here on: during the load and the compile it stops the fit at its first iteration.
+    try (Progress progress = new Progress(err, !quiet && System.console() != null)) {
+      return load(err, progress);
+    }
+  }
+
+  private Integer load(PrintWriter err, Progress progress) throws Exception {
     long t0 = System.nanoTime();
     Model model = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
     err.print(DiagnosticPrinter.render(model.warnings()));
@@ -83,7 +90,7 @@ final class FitCommand implements Callable<Integer> {
         ? bindStreamed(model, err) : rows.bind(model, spec);
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
     try {
-      return fit(bound, loadSeconds, err);
+      return fit(bound, loadSeconds, err, progress);
     } finally {
       if (bound.data().orElseThrow().cache() != null) {
         bound.data().orElseThrow().cache().close();
@@ -116,7 +123,7 @@ final class FitCommand implements Callable<Integer> {
     }
   }
 
-  private Integer fit(Bound bound, double loadSeconds, PrintWriter err) throws Exception {
+  private Integer fit(Bound bound, double loadSeconds, PrintWriter err, Progress progress) throws Exception {
     long t1 = System.nanoTime();
     Compiled compiled = bound.compile();
     double compileSeconds = (System.nanoTime() - t1) / 1e9;
@@ -128,17 +135,13 @@ final class FitCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--viterbi: model " + compiled.newModel().name()
           + " has no latent chain, so no path; its rows' components are independent");
     }
-    FitResult fit;
-    boolean interrupted;
-    try (Progress progress = new Progress(err, !quiet && System.console() != null)) {
-      fit = compiled.fit(bound.data().orElseThrow(), options, progress);
-      interrupted = progress.interrupted();
-      if (out != null) {
-        FitJson.write(FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds), bound.plan().sizes(),
-            bound.data().orElseThrow().names()), out);
-      }
+    FitResult fit = compiled.fit(bound.data().orElseThrow(), options, progress);
+    progress.clear();
+    if (out != null) {
+      FitJson.write(FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds), bound.plan().sizes(),
+          bound.data().orElseThrow().names()), out);
     }
-    if (interrupted) {
+    if (progress.interrupted()) {
       err.println("emc: interrupted after " + fit.iterations() + " iterations"
           + (out != null ? "; the best fit so far is in " + out : "; --out would have kept the best fit so far"));
       return Main.INTERRUPTED;

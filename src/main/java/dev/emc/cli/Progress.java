@@ -72,13 +72,19 @@ final class Progress implements Fitter.Monitor, AutoCloseable {
     return !interrupted;
   }
 
-  /** Clears the line and lets a waiting Ctrl-C go. */
-  @Override
-  public void close() {
+  /** Clears the line, for what is printed next. */
+  void clear() {
     if (dirty) {
       err.print("\r\033[K");
       err.flush();
+      dirty = false;
     }
+  }
+
+  /** Clears the line and lets a waiting Ctrl-C go: what it waited for is written. */
+  @Override
+  public void close() {
+    clear();
     finished.countDown();
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
