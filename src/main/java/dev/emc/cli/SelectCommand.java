@@ -83,13 +83,19 @@ final class SelectCommand implements Callable<Integer> {
         table.add(new Row(v, null, Double.NaN, e.getMessage()));
       }
     }
+    for (Row r : table) {
+      if (r.fit != null) {
+        for (String w : r.fit.warnings()) {
+          err.println("emc: warning: " + name + " = " + r.value + ": " + w);
+        }
+      }
+    }
     spec.commandLine().getOut().print(render(name, table, options));
     return Main.OK;
   }
 
   private String render(String name, List<Row> table, FitOptions o) {
     StringBuilder b = new StringBuilder();
-    FitResult any = table.stream().filter(r -> r.fit != null).map(Row::fit).findFirst().orElse(null);
     b.append(String.format(Locale.ROOT, "model %s on %s: %s = %d..%d, best of %d restart%s each (seed %d)%n",
         input.model.getFileName(), rows.data, name, table.get(0).value, table.get(table.size() - 1).value,
         o.restarts(), o.restarts() == 1 ? "" : "s", o.seed()));
@@ -109,16 +115,6 @@ final class SelectCommand implements Callable<Integer> {
       b.append(String.format(Locale.ROOT, "%4d  %14.4f  %4d  %12s  %12s  %12s  %10s%n", r.value, f.logLikelihood(),
           f.model().freeParameters(), mark(f.bic(), bestBic), mark(f.aic(), bestAic), mark(r.icl, bestIcl),
           f.iterations() + (f.converged() ? "" : " (not converged)")));
-    }
-    for (Row r : table) {
-      if (r.fit != null) {
-        for (String w : r.fit.warnings()) {
-          b.append(String.format(Locale.ROOT, "%n%s = %d: warning: %s", name, r.value, w));
-        }
-      }
-    }
-    if (any != null && table.stream().anyMatch(r -> r.fit != null && !r.fit.warnings().isEmpty())) {
-      b.append('\n');
     }
     return b.toString();
   }
