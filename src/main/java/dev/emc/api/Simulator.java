@@ -30,7 +30,11 @@ final class Simulator {
   private final List<FactorPlan> data;
   private final Map<FactorPlan, Sampler> samplers = new HashMap<>();
 
-  private record Sampler(Family family, Signature form) {}
+  /**
+   * A statement's family and form, the data slot it draws into (null for the latent's), and its
+   * arguments at each component, evaluated once: only factor analysis' depend on the row (on h).
+   */
+  private record Sampler(Family family, Signature form, EmPlan.DataSlot slot, List<List<double[]>> byComponent) {}
 
   Simulator(EmPlan plan, Families families, Map<String, double[]> params) {
     this.plan = plan;
@@ -47,7 +51,7 @@ final class Simulator {
     for (FactorPlan f : plan.factors()) {
       Family family = families.find(f.family()).orElseThrow();
       Signature form = family.signatures().stream().filter(s -> s.label().equals(f.form())).findFirst().orElseThrow();
-      samplers.put(f, new Sampler(family, form));
+      samplers.put(f, new Sampler(family, form, f.lhsIsLatent() ? null : slot(f), new ArrayList<>()));
       if (f.chain() && f.perComponent()) {
         next = f;
       } else if (f.lhsIsLatent()) {
@@ -76,7 +80,7 @@ final class Simulator {
     for (int s = 0; s < sequences; s++) {
       starts[s] = (int) ((long) rows * s / sequences);
     }
-    int previous = -1;
+    int previous = 0;
     for (int n = 0, s = 0; n < rows; n++) {
       boolean firstOfSequence = s < sequences && starts[s] == n;
       if (firstOfSequence) {
@@ -84,12 +88,13 @@ final class Simulator {
       }
       double[] z = new double[continuous ? factors : 1];
       FactorPlan from = transition != null && !firstOfSequence ? transition : latent;
-      sample(from, previous, null, rng, z);
+      // The latent's own probabilities depend on no component; a transition's on the previous row's.
+      sample(from, from == transition ? previous : 0, null, rng, z);
       latents[n] = z;
       int k = continuous ? 0 : (int) z[0] - 1;
       previous = k;
       for (FactorPlan f : data) {
-        EmPlan.DataSlot slot = slot(f);
+        EmPlan.DataSlot slot = samplers.get(f).slot();
         double[] out = new double[slot.width()];
         sample(f, k, continuous ? z : null, rng, out);
         System.arraycopy(out, 0, values, n * columns + slot.offset(), slot.width());
@@ -106,11 +111,21 @@ final class Simulator {
   }
 
   private void sample(FactorPlan f, int k, double[] h, RandomGenerator rng, double[] out) {
-    List<double[]> args = new ArrayList<>();
-    for (Expr a : f.args()) {
-      args.add(eval(a, k, h));
-    }
     Sampler s = samplers.get(f);
+    List<double[]> args = h == null && k < s.byComponent().size() ? s.byComponent().get(k) : null;
+    if (args == null) {
+      args = new ArrayList<>();
+      for (Expr a : f.args()) {
+        args.add(eval(a, k, h));
+      }
+      if (h == null) {
+        // Components are met in any order: fill the list up to k, then keep this one.
+        while (s.byComponent().size() <= k) {
+          s.byComponent().add(null);
+        }
+        s.byComponent().set(k, args);
+      }
+    }
     try {
       s.family().sample(s.form(), args, rng, out);
     } catch (UnsupportedOperationException e) {

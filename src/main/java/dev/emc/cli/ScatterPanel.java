@@ -3,6 +3,7 @@ package dev.emc.cli;
 import dev.emc.runtime.DataMatrix;
 import dev.emc.runtime.EmModel;
 import dev.emc.runtime.FitResult;
+import dev.emc.runtime.Prediction;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.geom.Path2D;
@@ -33,7 +34,7 @@ final class ScatterPanel {
     // A chain's posteriors need whole sequences: all rows, then every step-th. Independent rows
     // are thinned first, so that only those drawn get their posteriors.
     DataMatrix drawn = m.chain() == null ? FitPlot.spread(data, MAX_POINTS) : data;
-    double[][] r = fit.responsibilities(drawn);
+    Prediction p = fit.predict(drawn);
     int step = Math.max(1, (drawn.rows() + MAX_POINTS - 1) / MAX_POINTS);
     double[][] xs = new double[k][drawn.rows() / step + 1];
     double[][] ys = new double[k][xs[0].length];
@@ -44,12 +45,7 @@ final class ScatterPanel {
       if (Double.isNaN(x) || Double.isNaN(y)) {
         continue; // an empty cell (--missing marginalize) has no place in the scatter
       }
-      int best = 0;
-      for (int j = 1; j < k; j++) {
-        if (r[n][j] > r[n][best]) {
-          best = j;
-        }
-      }
+      int best = p.component(n);
       xs[best][count[best]] = x;
       ys[best][count[best]++] = y;
     }
