@@ -358,7 +358,7 @@ public final class Analyzer {
       gaussian = new EmPlan.Gaussian(s.lhs(), ((Expr.Sym) g.mean()).symbol(), ((Expr.Sym) g.covariance()).symbol(),
           g.scatter() == null ? null : ((Expr.Sym) g.scatter()).symbol());
     }
-    return Optional.of(new FactorPlan(text, s.family().name(), s.signature().label(), perComponent,
+    return Optional.of(new FactorPlan(text, s.lhs(), s.family().name(), s.signature().label(), perComponent,
         lhsLatent, fm.density(), Simplify.of(fm.logDensity()), site.statistics, updates,
         Simplify.of(fm.logPenalty()), fm.support(), false, gaussian,
         args.values().stream().map(SiteArg::value).toList()));
@@ -425,7 +425,7 @@ public final class Analyzer {
     EmPlan.Update update = new EmPlan.Update(p.name(), p.symbol(), Simplify.of(Expr.div(counts, new Expr.Total(counts))),
         first ? "expected first states over the sequences" : "expected transitions out of each state",
         null, probabilities, null, null, null);
-    return new FactorPlan(model.source().slice(s.span()), "Categorical", s.signature().label(), !first, true,
+    return new FactorPlan(model.source().slice(s.span()), s.lhs(), "Categorical", s.signature().label(), !first, true,
         probability, Expr.log(probability), List.of(new Statistic(stat, null)), List.of(update), null, List.of(), true,
         null, List.of(probabilities));
   }

@@ -1,47 +1,98 @@
 package dev.emc.analysis;
 
 import dev.emc.types.Dim;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * Java names for the model's names, decided once so that the generated code and the derivation's
- * symbol table say the same. A model may call a parameter {@code n} or {@code class}; those get a
- * trailing underscore so that they clash with neither Java nor the generated locals.
+ * The Java names of one generated class, decided in one place so that the generated code and the
+ * derivation's symbol table say the same, and so that no two things share a name.
+ *
+ * <p>A model's names are the user's, so none is used unchecked: a name that is a Java keyword, a
+ * type of {@code java.lang}, a type the class imports, the first part of a qualified name it
+ * writes, or a name the generator declares itself gets a trailing underscore; so does one that
+ * looks like a temporary. Every name, the model's and the generator's temporaries alike, is then
+ * taken from one pool: a name already given gets another underscore. Distinct names can so never
+ * meet, whatever their case ({@code x} and {@code X} give statistics whose offsets differ only
+ * in case, {@code S_X} and {@code S_X_}).
  */
 public final class CodeNames {
-  private static final Set<String> RESERVED = Set.of(
-      // Java
-      "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const",
-      "continue", "default", "do", "double", "else", "enum", "extends", "final", "finally", "float",
-      "for", "goto", "if", "implements", "import", "instanceof", "int", "interface", "long",
-      "native", "new", "package", "private", "protected", "public", "return", "short", "static",
-      "strictfp", "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try",
-      "void", "volatile", "while", "true", "false", "null", "var", "record", "yield", "sealed",
-      "permits",
-      // what generated code declares
-      "data", "from", "to", "n", "row", "k", "i", "j", "s", "lp", "max", "sum", "inv", "r", "rk",
-      "resp", "out", "stats", "ll", "name", "Linalg", "Math", "List", "Map", "EmModel", "ParamInfo",
-      "DataInfo", "SettingInfo", "K", "COLUMNS", "STATS", "COUNT", "WEIGHT", "LOGLIK", "EMPTY",
-      "logConst", "v", "m", "base", "penalty", "N", "Nk", "w0", "w1", "w2", "normalize",
-      "collect", "logJoint", "prepare", "maximize", "e", "prod", "b", "nb", "BLOCK", "quadForms");
+  /** Names that no model name may take: Java's, and what the generated code declares itself. */
+  static final Set<String> RESERVED = Stream.of(
+      Set.of(
+          // Java's keywords, literals and restricted identifiers
+          "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const",
+          "continue", "default", "do", "double", "else", "enum", "extends", "final", "finally", "float",
+          "for", "goto", "if", "implements", "import", "instanceof", "int", "interface", "long",
+          "native", "new", "package", "private", "protected", "public", "return", "short", "static",
+          "strictfp", "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try",
+          "void", "volatile", "while", "true", "false", "null", "var", "record", "yield", "sealed",
+          "permits", "_",
+          // the first parts of the qualified names generated code writes
+          "java", "javax", "dev", "com", "org", "net",
+          // the types the generated class imports
+          "Linalg", "List", "Map", "EmModel", "ParamInfo", "DataInfo", "SettingInfo", "Arrays",
+          "Override", "Special", "ForwardBackward"),
+      Set.of(
+          // what generated code declares
+          "data", "from", "to", "n", "row", "k", "i", "j", "s", "lp", "max", "sum", "inv", "r", "rk",
+          "resp", "out", "stats", "ll", "name", "K", "COLUMNS", "STATS", "COUNT", "WEIGHT", "LOGLIK",
+          "EMPTY", "logConst", "v", "m", "base", "penalty", "N", "Nk", "w0", "w1", "w2", "normalize",
+          "collect", "logJoint", "prepare", "maximize", "e", "prod", "b", "nb", "BLOCK", "quadForms",
+          "b0", "b1", "bn", "chh", "column", "delta", "l", "mn", "src", "logDetPsi", "quadN", "vq"),
+      javaLang())
+      .flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
+
+  /** Model names shaped like the generator's temporaries, locals and derived fields. */
+  private static final Pattern GENERATED = Pattern.compile(
+      "(v|c|q|t|i|j|k|a|b|w|m|dot|sum|acc|quad|vq|dv|tot|tr|vec|inv)[0-9]+|.*_[0-9]+|chol.*|next_.*|inv_.*"
+          + "|.*_rows");
 
   private final EmPlan plan;
+  private final Set<String> taken = new HashSet<>();
+  private final Map<String, String> fields = new HashMap<>();
+  private final Map<String, String> constants = new HashMap<>();
+  private final Map<String, String> statOffsets = new HashMap<>();
   private final Map<String, String> offsets = new HashMap<>();
 
   public CodeNames(EmPlan plan) {
     this.plan = plan;
+    taken.addAll(RESERVED);
+    // The model's names first, in a fixed order, so that every CodeNames of a plan agrees and no
+    // temporary of the generator can take a name the model's needs.
+    for (EmPlan.ParamSlot p : plan.params()) {
+      field(p.name());
+    }
+    for (EmPlan.SettingSlot s : plan.settings()) {
+      field(s.symbol().name());
+    }
     for (EmPlan.DataSlot d : plan.data()) {
+      field(d.name());
       offsets.put(d.name(), Integer.toString(d.offset()));
+    }
+    for (String size : plan.sizes().keySet()) {
+      constant(size);
+    }
+    for (EmPlan.Statistic st : plan.statistics()) {
+      statOffset(st.symbol().name());
     }
   }
 
   /** A field or local for a model name. */
   public String field(String name) {
-    return RESERVED.contains(name) || name.startsWith("chol") || name.startsWith("next_")
-        || name.matches("(v|c|q|t|i|j|k|a|b|w|dot|sum|acc|quad|vq|dv)[0-9]+|.*_[0-9]+") ? name + "_" : name;
+    return fields.computeIfAbsent(name, this::modelName);
   }
 
   /** A size as generated code spells it: its constant, or a number. */
@@ -49,18 +100,15 @@ public final class CodeNames {
     if (d instanceof Dim.Known k) {
       return Integer.toString(k.value());
     }
-    String name = ((Dim.Named) d).name();
-    return name.equals(plan.latent().size()) ? "K" : constant(name);
+    return constant(((Dim.Named) d).name());
   }
 
-  /** The constant for a named size: its own name where that is safe. */
+  /** The constant for a named size: K for the latent's, else its own name where that is safe. */
   public String constant(String size) {
     if (size.equals(plan.latent().size())) {
       return "K";
     }
-    boolean clashes = RESERVED.contains(size) || plan.params().stream().anyMatch(p -> p.name().equals(size))
-        || plan.statistics().stream().anyMatch(st -> statOffset(st.symbol().name()).equals(size));
-    return clashes ? "SIZE_" + size : size;
+    return constants.computeIfAbsent(size, this::modelName);
   }
 
   public String dataOffset(String data) {
@@ -69,6 +117,35 @@ public final class CodeNames {
 
   /** The offset constant of a statistic in the statistics array. */
   public String statOffset(String statistic) {
-    return statistic.toUpperCase(Locale.ROOT);
+    return statOffsets.computeIfAbsent(statistic, s -> modelName(s.toUpperCase(Locale.ROOT)));
+  }
+
+  /**
+   * A name for something the generator declares (a temporary, an unrolled local, a field derived
+   * from a model name): {@code wanted} itself unless it is taken, else with underscores added.
+   */
+  public String fresh(String wanted) {
+    String name = wanted;
+    while (!taken.add(name)) {
+      name += "_";
+    }
+    return name;
+  }
+
+  private String modelName(String name) {
+    return fresh(RESERVED.contains(name) || GENERATED.matcher(name).matches() ? name + "_" : name);
+  }
+
+  /** The top-level types of java.lang, which a field's name would hide. */
+  private static Set<String> javaLang() {
+    try (Stream<Path> files = Files.list(FileSystems.getFileSystem(URI.create("jrt:/"))
+        .getPath("/modules/java.base/java/lang"))) {
+      return files.map(f -> f.getFileName().toString())
+          .filter(f -> f.endsWith(".class") && !f.contains("$"))
+          .map(f -> f.substring(0, f.length() - ".class".length()))
+          .collect(Collectors.toUnmodifiableSet());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

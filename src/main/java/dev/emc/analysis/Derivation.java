@@ -858,8 +858,7 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
     }
 
     private Expr lhsOf(FactorPlan f) {
-      String lhs = f.statement().substring(0, f.statement().indexOf('~')).strip();
-      return plan.data().stream().filter(d -> d.name().equals(lhs)).findFirst()
+      return plan.data().stream().filter(d -> d.name().equals(f.lhs())).findFirst()
           .map(d -> (Expr) new Expr.Sym(d.symbol())).orElseThrow();
     }
 

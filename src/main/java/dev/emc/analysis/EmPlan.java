@@ -115,7 +115,9 @@ public record EmPlan(
   /**
    * One statement {@code lhs ~ Family(args)} as EM sees it.
    *
-   * @param statement the statement as written
+   * @param statement the statement as written, for messages and listings only: later stages take
+   *     what they need from the other components, never by splitting this text again
+   * @param lhs the variable on the left side (the first, for a joint prior)
    * @param density f(lhs | args) by name, as the derivation writes it
    * @param logDensity log f(lhs | args), with lhs the row's data or the component's value
    * @param logPenalty what it adds to the objective (regularization); null for nothing
@@ -128,6 +130,7 @@ public record EmPlan(
    */
   public record FactorPlan(
       String statement,
+      String lhs,
       String family,
       String form,
       boolean perComponent,

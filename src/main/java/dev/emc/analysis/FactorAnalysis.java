@@ -100,7 +100,7 @@ final class FactorAnalysis {
     Expr prior0 = new Expr.Density(NORMAL, hn, List.of(zero, new Expr.Identity(q.dim())));
     Expr priorLog = Expr.mul(-0.5, Expr.add(Expr.mul(Expr.size(q.dim()), Expr.log(Expr.num(2 * Math.PI))),
         new Expr.Dot(hn, hn)));
-    FactorPlan latentFactor = new FactorPlan(text(prior), "Normal", prior.signature().label(), false, true,
+    FactorPlan latentFactor = new FactorPlan(text(prior), prior.lhs(), "Normal", prior.signature().label(), false, true,
         prior0, Simplify.of(priorLog), List.of(), List.of(), null, List.of(), false, null,
         List.of(new Expr.Fill(Expr.num(0), q.dim()), new Expr.Fill(Expr.num(1), q.dim())));
 
@@ -146,7 +146,7 @@ final class FactorAnalysis {
         update(l.noise, newPsi, "the mean squared residual of that regression"));
     Expr trace = lg.spherical() ? Expr.div(new Expr.Total(new Expr.Sym(reg)), psi)
         : new Expr.TraceInv(new Expr.Sym(reg), psi);
-    FactorPlan dataFactor = new FactorPlan(text(child), "Normal", child.signature().label(), false, false,
+    FactorPlan dataFactor = new FactorPlan(text(child), child.lhs(), "Normal", child.signature().label(), false, false,
         density, Simplify.of(logDensity), statistics, updates, Simplify.of(Expr.mul(-0.5, trace)), List.of(),
         false, null, List.of(Expr.add(new Expr.MatMul(w, hn), mu), psi));
     List<String> statements = model.distributions().stream().map(this::text).toList();

@@ -104,10 +104,9 @@ final class Simulator {
     return new Simulation(sequences > 1 ? matrix.withSequences(starts) : matrix, latents);
   }
 
-  /** The data variable a statement draws: the name its text starts with, `x ~ …`. */
+  /** The data variable a statement draws, its left side. */
   private EmPlan.DataSlot slot(FactorPlan f) {
-    String lhs = f.statement().substring(0, f.statement().indexOf('~')).strip();
-    return plan.data().stream().filter(d -> d.name().equals(lhs)).findFirst().orElseThrow();
+    return plan.data().stream().filter(d -> d.name().equals(f.lhs())).findFirst().orElseThrow();
   }
 
   private void sample(FactorPlan f, int k, double[] h, RandomGenerator rng, double[] out) {

@@ -119,10 +119,10 @@ final class FactorAnalysisCode {
         derivation.number("fa-loglik"));
     b.addStatement("double logDetPsi = 0.0");
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-    b.addStatement("logDetPsi += Math.log($L)", psiAt("i"));
+    b.addStatement("logDetPsi += java.lang.Math.log($L)", psiAt("i"));
     b.endControlFlow();
     b.add("// logConst = −½ (D log 2π + log|Ψ| − log|G|), the part of log p(x_n) that does not read the row\n");
-    b.addStatement("logConst[0] = -0.5 * ($L * Math.log(2.0 * Math.PI) + logDetPsi + $T.logDetCholesky(l, 0, $L))",
+    b.addStatement("logConst[0] = -0.5 * ($L * java.lang.Math.log(2.0 * java.lang.Math.PI) + logDetPsi + $T.logDetCholesky(l, 0, $L))",
         d, Linalg.class, q);
     b.addStatement("return null");
     return override("prepare").returns(String.class).addCode(b.build()).build();

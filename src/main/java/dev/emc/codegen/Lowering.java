@@ -122,8 +122,9 @@ final class Lowering {
     return new J(text, 3);
   }
 
+  /** A new temporary, numbered, that no other name of the class has. */
   String fresh(String stem) {
-    return stem + fresh++;
+    return names.fresh(stem + fresh++);
   }
 
   // ------------------------------------------------------------------ scalars
@@ -201,7 +202,7 @@ final class Lowering {
     }
     if (e instanceof Expr.LogDet l) {
       if (l.matrix().shape().isScalar()) {
-        return atom("Math.log(" + scalar(l.matrix(), sc, out) + ")");
+        return atom("java.lang.Math.log(" + scalar(l.matrix(), sc, out) + ")");
       }
       if (l.matrix().shape().isVector()) {
         // The log-determinant of a diagonal matrix: the logs of its diagonal, added.
@@ -374,7 +375,7 @@ final class Lowering {
       throw new IllegalStateException("a covariance that changes per row: " + matrix);
     }
     Hoisted h = hoisted.computeIfAbsent(matrix, x -> new Hoisted(
-        "chol" + (x instanceof Expr.Sym s ? "_" + names.field(s.symbol().name()) : fresh("")),
+        x instanceof Expr.Sym s ? names.fresh("chol_" + names.field(s.symbol().name())) : fresh("chol"),
         x, Hoisted.Kind.CHOLESKY, Exprs.dependsOnComponent(x)));
     if (h.perComponent() && sc.k() == null) {
       throw new IllegalStateException("a per-component matrix outside a component loop: " + matrix);

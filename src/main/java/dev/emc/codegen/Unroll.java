@@ -1,5 +1,6 @@
 package dev.emc.codegen;
 
+import dev.emc.analysis.CodeNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,8 +30,22 @@ final class Unroll {
   /** Values the row has computed: their Java text → the local that holds it. */
   final Map<String, String> rowValues = new java.util.HashMap<>();
 
-  Unroll(Map<String, Integer> sizes) {
+  private final CodeNames names;
+  /** What each local holds → its name, so that one value is loaded once. */
+  private final Map<String, String> locals = new java.util.HashMap<>();
+
+  Unroll(Map<String, Integer> sizes, CodeNames names) {
     this.sizes = Map.copyOf(sizes);
+    this.names = names;
+  }
+
+  /** The local that holds {@code value}, named like {@code wanted}, recorded in {@code where}. */
+  private String local(Map<String, String> where, String wanted, String value) {
+    return locals.computeIfAbsent(value, v -> {
+      String name = names.fresh(wanted);
+      where.put(name, v);
+      return name;
+    });
   }
 
   /** An element of an array that does not change during the pass: a local loaded before it. */
@@ -39,9 +54,7 @@ final class Unroll {
     if (at == null) {
       return array + "[" + index + "]";
     }
-    String local = array + "_" + at;
-    before.putIfAbsent(local, array + "[" + at + "]");
-    return local;
+    return local(before, array + "_" + at, array + "[" + at + "]");
   }
 
   /** The reciprocal of an element of such an array: a local computed before the rows. */
@@ -50,9 +63,7 @@ final class Unroll {
     if (at == null) {
       return "(1.0 / " + array + "[" + index + "])";
     }
-    String local = "inv_" + array + "_" + at;
-    before.putIfAbsent(local, "1.0 / " + array + "[" + at + "]");
-    return local;
+    return local(before, "inv_" + array + "_" + at, "1.0 / " + array + "[" + at + "]");
   }
 
   /** An element of the row's data: a local loaded once per row. */
@@ -61,9 +72,7 @@ final class Unroll {
     if (at == null) {
       return "data[" + row + " + " + index + "]";
     }
-    String local = stem + "_" + at;
-    perRow.putIfAbsent(local, "data[" + row + (at == 0 ? "" : " + " + at) + "]");
-    return local;
+    return local(perRow, stem + "_" + at, "data[" + row + (at == 0 ? "" : " + " + at) + "]");
   }
 
   /** An element of the statistics at {@code offset + index}: a local accumulator. */
@@ -72,9 +81,7 @@ final class Unroll {
     if (at == null) {
       throw new IllegalStateException("an unrolled statistic at a computed index: " + offset + " + " + index);
     }
-    String local = offset + "_" + at;
-    sums.putIfAbsent(local, "stats[" + offset + " + " + at + "]");
-    return local;
+    return local(sums, offset + "_" + at, "stats[" + offset + " + " + at + "]");
   }
 
   int size(String name) {
