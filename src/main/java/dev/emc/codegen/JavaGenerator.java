@@ -448,6 +448,16 @@ public final class JavaGenerator {
         .addParameter(DOUBLES, "stats", Modifier.FINAL).addCode(b.build()).build();
   }
 
+  /** The number of elements of a shape at these sizes. */
+  private long elements(Shape shape, Map<String, Integer> sizes) {
+    long n = 1;
+    for (dev.emc.types.Dim d : shape.isScalar() ? List.<dev.emc.types.Dim>of()
+        : shape.isVector() ? List.of(shape.dim()) : List.of(shape.dim(), shape.cols())) {
+      n *= Integer.parseInt(names.size(d).matches("[0-9]+") ? names.size(d) : sizes.get(names.size(d)).toString());
+    }
+    return n;
+  }
+
   /** Statements in an unrolled row loop beyond which the loop form is smaller and as fast. */
   private static final int UNROLL_LIMIT = 300;
 
@@ -462,6 +472,18 @@ public final class JavaGenerator {
       if (!size.getKey().equals(plan.latent().size())) {
         sizes.put(names.constant(size.getKey()), size.getValue());
       }
+    }
+    // Each element of a per-component statistic is at least one statement per component: when
+    // that alone passes the limit, the written-out form is not built at all (with K in the
+    // thousands, building it first would take minutes).
+    long fewest = 0;
+    for (Statistic st : plan.rowStatistics()) {
+      if (st.symbol().perComponent()) {
+        fewest += (long) plan.latent().components() * elements(st.shape(), sizes);
+      }
+    }
+    if (fewest > UNROLL_LIMIT) {
+      return null;
     }
     Unroll u = new Unroll(sizes, names);
     int kk = plan.latent().components();
