@@ -11,8 +11,8 @@ import dev.emc.runtime.EmModel;
 import dev.emc.runtime.FitResult;
 import dev.emc.runtime.ParamInfo;
 import dev.emc.runtime.Params;
+import dev.emc.runtime.TextFile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,7 +137,7 @@ public final class FitJson {
     String name = file.toString();
     JsonNode root;
     try {
-      root = JSON.readTree(Files.readString(file));
+      root = JSON.readTree(TextFile.read(file));
     } catch (NoSuchFileException e) {
       throw new DataException(name, "cannot read the file: no such file");
     } catch (JsonProcessingException e) {
