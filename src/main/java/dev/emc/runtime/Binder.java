@@ -45,6 +45,9 @@ public final class Binder {
       int[] idx = new int[selected.get().size()];
       for (int i = 0; i < idx.length; i++) {
         idx[i] = column(table, selected.get().get(i));
+        if (selected.get().indexOf(selected.get().get(i)) < i) {
+          throw new DataException(table.source(), "--columns names " + selected.get().get(i) + " twice");
+        }
       }
       columns.put(specs.get(0).name(), idx);
     } else {

@@ -124,6 +124,12 @@ class BadDataTest {
   }
 
   @Test
+  void aColumnNamedTwice() throws Exception {
+    Run r = fit("a,b\n1,2\n3,4\n5,6\n", "--columns", "b,b");
+    assertEquals(data() + ": error: --columns names b twice\n", r.err());
+  }
+
+  @Test
   void anEmptyFile() throws Exception {
     Run r = fit("");
     assertEquals(data() + ": error: the file is empty; it needs a header row and data rows\n", r.err());
