@@ -108,7 +108,7 @@ public final class FitJson {
 
   /**
    * The {@code params} of a JSON file (as {@link #of} writes), flat, checked against a model's
-   * parameters: every one present, of its shape, finite.
+   * parameters: every one present, of its shape, with values its kind allows ({@link Params#problem}).
    */
   public static Map<String, double[]> readParams(Path file, EmModel model) throws DataException {
     String name = file.toString();
@@ -128,6 +128,10 @@ public final class FitJson {
       double[] flat = new double[p.copies() * p.elements()];
       int[] at = {0};
       flatten(node, dims, 0, flat, at, name, "params." + p.name());
+      String problem = Params.problem(p, flat, "params." + p.name());
+      if (problem != null) {
+        throw new DataException(name, problem);
+      }
       out.put(p.name(), flat);
     }
     return out;
