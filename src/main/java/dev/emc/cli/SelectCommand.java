@@ -77,7 +77,7 @@ final class SelectCommand implements Callable<Integer> {
       }
       Bound bound = rows.bind(model, spec);
       try {
-        FitResult fit = bound.compile().fit(options);
+        FitResult fit = bound.requireFittable().compile().fit(options);
         table.add(new Row(v, fit, fit.icl(bound.data().orElseThrow()), null));
       } catch (FitException e) {
         table.add(new Row(v, null, Double.NaN, e.getMessage()));
