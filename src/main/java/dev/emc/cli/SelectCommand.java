@@ -57,8 +57,13 @@ final class SelectCommand implements Callable<Integer> {
               + e.getKey());
         }
         name = e.getKey().strip();
-        from = Integer.parseInt(m.group(1));
-        to = Integer.parseInt(m.group(2));
+        try {
+          from = Integer.parseInt(m.group(1));
+          to = Integer.parseInt(m.group(2));
+        } catch (NumberFormatException x) {
+          throw new ParameterException(spec.commandLine(), "--set " + e.getKey() + "=" + e.getValue()
+              + ": a size is at most " + Integer.MAX_VALUE);
+        }
         fixed.remove(e.getKey());
       }
     }

@@ -151,6 +151,8 @@ class FittedJsonTest {
     assertEquals("emc: error: --set K = 3000000000 is used as a size (z is 1..K), and a size must be a positive"
         + " integer of at most 2147483647\n", bad("fit", "examples/gmm.model", "--data", FAITHFUL,
         "--set", "K=3000000000").err());
+    assertEquals("emc: error: --set K=1..3000000000: a size is at most 2147483647 (see emc select --help)\n",
+        bad("select", "examples/gmm.model", "--data", FAITHFUL, "--set", "K=1..3000000000").err());
     // Found before the code for a million components is generated.
     assertEquals(FAITHFUL + ": error: the data have 272 rows, fewer than the 1000000 components\n",
         bad("fit", "examples/gmm.model", "--data", FAITHFUL, "--set", "K=1000000").err());
