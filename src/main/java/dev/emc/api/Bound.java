@@ -2,6 +2,7 @@ package dev.emc.api;
 
 import dev.emc.analysis.EmPlan;
 import dev.emc.codegen.JavaGenerator;
+import dev.emc.runtime.DataException;
 import dev.emc.runtime.DataMatrix;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,15 @@ public final class Bound {
    */
   public Simulation simulate(Map<String, double[]> params, int rows, int sequences, long seed, List<String> names) {
     return new Simulator(plan, emc.families(), params).draw(rows, sequences, seed, names);
+  }
+
+  /**
+   * Whether the rows it was bound to can be fitted: at least one per component. Checked before
+   * {@link #compile}, whose code and storage grow with K.
+   */
+  public Bound requireFittable() throws DataException {
+    data.orElseThrow().requireRows(plan.latent().components());
+    return this;
   }
 
   /** Compiles the generated class in memory. */

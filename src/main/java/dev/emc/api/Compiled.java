@@ -8,6 +8,7 @@ import dev.emc.runtime.FitOptions;
 import dev.emc.runtime.FitResult;
 import dev.emc.runtime.Fitter;
 import dev.emc.runtime.ParamInfo;
+import dev.emc.runtime.Params;
 import dev.emc.runtime.Prediction;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Map;
@@ -48,20 +49,31 @@ public final class Compiled {
    */
   public EmModel model(Map<String, double[]> params) {
     EmModel m = newModel();
+    check(m, params);
     for (ParamInfo p : m.params()) {
-      double[] given = params.get(p.name());
-      double[] target = m.param(p.name());
-      if (given == null || given.length != target.length) {
-        throw new IllegalArgumentException("model " + m.name() + " needs " + p.name() + " of " + target.length
-            + " numbers" + (given == null ? "" : ", not " + given.length));
-      }
-      System.arraycopy(given, 0, target, 0, target.length);
+      System.arraycopy(params.get(p.name()), 0, m.param(p.name()), 0, p.copies() * p.elements());
     }
     String problem = m.prepare();
     if (problem != null) {
       throw new IllegalArgumentException("the parameters are not usable: " + problem);
     }
     return m;
+  }
+
+  /** Every parameter of {@code m} is given, of its size, with values its kind allows. */
+  private static void check(EmModel m, Map<String, double[]> params) {
+    for (ParamInfo p : m.params()) {
+      double[] given = params.get(p.name());
+      int length = p.copies() * p.elements();
+      if (given == null || given.length != length) {
+        throw new IllegalArgumentException("model " + m.name() + " needs " + p.name() + " of " + length
+            + " numbers" + (given == null ? "" : ", not " + given.length));
+      }
+      String problem = Params.problem(p, given, p.name());
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
+      }
+    }
   }
 
   /** Each row's posterior over the components and log-density at the given parameters. */
@@ -80,6 +92,9 @@ public final class Compiled {
 
   /** Fits, telling {@code monitor} of each iteration; it may stop the fit. */
   public FitResult fit(DataMatrix rows, FitOptions options, Fitter.Monitor monitor) throws DataException, FitException {
+    if (options.init() == FitOptions.Init.GIVEN) {
+      check(newModel(), options.start());
+    }
     try (Fitter fitter = new Fitter(options.threads())) {
       return fitter.monitor(monitor).fit(this::newModel, rows, options);
     }

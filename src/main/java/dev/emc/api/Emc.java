@@ -3,10 +3,11 @@ package dev.emc.api;
 import dev.emc.diag.Diagnostic;
 import dev.emc.diag.DiagnosticException;
 import dev.emc.diag.Source;
+import dev.emc.diag.Span;
 import dev.emc.dist.Families;
+import dev.emc.runtime.DataException;
+import dev.emc.runtime.TextFile;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,17 +56,28 @@ public final class Emc {
 
   /** Reads and checks a model file; {@code settings} are like {@code --set}. */
   public Model load(Path file, Map<String, Double> settings) {
-    String text;
+    return parse(file.toString(), read(file).text(), settings);
+  }
+
+  /**
+   * A model file's text: UTF-8, without the byte-order mark some editors write. Bytes that are not
+   * UTF-8 are an error at their line and column.
+   */
+  public static Source read(Path file) {
     try {
-      text = Files.readString(file);
+      return new Source(file.toString(), TextFile.read(file));
     } catch (NoSuchFileException e) {
       throw new DiagnosticException(Diagnostic.error("io", "cannot read " + file + ": no such file"));
-    } catch (CharacterCodingException e) {
-      throw new DiagnosticException(Diagnostic.error("io", file + " is not UTF-8 text"));
     } catch (IOException e) {
       throw new DiagnosticException(Diagnostic.error("io", "cannot read " + file + ": " + e.getMessage()));
+    } catch (DataException e) {
+      if (e.line() == 0 || e.lineText() == null) {
+        throw new DiagnosticException(Diagnostic.error("encoding", file + ": " + e.getMessage()));
+      }
+      Source line = new Source(file.toString(), e.lineText(), e.line());
+      throw new DiagnosticException(
+          Diagnostic.error("encoding", line, new Span(e.column() - 1, e.column()), e.getMessage()));
     }
-    return parse(file.toString(), text, settings);
   }
 
   /** Checks a model given as text; {@code name} is what messages call it. */

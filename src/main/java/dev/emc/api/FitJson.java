@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.emc.analysis.EmPlan;
 import dev.emc.runtime.DataException;
 import dev.emc.runtime.EmModel;
 import dev.emc.runtime.FitResult;
 import dev.emc.runtime.ParamInfo;
 import dev.emc.runtime.Params;
+import dev.emc.runtime.TextFile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,9 +87,10 @@ public final class FitJson {
     JsonNode node = read(file).get("sizes");
     if (node != null && node.isObject()) {
       for (var e : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
-        if (!e.getValue().canConvertToInt() || e.getValue().asInt() < 1) {
-          throw new DataException(file.toString(), "sizes." + e.getKey() + " must be a whole number, at least 1, not "
-              + e.getValue());
+        JsonNode v = e.getValue();
+        if (!v.isNumber() || v.asDouble() != Math.rint(v.asDouble()) || !v.canConvertToInt() || v.asInt() < 1) {
+          throw new DataException(file.toString(), "sizes." + e.getKey() + " must be a whole number from 1 to "
+              + Integer.MAX_VALUE + ", not " + e.getValue());
         }
         sizes.put(e.getKey(), (double) e.getValue().asInt());
       }
@@ -108,36 +110,83 @@ public final class FitJson {
 
   /**
    * The {@code params} of a JSON file (as {@link #of} writes), flat, checked against a model's
-   * parameters: every one present, of its shape, finite.
+   * parameters: every one present, of its shape, with values its kind allows ({@link Params#problem}).
    */
   public static Map<String, double[]> readParams(Path file, EmModel model) throws DataException {
     String name = file.toString();
-    JsonNode root = read(file);
-    JsonNode params = root.get("params");
-    if (params == null || !params.isObject()) {
-      throw new DataException(name, "there is no \"params\" object (emc fit --out writes one)");
-    }
+    JsonNode params = params(file);
     Map<String, double[]> out = new LinkedHashMap<>();
     for (ParamInfo p : model.params()) {
-      JsonNode node = params.get(p.name());
-      if (node == null) {
-        throw new DataException(name, "params has no " + p.name() + ", which model "
-            + model.name() + " needs");
-      }
+      JsonNode node = param(params, p.name(), model.name(), name);
       int[] dims = Params.dims(p);
       double[] flat = new double[p.copies() * p.elements()];
       int[] at = {0};
       flatten(node, dims, 0, flat, at, name, "params." + p.name());
+      String problem = Params.problem(p, flat, "params." + p.name());
+      if (problem != null) {
+        throw new DataException(name, problem);
+      }
       out.put(p.name(), flat);
     }
     return out;
+  }
+
+  /**
+   * Each of the plan's parameters holds as many numbers in the file as the plan's sizes give it:
+   * sizes that disagree with the params (a K the file's φ does not have) are an error before
+   * code of that size is generated.
+   */
+  public static void checkSizes(Path file, EmPlan plan) throws DataException {
+    JsonNode params = params(file);
+    for (EmPlan.ParamSlot p : plan.params()) {
+      long needs = (p.perComponent() ? (long) plan.latent().components() : 1L) * p.elements();
+      long holds = numbers(param(params, p.name(), plan.model(), file.toString()), needs + 1);
+      if (holds != needs) {
+        throw new DataException(file.toString(), "params." + p.name() + " holds " + holds + " numbers, but at the sizes "
+            + sizes(plan) + " model " + plan.model() + "'s " + p.name() + " has " + needs);
+      }
+    }
+  }
+
+  private static String sizes(EmPlan plan) {
+    List<String> sizes = new ArrayList<>();
+    plan.sizes().forEach((name, value) -> sizes.add(name + " = " + value));
+    return String.join(", ", sizes);
+  }
+
+  /** The numbers in a nest of arrays, counted up to {@code most}. */
+  private static long numbers(JsonNode node, long most) {
+    if (!node.isArray()) {
+      return 1;
+    }
+    long n = 0;
+    for (int i = 0; i < node.size() && n < most; i++) {
+      n += numbers(node.get(i), most - n);
+    }
+    return n;
+  }
+
+  private static JsonNode params(Path file) throws DataException {
+    JsonNode params = read(file).get("params");
+    if (params == null || !params.isObject()) {
+      throw new DataException(file.toString(), "there is no \"params\" object (emc fit --out writes one)");
+    }
+    return params;
+  }
+
+  private static JsonNode param(JsonNode params, String name, String model, String file) throws DataException {
+    JsonNode node = params.get(name);
+    if (node == null) {
+      throw new DataException(file, "params has no " + name + ", which model " + model + " needs");
+    }
+    return node;
   }
 
   private static JsonNode read(Path file) throws DataException {
     String name = file.toString();
     JsonNode root;
     try {
-      root = JSON.readTree(Files.readString(file));
+      root = JSON.readTree(TextFile.read(file));
     } catch (NoSuchFileException e) {
       throw new DataException(name, "cannot read the file: no such file");
     } catch (JsonProcessingException e) {

@@ -113,6 +113,26 @@ public final class Model {
    */
   public Bound bind(Table table, Optional<List<String>> columns, Optional<String> sequence,
       Optional<String> weights, boolean marginalize) throws DataException {
+    return bind(table, sequence, weights, marginalize, (specs, t) -> Binder.bind(specs, t, columns));
+  }
+
+  /**
+   * Binds the model to a table by the columns a fit was made with ({@code fitted}, as the JSON
+   * file {@code fit} records them), each by its name, wherever it is in the table: how predict reads
+   * new rows. Other columns are left alone.
+   */
+  public Bound bindAsFitted(Table table, List<String> fitted, String fit, Optional<String> sequence,
+      boolean marginalize) throws DataException {
+    return bind(table, sequence, Optional.empty(), marginalize, (specs, t) -> Binder.bindAsFitted(specs, t, fitted, fit));
+  }
+
+  /** Which columns the variables take. */
+  private interface Columns {
+    Binder.Binding bind(List<Binder.Spec> specs, Table table) throws DataException;
+  }
+
+  private Bound bind(Table table, Optional<String> sequence, Optional<String> weights, boolean marginalize,
+      Columns by) throws DataException {
     double[] w = null;
     if (weights.isPresent()) {
       int at = column(table, weights.get(), "--weights");
@@ -127,7 +147,7 @@ public final class Model {
       table = withoutColumn(table, at);
     }
     List<Binder.Spec> specs = specs(marginalize);
-    Binder.Binding binding = Binder.bind(specs, table, columns);
+    Binder.Binding binding = by.bind(specs, table);
     DataMatrix rows = Binder.select(table, specs, binding);
     if (starts != null) {
       rows = rows.withSequences(starts);
@@ -278,7 +298,7 @@ public final class Model {
   /** Binds, compiles and fits, from a CSV file. */
   public FitResult fit(Path csv, Optional<List<String>> columns, FitOptions options)
       throws DataException, FitException {
-    return bind(Table.read(csv), columns).compile().fit(options);
+    return bind(Table.read(csv), columns).requireFittable().compile().fit(options);
   }
 
   /** Binds, compiles and fits rows given in memory; the model's one data variable takes them all. */
@@ -290,7 +310,7 @@ public final class Model {
     }
     DataMatrix m = DataMatrix.of(rows, names);
     Table table = new Table("data", names, m.values(), m.rows(), new int[m.rows()]);
-    return bind(table, Optional.of(names)).compile().fit(options);
+    return bind(table, Optional.of(names)).requireFittable().compile().fit(options);
   }
 
   /** The generated Java for sizes given without data. */

@@ -125,7 +125,7 @@ final class FitCommand implements Callable<Integer> {
 
   private Integer fit(Bound bound, double loadSeconds, PrintWriter err, Progress progress) throws Exception {
     long t1 = System.nanoTime();
-    Compiled compiled = bound.compile();
+    Compiled compiled = bound.requireFittable().compile();
     double compileSeconds = (System.nanoTime() - t1) / 1e9;
     FitOptions options = how.options(spec, 1);
     if (init != null) {

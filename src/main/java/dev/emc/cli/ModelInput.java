@@ -1,12 +1,9 @@
 package dev.emc.cli;
 
+import dev.emc.api.Emc;
 import dev.emc.diag.Diagnostic;
 import dev.emc.diag.DiagnosticException;
 import dev.emc.diag.Source;
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,15 +20,7 @@ final class ModelInput {
   Map<String, String> settings = new LinkedHashMap<>();
 
   Source source() {
-    try {
-      return new Source(model.toString(), Files.readString(model));
-    } catch (NoSuchFileException e) {
-      throw new DiagnosticException(Diagnostic.error("io", "cannot read " + model + ": no such file"));
-    } catch (CharacterCodingException e) {
-      throw new DiagnosticException(Diagnostic.error("io", model + " is not UTF-8 text"));
-    } catch (IOException e) {
-      throw new DiagnosticException(Diagnostic.error("io", "cannot read " + model + ": " + e.getMessage()));
-    }
+    return Emc.read(model);
   }
 
   Map<String, Double> settingValues() {

@@ -40,7 +40,8 @@ final class PredictCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = "--columns", split = ",", paramLabel = "NAME",
-      description = "The columns of the model's one data variable (default: all, in order).")
+      description = "The columns of the model's one data variable, in the order of the fit's (default: the"
+          + " columns the fit was made with, by name).")
   List<String> columns;
 
   @Option(names = "--sequence", paramLabel = "COL",
@@ -61,8 +62,14 @@ final class PredictCommand implements Callable<Integer> {
     }
     PrintWriter err = spec.commandLine().getErr();
     Model model = fitted.model(main, input, err);
-    Bound bound = model.bind(Table.read(data), Optional.ofNullable(columns), Optional.ofNullable(sequence),
-        missing.equals("marginalize"));
+    Table table = Table.read(data);
+    List<String> names = FitJson.readColumns(fitted.params);
+    boolean marginalize = missing.equals("marginalize");
+    // The fit's columns by name, so that another order, or more columns, read the same.
+    Bound bound = columns == null && !names.isEmpty()
+        ? model.bindAsFitted(table, names, fitted.params.toString(), Optional.ofNullable(sequence), marginalize)
+        : model.bind(table, Optional.ofNullable(columns), Optional.ofNullable(sequence), marginalize);
+    FitJson.checkSizes(fitted.params, bound.plan());
     Compiled compiled = bound.compile();
     Prediction p;
     try {

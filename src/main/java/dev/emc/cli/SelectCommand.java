@@ -57,8 +57,13 @@ final class SelectCommand implements Callable<Integer> {
               + e.getKey());
         }
         name = e.getKey().strip();
-        from = Integer.parseInt(m.group(1));
-        to = Integer.parseInt(m.group(2));
+        try {
+          from = Integer.parseInt(m.group(1));
+          to = Integer.parseInt(m.group(2));
+        } catch (NumberFormatException x) {
+          throw new ParameterException(spec.commandLine(), "--set " + e.getKey() + "=" + e.getValue()
+              + ": a size is at most " + Integer.MAX_VALUE);
+        }
         fixed.remove(e.getKey());
       }
     }
@@ -77,7 +82,7 @@ final class SelectCommand implements Callable<Integer> {
       }
       Bound bound = rows.bind(model, spec);
       try {
-        FitResult fit = bound.compile().fit(options);
+        FitResult fit = bound.requireFittable().compile().fit(options);
         table.add(new Row(v, fit, fit.icl(bound.data().orElseThrow()), null));
       } catch (FitException e) {
         table.add(new Row(v, null, Double.NaN, e.getMessage()));

@@ -70,6 +70,7 @@ final class SimulateCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--sequences: model " + bound.plan().model()
           + " has no latent chain, so its rows are independent");
     }
+    FitJson.checkSizes(fitted.params, bound.plan());
     Compiled compiled = bound.compile();
     Map<String, double[]> values = FitJson.readParams(fitted.params, compiled.newModel());
     Simulation s;

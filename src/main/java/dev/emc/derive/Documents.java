@@ -49,7 +49,9 @@ public final class Documents {
         } else if (block instanceof Equation e) {
           b.append("$$\n").append(tex.of(e.math())).append(" \\tag{").append(e.number()).append("}\n$$\n");
         } else if (block instanceof Listing l) {
-          b.append("```\n").append(l.text()).append("\n```\n");
+          // A fence longer than any run of backticks in the text, which then cannot close it.
+          String fence = "`".repeat(Math.max(3, longestRun(l.text(), '`') + 1));
+          b.append(fence).append('\n').append(l.text()).append('\n').append(fence).append('\n');
         } else if (block instanceof Table t) {
           b.append("| ").append(String.join(" | ", t.header())).append(" |\n|");
           b.append("---|".repeat(t.header().size())).append('\n');
@@ -108,7 +110,9 @@ public final class Documents {
   private static String latex(Derivation d, String origin, String version) {
     Formula tex = new Formula(new TexWriter());
     StringBuilder b = new StringBuilder();
-    b.append("% Derived by emc ").append(version).append(" from ").append(origin).append(".\n");
+    // A line break in the file's name would end the comment.
+    b.append("% Derived by emc ").append(version).append(" from ").append(origin.replaceAll("[\\r\\n]", " "))
+        .append(".\n");
     b.append("\\documentclass{article}\n\\usepackage{amsmath,amssymb,bm}\n\\usepackage[T1]{fontenc}\n");
     b.append("\\usepackage[utf8]{inputenc}\n\\usepackage{newunicodechar}\n");
     b.append("\\newunicodechar{∑}{\\ensuremath{\\sum}}\\newunicodechar{μ}{\\ensuremath{\\mu}}\n");
@@ -123,7 +127,7 @@ public final class Documents {
           b.append("\\begin{equation}\n").append(tex.of(e.math())).append(" \\tag{").append(e.number())
               .append("}\n\\end{equation}\n");
         } else if (block instanceof Listing l) {
-          b.append("\\begin{verbatim}\n").append(l.text()).append("\n\\end{verbatim}\n");
+          b.append(texListing(l.text()));
         } else if (block instanceof Table t) {
           b.append("\\begin{tabular}{").append("l".repeat(t.header().size())).append("}\n");
           b.append(String.join(" & ", t.header().stream().map(Documents::texText).toList())).append(" \\\\\n\\hline\n");
@@ -152,9 +156,43 @@ public final class Documents {
     return b.toString();
   }
 
+  /**
+   * The model's statements, typewriter, line by line, as text: not {@code verbatim}, which
+   * {@code \\end{verbatim}} in a comment would end, letting what follows run as TeX.
+   */
+  private static String texListing(String text) {
+    StringBuilder b = new StringBuilder("\\begin{flushleft}\\ttfamily\n");
+    for (String line : text.split("\n", -1)) {
+      // ~ keeps every space (indentation, alignment) where TeX would merge them.
+      b.append("\\mbox{}").append(texText(line).replace(" ", "~")).append("\\\\\n");
+    }
+    return b.append("\\end{flushleft}\n").toString();
+  }
+
+  /** Text with every character TeX treats as a command spelled as itself; one pass, so no escape is escaped again. */
   private static String texText(String s) {
-    return s.replace("\\", "\\textbackslash{}").replace("&", "\\&").replace("%", "\\%").replace("_", "\\_")
-        .replace("#", "\\#").replace("{", "\\{").replace("}", "\\}").replace("~", "\\textasciitilde{}");
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '\\' -> b.append("\\textbackslash{}");
+        case '^' -> b.append("\\textasciicircum{}");
+        case '~' -> b.append("\\textasciitilde{}");
+        case '&', '%', '$', '#', '_', '{', '}' -> b.append('\\').append(c);
+        // TeX reads control characters as commands (^^L is \\par) or refuses them.
+        default -> b.append(Character.isISOControl(c) ? ' ' : c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static int longestRun(String s, char c) {
+    int longest = 0;
+    for (int i = 0, run = 0; i < s.length(); i++) {
+      run = s.charAt(i) == c ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    return longest;
   }
 
   // ------------------------------------------------------------------ HTML

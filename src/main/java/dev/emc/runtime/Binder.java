@@ -34,6 +34,32 @@ public final class Binder {
   public record Binding(Map<String, int[]> columns, Map<String, Integer> widths, Map<String, Integer> categories) {}
 
   public static Binding bind(List<Spec> specs, Table table, Optional<List<String>> selected) throws DataException {
+    return bind(specs, table, selected, null);
+  }
+
+  /**
+   * Binds by the columns a fit was made with ({@code fitted}: their names in the model's layout,
+   * as the fit in file {@code fit} records them), each found by its name wherever it is in the
+   * table; the table's other columns are left alone.
+   */
+  public static Binding bindAsFitted(List<Spec> specs, Table table, List<String> fitted, String fit)
+      throws DataException {
+    List<Integer> pool = new ArrayList<>();
+    for (String name : fitted) {
+      int at = table.header().indexOf(name);
+      if (at < 0) {
+        throw new DataException(table.source(), "the fit in " + fit + " was made with a column " + name
+            + ", but these data have no such column (they have " + String.join(", ", table.header())
+            + "); rename it, or pick these data's columns for the fitted ones, in order, with --columns");
+      }
+      pool.add(at);
+    }
+    return specs.size() == 1 ? bind(specs, table, Optional.of(fitted), null) : bind(specs, table, Optional.empty(), pool);
+  }
+
+  /** With {@code pool}, the columns a vector variable may take, in order; null for all the table's. */
+  private static Binding bind(List<Spec> specs, Table table, Optional<List<String>> selected, List<Integer> pool)
+      throws DataException {
     Map<String, int[]> columns = new LinkedHashMap<>();
     List<String> header = table.header();
     List<Integer> taken = new ArrayList<>();
@@ -45,6 +71,9 @@ public final class Binder {
       int[] idx = new int[selected.get().size()];
       for (int i = 0; i < idx.length; i++) {
         idx[i] = column(table, selected.get().get(i));
+        if (selected.get().indexOf(selected.get().get(i)) < i) {
+          throw new DataException(table.source(), "--columns names " + selected.get().get(i) + " twice");
+        }
       }
       columns.put(specs.get(0).name(), idx);
     } else {
@@ -66,7 +95,7 @@ public final class Binder {
       }
       if (vector != null) {
         List<Integer> rest = new ArrayList<>();
-        for (int c = 0; c < header.size(); c++) {
+        for (int c : pool != null ? pool : java.util.stream.IntStream.range(0, header.size()).boxed().toList()) {
           if (!taken.contains(c)) {
             rest.add(c);
           }

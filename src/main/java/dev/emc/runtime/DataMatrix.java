@@ -47,6 +47,14 @@ public record DataMatrix(String source, List<String> names, double[] values, int
     return new DataMatrix(source, names, values, rows, columns, lines, cache, sequences, weights.clone());
   }
 
+  /** There are at least as many rows as the {@code k} components a fit is to find in them. */
+  public void requireRows(int k) throws DataException {
+    if (rows < k) {
+      throw new DataException(source, "the data have " + rows + " row" + (rows == 1 ? "" : "s") + ", fewer than the "
+          + k + " components");
+    }
+  }
+
   /** Row n's weight: 1 unless weights were given. */
   public double weight(int n) {
     return weights == null ? 1.0 : weights[n];

@@ -611,10 +611,7 @@ public final class Fitter implements AutoCloseable {
           : "weighted rows must be in memory, not streamed");
     }
     int k = m.components();
-    if (data.rows() < k) {
-      throw new DataException(data.source(), "the data have " + data.rows() + " row"
-          + (data.rows() == 1 ? "" : "s") + ", fewer than the " + k + " components");
-    }
+    data.requireRows(k);
     if (o.init() == FitOptions.Init.KMEANS && distinctRows(data.sample(START_SAMPLE), k) < k) {
       throw new DataException(data.source(), "the data have fewer than " + k
           + " distinct rows, so " + k + " components cannot be told apart");

@@ -4,8 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,13 +71,13 @@ public record Table(String source, List<String> header, double[] values, int row
     } catch (IOException e) {
       // The general reader below reports it.
     }
-    try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+    try (Reader reader = TextFile.open(path)) {
       sink.restart();
       read(name, reader, path, slabRows, sink);
     } catch (NoSuchFileException e) {
       throw new DataException(name, "cannot read the file: no such file");
     } catch (CharacterCodingException e) {
-      throw new DataException(name, "the file is not UTF-8 text");
+      throw TextFile.notUtf8(path);
     } catch (IOException e) {
       throw new DataException(name, "cannot read the file: " + e.getMessage());
     }
@@ -144,7 +142,7 @@ public record Table(String source, List<String> header, double[] values, int row
   private static boolean readFast(String name, Path path, int slabRows, Slabs sink)
       throws IOException, DataException {
     List<String> header;
-    try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+    try (Reader reader = TextFile.open(path);
         CSVParser parser = CSVParser.parse(reader, FORMAT)) {
       java.util.Iterator<CSVRecord> records = parser.iterator();
       if (!records.hasNext()) {
@@ -187,6 +185,12 @@ public record Table(String source, List<String> header, double[] values, int row
   }
 
   private static List<String> header(CSVRecord record, String name, Path path, int line) throws DataException {
+    if (record.stream().allMatch(cell -> DECIMAL.matcher(cell.strip()).matches())) {
+      // A file without a header would lose its first row to the column names.
+      String text = lineText(path, line);
+      throw new DataException(name, line, 1, text == null ? 0 : text.length(), text,
+          "this row is numbers, but the first row must be the header: a name for each column");
+    }
     List<String> header = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (int c = 0; c < record.size(); c++) {
@@ -250,8 +254,13 @@ public record Table(String source, List<String> header, double[] values, int row
       }
       gather.finish();
     } catch (IllegalStateException | java.io.UncheckedIOException e) {
-      // commons-csv reports malformed quoting this way.
-      throw new DataException(name, "not well-formed CSV: " + e.getMessage());
+      // commons-csv reports malformed quoting, and the reader's bytes that are not UTF-8, this way.
+      if (path != null && e.getCause() instanceof CharacterCodingException) {
+        throw TextFile.notUtf8(path);
+      }
+      DataException quote = path == null ? null : quoteError(name, path);
+      throw quote != null ? quote : new DataException(name, "not well-formed CSV: "
+          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
     }
   }
 
@@ -282,15 +291,57 @@ public record Table(String source, List<String> header, double[] values, int row
 
   /** The line's text, read again only when there is an error to show. */
   static String lineText(Path path, int line) {
-    if (path == null) {
-      return null;
-    }
-    try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-      String s = null;
-      for (int i = 0; i < line; i++) {
-        s = r.readLine();
+    return path == null ? null : TextFile.lineText(path, line);
+  }
+
+  /**
+   * Where the file's quoting goes wrong, read as commons-csv reads it (spaces around a cell
+   * ignored): a quote that opens a cell and is never closed, or a cell that goes on after its
+   * closing quote. Null when the quoting is right.
+   */
+  private static DataException quoteError(String name, Path path) {
+    try (BufferedReader r = TextFile.openLeniently(path)) {
+      int line = 1;
+      int column = 0;
+      int[] open = null; // the line and column of the quote that opened the current cell
+      boolean quoted = false;
+      boolean closed = false;
+      boolean cellStart = true;
+      for (int c; (c = r.read()) >= 0; ) {
+        column += Character.isLowSurrogate((char) c) ? 0 : 1;
+        if (c == '\n') {
+          line++;
+          column = 0;
+        }
+        if (quoted) {
+          if (c == '"') {
+            r.mark(1);
+            if (r.read() == '"') {
+              column++; // a quote written twice: one quote in the cell
+            } else {
+              r.reset();
+              quoted = false;
+              closed = true;
+            }
+          }
+        } else if (c == ',' || c == '\n') {
+          cellStart = true;
+          closed = false;
+        } else if (c == ' ' || c == '\t' || c == '\r') {
+          continue;
+        } else if (closed) {
+          return new DataException(name, line, column, 1, lineText(path, line), "the cell goes on after its"
+              + " closing quote; put the whole cell in quotes, with each quote inside it written twice (\"\")");
+        } else if (cellStart && c == '"') {
+          quoted = true;
+          open = new int[] {line, column};
+          cellStart = false;
+        } else {
+          cellStart = false;
+        }
       }
-      return s;
+      return quoted ? new DataException(name, open[0], open[1], 1, lineText(path, open[0]),
+          "this quote opens a cell that is never closed: the file ends inside it") : null;
     } catch (IOException e) {
       return null;
     }

@@ -553,11 +553,12 @@ public final class Checker {
   /** A size written in a type: a positive integer, a constant, or a size the data gives. */
   private Optional<Dim> dim(Ast.Expr e, String owner) {
     if (e instanceof Ast.Num n) {
-      if (!n.integral() || n.value() < 1) {
-        diagnostics.error("size", n.span(), "a size must be a positive integer, not " + n.text());
+      if (!n.integral() || n.value() < 1 || n.value() > Integer.MAX_VALUE) {
+        diagnostics.error("size", n.span(), "a size must be a positive integer"
+            + (n.value() > Integer.MAX_VALUE ? " of at most " + Integer.MAX_VALUE : "") + ", not " + n.text());
         return Optional.empty();
       }
-      return Optional.of(Dim.of((int) Math.min(n.value(), Integer.MAX_VALUE)));
+      return Optional.of(Dim.of((int) n.value()));
     }
     if (e instanceof Ast.Name n) {
       String name = n.text();
@@ -1121,7 +1122,8 @@ public final class Checker {
       if (!c.isInteger() || c.value() < 1 || c.value() > Integer.MAX_VALUE) {
         String use = usesOfSize(size.name());
         String message = size.name() + " = " + c.valueText() + " is used as a size" + use
-            + ", and a size must be a positive integer";
+            + ", and a size must be a positive integer" + (c.value() > Integer.MAX_VALUE ? " of at most "
+            + Integer.MAX_VALUE : "");
         if (c.span().isPresent()) {
           diagnostics.error("size", c.span().get(), message);
         } else {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emc.cli.CliTest.Run;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,12 @@ class BadDataTest {
   }
 
   private Run fit(String csv, String... more) throws Exception {
+    return fit(csv.getBytes(StandardCharsets.UTF_8), more);
+  }
+
+  private Run fit(byte[] csv, String... more) throws Exception {
     Path data = dir.resolve("data.csv");
-    Files.writeString(data, csv);
+    Files.write(data, csv);
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
         "fit", "examples/gmm.model", "--data", data.toString(), "--out=" + dir.resolve("fit.json")));
     args.addAll(java.util.List.of(more));
@@ -77,6 +82,51 @@ class BadDataTest {
   void aNaN() throws Exception {
     Run r = fit("a,b\n1,2\nNaN,4\n5,6\n");
     assertTrue(r.err().startsWith(data() + ":3:1: error: `NaN` in column a is not a finite number"), r.err());
+  }
+
+  @Test
+  void aFileWithoutAHeader() throws Exception {
+    Run r = fit("3.6,79\n1.8,54\n3.3,74\n");
+    assertEquals(data() + ":1:1: error: this row is numbers, but the first row must be the header: a name for each"
+        + " column\n    3.6,79\n    ^^^^^^\n", r.err());
+  }
+
+  /** Latin-1 é (0xE9): in a row the fast reader gives up on, in the header, and after a quoted cell. */
+  @Test
+  void bytesThatAreNotUtf8() throws Exception {
+    Run row = fit(latin1("a,b\n1,2\n3,4é\n5,6\n"));
+    assertEquals(data() + ":3:4: error: not UTF-8 text (byte 0xE9); save the file as UTF-8\n"
+        + "    3,4\uFFFD\n       ^\n", row.err());
+    Run header = fit(latin1("a,bé\n1,2\n"));
+    assertEquals(data() + ":1:4: error: not UTF-8 text (byte 0xE9); save the file as UTF-8\n"
+        + "    a,b\uFFFD\n       ^\n", header.err());
+    Run quoted = fit(latin1("a,b\n\"1\",2\n\"x\",\"caf\u00e9\"\n"));
+    assertEquals(data() + ":3:9: error: not UTF-8 text (byte 0xE9); save the file as UTF-8\n"
+        + "    \"x\",\"caf\uFFFD\"\n            ^\n", quoted.err());
+  }
+
+  private static byte[] latin1(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
+  void aQuoteNeverClosed() throws Exception {
+    Run r = fit("a,b\n1,2\n3, \"4\n5,6\n");
+    assertEquals(data() + ":3:4: error: this quote opens a cell that is never closed: the file ends inside it\n"
+        + "    3, \"4\n       ^\n", r.err());
+  }
+
+  @Test
+  void aCellGoingOnAfterItsClosingQuote() throws Exception {
+    Run r = fit("a,\"b\"\"c\"\n1,2\n3,\"4\" x\n5,6\n");
+    assertEquals(data() + ":3:7: error: the cell goes on after its closing quote; put the whole cell in quotes,"
+        + " with each quote inside it written twice (\"\")\n    3,\"4\" x\n          ^\n", r.err());
+  }
+
+  @Test
+  void aColumnNamedTwice() throws Exception {
+    Run r = fit("a,b\n1,2\n3,4\n5,6\n", "--columns", "b,b");
+    assertEquals(data() + ": error: --columns names b twice\n", r.err());
   }
 
   @Test

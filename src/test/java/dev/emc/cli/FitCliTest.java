@@ -81,7 +81,8 @@ class FitCliTest {
     assertEquals(new ObjectMapper().readTree(fit.toFile()).get("logLikelihood").asDouble(), ll, 1e-9);
     Run wrongK = emc("predict", "examples/gmm.model", "--params", fit.toString(), "--data", FAITHFUL, "--set", "K=3");
     assertEquals(2, wrongK.code());
-    assertTrue(wrongK.err().contains("params.phi must be an array of 3, not of 2"), wrongK.err());
+    assertTrue(wrongK.err().contains("params.phi holds 2 numbers, but at the sizes K = 3, D = 2 model gmm's phi has 3"),
+        wrongK.err());
   }
 
   @Test

@@ -94,6 +94,31 @@ class DerivationTest {
     assertTrue(html.contains("<mfrac>"));
   }
 
+  /**
+   * A comment inside a statement is part of the statement's text, which the documents show. In the
+   * LaTeX file it is text, every TeX special spelled out (it was verbatim, which the comment could
+   * end and follow with \\input); in Markdown, a fence the text cannot close.
+   */
+  @Test
+  void statementTextIsInertInTheLatexAndMarkdownDocuments() throws Exception {
+    String text = "model evil;\nK = 2;\nz ~ Categorical( // \\end{verbatim}\\input{/etc/passwd} $^_&#%~ ```\n  phi);\n"
+        + "x ~ Normal(mu[z], Sigma[z]);\n";
+    Derivation d = Derivation.of(Emc.builtIn().parse("evil.model", text, Map.of()).structure());
+    String tex = Documents.render(d, Documents.Format.TEX, "evil\n\\input{x}.model", "test");
+    assertContains(tex, "% Derived by emc test from evil \\input{x}.model.\n");
+    assertContains(tex, "\\begin{flushleft}\\ttfamily\n"
+        + "\\mbox{}z~\\textasciitilde{}~Categorical(~//~\\textbackslash{}end\\{verbatim\\}\\textbackslash{}input"
+        + "\\{/etc/passwd\\}~\\$\\textasciicircum{}\\_\\&\\#\\%\\textasciitilde{}~```\\\\\n"
+        + "\\mbox{}~~phi);\\\\\n"
+        + "\\mbox{}x~\\textasciitilde{}~Normal(mu[z],~Sigma[z]);\\\\\n"
+        + "\\end{flushleft}\n");
+    assertFalse(tex.contains("\\input{/etc/passwd}"), tex);
+    assertFalse(tex.contains("verbatim}\n"), tex);
+    String md = Documents.render(d, Documents.Format.MD, "evil.model", "test");
+    assertContains(md, "\n````\nz ~ Categorical( // \\end{verbatim}\\input{/etc/passwd} $^_&#%~ ```\n  phi);\n"
+        + "x ~ Normal(mu[z], Sigma[z]);\n````\n");
+  }
+
   @Test
   void theGeneratedJavaCitesTheDocumentsEquations() throws Exception {
     var m = Emc.builtIn().parse("examples/gmm.model", Files.readString(Path.of("examples/gmm.model")), Map.of());
