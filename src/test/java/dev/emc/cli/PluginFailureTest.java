@@ -91,37 +91,29 @@ class PluginFailureTest {
 
   @Test
   void aFamilyThatThrowsInItsMStepIsNamedWithItsClassAndJar(@TempDir Path dir) throws Exception {
-    CliTest.Run r = check(dir, Throws.class, "x ~ Throws(m[z]);\n");
-    assertEquals(2, r.code(), r.err());
-    assertEquals("emc: error: the distribution family Throws (class dev.emc.cli.PluginFailureTest$Throws in "
-        + classes() + ") failed: its factor() threw java.lang.IllegalStateException: boom; this is a bug in the"
-        + " plugin, not in emc\n", r.err());
+    assertFails(dir, Throws.class, "x ~ Throws(m[z]);\n", "the distribution family Throws (class"
+        + " dev.emc.cli.PluginFailureTest$Throws in " + classes() + ") failed: its factor() threw"
+        + " java.lang.IllegalStateException: boom");
   }
 
   @Test
   void aFamilyThatAnswersNullIsNamed(@TempDir Path dir) throws Exception {
-    CliTest.Run r = check(dir, NullSignatures.class, "x ~ NullSignatures(m[z]);\n");
-    assertEquals(2, r.code(), r.err());
-    assertEquals("emc: error: the distribution family NullSignatures (class"
-        + " dev.emc.cli.PluginFailureTest$NullSignatures in " + classes() + ") failed: its signatures() returned"
-        + " null; this is a bug in the plugin, not in emc\n", r.err());
+    assertFails(dir, NullSignatures.class, "x ~ NullSignatures(m[z]);\n", "the distribution family"
+        + " NullSignatures (class dev.emc.cli.PluginFailureTest$NullSignatures in " + classes() + ") failed: its"
+        + " signatures() returned null");
   }
 
   @Test
   void aFamilyWithoutANameIsNamedByItsClass(@TempDir Path dir) throws Exception {
-    CliTest.Run r = check(dir, NoName.class, "x ~ Normal(m[z], v[z]);\n");
-    assertEquals(2, r.code(), r.err());
-    assertEquals("emc: error: the distribution family (class dev.emc.cli.PluginFailureTest$NoName in "
-        + classes() + ") failed: its name() returned null; this is a bug in the plugin, not in emc\n", r.err());
+    assertFails(dir, NoName.class, "x ~ Normal(m[z], v[z]);\n", "the distribution family (class"
+        + " dev.emc.cli.PluginFailureTest$NoName in " + classes() + ") failed: its name() returned null");
   }
 
   @Test
   void aFamilyWhoseConstructorThrowsIsNamed(@TempDir Path dir) throws Exception {
-    CliTest.Run r = check(dir, CannotBeMade.class, "x ~ Normal(m[z], v[z]);\n");
-    assertEquals(2, r.code(), r.err());
-    assertEquals("emc: error: the distribution family (class dev.emc.cli.PluginFailureTest$CannotBeMade in "
-        + classes() + ") failed: it could not be made: java.lang.IllegalStateException: no configuration;"
-        + " this is a bug in the plugin, not in emc\n", r.err());
+    assertFails(dir, CannotBeMade.class, "x ~ Normal(m[z], v[z]);\n", "the distribution family (class"
+        + " dev.emc.cli.PluginFailureTest$CannotBeMade in " + classes() + ") failed: it could not be made:"
+        + " java.lang.IllegalStateException: no configuration");
   }
 
   @Test
@@ -141,10 +133,14 @@ class PluginFailureTest {
     }
   }
 
-  private static CliTest.Run check(Path dir, Class<? extends Family> family, String statement) throws IOException {
+  /** `emc check` of the model ending in {@code statement} with the plugin fails, exit 2, with this message. */
+  private static void assertFails(Path dir, Class<? extends Family> family, String statement, String message)
+      throws IOException {
     Path model = dir.resolve("m.model");
     Files.writeString(model, MODEL + statement);
-    return CliTest.emc("check", "--plugin", plugin(dir, family).toString(), model.toString());
+    CliTest.Run r = CliTest.emc("check", "--plugin", plugin(dir, family).toString(), model.toString());
+    assertEquals(2, r.code(), r.err());
+    assertEquals("emc: error: " + message + "; this is a bug in the plugin, not in emc\n", r.err());
   }
 
   /** A jar that registers one family class by its service file. */
