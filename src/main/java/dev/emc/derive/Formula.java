@@ -103,6 +103,9 @@ final class Formula {
     if (e instanceof Expr.Div d) {
       return atom(w.frac(print(d.left(), k).text, print(d.right(), k).text));
     }
+    if (e instanceof Expr.Apply a && a.asWritten() != a) {
+      return print(a.asWritten(), k);
+    }
     if (e instanceof Expr.Apply a) {
       String name = a.function().name();
       if (name.equals("sqrt") && a.args().size() == 1) {

@@ -2,6 +2,7 @@ package dev.emc.dist;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,16 +18,21 @@ public final class Families {
     this.byName = Collections.unmodifiableMap(byName);
   }
 
-  /** The families emc ships, plus any a plugin on this loader's class path registers. */
+  /**
+   * The families emc ships, plus any a plugin on this loader's class path registers. A plugin's
+   * family is wrapped so that its failures name it (see {@link PluginFamily}).
+   */
   public static Families load(ClassLoader loader) {
     Map<String, Family> byName = new TreeMap<>();
+    Map<String, Class<?>> types = new HashMap<>();
     List<String> clashes = new ArrayList<>();
     try {
-      for (Family f : ServiceLoader.load(Family.class, loader)) {
-        Family before = byName.putIfAbsent(f.name(), f);
-        if (before != null && before.getClass() != f.getClass()) {
-          clashes.add(f.name() + " (" + before.getClass().getName() + " and "
-              + f.getClass().getName() + ")");
+      for (ServiceLoader.Provider<Family> p : ServiceLoader.load(Family.class, loader).stream().toList()) {
+        Family f = builtIn(p.type()) ? p.get() : new PluginFamily(make(p));
+        Class<?> before = types.putIfAbsent(f.name(), p.type());
+        byName.putIfAbsent(f.name(), f);
+        if (before != null && before != p.type()) {
+          clashes.add(f.name() + " (" + before.getName() + " and " + p.type().getName() + ")");
         }
       }
     } catch (ServiceConfigurationError e) {
@@ -36,6 +42,22 @@ public final class Families {
       throw new IllegalStateException("two families share a name: " + String.join(", ", clashes));
     }
     return new Families(byName);
+  }
+
+  /** Whether a family is one of emc's own, whose failures are emc's bugs. */
+  private static boolean builtIn(Class<?> type) {
+    return type.getClassLoader() == Families.class.getClassLoader()
+        && type.getPackageName().equals(Family.class.getPackageName() + ".families");
+  }
+
+  /** A plugin's family, made by its constructor; one that throws is the plugin's failure. */
+  private static Family make(ServiceLoader.Provider<Family> p) {
+    try {
+      return p.get();
+    } catch (ServiceConfigurationError e) {
+      throw PluginFamily.broken(p.type(), null, "it could not be made: "
+          + (e.getCause() == null ? e.getMessage() : e.getCause().toString()));
+    }
   }
 
   public static Families builtIn() {

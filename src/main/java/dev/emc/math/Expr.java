@@ -149,6 +149,19 @@ public sealed interface Expr {
       this(function, java.util.List.of(arg));
     }
 
+    /**
+     * What the printers show: {@link Function#TIMES_LOG} as the product it stands for, a b (a ∘ b
+     * for vectors); any other function as itself.
+     */
+    public Expr asWritten() {
+      if (function != Function.TIMES_LOG) {
+        return this;
+      }
+      Expr a = args.get(0);
+      Expr b = args.get(1);
+      return a.shape().isVector() && b.shape().isVector() ? new Hadamard(a, b) : new Mul(a, b);
+    }
+
     /** The only argument of a one-argument function. */
     public Expr arg() {
       return args.get(0);
@@ -574,6 +587,14 @@ public sealed interface Expr {
 
   static Expr log(Expr a) {
     return new Apply(Function.LOG, a);
+  }
+
+  /**
+   * x log y (x ∘ log y for vectors) with 0 · log 0 = 0: how a log-density writes a term that is 0
+   * where the value cannot occur, so that a probability of 0 or 1 gives no NaN.
+   */
+  static Expr timesLog(Expr x, Expr y) {
+    return new Apply(Function.TIMES_LOG, java.util.List.of(x, log(y)));
   }
 
   static Expr size(Dim d) {

@@ -16,5 +16,13 @@ public record Function(String name, String java, String tex, String text) {
       new Function("lgamma", "dev.emc.runtime.Special.logGamma", "\\log\\Gamma", "log Γ");
   public static final Function DIGAMMA =
       new Function("digamma", "dev.emc.runtime.Special.digamma", "\\psi", "ψ");
+  /**
+   * x log y from x and log y, with 0 · log 0 = 0 (the limit of x log x): a log-density's term at
+   * its support's edge, such as (1 − x) log(1 − p) for a yes/no value that is always 1. It takes
+   * log y, not y, so that the log of a parameter is still computed once per component. The
+   * printers show it as the product it stands for.
+   */
+  public static final Function TIMES_LOG =
+      new Function("timesLog", "dev.emc.runtime.Special.timesLog", "", "");
   public static final Function ATAN2 = new Function("atan2", "java.lang.Math.atan2", "\\operatorname{atan2}", "atan2");
 }

@@ -65,6 +65,10 @@ public final class Simplify {
       if (isOne(m.right())) {
         return m.left();
       }
+    } else if (e instanceof Expr.Apply a && a.function() == Function.TIMES_LOG
+        && a.args().get(0) instanceof Expr.Num x && x.value() != 0) {
+      // A fixed nonzero factor, as a prior's a − 1: the plain product, which may fold further.
+      return fold(new Expr.Mul(x, a.args().get(1)));
     } else if (e instanceof Expr.Div d) {
       if (d.left() instanceof Expr.Num x && d.right() instanceof Expr.Num y && y.value() != 0) {
         return new Expr.Num(x.value() / y.value());

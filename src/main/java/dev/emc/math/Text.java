@@ -85,6 +85,9 @@ public final class Text {
     if (e instanceof Expr.Div d) {
       return wrap(print(d.left(), 2) + " / " + print(d.right(), 2), 1, context);
     }
+    if (e instanceof Expr.Apply a && a.asWritten() != a) {
+      return print(a.asWritten(), context);
+    }
     if (e instanceof Expr.Apply a) {
       if (a.args().size() > 1) {
         return a.function().text() + "(" + String.join(", ", a.args().stream().map(x -> print(x, 0)).toList()) + ")";

@@ -97,7 +97,7 @@ public final class Fitter implements AutoCloseable {
       long runSeed = seeds.nextLong();
       EmModel model = r == 0 ? probe : factory.get();
       try {
-        Run run = run(model, data, missing, o, runSeed, r, runs);
+        Run run = run(model, data, missing, o, runSeed, r, runs, warnings);
         loopNanos += run.nanos;
         passes += run.trace.size();
         if (best == null || run.objective > best.objective) {
@@ -140,24 +140,33 @@ public final class Fitter implements AutoCloseable {
   private record Run(EmModel model, int index, double logLikelihood, double objective, int iterations,
       boolean converged, boolean stopped, List<Double> trace, double[] stats, long nanos) {}
 
-  private Run run(EmModel m, DataMatrix data, MissingCells missing, FitOptions o, long seed, int index, int runs)
-      throws FitException {
+  private Run run(EmModel m, DataMatrix data, MissingCells missing, FitOptions o, long seed, int index, int runs,
+      List<String> warnings) throws FitException {
     setRegularization(m, data, o.reg());
-    if (m.factors() != null && o.init() != FitOptions.Init.GIVEN) {
-      // Factor analysis: the first run from the principal components, the others from random loadings.
-      boolean principal = index == 0 && o.init() == FitOptions.Init.KMEANS;
-      FactorStart.set(m, m.factors(), data.sample(START_SAMPLE), principal ? null : new SplittableRandom(seed));
-    } else {
-      start(m, data, o, seed);
+    String problem = start(m, data, o, Start.of(o.init()), seed, index);
+    if (problem != null && o.init() == FitOptions.Init.KMEANS) {
+      // k-means can leave a component with only zero counts (a rate of 0) or only ones: the
+      // k-means labels with some randomness in them, then random responsibilities, start inside.
+      String kmeans = problem;
+      String fallback = "the k-means labels with jittered responsibilities";
+      problem = start(m, data, o, Start.JITTERED, seed, index);
+      if (problem != null) {
+        fallback = "random responsibilities";
+        problem = start(m, data, o, Start.RANDOM, seed, index);
+      }
+      if (problem == null) {
+        warnings.add("the k-means start" + (runs > 1 ? " of run " + (index + 1) : "") + " is degenerate ("
+            + kmeans + "), so the fit starts from " + fallback + " instead");
+      }
     }
-    String problem = m.prepare();
     if (problem != null) {
       throw new FitException(o.init() == FitOptions.Init.GIVEN
           ? "the starting parameters are not usable: " + problem
-          : "the start is degenerate: " + problem + " (a component starts with too few distinct rows,"
-              + " or with collinear covariates)"
+          : "the start is degenerate" + (o.init() == FitOptions.Init.KMEANS ? ", from k-means and from random"
+              + " responsibilities alike" : "") + ": " + problem + " (a component starts with too few"
+              + " distinct rows, or with collinear covariates)"
               + (o.reg() == 0 ? "; fit with --reg > 0 to keep covariances away from singular," : ";")
-              + " or try another --seed or --init-method random");
+              + " or try another --seed");
     }
     long t0 = System.nanoTime();
     List<Double> trace = new ArrayList<>();
@@ -207,7 +216,7 @@ public final class Fitter implements AutoCloseable {
       problem = m.prepare();
       if (problem != null) {
         throw new FitException("at iteration " + iterations + ", " + problem
-            + ": a component has collapsed onto too few rows"
+            + ": a component has collapsed onto too few rows, or onto rows of one value"
             + (o.reg() == 0 ? "; fit with --reg > 0 to keep covariances away from singular" : "")
             + ", or try fewer components");
       }
@@ -479,10 +488,29 @@ public final class Fitter implements AutoCloseable {
   /** Rows a start is computed from when the data are streamed (k-means needs them in memory). */
   static final int START_SAMPLE = 1 << 20;
 
-  private void start(EmModel m, DataMatrix all, FitOptions o, long seed) throws FitException {
+  /** How a run starts: {@link FitOptions.Init}'s ways, and the default's fallback. */
+  private enum Start {
+    GIVEN, KMEANS, JITTERED, RANDOM;
+
+    static Start of(FitOptions.Init init) {
+      return valueOf(init.name());
+    }
+  }
+
+  /** What share of a jittered start's responsibilities is random. */
+  static final double JITTER = 0.05;
+
+  /** Sets a run's starting parameters; returns what is wrong with them, or null. */
+  private static String start(EmModel m, DataMatrix all, FitOptions o, Start how, long seed, int index) {
     int k = m.components();
     DataMatrix data = all.sample(START_SAMPLE);
-    switch (o.init()) {
+    if (m.factors() != null && how != Start.GIVEN) {
+      // Factor analysis: the first run from the principal components, the others from random loadings.
+      boolean principal = index == 0 && how == Start.KMEANS;
+      FactorStart.set(m, m.factors(), data, principal ? null : new SplittableRandom(seed));
+      return m.prepare();
+    }
+    switch (how) {
       case GIVEN -> {
         for (ParamInfo p : m.params()) {
           double[] given = o.start().get(p.name());
@@ -492,34 +520,44 @@ public final class Fitter implements AutoCloseable {
           }
           System.arraycopy(given, 0, target, 0, target.length);
         }
-        return;
       }
-      case KMEANS -> {
+      case KMEANS, JITTERED -> {
         int[] labels = new KMeans(data).labels(k, new SplittableRandom(seed));
+        double jitter = how == Start.JITTERED ? JITTER : 0;
         fromResponsibilities(m, data, (from, to, resp) -> {
-          java.util.Arrays.fill(resp, 0.0);
+          if (jitter > 0) {
+            random(seed, k, from, to, resp);
+          } else {
+            java.util.Arrays.fill(resp, 0.0);
+          }
           for (int n = from; n < to; n++) {
-            resp[(n - from) * k + labels[n]] = 1.0;
+            for (int j = 0; j < k; j++) {
+              resp[(n - from) * k + j] *= jitter;
+            }
+            resp[(n - from) * k + labels[n]] += 1 - jitter;
           }
         });
       }
-      case RANDOM -> {
-        // One generator per chunk, so that both passes see the same responsibilities.
-        fromResponsibilities(m, data, (from, to, resp) -> {
-          SplittableRandom rng = new SplittableRandom(seed + from);
-          for (int n = from; n < to; n++) {
-            double sum = 0;
-            for (int j = 0; j < k; j++) {
-              resp[(n - from) * k + j] = rng.nextDouble();
-              sum += resp[(n - from) * k + j];
-            }
-            for (int j = 0; j < k; j++) {
-              resp[(n - from) * k + j] /= sum;
-            }
-          }
-        });
+      case RANDOM -> fromResponsibilities(m, data, (from, to, resp) -> random(seed, k, from, to, resp));
+    }
+    return m.prepare();
+  }
+
+  /**
+   * Random responsibilities for the rows [from, to): one generator per chunk, so that both passes
+   * of {@link #fromResponsibilities} see the same ones.
+   */
+  private static void random(long seed, int k, int from, int to, double[] resp) {
+    SplittableRandom rng = new SplittableRandom(seed + from);
+    for (int n = from; n < to; n++) {
+      double sum = 0;
+      for (int j = 0; j < k; j++) {
+        resp[(n - from) * k + j] = rng.nextDouble();
+        sum += resp[(n - from) * k + j];
       }
-      default -> throw new IllegalStateException();
+      for (int j = 0; j < k; j++) {
+        resp[(n - from) * k + j] /= sum;
+      }
     }
   }
 

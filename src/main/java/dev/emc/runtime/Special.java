@@ -28,6 +28,14 @@ public final class Special {
     return LogGamma.value(x);
   }
 
+  /**
+   * x log y, given x and log y, with 0 · log 0 = 0 (the limit of x log x as x → 0): where a
+   * probability is 0 or 1, the term of a value it cannot have is 0, not 0 · (−∞) = NaN.
+   */
+  public static double timesLog(double x, double logY) {
+    return x == 0 ? 0 : x * logY;
+  }
+
   /** ψ(x) = d/dx log Γ(x). */
   public static double digamma(double x) {
     return Digamma.value(x);

@@ -48,4 +48,49 @@ class DegenerateFitTest {
     FitResult r = c.fit(FitOptions.defaults());
     assertTrue(Double.isFinite(r.logLikelihood()));
   }
+
+  /**
+   * Counts with many zeros: k-means (at the default seed) puts the zeros in a cluster of their
+   * own, whose rate starts at 0, outside its range. The fit starts again from the k-means labels
+   * with some randomness in them, says so, and reaches a mixture whose log-likelihood, recomputed
+   * here from the Poisson probabilities, is the one reported, and at least that of one Poisson
+   * at the mean (the closed-form fit of a single component, which the mixture contains).
+   */
+  @Test
+  void aDegenerateKMeansStartFallsBackToAJitteredOne() throws Exception {
+    int[] counts = {60, 30, 8, 1, 1}; // how many rows have 0, 1, 2, 3, 4
+    java.util.List<double[]> rows = new java.util.ArrayList<>();
+    for (int x = 0; x < counts.length; x++) {
+      for (int i = 0; i < counts[x]; i++) {
+        rows.add(new double[] {x});
+      }
+    }
+    FitResult r = Fits.fit("K = 2; data c : count; z ~ Categorical(phi); c ~ Poisson(lambda[z]);",
+        Fits.table(rows.toArray(double[][]::new), "c"), FitOptions.defaults());
+    assertEquals(java.util.List.of("the k-means start is degenerate (lambda has 0.0 where it must be positive),"
+        + " so the fit starts from the k-means labels with jittered responsibilities instead"), r.warnings());
+    double[] phi = r.params().get("phi");
+    double[] lambda = r.params().get("lambda");
+    double ll = 0;
+    double single = 0;
+    double mean = (30 * 1 + 8 * 2 + 3 + 4) / 100.0; // one Poisson's maximum-likelihood rate
+    for (int x = 0; x < counts.length; x++) {
+      double p = 0;
+      for (int k = 0; k < 2; k++) {
+        p += phi[k] * Math.exp(x * Math.log(lambda[k]) - lambda[k] - logFactorial(x));
+      }
+      ll += counts[x] * Math.log(p);
+      single += counts[x] * (x * Math.log(mean) - mean - logFactorial(x));
+    }
+    assertEquals(ll, r.logLikelihood(), 1e-9 * Math.abs(ll));
+    assertTrue(r.logLikelihood() >= single - 1e-9, r.logLikelihood() + " < " + single);
+  }
+
+  private static double logFactorial(int x) {
+    double s = 0;
+    for (int i = 2; i <= x; i++) {
+      s += Math.log(i);
+    }
+    return s;
+  }
 }

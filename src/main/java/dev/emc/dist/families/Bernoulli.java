@@ -56,7 +56,8 @@ public final class Bernoulli implements Family {
     Arg prob = site.arg("probability");
     Expr p = prob.value();
     Expr q = Expr.sub(one(p), p);
-    Expr logDensity = total(Expr.add(times(x, Expr.log(p)), times(Expr.sub(one(x), x), Expr.log(q))));
+    // 0 · log 0 = 0: a column that is always 1 (or 0) has p = 1 (or 0), and its other term vanishes.
+    Expr logDensity = total(Expr.add(Expr.timesLog(x, p), Expr.timesLog(Expr.sub(one(x), x), q)));
     Expr density = new Expr.Density(Forms.named("Bernoulli"), x, List.of(p));
     if (!prob.isFree()) {
       return new FactorModel(density, logDensity, List.of(), null);
@@ -75,6 +76,7 @@ public final class Bernoulli implements Family {
               "The derivative vanishes where the probability is the responsibility-weighted share of ones.");
     } else {
       Prior pr = Forms.conjugate(prior.get(), "Beta", "a Bernoulli probability", "Beta(a, b)");
+      Forms.modeInside(pr, "a", "b");
       Expr a1 = Expr.sub(pr.arg("a"), Forms.ONE);
       Expr b1 = Expr.sub(pr.arg("b"), Forms.ONE);
       update = Update.of("probability", Expr.div(Expr.add(s, fill(a1, x)), Expr.add(n, Expr.add(a1, b1))),

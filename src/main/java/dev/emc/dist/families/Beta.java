@@ -47,8 +47,9 @@ public final class Beta implements Family {
     Expr a = fill(args.get(0), p);
     Expr b = fill(args.get(1), p);
     Expr norm = Expr.sub(Expr.sub(lgamma(Expr.add(a, b)), lgamma(a)), lgamma(b));
-    return total(Expr.add(norm, Expr.add(times(Expr.sub(a, one(p)), Expr.log(p)),
-        times(Expr.sub(b, one(p)), Expr.log(Expr.sub(one(p), p))))));
+    // 0 · log 0 = 0: with a = 1 (or b = 1) the posterior mode may be p = 0 (or 1).
+    return total(Expr.add(norm, Expr.add(Expr.timesLog(Expr.sub(a, one(p)), p),
+        Expr.timesLog(Expr.sub(b, one(p)), Expr.sub(one(p), p)))));
   }
 
   @Override

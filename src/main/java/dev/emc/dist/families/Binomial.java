@@ -56,7 +56,8 @@ public final class Binomial implements Family {
     Expr q = Expr.sub(Forms.ONE, p);
     Expr choose = Expr.sub(Expr.sub(lgamma(Expr.add(m, Forms.ONE)), lgamma(Expr.add(x, Forms.ONE))),
         lgamma(Expr.add(Expr.sub(m, x), Forms.ONE)));
-    Expr kernel = Expr.add(Expr.mul(x, Expr.log(p)), Expr.mul(Expr.sub(m, x), Expr.log(q)));
+    // 0 · log 0 = 0: no successes (or no failures) anywhere give p = 0 (or 1).
+    Expr kernel = Expr.add(Expr.timesLog(x, p), Expr.timesLog(Expr.sub(m, x), q));
     Expr logDensity = Expr.add(choose, kernel);
     Expr density = new Expr.Density(Forms.named("Binomial"), x, List.of(m, p));
     List<Expr> support = List.of(new Expr.Relation(Expr.Relation.Op.LE, x, m));
@@ -79,6 +80,7 @@ public final class Binomial implements Family {
                   + " the trials.");
     } else {
       Prior pr = Forms.conjugate(prior.get(), "Beta", "a binomial probability", "Beta(a, b)");
+      Forms.modeInside(pr, "a", "b");
       Expr a1 = Expr.sub(pr.arg("a"), Forms.ONE);
       Expr b1 = Expr.sub(pr.arg("b"), Forms.ONE);
       update = Update.of("probability", Expr.div(Expr.add(s, a1), Expr.add(trialsTotal, Expr.add(a1, b1))),

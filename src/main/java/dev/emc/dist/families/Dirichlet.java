@@ -7,6 +7,7 @@ import dev.emc.dist.Param;
 import dev.emc.dist.Signature;
 import dev.emc.dist.Use;
 import dev.emc.math.Expr;
+import dev.emc.math.Function;
 import dev.emc.types.Dim;
 import dev.emc.types.Type;
 import java.util.List;
@@ -41,7 +42,8 @@ public final class Dirichlet implements Family {
     Expr alpha = args.get(0);
     Expr k = Expr.size(phi.shape().dim());
     return Expr.add(Expr.sub(lgamma(Expr.mul(k, alpha)), Expr.mul(k, lgamma(alpha))),
-        Expr.mul(Expr.sub(alpha, Forms.ONE), new Expr.Total(Expr.log(phi))));
+        // 0 · log 0 = 0: with α = 1 an empty component's weight is 0.
+        new Expr.Apply(Function.TIMES_LOG, List.of(Expr.sub(alpha, Forms.ONE), new Expr.Total(Expr.log(phi)))));
   }
 
   @Override

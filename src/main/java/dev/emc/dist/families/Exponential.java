@@ -64,6 +64,7 @@ public final class Exponential implements Family {
               "The derivative vanishes where the rate is the inverse of the responsibility-weighted mean.");
     } else {
       Prior p = Forms.conjugate(prior.get(), "Gamma", "an exponential rate", "Gamma(shape, rate)");
+      Forms.modeInside(p, "shape");
       Expr a1 = Expr.sub(p.arg("shape"), Forms.ONE);
       Expr b = p.arg("rate");
       update = Update.of("rate", Expr.div(Expr.add(n, a1), Expr.add(s, b)), "posterior mode (Gamma prior)")

@@ -61,6 +61,21 @@ final class Forms {
     return p;
   }
 
+  /**
+   * Refuses a conjugate prior with a hyperparameter below 1 among {@code names}: it adds a
+   * negative pseudo-count, and the posterior's mode can fall outside the parameter's domain (a
+   * probability above 1, a negative rate), where there is none.
+   */
+  static void modeInside(dev.emc.dist.Prior p, String... names) throws dev.emc.dist.Unsupported {
+    for (String name : names) {
+      if (p.arg(name) instanceof Expr.Num n && n.value() < 1) {
+        throw new dev.emc.dist.Unsupported("a " + p.family() + " prior's " + name + " below 1 can put the"
+            + " posterior's mode outside the parameter's range, where it does not exist; use "
+            + (names.length == 1 ? "a " + name : String.join(" and ", names)) + " of at least 1");
+      }
+    }
+  }
+
   static Expr lgamma(Expr e) {
     return new Expr.Apply(LGAMMA, e);
   }

@@ -50,7 +50,8 @@ public final class Geometric implements Family {
     Arg prob = site.arg("probability");
     Expr p = prob.value();
     Expr q = Expr.sub(Forms.ONE, p);
-    Expr logDensity = Expr.add(Expr.mul(x, Expr.log(q)), Expr.log(p));
+    // 0 · log 0 = 0: counts that are all 0 give p = 1.
+    Expr logDensity = Expr.add(Expr.timesLog(x, q), Expr.log(p));
     Expr density = new Expr.Density(Forms.named("Geometric"), x, List.of(p));
     if (!prob.isFree()) {
       return new FactorModel(density, logDensity, List.of(), null);
@@ -69,6 +70,7 @@ public final class Geometric implements Family {
               "The derivative vanishes where p is one over one plus the responsibility-weighted mean.");
     } else {
       Prior pr = Forms.conjugate(prior.get(), "Beta", "a geometric probability", "Beta(a, b)");
+      Forms.modeInside(pr, "a", "b");
       Expr a1 = Expr.sub(pr.arg("a"), Forms.ONE);
       Expr b1 = Expr.sub(pr.arg("b"), Forms.ONE);
       update = Update.of("probability", Expr.div(Expr.add(n, a1), Expr.add(Expr.add(n, s), Expr.add(a1, b1))),

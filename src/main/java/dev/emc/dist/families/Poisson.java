@@ -76,6 +76,7 @@ public final class Poisson implements Family {
               "The derivative vanishes where the rate is the responsibility-weighted mean count.");
     } else {
       Prior p = Forms.conjugate(prior.get(), "Gamma", "a Poisson rate", "Gamma(shape, rate)");
+      Forms.modeInside(p, "shape");
       Expr a1 = Expr.sub(p.arg("shape"), Forms.ONE);
       Expr b = p.arg("rate");
       update = Update.of("rate", Expr.div(Expr.add(s, fill(a1, x)), Expr.add(n, b)), "posterior mode (Gamma prior)")
