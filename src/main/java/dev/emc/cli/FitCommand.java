@@ -1,11 +1,10 @@
 package dev.emc.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emc.api.Bound;
 import dev.emc.api.Compiled;
 import dev.emc.api.FitJson;
 import dev.emc.api.Model;
-import dev.emc.diag.Diagnostic;
-import dev.emc.diag.DiagnosticException;
 import dev.emc.diag.DiagnosticPrinter;
 import dev.emc.runtime.DataException;
 import dev.emc.runtime.FitOptions;
@@ -68,6 +67,8 @@ final class FitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate();
+    FileRoles.of(main, input).reads("--data", rows.data).reads("--init", init)
+        .writes("--out", out).writes("--plot", plot).writes("--viterbi", viterbi).check();
     PrintWriter err = spec.commandLine().getErr();
     // Ctrl-C is caught from here on: during the load and the compile it stops the fit at its first iteration.
     try (Progress progress = new Progress(err, !quiet && System.console() != null)) {
@@ -138,8 +139,12 @@ final class FitCommand implements Callable<Integer> {
     FitResult fit = compiled.fit(bound.data().orElseThrow(), options, progress);
     progress.clear();
     if (out != null) {
-      FitJson.write(FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds), bound.plan().sizes(),
-          bound.data().orElseThrow().names()), out);
+      ObjectNode json = FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds), bound.plan().sizes(),
+          bound.data().orElseThrow().names());
+      FileRoles.write(out, () -> {
+        FitJson.write(json, out);
+        return null;
+      });
     }
     if (progress.interrupted()) {
       err.println("emc: interrupted after " + fit.iterations() + " iterations"
@@ -151,15 +156,10 @@ final class FitCommand implements Callable<Integer> {
       for (int state : fit.viterbi(bound.data().orElseThrow())) {
         csv.append(state).append('\n');
       }
-      dev.emc.api.AtomicFiles.write(viterbi, csv.toString());
+      FileRoles.write(viterbi, csv.toString());
     }
     if (plot != null) {
-      String note;
-      try {
-        note = FitPlot.write(fit, bound.data().orElseThrow(), plot);
-      } catch (IOException e) {
-        throw new DiagnosticException(Diagnostic.error("io", "cannot write " + plot + ": " + e.getMessage()));
-      }
+      String note = FileRoles.write(plot, () -> FitPlot.write(fit, bound.data().orElseThrow(), plot));
       if (note != null) {
         err.println("emc: " + note);
       }
