@@ -110,7 +110,7 @@ final class FitCommand implements Callable<Integer> {
   private Bound bindStreamed(Model model, PrintWriter err) throws DataException {
     Path cache;
     try {
-      cache = Files.createTempFile("emc-rows-", ".bin");
+      cache = dev.emc.runtime.RowCache.newFile();
     } catch (IOException e) {
       throw new DataException(rows.data.toString(), "cannot create a row cache to stream the data: " + e.getMessage());
     }
