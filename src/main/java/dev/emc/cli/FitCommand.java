@@ -11,7 +11,6 @@ import dev.emc.runtime.FitOptions;
 import dev.emc.runtime.FitResult;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -43,8 +42,8 @@ final class FitCommand implements Callable<Integer> {
   Path init;
 
   @Option(names = "--stream", description = "Keep the rows on disk, in a memory-mapped row cache, and read them"
-      + " a slab at a time each iteration: for data larger than the heap. Chosen by itself for a file larger"
-      + " than a quarter of the maximum heap.")
+      + " a slab at a time each iteration: for data larger than the heap. Chosen by itself when the rows, read"
+      + " whole, would not fit in the free heap (estimated from the file's size and first lines).")
   boolean stream;
 
   @Option(names = "--out", paramLabel = "JSON", description = "Write the fit as JSON.")
@@ -100,14 +99,11 @@ final class FitCommand implements Callable<Integer> {
   }
 
   private boolean streamed() {
-    try {
-      return stream || Files.size(rows.data) > Runtime.getRuntime().maxMemory() / 4;
-    } catch (IOException e) {
-      return false; // reading it says what is wrong
-    }
+    return stream || !Memory.fitsInMemory(rows.data);
   }
 
   private Bound bindStreamed(Model model, PrintWriter err) throws DataException {
+    Memory.checkStreamable(rows.data);
     Path cache;
     try {
       cache = dev.emc.runtime.RowCache.newFile();

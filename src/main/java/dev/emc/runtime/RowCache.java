@@ -66,6 +66,14 @@ public final class RowCache implements AutoCloseable {
     return (int) Math.max(Fitter.CHUNK, rows);
   }
 
+  /**
+   * The heap a streamed fit of {@code rows} rows of {@code columns} values holds at once, at the
+   * least: one slab, and the rows a start is computed from, copied out of the cache.
+   */
+  public static long heapBytes(long rows, int columns) {
+    return 8L * columns * (slabRows(columns) + Math.min(rows, Fitter.START_SAMPLE));
+  }
+
   public int rows() {
     return rows;
   }
