@@ -236,9 +236,14 @@ public final class Model {
       });
       rows = writer.finish(names.get(0).size());
     }
-    Binder.Binding binding = new Binder.Binding(first[0].columns(), first[0].widths(), categories);
-    DataMatrix data = new DataMatrix(csv.toString(), names.get(0), null, rows.rows(), names.get(0).size(), null, rows);
-    return new Bound(emc, plan(sized(binding)), Optional.of(data));
+    try {
+      Binder.Binding binding = new Binder.Binding(first[0].columns(), first[0].widths(), categories);
+      DataMatrix data = new DataMatrix(csv.toString(), names.get(0), null, rows.rows(), names.get(0).size(), null, rows);
+      return new Bound(emc, plan(sized(binding)), Optional.of(data));
+    } catch (RuntimeException e) {
+      rows.close(); // the rows are bound to nothing: their cache goes now, not at exit
+      throw e;
+    }
   }
 
   /** The settings, with the sizes the data decide. */

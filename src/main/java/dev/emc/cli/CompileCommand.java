@@ -1,6 +1,5 @@
 package dev.emc.cli;
 
-import dev.emc.api.AtomicFiles;
 import dev.emc.api.Bound;
 import dev.emc.api.Emc;
 import dev.emc.api.Model;
@@ -39,6 +38,8 @@ final class CompileCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Model model = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
+    Path file = out == null ? null : out.resolve(model.className() + ".java");
+    FileRoles.of(main, input).reads("--data", data).writes("--out", file).check();
     Bound bound = data == null ? model.bind(Map.of())
         : model.bind(Table.read(data), Optional.ofNullable(columns));
     String source = bound.javaSource();
@@ -46,8 +47,7 @@ final class CompileCommand implements Callable<Integer> {
       spec.commandLine().getOut().print(source);
       return Main.OK;
     }
-    Path file = out.resolve(bound.className() + ".java");
-    AtomicFiles.write(file, source);
+    FileRoles.write(file, source);
     spec.commandLine().getOut().println(file);
     return Main.OK;
   }

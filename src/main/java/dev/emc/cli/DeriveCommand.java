@@ -1,7 +1,6 @@
 package dev.emc.cli;
 
 import dev.emc.analysis.Derivation;
-import dev.emc.api.AtomicFiles;
 import dev.emc.api.Emc;
 import dev.emc.api.Model;
 import dev.emc.derive.Documents;
@@ -41,6 +40,7 @@ final class DeriveCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--format is md, tex or html, not " + format);
     }
+    FileRoles.of(main, input).writes("--out", out).check();
     Model model = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
     dev.emc.analysis.EmPlan plan = model.structure();
     String document = Documents.render(Derivation.of(plan), f, input.model.toString(), Emc.version());
@@ -48,7 +48,7 @@ final class DeriveCommand implements Callable<Integer> {
       spec.commandLine().getOut().print(document);
       return Main.OK;
     }
-    AtomicFiles.write(out, document);
+    FileRoles.write(out, document);
     return Main.OK;
   }
 }

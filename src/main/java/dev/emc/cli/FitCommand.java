@@ -1,18 +1,16 @@
 package dev.emc.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emc.api.Bound;
 import dev.emc.api.Compiled;
 import dev.emc.api.FitJson;
 import dev.emc.api.Model;
-import dev.emc.diag.Diagnostic;
-import dev.emc.diag.DiagnosticException;
 import dev.emc.diag.DiagnosticPrinter;
 import dev.emc.runtime.DataException;
 import dev.emc.runtime.FitOptions;
 import dev.emc.runtime.FitResult;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -44,8 +42,8 @@ final class FitCommand implements Callable<Integer> {
   Path init;
 
   @Option(names = "--stream", description = "Keep the rows on disk, in a memory-mapped row cache, and read them"
-      + " a slab at a time each iteration: for data larger than the heap. Chosen by itself for a file larger"
-      + " than a quarter of the maximum heap.")
+      + " a slab at a time each iteration: for data larger than the heap. Chosen by itself when the rows, read"
+      + " whole, would not fit in the free heap (estimated from the file's size and first lines).")
   boolean stream;
 
   @Option(names = "--out", paramLabel = "JSON", description = "Write the fit as JSON.")
@@ -68,6 +66,8 @@ final class FitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate();
+    FileRoles.of(main, input).reads("--data", rows.data).reads("--init", init)
+        .writes("--out", out).writes("--plot", plot).writes("--viterbi", viterbi).check();
     PrintWriter err = spec.commandLine().getErr();
     // Ctrl-C is caught from here on: during the load and the compile it stops the fit at its first iteration.
     try (Progress progress = new Progress(err, !quiet && System.console() != null)) {
@@ -99,17 +99,14 @@ final class FitCommand implements Callable<Integer> {
   }
 
   private boolean streamed() {
-    try {
-      return stream || Files.size(rows.data) > Runtime.getRuntime().maxMemory() / 4;
-    } catch (IOException e) {
-      return false; // reading it says what is wrong
-    }
+    return stream || !Memory.fitsInMemory(rows.data);
   }
 
   private Bound bindStreamed(Model model, PrintWriter err) throws DataException {
+    Memory.checkStreamable(rows.data);
     Path cache;
     try {
-      cache = Files.createTempFile("emc-rows-", ".bin");
+      cache = dev.emc.runtime.RowCache.newFile();
     } catch (IOException e) {
       throw new DataException(rows.data.toString(), "cannot create a row cache to stream the data: " + e.getMessage());
     }
@@ -138,8 +135,12 @@ final class FitCommand implements Callable<Integer> {
     FitResult fit = compiled.fit(bound.data().orElseThrow(), options, progress);
     progress.clear();
     if (out != null) {
-      FitJson.write(FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds), bound.plan().sizes(),
-          bound.data().orElseThrow().names()), out);
+      ObjectNode json = FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds), bound.plan().sizes(),
+          bound.data().orElseThrow().names());
+      FileRoles.write(out, () -> {
+        FitJson.write(json, out);
+        return null;
+      });
     }
     if (progress.interrupted()) {
       err.println("emc: interrupted after " + fit.iterations() + " iterations"
@@ -151,15 +152,10 @@ final class FitCommand implements Callable<Integer> {
       for (int state : fit.viterbi(bound.data().orElseThrow())) {
         csv.append(state).append('\n');
       }
-      dev.emc.api.AtomicFiles.write(viterbi, csv.toString());
+      FileRoles.write(viterbi, csv.toString());
     }
     if (plot != null) {
-      String note;
-      try {
-        note = FitPlot.write(fit, bound.data().orElseThrow(), plot);
-      } catch (IOException e) {
-        throw new DiagnosticException(Diagnostic.error("io", "cannot write " + plot + ": " + e.getMessage()));
-      }
+      String note = FileRoles.write(plot, () -> FitPlot.write(fit, bound.data().orElseThrow(), plot));
       if (note != null) {
         err.println("emc: " + note);
       }

@@ -112,12 +112,7 @@ public final class Main implements Runnable {
         err.flush();
         return BAD_INPUT;
       }
-      err.println("emc: internal error: " + e + " (this is a bug in emc; EMC_DEBUG=1 shows where)");
-      if (System.getenv("EMC_DEBUG") != null) {
-        e.printStackTrace(err);
-      }
-      err.flush();
-      return INTERNAL;
+      return internal(e, cli, err);
     });
     // A bad option: one line and where to look, not the whole usage.
     cli.setParameterExceptionHandler((ex, arguments) -> {
@@ -133,15 +128,34 @@ public final class Main implements Runnable {
     } catch (Error e) {
       // picocli hands exceptions to the handler above; an error (a failed class initializer, a
       // stack overflow) still gets one line, not a trace.
-      err.println("emc: internal error: " + e + " (this is a bug in emc; EMC_DEBUG=1 shows where)");
-      if (System.getenv("EMC_DEBUG") != null) {
-        e.printStackTrace(err);
-      }
-      code = INTERNAL;
+      code = internal(e, cli, err);
     }
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * What is not the user's input: a heap too small for the data, said as such, with exit 2 (from
+   * wherever it ran out: a pool wraps a worker's error); else a bug in emc, in one line.
+   */
+  private static int internal(Throwable e, CommandLine cli, PrintWriter err) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof OutOfMemoryError) {
+        CommandLine.ParseResult parsed = cli.getParseResult();
+        boolean fit = parsed != null && parsed.subcommand() != null
+            && parsed.subcommand().commandSpec().userObject() instanceof FitCommand;
+        err.println("emc: error: " + Memory.notEnough(fit));
+        err.flush();
+        return BAD_INPUT;
+      }
+    }
+    err.println("emc: internal error: " + e + " (this is a bug in emc; EMC_DEBUG=1 shows where)");
+    if (System.getenv("EMC_DEBUG") != null) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return INTERNAL;
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.emc.cli;
 
-import dev.emc.api.AtomicFiles;
 import dev.emc.api.Bound;
 import dev.emc.api.Compiled;
 import dev.emc.api.FitJson;
@@ -60,6 +59,7 @@ final class PredictCommand implements Callable<Integer> {
     if (!missing.equals("reject") && !missing.equals("marginalize")) {
       throw new ParameterException(spec.commandLine(), "--missing is reject or marginalize, not " + missing);
     }
+    FileRoles.of(main, input).reads("--data", data).reads("--params", fitted.params).writes("--out", out).check();
     PrintWriter err = spec.commandLine().getErr();
     Model model = fitted.model(main, input, err);
     Table table = Table.read(data);
@@ -81,7 +81,7 @@ final class PredictCommand implements Callable<Integer> {
     if (out == null) {
       spec.commandLine().getOut().print(csv);
     } else {
-      AtomicFiles.write(out, csv);
+      FileRoles.write(out, csv);
     }
     return Main.OK;
   }

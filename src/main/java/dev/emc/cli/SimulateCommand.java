@@ -1,6 +1,5 @@
 package dev.emc.cli;
 
-import dev.emc.api.AtomicFiles;
 import dev.emc.api.Bound;
 import dev.emc.api.Compiled;
 import dev.emc.api.FitJson;
@@ -64,6 +63,7 @@ final class SimulateCommand implements Callable<Integer> {
     if (sequences < 1 || sequences > rows) {
       throw new ParameterException(spec.commandLine(), "--sequences must be between 1 and -n, not " + sequences);
     }
+    FileRoles.of(main, input).reads("--params", fitted.params).writes("--out", out).writes("--latents", latents).check();
     Model model = fitted.model(main, input, spec.commandLine().getErr());
     Bound bound = model.bind(Map.of());
     if (sequences > 1 && bound.plan().latent().eStep() != EmPlan.EStep.FORWARD_BACKWARD) {
@@ -82,12 +82,12 @@ final class SimulateCommand implements Callable<Integer> {
     }
     String csv = rows(s.data());
     if (latents != null) {
-      AtomicFiles.write(latents, latents(bound.plan(), s.latents()));
+      FileRoles.write(latents, latents(bound.plan(), s.latents()));
     }
     if (out == null) {
       spec.commandLine().getOut().print(csv);
     } else {
-      AtomicFiles.write(out, csv);
+      FileRoles.write(out, csv);
     }
     return Main.OK;
   }

@@ -79,4 +79,23 @@ class RowCacheTest {
     }
     cache.close();
   }
+
+  @Test
+  void aSweepDeletesTheCachesWhoseLockIsFreeAndKeepsThisProcesssOwn() throws Exception {
+    // Left by a process that is gone: nothing holds the lock.
+    Path deadLock = Files.writeString(dir.resolve("emc-rows-1.lock"), "");
+    Path deadCache = Files.writeString(dir.resolve("emc-rows-1.bin"), "rows");
+    Path mine = RowCache.newFile(dir);
+    assertEquals(false, Files.exists(deadCache), "the dead process's cache is swept");
+    assertEquals(false, Files.exists(deadLock), "and its lock");
+    RowCache.sweep(dir);
+    assertEquals(true, Files.exists(mine), "a cache of this process is kept");
+    try (RowCache.Writer w = new RowCache.Writer(mine)) {
+      w.append(new double[] {1, 2}, 2);
+      w.finish(2).close();
+    }
+    try (var left = Files.list(dir)) {
+      assertEquals(List.of(), left.toList(), "closing the cache deletes it and its lock");
+    }
+  }
 }
