@@ -220,7 +220,7 @@ class HostileModelFuzzTest {
   Arbitrary<Case> hostileCases() {
     Arbitrary<Integer> example = Arbitraries.integers().between(0, EXAMPLES.size() - 1);
     Arbitrary<List<Integer>> renames = Arbitraries.integers().between(0, 1 << 20).list().ofMaxSize(2);
-    Arbitrary<List<Integer>> comments = Arbitraries.integers().between(0, 1 << 20).list().ofMaxSize(3);
+    Arbitrary<List<Integer>> comments = Arbitraries.integers().between(0, 1 << 20).list().ofMinSize(1).ofMaxSize(3);
     Arbitrary<String> lineEnd = Arbitraries.of("\n", "\r\n", "\r");
     return Combinators.combine(example, renames, comments, lineEnd).as(HostileModelFuzzTest::mutate);
   }
