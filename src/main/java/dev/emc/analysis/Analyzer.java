@@ -5,6 +5,9 @@ import dev.emc.analysis.EmPlan.FactorPlan;
 import dev.emc.analysis.EmPlan.ParamSlot;
 import dev.emc.analysis.EmPlan.SettingSlot;
 import dev.emc.analysis.EmPlan.Statistic;
+import dev.emc.analysis.latent.Enumerated;
+import dev.emc.analysis.latent.LatentStructure;
+import dev.emc.analysis.latent.MarkovChain;
 import dev.emc.diag.Diagnostics;
 import dev.emc.diag.Span;
 import dev.emc.dist.Arg;
@@ -89,9 +92,8 @@ public final class Analyzer {
     if (!chain.isEmpty() && !checkChain(latent.name(), chain)) {
       return Optional.empty();
     }
-    EmPlan.Latent space = new EmPlan.Latent(latent.name(), kDim.toString(), k,
-        continuous ? EmPlan.EStep.LINEAR_GAUSSIAN
-            : chain.isEmpty() ? EmPlan.EStep.ENUMERATION : EmPlan.EStep.FORWARD_BACKWARD);
+    LatentStructure space = chain.isEmpty() ? new Enumerated(latent.name(), kDim.toString(), k)
+        : new MarkovChain(latent.name(), kDim.toString(), k);
 
     List<DataSlot> data = new ArrayList<>();
     int columns = 0;
@@ -108,7 +110,7 @@ public final class Analyzer {
       params.put(v.name(), paramSlot(v, latent.name(), k));
     }
     if (continuous) {
-      return new FactorAnalysis(model, diagnostics).plan(latent, sizes, space, data, columns, params);
+      return new FactorAnalysis(model, diagnostics).plan(latent, sizes, data, columns, params);
     }
     Map<String, Span> usedBy = new HashMap<>();
     List<SettingSlot> settings = new ArrayList<>();
@@ -173,8 +175,8 @@ public final class Analyzer {
     for (Stochastic s : model.distributions()) {
       statements.add(model.source().slice(s.span()));
     }
-    return Optional.of(new EmPlan(model.name(), statements, sizes, space, data, columns,
-        List.copyOf(params.values()), settings, factors, priorPlans, null));
+    return Optional.of(new EmPlan(model.name(), statements, sizes, List.of(space), data, columns,
+        List.copyOf(params.values()), settings, factors, priorPlans));
   }
 
   private int value(Dim d) {

@@ -3,8 +3,10 @@ package dev.emc.analysis;
 import dev.emc.analysis.EmPlan.FactorPlan;
 import dev.emc.analysis.EmPlan.ParamSlot;
 import dev.emc.analysis.EmPlan.Statistic;
-import dev.emc.math.Expr;
+import dev.emc.analysis.latent.LatentStructure;
+import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.math.Expr.Relation.Op;
+import dev.emc.math.Expr;
 import dev.emc.math.Shape;
 import dev.emc.math.Symbol;
 import java.util.ArrayList;
@@ -102,8 +104,8 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
     }
 
     Derivation build() {
-      if (plan.linearGaussian() != null) {
-        factorAnalysis(plan.linearGaussian());
+      if (plan.latent() instanceof LinearGaussian lg) {
+        factorAnalysis(lg);
         monotonicity();
         return done();
       }
@@ -136,7 +138,7 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
     }
 
     private boolean chained() {
-      return plan.latent().eStep() == EmPlan.EStep.FORWARD_BACKWARD;
+      return plan.latent().bySequence();
     }
 
     private void section(String title) {
@@ -166,7 +168,7 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
     private void model() {
       section("The model");
       blocks.add(new Listing(String.join("\n", plan.statements())));
-      EmPlan.Latent latent = plan.latent();
+      LatentStructure latent = plan.latent();
       Expr z = latentAt();
       List<Object> intro = new ArrayList<>(List.of("For each row ",
           new Expr.Relation(Op.EQ, named("n"), named("1, …, N")),
@@ -526,7 +528,7 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
      * Factor analysis as Bishop's Pattern Recognition and Machine Learning, §12.2.2 and §12.2.4,
      * and Ghahramani & Hinton (1996) derive its EM, with the mean estimated jointly with W.
      */
-    private void factorAnalysis(EmPlan.LinearGaussian lg) {
+    private void factorAnalysis(LinearGaussian lg) {
       FactorPlan latent = plan.factors().get(0);
       FactorPlan child = plan.factors().get(1);
       Expr h = new Expr.Sym(lg.latent());

@@ -1,5 +1,6 @@
 package dev.emc.analysis;
 
+import dev.emc.analysis.latent.LatentStructure;
 import dev.emc.math.Expr;
 import dev.emc.math.Shape;
 import dev.emc.math.Symbol;
@@ -22,17 +23,17 @@ public record EmPlan(
     String model,
     List<String> statements,
     Map<String, Integer> sizes,
-    Latent latent,
+    List<LatentStructure> latents,
     List<DataSlot> data,
     int columns,
     List<ParamSlot> params,
     List<SettingSlot> settings,
     List<FactorPlan> factors,
-    List<PriorPlan> priors,
-    LinearGaussian linearGaussian) {
+    List<PriorPlan> priors) {
 
   public EmPlan {
     statements = List.copyOf(statements);
+    latents = List.copyOf(latents);
     sizes = Collections.unmodifiableMap(new LinkedHashMap<>(sizes));
     data = List.copyOf(data);
     params = List.copyOf(params);
@@ -47,26 +48,13 @@ public record EmPlan(
    */
   public record PriorPlan(String statement, String family, Expr logDensity) {}
 
-  /** How the E-step finds the posterior of the latent variables. */
-  public enum EStep {
-    /** A finite latent, independent per row: r_nk by Bayes' rule over its K values. */
-    ENUMERATION,
-    /**
-     * A finite latent that is a Markov chain over the rows of each sequence (an HMM): the
-     * posteriors of each row's value and of each consecutive pair by the forward–backward
-     * recursions.
-     */
-    FORWARD_BACKWARD,
-    /**
-     * A continuous latent vector h ~ N(0, I) with a child whose mean is linear in it, W h + μ
-     * (factor analysis): the posterior of h given the row is Gaussian, and the E-step is its mean
-     * and covariance. There is one component.
-     */
-    LINEAR_GAUSSIAN
+  /**
+   * The latent variable whose values the components are. Models have one today; the plan holds a
+   * list so that a model of several latent pieces is a plan like any other.
+   */
+  public LatentStructure latent() {
+    return latents.get(0);
   }
-
-  /** The latent variable whose values the components are. */
-  public record Latent(String name, String size, int components, EStep eStep) {}
 
   /**
    * A data variable or covariate: where its values sit in a row.
@@ -160,20 +148,6 @@ public record EmPlan(
    *     covariance is not estimated
    */
   public record Gaussian(String data, Symbol mean, Symbol covariance, Symbol scatter) {}
-
-  /**
-   * Factor analysis: the latent h : vector[Q] ~ N(0, I), the data x : vector[D] ~ N(W h + μ, Ψ)
-   * with Ψ diagonal (a vector of variances) or one variance for every column (probabilistic PCA),
-   * and the statistics of the M-step, with e_n = x_n − μ and h's posterior moments m_n and G:
-   * S_e = Σ e_n, S_ee = Σ e_n ∘ e_n, S_h = Σ m_n, S_hh = Σ (G + m_n m_nᵀ), S_eh = Σ e_n m_nᵀ.
-   */
-  public record LinearGaussian(Symbol latent, Symbol data, Symbol loadings, Symbol mean, Symbol noise,
-      Symbol regularization, Symbol se, Symbol see, Symbol sh, Symbol shh, Symbol seh) {
-    /** Whether Ψ is one variance for every column (probabilistic PCA). */
-    public boolean spherical() {
-      return noise.shape().isScalar();
-    }
-  }
 
   /** The factors the per-row E-step multiplies: all but a latent chain's. */
   public List<FactorPlan> rowFactors() {

@@ -4,6 +4,7 @@ import dev.emc.analysis.EmPlan.DataSlot;
 import dev.emc.analysis.EmPlan.FactorPlan;
 import dev.emc.analysis.EmPlan.ParamSlot;
 import dev.emc.analysis.EmPlan.SettingSlot;
+import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.analysis.EmPlan.Statistic;
 import dev.emc.diag.Diagnostics;
 import dev.emc.math.Expr;
@@ -43,7 +44,7 @@ final class FactorAnalysis {
     this.diagnostics = diagnostics;
   }
 
-  Optional<EmPlan> plan(Variable h, Map<String, Integer> sizes, EmPlan.Latent space, List<DataSlot> data,
+  Optional<EmPlan> plan(Variable h, Map<String, Integer> sizes, List<DataSlot> data,
       int columns, Map<String, ParamSlot> params) {
     Stochastic prior = null;
     Stochastic child = null;
@@ -91,7 +92,7 @@ final class FactorAnalysis {
     // h_n is unobserved, but a value per row like the data: the derivation writes it as it writes x_n.
     Symbol latent = new Symbol(h.name(), Symbol.Kind.DATA, q, true, false);
     Symbol mean = l.mean.symbol();
-    EmPlan.LinearGaussian lg = new EmPlan.LinearGaussian(latent, x.symbol(), l.loadings.symbol(), mean,
+    LinearGaussian lg = new LinearGaussian(latent, x.symbol(), l.loadings.symbol(), mean,
         l.noise.symbol(), reg, stat("S_e", x.symbol().shape()), stat("S_ee", x.symbol().shape()), stat("S_h", q),
         stat("S_hh", Shape.matrix(q.dim())), stat("S_eh", Shape.matrix(x.symbol().shape().dim(), q.dim())));
 
@@ -150,8 +151,8 @@ final class FactorAnalysis {
         density, Simplify.of(logDensity), statistics, updates, Simplify.of(Expr.mul(-0.5, trace)), List.of(),
         false, null, List.of(Expr.add(new Expr.MatMul(w, hn), mu), psi));
     List<String> statements = model.distributions().stream().map(this::text).toList();
-    return Optional.of(new EmPlan(model.name(), statements, sizes, space, data, columns, List.copyOf(params.values()),
-        settings, List.of(latentFactor, dataFactor), List.of(), lg));
+    return Optional.of(new EmPlan(model.name(), statements, sizes, List.of(lg), data, columns, List.copyOf(params.values()),
+        settings, List.of(latentFactor, dataFactor), List.of()));
   }
 
   /** 1_Q, the vector of ones: M 1_Q adds up each row of M. */

@@ -1,7 +1,8 @@
 package dev.emc.api;
 
-import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EmPlan.FactorPlan;
+import dev.emc.analysis.EmPlan;
+import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.dist.Families;
 import dev.emc.dist.Family;
 import dev.emc.dist.Signature;
@@ -74,8 +75,8 @@ final class Simulator {
     int columns = plan.columns();
     double[] values = new double[rows * columns];
     double[][] latents = new double[rows][];
-    boolean continuous = plan.linearGaussian() != null;
-    int factors = continuous ? size(plan.linearGaussian().latent().shape().dim()) : 0;
+    boolean continuous = plan.latent() instanceof LinearGaussian;
+    int factors = plan.latent() instanceof LinearGaussian lg ? size(lg.latent().shape().dim()) : 0;
     int[] starts = new int[sequences];
     for (int s = 0; s < sequences; s++) {
       starts[s] = (int) ((long) rows * s / sequences);

@@ -1,11 +1,12 @@
 package dev.emc.cli;
 
+import dev.emc.analysis.EmPlan;
+import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.api.Bound;
 import dev.emc.api.Compiled;
 import dev.emc.api.FitJson;
 import dev.emc.api.Model;
 import dev.emc.api.Simulation;
-import dev.emc.analysis.EmPlan;
 import dev.emc.runtime.DataException;
 import dev.emc.runtime.DataMatrix;
 import dev.emc.runtime.Params;
@@ -16,11 +17,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "simulate",
@@ -66,7 +67,7 @@ final class SimulateCommand implements Callable<Integer> {
     FileRoles.of(main, input).reads("--params", fitted.params).writes("--out", out).writes("--latents", latents).check();
     Model model = fitted.model(main, input, spec.commandLine().getErr());
     Bound bound = model.bind(Map.of());
-    if (sequences > 1 && bound.plan().latent().eStep() != EmPlan.EStep.FORWARD_BACKWARD) {
+    if (sequences > 1 && !bound.plan().latent().bySequence()) {
       throw new ParameterException(spec.commandLine(), "--sequences: model " + bound.plan().model()
           + " has no latent chain, so its rows are independent");
     }
@@ -127,7 +128,7 @@ final class SimulateCommand implements Callable<Integer> {
 
   private static String latents(EmPlan plan, double[][] values) {
     StringBuilder b = new StringBuilder();
-    if (plan.linearGaussian() == null) {
+    if (!(plan.latent() instanceof LinearGaussian)) {
       b.append(plan.latent().name()).append('\n');
     } else {
       for (int i = 1; i <= values[0].length; i++) {

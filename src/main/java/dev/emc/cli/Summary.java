@@ -56,19 +56,7 @@ final class Summary {
   /** The EM structure: the E-step, then each parameter's update and how it is derived. */
   static String of(EmPlan plan) {
     StringBuilder out = new StringBuilder("\n");
-    if (plan.latent().eStep() == EmPlan.EStep.FORWARD_BACKWARD) {
-      out.append("EM (Baum–Welch): ").append(plan.latent().name()).append(" ∈ 1..").append(plan.latent().size())
-          .append(" is a Markov chain over each sequence's rows; the E-step runs the scaled forward–backward\n"
-              + "recursions for γ_nk = p(z_n = k | the sequence) and ξ_n(j, k) = p(z_n−1 = j, z_n = k | the"
-              + " sequence); with r_nk = γ_nk the M-step updates\n\n");
-    } else if (plan.latent().eStep() == EmPlan.EStep.LINEAR_GAUSSIAN) {
-      out.append("EM (factor analysis): ").append(plan.latent().name()).append(" is a continuous latent with a"
-          + " linear-Gaussian child; the E-step is its Gaussian posterior, mean m_n and covariance G, and the M-step"
-          + " regresses the rows on (m_n, 1):\n\n");
-    } else {
-      out.append("EM: the E-step enumerates ").append(plan.latent().name()).append(" ∈ 1..")
-          .append(plan.latent().size()).append(" (r_nk by Bayes' rule); the M-step updates\n\n");
-    }
+    out.append(plan.latent().eStepSummary()).append("\n\n");
     List<String[]> rows = new ArrayList<>();
     for (EmPlan.Update u : plan.updates()) {
       Expr shown = u.textbook() != null ? u.textbook() : u.value();
@@ -79,7 +67,7 @@ final class Summary {
     if (!stats.isEmpty()) {
       out.append("\ncomputed in one pass per iteration from the expected sufficient statistics\n\n");
       List<String[]> defs = new ArrayList<>();
-      if (plan.latent().eStep() != EmPlan.EStep.LINEAR_GAUSSIAN) {
+      if (plan.latent().countsComponents()) {
         defs.add(new String[] {"N_k = Σ_n r_nk"});
       }
       for (EmPlan.Statistic s : stats) {

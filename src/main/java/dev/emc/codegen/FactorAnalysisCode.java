@@ -1,8 +1,5 @@
 package dev.emc.codegen;
 
-import static dev.emc.codegen.JavaGenerator.DOUBLES;
-import static dev.emc.codegen.JavaGenerator.override;
-
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
@@ -11,12 +8,15 @@ import com.palantir.javapoet.TypeSpec;
 import dev.emc.analysis.CodeNames;
 import dev.emc.analysis.Derivation;
 import dev.emc.analysis.EmPlan;
+import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.runtime.EmModel;
 import dev.emc.runtime.Linalg;
 import javax.lang.model.element.Modifier;
+import static dev.emc.codegen.JavaGenerator.DOUBLES;
+import static dev.emc.codegen.JavaGenerator.override;
 
 /**
- * The E-step and M-step of factor analysis ({@link EmPlan.EStep#LINEAR_GAUSSIAN}), written out:
+ * The E-step and M-step of factor analysis ({@link LinearGaussian}), written out:
  * with Q factors and D columns a row costs O(DQ), never a D×D matrix. prepare() computes what
  * every row shares — Ψ⁻¹, G = (I + WᵀΨ⁻¹W)⁻¹ and the row-free part of log p(x_n) — and the pass
  * gives each row its posterior mean m_n = G WᵀΨ⁻¹(x_n − μ), its marginal log-density by the
@@ -24,7 +24,7 @@ import javax.lang.model.element.Modifier;
  * Cholesky factor, one column of x at a time.
  */
 final class FactorAnalysisCode {
-  private final EmPlan.LinearGaussian lg;
+  private final LinearGaussian lg;
   private final Derivation derivation;
   private final CodeNames names;
   private final TypeSpec.Builder type;
@@ -37,7 +37,7 @@ final class FactorAnalysisCode {
   private final String reg;
 
   FactorAnalysisCode(EmPlan plan, Derivation derivation, CodeNames names, TypeSpec.Builder type) {
-    this.lg = plan.linearGaussian();
+    this.lg = (LinearGaussian) plan.latent();
     this.derivation = derivation;
     this.names = names;
     this.type = type;

@@ -11,12 +11,14 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.emc.analysis.CodeNames;
 import dev.emc.analysis.Derivation;
-import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EmPlan.DataSlot;
 import dev.emc.analysis.EmPlan.FactorPlan;
 import dev.emc.analysis.EmPlan.ParamSlot;
 import dev.emc.analysis.EmPlan.SettingSlot;
 import dev.emc.analysis.EmPlan.Statistic;
+import dev.emc.analysis.EmPlan;
+import dev.emc.analysis.latent.LatentStructure;
+import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.codegen.Lowering.Hoisted;
 import dev.emc.codegen.Lowering.J;
 import dev.emc.codegen.Lowering.Scope;
@@ -113,7 +115,7 @@ public final class JavaGenerator {
     type.addJavadoc("Do not edit: change the model and run {@code emc compile} again.\n");
     constants();
     parameterFields();
-    if (plan.latent().eStep() == EmPlan.EStep.LINEAR_GAUSSIAN) {
+    if (plan.latent() instanceof LinearGaussian) {
       new FactorAnalysisCode(plan, derivation, names, type).write();
       type.addMethod(checkRow());
       metadata();
@@ -122,7 +124,7 @@ public final class JavaGenerator {
     // The E-step first: lowering it decides what prepare() must compute.
     MethodSpec logJoint = logJoint();
     MethodSpec collect = collect();
-    boolean chain = plan.latent().eStep() == EmPlan.EStep.FORWARD_BACKWARD;
+    boolean chain = plan.latent().bySequence();
     MethodSpec accumulate = chain ? chainOnly("accumulate", TypeName.VOID, "stats") : accumulate();
     MethodSpec maximize = maximize();
     MethodSpec penalty = logPenalty();
@@ -169,9 +171,9 @@ public final class JavaGenerator {
   // ------------------------------------------------------------------ fields
 
   private void constants() {
-    EmPlan.Latent latent = plan.latent();
+    LatentStructure latent = plan.latent();
     type.addField(FieldSpec.builder(TypeName.INT, "K", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc(latent.eStep() == EmPlan.EStep.LINEAR_GAUSSIAN
+        .addJavadoc(latent instanceof LinearGaussian
             ? CodeBlock.of("One component: $L is continuous.\n", latent.name())
             : CodeBlock.of("Components: the values 1..$L of $L.\n", latent.size(), latent.name()))
         .initializer("$L", latent.components()).build());
@@ -222,7 +224,7 @@ public final class JavaGenerator {
           .initializer("new double[$L]", length).build());
     }
     // Factor analysis updates in place, one column of the data at a time.
-    for (EmPlan.Update u : plan.linearGaussian() == null ? plan.updates() : List.<EmPlan.Update>of()) {
+    for (EmPlan.Update u : plan.latent() instanceof LinearGaussian ? List.<EmPlan.Update>of() : plan.updates()) {
       type.addField(FieldSpec.builder(DOUBLES, next(u.target()), Modifier.PRIVATE, Modifier.FINAL)
           .initializer("new double[$L]", length(u.target().shape(), u.target().perComponent())).build());
     }
@@ -697,11 +699,7 @@ public final class JavaGenerator {
 
   /** What logJoint computes: the joint of a row and its component, or a chain's emission density. */
   private String joint() {
-    return switch (plan.latent().eStep()) {
-      case FORWARD_BACKWARD -> "log p(x_n | z_n = k)";
-      case LINEAR_GAUSSIAN -> "log p(x_n)";
-      case ENUMERATION -> "log p(x_n, z = k)";
-    };
+    return plan.latent().rowDensity();
   }
 
   /** Where the chain's parameters and the statistics of the forward–backward pass live. */

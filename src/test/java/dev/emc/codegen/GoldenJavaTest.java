@@ -3,6 +3,8 @@ package dev.emc.codegen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.emc.analysis.EmPlan;
+import dev.emc.analysis.latent.LatentStructure;
+import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.api.Bound;
 import dev.emc.api.Emc;
 import dev.emc.math.Text;
@@ -54,9 +56,10 @@ class GoldenJavaTest {
     StringBuilder b = new StringBuilder();
     b.append("model ").append(plan.model()).append('\n');
     b.append("sizes ").append(plan.sizes()).append('\n');
-    EmPlan.Latent z = plan.latent();
+    LatentStructure z = plan.latent();
     b.append("latent ").append(z.name()).append(" : 1..").append(z.size()).append(" (")
-        .append(z.components()).append(" components), E-step ").append(z.eStep()).append('\n');
+        .append(z.components()).append(' ').append(z.units()).append("), ").append(z.getClass().getSimpleName())
+        .append('\n');
     for (EmPlan.DataSlot d : plan.data()) {
       b.append(d.covariate() ? "covariate " : "data ").append(d.name()).append(" : ").append(d.type())
           .append(" at columns ").append(d.offset()).append("..").append(d.offset() + d.width() - 1).append('\n');
@@ -98,8 +101,7 @@ class GoldenJavaTest {
       b.append("\nprior ").append(p.statement().strip()).append("\n  log density ").append(Text.of(p.logDensity()))
           .append('\n');
     }
-    if (plan.linearGaussian() != null) {
-      EmPlan.LinearGaussian lg = plan.linearGaussian();
+    if (plan.latent() instanceof LinearGaussian lg) {
       b.append("\nlinear-Gaussian ").append(lg.latent().name()).append(" → ").append(lg.data().name())
           .append(": loadings ").append(lg.loadings().name()).append(", mean ").append(lg.mean().name())
           .append(", noise ").append(lg.noise().name()).append(lg.spherical() ? " (spherical)" : "").append('\n');

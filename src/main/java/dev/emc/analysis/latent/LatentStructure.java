@@ -1,0 +1,39 @@
+package dev.emc.analysis.latent;
+
+/**
+ * How a model's latent variable is structured over the rows, which decides its E-step: the one
+ * home of that fact. Every question whose answer depends on the structure is a method here,
+ * answered by each structure in its own unit, so that code outside the units asks instead of
+ * branching on which structure a model has.
+ */
+public sealed interface LatentStructure permits Enumerated, MarkovChain, LinearGaussian {
+  /** The latent variable. */
+  String name();
+
+  /** The size its values run over (K), as the model names it; "1" for a continuous latent. */
+  String size();
+
+  /** The values the E-step weighs for each row: K, or 1 for a continuous latent. */
+  int components();
+
+  /** What the components are called in messages and summaries. */
+  String units();
+
+  /**
+   * The E-step in a sentence for {@code emc check}, ending where the list of updates begins.
+   */
+  String eStepSummary();
+
+  /** The per-row density the E-step's log computes for component k, as comments write it. */
+  String rowDensity();
+
+  /** Whether rows come in sequences that the E-step runs along (an HMM's chains). */
+  default boolean bySequence() {
+    return false;
+  }
+
+  /** Whether the statistics count each component's rows, N_k = Σ_n r_nk. */
+  default boolean countsComponents() {
+    return true;
+  }
+}

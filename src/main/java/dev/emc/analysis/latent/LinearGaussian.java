@@ -1,0 +1,54 @@
+package dev.emc.analysis.latent;
+
+import dev.emc.math.Symbol;
+
+/**
+ * A continuous latent vector h ~ N(0, I) with a child whose mean is linear in it (factor analysis,
+ * probabilistic PCA): x ~ N(W h + μ, Ψ), Ψ diagonal (a vector of variances) or one variance for
+ * every column. The posterior of h given a row is Gaussian, so the E-step is its mean m_n and
+ * covariance G; there is one component. The M-step's statistics, with e_n = x_n − μ:
+ * S_e = Σ e_n, S_ee = Σ e_n ∘ e_n, S_h = Σ m_n, S_hh = Σ (G + m_n m_nᵀ), S_eh = Σ e_n m_nᵀ.
+ */
+public record LinearGaussian(Symbol latent, Symbol data, Symbol loadings, Symbol mean, Symbol noise,
+    Symbol regularization, Symbol se, Symbol see, Symbol sh, Symbol shh, Symbol seh) implements LatentStructure {
+  /** Whether Ψ is one variance for every column (probabilistic PCA). */
+  public boolean spherical() {
+    return noise.shape().isScalar();
+  }
+
+  @Override
+  public String name() {
+    return latent.name();
+  }
+
+  @Override
+  public String size() {
+    return "1";
+  }
+
+  @Override
+  public int components() {
+    return 1;
+  }
+
+  @Override
+  public String units() {
+    return "factors";
+  }
+
+  @Override
+  public String eStepSummary() {
+    return "EM (factor analysis): " + name() + " is a continuous latent with a linear-Gaussian child; the E-step is"
+        + " its Gaussian posterior, mean m_n and covariance G, and the M-step regresses the rows on (m_n, 1):";
+  }
+
+  @Override
+  public String rowDensity() {
+    return "log p(x_n)";
+  }
+
+  @Override
+  public boolean countsComponents() {
+    return false;
+  }
+}
