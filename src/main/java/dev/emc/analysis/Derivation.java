@@ -563,8 +563,8 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
           new Expr.Density(NORMAL, x, List.of(mu, Expr.add(new Expr.MatMul(w, wt), psiMatrix)))));
       prose("The ", named("D"), "×", named("D"), " covariance is never formed. With ",
           new Expr.Relation(Op.EQ, e, Expr.sub(x, mu)), ", ",
-          new Expr.Relation(Op.EQ, b, new Expr.MatMul(new Expr.MatMul(wt, psiInv), e)), " and the ", named("Q"),
-          "×", named("Q"), " matrix");
+          new Expr.Relation(Op.EQ, b, new Expr.MatMul(new Expr.MatMul(wt, psiInv), e)), ", ",
+          new Expr.Relation(Op.EQ, m, new Expr.MatMul(g, b)), " and the ", named("Q"), "×", named("Q"), " matrix");
       equation("fa-posterior-cov", new Expr.Relation(Op.EQ, g,
           new Expr.Inv(Expr.add(identity, new Expr.MatMul(new Expr.MatMul(wt, psiInv), w)))));
       prose("the Woodbury identity, ", new Expr.Relation(Op.EQ, new Expr.Inv(Expr.add(new Expr.MatMul(w, wt), psiMatrix)),
@@ -575,14 +575,18 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
           ", give each row's log-density in O(DQ) operations:");
       equation("fa-loglik", new Expr.Relation(Op.EQ, Expr.log(new Expr.Density(P, x, List.of())),
           Expr.mul(-0.5, Expr.add(Expr.sub(Expr.add(Expr.mul(Expr.size(d), Expr.log(Expr.num(2 * java.lang.Math.PI))),
-              new Expr.LogDet(psiMatrix)), new Expr.LogDet(g)), Expr.sub(new Expr.QuadInv(psiMatrix, e),
-              new Expr.Dot(b, new Expr.MatMul(g, b)))))));
+              new Expr.LogDet(psiMatrix)), new Expr.LogDet(g)), Expr.add(new Expr.QuadInv(psiMatrix,
+              Expr.sub(e, new Expr.MatMul(w, m))), new Expr.Dot(m, m))))));
+      prose("The quadratic form is ", Expr.sub(new Expr.QuadInv(psiMatrix, e), new Expr.Dot(b, new Expr.MatMul(g, b))),
+          " rearranged about the residual: that difference cancels two large numbers when a column's variance is far"
+          + " above its noise, and the residual's form does not.");
       equation("loglik", new Expr.Relation(Op.EQ, ell(theta), new Expr.RowSum(Expr.log(new Expr.Density(P, x,
           List.of())), false)));
 
       section("E-step");
       prose("The factors enter the row's mean linearly and are normal, so their posterior is normal too"
-          + " (Bishop §2.3.3). Its covariance is ", g, ", the same for every row, and its mean is");
+          + " (Bishop §2.3.3). Its covariance is ", g, ", the same for every row, and its mean is (solved with the"
+          + " Cholesky factor of ", new Expr.Inv(g), ", not multiplied by ", g, ")");
       equation("fa-posterior-mean", new Expr.Relation(Op.EQ, new Expr.Density(EXPECT, h, List.of(x)),
           new Expr.Relation(Op.EQ, m, new Expr.MatMul(g, b))));
       prose("The M-step needs the factors' first and second moments under it:");

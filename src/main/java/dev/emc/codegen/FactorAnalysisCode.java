@@ -18,10 +18,11 @@ import javax.lang.model.element.Modifier;
 /**
  * The E-step and M-step of factor analysis ({@link EmPlan.EStep#LINEAR_GAUSSIAN}), written out:
  * with Q factors and D columns a row costs O(DQ), never a D×D matrix. prepare() computes what
- * every row shares — Ψ⁻¹, G = (I + WᵀΨ⁻¹W)⁻¹ and the row-free part of log p(x_n) — and the pass
- * gives each row its posterior mean m_n = G WᵀΨ⁻¹(x_n − μ), its marginal log-density by the
- * Woodbury identity, and its statistics. The M-step solves the normal equations with C_hh's
- * Cholesky factor, one column of x at a time.
+ * every row shares — Ψ⁻¹, the Cholesky factor L of I + WᵀΨ⁻¹W, G = (I + WᵀΨ⁻¹W)⁻¹ and the
+ * row-free part of log p(x_n) — and the pass gives each row its posterior mean m_n = G WᵀΨ⁻¹(x_n − μ)
+ * (solved with L, not multiplied by G: I + WᵀΨ⁻¹W is ill-conditioned when a column's variance is
+ * far above the noise), its marginal log-density by the Woodbury identity, and its statistics. The
+ * M-step solves the normal equations with C_hh's Cholesky factor, one column of x at a time.
  */
 final class FactorAnalysisCode {
   private final EmPlan.LinearGaussian lg;
@@ -52,6 +53,7 @@ final class FactorAnalysisCode {
 
   void write() {
     field("invPsi", d, "Ψ⁻¹, the noise precisions, from prepare()");
+    field("cholesky", q + " * " + q, "L, the lower Cholesky factor of G⁻¹ = I + WᵀΨ⁻¹W, from prepare()");
     field("G", q + " * " + q, "G = (I + WᵀΨ⁻¹W)⁻¹, the factors' posterior covariance (the same for every row), from prepare()");
     type.addMethod(prepare());
     type.addMethod(posterior());
@@ -102,15 +104,14 @@ final class FactorAnalysisCode {
     b.addStatement("m[a * $L + c] = s", q);
     b.endControlFlow();
     b.endControlFlow();
-    b.addStatement("final double[] l = new double[$L * $L]", q, q);
-    b.beginControlFlow("if (!$T.cholesky(m, 0, $L, l, 0))", Linalg.class, q);
+    b.beginControlFlow("if (!$T.cholesky(m, 0, $L, cholesky, 0))", Linalg.class, q);
     b.addStatement("return \"I + WᵀΨ⁻¹W is not positive definite\"");
     b.endControlFlow();
     b.addStatement("final double[] column = new double[$L]", q);
     b.beginControlFlow("for (int c = 0; c < $L; c++)", q);
     b.addStatement("java.util.Arrays.fill(column, 0.0)");
     b.addStatement("column[c] = 1.0");
-    b.addStatement("$T.solveCholesky(l, column, $L)", Linalg.class, q);
+    b.addStatement("$T.solveCholesky(cholesky, column, $L)", Linalg.class, q);
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
     b.addStatement("G[a * $L + c] = column[a]", q);
     b.endControlFlow();
@@ -122,7 +123,7 @@ final class FactorAnalysisCode {
     b.addStatement("logDetPsi += java.lang.Math.log($L)", psiAt("i"));
     b.endControlFlow();
     b.add("// logConst = −½ (D log 2π + log|Ψ| − log|G|), the part of log p(x_n) that does not read the row\n");
-    b.addStatement("logConst[0] = -0.5 * ($L * java.lang.Math.log(2.0 * java.lang.Math.PI) + logDetPsi + $T.logDetCholesky(l, 0, $L))",
+    b.addStatement("logConst[0] = -0.5 * ($L * java.lang.Math.log(2.0 * java.lang.Math.PI) + logDetPsi + $T.logDetCholesky(cholesky, 0, $L))",
         d, Linalg.class, q);
     b.addStatement("return null");
     return override("prepare").returns(String.class).addCode(b.build()).build();
@@ -131,33 +132,46 @@ final class FactorAnalysisCode {
   /** One row's E-step, shared by every pass. */
   private MethodSpec posterior() {
     CodeBlock.Builder b = CodeBlock.builder();
-    b.add("// e_n = x_n − μ, and its quadratic form eᵀΨ⁻¹e\n");
-    b.addStatement("double quad = 0.0");
-    b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-    b.addStatement("e[i] = data[row + $Li] - $L[i]", offset.equals("0") ? "" : offset + " + ", mu);
-    b.addStatement("quad += e[i] * e[i] * invPsi[i]");
-    b.endControlFlow();
-    b.add("// b_n = WᵀΨ⁻¹ e_n\n");
+    b.add("// e_n = x_n − μ and b_n = WᵀΨ⁻¹ e_n\n");
     b.addStatement("java.util.Arrays.fill(bn, 0.0)");
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+    b.addStatement("e[i] = data[row + $Li] - $L[i]", offset.equals("0") ? "" : offset + " + ", mu);
     b.addStatement("final double t = invPsi[i] * e[i]");
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
     b.addStatement("bn[a] += $L[i * $L + a] * t", w, q);
     b.endControlFlow();
     b.endControlFlow();
-    b.add("// (eq. $L) m_n = E[h_n | x_n] = G b_n\n", derivation.number("fa-posterior-mean"));
-    b.addStatement("double bm = 0.0");
+    b.add("// (eq. $L) m_n = E[h_n | x_n] = G b_n: L y = b_n, then Lᵀ m_n = y, in place\n",
+        derivation.number("fa-posterior-mean"));
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
-    b.addStatement("double s = 0.0");
-    b.beginControlFlow("for (int c = 0; c < $L; c++)", q);
-    b.addStatement("s += G[a * $L + c] * bn[c]", q);
+    b.addStatement("double s = bn[a]");
+    b.beginControlFlow("for (int c = 0; c < a; c++)");
+    b.addStatement("s -= cholesky[a * $L + c] * mn[c]", q);
     b.endControlFlow();
-    b.addStatement("mn[a] = s");
-    b.addStatement("bm += bn[a] * s");
+    b.addStatement("mn[a] = s / cholesky[a * $L + a]", q);
     b.endControlFlow();
-    b.add("// (eq. $L) log p(x_n) = −½ (D log 2π + log|Ψ| − log|G| + eᵀΨ⁻¹e − b_nᵀ G b_n)\n",
+    b.beginControlFlow("for (int a = $L - 1; a >= 0; a--)", q);
+    b.addStatement("double s = mn[a]");
+    b.beginControlFlow("for (int c = a + 1; c < $L; c++)", q);
+    b.addStatement("s -= cholesky[c * $L + a] * mn[c]", q);
+    b.endControlFlow();
+    b.addStatement("mn[a] = s / cholesky[a * $L + a]", q);
+    b.endControlFlow();
+    b.add("// (eq. $L) log p(x_n) = −½ (D log 2π + log|Ψ| − log|G| + (e_n − W m_n)ᵀΨ⁻¹(e_n − W m_n) + m_nᵀm_n):\n",
         derivation.number("fa-loglik"));
-    b.addStatement("return logConst[0] - 0.5 * (quad - bm)");
+    b.add("// the residual's form, not e_nᵀΨ⁻¹e_n − b_nᵀG b_n, whose two terms cancel when a column's variance is far above its noise\n");
+    b.addStatement("double quad = 0.0");
+    b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
+    b.addStatement("quad += mn[a] * mn[a]");
+    b.endControlFlow();
+    b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+    b.addStatement("double r = e[i]");
+    b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
+    b.addStatement("r -= $L[i * $L + a] * mn[a]", w, q);
+    b.endControlFlow();
+    b.addStatement("quad += r * r * invPsi[i]");
+    b.endControlFlow();
+    b.addStatement("return logConst[0] - 0.5 * quad");
     return MethodSpec.methodBuilder("posterior")
         .addJavadoc("log p(x_n) of the row at {@code row}, leaving e_n, b_n and m_n in e, bn and mn.\n")
         .addModifiers(Modifier.PRIVATE).returns(TypeName.DOUBLE)
