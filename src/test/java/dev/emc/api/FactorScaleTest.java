@@ -74,6 +74,13 @@ class FactorScaleTest {
   }
 
   @Test
+  void probabilisticPcaStartsAtItsMaximum() throws Exception {
+    FitResult r = compiled(true).fit(FitOptions.defaults().withReg(0).withMaxIter(0));
+    double closed = Ppca.of(rows()).logLikelihood;
+    assertEquals(closed, r.trace().get(0), 1e-9 * Math.abs(closed));
+  }
+
+  @Test
   void aFactorAnalysisFitsLogLikelihoodIsTheDensity() throws Exception {
     FitResult r = compiled(false).fit(FitOptions.defaults().withReg(0).withTol(0).withMaxIter(100));
     double direct = Direct.logLikelihood(rows(), r.params());
