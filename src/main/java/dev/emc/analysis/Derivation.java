@@ -598,22 +598,33 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
           named("const"))));
 
       section("M-step");
+      Expr y = Expr.sub(Expr.sub(x, mu), new Expr.MatMul(w, h));
+      Expr wg = new Expr.MatMul(w, g);
+      Expr ones = new Expr.Sym(new Symbol("1_" + q, Symbol.Kind.NAME, Shape.vector(q), false, false));
       prose("Q is the log-likelihood of a least-squares regression of ", x, " on ", h, " and a constant, with"
           + " coefficients ", w, " and ", mu, ", and the factors' expected moments in place of their unknown values."
           + " Its gradients in ", w, " and ", mu, " vanish at the normal equations, which centring at the means of"
-          + " the rows and of the factors solves; then the noise is the mean squared residual of each column. With"
-          + " the statistics of the next section, centred at the current ", mu, ":");
+          + " the rows and of the factors solves; then the noise is the mean squared residual of each column. emc"
+          + " regresses the current fit's residual ", y, " in place of ", x, ": the coefficients are then the changes"
+          + " in ", w, " and ", mu, ", and a residual is of the noise's size where ", e, " may be orders of magnitude"
+          + " larger, so that the noise's update does not cancel large numbers. With the statistics of the next"
+          + " section, ", new Expr.Relation(Op.EQ, new Expr.RowSum(new Expr.Density(EXPECT, Expr.outer(y, h),
+              List.of(x)), false), Expr.sub(new Expr.Sym(lg.srh()), Expr.mul(n, wg))), " and ",
+          new Expr.Relation(Op.EQ, new Expr.RowSum(new Expr.Density(EXPECT, new Expr.Hadamard(y, y), List.of(x)), false),
+              Expr.add(new Expr.Sym(lg.srr()), Expr.mul(n, new Expr.MatMul(new Expr.Hadamard(wg, w), ones)))), ":");
       for (EmPlan.Update u : child.updates()) {
         equation("update:" + u.param(), new Expr.Relation(Op.ASSIGN, u.written(), u.value()));
       }
-      prose(named("W_new"), " is the new loadings, and ", named("1_" + q), " the vector of ", named("Q"),
-          " ones ((", named("W_new"), " ∘ ", new Expr.Sym(lg.seh()), ") ", named("1_" + q),
-          " adds up each row). emc's regularization (--reg R, with R > 0) is ", new Expr.Sym(lg.regularization()),
+      prose(named("ΔW"), " is the change in the loadings that the first update adds, and ", ones, " the vector of ",
+          named("Q"), " ones: ", new Expr.MatMul(new Expr.Sym(new Symbol("M", Symbol.Kind.NAME, Shape.matrix(d, q), false, false)), ones), " adds up each row of a matrix M, and ",
+          new Expr.MatMul(new Expr.Hadamard(wg, w), ones), " is the diagonal of ", new Expr.MatMul(wg, wt),
+          ". emc's regularization (--reg R, with R > 0) is ", new Expr.Sym(lg.regularization()),
           ", R times each column's variance, added to the residual: it keeps every noise variance above 0 (the"
           + " Heywood case of factor analysis), and the objective is the log-likelihood plus ", child.logPenalty(), ".");
 
       section("Statistics");
-      prose("One pass over the rows gives them all, from each row's ", e, " and ", m, ":");
+      prose("One pass over the rows gives them all, from each row's ", m, " and its residual at them, ",
+          Expr.sub(e, new Expr.MatMul(w, m)), ":");
       for (Statistic st : child.statistics()) {
         equation(st == child.statistics().get(0) ? "fa-statistics" : null, new Expr.Relation(Op.EQ,
             new Expr.Sym(st.symbol()), new Expr.RowSum(st.perRow(), false)));

@@ -164,11 +164,12 @@ public record EmPlan(
   /**
    * Factor analysis: the latent h : vector[Q] ~ N(0, I), the data x : vector[D] ~ N(W h + μ, Ψ)
    * with Ψ diagonal (a vector of variances) or one variance for every column (probabilistic PCA),
-   * and the statistics of the M-step, with e_n = x_n − μ and h's posterior moments m_n and G:
-   * S_e = Σ e_n, S_ee = Σ e_n ∘ e_n, S_h = Σ m_n, S_hh = Σ (G + m_n m_nᵀ), S_eh = Σ e_n m_nᵀ.
+   * and the statistics of the M-step, with h's posterior moments m_n and G and the residual
+   * r_n = x_n − μ − W m_n: S_r = Σ r_n, S_rr = Σ r_n ∘ r_n, S_h = Σ m_n, S_hh = Σ (G + m_n m_nᵀ),
+   * S_rh = Σ r_n m_nᵀ.
    */
   public record LinearGaussian(Symbol latent, Symbol data, Symbol loadings, Symbol mean, Symbol noise,
-      Symbol regularization, Symbol se, Symbol see, Symbol sh, Symbol shh, Symbol seh) {
+      Symbol regularization, Symbol sr, Symbol srr, Symbol sh, Symbol shh, Symbol srh) {
     /** Whether Ψ is one variance for every column (probabilistic PCA). */
     public boolean spherical() {
       return noise.shape().isScalar();

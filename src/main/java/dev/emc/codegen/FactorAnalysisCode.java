@@ -165,15 +165,14 @@ final class FactorAnalysisCode {
     b.addStatement("quad += mn[a] * mn[a]");
     b.endControlFlow();
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-    b.addStatement("double r = e[i]");
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
-    b.addStatement("r -= $L[i * $L + a] * mn[a]", w, q);
+    b.addStatement("e[i] -= $L[i * $L + a] * mn[a]", w, q);
     b.endControlFlow();
-    b.addStatement("quad += r * r * invPsi[i]");
+    b.addStatement("quad += e[i] * e[i] * invPsi[i]");
     b.endControlFlow();
     b.addStatement("return logConst[0] - 0.5 * quad");
     return MethodSpec.methodBuilder("posterior")
-        .addJavadoc("log p(x_n) of the row at {@code row}, leaving e_n, b_n and m_n in e, bn and mn.\n")
+        .addJavadoc("log p(x_n) of the row at {@code row}, leaving the residual r_n = x_n − μ − W m_n, b_n and m_n in e, bn and mn.\n")
         .addModifiers(Modifier.PRIVATE).returns(TypeName.DOUBLE)
         .addParameter(DOUBLES, "data", Modifier.FINAL).addParameter(TypeName.INT, "row", Modifier.FINAL)
         .addParameter(DOUBLES, "e", Modifier.FINAL).addParameter(DOUBLES, "bn", Modifier.FINAL)
@@ -197,25 +196,26 @@ final class FactorAnalysisCode {
     b.addStatement("double ll = 0.0");
     b.addStatement("double weight = 0.0");
     b.beginControlFlow("for (int n = from; n < to; n++)");
-    b.addStatement("final double r = $L", given ? "resp[n - from]" : "1.0");
+    b.addStatement("final double wn = $L", given ? "resp[n - from]" : "1.0");
     if (given) {
-      b.beginControlFlow("if (r == 0.0)");
+      b.beginControlFlow("if (wn == 0.0)");
       b.addStatement("continue");
       b.endControlFlow();
     }
-    b.addStatement("ll += r * posterior(data, n * COLUMNS, e, bn, mn)");
-    b.addStatement("weight += r");
-    b.add("// (eq. $L) S_e, S_ee, S_h, S_hh (its G part below) and S_eh\n", derivation.number("fa-statistics"));
+    b.addStatement("ll += wn * posterior(data, n * COLUMNS, e, bn, mn)");
+    b.addStatement("weight += wn");
+    b.add("// (eq. $L) S_r, S_rr, S_h, S_hh (its G part below) and S_rh, with e the residual r_n\n",
+        derivation.number("fa-statistics"));
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-    b.addStatement("final double re = r * e[i]");
-    b.addStatement("stats[$L + i] += re", stat(lg.se()));
-    b.addStatement("stats[$L + i] += re * e[i]", stat(lg.see()));
+    b.addStatement("final double wr = wn * e[i]");
+    b.addStatement("stats[$L + i] += wr", stat(lg.sr()));
+    b.addStatement("stats[$L + i] += wr * e[i]", stat(lg.srr()));
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
-    b.addStatement("stats[$L + i * $L + a] += re * mn[a]", stat(lg.seh()), q);
+    b.addStatement("stats[$L + i * $L + a] += wr * mn[a]", stat(lg.srh()), q);
     b.endControlFlow();
     b.endControlFlow();
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
-    b.addStatement("final double rm = r * mn[a]");
+    b.addStatement("final double rm = wn * mn[a]");
     b.addStatement("stats[$L + a] += rm", stat(lg.sh()));
     b.beginControlFlow("for (int c = 0; c < $L; c++)", q);
     b.addStatement("stats[$L + a * $L + c] += rm * mn[c]", stat(lg.shh()), q);
@@ -266,7 +266,7 @@ final class FactorAnalysisCode {
 
   private MethodSpec maximize() {
     CodeBlock.Builder b = CodeBlock.builder();
-    String se = stat(lg.se());
+    String sr = stat(lg.sr());
     String sh = stat(lg.sh());
     b.add("// The rows' total weight: N, or Σ_n r_n for given weights.\n");
     b.addStatement("final double N = stats[COUNT]");
@@ -279,34 +279,42 @@ final class FactorAnalysisCode {
     b.endControlFlow();
     b.addStatement("final double[] l = new double[$L * $L]", q, q);
     b.addStatement("final boolean solvable = $T.cholesky(chh, 0, $L, l, 0)", Linalg.class, q);
-    b.addStatement("final double[] row = new double[$L]", q);
-    b.addStatement("final double[] delta = new double[$L]", d);
+    b.addStatement("final double[] syh = new double[$L]", q);
+    b.addStatement("final double[] change = new double[$L]", q);
     b.addStatement("double total = 0.0");
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-    b.add("// W ← C_eh C_hh⁻¹, row i: C_hh w_i = (S_eh − S_e S_hᵀ / N)_i  (C_hh is symmetric)\n");
+    b.add("// Row i of Σ E[(x_n − μ − W h_n) h_nᵀ] = S_rh − N W G, and Σ E[(x_n − μ − W h_n)²] = S_rr + N w_iᵀ G w_i,\n");
+    b.add("// with the current W\n");
+    b.addStatement("double syy = stats[$L + i]", stat(lg.srr()));
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
-    b.addStatement("row[a] = stats[$L + i * $L + a] - stats[$L + i] * stats[$L + a] / N", stat(lg.seh()), q, se, sh);
+    b.addStatement("double wg = 0.0");
+    b.beginControlFlow("for (int c = 0; c < $L; c++)", q);
+    b.addStatement("wg += $L[i * $L + c] * G[c * $L + a]", w, q, q);
+    b.endControlFlow();
+    b.addStatement("syy += N * wg * $L[i * $L + a]", w, q);
+    b.addStatement("syh[a] = stats[$L + i * $L + a] - N * wg", stat(lg.srh()), q);
+    b.add("// ΔW, row i: C_hh Δw_i = syh − S_r,i S_h / N  (C_hh is symmetric)\n");
+    b.addStatement("change[a] = syh[a] - stats[$L + i] * stats[$L + a] / N", sr, sh);
     b.endControlFlow();
     b.beginControlFlow("if (solvable)");
-    b.addStatement("$T.solveCholesky(l, row, $L)", Linalg.class, q);
+    b.addStatement("$T.solveCholesky(l, change, $L)", Linalg.class, q);
     b.nextControlFlow("else");
     b.add("// The factors' moments are singular (more factors than the data support): prepare() says so.\n");
-    b.addStatement("java.util.Arrays.fill(row, Double.NaN)");
+    b.addStatement("java.util.Arrays.fill(change, Double.NaN)");
     b.endControlFlow();
-    b.add("// (eq. $L) μ ← μ + δ, δ = (S_e − W S_h) / N with the new W\n", derivation.number("update:" + lg.mean().name()));
+    b.add("// (eq. $L) μ ← μ + δ, δ = (S_r − ΔW S_h) / N\n", derivation.number("update:" + lg.mean().name()));
     b.addStatement("double fitted = 0.0");
     b.addStatement("double explained = 0.0");
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
-    b.addStatement("$L[i * $L + a] = row[a]", w, q);
-    b.addStatement("fitted += row[a] * stats[$L + a]", sh);
-    b.addStatement("explained += row[a] * stats[$L + i * $L + a]", stat(lg.seh()), q);
+    b.addStatement("$L[i * $L + a] += change[a]", w, q);
+    b.addStatement("fitted += change[a] * stats[$L + a]", sh);
+    b.addStatement("explained += change[a] * syh[a]");
     b.endControlFlow();
-    b.addStatement("delta[i] = (stats[$L + i] - fitted) / N", se);
-    b.addStatement("$L[i] += delta[i]", mu);
-    b.add("// (eq. $L) the residual: S_ee − (W ∘ S_eh) 1 − δ ∘ S_e, plus the regularization\n",
+    b.addStatement("final double delta = (stats[$L + i] - fitted) / N", sr);
+    b.addStatement("$L[i] += delta", mu);
+    b.add("// (eq. $L) the residual: syy − Δw_i · syh − δ S_r,i, plus the regularization\n",
         derivation.number("update:" + lg.noise().name()));
-    b.addStatement("final double residual = stats[$L + i] - explained - delta[i] * stats[$L + i] + $L[i]",
-        stat(lg.see()), se, reg);
+    b.addStatement("final double residual = syy - explained - delta * stats[$L + i] + $L[i]", sr, reg);
     if (lg.spherical()) {
       b.addStatement("total += residual");
     } else {

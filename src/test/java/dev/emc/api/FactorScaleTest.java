@@ -81,6 +81,20 @@ class FactorScaleTest {
   }
 
   @Test
+  void fitsFromEmcsStartsNeverLowerTheObjective() throws Exception {
+    // The fit fails loudly if an iteration lowers the objective; at probabilistic PCA's maximum
+    // every iteration stays there.
+    double closed = Ppca.of(rows()).logLikelihood;
+    FitOptions o = FitOptions.defaults().withReg(0).withTol(0).withMaxIter(100);
+    for (double ll : compiled(true).fit(o).trace()) {
+      assertEquals(closed, ll, 1e-9 * Math.abs(closed));
+    }
+    compiled(true).fit(o.withInit(FitOptions.Init.RANDOM));
+    compiled(false).fit(o);
+    compiled(false).fit(o.withInit(FitOptions.Init.RANDOM));
+  }
+
+  @Test
   void aFactorAnalysisFitsLogLikelihoodIsTheDensity() throws Exception {
     FitResult r = compiled(false).fit(FitOptions.defaults().withReg(0).withTol(0).withMaxIter(100));
     double direct = Direct.logLikelihood(rows(), r.params());
