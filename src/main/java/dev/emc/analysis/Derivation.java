@@ -629,9 +629,15 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
         equation(st == child.statistics().get(0) ? "fa-statistics" : null, new Expr.Relation(Op.EQ,
             new Expr.Sym(st.symbol()), new Expr.RowSum(st.perRow(), false)));
       }
-      prose("The fit starts from the data's principal components: on the correlation matrix, the ", named("Q"),
-          " leading eigenvectors scaled by the square roots of their eigenvalues above the mean of the others,"
-          + " back on each column's scale; the noise is what remains of each column's variance.");
+      if (lg.spherical()) {
+        prose("The fit starts at probabilistic PCA's maximum (Tipping & Bishop 1999): the covariance matrix's ",
+            named("Q"), " leading eigenvectors scaled by the square roots of their eigenvalues above the mean of the"
+            + " others, which is the noise variance.");
+      } else {
+        prose("The fit starts from the data's principal components: on the correlation matrix, the ", named("Q"),
+            " leading eigenvectors scaled by the square roots of their eigenvalues above the mean of the others,"
+            + " back on each column's scale; the noise is what remains of each column's variance.");
+      }
     }
 
     private static final Expr.Notation EXPECT = new Expr.Notation("E", "\\mathbb{E}", "<mi>𝔼</mi>");
