@@ -12,6 +12,7 @@ import dev.emc.analysis.CodeNames;
 import dev.emc.analysis.Derivation;
 import dev.emc.analysis.EmPlan;
 import dev.emc.runtime.EmModel;
+import dev.emc.runtime.FactorScores;
 import dev.emc.runtime.Linalg;
 import javax.lang.model.element.Modifier;
 
@@ -64,6 +65,23 @@ final class FactorAnalysisCode {
     type.addMethod(maximize());
     type.addMethod(logPenalty());
     type.addMethod(factors());
+    type.addSuperinterface(FactorScores.class);
+    type.addMethod(override("latent").returns(String.class).addStatement("return $S", lg.latent().name()).build());
+    type.addMethod(scores());
+    type.addMethod(override("posteriorCovariance").returns(DOUBLES).addStatement("return G.clone()").build());
+  }
+
+  /** Each row's m_n, by the E-step's posterior(). */
+  private MethodSpec scores() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    locals(b);
+    b.beginControlFlow("for (int n = from; n < to; n++)");
+    b.addStatement("posterior(data, n * COLUMNS, e, bn, mn)");
+    b.addStatement("System.arraycopy(mn, 0, out, (n - from) * $L, $L)", q, q);
+    b.endControlFlow();
+    return override("scores").addParameter(DOUBLES, "data", Modifier.FINAL)
+        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
+        .addParameter(DOUBLES, "out", Modifier.FINAL).addCode(b.build()).build();
   }
 
   private void field(String name, String length, String doc) {
