@@ -83,6 +83,9 @@ final class PredictCommand implements Callable<Integer> {
     try {
       p = compiled.predict(FitJson.readParams(fitted.params, compiled.newModel()), bound.data().orElseThrow());
     } catch (IllegalArgumentException e) {
+      if (e.getCause() instanceof DataException rows) {
+        throw rows; // the rows' own problem, at their line
+      }
       throw new DataException(fitted.params.toString(), e.getMessage());
     }
     if (covariance != null && p.scores() == null) {

@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code emc predict} of factor analysis: each row's factor scores and log-density, and the
- * posterior covariance once, against scikit-learn's FactorAnalysis.transform formula written with
+ * Factor analysis from the command line. {@code emc predict}: each row's factor scores and
+ * log-density, and the posterior covariance once, against scikit-learn's FactorAnalysis.transform formula written with
  * Commons Math (cov_z = (I + WᵀΨ⁻¹W)⁻¹, scores = (x − μ) Ψ⁻¹W cov_z) and the density of N(μ, WWᵀ + Ψ).
  */
-class FactorPredictCliTest {
+class FactorCliTest {
   private static final String WINE = "examples/data/wine.csv";
 
   @Test
@@ -84,5 +84,26 @@ class FactorPredictCliTest {
     assertEquals(2, r.code());
     assertEquals("emc: error: --covariance is for factor analysis, whose latent is a vector; model gmm has none"
         + " (see emc predict --help)", r.err().strip());
+  }
+
+  @Test
+  void emptyCellsAreRefusedAtTheirLine(@TempDir Path dir) throws Exception {
+    // Integrating them out would need the factors' posterior for each pattern of empty cells.
+    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(Path.of(WINE)));
+    lines.set(3, lines.get(3).substring(lines.get(3).indexOf(',')));
+    Path gap = dir.resolve("gap.csv");
+    Files.write(gap, lines);
+    String expected = gap + ":4: error: row 3: the cell in column alcohol is empty, and empty cells are integrated"
+        + " out only in mixtures, not yet in a model whose latent is a vector of factors (fill the cell, or drop"
+        + " the row)";
+    Run fit = emc("fit", "examples/factor.model", "--data", gap.toString(), "--missing", "marginalize");
+    assertEquals(2, fit.code());
+    assertEquals(expected, fit.err().strip());
+    Path params = dir.resolve("fit.json");
+    assertEquals(0, emc("fit", "examples/factor.model", "--data", WINE, "--out", params.toString(), "-q").code());
+    Run predict = emc("predict", "examples/factor.model", "--params", params.toString(), "--data", gap.toString(),
+        "--missing", "marginalize");
+    assertEquals(2, predict.code());
+    assertEquals(expected, predict.err().strip());
   }
 }
