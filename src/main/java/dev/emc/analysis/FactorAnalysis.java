@@ -155,8 +155,21 @@ final class FactorAnalysis {
         density, Simplify.of(logDensity), statistics, updates, Simplify.of(Expr.mul(-0.5, trace)), List.of(),
         false, null, List.of(Expr.add(new Expr.MatMul(w, hn), mu), psi));
     List<String> statements = model.distributions().stream().map(this::text).toList();
-    return Optional.of(new EmPlan(model.name(), statements, sizes, space, data, columns, List.copyOf(params.values()),
+    return Optional.of(new EmPlan(model.name(), statements, sizes, space, data, columns, counted(params, l, x.width()),
         settings, List.of(latentFactor, dataFactor), List.of(), lg));
+  }
+
+  /**
+   * The parameters, with as many of W's numbers free as a full covariance leaves room for: W, μ
+   * and Ψ together are never more free numbers than a mean and a full covariance, D(D + 3)/2. Past
+   * that (for diagonal Ψ, the Ledermann bound (D − Q)² &lt; D + Q) the model is just a full
+   * covariance, and BIC counts it as one.
+   */
+  private static List<ParamSlot> counted(Map<String, ParamSlot> params, Linear l, int d) {
+    int excess = l.loadings.free() + l.mean.free() + l.noise.free() - d * (d + 3) / 2;
+    ParamSlot w = l.loadings;
+    return params.values().stream().map(p -> !p.name().equals(w.name()) || excess <= 0 ? p
+        : new ParamSlot(w.name(), w.type(), w.symbol(), w.perComponent(), w.elements(), w.free() - excess)).toList();
   }
 
   /** 1_Q, the vector of ones: M 1_Q adds up each row of M. */

@@ -87,6 +87,7 @@ public final class Fitter implements AutoCloseable {
     data = missing == null ? all : missing.complete();
     checkData(probe, data, o);
     List<String> warnings = new ArrayList<>(constantColumnWarnings(probe, data, o));
+    warnings.addAll(LedermannBound.warnings(probe));
     int runs = o.init() == FitOptions.Init.GIVEN ? 1 : Math.max(1, o.restarts());
     SplittableRandom seeds = new SplittableRandom(o.seed());
     Run best = null;
