@@ -565,8 +565,8 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
           new Expr.Density(NORMAL, x, List.of(mu, Expr.add(new Expr.MatMul(w, wt), psiMatrix)))));
       prose("The ", named("D"), "×", named("D"), " covariance is never formed. With ",
           new Expr.Relation(Op.EQ, e, Expr.sub(x, mu)), ", ",
-          new Expr.Relation(Op.EQ, b, new Expr.MatMul(new Expr.MatMul(wt, psiInv), e)), " and the ", named("Q"),
-          "×", named("Q"), " matrix");
+          new Expr.Relation(Op.EQ, b, new Expr.MatMul(new Expr.MatMul(wt, psiInv), e)), ", ",
+          new Expr.Relation(Op.EQ, m, new Expr.MatMul(g, b)), " and the ", named("Q"), "×", named("Q"), " matrix");
       equation("fa-posterior-cov", new Expr.Relation(Op.EQ, g,
           new Expr.Inv(Expr.add(identity, new Expr.MatMul(new Expr.MatMul(wt, psiInv), w)))));
       prose("the Woodbury identity, ", new Expr.Relation(Op.EQ, new Expr.Inv(Expr.add(new Expr.MatMul(w, wt), psiMatrix)),
@@ -577,14 +577,18 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
           ", give each row's log-density in O(DQ) operations:");
       equation("fa-loglik", new Expr.Relation(Op.EQ, Expr.log(new Expr.Density(P, x, List.of())),
           Expr.mul(-0.5, Expr.add(Expr.sub(Expr.add(Expr.mul(Expr.size(d), Expr.log(Expr.num(2 * java.lang.Math.PI))),
-              new Expr.LogDet(psiMatrix)), new Expr.LogDet(g)), Expr.sub(new Expr.QuadInv(psiMatrix, e),
-              new Expr.Dot(b, new Expr.MatMul(g, b)))))));
+              new Expr.LogDet(psiMatrix)), new Expr.LogDet(g)), Expr.add(new Expr.QuadInv(psiMatrix,
+              Expr.sub(e, new Expr.MatMul(w, m))), new Expr.Dot(m, m))))));
+      prose("The quadratic form is ", Expr.sub(new Expr.QuadInv(psiMatrix, e), new Expr.Dot(b, new Expr.MatMul(g, b))),
+          " rearranged about the residual: that difference cancels two large numbers when a column's variance is far"
+          + " above its noise, and the residual's form does not.");
       equation("loglik", new Expr.Relation(Op.EQ, ell(theta), new Expr.RowSum(Expr.log(new Expr.Density(P, x,
           List.of())), false)));
 
       section("E-step");
       prose("The factors enter the row's mean linearly and are normal, so their posterior is normal too"
-          + " (Bishop §2.3.3). Its covariance is ", g, ", the same for every row, and its mean is");
+          + " (Bishop §2.3.3). Its covariance is ", g, ", the same for every row, and its mean is (solved with the"
+          + " Cholesky factor of ", new Expr.Inv(g), ", not multiplied by ", g, ")");
       equation("fa-posterior-mean", new Expr.Relation(Op.EQ, new Expr.Density(EXPECT, h, List.of(x)),
           new Expr.Relation(Op.EQ, m, new Expr.MatMul(g, b))));
       prose("The M-step needs the factors' first and second moments under it:");
@@ -596,29 +600,46 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
           named("const"))));
 
       section("M-step");
+      Expr y = Expr.sub(Expr.sub(x, mu), new Expr.MatMul(w, h));
+      Expr wg = new Expr.MatMul(w, g);
+      Expr ones = new Expr.Sym(new Symbol("1_" + q, Symbol.Kind.NAME, Shape.vector(q), false, false));
       prose("Q is the log-likelihood of a least-squares regression of ", x, " on ", h, " and a constant, with"
           + " coefficients ", w, " and ", mu, ", and the factors' expected moments in place of their unknown values."
           + " Its gradients in ", w, " and ", mu, " vanish at the normal equations, which centring at the means of"
-          + " the rows and of the factors solves; then the noise is the mean squared residual of each column. With"
-          + " the statistics of the next section, centred at the current ", mu, ":");
+          + " the rows and of the factors solves; then the noise is the mean squared residual of each column. emc"
+          + " regresses the current fit's residual ", y, " in place of ", x, ": the coefficients are then the changes"
+          + " in ", w, " and ", mu, ", and a residual is of the noise's size where ", e, " may be orders of magnitude"
+          + " larger, so that the noise's update does not cancel large numbers. With the statistics of the next"
+          + " section, ", new Expr.Relation(Op.EQ, new Expr.RowSum(new Expr.Density(EXPECT, Expr.outer(y, h),
+              List.of(x)), false), Expr.sub(new Expr.Sym(lg.srh()), Expr.mul(n, wg))), " and ",
+          new Expr.Relation(Op.EQ, new Expr.RowSum(new Expr.Density(EXPECT, new Expr.Hadamard(y, y), List.of(x)), false),
+              Expr.add(new Expr.Sym(lg.srr()), Expr.mul(n, new Expr.MatMul(new Expr.Hadamard(wg, w), ones)))), ":");
       for (EmPlan.Update u : child.updates()) {
         equation("update:" + u.param(), new Expr.Relation(Op.ASSIGN, u.written(), u.value()));
       }
-      prose(named("W_new"), " is the new loadings, and ", named("1_" + q), " the vector of ", named("Q"),
-          " ones ((", named("W_new"), " ∘ ", new Expr.Sym(lg.seh()), ") ", named("1_" + q),
-          " adds up each row). emc's regularization (--reg R, with R > 0) is ", new Expr.Sym(lg.regularization()),
+      prose(named("ΔW"), " is the change in the loadings that the first update adds, and ", ones, " the vector of ",
+          named("Q"), " ones: ", new Expr.MatMul(new Expr.Sym(new Symbol("M", Symbol.Kind.NAME, Shape.matrix(d, q), false, false)), ones), " adds up each row of a matrix M, and ",
+          new Expr.MatMul(new Expr.Hadamard(wg, w), ones), " is the diagonal of ", new Expr.MatMul(wg, wt),
+          ". emc's regularization (--reg R, with R > 0) is ", new Expr.Sym(lg.regularization()),
           ", R times each column's variance, added to the residual: it keeps every noise variance above 0 (the"
           + " Heywood case of factor analysis), and the objective is the log-likelihood plus ", child.logPenalty(), ".");
 
       section("Statistics");
-      prose("One pass over the rows gives them all, from each row's ", e, " and ", m, ":");
+      prose("One pass over the rows gives them all, from each row's ", m, " and its residual at them, ",
+          Expr.sub(e, new Expr.MatMul(w, m)), ":");
       for (Statistic st : child.statistics()) {
         equation(st == child.statistics().get(0) ? "fa-statistics" : null, new Expr.Relation(Op.EQ,
             new Expr.Sym(st.symbol()), new Expr.RowSum(st.perRow(), false)));
       }
-      prose("The fit starts from the data's principal components: on the correlation matrix, the ", named("Q"),
-          " leading eigenvectors scaled by the square roots of their eigenvalues above the mean of the others,"
-          + " back on each column's scale; the noise is what remains of each column's variance.");
+      if (lg.spherical()) {
+        prose("The fit starts at probabilistic PCA's maximum (Tipping & Bishop 1999): the covariance matrix's ",
+            named("Q"), " leading eigenvectors scaled by the square roots of their eigenvalues above the mean of the"
+            + " others, which is the noise variance.");
+      } else {
+        prose("The fit starts from the data's principal components: on the correlation matrix, the ", named("Q"),
+            " leading eigenvectors scaled by the square roots of their eigenvalues above the mean of the others,"
+            + " back on each column's scale; the noise is what remains of each column's variance.");
+      }
     }
 
     private static final Expr.Notation EXPECT = new Expr.Notation("E", "\\mathbb{E}", "<mi>𝔼</mi>");

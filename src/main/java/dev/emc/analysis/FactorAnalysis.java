@@ -93,8 +93,8 @@ final class FactorAnalysis {
     Symbol latent = new Symbol(h.name(), Symbol.Kind.DATA, q, true, false);
     Symbol mean = l.mean.symbol();
     LinearGaussian lg = new LinearGaussian(latent, x.symbol(), l.loadings.symbol(), mean,
-        l.noise.symbol(), reg, stat("S_e", x.symbol().shape()), stat("S_ee", x.symbol().shape()), stat("S_h", q),
-        stat("S_hh", Shape.matrix(q.dim())), stat("S_eh", Shape.matrix(x.symbol().shape().dim(), q.dim())));
+        l.noise.symbol(), reg, stat("S_r", x.symbol().shape()), stat("S_rr", x.symbol().shape()), stat("S_h", q),
+        stat("S_hh", Shape.matrix(q.dim())), stat("S_rh", Shape.matrix(x.symbol().shape().dim(), q.dim())));
 
     Expr hn = new Expr.Sym(latent);
     Expr zero = new Expr.Sym(new Symbol("0", Symbol.Kind.NAME, q, false, false));
@@ -116,33 +116,38 @@ final class FactorAnalysis {
         new Expr.QuadInv(psi, centred)));
     Expr density = new Expr.Density(NORMAL, xn, List.of(Expr.add(new Expr.MatMul(w, hn), mu), psi));
 
-    // The statistics, with h's posterior mean m_n and covariance G (the E-step's).
-    Expr e = Expr.sub(xn, mu);
+    // The statistics, with h's posterior mean m_n and covariance G (the E-step's), about the current
+    // fit: the residual r_n = x_n − μ − W m_n is of the noise's size, where x_n − μ may be 10⁴ times it,
+    // and the noise's update from x_n − μ would cancel numbers that much larger.
     // m_n is a value per row, as the row's data is: the derivation writes both x_n-style.
     Expr m = new Expr.Sym(new Symbol("m", Symbol.Kind.DATA, q, true, false));
     Expr g = new Expr.Sym(new Symbol("G", Symbol.Kind.NAME, Shape.matrix(q.dim()), false, false));
+    Expr r = Expr.sub(Expr.sub(xn, mu), new Expr.MatMul(w, m));
     List<Statistic> statistics = List.of(
-        new Statistic(lg.se(), e),
-        new Statistic(lg.see(), new Expr.Hadamard(e, e)),
+        new Statistic(lg.sr(), r),
+        new Statistic(lg.srr(), new Expr.Hadamard(r, r)),
         new Statistic(lg.sh(), m),
         new Statistic(lg.shh(), Expr.add(g, Expr.outer(m, m))),
-        new Statistic(lg.seh(), Expr.outer(e, m)));
+        new Statistic(lg.srh(), Expr.outer(r, m)));
 
-    // The M-step: the normal equations of x_n on (m_n, 1), solved by centring.
+    // The M-step: the normal equations of the residual x_n − μ − W h_n on (h_n, 1), solved by centring;
+    // their solution is the change in W and μ. Σ E[(x_n − μ − W h_n) h_nᵀ] = S_rh − N W G, and
+    // Σ E[(x_n − μ − W h_n)∘(x_n − μ − W h_n)] = S_rr + N diag(W G Wᵀ).
     Expr n = new Expr.Sym(new Symbol("N", Symbol.Kind.TOTAL, Shape.SCALAR, false, false));
-    Expr se = new Expr.Sym(lg.se());
+    Expr sr = new Expr.Sym(lg.sr());
     Expr sh = new Expr.Sym(lg.sh());
+    Expr wg = new Expr.MatMul(w, g);
+    Expr syh = Expr.sub(new Expr.Sym(lg.srh()), Expr.mul(n, wg));
     Expr chh = Expr.sub(new Expr.Sym(lg.shh()), Expr.div(Expr.outer(sh, sh), n));
-    Expr ceh = Expr.sub(new Expr.Sym(lg.seh()), Expr.div(Expr.outer(se, sh), n));
-    Expr newW = new Expr.MatMul(ceh, new Expr.Inv(chh));
-    Expr wNew = new Expr.Sym(new Symbol("W_new", Symbol.Kind.NAME, lg.loadings().shape(), false, false));
-    Expr shift = Expr.div(Expr.sub(se, new Expr.MatMul(wNew, sh)), n);
-    Expr rows = new Expr.MatMul(new Expr.Hadamard(wNew, new Expr.Sym(lg.seh())), ones(q));
-    Expr residual = Expr.add(Expr.sub(Expr.sub(new Expr.Sym(lg.see()), rows), new Expr.Hadamard(shift, se)),
-        new Expr.Sym(reg));
+    Expr cyh = Expr.sub(syh, Expr.div(Expr.outer(sr, sh), n));
+    Expr change = new Expr.Sym(new Symbol("ΔW", Symbol.Kind.NAME, lg.loadings().shape(), false, false));
+    Expr shift = Expr.div(Expr.sub(sr, new Expr.MatMul(change, sh)), n);
+    Expr syy = Expr.add(new Expr.Sym(lg.srr()), Expr.mul(n, new Expr.MatMul(new Expr.Hadamard(wg, w), ones(q))));
+    Expr residual = Expr.add(Expr.sub(Expr.sub(syy, new Expr.MatMul(new Expr.Hadamard(change, syh), ones(q))),
+        new Expr.Hadamard(shift, sr)), new Expr.Sym(reg));
     Expr newPsi = lg.spherical() ? Expr.div(new Expr.Total(residual), Expr.mul(n, d)) : Expr.div(residual, n);
     List<EmPlan.Update> updates = List.of(
-        update(l.loadings, newW, "the factors' regression coefficients"),
+        update(l.loadings, Expr.add(w, new Expr.MatMul(cyh, new Expr.Inv(chh))), "the factors' regression coefficients"),
         update(l.mean, Expr.add(mu, shift), "the intercept of that regression"),
         update(l.noise, newPsi, "the mean squared residual of that regression"));
     Expr trace = lg.spherical() ? Expr.div(new Expr.Total(new Expr.Sym(reg)), psi)
@@ -151,8 +156,21 @@ final class FactorAnalysis {
         density, Simplify.of(logDensity), statistics, updates, Simplify.of(Expr.mul(-0.5, trace)), List.of(),
         false, null, List.of(Expr.add(new Expr.MatMul(w, hn), mu), psi));
     List<String> statements = model.distributions().stream().map(this::text).toList();
-    return Optional.of(new EmPlan(model.name(), statements, sizes, List.of(lg), data, columns, List.copyOf(params.values()),
+    return Optional.of(new EmPlan(model.name(), statements, sizes, List.of(lg), data, columns, counted(params, l, x.width()),
         settings, List.of(latentFactor, dataFactor), List.of()));
+  }
+
+  /**
+   * The parameters, with as many of W's numbers free as a full covariance leaves room for: W, μ
+   * and Ψ together are never more free numbers than a mean and a full covariance, D(D + 3)/2. Past
+   * that (for diagonal Ψ, the Ledermann bound (D − Q)² &lt; D + Q) the model is just a full
+   * covariance, and BIC counts it as one.
+   */
+  private static List<ParamSlot> counted(Map<String, ParamSlot> params, Linear l, int d) {
+    int excess = l.loadings.free() + l.mean.free() + l.noise.free() - d * (d + 3) / 2;
+    ParamSlot w = l.loadings;
+    return params.values().stream().map(p -> !p.name().equals(w.name()) || excess <= 0 ? p
+        : new ParamSlot(w.name(), w.type(), w.symbol(), w.perComponent(), w.elements(), w.free() - excess)).toList();
   }
 
   /** 1_Q, the vector of ones: M 1_Q adds up each row of M. */

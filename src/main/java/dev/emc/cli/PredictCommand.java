@@ -27,7 +27,10 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Label the rows of a CSV file with a fitted model: for each row, its posterior over the"
         + " components (r1..rK), its most likely component (1..K) and its log-density, as CSV.",
         "For a model whose latent is a chain, the posterior is given all the rows of the row's sequence, and the"
-            + " log-density is log p(x_t | the rows before it), so that a sequence's add up to its log-likelihood."})
+            + " log-density is log p(x_t | the rows before it), so that a sequence's add up to its log-likelihood.",
+        "For factor analysis, each row's factor scores E[h | x] (h1..hQ, named after the latent, as"
+            + " scikit-learn's FactorAnalysis.transform gives them) and its log-density; their posterior"
+            + " covariance, the same for every row, goes to --covariance."})
 final class PredictCommand implements Callable<Integer> {
   @Mixin ModelInput input;
   @Spec CommandSpec spec;
@@ -54,12 +57,18 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = {"-o", "--out"}, paramLabel = "CSV", description = "Write here, whole or not at all (default: standard output).")
   Path out;
 
+  @Option(names = "--covariance", paramLabel = "CSV",
+      description = "For factor analysis: write the factors' posterior covariance Cov[h | x], Q×Q and the same for"
+          + " every row, here as CSV.")
+  Path covariance;
+
   @Override
   public Integer call() throws Exception {
     if (!missing.equals("reject") && !missing.equals("marginalize")) {
       throw new ParameterException(spec.commandLine(), "--missing is reject or marginalize, not " + missing);
     }
-    FileRoles.of(main, input).reads("--data", data).reads("--params", fitted.params).writes("--out", out).check();
+    FileRoles.of(main, input).reads("--data", data).reads("--params", fitted.params).writes("--out", out)
+        .writes("--covariance", covariance).check();
     PrintWriter err = spec.commandLine().getErr();
     Model model = fitted.model(main, input, err);
     Table table = Table.read(data);
@@ -75,15 +84,58 @@ final class PredictCommand implements Callable<Integer> {
     try {
       p = compiled.predict(FitJson.readParams(fitted.params, compiled.newModel()), bound.data().orElseThrow());
     } catch (IllegalArgumentException e) {
+      if (e.getCause() instanceof DataException rows) {
+        throw rows; // the rows' own problem, at their line
+      }
       throw new DataException(fitted.params.toString(), e.getMessage());
     }
-    String csv = csv(p);
+    if (covariance != null && p.scores() == null) {
+      throw new ParameterException(spec.commandLine(), "--covariance is for factor analysis, whose latent is a"
+          + " vector; model " + compiled.newModel().name() + " has none");
+    }
+    String csv = p.scores() == null ? csv(p) : scores(p);
+    if (covariance != null) {
+      FileRoles.write(covariance, covariance(p.scores()));
+    }
     if (out == null) {
       spec.commandLine().getOut().print(csv);
     } else {
       FileRoles.write(out, csv);
     }
     return Main.OK;
+  }
+
+  /** h1..hQ, logDensity: one line per row, every number as Java prints it (exactly). */
+  static String scores(Prediction p) {
+    Prediction.Scores s = p.scores();
+    StringBuilder b = new StringBuilder(header(s)).append(",logDensity\n");
+    for (int n = 0; n < p.rows(); n++) {
+      for (int a = 0; a < s.factors(); a++) {
+        b.append(s.means()[n * s.factors() + a]).append(',');
+      }
+      b.append(p.logDensities()[n]).append('\n');
+    }
+    return b.toString();
+  }
+
+  /** The Q×Q posterior covariance, under the scores' header. */
+  static String covariance(Prediction.Scores s) {
+    StringBuilder b = new StringBuilder(header(s)).append('\n');
+    for (int a = 0; a < s.factors(); a++) {
+      for (int c = 0; c < s.factors(); c++) {
+        b.append(c == 0 ? "" : ",").append(s.covariance()[a * s.factors() + c]);
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+
+  private static String header(Prediction.Scores s) {
+    StringBuilder b = new StringBuilder();
+    for (int a = 1; a <= s.factors(); a++) {
+      b.append(a == 1 ? "" : ",").append(s.latent()).append(a);
+    }
+    return b.toString();
   }
 
   /** r1..rK, component, logDensity: one line per row, every number as Java prints it (exactly). */

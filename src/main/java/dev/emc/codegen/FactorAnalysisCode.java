@@ -10,6 +10,7 @@ import dev.emc.analysis.Derivation;
 import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.runtime.EmModel;
+import dev.emc.runtime.FactorScores;
 import dev.emc.runtime.Linalg;
 import javax.lang.model.element.Modifier;
 import static dev.emc.codegen.JavaGenerator.DOUBLES;
@@ -18,10 +19,11 @@ import static dev.emc.codegen.JavaGenerator.override;
 /**
  * The E-step and M-step of factor analysis ({@link LinearGaussian}), written out:
  * with Q factors and D columns a row costs O(DQ), never a D×D matrix. prepare() computes what
- * every row shares — Ψ⁻¹, G = (I + WᵀΨ⁻¹W)⁻¹ and the row-free part of log p(x_n) — and the pass
- * gives each row its posterior mean m_n = G WᵀΨ⁻¹(x_n − μ), its marginal log-density by the
- * Woodbury identity, and its statistics. The M-step solves the normal equations with C_hh's
- * Cholesky factor, one column of x at a time.
+ * every row shares — Ψ⁻¹, the Cholesky factor L of I + WᵀΨ⁻¹W, G = (I + WᵀΨ⁻¹W)⁻¹ and the
+ * row-free part of log p(x_n) — and the pass gives each row its posterior mean m_n = G WᵀΨ⁻¹(x_n − μ)
+ * (solved with L, not multiplied by G: I + WᵀΨ⁻¹W is ill-conditioned when a column's variance is
+ * far above the noise), its marginal log-density by the Woodbury identity, and its statistics. The
+ * M-step solves the normal equations with C_hh's Cholesky factor, one column of x at a time.
  */
 final class FactorAnalysisCode {
   private final LinearGaussian lg;
@@ -52,6 +54,7 @@ final class FactorAnalysisCode {
 
   void write() {
     field("invPsi", d, "Ψ⁻¹, the noise precisions, from prepare()");
+    field("cholesky", q + " * " + q, "L, the lower Cholesky factor of G⁻¹ = I + WᵀΨ⁻¹W, from prepare()");
     field("G", q + " * " + q, "G = (I + WᵀΨ⁻¹W)⁻¹, the factors' posterior covariance (the same for every row), from prepare()");
     type.addMethod(prepare());
     type.addMethod(posterior());
@@ -62,6 +65,23 @@ final class FactorAnalysisCode {
     type.addMethod(maximize());
     type.addMethod(logPenalty());
     type.addMethod(factors());
+    type.addSuperinterface(FactorScores.class);
+    type.addMethod(override("latent").returns(String.class).addStatement("return $S", lg.latent().name()).build());
+    type.addMethod(scores());
+    type.addMethod(override("posteriorCovariance").returns(DOUBLES).addStatement("return G.clone()").build());
+  }
+
+  /** Each row's m_n, by the E-step's posterior(). */
+  private MethodSpec scores() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    locals(b);
+    b.beginControlFlow("for (int n = from; n < to; n++)");
+    b.addStatement("posterior(data, n * COLUMNS, e, bn, mn)");
+    b.addStatement("System.arraycopy(mn, 0, out, (n - from) * $L, $L)", q, q);
+    b.endControlFlow();
+    return override("scores").addParameter(DOUBLES, "data", Modifier.FINAL)
+        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
+        .addParameter(DOUBLES, "out", Modifier.FINAL).addCode(b.build()).build();
   }
 
   private void field(String name, String length, String doc) {
@@ -102,15 +122,14 @@ final class FactorAnalysisCode {
     b.addStatement("m[a * $L + c] = s", q);
     b.endControlFlow();
     b.endControlFlow();
-    b.addStatement("final double[] l = new double[$L * $L]", q, q);
-    b.beginControlFlow("if (!$T.cholesky(m, 0, $L, l, 0))", Linalg.class, q);
+    b.beginControlFlow("if (!$T.cholesky(m, 0, $L, cholesky, 0))", Linalg.class, q);
     b.addStatement("return \"I + WᵀΨ⁻¹W is not positive definite\"");
     b.endControlFlow();
     b.addStatement("final double[] column = new double[$L]", q);
     b.beginControlFlow("for (int c = 0; c < $L; c++)", q);
     b.addStatement("java.util.Arrays.fill(column, 0.0)");
     b.addStatement("column[c] = 1.0");
-    b.addStatement("$T.solveCholesky(l, column, $L)", Linalg.class, q);
+    b.addStatement("$T.solveCholesky(cholesky, column, $L)", Linalg.class, q);
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
     b.addStatement("G[a * $L + c] = column[a]", q);
     b.endControlFlow();
@@ -122,7 +141,7 @@ final class FactorAnalysisCode {
     b.addStatement("logDetPsi += java.lang.Math.log($L)", psiAt("i"));
     b.endControlFlow();
     b.add("// logConst = −½ (D log 2π + log|Ψ| − log|G|), the part of log p(x_n) that does not read the row\n");
-    b.addStatement("logConst[0] = -0.5 * ($L * java.lang.Math.log(2.0 * java.lang.Math.PI) + logDetPsi + $T.logDetCholesky(l, 0, $L))",
+    b.addStatement("logConst[0] = -0.5 * ($L * java.lang.Math.log(2.0 * java.lang.Math.PI) + logDetPsi + $T.logDetCholesky(cholesky, 0, $L))",
         d, Linalg.class, q);
     b.addStatement("return null");
     return override("prepare").returns(String.class).addCode(b.build()).build();
@@ -131,35 +150,47 @@ final class FactorAnalysisCode {
   /** One row's E-step, shared by every pass. */
   private MethodSpec posterior() {
     CodeBlock.Builder b = CodeBlock.builder();
-    b.add("// e_n = x_n − μ, and its quadratic form eᵀΨ⁻¹e\n");
-    b.addStatement("double quad = 0.0");
-    b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-    b.addStatement("e[i] = data[row + $Li] - $L[i]", offset.equals("0") ? "" : offset + " + ", mu);
-    b.addStatement("quad += e[i] * e[i] * invPsi[i]");
-    b.endControlFlow();
-    b.add("// b_n = WᵀΨ⁻¹ e_n\n");
+    b.add("// e_n = x_n − μ and b_n = WᵀΨ⁻¹ e_n\n");
     b.addStatement("java.util.Arrays.fill(bn, 0.0)");
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+    b.addStatement("e[i] = data[row + $Li] - $L[i]", offset.equals("0") ? "" : offset + " + ", mu);
     b.addStatement("final double t = invPsi[i] * e[i]");
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
     b.addStatement("bn[a] += $L[i * $L + a] * t", w, q);
     b.endControlFlow();
     b.endControlFlow();
-    b.add("// (eq. $L) m_n = E[h_n | x_n] = G b_n\n", derivation.number("fa-posterior-mean"));
-    b.addStatement("double bm = 0.0");
+    b.add("// (eq. $L) m_n = E[h_n | x_n] = G b_n: L y = b_n, then Lᵀ m_n = y, in place\n",
+        derivation.number("fa-posterior-mean"));
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
-    b.addStatement("double s = 0.0");
-    b.beginControlFlow("for (int c = 0; c < $L; c++)", q);
-    b.addStatement("s += G[a * $L + c] * bn[c]", q);
+    b.addStatement("double s = bn[a]");
+    b.beginControlFlow("for (int c = 0; c < a; c++)");
+    b.addStatement("s -= cholesky[a * $L + c] * mn[c]", q);
     b.endControlFlow();
-    b.addStatement("mn[a] = s");
-    b.addStatement("bm += bn[a] * s");
+    b.addStatement("mn[a] = s / cholesky[a * $L + a]", q);
     b.endControlFlow();
-    b.add("// (eq. $L) log p(x_n) = −½ (D log 2π + log|Ψ| − log|G| + eᵀΨ⁻¹e − b_nᵀ G b_n)\n",
+    b.beginControlFlow("for (int a = $L - 1; a >= 0; a--)", q);
+    b.addStatement("double s = mn[a]");
+    b.beginControlFlow("for (int c = a + 1; c < $L; c++)", q);
+    b.addStatement("s -= cholesky[c * $L + a] * mn[c]", q);
+    b.endControlFlow();
+    b.addStatement("mn[a] = s / cholesky[a * $L + a]", q);
+    b.endControlFlow();
+    b.add("// (eq. $L) log p(x_n) = −½ (D log 2π + log|Ψ| − log|G| + (e_n − W m_n)ᵀΨ⁻¹(e_n − W m_n) + m_nᵀm_n):\n",
         derivation.number("fa-loglik"));
-    b.addStatement("return logConst[0] - 0.5 * (quad - bm)");
+    b.add("// the residual's form, not e_nᵀΨ⁻¹e_n − b_nᵀG b_n, whose two terms cancel when a column's variance is far above its noise\n");
+    b.addStatement("double quad = 0.0");
+    b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
+    b.addStatement("quad += mn[a] * mn[a]");
+    b.endControlFlow();
+    b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+    b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
+    b.addStatement("e[i] -= $L[i * $L + a] * mn[a]", w, q);
+    b.endControlFlow();
+    b.addStatement("quad += e[i] * e[i] * invPsi[i]");
+    b.endControlFlow();
+    b.addStatement("return logConst[0] - 0.5 * quad");
     return MethodSpec.methodBuilder("posterior")
-        .addJavadoc("log p(x_n) of the row at {@code row}, leaving e_n, b_n and m_n in e, bn and mn.\n")
+        .addJavadoc("log p(x_n) of the row at {@code row}, leaving the residual r_n = x_n − μ − W m_n, b_n and m_n in e, bn and mn.\n")
         .addModifiers(Modifier.PRIVATE).returns(TypeName.DOUBLE)
         .addParameter(DOUBLES, "data", Modifier.FINAL).addParameter(TypeName.INT, "row", Modifier.FINAL)
         .addParameter(DOUBLES, "e", Modifier.FINAL).addParameter(DOUBLES, "bn", Modifier.FINAL)
@@ -183,25 +214,26 @@ final class FactorAnalysisCode {
     b.addStatement("double ll = 0.0");
     b.addStatement("double weight = 0.0");
     b.beginControlFlow("for (int n = from; n < to; n++)");
-    b.addStatement("final double r = $L", given ? "resp[n - from]" : "1.0");
+    b.addStatement("final double wn = $L", given ? "resp[n - from]" : "1.0");
     if (given) {
-      b.beginControlFlow("if (r == 0.0)");
+      b.beginControlFlow("if (wn == 0.0)");
       b.addStatement("continue");
       b.endControlFlow();
     }
-    b.addStatement("ll += r * posterior(data, n * COLUMNS, e, bn, mn)");
-    b.addStatement("weight += r");
-    b.add("// (eq. $L) S_e, S_ee, S_h, S_hh (its G part below) and S_eh\n", derivation.number("fa-statistics"));
+    b.addStatement("ll += wn * posterior(data, n * COLUMNS, e, bn, mn)");
+    b.addStatement("weight += wn");
+    b.add("// (eq. $L) S_r, S_rr, S_h, S_hh (its G part below) and S_rh, with e the residual r_n\n",
+        derivation.number("fa-statistics"));
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-    b.addStatement("final double re = r * e[i]");
-    b.addStatement("stats[$L + i] += re", stat(lg.se()));
-    b.addStatement("stats[$L + i] += re * e[i]", stat(lg.see()));
+    b.addStatement("final double wr = wn * e[i]");
+    b.addStatement("stats[$L + i] += wr", stat(lg.sr()));
+    b.addStatement("stats[$L + i] += wr * e[i]", stat(lg.srr()));
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
-    b.addStatement("stats[$L + i * $L + a] += re * mn[a]", stat(lg.seh()), q);
+    b.addStatement("stats[$L + i * $L + a] += wr * mn[a]", stat(lg.srh()), q);
     b.endControlFlow();
     b.endControlFlow();
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
-    b.addStatement("final double rm = r * mn[a]");
+    b.addStatement("final double rm = wn * mn[a]");
     b.addStatement("stats[$L + a] += rm", stat(lg.sh()));
     b.beginControlFlow("for (int c = 0; c < $L; c++)", q);
     b.addStatement("stats[$L + a * $L + c] += rm * mn[c]", stat(lg.shh()), q);
@@ -252,7 +284,7 @@ final class FactorAnalysisCode {
 
   private MethodSpec maximize() {
     CodeBlock.Builder b = CodeBlock.builder();
-    String se = stat(lg.se());
+    String sr = stat(lg.sr());
     String sh = stat(lg.sh());
     b.add("// The rows' total weight: N, or Σ_n r_n for given weights.\n");
     b.addStatement("final double N = stats[COUNT]");
@@ -265,34 +297,42 @@ final class FactorAnalysisCode {
     b.endControlFlow();
     b.addStatement("final double[] l = new double[$L * $L]", q, q);
     b.addStatement("final boolean solvable = $T.cholesky(chh, 0, $L, l, 0)", Linalg.class, q);
-    b.addStatement("final double[] row = new double[$L]", q);
-    b.addStatement("final double[] delta = new double[$L]", d);
+    b.addStatement("final double[] syh = new double[$L]", q);
+    b.addStatement("final double[] change = new double[$L]", q);
     b.addStatement("double total = 0.0");
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-    b.add("// W ← C_eh C_hh⁻¹, row i: C_hh w_i = (S_eh − S_e S_hᵀ / N)_i  (C_hh is symmetric)\n");
+    b.add("// Row i of Σ E[(x_n − μ − W h_n) h_nᵀ] = S_rh − N W G, and Σ E[(x_n − μ − W h_n)²] = S_rr + N w_iᵀ G w_i,\n");
+    b.add("// with the current W\n");
+    b.addStatement("double syy = stats[$L + i]", stat(lg.srr()));
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
-    b.addStatement("row[a] = stats[$L + i * $L + a] - stats[$L + i] * stats[$L + a] / N", stat(lg.seh()), q, se, sh);
+    b.addStatement("double wg = 0.0");
+    b.beginControlFlow("for (int c = 0; c < $L; c++)", q);
+    b.addStatement("wg += $L[i * $L + c] * G[c * $L + a]", w, q, q);
+    b.endControlFlow();
+    b.addStatement("syy += N * wg * $L[i * $L + a]", w, q);
+    b.addStatement("syh[a] = stats[$L + i * $L + a] - N * wg", stat(lg.srh()), q);
+    b.add("// ΔW, row i: C_hh Δw_i = syh − S_r,i S_h / N  (C_hh is symmetric)\n");
+    b.addStatement("change[a] = syh[a] - stats[$L + i] * stats[$L + a] / N", sr, sh);
     b.endControlFlow();
     b.beginControlFlow("if (solvable)");
-    b.addStatement("$T.solveCholesky(l, row, $L)", Linalg.class, q);
+    b.addStatement("$T.solveCholesky(l, change, $L)", Linalg.class, q);
     b.nextControlFlow("else");
     b.add("// The factors' moments are singular (more factors than the data support): prepare() says so.\n");
-    b.addStatement("java.util.Arrays.fill(row, Double.NaN)");
+    b.addStatement("java.util.Arrays.fill(change, Double.NaN)");
     b.endControlFlow();
-    b.add("// (eq. $L) μ ← μ + δ, δ = (S_e − W S_h) / N with the new W\n", derivation.number("update:" + lg.mean().name()));
+    b.add("// (eq. $L) μ ← μ + δ, δ = (S_r − ΔW S_h) / N\n", derivation.number("update:" + lg.mean().name()));
     b.addStatement("double fitted = 0.0");
     b.addStatement("double explained = 0.0");
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
-    b.addStatement("$L[i * $L + a] = row[a]", w, q);
-    b.addStatement("fitted += row[a] * stats[$L + a]", sh);
-    b.addStatement("explained += row[a] * stats[$L + i * $L + a]", stat(lg.seh()), q);
+    b.addStatement("$L[i * $L + a] += change[a]", w, q);
+    b.addStatement("fitted += change[a] * stats[$L + a]", sh);
+    b.addStatement("explained += change[a] * syh[a]");
     b.endControlFlow();
-    b.addStatement("delta[i] = (stats[$L + i] - fitted) / N", se);
-    b.addStatement("$L[i] += delta[i]", mu);
-    b.add("// (eq. $L) the residual: S_ee − (W ∘ S_eh) 1 − δ ∘ S_e, plus the regularization\n",
+    b.addStatement("final double delta = (stats[$L + i] - fitted) / N", sr);
+    b.addStatement("$L[i] += delta", mu);
+    b.add("// (eq. $L) the residual: syy − Δw_i · syh − δ S_r,i, plus the regularization\n",
         derivation.number("update:" + lg.noise().name()));
-    b.addStatement("final double residual = stats[$L + i] - explained - delta[i] * stats[$L + i] + $L[i]",
-        stat(lg.see()), se, reg);
+    b.addStatement("final double residual = syy - explained - delta * stats[$L + i] + $L[i]", sr, reg);
     if (lg.spherical()) {
       b.addStatement("total += residual");
     } else {

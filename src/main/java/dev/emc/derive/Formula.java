@@ -126,7 +126,7 @@ final class Formula {
     }
     if (e instanceof Expr.Hadamard h) {
       return k.d() != null ? new T(w.row(at(h.left(), k, PROD), w.times(), at(h.right(), k, FUNC)), PROD)
-          : new T(w.row(at(h.left(), k, PROD), w.operator("∘"), at(h.right(), k, FUNC)), PROD);
+          : new T(w.row(at(h.left(), k, FUNC), w.operator("∘"), at(h.right(), k, FUNC)), PROD);
     }
     if (e instanceof Expr.Total t) {
       return elementSum(t.vector().shape(), at(t.vector(), k.elements(), PROD));
@@ -242,6 +242,10 @@ final class Formula {
     }
     if (e instanceof Expr.Transpose t) {
       return atom(w.sup(at(t.matrix(), k, ATOM), w.identifier("T", MathWriter.Style.PLAIN)));
+    }
+    if (e instanceof Expr.MatMul m && k.d() != null) {
+      // In a sum over elements, element d of the product: its operands' elements are not d's.
+      return atom(w.sub(w.parens(print(m, new Ctx(k.k(), null)).text), w.identifier(k.d(), Style.PLAIN)));
     }
     if (e instanceof Expr.MatMul m) {
       // (A ∘ B) v: the element-wise product is not the matrix product it stands next to.

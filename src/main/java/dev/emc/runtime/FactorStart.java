@@ -64,8 +64,10 @@ final class FactorStart {
       }
       for (int a = 0; a < q; a++) {
         double[] u = eigen.getEigenvector(order[a]).toArray();
-        // A floor keeps every factor in play: W = 0 in a column is a fixed point of EM.
-        double length = Math.sqrt(Math.max(lambda[order[a]] - rest, 1e-6 * Math.max(lambda[order[0]], 1e-300)));
+        // A floor keeps every factor in play (W = 0 in a column is a fixed point of EM); it is
+        // relative to the factor's own eigenvalue, as the largest may be 10⁸ times the next on the
+        // covariance of probabilistic PCA, and a floor of it would move the start off the maximum.
+        double length = Math.sqrt(Math.max(lambda[order[a]] - rest, 1e-6 * Math.max(lambda[order[a]], 1e-300)));
         for (int i = 0; i < d; i++) {
           unit[i * q + a] = u[i] * length;
         }

@@ -87,6 +87,7 @@ public final class Fitter implements AutoCloseable {
     data = missing == null ? all : missing.complete();
     checkData(probe, data, o);
     List<String> warnings = new ArrayList<>(constantColumnWarnings(probe, data, o));
+    warnings.addAll(LedermannBound.warnings(probe));
     int runs = o.init() == FitOptions.Init.GIVEN ? 1 : Math.max(1, o.restarts());
     SplittableRandom seeds = new SplittableRandom(o.seed());
     Run best = null;
@@ -381,7 +382,8 @@ public final class Fitter implements AutoCloseable {
 
   /**
    * Every row's posterior over the components and its log-density, at the model's parameters:
-   * Bayes' rule per row, or forward–backward over each sequence for a chain.
+   * Bayes' rule per row, or forward–backward over each sequence for a chain; and for factor
+   * analysis each row's factor scores.
    */
   public static Prediction predict(EmModel m, DataMatrix data) {
     int k = m.components();
@@ -419,7 +421,19 @@ public final class Fitter implements AutoCloseable {
         System.arraycopy(rowLog, 0, logDensities, bounds[s], rows);
       }
     }
-    return new Prediction(k, r, logDensities);
+    return new Prediction(k, r, logDensities, m instanceof FactorScores f ? scores(f, data) : null);
+  }
+
+  private static Prediction.Scores scores(FactorScores f, DataMatrix data) {
+    double[] covariance = f.posteriorCovariance();
+    int q = (int) Math.round(Math.sqrt(covariance.length));
+    double[] means = new double[data.rows() * q];
+    data.slabs((values, first, rows) -> {
+      double[] slab = new double[rows * q];
+      f.scores(values, 0, rows, slab);
+      System.arraycopy(slab, 0, means, first * q, rows * q);
+    });
+    return new Prediction.Scores(f.latent(), q, means, covariance);
   }
 
   /**

@@ -60,11 +60,12 @@ public final class MissingCells {
       boolean empty = false;
       for (int c = 0; c < width; c++) {
         if (Double.isNaN(v[n * width + c])) {
-          if (!allowed[c] || m.chain() != null) {
+          if (!allowed[c] || m.chain() != null || m.factors() != null) {
             int line = data.lines() == null ? 0 : data.lines()[n];
             throw new DataException(data.source(), line, 0, 0, null, "row " + (n + 1) + ": the cell in column "
-                + data.names().get(c) + " is empty, and " + (m.chain() != null
-                    ? "empty cells are integrated out only in mixtures, not yet in a model whose latent is a chain"
+                + data.names().get(c) + " is empty, and " + (m.chain() != null || m.factors() != null
+                    ? "empty cells are integrated out only in mixtures, not yet in a model whose latent is a "
+                        + (m.chain() != null ? "chain" : "vector of factors (fill the cell, or drop the row)")
                     : "only cells of data with a normal density (mean and covariance parameters, per component)"
                         + " can be integrated out"));
           }

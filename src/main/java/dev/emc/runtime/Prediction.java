@@ -11,7 +11,17 @@ import java.util.Arrays;
  * @param logDensities log p(x_n); for a latent chain, log p(x_n | the rows before it in its
  *     sequence), so that a sequence's add up to its log-likelihood
  */
-public record Prediction(int components, double[] responsibilities, double[] logDensities) {
+public record Prediction(int components, double[] responsibilities, double[] logDensities, Scores scores) {
+  public Prediction(int components, double[] responsibilities, double[] logDensities) {
+    this(components, responsibilities, logDensities, null);
+  }
+
+  /**
+   * A continuous latent's posterior (factor analysis; null for a finite latent): each row's mean
+   * E[h | x_n] at {@code means[n * Q + a]}, and the covariance, Q×Q, the same for every row.
+   */
+  public record Scores(String latent, int factors, double[] means, double[] covariance) {}
+
   public int rows() {
     return logDensities.length;
   }

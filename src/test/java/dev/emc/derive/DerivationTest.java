@@ -33,7 +33,7 @@ class DerivationTest {
 
   @Test
   void eachExampleDerivesAsItsGoldenFile() throws Exception {
-    for (String example : List.of("gmm", "gmm-tied", "waiting", "poisson", "hmm", "factor")) {
+    for (String example : List.of("gmm", "gmm-tied", "waiting", "poisson", "hmm", "factor", "ppca")) {
       String actual = derive(example, Documents.Format.MD);
       Path expected = GOLDEN.resolve(example + ".md");
       if (UPDATE) {
@@ -61,6 +61,18 @@ class DerivationTest {
     // Σ_k = Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ / N_k
     assertContains(md, "\\boldsymbol{\\Sigma}_{k}=\\frac{\\sum_{n=1}^{N} r_{n k}\\left(\\mathbf{x}_{n}"
         + "-\\boldsymbol{\\mu}_{k}\\right)\\left(\\mathbf{x}_{n}-\\boldsymbol{\\mu}_{k}\\right)^{\\top}}{N_{k}}");
+  }
+
+  @Test
+  void probabilisticPcasNoiseUpdateSumsTheElementsOfEachVector() throws Exception {
+    String md = derive("ppca", Documents.Format.MD);
+    String update = md.lines().filter(l -> l.startsWith("\\Psi\\leftarrow")).findFirst().orElseThrow();
+    // Σ_d over the D-vectors' elements: a product with a matrix is element d of the product, and
+    // ((ΔW ∘ (S_rh − N W G)) 1_Q)_d keeps its element-wise product; S_h has Q elements, not D.
+    assertContains(update, "-\\left(\\left(\\Delta W\\circ\\left(\\mathbf{S}_{\\mathit{rh}}-N\\mathbf{W}G\\right)"
+        + "\\right)1_{Q}\\right)_{d}");
+    assertContains(update, "S_{r,d}-\\left(\\Delta W\\mathbf{S}_{h}\\right)_{d}");
+    assertFalse(update.contains("S_{h,d}"), update);
   }
 
   @Test

@@ -6,11 +6,12 @@ import dev.emc.math.Symbol;
  * A continuous latent vector h ~ N(0, I) with a child whose mean is linear in it (factor analysis,
  * probabilistic PCA): x ~ N(W h + μ, Ψ), Ψ diagonal (a vector of variances) or one variance for
  * every column. The posterior of h given a row is Gaussian, so the E-step is its mean m_n and
- * covariance G; there is one component. The M-step's statistics, with e_n = x_n − μ:
- * S_e = Σ e_n, S_ee = Σ e_n ∘ e_n, S_h = Σ m_n, S_hh = Σ (G + m_n m_nᵀ), S_eh = Σ e_n m_nᵀ.
+ * covariance G; there is one component. The M-step's statistics, with h's posterior moments m_n
+ * and G and the residual r_n = x_n − μ − W m_n: S_r = Σ r_n, S_rr = Σ r_n ∘ r_n, S_h = Σ m_n,
+ * S_hh = Σ (G + m_n m_nᵀ), S_rh = Σ r_n m_nᵀ.
  */
 public record LinearGaussian(Symbol latent, Symbol data, Symbol loadings, Symbol mean, Symbol noise,
-    Symbol regularization, Symbol se, Symbol see, Symbol sh, Symbol shh, Symbol seh) implements LatentStructure {
+    Symbol regularization, Symbol sr, Symbol srr, Symbol sh, Symbol shh, Symbol srh) implements LatentStructure {
   /** Whether Ψ is one variance for every column (probabilistic PCA). */
   public boolean spherical() {
     return noise.shape().isScalar();
