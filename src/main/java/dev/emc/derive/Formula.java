@@ -59,203 +59,274 @@ final class Formula {
   }
 
   private T print(Expr e, Ctx k) {
-    if (e instanceof Expr.Num n) {
-      return new T(w.number(number(n.value())), n.value() < 0 ? NEG : ATOM);
+    return e.accept(new Typesetter(k));
+  }
+
+  /** One node's structure, with the index letters {@code k} gives; operands through {@link #at}. */
+  private final class Typesetter implements Expr.Visitor<T> {
+    private final Ctx k;
+
+    Typesetter(Ctx k) {
+      this.k = k;
     }
-    if (e instanceof Expr.Sym s) {
-      return atom(symbol(s.symbol(), k));
+
+    @Override
+    public T visitNum(Expr.Num e) {
+      return new T(w.number(number(e.value())), e.value() < 0 ? NEG : ATOM);
     }
-    if (e instanceof Expr.Size z) {
-      return atom(w.identifier(z.dim().toString(), Style.PLAIN));
+
+    @Override
+    public T visitSym(Expr.Sym e) {
+      return atom(symbol(e.symbol(), k));
     }
-    if (e instanceof Expr.Identity) {
+
+    @Override
+    public T visitSize(Expr.Size e) {
+      return atom(w.identifier(e.dim().toString(), Style.PLAIN));
+    }
+
+    @Override
+    public T visitFill(Expr.Fill e) {
+      return new T(w.row(at(e.value(), k, FUNC), w.identifier("1", Style.BOLD)), PROD);
+    }
+
+    @Override
+    public T visitIdentity(Expr.Identity e) {
       return atom(w.identifier("I", Style.BOLD));
     }
-    if (e instanceof Expr.Fill f) {
-      return new T(w.row(at(f.value(), k, FUNC), w.identifier("1", Style.BOLD)), PROD);
+
+    @Override
+    public T visitNeg(Expr.Neg e) {
+      return new T(w.row(w.operator("−"), at(e.operand(), k, PROD)), NEG);
     }
-    if (e instanceof Expr.Neg n) {
-      return new T(w.row(w.operator("−"), at(n.operand(), k, PROD)), NEG);
-    }
-    if (e instanceof Expr.Add a) {
-      if (a.right() instanceof Expr.Mul m && m.left() instanceof Expr.Num n && n.value() < 0) {
+
+    @Override
+    public T visitAdd(Expr.Add e) {
+      if (e.right() instanceof Expr.Mul m && m.left() instanceof Expr.Num n && n.value() < 0) {
         Expr positive = new Expr.Mul(new Expr.Num(-n.value()), m.right());
-        return new T(w.row(at(a.left(), k, SUM), w.operator("−"), at(positive, k, PROD)), SUM);
+        return new T(w.row(at(e.left(), k, SUM), w.operator("−"), at(positive, k, PROD)), SUM);
       }
-      if (a.right() instanceof Expr.Neg neg) {
-        return new T(w.row(at(a.left(), k, SUM), w.operator("−"), at(neg.operand(), k, PROD)), SUM);
+      if (e.right() instanceof Expr.Neg neg) {
+        return new T(w.row(at(e.left(), k, SUM), w.operator("−"), at(neg.operand(), k, PROD)), SUM);
       }
-      return new T(w.row(at(a.left(), k, SUM), w.operator("+"), at(a.right(), k, PROD)), SUM);
+      return new T(w.row(at(e.left(), k, SUM), w.operator("+"), at(e.right(), k, PROD)), SUM);
     }
-    if (e instanceof Expr.Sub s) {
-      return new T(w.row(at(s.left(), k, SUM), w.operator("−"), at(s.right(), k, PROD)), SUM);
+
+    @Override
+    public T visitSub(Expr.Sub e) {
+      return new T(w.row(at(e.left(), k, SUM), w.operator("−"), at(e.right(), k, PROD)), SUM);
     }
-    if (e instanceof Expr.Mul m) {
-      if (m.left() instanceof Expr.Num n && Math.abs(n.value()) == 0.5) {
-        String body = w.row(w.half(), at(m.right(), k, PROD));
+
+    @Override
+    public T visitMul(Expr.Mul e) {
+      if (e.left() instanceof Expr.Num n && Math.abs(n.value()) == 0.5) {
+        String body = w.row(w.half(), at(e.right(), k, PROD));
         return n.value() < 0 ? new T(w.row(w.operator("−"), body), NEG) : new T(body, PROD);
       }
-      if (m.left() instanceof Expr.Num n && n.value() == -1) {
-        return new T(w.row(w.operator("−"), at(m.right(), k, PROD)), NEG);
+      if (e.left() instanceof Expr.Num n && n.value() == -1) {
+        return new T(w.row(w.operator("−"), at(e.right(), k, PROD)), NEG);
       }
-      return new T(w.row(leftFactor(m.left(), k), w.times(), at(m.right(), k, PROD)), PROD);
+      return new T(w.row(leftFactor(e.left(), k), w.times(), at(e.right(), k, PROD)), PROD);
     }
-    if (e instanceof Expr.Div d) {
-      return atom(w.frac(print(d.left(), k).text, print(d.right(), k).text));
+
+    @Override
+    public T visitDiv(Expr.Div e) {
+      return atom(w.frac(print(e.left(), k).text, print(e.right(), k).text));
     }
-    if (e instanceof Expr.Apply a && a.asWritten() != a) {
-      return print(a.asWritten(), k);
-    }
-    if (e instanceof Expr.Apply a) {
-      String name = a.function().name();
-      if (name.equals("sqrt") && a.args().size() == 1) {
-        return atom(w.sqrt(print(a.arg(), k).text));
+
+    @Override
+    public T visitApply(Expr.Apply e) {
+      if (e.asWritten() != e) {
+        return print(e.asWritten(), k);
       }
-      if ((name.equals("log") || name.equals("exp")) && a.args().size() == 1) {
-        return new T(w.row(w.operator(name), at(a.arg(), k, ATOM)), FUNC);
+      String name = e.function().name();
+      if (name.equals("sqrt") && e.args().size() == 1) {
+        return atom(w.sqrt(print(e.arg(), k).text));
+      }
+      if ((name.equals("log") || name.equals("exp")) && e.args().size() == 1) {
+        return new T(w.row(w.operator(name), at(e.arg(), k, ATOM)), FUNC);
       }
       List<String> args = new ArrayList<>();
-      for (int i = 0; i < a.args().size(); i++) {
+      for (int i = 0; i < e.args().size(); i++) {
         if (i > 0) {
           args.add(w.operator(","));
         }
-        args.add(print(a.args().get(i), k).text);
+        args.add(print(e.args().get(i), k).text);
       }
-      return atom(w.row(w.raw(a.function().tex(), "<mi>" + MathMlWriter.escape(a.function().text()) + "</mi>"),
+      return atom(w.row(w.raw(e.function().tex(), "<mi>" + MathMlWriter.escape(e.function().text()) + "</mi>"),
           w.parens(w.row(args.toArray(String[]::new)))));
     }
-    if (e instanceof Expr.Hadamard h) {
-      return k.d() != null ? new T(w.row(at(h.left(), k, PROD), w.times(), at(h.right(), k, FUNC)), PROD)
-          : new T(w.row(at(h.left(), k, FUNC), w.operator("∘"), at(h.right(), k, FUNC)), PROD);
+
+    @Override
+    public T visitHadamard(Expr.Hadamard e) {
+      return k.d() != null ? new T(w.row(at(e.left(), k, PROD), w.times(), at(e.right(), k, FUNC)), PROD)
+          : new T(w.row(at(e.left(), k, FUNC), w.operator("∘"), at(e.right(), k, FUNC)), PROD);
     }
-    if (e instanceof Expr.Total t) {
-      return elementSum(t.vector().shape(), at(t.vector(), k.elements(), PROD));
+
+    @Override
+    public T visitTotal(Expr.Total e) {
+      return elementSum(e.vector().shape(), at(e.vector(), k.elements(), PROD));
     }
-    if (e instanceof Expr.Dot d) {
-      return new T(w.row(w.sup(transposable(d.left(), k), w.operator("⊤")), transposable(d.right(), k)), PROD);
+
+    @Override
+    public T visitDot(Expr.Dot e) {
+      return new T(w.row(w.sup(transposable(e.left(), k), w.operator("⊤")), transposable(e.right(), k)), PROD);
     }
-    if (e instanceof Expr.Outer o) {
-      if (o.shape().isScalar()) {
-        return o.isSymmetric() ? atom(w.sup(transposable(o.left(), k), w.number("2")))
-            : new T(w.row(at(o.left(), k, PROD), at(o.right(), k, FUNC)), PROD);
+
+    @Override
+    public T visitOuter(Expr.Outer e) {
+      if (e.shape().isScalar()) {
+        return e.isSymmetric() ? atom(w.sup(transposable(e.left(), k), w.number("2")))
+            : new T(w.row(at(e.left(), k, PROD), at(e.right(), k, FUNC)), PROD);
       }
-      return new T(w.row(transposable(o.left(), k), w.sup(transposable(o.right(), k), w.operator("⊤"))), PROD);
+      return new T(w.row(transposable(e.left(), k), w.sup(transposable(e.right(), k), w.operator("⊤"))), PROD);
     }
-    if (e instanceof Expr.QuadInv q) {
-      if (q.matrix().shape().isVector()) {
+
+    @Override
+    public T visitQuadInv(Expr.QuadInv e) {
+      if (e.matrix().shape().isVector()) {
         // A diagonal: Σ_d (v_d)² / m_d.
         Ctx el = k.elements();
-        return elementSum(q.vector().shape(),
-            w.frac(w.sup(transposable(q.vector(), el), w.number("2")), print(q.matrix(), el).text));
+        return elementSum(e.vector().shape(),
+            w.frac(w.sup(transposable(e.vector(), el), w.number("2")), print(e.matrix(), el).text));
       }
-      if (q.matrix().shape().isScalar() && q.vector().shape().isVector()) {
+      if (e.matrix().shape().isScalar() && e.vector().shape().isVector()) {
         // A multiple of the identity: ‖v‖² / m.
-        return atom(w.frac(w.sup(w.norm(print(q.vector(), k).text), w.number("2")), print(q.matrix(), k).text));
+        return atom(w.frac(w.sup(w.norm(print(e.vector(), k).text), w.number("2")), print(e.matrix(), k).text));
       }
-      if (q.matrix().shape().isScalar()) {
-        return atom(w.frac(w.sup(transposable(q.vector(), k), w.number("2")), print(q.matrix(), k).text));
+      if (e.matrix().shape().isScalar()) {
+        return atom(w.frac(w.sup(transposable(e.vector(), k), w.number("2")), print(e.matrix(), k).text));
       }
-      String v = transposable(q.vector(), k);
-      return new T(w.row(w.sup(v, w.operator("⊤")), w.sup(at(q.matrix(), k, ATOM), w.number("−1")), v), PROD);
+      String v = transposable(e.vector(), k);
+      return new T(w.row(w.sup(v, w.operator("⊤")), w.sup(at(e.matrix(), k, ATOM), w.number("−1")), v), PROD);
     }
-    if (e instanceof Expr.LogDet l) {
-      if (l.matrix().shape().isVector()) {
-        return elementSum(l.matrix().shape(), w.row(w.operator("log"), at(l.matrix(), k.elements(), ATOM)));
+
+    @Override
+    public T visitLogDet(Expr.LogDet e) {
+      if (e.matrix().shape().isVector()) {
+        return elementSum(e.matrix().shape(), w.row(w.operator("log"), at(e.matrix(), k.elements(), ATOM)));
       }
-      if (l.matrix().shape().isScalar()) {
-        return new T(w.row(w.operator("log"), at(l.matrix(), k, ATOM)), FUNC);
+      if (e.matrix().shape().isScalar()) {
+        return new T(w.row(w.operator("log"), at(e.matrix(), k, ATOM)), FUNC);
       }
-      return new T(w.row(w.operator("log"), w.bars(print(l.matrix(), k).text)), FUNC);
+      return new T(w.row(w.operator("log"), w.bars(print(e.matrix(), k).text)), FUNC);
     }
-    if (e instanceof Expr.TraceInv t) {
-      if (t.matrix().shape().isVector()) {
+
+    @Override
+    public T visitTraceInv(Expr.TraceInv e) {
+      if (e.matrix().shape().isVector()) {
         Ctx el = k.elements();
-        return elementSum(t.matrix().shape(), w.frac(print(t.weight(), el).text, print(t.matrix(), el).text));
+        return elementSum(e.matrix().shape(), w.frac(print(e.weight(), el).text, print(e.matrix(), el).text));
       }
-      if (t.matrix().shape().isScalar() && t.weight().shape().isVector()) {
-        return atom(w.frac(elementSum(t.weight().shape(), print(t.weight(), k.elements()).text).text,
-            print(t.matrix(), k).text));
+      if (e.matrix().shape().isScalar() && e.weight().shape().isVector()) {
+        return atom(w.frac(elementSum(e.weight().shape(), print(e.weight(), k.elements()).text).text,
+            print(e.matrix(), k).text));
       }
-      if (t.matrix().shape().isScalar()) {
-        return atom(w.frac(print(t.weight(), k).text, print(t.matrix(), k).text));
+      if (e.matrix().shape().isScalar()) {
+        return atom(w.frac(print(e.weight(), k).text, print(e.matrix(), k).text));
       }
-      return atom(w.row(w.operator("tr"), w.parens(w.row(at(t.weight(), k, PROD),
-          w.sup(at(t.matrix(), k, ATOM), w.number("−1"))))));
+      return atom(w.row(w.operator("tr"), w.parens(w.row(at(e.weight(), k, PROD),
+          w.sup(at(e.matrix(), k, ATOM), w.number("−1"))))));
     }
-    if (e instanceof Expr.Diag d) {
-      if (d.vector() instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.SETTING) {
+
+    @Override
+    public T visitDiag(Expr.Diag e) {
+      if (e.vector() instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.SETTING) {
         // Ψ is a diagonal matrix; the derivation writes it as one.
-        return atom(symbol(new Symbol(s.symbol().name(), s.symbol().kind(), Shape.matrix(d.shape().dim()),
+        return atom(symbol(new Symbol(s.symbol().name(), s.symbol().kind(), Shape.matrix(e.shape().dim()),
             false, false), k));
       }
-      return atom(w.row(w.operator("diag"), w.parens(print(d.vector(), k).text)));
+      return atom(w.row(w.operator("diag"), w.parens(print(e.vector(), k).text)));
     }
-    if (e instanceof Expr.At a) {
-      String index = a.index() instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.COMPONENT
-          ? w.identifier(k.k(), Style.PLAIN) : print(a.index(), k).text;
-      if (a.vector() instanceof Expr.Sym s) {
+
+    @Override
+    public T visitAt(Expr.At e) {
+      String index = e.index() instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.COMPONENT
+          ? w.identifier(k.k(), Style.PLAIN) : print(e.index(), k).text;
+      if (e.vector() instanceof Expr.Sym s) {
         Symbol v = s.symbol();
         String base = w.identifier(Text.name(base(v.name())), Style.PLAIN);
         String sub = v.perComponent() ? w.row(w.identifier(k.k(), Style.PLAIN), w.operator(","), index) : index;
         return atom(w.sub(base, sub));
       }
-      return atom(w.sub(at(a.vector(), k, ATOM), index));
+      return atom(w.sub(at(e.vector(), k, ATOM), index));
     }
-    if (e instanceof Expr.OneHot o) {
-      return atom(w.sub(w.identifier("e", Style.BOLD), print(o.index(), k).text));
+
+    @Override
+    public T visitOneHot(Expr.OneHot e) {
+      return atom(w.sub(w.identifier("e", Style.BOLD), print(e.index(), k).text));
     }
-    if (e instanceof Expr.SumK s) {
-      String index = s.index();
-      return new T(w.sum(w.row(w.identifier(index, Style.PLAIN), w.operator("="), w.number("1")),
-          w.identifier("K", Style.PLAIN), at(s.body(), k.withK(index), PROD)), FUNC);
-    }
-    if (e instanceof Expr.Sum s) {
-      String index = w.identifier(s.index(), Style.PLAIN);
-      return new T(s.from() == null ? w.sum(index, null, at(s.body(), k, PROD))
-          : w.sum(w.row(index, w.operator("="), bound(s.from())), bound(s.to()), at(s.body(), k, PROD)), FUNC);
-    }
-    if (e instanceof Expr.RowSum r) {
-      String body = r.weighted()
-          ? w.row(symbol(new Symbol("r", Symbol.Kind.RESPONSIBILITY, Shape.SCALAR, true, true), k), at(r.body(), k, PROD))
-          : at(r.body(), k, PROD);
+
+    @Override
+    public T visitRowSum(Expr.RowSum e) {
+      String body = e.weighted()
+          ? w.row(symbol(new Symbol("r", Symbol.Kind.RESPONSIBILITY, Shape.SCALAR, true, true), k), at(e.body(), k, PROD))
+          : at(e.body(), k, PROD);
       return new T(w.sum(w.row(w.identifier("n", Style.PLAIN), w.operator("="), w.number("1")),
           w.identifier("N", Style.PLAIN), body), FUNC);
     }
-    if (e instanceof Expr.Relation r) {
-      return new T(w.row(print(r.left(), k).text, w.operator(r.op().text()), print(r.right(), k).text), REL);
+
+    @Override
+    public T visitSumK(Expr.SumK e) {
+      String index = e.index();
+      return new T(w.sum(w.row(w.identifier(index, Style.PLAIN), w.operator("="), w.number("1")),
+          w.identifier("K", Style.PLAIN), at(e.body(), k.withK(index), PROD)), FUNC);
     }
-    if (e instanceof Expr.Partial p) {
-      String d = w.frac(w.operator("∂"), w.row(w.operator("∂"), at(p.wrt(), k, ATOM)));
-      return new T(w.row(d, w.parens(print(p.body(), k).text)), PROD);
+
+    @Override
+    public T visitSum(Expr.Sum e) {
+      String index = w.identifier(e.index(), Style.PLAIN);
+      return new T(e.from() == null ? w.sum(index, null, at(e.body(), k, PROD))
+          : w.sum(w.row(index, w.operator("="), bound(e.from())), bound(e.to()), at(e.body(), k, PROD)), FUNC);
     }
-    if (e instanceof Expr.Density d) {
+
+    @Override
+    public T visitRelation(Expr.Relation e) {
+      return new T(w.row(print(e.left(), k).text, w.operator(e.op().text()), print(e.right(), k).text), REL);
+    }
+
+    @Override
+    public T visitPartial(Expr.Partial e) {
+      String d = w.frac(w.operator("∂"), w.row(w.operator("∂"), at(e.wrt(), k, ATOM)));
+      return new T(w.row(d, w.parens(print(e.body(), k).text)), PROD);
+    }
+
+    @Override
+    public T visitDensity(Expr.Density e) {
       List<String> parts = new ArrayList<>();
-      parts.add(print(d.value(), k).text);
-      for (int i = 0; i < d.params().size(); i++) {
+      parts.add(print(e.value(), k).text);
+      for (int i = 0; i < e.params().size(); i++) {
         parts.add(w.operator(i == 0 ? "|" : ","));
-        parts.add(print(d.params().get(i), k).text);
+        parts.add(print(e.params().get(i), k).text);
       }
-      return atom(w.row(w.raw(d.notation().tex(), d.notation().mathml()), w.parens(w.row(parts.toArray(String[]::new)))));
+      return atom(w.row(w.raw(e.notation().tex(), e.notation().mathml()), w.parens(w.row(parts.toArray(String[]::new)))));
     }
-    if (e instanceof Expr.Inv i) {
-      return atom(w.sup(at(i.matrix(), k, ATOM), w.number("−1")));
+
+    @Override
+    public T visitInv(Expr.Inv e) {
+      return atom(w.sup(at(e.matrix(), k, ATOM), w.number("−1")));
     }
-    if (e instanceof Expr.Transpose t) {
-      return atom(w.sup(at(t.matrix(), k, ATOM), w.identifier("T", MathWriter.Style.PLAIN)));
+
+    @Override
+    public T visitSolve(Expr.Solve e) {
+      return new T(w.row(w.sup(at(e.matrix(), k, ATOM), w.number("−1")), w.times(), at(e.vector(), k, FUNC)), PROD);
     }
-    if (e instanceof Expr.MatMul m && k.d() != null) {
-      // In a sum over elements, element d of the product: its operands' elements are not d's.
-      return atom(w.sub(w.parens(print(m, new Ctx(k.k(), null)).text), w.identifier(k.d(), Style.PLAIN)));
-    }
-    if (e instanceof Expr.MatMul m) {
+
+    @Override
+    public T visitMatMul(Expr.MatMul e) {
+      if (k.d() != null) {
+        // In a sum over elements, element d of the product: its operands' elements are not d's.
+        return atom(w.sub(w.parens(print(e, new Ctx(k.k(), null)).text), w.identifier(k.d(), Style.PLAIN)));
+      }
       // (A ∘ B) v: the element-wise product is not the matrix product it stands next to.
-      int left = m.left() instanceof Expr.Hadamard ? ATOM : PROD;
-      return new T(w.row(at(m.left(), k, left), w.times(), at(m.right(), k, FUNC)), PROD);
+      int left = e.left() instanceof Expr.Hadamard ? ATOM : PROD;
+      return new T(w.row(at(e.left(), k, left), w.times(), at(e.right(), k, FUNC)), PROD);
     }
-    if (e instanceof Expr.Solve v) {
-      return new T(w.row(w.sup(at(v.matrix(), k, ATOM), w.number("−1")), w.times(), at(v.vector(), k, FUNC)), PROD);
+
+    @Override
+    public T visitTranspose(Expr.Transpose e) {
+      return atom(w.sup(at(e.matrix(), k, ATOM), w.identifier("T", MathWriter.Style.PLAIN)));
     }
-    throw new IllegalArgumentException("cannot typeset " + e);
   }
 
   /** x_n, μ_k, Σ, Ψ_x, S1_{x,k}, r_nk, N_k, (N_1, …, N_K). */

@@ -18,10 +18,62 @@ import java.util.Objects;
 public sealed interface Expr {
   Shape shape();
 
+  /** What {@code v} makes of this node: its visit method for this node's kind. */
+  <R> R accept(Visitor<R> v);
+
+  /**
+   * A walk over formulas with one method per kind of node, as jlox's {@code Expr.Visitor}: Java 17
+   * has no pattern {@code switch} without preview, and an {@code instanceof} chain that ends in a
+   * throw lets a new kind of node through to run time. With a visitor, a new kind does not compile
+   * until every walk says what it does with it, even if that is to refuse it.
+   */
+  interface Visitor<R> {
+    R visitNum(Num e);
+    R visitSym(Sym e);
+    R visitSize(Size e);
+    R visitFill(Fill e);
+    R visitIdentity(Identity e);
+
+    R visitNeg(Neg e);
+    R visitAdd(Add e);
+    R visitSub(Sub e);
+    R visitMul(Mul e);
+    R visitDiv(Div e);
+    R visitApply(Apply e);
+    R visitHadamard(Hadamard e);
+    R visitTotal(Total e);
+
+    R visitDot(Dot e);
+    R visitOuter(Outer e);
+    R visitQuadInv(QuadInv e);
+    R visitLogDet(LogDet e);
+    R visitTraceInv(TraceInv e);
+    R visitDiag(Diag e);
+
+    R visitAt(At e);
+    R visitOneHot(OneHot e);
+    R visitRowSum(RowSum e);
+    R visitSumK(SumK e);
+
+    R visitSum(Sum e);
+    R visitRelation(Relation e);
+    R visitPartial(Partial e);
+    R visitDensity(Density e);
+    R visitInv(Inv e);
+    R visitSolve(Solve e);
+    R visitMatMul(MatMul e);
+    R visitTranspose(Transpose e);
+  }
+
   // ------------------------------------------------------------------ leaves
 
   /** A number. */
   record Num(double value) implements Expr {
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitNum(this);
+    }
+
     @Override
     public Shape shape() {
       return Shape.SCALAR;
@@ -31,6 +83,11 @@ public sealed interface Expr {
   /** A named quantity. */
   record Sym(Symbol symbol) implements Expr {
     @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitSym(this);
+    }
+
+    @Override
     public Shape shape() {
       return symbol.shape();
     }
@@ -38,6 +95,11 @@ public sealed interface Expr {
 
   /** A size as a number, such as the D in (D/2) log 2π. */
   record Size(Dim dim) implements Expr {
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitSize(this);
+    }
+
     @Override
     public Shape shape() {
       return Shape.SCALAR;
@@ -51,6 +113,11 @@ public sealed interface Expr {
     }
 
     @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitFill(this);
+    }
+
+    @Override
     public Shape shape() {
       return Shape.vector(dim);
     }
@@ -58,6 +125,11 @@ public sealed interface Expr {
 
   /** The identity matrix I of a size. */
   record Identity(Dim dim) implements Expr {
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitIdentity(this);
+    }
+
     @Override
     public Shape shape() {
       return Shape.matrix(dim);
@@ -67,6 +139,11 @@ public sealed interface Expr {
   // ------------------------------------------------------------------ arithmetic
 
   record Neg(Expr operand) implements Expr {
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitNeg(this);
+    }
+
     @Override
     public Shape shape() {
       return operand.shape();
@@ -80,6 +157,11 @@ public sealed interface Expr {
     }
 
     @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitAdd(this);
+    }
+
+    @Override
     public Shape shape() {
       return left.shape();
     }
@@ -89,6 +171,11 @@ public sealed interface Expr {
   record Sub(Expr left, Expr right) implements Expr {
     public Sub {
       requireSame(left, right, "−");
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitSub(this);
     }
 
     @Override
@@ -106,6 +193,11 @@ public sealed interface Expr {
     }
 
     @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitMul(this);
+    }
+
+    @Override
     public Shape shape() {
       return left.shape().isScalar() ? right.shape() : left.shape();
     }
@@ -115,6 +207,11 @@ public sealed interface Expr {
   record Div(Expr left, Expr right) implements Expr {
     public Div {
       requireScalar(right, "a divisor");
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitDiv(this);
     }
 
     @Override
@@ -168,6 +265,11 @@ public sealed interface Expr {
     }
 
     @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitApply(this);
+    }
+
+    @Override
     public Shape shape() {
       for (Expr a : args) {
         if (a.shape().isVector()) {
@@ -188,6 +290,11 @@ public sealed interface Expr {
     }
 
     @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitHadamard(this);
+    }
+
+    @Override
     public Shape shape() {
       return left.shape();
     }
@@ -197,6 +304,11 @@ public sealed interface Expr {
   record Total(Expr vector) implements Expr {
     public Total {
       requireVector(vector, "a total");
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitTotal(this);
     }
 
     @Override
@@ -215,6 +327,11 @@ public sealed interface Expr {
     }
 
     @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitDot(this);
+    }
+
+    @Override
     public Shape shape() {
       return Shape.SCALAR;
     }
@@ -226,6 +343,11 @@ public sealed interface Expr {
       if (left.shape().rank() != right.shape().rank() || left.shape().isMatrix()) {
         throw new IllegalArgumentException("outer product of " + left.shape() + " and " + right.shape());
       }
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitOuter(this);
     }
 
     @Override
@@ -255,6 +377,11 @@ public sealed interface Expr {
     }
 
     @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitQuadInv(this);
+    }
+
+    @Override
     public Shape shape() {
       return Shape.SCALAR;
     }
@@ -265,6 +392,11 @@ public sealed interface Expr {
    * Σ_i log m_i; for a positive scalar, log m.
    */
   record LogDet(Expr matrix) implements Expr {
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitLogDet(this);
+    }
 
     @Override
     public Shape shape() {
@@ -286,6 +418,11 @@ public sealed interface Expr {
     }
 
     @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitTraceInv(this);
+    }
+
+    @Override
     public Shape shape() {
       return Shape.SCALAR;
     }
@@ -295,6 +432,11 @@ public sealed interface Expr {
   record Diag(Expr vector) implements Expr {
     public Diag {
       requireVector(vector, "diag");
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitDiag(this);
     }
 
     @Override
@@ -313,6 +455,11 @@ public sealed interface Expr {
     }
 
     @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitAt(this);
+    }
+
+    @Override
     public Shape shape() {
       return Shape.SCALAR;
     }
@@ -322,6 +469,11 @@ public sealed interface Expr {
   record OneHot(Expr index, Dim dim) implements Expr {
     public OneHot {
       requireScalar(index, "an index");
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitOneHot(this);
     }
 
     @Override
@@ -335,6 +487,11 @@ public sealed interface Expr {
    * writes an update. Only the derivation prints it; code reaches such sums through statistics.
    */
   record RowSum(Expr body, boolean weighted) implements Expr {
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitRowSum(this);
+    }
+
     @Override
     public Shape shape() {
       return body.shape();
@@ -352,6 +509,11 @@ public sealed interface Expr {
     }
 
     @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitSumK(this);
+    }
+
+    @Override
     public Shape shape() {
       return body.shape();
     }
@@ -365,6 +527,11 @@ public sealed interface Expr {
    * the prose names (all paths Z). Only the derivation prints it.
    */
   record Sum(String index, String from, String to, Expr body) implements Expr {
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitSum(this);
+    }
+
     @Override
     public Shape shape() {
       return body.shape();
@@ -406,6 +573,11 @@ public sealed interface Expr {
     }
 
     @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitRelation(this);
+    }
+
+    @Override
     public Shape shape() {
       return left.shape();
     }
@@ -413,6 +585,11 @@ public sealed interface Expr {
 
   /** ∂body/∂wrt. */
   record Partial(Expr body, Expr wrt) implements Expr {
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitPartial(this);
+    }
+
     @Override
     public Shape shape() {
       return wrt.shape();
@@ -429,6 +606,11 @@ public sealed interface Expr {
     }
 
     @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitDensity(this);
+    }
+
+    @Override
     public Shape shape() {
       return Shape.SCALAR;
     }
@@ -439,6 +621,11 @@ public sealed interface Expr {
 
   /** M⁻¹; for a vector, the diagonal of a diagonal matrix, its elements' reciprocals. */
   record Inv(Expr matrix) implements Expr {
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitInv(this);
+    }
+
     @Override
     public Shape shape() {
       return matrix.shape();
@@ -455,6 +642,11 @@ public sealed interface Expr {
     }
 
     @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitSolve(this);
+    }
+
+    @Override
     public Shape shape() {
       return vector.shape();
     }
@@ -466,6 +658,11 @@ public sealed interface Expr {
       if (!left.shape().isMatrix() || right.shape().isScalar() || !left.shape().cols().equals(right.shape().dim())) {
         throw new IllegalArgumentException("matrix product of " + left.shape() + " and " + right.shape());
       }
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitMatMul(this);
     }
 
     @Override
@@ -484,6 +681,11 @@ public sealed interface Expr {
     }
 
     @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visitTranspose(this);
+    }
+
+    @Override
     public Shape shape() {
       return Shape.matrix(matrix.shape().cols(), matrix.shape().dim());
     }
@@ -491,64 +693,7 @@ public sealed interface Expr {
 
   /** The operands of a node, in order; none for a leaf. */
   static java.util.List<Expr> children(Expr e) {
-    if (e instanceof Expr.Neg n) {
-      return java.util.List.of(n.operand());
-    } else if (e instanceof Expr.Add a) {
-      return java.util.List.of(a.left(), a.right());
-    } else if (e instanceof Expr.Sub s) {
-      return java.util.List.of(s.left(), s.right());
-    } else if (e instanceof Expr.Mul m) {
-      return java.util.List.of(m.left(), m.right());
-    } else if (e instanceof Expr.Div d) {
-      return java.util.List.of(d.left(), d.right());
-    } else if (e instanceof Expr.Apply a) {
-      return a.args();
-    } else if (e instanceof Expr.Hadamard h) {
-      return java.util.List.of(h.left(), h.right());
-    } else if (e instanceof Expr.Total t) {
-      return java.util.List.of(t.vector());
-    } else if (e instanceof Expr.Dot d) {
-      return java.util.List.of(d.left(), d.right());
-    } else if (e instanceof Expr.Outer o) {
-      return java.util.List.of(o.left(), o.right());
-    } else if (e instanceof Expr.QuadInv q) {
-      return java.util.List.of(q.matrix(), q.vector());
-    } else if (e instanceof Expr.LogDet l) {
-      return java.util.List.of(l.matrix());
-    } else if (e instanceof Expr.TraceInv t) {
-      return java.util.List.of(t.weight(), t.matrix());
-    } else if (e instanceof Expr.Diag d) {
-      return java.util.List.of(d.vector());
-    } else if (e instanceof Expr.At a) {
-      return java.util.List.of(a.vector(), a.index());
-    } else if (e instanceof Expr.OneHot o) {
-      return java.util.List.of(o.index());
-    } else if (e instanceof Expr.SumK s) {
-      return java.util.List.of(s.body());
-    } else if (e instanceof Expr.RowSum r) {
-      return java.util.List.of(r.body());
-    } else if (e instanceof Expr.Sum s) {
-      return java.util.List.of(s.body());
-    } else if (e instanceof Expr.Fill f) {
-      return java.util.List.of(f.value());
-    } else if (e instanceof Expr.Relation r) {
-      return java.util.List.of(r.left(), r.right());
-    } else if (e instanceof Expr.Partial p) {
-      return java.util.List.of(p.body(), p.wrt());
-    } else if (e instanceof Expr.Density d) {
-      java.util.List<Expr> all = new java.util.ArrayList<>(java.util.List.of(d.value()));
-      all.addAll(d.params());
-      return all;
-    } else if (e instanceof Expr.Inv i) {
-      return java.util.List.of(i.matrix());
-    } else if (e instanceof Expr.MatMul m) {
-      return java.util.List.of(m.left(), m.right());
-    } else if (e instanceof Expr.Transpose t) {
-      return java.util.List.of(t.matrix());
-    } else if (e instanceof Expr.Solve s) {
-      return java.util.List.of(s.matrix(), s.vector());
-    }
-    return java.util.List.of();
+    return Children.of(e);
   }
 
   // ------------------------------------------------------------------ builders, for readable formulas

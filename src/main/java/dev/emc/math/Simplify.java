@@ -20,7 +20,7 @@ public final class Simplify {
 
   /** The same node over simplified children. */
   private static Expr rebuild(Expr e) {
-    List<Expr> children = Expr.children(e);
+    List<Expr> children = Children.of(e);
     if (children.isEmpty()) {
       return e;
     }
@@ -31,7 +31,7 @@ public final class Simplify {
       simplified.add(s);
       changed |= s != c;
     }
-    return changed ? withChildren(e, simplified) : e;
+    return changed ? Children.with(e, simplified) : e;
   }
 
   private static Expr fold(Expr e) {
@@ -86,65 +86,5 @@ public final class Simplify {
 
   private static boolean isOne(Expr e) {
     return e instanceof Expr.Num n && n.value() == 1;
-  }
-
-  /** A node of the same kind over new children, in {@link Expr#children}'s order. */
-  static Expr withChildren(Expr e, List<Expr> c) {
-    if (e instanceof Expr.Neg) {
-      return new Expr.Neg(c.get(0));
-    } else if (e instanceof Expr.Add) {
-      return new Expr.Add(c.get(0), c.get(1));
-    } else if (e instanceof Expr.Sub) {
-      return new Expr.Sub(c.get(0), c.get(1));
-    } else if (e instanceof Expr.Mul) {
-      return new Expr.Mul(c.get(0), c.get(1));
-    } else if (e instanceof Expr.Div) {
-      return new Expr.Div(c.get(0), c.get(1));
-    } else if (e instanceof Expr.Apply a) {
-      return new Expr.Apply(a.function(), c);
-    } else if (e instanceof Expr.Hadamard) {
-      return new Expr.Hadamard(c.get(0), c.get(1));
-    } else if (e instanceof Expr.Total) {
-      return new Expr.Total(c.get(0));
-    } else if (e instanceof Expr.Dot) {
-      return new Expr.Dot(c.get(0), c.get(1));
-    } else if (e instanceof Expr.Outer) {
-      return new Expr.Outer(c.get(0), c.get(1));
-    } else if (e instanceof Expr.QuadInv) {
-      return new Expr.QuadInv(c.get(0), c.get(1));
-    } else if (e instanceof Expr.LogDet) {
-      return new Expr.LogDet(c.get(0));
-    } else if (e instanceof Expr.TraceInv) {
-      return new Expr.TraceInv(c.get(0), c.get(1));
-    } else if (e instanceof Expr.Diag) {
-      return new Expr.Diag(c.get(0));
-    } else if (e instanceof Expr.At) {
-      return new Expr.At(c.get(0), c.get(1));
-    } else if (e instanceof Expr.OneHot o) {
-      return new Expr.OneHot(c.get(0), o.dim());
-    } else if (e instanceof Expr.SumK s) {
-      return new Expr.SumK(c.get(0), s.index());
-    } else if (e instanceof Expr.RowSum r) {
-      return new Expr.RowSum(c.get(0), r.weighted());
-    } else if (e instanceof Expr.Sum s) {
-      return new Expr.Sum(s.index(), s.from(), s.to(), c.get(0));
-    } else if (e instanceof Expr.Fill f) {
-      return new Expr.Fill(c.get(0), f.dim());
-    } else if (e instanceof Expr.Relation r) {
-      return new Expr.Relation(r.op(), c.get(0), c.get(1));
-    } else if (e instanceof Expr.Partial) {
-      return new Expr.Partial(c.get(0), c.get(1));
-    } else if (e instanceof Expr.Density d) {
-      return new Expr.Density(d.notation(), c.get(0), c.subList(1, c.size()));
-    } else if (e instanceof Expr.Inv) {
-      return new Expr.Inv(c.get(0));
-    } else if (e instanceof Expr.MatMul) {
-      return new Expr.MatMul(c.get(0), c.get(1));
-    } else if (e instanceof Expr.Transpose) {
-      return new Expr.Transpose(c.get(0));
-    } else if (e instanceof Expr.Solve) {
-      return new Expr.Solve(c.get(0), c.get(1));
-    }
-    throw new IllegalArgumentException("a leaf has no children: " + e);
   }
 }

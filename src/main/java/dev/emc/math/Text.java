@@ -43,151 +43,229 @@ public final class Text {
     return weight + " " + print(e, 2);
   }
 
-  // Precedence: 0 sum, 1 product, 2 unary, 3 atom.
+  // Precedence: −1 a relation, 0 sum, 1 product, 2 unary, 3 atom.
   private static String print(Expr e, int context) {
-    if (e instanceof Expr.Num n) {
-      return number(n.value());
+    Printed p = e.accept(PRINTER);
+    return p.level() < context ? "(" + p.text() + ")" : p.text();
+  }
+
+  /** A formula's text and the precedence of its outermost operation. */
+  private record Printed(String text, int level) {}
+
+  private static Printed atom(String text) {
+    return new Printed(text, 3);
+  }
+
+  private static final Printer PRINTER = new Printer();
+
+  /** One node's text, its operands printed in the precedence they need there. */
+  private static final class Printer implements Expr.Visitor<Printed> {
+    @Override
+    public Printed visitNum(Expr.Num e) {
+      return atom(number(e.value()));
     }
-    if (e instanceof Expr.Sym s) {
-      return symbol(s.symbol());
+
+    @Override
+    public Printed visitSym(Expr.Sym e) {
+      return atom(symbol(e.symbol()));
     }
-    if (e instanceof Expr.Identity) {
-      return "I";
+
+    @Override
+    public Printed visitSize(Expr.Size e) {
+      return atom(e.dim().toString());
     }
-    if (e instanceof Expr.Size z) {
-      return z.dim().toString();
+
+    @Override
+    public Printed visitFill(Expr.Fill e) {
+      return atom(print(e.value(), 3) + "·1");
     }
-    if (e instanceof Expr.Fill f) {
-      return print(f.value(), 3) + "·1";
+
+    @Override
+    public Printed visitIdentity(Expr.Identity e) {
+      return atom("I");
     }
-    if (e instanceof Expr.Neg n) {
-      return wrap("−" + print(n.operand(), 2), 2, context);
+
+    @Override
+    public Printed visitNeg(Expr.Neg e) {
+      return new Printed("−" + print(e.operand(), 2), 2);
     }
-    if (e instanceof Expr.Add a) {
-      if (a.right() instanceof Expr.Mul m && m.left() instanceof Expr.Num n && n.value() < 0) {
+
+    @Override
+    public Printed visitAdd(Expr.Add e) {
+      if (e.right() instanceof Expr.Mul m && m.left() instanceof Expr.Num n && n.value() < 0) {
         Expr positive = new Expr.Mul(new Expr.Num(-n.value()), m.right());
-        return wrap(print(a.left(), 0) + " − " + print(positive, 1), 0, context);
+        return new Printed(print(e.left(), 0) + " − " + print(positive, 1), 0);
       }
-      return wrap(print(a.left(), 0) + " + " + print(a.right(), 1), 0, context);
+      return new Printed(print(e.left(), 0) + " + " + print(e.right(), 1), 0);
     }
-    if (e instanceof Expr.Sub s) {
-      return wrap(print(s.left(), 0) + " − " + print(s.right(), 1), 0, context);
+
+    @Override
+    public Printed visitSub(Expr.Sub e) {
+      return new Printed(print(e.left(), 0) + " − " + print(e.right(), 1), 0);
     }
-    if (e instanceof Expr.Mul m) {
-      if (m.left() instanceof Expr.Num n && n.value() == 0.5) {
-        return wrap("½ " + print(m.right(), 2), 1, context);
+
+    @Override
+    public Printed visitMul(Expr.Mul e) {
+      if (e.left() instanceof Expr.Num n && n.value() == 0.5) {
+        return new Printed("½ " + print(e.right(), 2), 1);
       }
-      if (m.left() instanceof Expr.Num n && n.value() == -0.5) {
-        return wrap("−½ " + print(m.right(), 2), 2, context);
+      if (e.left() instanceof Expr.Num n && n.value() == -0.5) {
+        return new Printed("−½ " + print(e.right(), 2), 2);
       }
-      return wrap(print(m.left(), 1) + " " + print(m.right(), 2), 1, context);
+      return new Printed(print(e.left(), 1) + " " + print(e.right(), 2), 1);
     }
-    if (e instanceof Expr.Div d) {
-      return wrap(print(d.left(), 2) + " / " + print(d.right(), 2), 1, context);
+
+    @Override
+    public Printed visitDiv(Expr.Div e) {
+      return new Printed(print(e.left(), 2) + " / " + print(e.right(), 2), 1);
     }
-    if (e instanceof Expr.Apply a && a.asWritten() != a) {
-      return print(a.asWritten(), context);
-    }
-    if (e instanceof Expr.Apply a) {
-      if (a.args().size() > 1) {
-        return a.function().text() + "(" + String.join(", ", a.args().stream().map(x -> print(x, 0)).toList()) + ")";
+
+    @Override
+    public Printed visitApply(Expr.Apply e) {
+      if (e.asWritten() != e) {
+        return e.asWritten().accept(this);
       }
-      return wrap(a.function().text() + " " + print(a.arg(), 3), 2, context);
+      if (e.args().size() > 1) {
+        return atom(e.function().text() + "(" + String.join(", ", e.args().stream().map(x -> print(x, 0)).toList()) + ")");
+      }
+      return new Printed(e.function().text() + " " + print(e.arg(), 3), 2);
     }
-    if (e instanceof Expr.Hadamard h) {
-      return wrap(print(h.left(), 2) + " ∘ " + print(h.right(), 2), 1, context);
+
+    @Override
+    public Printed visitHadamard(Expr.Hadamard e) {
+      return new Printed(print(e.left(), 2) + " ∘ " + print(e.right(), 2), 1);
     }
-    if (e instanceof Expr.Total t) {
-      return wrap("Σ_d " + print(t.vector(), 2), 1, context);
+
+    @Override
+    public Printed visitTotal(Expr.Total e) {
+      return new Printed("Σ_d " + print(e.vector(), 2), 1);
     }
-    if (e instanceof Expr.Dot d) {
-      return wrap(print(d.left(), 3) + "ᵀ" + print(d.right(), 3), 2, context);
+
+    @Override
+    public Printed visitDot(Expr.Dot e) {
+      return new Printed(print(e.left(), 3) + "ᵀ" + print(e.right(), 3), 2);
     }
-    if (e instanceof Expr.Outer o) {
-      if (o.shape().isScalar()) {
-        return o.isSymmetric() ? print(o.left(), 3) + "²" : wrap(print(o.left(), 2) + " " + print(o.right(), 2), 1, context);
+
+    @Override
+    public Printed visitOuter(Expr.Outer e) {
+      if (e.shape().isScalar()) {
+        return e.isSymmetric() ? atom(print(e.left(), 3) + "²")
+            : new Printed(print(e.left(), 2) + " " + print(e.right(), 2), 1);
       }
       // (x − μ)(x − μ)ᵀ needs no space, but u_n u_nᵀ does: u_nu_nᵀ reads as one name.
-      String left = print(o.left(), 3);
-      String right = print(o.right(), 3);
+      String left = print(e.left(), 3);
+      String right = print(e.right(), 3);
       String gap = left.endsWith(")") || right.startsWith("(") ? "" : " ";
-      return wrap(left + gap + right + "ᵀ", 2, context);
+      return new Printed(left + gap + right + "ᵀ", 2);
     }
-    if (e instanceof Expr.QuadInv q) {
-      if (q.matrix().shape().isVector()) {
-        return wrap("Σ_d " + print(q.vector(), 3) + "² / " + print(q.matrix(), 3), 1, context);
+
+    @Override
+    public Printed visitQuadInv(Expr.QuadInv e) {
+      if (e.matrix().shape().isVector()) {
+        return new Printed("Σ_d " + print(e.vector(), 3) + "² / " + print(e.matrix(), 3), 1);
       }
-      if (q.matrix().shape().isScalar() && q.vector().shape().isVector()) {
-        return wrap("‖" + print(q.vector(), 0) + "‖² / " + print(q.matrix(), 3), 1, context);
+      if (e.matrix().shape().isScalar() && e.vector().shape().isVector()) {
+        return new Printed("‖" + print(e.vector(), 0) + "‖² / " + print(e.matrix(), 3), 1);
       }
-      if (q.shape().isScalar() && q.matrix().shape().isScalar()) {
-        return wrap(print(q.vector(), 3) + "² / " + print(q.matrix(), 3), 1, context);
+      if (e.matrix().shape().isScalar()) {
+        return new Printed(print(e.vector(), 3) + "² / " + print(e.matrix(), 3), 1);
       }
-      String v = print(q.vector(), 3);
-      return wrap(v + "ᵀ " + print(q.matrix(), 3) + "⁻¹ " + v, 1, context);
+      String v = print(e.vector(), 3);
+      return new Printed(v + "ᵀ " + print(e.matrix(), 3) + "⁻¹ " + v, 1);
     }
-    if (e instanceof Expr.LogDet l) {
-      if (l.matrix().shape().isVector()) {
-        return wrap("Σ_d log " + print(l.matrix(), 3), 1, context);
+
+    @Override
+    public Printed visitLogDet(Expr.LogDet e) {
+      if (e.matrix().shape().isVector()) {
+        return new Printed("Σ_d log " + print(e.matrix(), 3), 1);
       }
-      return l.matrix().shape().isScalar()
-          ? wrap("log " + print(l.matrix(), 3), 2, context)
-          : wrap("log|" + print(l.matrix(), 0) + "|", 2, context);
+      return e.matrix().shape().isScalar()
+          ? new Printed("log " + print(e.matrix(), 3), 2)
+          : new Printed("log|" + print(e.matrix(), 0) + "|", 2);
     }
-    if (e instanceof Expr.TraceInv t) {
-      if (t.matrix().shape().isVector() || t.weight().shape().isVector()) {
-        return wrap("Σ_d " + print(t.weight(), 2) + " / " + print(t.matrix(), 2), 1, context);
+
+    @Override
+    public Printed visitTraceInv(Expr.TraceInv e) {
+      if (e.matrix().shape().isVector() || e.weight().shape().isVector()) {
+        return new Printed("Σ_d " + print(e.weight(), 2) + " / " + print(e.matrix(), 2), 1);
       }
-      return t.matrix().shape().isScalar()
-          ? wrap(print(t.weight(), 2) + " / " + print(t.matrix(), 2), 1, context)
-          : "tr(" + print(t.weight(), 1) + " " + print(t.matrix(), 3) + "⁻¹)";
+      return e.matrix().shape().isScalar()
+          ? new Printed(print(e.weight(), 2) + " / " + print(e.matrix(), 2), 1)
+          : atom("tr(" + print(e.weight(), 1) + " " + print(e.matrix(), 3) + "⁻¹)");
     }
-    if (e instanceof Expr.Diag d) {
+
+    @Override
+    public Printed visitDiag(Expr.Diag e) {
       // Ψ is a diagonal matrix stored as its diagonal; the formulas call it Ψ.
-      return d.vector() instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.SETTING
-          ? name(s.symbol().name()) : "diag(" + print(d.vector(), 0) + ")";
+      return atom(e.vector() instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.SETTING
+          ? name(s.symbol().name()) : "diag(" + print(e.vector(), 0) + ")");
     }
-    if (e instanceof Expr.At a) {
-      String index = print(a.index(), 0);
-      return print(a.vector(), 3) + (index.length() == 1 ? "_" + index : "[" + index + "]");
+
+    @Override
+    public Printed visitAt(Expr.At e) {
+      String index = print(e.index(), 0);
+      return atom(print(e.vector(), 3) + (index.length() == 1 ? "_" + index : "[" + index + "]"));
     }
-    if (e instanceof Expr.OneHot o) {
-      return "e(" + print(o.index(), 0) + ")";
+
+    @Override
+    public Printed visitOneHot(Expr.OneHot e) {
+      return atom("e(" + print(e.index(), 0) + ")");
     }
-    if (e instanceof Expr.Relation r) {
-      return wrap(print(r.left(), 0) + " " + r.op().text() + " " + print(r.right(), 0), -1, context);
+
+    @Override
+    public Printed visitRowSum(Expr.RowSum e) {
+      return new Printed("Σ_n " + (e.weighted() ? "r_nk " : "") + print(e.body(), 2), 1);
     }
-    if (e instanceof Expr.Partial p) {
-      return "∂/∂" + print(p.wrt(), 3) + " " + print(p.body(), 3);
+
+    @Override
+    public Printed visitSumK(Expr.SumK e) {
+      return new Printed("Σ_k " + print(e.body(), 2), 1);
     }
-    if (e instanceof Expr.Density d) {
-      StringBuilder b = new StringBuilder(d.notation().text()).append('(').append(print(d.value(), 0));
-      for (int i = 0; i < d.params().size(); i++) {
-        b.append(i == 0 ? " | " : ", ").append(print(d.params().get(i), 0));
+
+    @Override
+    public Printed visitSum(Expr.Sum e) {
+      String range = e.from() == null ? e.index() : "{" + e.index() + "=" + e.from() + "}^{" + e.to() + "}";
+      return new Printed("Σ_" + range + " " + print(e.body(), 2), 1);
+    }
+
+    @Override
+    public Printed visitRelation(Expr.Relation e) {
+      return new Printed(print(e.left(), 0) + " " + e.op().text() + " " + print(e.right(), 0), -1);
+    }
+
+    @Override
+    public Printed visitPartial(Expr.Partial e) {
+      return atom("∂/∂" + print(e.wrt(), 3) + " " + print(e.body(), 3));
+    }
+
+    @Override
+    public Printed visitDensity(Expr.Density e) {
+      StringBuilder b = new StringBuilder(e.notation().text()).append('(').append(print(e.value(), 0));
+      for (int i = 0; i < e.params().size(); i++) {
+        b.append(i == 0 ? " | " : ", ").append(print(e.params().get(i), 0));
       }
-      return b.append(')').toString();
+      return atom(b.append(')').toString());
     }
-    if (e instanceof Expr.Inv i) {
-      return print(i.matrix(), 3) + "⁻¹";
+
+    @Override
+    public Printed visitInv(Expr.Inv e) {
+      return atom(print(e.matrix(), 3) + "⁻¹");
     }
-    if (e instanceof Expr.Transpose t) {
-      return print(t.matrix(), 3) + "ᵀ";
+
+    @Override
+    public Printed visitSolve(Expr.Solve e) {
+      return new Printed(print(e.matrix(), 3) + "⁻¹ " + print(e.vector(), 2), 1);
     }
-    if (e instanceof Expr.Solve v) {
-      return wrap(print(v.matrix(), 3) + "⁻¹ " + print(v.vector(), 2), 1, context);
+
+    @Override
+    public Printed visitMatMul(Expr.MatMul e) {
+      return new Printed(print(e.left(), 2) + " " + print(e.right(), 2), 1);
     }
-    if (e instanceof Expr.MatMul m) {
-      return wrap(print(m.left(), 2) + " " + print(m.right(), 2), 1, context);
+
+    @Override
+    public Printed visitTranspose(Expr.Transpose e) {
+      return atom(print(e.matrix(), 3) + "ᵀ");
     }
-    if (e instanceof Expr.RowSum r) {
-      return wrap("Σ_n " + (r.weighted() ? "r_nk " : "") + print(r.body(), 2), 1, context);
-    }
-    if (e instanceof Expr.Sum s) {
-      String range = s.from() == null ? s.index() : "{" + s.index() + "=" + s.from() + "}^{" + s.to() + "}";
-      return wrap("Σ_" + range + " " + print(s.body(), 2), 1, context);
-    }
-    Expr.SumK s = (Expr.SumK) e;
-    return wrap("Σ_k " + print(s.body(), 2), 1, context);
   }
 
   private static String symbol(Symbol s) {
@@ -199,10 +277,6 @@ public final class Text {
       case RESPONSIBILITY, INDICATOR -> name(s.name()) + (s.perRow() ? "_n" : "") + (s.perComponent() ? (s.perRow() ? "k" : "_k") : "");
       default -> name(s.name()) + (s.perRow() ? "_n" : s.perComponent() ? "_k" : "");
     };
-  }
-
-  private static String wrap(String text, int level, int context) {
-    return level < context ? "(" + text + ")" : text;
   }
 
   static String number(double v) {
