@@ -24,10 +24,14 @@ import java.util.Map;
  *
  * <p>Callers compute an element expression before they open the loop that uses it, so that the
  * temporaries it needs land outside the loop.
+ *
+ * <p>This class holds what the walks share: the scope, the temporaries, the hoisted values and
+ * how symbols are read. The scalar walk is a visitor, {@link ScalarCode}, so that a new kind of
+ * node does not compile until it says how it is lowered or that it is not.
  */
 final class Lowering {
   private final EmPlan plan;
-  private final CodeNames names;
+  final CodeNames names;
   /** Row-free subexpressions of the E-step, computed by prepare(): expression → field. */
   final Map<Expr, Hoisted> hoisted = new LinkedHashMap<>();
   /**
@@ -129,6 +133,7 @@ final class Lowering {
 
   // ------------------------------------------------------------------ scalars
 
+  /** A scalar formula as a Java expression; what does not read the row goes to prepare(). */
   J scalar(Expr e, Scope sc, CodeBlock.Builder out) {
     if (!e.shape().isScalar()) {
       throw new IllegalStateException("not a scalar: " + e);
@@ -136,213 +141,11 @@ final class Lowering {
     if (sc.hoist() && sc.row() != null && !Exprs.dependsOnRow(e) && !isAtomic(e)) {
       return hoistScalar(e, sc);
     }
-    if (e instanceof Expr.Num n) {
-      return number(n.value());
-    }
-    if (e instanceof Expr.Sym s) {
-      return access(s.symbol(), sc, null, null);
-    }
-    if (e instanceof Expr.Size z) {
-      return atom(names.size(z.dim()));
-    }
-    if (e instanceof Expr.Neg n) {
-      return new J("-" + scalar(n.operand(), sc, out).at(2), 2);
-    }
-    if (e instanceof Expr.Add a) {
-      if (a.right() instanceof Expr.Mul m && m.left() instanceof Expr.Num n && n.value() < 0) {
-        // a + (−c)·b reads better as a − c·b
-        J right = scalar(new Expr.Mul(new Expr.Num(-n.value()), m.right()), sc, out);
-        return new J(scalar(a.left(), sc, out).at(0) + " - " + right.at(1), 0);
-      }
-      return new J(scalar(a.left(), sc, out).at(0) + " + " + scalar(a.right(), sc, out).at(1), 0);
-    }
-    if (e instanceof Expr.Sub s) {
-      return new J(scalar(s.left(), sc, out).at(0) + " - " + scalar(s.right(), sc, out).at(1), 0);
-    }
-    if (e instanceof Expr.Mul m) {
-      return new J(scalar(m.left(), sc, out).at(1) + " * " + scalar(m.right(), sc, out).at(2), 1);
-    }
-    if (e instanceof Expr.Div d) {
-      return new J(scalar(d.left(), sc, out).at(1) + " / " + scalar(d.right(), sc, out).at(2), 1);
-    }
-    if (e instanceof Expr.Apply a) {
-      List<String> args = new ArrayList<>();
-      for (Expr arg : a.args()) {
-        args.add(scalar(arg, sc, out).text());
-      }
-      return atom(a.function().java() + "(" + String.join(", ", args) + ")");
-    }
-    if (e instanceof Expr.Total t) {
-      String sum = fresh("tot");
-      out.addStatement("double $L = 0.0", sum);
-      each(names.size(t.vector().shape().dim()), sc, out,
-          (i, in) -> in.addStatement("$L += $L", sum, elem(t.vector(), i, sc, out)));
-      return atom(sum);
-    }
-    if (e instanceof Expr.Outer o) {
-      J left = temp(scalar(o.left(), sc, out), sc, out);
-      J right = o.isSymmetric() ? left : scalar(o.right(), sc, out);
-      return new J(left.at(1) + " * " + right.at(2), 1);
-    }
-    if (e instanceof Expr.Dot d && sc.unroll() != null) {
-      List<String> products = new ArrayList<>();
-      each(names.size(d.left().shape().dim()), sc, out, (i, in) -> products.add(
-          elem(d.left(), i, sc, in).at(1) + " * " + elem(d.right(), i, sc, in).at(2)));
-      return atom(rowValue("dot", String.join(" + ", products), sc, out));
-    }
-    if (e instanceof Expr.Dot d) {
-      String t = fresh("dot");
-      out.addStatement("double $L = 0.0", t);
-      each(names.size(d.left().shape().dim()), sc, out, (i, in) -> in.addStatement("$L += $L * $L", t,
-          elem(d.left(), i, sc, out).at(1), elem(d.right(), i, sc, out).at(2)));
-      return atom(t);
-    }
-    if (e instanceof Expr.QuadInv q) {
-      return quadInv(q, sc, out);
-    }
-    if (e instanceof Expr.LogDet l) {
-      if (l.matrix().shape().isScalar()) {
-        return atom("java.lang.Math.log(" + scalar(l.matrix(), sc, out) + ")");
-      }
-      if (l.matrix().shape().isVector()) {
-        // The log-determinant of a diagonal matrix: the logs of its diagonal, added.
-        return scalar(new Expr.Total(new Expr.Apply(dev.emc.math.Function.LOG, l.matrix())), sc, out);
-      }
-      Hoisted chol = cholesky(l.matrix(), sc);
-      return atom("Linalg.logDetCholesky(" + chol.field() + ", " + matrixBase(chol, sc) + ", "
-          + names.size(l.matrix().shape().dim()) + ")");
-    }
-    if (e instanceof Expr.TraceInv t) {
-      if (t.matrix().shape().isScalar() && t.weight().shape().isScalar()) {
-        return new J(scalar(t.weight(), sc, out).at(1) + " / " + scalar(t.matrix(), sc, out).at(2), 1);
-      }
-      if (t.matrix().shape().isScalar()) {
-        // tr(diag(w) / m): the weights' total over m.
-        return new J(scalar(new Expr.Total(t.weight()), sc, out).at(1) + " / "
-            + scalar(t.matrix(), sc, out).at(2), 1);
-      }
-      if (t.matrix().shape().isVector()) {
-        String sum = fresh("tr");
-        out.addStatement("double $L = 0.0", sum);
-        each(names.size(t.matrix().shape().dim()), sc, out, (i, in) -> in.addStatement("$L += $L / $L", sum,
-            elem(t.weight(), i, sc, out).at(1), elem(t.matrix(), i, sc, out).at(2)));
-        return atom(sum);
-      }
-      Hoisted chol = cholesky(t.matrix(), sc);
-      String d = names.size(t.matrix().shape().dim());
-      if (t.weight() instanceof Expr.Diag dg && dg.vector() instanceof Expr.Sym w) {
-        return atom("Linalg.traceDiagInverse(" + chol.field() + ", " + matrixBase(chol, sc) + ", " + d + ", "
-            + names.field(w.symbol().name()) + ", 0)");
-      }
-      // c·I or I: c tr(M⁻¹).
-      J scale = t.weight() instanceof Expr.Mul m && m.right() instanceof Expr.Identity ? scalar(m.left(), sc, out)
-          : t.weight() instanceof Expr.Identity ? atom("1.0") : null;
-      if (scale == null) {
-        throw new IllegalStateException("tr(A M⁻¹) is lowered for a diagonal A of a setting or c·I: " + e);
-      }
-      return new J(scale.at(1) + " * Linalg.traceInverse(" + chol.field() + ", " + matrixBase(chol, sc) + ", " + d + ")", 1);
-    }
-    if (e instanceof Expr.At a) {
-      return elem(a.vector(), categoryIndex(a.index(), sc, out), sc, out);
-    }
-    if (e instanceof Expr.Inv v && v.matrix().shape().isScalar()) {
-      return new J("1.0 / " + scalar(v.matrix(), sc, out).at(2), 1);
-    }
-    if (e instanceof Expr.SumK s) {
-      String t = fresh("sum");
-      out.addStatement("double $L = 0.0", t);
-      // The body's temporaries depend on k: they stay inside the loop.
-      each("K", sc, out, (k, in) -> in.addStatement("$L += $L", t, scalar(s.body(), sc.withK(k), in)));
-      return atom(t);
-    }
-    throw new IllegalStateException("cannot lower to a scalar: " + e);
-  }
-
-  /**
-   * vᵀ M⁻¹ v: for scalars v²·(1/m); for a multiple of I, ‖v‖²·(1/m); for a diagonal, Σ v_i²·(1/d_i)
-   * with the reciprocals from prepare(); for a full matrix, ‖L⁻¹v‖² by forward substitution.
-   */
-  private J quadInv(Expr.QuadInv q, Scope sc, CodeBlock.Builder out) {
-    if (q.matrix().shape().isScalar() && q.vector().shape().isScalar()) {
-      J v = temp(scalar(q.vector(), sc, out), sc, out);
-      J inverse = scalar(new Expr.Div(new Expr.Num(1), q.matrix()), sc, out);
-      return new J(v.at(1) + " * " + v.at(2) + " * " + inverse.at(2), 1);
-    }
-    if (q.matrix().shape().isScalar()) {
-      J squares = scalar(new Expr.Total(new Expr.Hadamard(q.vector(), q.vector())), sc, out);
-      J inverse = scalar(new Expr.Div(new Expr.Num(1), q.matrix()), sc, out);
-      return new J(squares.at(1) + " * " + inverse.at(2), 1);
-    }
-    if (q.matrix().shape().isVector()) {
-      String sum = fresh("q");
-      out.addStatement("double $L = 0.0", sum);
-      each(names.size(q.vector().shape().dim()), sc, out, (i, in) -> {
-        String t = fresh("t");
-        String element = elem(q.vector(), i, sc, out).text();
-        String inverse = reciprocal(q.matrix(), i, sc, out);
-        in.addStatement("final double $L = $L", t, element);
-        in.addStatement("$L += $L * $L * $L", sum, t, t, inverse);
-      });
-      return atom(sum);
-    }
-    Hoisted chol = cholesky(q.matrix(), sc);
-    String d = names.size(q.vector().shape().dim());
-    if (sc.unroll() != null) {
-      return unrolledForward(q, chol, d, sc, out);
-    }
-    if (sc.row() != null) {
-      BlockQuad bq = blockQuads.computeIfAbsent(q, x -> new BlockQuad("quad" + blockQuads.size(),
-          "vq" + blockQuads.size(), q, chol, d, Exprs.dependsOnComponent(q)));
-      return atom(bq.name() + "[" + (bq.perComponent() ? sc.k() : "0") + "][b]");
-    }
-    String w = fresh("w");
-    out.addStatement("final double[] $L = new double[$L]", w, d);
-    String sum = fresh("q");
-    String i = fresh("i");
-    String j = fresh("j");
-    String base = matrixBase(chol, sc);
-    String t = fresh("t");
-    String element = elem(q.vector(), i, sc, out).text();
-    out.addStatement("double $L = 0.0", sum);
-    out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, d, i);
-    out.addStatement("double $L = $L", t, element);
-    out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, i, j);
-    out.addStatement("$L -= $L[$L] * $L[$L]", t, chol.field(), index2(base, i, j, d), w, j);
-    out.endControlFlow();
-    out.addStatement("$L /= $L[$L]", t, chol.field(), index2(base, i, i, d));
-    out.addStatement("$L[$L] = $L", w, i, t);
-    out.addStatement("$L += $L * $L", sum, t, t);
-    out.endControlFlow();
-    return atom(sum);
-  }
-
-  /** ‖L⁻¹v‖² by forward substitution written out: t_i = (v_i − Σ_{j<i} L_ij t_j) · (1/L_ii). */
-  private J unrolledForward(Expr.QuadInv q, Hoisted chol, String d, Scope sc, CodeBlock.Builder out) {
-    Unroll u = sc.unroll();
-    int n = u.size(d);
-    String base = matrixBase(chol, sc);
-    String sum = fresh("q");
-    List<String> t = new ArrayList<>();
-    StringBuilder squares = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      StringBuilder value = new StringBuilder(elem(q.vector(), Integer.toString(i), sc, out).at(0));
-      for (int j = 0; j < i; j++) {
-        value.append(" - ").append(u.read(chol.field(), index2(base, Integer.toString(i), Integer.toString(j), d)))
-            .append(" * ").append(t.get(j));
-      }
-      String ti = fresh("t");
-      // Multiplying by 1/L_ii, computed once, is several times faster than dividing per row.
-      String inverse = u.reciprocal(chol.field(), index2(base, Integer.toString(i), Integer.toString(i), d));
-      out.addStatement("final double $L = ($L) * $L", ti, value, inverse);
-      t.add(ti);
-      squares.append(i == 0 ? "" : " + ").append(ti).append(" * ").append(ti);
-    }
-    out.addStatement("final double $L = $L", sum, squares);
-    return atom(sum);
+    return e.accept(new ScalarCode(this, sc, out));
   }
 
   /** 1/d_i for a vector d: from prepare() when d does not read the row, else computed here. */
-  private String reciprocal(Expr d, String i, Scope sc, CodeBlock.Builder out) {
+  String reciprocal(Expr d, String i, Scope sc, CodeBlock.Builder out) {
     if (!(sc.hoist() && sc.row() != null && !Exprs.dependsOnRow(d))) {
       return "(1.0 / " + elem(d, i, sc, out).at(2) + ")";
     }
@@ -370,7 +173,7 @@ final class Lowering {
     return atom(read(h.field(), h.perComponent() ? sc.k() : "0", sc));
   }
 
-  private Hoisted cholesky(Expr matrix, Scope sc) {
+  Hoisted cholesky(Expr matrix, Scope sc) {
     if (Exprs.dependsOnRow(matrix)) {
       throw new IllegalStateException("a covariance that changes per row: " + matrix);
     }
@@ -390,7 +193,7 @@ final class Lowering {
   }
 
   /** The 0-based position of a category value: k itself for the component, y − 1 for data. */
-  private String categoryIndex(Expr index, Scope sc, CodeBlock.Builder out) {
+  String categoryIndex(Expr index, Scope sc, CodeBlock.Builder out) {
     if (index instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.COMPONENT) {
       return sc.k();
     }
@@ -658,7 +461,7 @@ final class Lowering {
    * a value already computed for this row is reused rather than computed again: a regression's
    * residual y − βᵀu is read by the log-density and by every statistic.
    */
-  private String rowValue(String stem, String value, Scope sc, CodeBlock.Builder out) {
+  String rowValue(String stem, String value, Scope sc, CodeBlock.Builder out) {
     Unroll u = sc.row() == null ? null : sc.unroll();
     String known = u == null ? null : u.rowValues.get(value);
     if (known != null) {
