@@ -26,8 +26,9 @@ import java.util.Map;
  * temporaries it needs land outside the loop.
  *
  * <p>This class holds what the walks share: the scope, the temporaries, the hoisted values and
- * how symbols are read. The scalar walk is a visitor, {@link ScalarCode}, so that a new kind of
- * node does not compile until it says how it is lowered or that it is not.
+ * how symbols are read. The walks themselves are visitors, one per shape: {@link ScalarCode},
+ * {@link VectorCode} and {@link MatrixCode}, so that a new kind of node does not compile until
+ * each says how it is lowered or that it is not.
  */
 final class Lowering {
   private final EmPlan plan;
@@ -209,90 +210,7 @@ final class Lowering {
     if (!e.shape().isVector()) {
       throw new IllegalStateException("not a vector: " + e);
     }
-    if (e instanceof Expr.Sym s) {
-      return access(s.symbol(), sc, i, null);
-    }
-    if (e instanceof Expr.Fill f) {
-      return temp(scalar(f.value(), sc, out), sc, out);
-    }
-    if (e instanceof Expr.Neg n) {
-      return new J("-" + elem(n.operand(), i, sc, out).at(2), 2);
-    }
-    if (e instanceof Expr.Add a) {
-      return new J(elem(a.left(), i, sc, out).at(0) + " + " + elem(a.right(), i, sc, out).at(1), 0);
-    }
-    if (e instanceof Expr.Sub s) {
-      return new J(elem(s.left(), i, sc, out).at(0) + " - " + elem(s.right(), i, sc, out).at(1), 0);
-    }
-    if (e instanceof Expr.Mul m) {
-      J left = m.left().shape().isScalar() ? temp(scalar(m.left(), sc, out), sc, out) : elem(m.left(), i, sc, out);
-      J right = m.right().shape().isScalar() ? temp(scalar(m.right(), sc, out), sc, out) : elem(m.right(), i, sc, out);
-      return new J(left.at(1) + " * " + right.at(2), 1);
-    }
-    if (e instanceof Expr.Div d) {
-      J divisor = temp(scalar(d.right(), sc, out), sc, out);
-      return new J(elem(d.left(), i, sc, out).at(1) + " / " + divisor.at(2), 1);
-    }
-    if (e instanceof Expr.OneHot o) {
-      String at = categoryIndex(o.index(), sc, out);
-      return atom("(" + i + " == " + at + " ? 1.0 : 0.0)");
-    }
-    if (e instanceof Expr.Hadamard h) {
-      return new J(elem(h.left(), i, sc, out).at(1) + " * " + elem(h.right(), i, sc, out).at(2), 1);
-    }
-    if (e instanceof Expr.Inv v) {
-      return new J("1.0 / " + elem(v.matrix(), i, sc, out).at(2), 1);
-    }
-    if (e instanceof Expr.MatMul m) {
-      return materializeVector(e, sc, out, i, (t, n) -> {
-        String a = fresh("a");
-        String b = fresh("b");
-        J aij = elem2(m.left(), a, b, sc, out);
-        J vj = elem(m.right(), b, sc, out);
-        out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", a, a, n, a);
-        out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", b, b, n, b);
-        out.addStatement("$L[$L] += $L * $L", t, a, aij.at(1), vj.at(2));
-        out.endControlFlow();
-        out.endControlFlow();
-      });
-    }
-    if (e instanceof Expr.Solve v) {
-      if (sc.row() != null) {
-        throw new IllegalStateException("a linear solve inside the row loop: " + e);
-      }
-      return materializeVector(e, sc, out, i, (t, n) -> {
-        String a = fresh("m");
-        String r = fresh("a");
-        String c = fresh("b");
-        J arc = elem2(v.matrix(), r, c, sc, out);
-        J br = elem(v.vector(), r, sc, out);
-        out.addStatement("final double[] $L = new double[$L * $L]", a, n, n);
-        out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", r, r, n, r);
-        out.addStatement("$L[$L] = $L", t, r, br);
-        out.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, n, c);
-        out.addStatement("$L[$L * $L + $L] = $L", a, r, n, c, arc);
-        out.endControlFlow();
-        out.endControlFlow();
-        // A singular system (collinear covariates, an empty component) gives NaN, which prepare() reports.
-        out.beginControlFlow("if (!Linalg.solve($L, $L, $L))", a, t, n);
-        out.addStatement("java.util.Arrays.fill($L, Double.NaN)", t);
-        out.endControlFlow();
-      });
-    }
-    if (e instanceof Expr.Apply a) {
-      List<String> args = new ArrayList<>();
-      for (Expr arg : a.args()) {
-        args.add(arg.shape().isScalar() ? temp(scalar(arg, sc, out), sc, out).text() : elem(arg, i, sc, out).text());
-      }
-      if (a.function() == RECIPROCAL) {
-        return new J("1.0 / " + atParens(args.get(0)), 1);
-      }
-      return atom(a.function().java() + "(" + String.join(", ", args) + ")");
-    }
-    if (e instanceof Expr.SumK s) {
-      return materialize(s, sc, out, i, null);
-    }
-    throw new IllegalStateException("cannot lower to a vector: " + e);
+    return e.accept(new VectorCode(this, i, sc, out));
   }
 
   /** Element (i, j) of a matrix expression. */
@@ -300,58 +218,11 @@ final class Lowering {
     if (!e.shape().isMatrix()) {
       throw new IllegalStateException("not a matrix: " + e);
     }
-    if (e instanceof Expr.Sym s) {
-      return access(s.symbol(), sc, i, j);
-    }
-    if (e instanceof Expr.Identity) {
-      return atom("(" + i + " == " + j + " ? 1.0 : 0.0)");
-    }
-    if (e instanceof Expr.Diag d) {
-      return atom("(" + i + " == " + j + " ? " + elem(d.vector(), i, sc, out) + " : 0.0)");
-    }
-    if (e instanceof Expr.Outer o) {
-      return new J(elem(o.left(), i, sc, out).at(1) + " * " + elem(o.right(), j, sc, out).at(2), 1);
-    }
-    if (e instanceof Expr.Neg n) {
-      return new J("-" + elem2(n.operand(), i, j, sc, out).at(2), 2);
-    }
-    if (e instanceof Expr.Add a) {
-      return new J(elem2(a.left(), i, j, sc, out).at(0) + " + " + elem2(a.right(), i, j, sc, out).at(1), 0);
-    }
-    if (e instanceof Expr.Sub s) {
-      return new J(elem2(s.left(), i, j, sc, out).at(0) + " - " + elem2(s.right(), i, j, sc, out).at(1), 0);
-    }
-    if (e instanceof Expr.Mul m) {
-      J left = m.left().shape().isScalar() ? temp(scalar(m.left(), sc, out), sc, out) : elem2(m.left(), i, j, sc, out);
-      J right = m.right().shape().isScalar() ? temp(scalar(m.right(), sc, out), sc, out) : elem2(m.right(), i, j, sc, out);
-      return new J(left.at(1) + " * " + right.at(2), 1);
-    }
-    if (e instanceof Expr.Div d) {
-      J divisor = temp(scalar(d.right(), sc, out), sc, out);
-      return new J(elem2(d.left(), i, j, sc, out).at(1) + " / " + divisor.at(2), 1);
-    }
-    if (e instanceof Expr.SumK s) {
-      return materialize(s, sc, out, i, j);
-    }
-    throw new IllegalStateException("cannot lower to a matrix: " + e);
-  }
-
-  /** Writes a vector into a new array {@code t} of length {@code n}. */
-  private interface Filler {
-    void fill(String t, String n);
-  }
-
-  /** A vector computed whole before the caller's loop, then read element by element. */
-  private J materializeVector(Expr e, Scope sc, CodeBlock.Builder out, String i, Filler filler) {
-    String n = names.size(e.shape().dim());
-    String t = fresh("vec");
-    out.addStatement("final double[] $L = new double[$L]", t, n);
-    filler.fill(t, n);
-    return atom(t + "[" + i + "]");
+    return e.accept(new MatrixCode(this, i, j, sc, out));
   }
 
   /** Σ_k of a vector or matrix: summed into a temporary array before the caller's loop. */
-  private J materialize(Expr.SumK s, Scope sc, CodeBlock.Builder out, String i, String j) {
+  J materialize(Expr.SumK s, Scope sc, CodeBlock.Builder out, String i, String j) {
     if (sc.row() != null) {
       throw new IllegalStateException("a sum over components inside the row loop: " + s);
     }
@@ -473,10 +344,6 @@ final class Lowering {
       u.rowValues.put(value, t);
     }
     return t;
-  }
-
-  private static String atParens(String s) {
-    return s.matches("[A-Za-z0-9_.\\[\\]+* ]*") && !s.contains(" ") ? s : "(" + s + ")";
   }
 
   static boolean isAtomic(Expr e) {

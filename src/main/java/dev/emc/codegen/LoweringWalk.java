@@ -6,10 +6,10 @@ import dev.emc.codegen.Lowering.Scope;
 import dev.emc.math.Expr;
 
 /**
- * What a lowering walk such as {@link ScalarCode} needs: where it writes and how it refuses a
- * node. The derivation's own nodes (Σ_n, Σ_index, relations, ∂, densities by name) never reach
- * code, so they are refused once, here; every other kind of node each walk must take or refuse
- * itself.
+ * What the lowering walks ({@link ScalarCode}, {@link VectorCode}, {@link MatrixCode}) share:
+ * where they write and how they refuse a node. The derivation's own nodes (Σ_n, Σ_index,
+ * relations, ∂, densities by name) never reach code, so they are refused once, here; every other
+ * kind of node each walk must take or refuse itself.
  */
 abstract class LoweringWalk implements Expr.Visitor<J> {
   final Lowering low;
