@@ -135,35 +135,7 @@ final class Simulator {
 
   /** An argument's value at component k (and factors h), flat. */
   private double[] eval(Expr e, int k, double[] h) {
-    if (e instanceof Expr.Num n) {
-      return new double[] {n.value()};
-    }
-    if (e instanceof Expr.Sym s) {
-      return symbol(s.symbol(), k, h);
-    }
-    if (e instanceof Expr.Fill f) {
-      double[] out = new double[size(f.dim())];
-      java.util.Arrays.fill(out, eval(f.value(), k, h)[0]);
-      return out;
-    }
-    if (e instanceof Expr.Add a) {
-      return combine(eval(a.left(), k, h), eval(a.right(), k, h), 1);
-    }
-    if (e instanceof Expr.Sub a) {
-      return combine(eval(a.left(), k, h), eval(a.right(), k, h), -1);
-    }
-    if (e instanceof Expr.MatMul m) {
-      double[] a = eval(m.left(), k, h);
-      double[] v = eval(m.right(), k, h);
-      double[] out = new double[a.length / v.length];
-      for (int i = 0; i < out.length; i++) {
-        for (int j = 0; j < v.length; j++) {
-          out[i] += a[i * v.length + j] * v[j];
-        }
-      }
-      return out;
-    }
-    throw new IllegalArgumentException("cannot simulate an argument written " + dev.emc.math.Text.of(e));
+    return e.accept(new ArgumentValue(s -> symbol(s, k, h), this::size));
   }
 
   private double[] symbol(Symbol s, int k, double[] h) {
@@ -184,14 +156,5 @@ final class Simulator {
 
   private int size(Dim d) {
     return d instanceof Dim.Known known ? known.value() : plan.size(((Dim.Named) d).name());
-  }
-
-  private static double[] combine(double[] a, double[] b, double sign) {
-    int n = Math.max(a.length, b.length);
-    double[] out = new double[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = a[a.length == 1 ? 0 : i] + sign * b[b.length == 1 ? 0 : i];
-    }
-    return out;
   }
 }

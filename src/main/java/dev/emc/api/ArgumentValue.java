@@ -1,0 +1,207 @@
+package dev.emc.api;
+
+import dev.emc.math.Expr;
+import dev.emc.math.Symbol;
+import dev.emc.math.Text;
+import dev.emc.types.Dim;
+import java.util.Arrays;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+
+/**
+ * The value of a sampled statement's argument, flat (a matrix row by row), for the {@link
+ * Simulator}. Arguments are what the analysis builds from a statement: numbers, parameters, the
+ * factors, and their sums and matrix products. Any other node is refused with its formula, a
+ * message for the user: the simulator cannot draw from that model.
+ */
+final class ArgumentValue implements Expr.Visitor<double[]> {
+  private final Function<Symbol, double[]> symbols;
+  private final ToIntFunction<Dim> sizes;
+
+  /** With the values of the symbols (at the row's component and factors) and of the sizes. */
+  ArgumentValue(Function<Symbol, double[]> symbols, ToIntFunction<Dim> sizes) {
+    this.symbols = symbols;
+    this.sizes = sizes;
+  }
+
+  @Override
+  public double[] visitNum(Expr.Num e) {
+    return new double[] {e.value()};
+  }
+
+  @Override
+  public double[] visitSym(Expr.Sym e) {
+    return symbols.apply(e.symbol());
+  }
+
+  @Override
+  public double[] visitFill(Expr.Fill e) {
+    double[] out = new double[sizes.applyAsInt(e.dim())];
+    Arrays.fill(out, e.value().accept(this)[0]);
+    return out;
+  }
+
+  @Override
+  public double[] visitAdd(Expr.Add e) {
+    return combine(e.left().accept(this), e.right().accept(this), 1);
+  }
+
+  @Override
+  public double[] visitSub(Expr.Sub e) {
+    return combine(e.left().accept(this), e.right().accept(this), -1);
+  }
+
+  @Override
+  public double[] visitMatMul(Expr.MatMul e) {
+    double[] a = e.left().accept(this);
+    double[] v = e.right().accept(this);
+    double[] out = new double[a.length / v.length];
+    for (int i = 0; i < out.length; i++) {
+      for (int j = 0; j < v.length; j++) {
+        out[i] += a[i * v.length + j] * v[j];
+      }
+    }
+    return out;
+  }
+
+  /** a + sign·b, a scalar side standing for every element. */
+  private static double[] combine(double[] a, double[] b, double sign) {
+    int n = Math.max(a.length, b.length);
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = a[a.length == 1 ? 0 : i] + sign * b[b.length == 1 ? 0 : i];
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ refused
+
+  private static double[] refuse(Expr e) {
+    throw new IllegalArgumentException("cannot simulate an argument written " + Text.of(e));
+  }
+
+  @Override
+  public double[] visitSize(Expr.Size e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitIdentity(Expr.Identity e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitNeg(Expr.Neg e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitMul(Expr.Mul e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitDiv(Expr.Div e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitApply(Expr.Apply e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitHadamard(Expr.Hadamard e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitTotal(Expr.Total e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitDot(Expr.Dot e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitOuter(Expr.Outer e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitQuadInv(Expr.QuadInv e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitLogDet(Expr.LogDet e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitTraceInv(Expr.TraceInv e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitDiag(Expr.Diag e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitAt(Expr.At e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitOneHot(Expr.OneHot e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitRowSum(Expr.RowSum e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitSumK(Expr.SumK e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitSum(Expr.Sum e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitRelation(Expr.Relation e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitPartial(Expr.Partial e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitDensity(Expr.Density e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitInv(Expr.Inv e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitSolve(Expr.Solve e) {
+    return refuse(e);
+  }
+
+  @Override
+  public double[] visitTranspose(Expr.Transpose e) {
+    return refuse(e);
+  }
+}
