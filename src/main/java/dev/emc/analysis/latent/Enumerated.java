@@ -19,4 +19,9 @@ public record Enumerated(String name, String size, int components) implements La
   public String rowDensity() {
     return "log p(x_n, z = k)";
   }
+
+  @Override
+  public <R> R accept(Visitor<R> v) {
+    return v.visitEnumerated(this);
+  }
 }

@@ -36,4 +36,20 @@ public sealed interface LatentStructure permits Enumerated, MarkovChain, LinearG
   default boolean countsComponents() {
     return true;
   }
+
+  /**
+   * The later stages' per-structure work (a derivation section, a code writer) is a visitor, so
+   * that a new structure fails to compile until every stage handles it, as a new {@code Expr}
+   * node does.
+   */
+  <R> R accept(Visitor<R> v);
+
+  /** One method per structure. */
+  interface Visitor<R> {
+    R visitEnumerated(Enumerated e);
+
+    R visitMarkovChain(MarkovChain c);
+
+    R visitLinearGaussian(LinearGaussian g);
+  }
 }

@@ -52,4 +52,9 @@ public record LinearGaussian(Symbol latent, Symbol data, Symbol loadings, Symbol
   public boolean countsComponents() {
     return false;
   }
+
+  @Override
+  public <R> R accept(Visitor<R> v) {
+    return v.visitLinearGaussian(this);
+  }
 }

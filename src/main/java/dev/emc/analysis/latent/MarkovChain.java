@@ -27,4 +27,9 @@ public record MarkovChain(String name, String size, int components) implements L
   public boolean bySequence() {
     return true;
   }
+
+  @Override
+  public <R> R accept(Visitor<R> v) {
+    return v.visitMarkovChain(this);
+  }
 }
