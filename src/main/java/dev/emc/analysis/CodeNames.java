@@ -44,14 +44,16 @@ public final class CodeNames {
           "java", "javax", "dev", "com", "org", "net",
           // the types the generated class imports
           "Linalg", "List", "Map", "EmModel", "ParamInfo", "DataInfo", "SettingInfo", "Arrays",
-          "Override", "Special", "ForwardBackward"),
+          "Override", "Special", "ForwardBackward", "LatentPass", "RowPass", "ChainPass", "FactorPass",
+          "FactorScores"),
       Set.of(
           // what generated code declares
           "data", "from", "to", "n", "row", "k", "i", "j", "s", "lp", "max", "sum", "inv", "r", "rk",
           "resp", "out", "stats", "ll", "name", "K", "COLUMNS", "STATS", "COUNT", "WEIGHT", "LOGLIK",
           "EMPTY", "logConst", "v", "m", "base", "penalty", "N", "Nk", "w0", "w1", "w2", "normalize",
           "collect", "logJoint", "prepare", "maximize", "e", "prod", "b", "nb", "BLOCK", "quadForms",
-          "b0", "b1", "bn", "chh", "column", "delta", "l", "mn", "src", "logDetPsi", "quadN", "vq"),
+          "b0", "b1", "bn", "chh", "column", "delta", "l", "mn", "src", "logDetPsi", "quadN", "vq", "rows",
+          "logB", "gamma", "xi", "pass"),
       javaLang())
       .flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
 

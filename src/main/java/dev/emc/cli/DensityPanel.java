@@ -3,6 +3,7 @@ package dev.emc.cli;
 import dev.emc.runtime.DataMatrix;
 import dev.emc.runtime.EmModel;
 import dev.emc.runtime.FitResult;
+import dev.emc.runtime.LatentPass;
 import java.awt.Color;
 import java.util.Arrays;
 import java.util.Set;
@@ -32,8 +33,9 @@ final class DensityPanel {
   static FitPlot.Panel of(FitResult fit, DataMatrix data) {
     EmModel m = fit.model();
     boolean discrete = DISCRETE.contains(m.data().get(0).values());
-    double[] x = values(FitPlot.spread(data, MAX_ROWS));
-    double[] states = m.chain() == null ? null : stateShares(fit, data);
+    double[] x = values(data.spread(MAX_ROWS));
+    LatentPass pass = m.pass();
+    double[] shares = pass.shares(data);
     XYChart chart = FitPlot.chart(FitPlot.title(fit), data.names().get(0), discrete ? "probability" : "density");
     chart.getStyler().setYAxisMin(0.0).setMarkerSize(6);
 
@@ -57,21 +59,21 @@ final class DensityPanel {
     // The fit leaves its model prepared at the returned parameters; preparing again is cheap and
     // does not lean on that.
     m.prepare();
-    double[][] components = componentDensities(m, grid, states);
+    double[][] components = componentDensities(m, grid, shares);
     boolean marked = discrete && grid.length <= MARKED_VALUES;
     for (int k = 0; k < m.components(); k++) {
       double[] y = new double[grid.length];
       for (int i = 0; i < grid.length; i++) {
         y[i] = components[i][k];
       }
-      XYSeries s = chart.addSeries((m.chain() == null ? "component " : "state ") + (k + 1), grid, y);
+      XYSeries s = chart.addSeries(pass.unit() + " " + (k + 1), grid, y);
       s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
       s.setLineColor(FitPlot.colour(k));
       s.setMarkerColor(FitPlot.colour(k));
       s.setLineWidth(1.5f);
       s.setMarker(marked ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
     }
-    XYSeries s = chart.addSeries(m.chain() == null ? "mixture" : "all states", grid, mixture(components));
+    XYSeries s = chart.addSeries(pass.whole(), grid, mixture(components));
     s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     s.setLineColor(Color.BLACK);
     s.setMarkerColor(Color.BLACK);
@@ -83,17 +85,18 @@ final class DensityPanel {
   /**
    * φ_k p_k(x) at each x of {@code grid}, as [x][k], through the model's {@code logDensities}
    * (log p(x, z = k)) on the grid as rows of one column; the model must be prepared at the fitted
-   * parameters. For a chain, {@code logDensities} gives the emission densities p_k(x), and
-   * {@code states} (each state's share of the rows) takes the place of φ.
+   * parameters, each times its share ({@link dev.emc.runtime.LatentPass#shares}; null for 1): a
+   * chain's {@code logDensities} are emission densities p_k(x), and each state's share of the rows
+   * takes the place of φ.
    */
-  static double[][] componentDensities(EmModel m, double[] grid, double[] states) {
+  static double[][] componentDensities(EmModel m, double[] grid, double[] shares) {
     int k = m.components();
     double[] log = new double[grid.length * k];
     m.logDensities(grid, 0, grid.length, log);
     double[][] d = new double[grid.length][k];
     for (int i = 0; i < grid.length; i++) {
       for (int j = 0; j < k; j++) {
-        d[i][j] = Math.exp(log[i * k + j]) * (states == null ? 1 : states[j]);
+        d[i][j] = Math.exp(log[i * k + j]) * (shares == null ? 1 : shares[j]);
       }
     }
     return d;
@@ -108,21 +111,6 @@ final class DensityPanel {
       }
     }
     return total;
-  }
-
-  /**
-   * For a chain: each state's share of the rows, the mean of its posteriors. Weighting the emission
-   * densities by these gives the marginal density of a row drawn at random from the data.
-   */
-  private static double[] stateShares(FitResult fit, DataMatrix data) {
-    int k = fit.model().components();
-    double[] shares = new double[k];
-    for (double[] row : fit.responsibilities(data)) {
-      for (int j = 0; j < k; j++) {
-        shares[j] += row[j] / data.rows();
-      }
-    }
-    return shares;
   }
 
   /** The column's values that are there (not empty cells), sorted. */

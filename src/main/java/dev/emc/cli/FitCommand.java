@@ -128,9 +128,9 @@ final class FitCommand implements Callable<Integer> {
     if (init != null) {
       options = options.withStart(FitJson.readParams(init, compiled.newModel()));
     }
-    if (viterbi != null && compiled.newModel().chain() == null) {
-      throw new ParameterException(spec.commandLine(), "--viterbi: model " + compiled.newModel().name()
-          + " has no latent chain, so no path; its rows' components are independent");
+    if (viterbi != null && compiled.newModel().pass().noPath() != null) {
+      throw new ParameterException(spec.commandLine(), "--viterbi: model " + compiled.newModel().name() + " "
+          + compiled.newModel().pass().noPath());
     }
     FitResult fit = compiled.fit(bound.data().orElseThrow(), options, progress);
     progress.clear();

@@ -7,6 +7,7 @@ import dev.emc.api.AtomicFiles;
 import dev.emc.runtime.DataMatrix;
 import dev.emc.runtime.EmModel;
 import dev.emc.runtime.FitResult;
+import dev.emc.runtime.LatentPass;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -100,8 +101,9 @@ final class FitPlot {
   /** A normal vector of two or more columns is a scatter; one column a histogram; else nothing. */
   static DataPanel dataPanel(FitResult fit, DataMatrix data) {
     EmModel m = fit.model();
-    if (m.factors() != null) {
-      return new DataPanel(null, "model " + m.name() + " is factor analysis, whose latent is continuous:"
+    LatentPass pass = m.pass();
+    if (!pass.finite()) {
+      return new DataPanel(null, "model " + m.name() + " has " + pass.counted() + ", a continuous latent:"
           + " there are no components to draw the rows by");
     }
     for (EmModel.Gaussian g : m.gaussians()) {
@@ -113,11 +115,8 @@ final class FitPlot {
       return new DataPanel(DensityPanel.of(fit, data), null);
     }
     String columns = m.columns() + " columns (" + String.join(", ", data.names()) + ")";
-    return new DataPanel(null, m.chain() != null
-        ? "model " + m.name() + " is a hidden Markov model of " + columns + ", and its data are drawn"
-            + " when they are one column"
-        : "model " + m.name() + " reads " + columns + ", and the data are drawn for one column, or for a"
-            + " mixture of normal vectors");
+    return new DataPanel(null, "model " + m.name() + " reads " + columns + ", and the data are drawn for "
+        + pass.drawable());
   }
 
   /** The objective before each M-step of the best run, and at its end. */
@@ -147,8 +146,8 @@ final class FitPlot {
   /** The model, K (or its factors) and the log-likelihood. */
   static String title(FitResult fit) {
     EmModel m = fit.model();
-    String latent = m.factors() != null ? m.factors().factors() + " factors" : "K = " + m.components();
-    return String.format(Locale.ROOT, "%s: %s, log-likelihood %.4f", m.name(), latent, fit.logLikelihood());
+    return String.format(Locale.ROOT, "%s: %s, log-likelihood %.4f", m.name(), m.pass().counted(),
+        fit.logLikelihood());
   }
 
   /** A chart in the pictures' one style. */
@@ -194,21 +193,4 @@ final class FitPlot {
     return new Color(c.getRed(), c.getGreen(), c.getBlue(), alpha);
   }
 
-  /** At most {@code max} rows, evenly spread, in memory. */
-  static DataMatrix spread(DataMatrix data, int max) {
-    if (data.cache() != null) {
-      return data.sample(max);
-    }
-    if (data.rows() <= max) {
-      return data;
-    }
-    int step = (data.rows() + max - 1) / max;
-    int rows = (data.rows() + step - 1) / step;
-    int w = data.columns();
-    double[] values = new double[rows * w];
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(data.values(), r * step * w, values, r * w, w);
-    }
-    return new DataMatrix(data.source(), data.names(), values, rows, w, null);
   }
-}

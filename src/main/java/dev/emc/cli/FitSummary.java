@@ -13,7 +13,7 @@ final class FitSummary {
   static String of(FitResult r, DataMatrix data, FitOptions o, double compileSeconds, double loadSeconds) {
     StringBuilder b = new StringBuilder();
     var m = r.model();
-    String latent = m.factors() != null ? m.factors().factors() + " factors" : m.components() + " components";
+    String latent = m.pass().counted();
     b.append(String.format(Locale.ROOT, "model %s: %s, %d rows × %d columns (%s)%s%n",
         m.name(), latent, r.rows(), data.columns(), String.join(", ", data.names()),
         data.weights() == null ? "" : ", weighted: total weight " + dev.emc.runtime.Params.format(r.weight())));

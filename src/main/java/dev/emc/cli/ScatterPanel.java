@@ -3,6 +3,7 @@ package dev.emc.cli;
 import dev.emc.runtime.DataMatrix;
 import dev.emc.runtime.EmModel;
 import dev.emc.runtime.FitResult;
+import dev.emc.runtime.LatentPass;
 import dev.emc.runtime.Prediction;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -31,9 +32,10 @@ final class ScatterPanel {
     XYChart chart = FitPlot.chart(FitPlot.title(fit), data.names().get(cx), data.names().get(cy));
     chart.getStyler().setMarkerSize(5);
 
-    // A chain's posteriors need whole sequences: all rows, then every step-th. Independent rows
-    // are thinned first, so that only those drawn get their posteriors.
-    DataMatrix drawn = m.chain() == null ? FitPlot.spread(data, MAX_POINTS) : data;
+    // Independent rows are thinned first, so that only those drawn get their posteriors; a
+    // chain's need whole sequences, so all its rows are predicted and every step-th drawn.
+    LatentPass pass = m.pass();
+    DataMatrix drawn = pass.drawn(data, MAX_POINTS);
     Prediction p = fit.predict(drawn);
     int step = Math.max(1, (drawn.rows() + MAX_POINTS - 1) / MAX_POINTS);
     double[][] xs = new double[k][drawn.rows() / step + 1];
@@ -51,7 +53,7 @@ final class ScatterPanel {
     }
 
     for (int j = 0; j < k; j++) {
-      XYSeries points = chart.addSeries((m.chain() == null ? "component " : "state ") + (j + 1),
+      XYSeries points = chart.addSeries(pass.unit() + " " + (j + 1),
           Arrays.copyOf(xs[j], count[j]), Arrays.copyOf(ys[j], count[j]));
       points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
       points.setMarker(SeriesMarkers.CIRCLE);

@@ -10,7 +10,9 @@ import dev.emc.analysis.Derivation;
 import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.runtime.EmModel;
+import dev.emc.runtime.FactorPass;
 import dev.emc.runtime.FactorScores;
+import dev.emc.runtime.LatentPass;
 import dev.emc.runtime.Linalg;
 import javax.lang.model.element.Modifier;
 import static dev.emc.codegen.JavaGenerator.DOUBLES;
@@ -64,7 +66,7 @@ final class FactorAnalysisCode {
     type.addMethod(logDensities(false));
     type.addMethod(maximize());
     type.addMethod(logPenalty());
-    type.addMethod(factors());
+    type.addMethod(pass());
     type.addSuperinterface(FactorScores.class);
     type.addMethod(override("latent").returns(String.class).addStatement("return $S", lg.latent().name()).build());
     type.addMethod(scores());
@@ -356,10 +358,10 @@ final class FactorAnalysisCode {
     return override("logPenalty").returns(TypeName.DOUBLE).addCode(b.build()).build();
   }
 
-  private MethodSpec factors() {
-    return override("factors").returns(EmModel.Factors.class)
-        .addStatement("return new $T($L, $L, $L, $S, $S, $S)", EmModel.Factors.class, offset, d, q,
-            lg.loadings().name(), lg.mean().name(), lg.noise().name())
+  private MethodSpec pass() {
+    return override("pass").returns(LatentPass.class)
+        .addStatement("return new $T<>(this, new $T($L, $L, $L, $S, $S, $S))", FactorPass.class,
+            FactorPass.Factors.class, offset, d, q, lg.loadings().name(), lg.mean().name(), lg.noise().name())
         .build();
   }
 

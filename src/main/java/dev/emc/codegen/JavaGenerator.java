@@ -18,7 +18,9 @@ import dev.emc.analysis.EmPlan.SettingSlot;
 import dev.emc.analysis.EmPlan.Statistic;
 import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.latent.LatentStructure;
+import dev.emc.analysis.latent.Enumerated;
 import dev.emc.analysis.latent.LinearGaussian;
+import dev.emc.analysis.latent.MarkovChain;
 import dev.emc.codegen.Lowering.Hoisted;
 import dev.emc.codegen.Lowering.J;
 import dev.emc.codegen.Lowering.Scope;
@@ -27,9 +29,13 @@ import dev.emc.math.Shape;
 import dev.emc.math.Symbol;
 import dev.emc.math.Text;
 import dev.emc.runtime.DataInfo;
+import dev.emc.runtime.ChainPass;
 import dev.emc.runtime.EmModel;
+import dev.emc.runtime.ForwardBackward;
+import dev.emc.runtime.LatentPass;
 import dev.emc.runtime.Linalg;
 import dev.emc.runtime.ParamInfo;
+import dev.emc.runtime.RowPass;
 import dev.emc.runtime.SettingInfo;
 import dev.emc.types.Kind;
 import java.util.ArrayList;
@@ -115,20 +121,47 @@ public final class JavaGenerator {
     type.addJavadoc("Do not edit: change the model and run {@code emc compile} again.\n");
     constants();
     parameterFields();
-    if (plan.latent() instanceof LinearGaussian) {
-      new FactorAnalysisCode(plan, derivation, names, type).write();
-      type.addMethod(checkRow());
-      metadata();
-      return file(origin, version);
-    }
+    plan.latent().accept(new LatentStructure.Visitor<Void>() {
+      @Override
+      public Void visitEnumerated(Enumerated e) {
+        finiteLatent(false);
+        return null;
+      }
+
+      @Override
+      public Void visitMarkovChain(MarkovChain c) {
+        finiteLatent(true);
+        return null;
+      }
+
+      @Override
+      public Void visitLinearGaussian(LinearGaussian g) {
+        new FactorAnalysisCode(plan, derivation, names, type).write();
+        type.addMethod(checkRow());
+        return null;
+      }
+    });
+    metadata();
+    return file(origin, version);
+  }
+
+  /**
+   * A finite latent's methods: independent rows, or one whole sequence of a chain at a time, whose
+   * accumulate is forward–backward over the emission densities.
+   */
+  private void finiteLatent(boolean chain) {
     // The E-step first: lowering it decides what prepare() must compute.
     MethodSpec logJoint = logJoint();
     MethodSpec collect = collect();
-    boolean chain = plan.latent().bySequence();
-    MethodSpec accumulate = chain ? chainOnly("accumulate", TypeName.VOID, "stats") : accumulate();
+    MethodSpec accumulate = chain ? chainAccumulate() : accumulate();
     MethodSpec maximize = maximize();
     MethodSpec penalty = logPenalty();
     MethodSpec prepare = prepare();
+    // The M-step writes every update from the old parameters into these, then swaps them in.
+    for (EmPlan.Update u : plan.updates()) {
+      type.addField(FieldSpec.builder(DOUBLES, next(u.target()), Modifier.PRIVATE, Modifier.FINAL)
+          .initializer("new double[$L]", length(u.target().shape(), u.target().perComponent())).build());
+    }
     hoistedFields();
     type.addMethod(prepare);
     if (!low.blockQuads.isEmpty()) {
@@ -141,11 +174,9 @@ public final class JavaGenerator {
     type.addMethod(accumulate);
     type.addMethod(collect);
     type.addMethod(accumulateGiven());
-    type.addMethod(chain ? chainOnly("responsibilities", TypeName.DOUBLE, "out") : responsibilities());
+    type.addMethod(chain ? chainResponsibilities() : responsibilities());
     type.addMethod(logDensities());
-    if (chain) {
-      type.addMethod(chainInfo());
-    }
+    type.addMethod(chain ? chainPass() : rowPass());
     // MissingCells runs accumulateGiven on K copies of a row, each weighted by one component's r:
     // right for statistics kept per component, K times too much for one kept over all rows.
     if (!chain && plan.factors().stream().anyMatch(f -> f.gaussian() != null)
@@ -155,8 +186,6 @@ public final class JavaGenerator {
     type.addMethod(maximize);
     type.addMethod(penalty);
     type.addMethod(checkRow());
-    metadata();
-    return file(origin, version);
   }
 
   private String file(String origin, String version) {
@@ -173,9 +202,9 @@ public final class JavaGenerator {
   private void constants() {
     LatentStructure latent = plan.latent();
     type.addField(FieldSpec.builder(TypeName.INT, "K", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc(latent instanceof LinearGaussian
-            ? CodeBlock.of("One component: $L is continuous.\n", latent.name())
-            : CodeBlock.of("Components: the values 1..$L of $L.\n", latent.size(), latent.name()))
+        .addJavadoc(latent.finite()
+            ? CodeBlock.of("Components: the values 1..$L of $L.\n", latent.size(), latent.name())
+            : CodeBlock.of("One component: $L is continuous.\n", latent.name()))
         .initializer("$L", latent.components()).build());
     for (Map.Entry<String, Integer> size : plan.sizes().entrySet()) {
       if (size.getKey().equals(latent.size())) {
@@ -222,11 +251,6 @@ public final class JavaGenerator {
       type.addField(FieldSpec.builder(DOUBLES, names.field(p.name()), Modifier.PRIVATE, Modifier.FINAL)
           .addJavadoc("$L: $L$L.\n", Text.name(p.name()), p.type(), p.perComponent() ? " for each component" : "")
           .initializer("new double[$L]", length).build());
-    }
-    // Factor analysis updates in place, one column of the data at a time.
-    for (EmPlan.Update u : plan.latent() instanceof LinearGaussian ? List.<EmPlan.Update>of() : plan.updates()) {
-      type.addField(FieldSpec.builder(DOUBLES, next(u.target()), Modifier.PRIVATE, Modifier.FINAL)
-          .initializer("new double[$L]", length(u.target().shape(), u.target().perComponent())).build());
     }
     for (SettingSlot s : plan.settings()) {
       type.addField(FieldSpec.builder(DOUBLES, names.field(s.symbol().name()), Modifier.PRIVATE, Modifier.FINAL)
@@ -684,37 +708,85 @@ public final class JavaGenerator {
         .addParameter(DOUBLES, "out", Modifier.FINAL).addCode(b.build()).build();
   }
 
-  /**
-   * An HMM's E-step runs over whole sequences, in the fit driver: there is no per-row pass, and no
-   * posterior of one row on its own.
-   */
-  private MethodSpec chainOnly(String name, TypeName returns, String last) {
-    return override(name).returns(returns).addParameter(DOUBLES, "data", Modifier.FINAL)
-        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
-        .addParameter(DOUBLES, last, Modifier.FINAL)
-        .addStatement("throw new UnsupportedOperationException($S)",
-            "the rows of model " + plan.model() + " form a chain: its E-step is forward-backward over each sequence")
-        .build();
-  }
-
   /** What logJoint computes: the joint of a row and its component, or a chain's emission density. */
   private String joint() {
     return plan.latent().rowDensity();
   }
 
-  /** Where the chain's parameters and the statistics of the forward–backward pass live. */
-  private MethodSpec chainInfo() {
-    List<FactorPlan> chain = plan.chainFactors();
-    EmPlan.Update first = chain.get(0).updates().get(0);
-    EmPlan.Update transition = chain.get(1).updates().get(0);
-    return override("chain").returns(EmModel.Chain.class)
-        .addStatement("return new $T($S, $S, $L, $L)", EmModel.Chain.class, first.param(), transition.param(),
-            names.statOffset(chain.get(0).statistics().get(0).symbol().name()),
-            names.statOffset(chain.get(1).statistics().get(0).symbol().name()))
+  /** Independent rows: the driver's pass runs accumulate over chunks of rows. */
+  private MethodSpec rowPass() {
+    return override("pass").returns(LatentPass.class)
+        .addStatement("return new $T(this)", RowPass.class)
         .build();
   }
 
-  /** The data whose empty cells the fit can integrate out: what the runtime's MissingCells reads. */
+  /** The chain's parameters' fields and its statistics' offsets: initial, transition. */
+  private List<String[]> chainParts() {
+    List<String[]> parts = new ArrayList<>();
+    for (FactorPlan f : plan.chainFactors()) {
+      String param = f.updates().get(0).param();
+      parts.add(new String[] {param, names.field(param), names.statOffset(f.statistics().get(0).symbol().name())});
+    }
+    return parts;
+  }
+
+  private MethodSpec chainPass() {
+    List<String[]> chain = chainParts();
+    return override("pass").returns(LatentPass.class)
+        .addStatement("return new $T(this, new $T($S, $S, $L, $L))", ChainPass.class, ChainPass.Chain.class,
+            chain.get(0)[0], chain.get(1)[0], chain.get(0)[2], chain.get(1)[2])
+        .build();
+  }
+
+  /**
+   * The E-step of one sequence, rows [from, to): forward–backward over the emission densities,
+   * then the rows' statistics weighed by γ, and the expected first states and transitions.
+   */
+  private MethodSpec chainAccumulate() {
+    List<String[]> chain = chainParts();
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.add("// The rows are one sequence: its E-step runs along it, not row by row.\n");
+    b.addStatement("final int rows = to - from");
+    b.addStatement("final double[] logB = new double[rows * K]");
+    b.addStatement("logDensities(data, from, to, logB)");
+    b.addStatement("final double[] gamma = new double[rows * K]");
+    b.addStatement("final double[] xi = new double[K * K]");
+    b.add("// (eq. $L–$L) the scaled forward–backward recursions: γ_nk (eq. $L), Σ_n ξ_n(j, k) (eq. $L)\n",
+        derivation.number("forward-first"), derivation.number("backward"), derivation.number("gamma"),
+        derivation.number("xi"));
+    b.addStatement("final double ll = $T.run(logB, rows, K, $L, $L, gamma, xi)", ForwardBackward.class,
+        chain.get(0)[1], chain.get(1)[1]);
+    b.addStatement("stats[LOGLIK] += ll");
+    b.beginControlFlow("if (ll == Double.NEGATIVE_INFINITY)");
+    b.add("// No path through the states gives this sequence any probability.\n");
+    b.addStatement("return");
+    b.endControlFlow();
+    b.addStatement("accumulateGiven(data, from, to, gamma, stats)");
+    b.beginControlFlow("for (int k = 0; k < K; k++)");
+    b.addStatement("stats[$L + k] += gamma[k]", chain.get(0)[2]);
+    b.endControlFlow();
+    b.beginControlFlow("for (int i = 0; i < K * K; i++)");
+    b.addStatement("stats[$L + i] += xi[i]", chain.get(1)[2]);
+    b.endControlFlow();
+    return override("accumulate").addParameter(DOUBLES, "data", Modifier.FINAL)
+        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
+        .addParameter(DOUBLES, "stats", Modifier.FINAL).addCode(b.build()).build();
+  }
+
+  /** γ of one sequence, rows [from, to), by forward–backward; returns its log-likelihood. */
+  private MethodSpec chainResponsibilities() {
+    List<String[]> chain = chainParts();
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.addStatement("final double[] logB = new double[(to - from) * K]");
+    b.addStatement("logDensities(data, from, to, logB)");
+    b.add("// (eq. $L) γ_nk = p(z_n = k | the sequence)\n", derivation.number("gamma"));
+    b.addStatement("return $T.run(logB, to - from, K, $L, $L, out, new double[K * K])", ForwardBackward.class,
+        chain.get(0)[1], chain.get(1)[1]);
+    return override("responsibilities").returns(TypeName.DOUBLE).addParameter(DOUBLES, "data", Modifier.FINAL)
+        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
+        .addParameter(DOUBLES, "out", Modifier.FINAL).addCode(b.build()).build();
+  }
+
   private MethodSpec gaussians() {
     CodeBlock.Builder list = CodeBlock.builder();
     for (FactorPlan f : plan.factors()) {

@@ -120,6 +120,26 @@ public record DataMatrix(String source, List<String> names, double[] values, int
     return new DataMatrix(source, names, picked, n, columns, null);
   }
 
+  /**
+   * At most {@code max} rows spread evenly over all of them, in memory, whether or not they are:
+   * what a picture draws.
+   */
+  public DataMatrix spread(int max) {
+    if (cache != null) {
+      return sample(max);
+    }
+    if (rows <= max) {
+      return this;
+    }
+    int step = (rows + max - 1) / max;
+    int n = (rows + step - 1) / step;
+    double[] picked = new double[n * columns];
+    for (int r = 0; r < n; r++) {
+      System.arraycopy(values, r * step * columns, picked, r * columns, columns);
+    }
+    return new DataMatrix(source, names, picked, n, columns, null);
+  }
+
   /** Rows given as arrays, all of one length. */
   public static DataMatrix of(double[][] rows, List<String> names) {
     int width = rows.length == 0 ? names.size() : rows[0].length;

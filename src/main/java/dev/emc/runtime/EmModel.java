@@ -63,7 +63,10 @@ public interface EmModel {
    */
   String prepare();
 
-  /** E-step and statistics for rows [from, to): adds into {@code stats}. */
+  /**
+   * E-step and statistics for rows [from, to): adds into {@code stats}. Rows whose latent is a
+   * chain must be one whole sequence, as the chain's pass gives them.
+   */
   void accumulate(double[] data, int from, int to, double[] stats);
 
   /**
@@ -85,7 +88,10 @@ public interface EmModel {
    */
   String checkRow(double[] data, int n);
 
-  /** r_nk for rows [from, to), into {@code out[(n - from) * K + k]}; returns Σ_n log p(x_n). */
+  /**
+   * r_nk for rows [from, to), into {@code out[(n - from) * K + k]}; returns Σ_n log p(x_n). Rows
+   * whose latent is a chain must be one whole sequence, as for {@link #accumulate}.
+   */
   double responsibilities(double[] data, int from, int to, double[] out);
 
   /**
@@ -95,21 +101,10 @@ public interface EmModel {
   void logDensities(double[] data, int from, int to, double[] out);
 
   /**
-   * A latent that is a Markov chain over the rows of each sequence (an HMM): its parameters'
-   * names (the first row's probabilities, K; the transition matrix, K rows of K) and where the
-   * forward–backward pass adds the expected first states (K) and expected transitions (K × K,
-   * row j for transitions out of j) in the statistics.
+   * How the fit driver runs this model's E-step over the rows, starts it and predicts with it: the
+   * pass of its latent structure.
    */
-  record Chain(String initial, String transition, int firstStates, int transitions) {}
-
-  /**
-   * The chain, or null when rows are independent. A model with a chain has no per-row pass:
-   * {@link #accumulate} and {@link #responsibilities} throw, and the E-step is {@link ForwardBackward} over each sequence with
-   * {@link #logDensities}, then {@link #accumulateGiven}.
-   */
-  default Chain chain() {
-    return null;
-  }
+  LatentPass pass();
 
   /**
    * A data variable with a normal density, whose empty cells (NaN) a row may leave for the E-step
@@ -130,18 +125,6 @@ public interface EmModel {
         case SPHERICAL -> 1;
       };
     }
-  }
-
-  /**
-   * Factor analysis: a continuous latent h ~ N(0, I_Q) and data x (the {@code width} columns from
-   * {@code offset}) with mean W h + μ and noise Ψ, diagonal or one variance. The parameters' names,
-   * so that a fit can start from the data's principal components.
-   */
-  record Factors(int offset, int width, int factors, String loadings, String mean, String noise) {}
-
-  /** The factors, or null when the latent is finite. */
-  default Factors factors() {
-    return null;
   }
 
   /** The data variables whose empty cells can be integrated out; empty when none can. */

@@ -12,12 +12,8 @@ import java.util.List;
 final class LedermannBound {
   private LedermannBound() {}
 
-  /** The fit warning for model {@code m}; empty when it is not factor analysis or within the bound. */
-  static List<String> warnings(EmModel m) {
-    EmModel.Factors f = m.factors();
-    if (f == null) {
-      return List.of();
-    }
+  /** The fit warning for factor analysis {@code f} of model {@code m}; empty when it is within the bound. */
+  static List<String> warnings(EmModel m, FactorPass.Factors f) {
     int d = f.width();
     int q = f.factors();
     int noise = m.param(f.noise()).length;

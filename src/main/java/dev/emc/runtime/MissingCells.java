@@ -54,18 +54,19 @@ public final class MissingCells {
         allowed[c] = true;
       }
     }
+    String refused = m.pass().emptyCells();
     List<Integer> full = new ArrayList<>();
     List<Integer> partial = new ArrayList<>();
     for (int n = 0; n < data.rows(); n++) {
       boolean empty = false;
       for (int c = 0; c < width; c++) {
         if (Double.isNaN(v[n * width + c])) {
-          if (!allowed[c] || m.chain() != null || m.factors() != null) {
+          if (!allowed[c] || refused != null) {
             int line = data.lines() == null ? 0 : data.lines()[n];
             throw new DataException(data.source(), line, 0, 0, null, "row " + (n + 1) + ": the cell in column "
-                + data.names().get(c) + " is empty, and " + (m.chain() != null || m.factors() != null
+                + data.names().get(c) + " is empty, and " + (refused != null
                     ? "empty cells are integrated out only in mixtures, not yet in a model whose latent is a "
-                        + (m.chain() != null ? "chain" : "vector of factors (fill the cell, or drop the row)")
+                        + refused
                     : "only cells of data with a normal density (mean and covariance parameters, per component)"
                         + " can be integrated out"));
           }
@@ -135,7 +136,7 @@ public final class MissingCells {
     double[] lp = new double[completeRows.length * k];
     m.logDensities(complete.values(), 0, completeRows.length, lp);
     for (int i = 0; i < completeRows.length; i++) {
-      logDensities[completeRows[i]] = Fitter.bayes(lp, i * k, k);
+      logDensities[completeRows[i]] = RowPass.bayes(lp, i * k, k);
       System.arraycopy(lp, i * k, r, completeRows[i] * k, k);
     }
     Row row = new Row(m);

@@ -32,6 +32,11 @@ public sealed interface LatentStructure permits Enumerated, MarkovChain, LinearG
     return false;
   }
 
+  /** Whether the latent takes finitely many values, which the E-step weighs. */
+  default boolean finite() {
+    return true;
+  }
+
   /** Whether the statistics count each component's rows, N_k = Σ_n r_nk. */
   default boolean countsComponents() {
     return true;

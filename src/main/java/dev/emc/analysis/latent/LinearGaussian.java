@@ -49,6 +49,11 @@ public record LinearGaussian(Symbol latent, Symbol data, Symbol loadings, Symbol
   }
 
   @Override
+  public boolean finite() {
+    return false;
+  }
+
+  @Override
   public boolean countsComponents() {
     return false;
   }

@@ -1,0 +1,78 @@
+package dev.emc.runtime;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The E-step of a continuous latent h ~ N(0, I_Q) with a linear-Gaussian child (factor analysis):
+ * rows are independent, each with a Gaussian posterior over h, so the pass is {@link RowPass}'s
+ * with its one component; what differs is the start, the warnings and the factor scores.
+ *
+ * @param <M> the generated model, which also gives each row's factor scores
+ */
+public final class FactorPass<M extends EmModel & FactorScores> extends RowPass {
+  /**
+   * The data x (the {@code width} columns from {@code offset}) with mean W h + μ and noise Ψ,
+   * diagonal or one variance: the parameters' names, so that a fit can start from the data's
+   * principal components.
+   */
+  public record Factors(int offset, int width, int factors, String loadings, String mean, String noise) {}
+
+  private final M scores;
+  private final Factors factors;
+
+  public FactorPass(M model, Factors factors) {
+    super(model);
+    this.scores = model;
+    this.factors = factors;
+  }
+
+  @Override
+  public String unit() {
+    return "factor";
+  }
+
+  @Override
+  public int count() {
+    return factors.factors();
+  }
+
+  @Override
+  public boolean finite() {
+    return false;
+  }
+
+  @Override
+  String emptyCells() {
+    return "vector of factors (fill the cell, or drop the row)";
+  }
+
+  @Override
+  List<String> warnings() {
+    return LedermannBound.warnings(model, factors);
+  }
+
+  /** The first run from the principal components, the others from random loadings. */
+  @Override
+  String start(Start how, DataMatrix sample, FitOptions o, long seed, int index) {
+    if (how == Start.GIVEN) {
+      return super.start(how, sample, o, seed, index);
+    }
+    boolean principal = index == 0 && how == Start.KMEANS;
+    FactorStart.set(model, factors, sample, principal ? null : new SplittableRandom(seed));
+    return model.prepare();
+  }
+
+  @Override
+  Prediction.Scores scores(DataMatrix data) {
+    double[] covariance = scores.posteriorCovariance();
+    int q = factors.factors();
+    double[] means = new double[data.rows() * q];
+    data.slabs((values, first, rows) -> {
+      double[] slab = new double[rows * q];
+      scores.scores(values, 0, rows, slab);
+      System.arraycopy(slab, 0, means, first * q, rows * q);
+    });
+    return new Prediction.Scores(scores.latent(), q, means, covariance);
+  }
+}
