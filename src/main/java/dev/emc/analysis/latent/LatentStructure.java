@@ -4,7 +4,8 @@ package dev.emc.analysis.latent;
  * How a model's latent variable is structured over the rows, which decides its E-step: the one
  * home of that fact. Every question whose answer depends on the structure is a method here,
  * answered by each structure in its own unit, so that code outside the units asks instead of
- * branching on which structure a model has.
+ * branching on which structure a model has. Each is recognized in the checked model, and its
+ * E-step and statistics planned, by its {@link LatentPlanner} beside it.
  */
 public sealed interface LatentStructure permits Enumerated, MarkovChain, LinearGaussian {
   /** The latent variable. */

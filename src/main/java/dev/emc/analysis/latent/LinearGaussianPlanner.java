@@ -1,10 +1,10 @@
-package dev.emc.analysis;
+package dev.emc.analysis.latent;
 
+import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EmPlan.DataSlot;
 import dev.emc.analysis.EmPlan.FactorPlan;
 import dev.emc.analysis.EmPlan.ParamSlot;
 import dev.emc.analysis.EmPlan.SettingSlot;
-import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.analysis.EmPlan.Statistic;
 import dev.emc.diag.Diagnostics;
 import dev.emc.math.Expr;
@@ -15,6 +15,7 @@ import dev.emc.semantics.CheckedModel;
 import dev.emc.semantics.Stochastic;
 import dev.emc.semantics.Term;
 import dev.emc.semantics.Variable;
+import dev.emc.types.Kind;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,20 +33,20 @@ import java.util.Optional;
  * normal equations with E[h] and E[h hᵀ] in place of h and h hᵀ. This recognizes the structure
  * and writes those formulas into the plan; the code generator and the derivation read them.
  */
-final class FactorAnalysis {
+final class LinearGaussianPlanner implements LatentPlanner {
   private static final Expr.Notation NORMAL = new Expr.Notation("𝒩", "\\mathcal{N}", "<mi>𝒩</mi>");
   private static final String EXAMPLE = "`h ~ Normal(0, 1); x ~ Normal(W * h + mu, Psi);`";
 
-  private final CheckedModel model;
-  private final Diagnostics diagnostics;
-
-  FactorAnalysis(CheckedModel model, Diagnostics diagnostics) {
-    this.model = model;
-    this.diagnostics = diagnostics;
+  @Override
+  public boolean claims(CheckedModel model, Variable latent) {
+    return latent.type().kind() == Kind.VECTOR;
   }
 
-  Optional<EmPlan> plan(Variable h, Map<String, Integer> sizes, List<DataSlot> data,
-      int columns, Map<String, ParamSlot> params) {
+  @Override
+  public Optional<Plan> plan(Planning shared) {
+    CheckedModel model = shared.model();
+    Diagnostics diagnostics = shared.diagnostics();
+    Variable h = shared.latent();
     Stochastic prior = null;
     Stochastic child = null;
     for (Stochastic s : model.distributions()) {
@@ -74,14 +75,16 @@ final class FactorAnalysis {
           + " ~ Normal(0, 1);` (N(0, I)): the loadings and the mean give the data their scale and location");
       return Optional.empty();
     }
-    Optional<Linear> linear = linear(child, h.name(), params);
+    // One component: no parameter has a value per component of a continuous latent.
+    Map<String, ParamSlot> params = shared.params(1);
+    Optional<Linear> linear = linear(shared, child, params);
     if (linear.isEmpty()) {
       return Optional.empty();
     }
     Linear l = linear.get();
     String observed = child.lhs();
-    DataSlot x = data.stream().filter(slot -> slot.name().equals(observed)).findFirst().orElseThrow();
-    if (data.size() != 1) {
+    DataSlot x = shared.data().stream().filter(slot -> slot.name().equals(observed)).findFirst().orElseThrow();
+    if (shared.data().size() != 1) {
       diagnostics.error("structure", child.span(), "factor analysis models one data vector given the factors;"
           + " covariates are not supported with it yet");
       return Optional.empty();
@@ -91,25 +94,35 @@ final class FactorAnalysis {
     Shape q = Shape.vector(h.type().dim());
     // h_n is unobserved, but a value per row like the data: the derivation writes it as it writes x_n.
     Symbol latent = new Symbol(h.name(), Symbol.Kind.DATA, q, true, false);
-    Symbol mean = l.mean.symbol();
-    LinearGaussian lg = new LinearGaussian(latent, x.symbol(), l.loadings.symbol(), mean,
+    LinearGaussian lg = new LinearGaussian(latent, x.symbol(), l.loadings.symbol(), l.mean.symbol(),
         l.noise.symbol(), reg, stat("S_r", x.symbol().shape()), stat("S_rr", x.symbol().shape()), stat("S_h", q),
         stat("S_hh", Shape.matrix(q.dim())), stat("S_rh", Shape.matrix(x.symbol().shape().dim(), q.dim())));
+    List<FactorPlan> factors = List.of(latentFactor(shared, prior, lg), dataFactor(shared, child, lg, l));
+    return Optional.of(new Plan(lg, counted(params, l, x.width()), settings, factors, List.of()));
+  }
 
-    Expr hn = new Expr.Sym(latent);
+  /** h ~ N(0, I), which has nothing to fit. */
+  private static FactorPlan latentFactor(Planning shared, Stochastic prior, LinearGaussian lg) {
+    Shape q = lg.latent().shape();
+    Expr hn = new Expr.Sym(lg.latent());
     Expr zero = new Expr.Sym(new Symbol("0", Symbol.Kind.NAME, q, false, false));
     Expr prior0 = new Expr.Density(NORMAL, hn, List.of(zero, new Expr.Identity(q.dim())));
     Expr priorLog = Expr.mul(-0.5, Expr.add(Expr.mul(Expr.size(q.dim()), Expr.log(Expr.num(2 * Math.PI))),
         new Expr.Dot(hn, hn)));
-    FactorPlan latentFactor = new FactorPlan(text(prior), prior.lhs(), "Normal", prior.signature().label(), false, true,
+    return new FactorPlan(shared.text(prior), prior.lhs(), "Normal", prior.signature().label(), false, true,
         prior0, Simplify.of(priorLog), List.of(), List.of(), null, List.of(), false, null,
         List.of(new Expr.Fill(Expr.num(0), q.dim()), new Expr.Fill(Expr.num(1), q.dim())));
+  }
 
-    Expr xn = new Expr.Sym(x.symbol());
+  /** x ~ N(W h + μ, Ψ): its density, statistics and updates. */
+  private static FactorPlan dataFactor(Planning shared, Stochastic child, LinearGaussian lg, Linear l) {
+    Shape q = lg.latent().shape();
+    Expr hn = new Expr.Sym(lg.latent());
+    Expr xn = new Expr.Sym(lg.data());
     Expr w = new Expr.Sym(lg.loadings());
-    Expr mu = new Expr.Sym(mean);
+    Expr mu = new Expr.Sym(lg.mean());
     Expr psi = new Expr.Sym(lg.noise());
-    Expr d = Expr.size(x.symbol().shape().dim());
+    Expr d = Expr.size(lg.data().shape().dim());
     Expr centred = Expr.sub(xn, Expr.add(new Expr.MatMul(w, hn), mu));
     Expr logDet = lg.spherical() ? Expr.mul(d, new Expr.LogDet(psi)) : new Expr.LogDet(psi);
     Expr logDensity = Expr.mul(-0.5, Expr.add(Expr.add(Expr.mul(d, Expr.log(Expr.num(2 * Math.PI))), logDet),
@@ -129,10 +142,23 @@ final class FactorAnalysis {
         new Statistic(lg.sh(), m),
         new Statistic(lg.shh(), Expr.add(g, Expr.outer(m, m))),
         new Statistic(lg.srh(), Expr.outer(r, m)));
+    Expr reg = new Expr.Sym(lg.regularization());
+    Expr trace = lg.spherical() ? Expr.div(new Expr.Total(reg), psi) : new Expr.TraceInv(reg, psi);
+    return new FactorPlan(shared.text(child), child.lhs(), "Normal", child.signature().label(), false, false,
+        density, Simplify.of(logDensity), statistics, updates(lg, l, g), Simplify.of(Expr.mul(-0.5, trace)),
+        List.of(), false, null, List.of(Expr.add(new Expr.MatMul(w, hn), mu), psi));
+  }
 
-    // The M-step: the normal equations of the residual x_n − μ − W h_n on (h_n, 1), solved by centring;
-    // their solution is the change in W and μ. Σ E[(x_n − μ − W h_n) h_nᵀ] = S_rh − N W G, and
-    // Σ E[(x_n − μ − W h_n)∘(x_n − μ − W h_n)] = S_rr + N diag(W G Wᵀ).
+  /**
+   * The M-step: the normal equations of the residual x_n − μ − W h_n on (h_n, 1), solved by centring;
+   * their solution is the change in W and μ. Σ E[(x_n − μ − W h_n) h_nᵀ] = S_rh − N W G, and
+   * Σ E[(x_n − μ − W h_n)∘(x_n − μ − W h_n)] = S_rr + N diag(W G Wᵀ).
+   */
+  private static List<EmPlan.Update> updates(LinearGaussian lg, Linear l, Expr g) {
+    Shape q = lg.latent().shape();
+    Expr w = new Expr.Sym(lg.loadings());
+    Expr mu = new Expr.Sym(lg.mean());
+    Expr d = Expr.size(lg.data().shape().dim());
     Expr n = new Expr.Sym(new Symbol("N", Symbol.Kind.TOTAL, Shape.SCALAR, false, false));
     Expr sr = new Expr.Sym(lg.sr());
     Expr sh = new Expr.Sym(lg.sh());
@@ -144,20 +170,12 @@ final class FactorAnalysis {
     Expr shift = Expr.div(Expr.sub(sr, new Expr.MatMul(change, sh)), n);
     Expr syy = Expr.add(new Expr.Sym(lg.srr()), Expr.mul(n, new Expr.MatMul(new Expr.Hadamard(wg, w), ones(q))));
     Expr residual = Expr.add(Expr.sub(Expr.sub(syy, new Expr.MatMul(new Expr.Hadamard(change, syh), ones(q))),
-        new Expr.Hadamard(shift, sr)), new Expr.Sym(reg));
+        new Expr.Hadamard(shift, sr)), new Expr.Sym(lg.regularization()));
     Expr newPsi = lg.spherical() ? Expr.div(new Expr.Total(residual), Expr.mul(n, d)) : Expr.div(residual, n);
-    List<EmPlan.Update> updates = List.of(
+    return List.of(
         update(l.loadings, Expr.add(w, new Expr.MatMul(cyh, new Expr.Inv(chh))), "the factors' regression coefficients"),
         update(l.mean, Expr.add(mu, shift), "the intercept of that regression"),
         update(l.noise, newPsi, "the mean squared residual of that regression"));
-    Expr trace = lg.spherical() ? Expr.div(new Expr.Total(new Expr.Sym(reg)), psi)
-        : new Expr.TraceInv(new Expr.Sym(reg), psi);
-    FactorPlan dataFactor = new FactorPlan(text(child), child.lhs(), "Normal", child.signature().label(), false, false,
-        density, Simplify.of(logDensity), statistics, updates, Simplify.of(Expr.mul(-0.5, trace)), List.of(),
-        false, null, List.of(Expr.add(new Expr.MatMul(w, hn), mu), psi));
-    List<String> statements = model.distributions().stream().map(this::text).toList();
-    return Optional.of(new EmPlan(model.name(), statements, sizes, List.of(lg), data, columns, counted(params, l, x.width()),
-        settings, List.of(latentFactor, dataFactor), List.of()));
   }
 
   /**
@@ -187,10 +205,6 @@ final class FactorAnalysis {
         null, null, null);
   }
 
-  private String text(Stochastic s) {
-    return model.source().slice(s.span());
-  }
-
   /** {@code h ~ Normal(0, 1)}: a mean of 0 and a variance (or covariance) of 1. */
   private static boolean standardNormal(Stochastic s) {
     return s.family().name().equals("Normal") && s.args().size() == 2 && number(s.args().get(0), 0)
@@ -204,12 +218,12 @@ final class FactorAnalysis {
   /** The loadings, mean and noise of {@code x ~ Normal(W * h + mu, Psi)}, each a parameter of its own. */
   private record Linear(ParamSlot loadings, ParamSlot mean, ParamSlot noise) {}
 
-  private Optional<Linear> linear(Stochastic s, String h, Map<String, ParamSlot> params) {
+  private static Optional<Linear> linear(Planning shared, Stochastic s, Map<String, ParamSlot> params) {
     String shape = "factor analysis is written " + EXAMPLE + ", with W, mu and Psi parameters shared by"
         + " every row";
     if (!s.family().name().equals("Normal") || s.args().size() != 2
         || !(s.args().get(0) instanceof Term.Arith sum) || !sum.isSum()) {
-      diagnostics.error("structure", s.span(), "cannot fit `" + text(s) + "`: " + shape);
+      shared.diagnostics().error("structure", s.span(), "cannot fit `" + shared.text(s) + "`: " + shape);
       return Optional.empty();
     }
     Term product = sum.left() instanceof Term.Arith a && a.isProduct() ? sum.left() : sum.right();
@@ -218,11 +232,11 @@ final class FactorAnalysis {
     ParamSlot mu = param(offset, params);
     ParamSlot psi = param(s.args().get(1), params);
     if (w == null || mu == null || psi == null) {
-      diagnostics.error("structure", s.span(), "cannot fit `" + text(s) + "`: " + shape);
+      shared.diagnostics().error("structure", s.span(), "cannot fit `" + shared.text(s) + "`: " + shape);
       return Optional.empty();
     }
     if (psi.symbol().shape().isMatrix()) {
-      diagnostics.error("structure", s.args().get(1).span(), "factor analysis needs noise of its own in each"
+      shared.diagnostics().error("structure", s.args().get(1).span(), "factor analysis needs noise of its own in each"
           + " column: declare `param " + psi.name() + " : positive[D];` (or `positive` for probabilistic PCA);"
           + " with a full covariance the factors explain nothing");
       return Optional.empty();

@@ -1,0 +1,463 @@
+package dev.emc.analysis;
+
+import dev.emc.analysis.EmPlan.DataSlot;
+import dev.emc.analysis.EmPlan.FactorPlan;
+import dev.emc.analysis.EmPlan.ParamSlot;
+import dev.emc.analysis.EmPlan.SettingSlot;
+import dev.emc.analysis.EmPlan.Statistic;
+import dev.emc.analysis.latent.LatentPlanner;
+import dev.emc.analysis.latent.LatentStructure;
+import dev.emc.diag.Diagnostics;
+import dev.emc.diag.Span;
+import dev.emc.dist.Arg;
+import dev.emc.dist.FactorModel;
+import dev.emc.dist.FactorSite;
+import dev.emc.dist.Prior;
+import dev.emc.dist.Signature;
+import dev.emc.dist.Unsupported;
+import dev.emc.dist.Update;
+import dev.emc.math.Expr;
+import dev.emc.math.Shape;
+import dev.emc.math.Simplify;
+import dev.emc.math.Symbol;
+import dev.emc.semantics.CheckedModel;
+import dev.emc.semantics.Role;
+import dev.emc.semantics.Stochastic;
+import dev.emc.semantics.Term;
+import dev.emc.semantics.Variable;
+import dev.emc.types.Dim;
+import dev.emc.types.Kind;
+import dev.emc.types.Type;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The statements a latent structure leaves to their families, planned: each statement's
+ * arguments become formulas, and its family gives the log-density, statistics and updates,
+ * using the priors on its parameters as it can. A finite latent's own distribution is one of
+ * these, with the component as its value.
+ */
+final class FamilyPlanner {
+  private final CheckedModel model;
+  private final Diagnostics diagnostics;
+  private final Variable latent;
+  private final List<DataSlot> data;
+  private final Map<String, ParamSlot> params;
+  private final List<SettingSlot> settings = new ArrayList<>();
+
+  FamilyPlanner(CheckedModel model, Diagnostics diagnostics, Variable latent, List<DataSlot> data,
+      Map<String, ParamSlot> params) {
+    this.model = model;
+    this.diagnostics = diagnostics;
+    this.latent = latent;
+    this.data = data;
+    this.params = params;
+  }
+
+  /** The plan of these statements and of the model's priors; empty after located errors. */
+  Optional<LatentPlanner.Plan> plan(LatentStructure structure, List<Stochastic> statements) {
+    refuseSharedParameters();
+    if (diagnostics.hasErrors()) {
+      return Optional.empty();
+    }
+    Map<String, PriorSite> priors = new LinkedHashMap<>();
+    for (Stochastic p : model.priors()) {
+      priorSite(p).ifPresent(site -> site.targets.forEach(t -> priors.put(t, site)));
+    }
+    if (diagnostics.hasErrors()) {
+      return Optional.empty();
+    }
+    List<FactorPlan> factors = new ArrayList<>();
+    for (Stochastic s : statements) {
+      factor(s, priors).ifPresent(factors::add);
+    }
+    List<EmPlan.PriorPlan> priorPlans = priorPlans(priors);
+    if (diagnostics.hasErrors()) {
+      return Optional.empty();
+    }
+    return Optional.of(new LatentPlanner.Plan(structure, List.copyOf(params.values()), settings, factors, priorPlans));
+  }
+
+  /** Each parameter belongs to one statement of the model, whoever plans that statement. */
+  private void refuseSharedParameters() {
+    Map<String, Span> usedBy = new HashMap<>();
+    for (Stochastic s : model.distributions()) {
+      List<Term> uses = new ArrayList<>();
+      for (Term t : s.args()) {
+        // A regression's coefficients are used inside its dot(β, u).
+        uses.addAll(t instanceof Term.Dot d ? List.of(d.left(), d.right()) : List.of(t));
+      }
+      for (Term t : uses) {
+        if (t instanceof Term.VarRef r && params.containsKey(r.name())) {
+          Span before = usedBy.putIfAbsent(r.name(), s.span());
+          if (before != null) {
+            diagnostics.error("structure", s.span(), "parameter " + r.name()
+                + " is also used on line " + model.source().line(before.start())
+                + "; a parameter shared by two statements is not supported yet");
+          }
+        }
+      }
+    }
+  }
+
+  /** What each prior adds to the objective; a prior no family used is refused. */
+  private List<EmPlan.PriorPlan> priorPlans(Map<String, PriorSite> priors) {
+    List<EmPlan.PriorPlan> priorPlans = new ArrayList<>();
+    for (PriorSite p : new LinkedHashSet<>(priors.values())) {
+      if (!p.consumed) {
+        diagnostics.error("unsupported", p.statement.span(), "cannot fit with the prior `"
+            + model.source().slice(p.statement.span()) + "`: the distribution of "
+            + String.join(" and ", p.targets) + " has no posterior-mode update for a " + p.family()
+            + " prior");
+        continue;
+      }
+      try {
+        Expr log = p.statement.family().priorLogDensity(p.statement.signature(), p.targets(), p.argList);
+        boolean perComponent = p.targets.stream().anyMatch(t -> params.get(t).perComponent());
+        priorPlans.add(new EmPlan.PriorPlan(model.source().slice(p.statement.span()), p.family(),
+            Simplify.of(perComponent ? new Expr.SumK(log) : log)));
+      } catch (Unsupported e) {
+        diagnostics.error("unsupported", p.statement.span(), "cannot use the prior `"
+            + model.source().slice(p.statement.span()) + "`: " + e.getMessage());
+      }
+    }
+    return priorPlans;
+  }
+
+  /** A prior statement, with its hyperparameters as formulas, waiting for its family to use it. */
+  private final class PriorSite implements Prior {
+    final Stochastic statement;
+    final List<String> targets;
+    final Map<String, Expr> args = new LinkedHashMap<>();
+    final List<Expr> argList = new ArrayList<>();
+    final List<Expr> targetSymbols = new ArrayList<>();
+    boolean consumed;
+
+    PriorSite(Stochastic statement, List<String> targets) {
+      this.statement = statement;
+      this.targets = targets;
+    }
+
+    @Override
+    public String family() {
+      return statement.family().name();
+    }
+
+    @Override
+    public Expr arg(String name) {
+      Expr e = args.get(name);
+      if (e == null) {
+        throw new IllegalArgumentException(family() + " has no argument " + name);
+      }
+      return e;
+    }
+
+    @Override
+    public List<Expr> args() {
+      return argList;
+    }
+
+    @Override
+    public List<Expr> targets() {
+      return targetSymbols;
+    }
+  }
+
+  private Optional<PriorSite> priorSite(Stochastic p) {
+    PriorSite site = new PriorSite(p, p.targets());
+    for (String t : p.targets()) {
+      site.targetSymbols.add(new Expr.Sym(params.get(t).symbol()));
+    }
+    Shape shape = params.get(p.targets().get(0)).symbol().shape();
+    for (int i = 0; i < p.args().size(); i++) {
+      var param = p.signature().params().get(i);
+      Term t = p.args().get(i);
+      if (!(t instanceof Term.Number || t instanceof Term.ConstRef)) {
+        diagnostics.error("unsupported", t.span(), "a prior whose arguments are parameters (a hierarchy)"
+            + " is not supported yet; give numbers or constants");
+        return Optional.empty();
+      }
+      double v = t instanceof Term.Number n ? n.value() : ((Term.ConstRef) t).value();
+      Expr number = new Expr.Num(v);
+      Type wanted = param.type();
+      Expr value = wanted.kind() == Kind.COV ? new Expr.Mul(number, new Expr.Identity(shape.dim()))
+          : wanted.isScalar() || shape.isScalar() ? number
+          : new Expr.Fill(number, shape.dim());
+      site.args.put(param.name(), value);
+      site.argList.add(value);
+    }
+    return Optional.of(site);
+  }
+
+  private Optional<FactorPlan> factor(Stochastic s, Map<String, PriorSite> priors) {
+    String text = model.source().slice(s.span());
+    boolean lhsLatent = s.lhs().equals(latent.name());
+    Expr lhs = lhsLatent
+        ? new Expr.Sym(new Symbol(latent.name(), Symbol.Kind.COMPONENT, Shape.SCALAR, false, true))
+        : new Expr.Sym(data.stream().filter(d -> d.name().equals(s.lhs())).findFirst().orElseThrow().symbol());
+    Map<String, SiteArg> args = new LinkedHashMap<>();
+    for (int i = 0; i < s.args().size(); i++) {
+      var p = s.signature().params().get(i);
+      Optional<SiteArg> a = arg(s, s.args().get(i), p.type(), lhs);
+      if (a.isEmpty()) {
+        return Optional.empty();
+      }
+      args.put(p.name(), a.get());
+    }
+    // The latent variable's own distribution is per component too: its value is the component.
+    boolean perComponent = lhsLatent || args.values().stream().anyMatch(SiteArg::perComponent);
+    Site site = new Site(s, lhs, lhsLatent, args, perComponent, priors);
+    FactorModel fm;
+    try {
+      fm = s.family().factor(site);
+    } catch (Unsupported e) {
+      // When the family refused a prior it looked at, the prior's statement is the place to point.
+      Optional<PriorSite> prior = site.asked.stream().findFirst();
+      if (prior.isPresent()) {
+        PriorSite p = prior.get();
+        p.consumed = true;
+        diagnostics.error("unsupported", p.statement.span(), "cannot fit with `"
+            + model.source().slice(p.statement.span()) + "`: " + e.getMessage());
+      } else {
+        diagnostics.error("unsupported", s.span(), "cannot fit `" + text + "`: " + e.getMessage());
+      }
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      if (hasLinearPredictor(args)) {
+        return noRegression(s, text);
+      }
+      // A family that builds a malformed formula is broken, not the user's model; say whose.
+      throw new IllegalStateException("family " + s.family().name() + " built a malformed formula: "
+          + e.getMessage(), e);
+    }
+    Optional<List<EmPlan.Update>> updates = updates(s, text, fm, args);
+    if (updates.isEmpty()) {
+      return Optional.empty();
+    }
+    EmPlan.Gaussian gaussian = null;
+    if (fm.gaussian() != null && !lhsLatent) {
+      FactorModel.Gaussian g = fm.gaussian();
+      gaussian = new EmPlan.Gaussian(s.lhs(), ((Expr.Sym) g.mean()).symbol(), ((Expr.Sym) g.covariance()).symbol(),
+          g.scatter() == null ? null : ((Expr.Sym) g.scatter()).symbol());
+    }
+    return Optional.of(new FactorPlan(text, s.lhs(), s.family().name(), s.signature().label(), perComponent,
+        lhsLatent, fm.density(), Simplify.of(fm.logDensity()), site.statistics, updates.get(),
+        Simplify.of(fm.logPenalty()), fm.support(), false, gaussian,
+        args.values().stream().map(SiteArg::value).toList()));
+  }
+
+  /** The family's updates as the plan's, each of a free argument; empty after a located error. */
+  private Optional<List<EmPlan.Update>> updates(Stochastic s, String text, FactorModel fm,
+      Map<String, SiteArg> args) {
+    List<EmPlan.Update> updates = new ArrayList<>();
+    for (Update u : fm.updates()) {
+      SiteArg a = args.get(u.param());
+      if (a == null || !a.isFree()) {
+        throw new IllegalStateException(s.family().name() + " updates " + u.param()
+            + ", which is not a free argument here");
+      }
+      ParamSlot target = params.get(a.param);
+      if (a.value() instanceof Expr.Dot && !u.value().shape().equals(target.symbol().shape())) {
+        // The family updated the argument as a plain value: it knows no regression form.
+        return noRegression(s, text);
+      }
+      if (!u.value().shape().equals(target.symbol().shape())) {
+        throw new IllegalStateException(s.family().name() + "'s update of " + u.param() + " is "
+            + u.value().shape() + ", but " + target.name() + " is " + target.symbol().shape());
+      }
+      updates.add(new EmPlan.Update(target.name(), target.symbol(), Simplify.of(u.value()), u.method(),
+          Simplify.of(u.textbook()), u.target() != null ? u.target() : new Expr.Sym(target.symbol()),
+          Simplify.of(u.qTerms()), Simplify.of(u.stationarity()), u.note()));
+    }
+    for (Map.Entry<String, SiteArg> e : args.entrySet()) {
+      if (e.getValue().isFree() && updates.stream().noneMatch(u -> u.param().equals(e.getValue().param))) {
+        diagnostics.error("unsupported", s.span(), "cannot fit `" + text + "`: " + s.family().name()
+            + " has no update for its " + e.getKey() + " " + e.getValue().param + " here");
+        return Optional.empty();
+      }
+    }
+    return Optional.of(updates);
+  }
+
+  private static boolean hasLinearPredictor(Map<String, SiteArg> args) {
+    return args.values().stream().anyMatch(a -> a.value() instanceof Expr.Dot);
+  }
+
+  /** Refuses a linear predictor in an argument whose family has no regression form. */
+  private <T> Optional<T> noRegression(Stochastic s, String text) {
+    diagnostics.error("unsupported", s.span(), "cannot fit `" + text + "`: " + s.family().name()
+        + " has no regression form; a linear predictor dot(coefficients, covariates) can be the mean of a"
+        + " Normal, as in `y ~ Normal(dot(beta[z], u), s2[z]);`");
+    return Optional.empty();
+  }
+
+  /** An argument as the family sees it, and which parameter (if any) it is. */
+  private record SiteArg(Expr value, boolean isFree, boolean perComponent, String param) implements Arg {}
+
+  private Optional<SiteArg> arg(Stochastic s, Term t, Type wanted, Expr lhs) {
+    if (t instanceof Term.VarRef r && r.previous()) {
+      diagnostics.error("structure", t.span(), "prev(…) indexes only the transition probabilities of a latent"
+          + " chain, as in `z ~ Categorical(A[prev(z)]);`");
+      return Optional.empty();
+    }
+    if (t instanceof Term.VarRef r && params.containsKey(r.name())) {
+      ParamSlot p = params.get(r.name());
+      return Optional.of(new SiteArg(new Expr.Sym(p.symbol()), true, p.perComponent(), p.name()));
+    }
+    if (t instanceof Term.Number || t instanceof Term.ConstRef) {
+      double v = t instanceof Term.Number n ? n.value() : ((Term.ConstRef) t).value();
+      Expr number = new Expr.Num(v);
+      // A number stands for a vector it fills, or for that multiple of the identity.
+      Expr value = wanted.kind() == Kind.COV ? new Expr.Mul(number, new Expr.Identity(lhs.shape().dim()))
+          : wanted.isScalar() ? number
+          : new Expr.Fill(number, lhs.shape().isScalar() ? wanted.dim() : lhs.shape().dim());
+      return Optional.of(new SiteArg(value, false, false, null));
+    }
+    if (t instanceof Term.Dot d) {
+      return linearPredictor(s, d);
+    }
+    String what = t instanceof Term.VarRef r
+        ? model.variable(r.name()).role().word() + " " + r.name() + " as an argument (a regression)"
+        : "arithmetic in an argument";
+    diagnostics.error("unsupported", t.span(), "cannot fit `" + model.source().slice(s.span())
+        + "`: " + what + " is not supported yet");
+    return Optional.empty();
+  }
+
+  /**
+   * dot(β, u) with β a parameter and u a covariate, in either order: a regression's linear
+   * predictor, the coefficients' argument as the family sees it (the updates are β's).
+   */
+  private Optional<SiteArg> linearPredictor(Stochastic s, Term.Dot d) {
+    Term.VarRef coefficients = null;
+    Term.VarRef covariates = null;
+    for (Term side : List.of(d.left(), d.right())) {
+      if (side instanceof Term.VarRef r && params.containsKey(r.name())) {
+        coefficients = coefficients == null ? r : coefficients;
+      } else if (side instanceof Term.VarRef r && model.variable(r.name()).role() == Role.COVARIATE) {
+        covariates = covariates == null ? r : covariates;
+      }
+    }
+    if (coefficients == null || covariates == null) {
+      diagnostics.error("unsupported", d.span(), "cannot fit `" + model.source().slice(s.span())
+          + "`: a linear predictor is dot(coefficients, covariates), a parameter and a covariate");
+      return Optional.empty();
+    }
+    ParamSlot beta = params.get(coefficients.name());
+    String u = covariates.name();
+    Symbol covariate = data.stream().filter(x -> x.name().equals(u)).findFirst().orElseThrow().symbol();
+    return Optional.of(new SiteArg(new Expr.Dot(new Expr.Sym(beta.symbol()), new Expr.Sym(covariate)),
+        true, beta.perComponent(), beta.name()));
+  }
+
+  /** The site a family builds its EM in; it records the statistics the family declares. */
+  private final class Site implements FactorSite {
+    private final Stochastic statement;
+    private final Expr lhs;
+    private final boolean lhsLatent;
+    private final Map<String, SiteArg> args;
+    private final boolean perComponent;
+    private final Map<String, PriorSite> priors;
+    final List<Statistic> statistics = new ArrayList<>();
+    /** The priors the family asked about, in order. */
+    final List<PriorSite> asked = new ArrayList<>();
+
+    Site(Stochastic statement, Expr lhs, boolean lhsLatent, Map<String, SiteArg> args,
+        boolean perComponent, Map<String, PriorSite> priors) {
+      this.statement = statement;
+      this.lhs = lhs;
+      this.lhsLatent = lhsLatent;
+      this.args = args;
+      this.perComponent = perComponent;
+      this.priors = priors;
+    }
+
+    @Override
+    public Optional<Prior> prior(String name) {
+      SiteArg a = (SiteArg) arg(name);
+      PriorSite p = a.param() == null ? null : priors.get(a.param());
+      if (p == null) {
+        return Optional.empty();
+      }
+      p.consumed = true;
+      asked.add(p);
+      return Optional.of(p);
+    }
+
+    @Override
+    public Signature signature() {
+      return statement.signature();
+    }
+
+    @Override
+    public Expr lhs() {
+      return lhs;
+    }
+
+    @Override
+    public boolean lhsIsLatent() {
+      return lhsLatent;
+    }
+
+    @Override
+    public Arg arg(String name) {
+      SiteArg a = args.get(name);
+      if (a == null) {
+        throw new IllegalArgumentException(statement.family().name() + " has no argument " + name);
+      }
+      return a;
+    }
+
+    @Override
+    public boolean perComponent() {
+      return perComponent;
+    }
+
+    @Override
+    public Expr count() {
+      return perComponent ? new Expr.Sym(new Symbol("N", Symbol.Kind.COUNT, Shape.SCALAR, false, true))
+          : total();
+    }
+
+    @Override
+    public Expr total() {
+      return new Expr.Sym(new Symbol("N", Symbol.Kind.TOTAL, Shape.SCALAR, false, false));
+    }
+
+    @Override
+    public Expr counts() {
+      Dim k = latent.type().dim();
+      return new Expr.Sym(new Symbol("N", Symbol.Kind.COUNTS, Shape.vector(k), false, false));
+    }
+
+    @Override
+    public Expr statistic(String name, Expr perRow) {
+      String unique = name + "_" + statement.lhs();
+      for (Statistic s : statistics) {
+        if (s.symbol().name().equals(unique)) {
+          throw new IllegalArgumentException(statement.family().name() + " declares " + name + " twice");
+        }
+      }
+      Symbol symbol = Symbol.statistic(unique, perRow.shape(), perComponent);
+      statistics.add(new Statistic(symbol, perRow));
+      return new Expr.Sym(symbol);
+    }
+
+    @Override
+    public Expr regularization() {
+      Shape shape = lhs.shape();
+      String name = "Psi_" + statement.lhs();
+      Symbol symbol = Symbol.setting(name, shape.isScalar() ? Shape.SCALAR : Shape.vector(shape.dim()));
+      if (settings.stream().noneMatch(s -> s.symbol().equals(symbol))) {
+        settings.add(new SettingSlot(symbol, statement.lhs(),
+            "covariance regularization of " + statement.lhs()));
+      }
+      return new Expr.Sym(symbol);
+    }
+  }
+}

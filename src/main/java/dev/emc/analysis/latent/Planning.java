@@ -1,0 +1,50 @@
+package dev.emc.analysis.latent;
+
+import dev.emc.analysis.EmPlan.DataSlot;
+import dev.emc.analysis.EmPlan.ParamSlot;
+import dev.emc.diag.Diagnostics;
+import dev.emc.semantics.CheckedModel;
+import dev.emc.semantics.Stochastic;
+import dev.emc.semantics.Variable;
+import dev.emc.types.Dim;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the analysis shares with every structure's planner: the checked model, its sizes, data and
+ * parameters laid out, and the families' plan of the statements a structure leaves to them.
+ */
+public interface Planning {
+  CheckedModel model();
+
+  Diagnostics diagnostics();
+
+  /** The model's one latent variable. */
+  Variable latent();
+
+  /** A size's value; every size is known by the time a structure plans. */
+  int value(Dim d);
+
+  /** The data variables and covariates, side by side in a row. */
+  List<DataSlot> data();
+
+  /**
+   * Every parameter's slot by name, in declaration order; one indexed by the latent variable has
+   * a value for each of the {@code components}.
+   */
+  Map<String, ParamSlot> params(int components);
+
+  /**
+   * The plan of these statements as their families give it (log-density, statistics, updates),
+   * with the model's priors and settings; empty after located errors. A parameter used by two
+   * statements of the model, or a prior no family uses, is refused here.
+   */
+  Optional<LatentPlanner.Plan> families(LatentStructure structure, Map<String, ParamSlot> params,
+      List<Stochastic> statements);
+
+  /** A statement as written, for messages and listings. */
+  default String text(Stochastic s) {
+    return model().source().slice(s.span());
+  }
+}
