@@ -2,7 +2,6 @@ package dev.emc.api;
 
 import dev.emc.analysis.EmPlan.FactorPlan;
 import dev.emc.analysis.EmPlan;
-import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.dist.Families;
 import dev.emc.dist.Family;
 import dev.emc.dist.Signature;
@@ -75,8 +74,10 @@ final class Simulator {
     int columns = plan.columns();
     double[] values = new double[rows * columns];
     double[][] latents = new double[rows][];
-    boolean continuous = plan.latent() instanceof LinearGaussian;
-    int factors = plan.latent() instanceof LinearGaussian lg ? size(lg.latent().shape().dim()) : 0;
+    // A finite latent's value picks the component its data are drawn from; a continuous one's
+    // (factors h) enters their arguments instead, with one component.
+    boolean continuous = !plan.latent().finite();
+    int width = size(plan.latent().dimension());
     int[] starts = new int[sequences];
     for (int s = 0; s < sequences; s++) {
       starts[s] = (int) ((long) rows * s / sequences);
@@ -87,7 +88,7 @@ final class Simulator {
       if (firstOfSequence) {
         s++;
       }
-      double[] z = new double[continuous ? factors : 1];
+      double[] z = new double[width];
       FactorPlan from = transition != null && !firstOfSequence ? transition : latent;
       // The latent's own probabilities depend on no component; a transition's on the previous row's.
       sample(from, from == transition ? previous : 0, null, rng, z);

@@ -1,5 +1,7 @@
 package dev.emc.analysis.latent;
 
+import dev.emc.types.Dim;
+
 /**
  * How a model's latent variable is structured over the rows, which decides its E-step: the one
  * home of that fact. Every question whose answer depends on the structure is a method here,
@@ -31,6 +33,11 @@ public sealed interface LatentStructure permits Enumerated, MarkovChain, LinearG
   /** Whether rows come in sequences that the E-step runs along (an HMM's chains). */
   default boolean bySequence() {
     return false;
+  }
+
+  /** The numbers in one row's value of the latent: 1 for a finite latent, Q for a vector of factors. */
+  default Dim dimension() {
+    return new Dim.Known(1);
   }
 
   /** Whether the latent takes finitely many values, which the E-step weighs. */

@@ -1,6 +1,7 @@
 package dev.emc.analysis.latent;
 
 import dev.emc.math.Symbol;
+import dev.emc.types.Dim;
 
 /**
  * A continuous latent vector h ~ N(0, I) with a child whose mean is linear in it (factor analysis,
@@ -46,6 +47,11 @@ public record LinearGaussian(Symbol latent, Symbol data, Symbol loadings, Symbol
   @Override
   public String rowDensity() {
     return "log p(x_n)";
+  }
+
+  @Override
+  public Dim dimension() {
+    return latent.shape().dim();
   }
 
   @Override
