@@ -44,7 +44,7 @@ public final class CodeNames {
           "java", "javax", "dev", "com", "org", "net",
           // the types the generated class imports
           "Linalg", "List", "Map", "EmModel", "ParamInfo", "DataInfo", "SettingInfo", "Arrays",
-          "Override", "Special", "ForwardBackward", "LatentPass", "RowPass", "ChainPass", "FactorPass",
+          "Override", "Special", "ForwardBackward", "Latent",
           "FactorScores"),
       Set.of(
           // what generated code declares

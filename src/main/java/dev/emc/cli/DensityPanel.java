@@ -34,7 +34,7 @@ final class DensityPanel {
     EmModel m = fit.model();
     boolean discrete = DISCRETE.contains(m.data().get(0).values());
     double[] x = values(data.spread(MAX_ROWS));
-    LatentPass pass = m.pass();
+    LatentPass pass = LatentPass.of(m);
     double[] shares = pass.shares(data);
     XYChart chart = FitPlot.chart(FitPlot.title(fit), data.names().get(0), discrete ? "probability" : "density");
     chart.getStyler().setYAxisMin(0.0).setMarkerSize(6);

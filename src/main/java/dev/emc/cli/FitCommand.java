@@ -9,6 +9,7 @@ import dev.emc.diag.DiagnosticPrinter;
 import dev.emc.runtime.DataException;
 import dev.emc.runtime.FitOptions;
 import dev.emc.runtime.FitResult;
+import dev.emc.runtime.LatentPass;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -16,10 +17,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "fit",
@@ -128,9 +129,9 @@ final class FitCommand implements Callable<Integer> {
     if (init != null) {
       options = options.withStart(FitJson.readParams(init, compiled.newModel()));
     }
-    if (viterbi != null && compiled.newModel().pass().noPath() != null) {
+    if (viterbi != null && LatentPass.of(compiled.newModel()).noPath() != null) {
       throw new ParameterException(spec.commandLine(), "--viterbi: model " + compiled.newModel().name() + " "
-          + compiled.newModel().pass().noPath());
+          + LatentPass.of(compiled.newModel()).noPath());
     }
     FitResult fit = compiled.fit(bound.data().orElseThrow(), options, progress);
     progress.clear();

@@ -101,7 +101,7 @@ final class FitPlot {
   /** A normal vector of two or more columns is a scatter; one column a histogram; else nothing. */
   static DataPanel dataPanel(FitResult fit, DataMatrix data) {
     EmModel m = fit.model();
-    LatentPass pass = m.pass();
+    LatentPass pass = LatentPass.of(m);
     if (!pass.finite()) {
       return new DataPanel(null, "model " + m.name() + " has " + pass.counted() + ", a continuous latent:"
           + " there are no components to draw the rows by");
@@ -146,7 +146,7 @@ final class FitPlot {
   /** The model, K (or its factors) and the log-likelihood. */
   static String title(FitResult fit) {
     EmModel m = fit.model();
-    return String.format(Locale.ROOT, "%s: %s, log-likelihood %.4f", m.name(), m.pass().counted(),
+    return String.format(Locale.ROOT, "%s: %s, log-likelihood %.4f", m.name(), LatentPass.of(m).counted(),
         fit.logLikelihood());
   }
 

@@ -3,6 +3,7 @@ package dev.emc.cli;
 import dev.emc.runtime.DataMatrix;
 import dev.emc.runtime.FitOptions;
 import dev.emc.runtime.FitResult;
+import dev.emc.runtime.LatentPass;
 import dev.emc.runtime.ParamInfo;
 import java.util.Locale;
 
@@ -13,7 +14,7 @@ final class FitSummary {
   static String of(FitResult r, DataMatrix data, FitOptions o, double compileSeconds, double loadSeconds) {
     StringBuilder b = new StringBuilder();
     var m = r.model();
-    String latent = m.pass().counted();
+    String latent = LatentPass.of(m).counted();
     b.append(String.format(Locale.ROOT, "model %s: %s, %d rows × %d columns (%s)%s%n",
         m.name(), latent, r.rows(), data.columns(), String.join(", ", data.names()),
         data.weights() == null ? "" : ", weighted: total weight " + dev.emc.runtime.Params.format(r.weight())));

@@ -34,7 +34,7 @@ final class ScatterPanel {
 
     // Independent rows are thinned first, so that only those drawn get their posteriors; a
     // chain's need whole sequences, so all its rows are predicted and every step-th drawn.
-    LatentPass pass = m.pass();
+    LatentPass pass = LatentPass.of(m);
     DataMatrix drawn = pass.drawn(data, MAX_POINTS);
     Prediction p = fit.predict(drawn);
     int step = Math.max(1, (drawn.rows() + MAX_POINTS - 1) / MAX_POINTS);

@@ -10,9 +10,8 @@ import dev.emc.analysis.Derivation;
 import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.runtime.EmModel;
-import dev.emc.runtime.FactorPass;
 import dev.emc.runtime.FactorScores;
-import dev.emc.runtime.LatentPass;
+import dev.emc.runtime.Latent;
 import dev.emc.runtime.Linalg;
 import javax.lang.model.element.Modifier;
 import static dev.emc.codegen.JavaGenerator.DOUBLES;
@@ -40,8 +39,8 @@ final class FactorAnalysisCode {
   private final String psi;
   private final String reg;
 
-  FactorAnalysisCode(EmPlan plan, Derivation derivation, CodeNames names, TypeSpec.Builder type) {
-    this.lg = (LinearGaussian) plan.latent();
+  FactorAnalysisCode(EmPlan plan, LinearGaussian lg, Derivation derivation, CodeNames names, TypeSpec.Builder type) {
+    this.lg = lg;
     this.derivation = derivation;
     this.names = names;
     this.type = type;
@@ -66,9 +65,8 @@ final class FactorAnalysisCode {
     type.addMethod(logDensities(false));
     type.addMethod(maximize());
     type.addMethod(logPenalty());
-    type.addMethod(pass());
+    type.addMethod(latent());
     type.addSuperinterface(FactorScores.class);
-    type.addMethod(override("latent").returns(String.class).addStatement("return $S", lg.latent().name()).build());
     type.addMethod(scores());
     type.addMethod(override("posteriorCovariance").returns(DOUBLES).addStatement("return G.clone()").build());
   }
@@ -358,10 +356,10 @@ final class FactorAnalysisCode {
     return override("logPenalty").returns(TypeName.DOUBLE).addCode(b.build()).build();
   }
 
-  private MethodSpec pass() {
-    return override("pass").returns(LatentPass.class)
-        .addStatement("return new $T<>(this, new $T($L, $L, $L, $S, $S, $S))", FactorPass.class,
-            FactorPass.Factors.class, offset, d, q, lg.loadings().name(), lg.mean().name(), lg.noise().name())
+  private MethodSpec latent() {
+    return override("latent").returns(Latent.class)
+        .addStatement("return new $T(this, $S, $L, $L, $L, $S, $S, $S)", Latent.Factors.class, lg.latent().name(),
+            offset, d, q, lg.loadings().name(), lg.mean().name(), lg.noise().name())
         .build();
   }
 

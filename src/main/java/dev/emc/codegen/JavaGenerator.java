@@ -29,13 +29,11 @@ import dev.emc.math.Shape;
 import dev.emc.math.Symbol;
 import dev.emc.math.Text;
 import dev.emc.runtime.DataInfo;
-import dev.emc.runtime.ChainPass;
 import dev.emc.runtime.EmModel;
 import dev.emc.runtime.ForwardBackward;
-import dev.emc.runtime.LatentPass;
+import dev.emc.runtime.Latent;
 import dev.emc.runtime.Linalg;
 import dev.emc.runtime.ParamInfo;
-import dev.emc.runtime.RowPass;
 import dev.emc.runtime.SettingInfo;
 import dev.emc.types.Kind;
 import java.util.ArrayList;
@@ -136,7 +134,7 @@ public final class JavaGenerator {
 
       @Override
       public Void visitLinearGaussian(LinearGaussian g) {
-        new FactorAnalysisCode(plan, derivation, names, type).write();
+        new FactorAnalysisCode(plan, g, derivation, names, type).write();
         type.addMethod(checkRow());
         return null;
       }
@@ -176,7 +174,7 @@ public final class JavaGenerator {
     type.addMethod(accumulateGiven());
     type.addMethod(chain ? chainResponsibilities() : responsibilities());
     type.addMethod(logDensities());
-    type.addMethod(chain ? chainPass() : rowPass());
+    type.addMethod(chain ? chainLatent() : rowLatent());
     // MissingCells runs accumulateGiven on K copies of a row, each weighted by one component's r:
     // right for statistics kept per component, K times too much for one kept over all rows.
     if (!chain && plan.factors().stream().anyMatch(f -> f.gaussian() != null)
@@ -714,9 +712,9 @@ public final class JavaGenerator {
   }
 
   /** Independent rows: the driver's pass runs accumulate over chunks of rows. */
-  private MethodSpec rowPass() {
-    return override("pass").returns(LatentPass.class)
-        .addStatement("return new $T(this)", RowPass.class)
+  private MethodSpec rowLatent() {
+    return override("latent").returns(Latent.class)
+        .addStatement("return new $T()", Latent.Rows.class)
         .build();
   }
 
@@ -730,10 +728,10 @@ public final class JavaGenerator {
     return parts;
   }
 
-  private MethodSpec chainPass() {
+  private MethodSpec chainLatent() {
     List<String[]> chain = chainParts();
-    return override("pass").returns(LatentPass.class)
-        .addStatement("return new $T(this, new $T($S, $S, $L, $L))", ChainPass.class, ChainPass.Chain.class,
+    return override("latent").returns(Latent.class)
+        .addStatement("return new $T($S, $S, $L, $L)", Latent.Chain.class,
             chain.get(0)[0], chain.get(1)[0], chain.get(0)[2], chain.get(1)[2])
         .build();
   }

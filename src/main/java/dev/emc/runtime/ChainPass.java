@@ -7,17 +7,10 @@ import java.util.Arrays;
  * model): the generated {@link EmModel#accumulate} runs forward–backward over one whole sequence
  * at a time, on the workers, and sequences' statistics are added in sequence order.
  */
-public final class ChainPass extends LatentPass {
-  /**
-   * The chain's parameters' names (the first row's probabilities, K; the transition matrix, K rows
-   * of K) and where the statistics hold the expected first states (K) and expected transitions
-   * (K × K, row j for transitions out of j).
-   */
-  public record Chain(String initial, String transition, int firstStates, int transitions) {}
+final class ChainPass extends LatentPass {
+  private final Latent.Chain chain;
 
-  private final Chain chain;
-
-  public ChainPass(EmModel model, Chain chain) {
+  ChainPass(EmModel model, Latent.Chain chain) {
     super(model);
     this.chain = chain;
   }

@@ -100,11 +100,8 @@ public interface EmModel {
    */
   void logDensities(double[] data, int from, int to, double[] out);
 
-  /**
-   * How the fit driver runs this model's E-step over the rows, starts it and predicts with it: the
-   * pass of its latent structure.
-   */
-  LatentPass pass();
+  /** How the latent runs over the rows, which decides how the fit driver runs the E-step. */
+  Latent latent();
 
   /**
    * A data variable with a normal density, whose empty cells (NaN) a row may leave for the E-step

@@ -7,23 +7,14 @@ import java.util.SplittableRandom;
  * The E-step of a continuous latent h ~ N(0, I_Q) with a linear-Gaussian child (factor analysis):
  * rows are independent, each with a Gaussian posterior over h, so the pass is {@link RowPass}'s
  * with its one component; what differs is the start, the warnings and the factor scores.
- *
- * @param <M> the generated model, which also gives each row's factor scores
  */
-public final class FactorPass<M extends EmModel & FactorScores> extends RowPass {
-  /**
-   * The data x (the {@code width} columns from {@code offset}) with mean W h + μ and noise Ψ,
-   * diagonal or one variance: the parameters' names, so that a fit can start from the data's
-   * principal components.
-   */
-  public record Factors(int offset, int width, int factors, String loadings, String mean, String noise) {}
+final class FactorPass extends RowPass {
+  private final FactorScores scores;
+  private final Latent.Factors factors;
 
-  private final M scores;
-  private final Factors factors;
-
-  public FactorPass(M model, Factors factors) {
+  FactorPass(EmModel model, Latent.Factors factors) {
     super(model);
-    this.scores = model;
+    this.scores = factors.scores();
     this.factors = factors;
   }
 
@@ -73,6 +64,6 @@ public final class FactorPass<M extends EmModel & FactorScores> extends RowPass 
       scores.scores(values, 0, rows, slab);
       System.arraycopy(slab, 0, means, first * q, rows * q);
     });
-    return new Prediction.Scores(scores.latent(), q, means, covariance);
+    return new Prediction.Scores(factors.name(), q, means, covariance);
   }
 }

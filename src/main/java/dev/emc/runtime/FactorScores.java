@@ -6,9 +6,6 @@ package dev.emc.runtime;
  * for every row. Generated code implements it beside {@link EmModel}.
  */
 public interface FactorScores {
-  /** The latent's name, which names the scores' columns (h1 … hQ). */
-  String latent();
-
   /** E[h | x_n] for rows [from, to) at the prepared parameters, into {@code out[(n − from) * Q + a]}. */
   void scores(double[] data, int from, int to, double[] out);
 

@@ -17,7 +17,7 @@ import org.apache.commons.math3.linear.EigenDecomposition;
 final class FactorStart {
   private FactorStart() {}
 
-  static void set(EmModel m, FactorPass.Factors f, DataMatrix data, SplittableRandom random) {
+  static void set(EmModel m, Latent.Factors f, DataMatrix data, SplittableRandom random) {
     int d = f.width();
     int q = f.factors();
     double[] mean = new double[d];

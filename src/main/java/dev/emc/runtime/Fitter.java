@@ -76,7 +76,7 @@ public final class Fitter implements AutoCloseable {
     }
     DataMatrix all = data;
     data = missing == null ? all : missing.complete();
-    LatentPass pass = probe.pass();
+    LatentPass pass = LatentPass.of(probe);
     DataChecks.check(probe, pass, data, o);
     List<String> warnings = new ArrayList<>(DataChecks.constantColumnWarnings(probe, data, o));
     warnings.addAll(pass.warnings());
@@ -136,7 +136,7 @@ public final class Fitter implements AutoCloseable {
   private Run run(EmModel m, DataMatrix data, MissingCells missing, FitOptions o, long seed, int index, int runs,
       List<String> warnings) throws FitException {
     DataChecks.setRegularization(m, data, o.reg());
-    LatentPass pass = m.pass();
+    LatentPass pass = LatentPass.of(m);
     DataMatrix sample = data.sample(START_SAMPLE);
     String problem = pass.start(Start.of(o.init()), sample, o, seed, index);
     if (problem != null && o.init() == FitOptions.Init.KMEANS) {
@@ -231,7 +231,7 @@ public final class Fitter implements AutoCloseable {
     double[] r = new double[data.rows() * k];
     double[] logDensities = new double[data.rows()];
     m.prepare();
-    LatentPass pass = m.pass();
+    LatentPass pass = LatentPass.of(m);
     MissingCells missing;
     try {
       missing = MissingCells.of(m, data);
@@ -248,7 +248,7 @@ public final class Fitter implements AutoCloseable {
 
   /** The most likely value of the latent at every row (0-based), sequence by sequence. */
   public static int[] viterbi(EmModel m, DataMatrix data) {
-    LatentPass pass = m.pass();
+    LatentPass pass = LatentPass.of(m);
     if (pass.noPath() != null) {
       throw new IllegalArgumentException("model " + m.name() + " " + pass.noPath());
     }

@@ -4,9 +4,10 @@ import java.util.List;
 
 /**
  * The runtime half of a latent structure: how the fit driver runs a model's E-step over the rows,
- * starts it, predicts with it, and names its parts. Generated code hands the driver its pass
- * ({@link EmModel#pass()}), so the driver asks the pass instead of branching on which structure
- * a model has; a new structure is a new subclass here and a new code writer in the compiler.
+ * starts it, predicts with it, and names its parts. Generated code says which structure it has
+ * ({@link EmModel#latent()}) and {@link #of} gives its pass, so the driver asks the pass instead
+ * of branching on which structure a model has; a new structure is a new subclass here, a new
+ * {@link Latent} record and a new code writer in the compiler.
  *
  * <p>Subclasses: {@link RowPass} (rows independent given the parameters: mixtures), {@link
  * ChainPass} (a Markov chain along each sequence: hidden Markov models) and {@link FactorPass}
@@ -20,6 +21,26 @@ public abstract class LatentPass {
 
   LatentPass(EmModel model) {
     this.model = model;
+  }
+
+  /** The pass of model {@code m}'s latent structure. */
+  public static LatentPass of(EmModel m) {
+    return m.latent().accept(new Latent.Visitor<LatentPass>() {
+      @Override
+      public LatentPass visitRows(Latent.Rows r) {
+        return new RowPass(m);
+      }
+
+      @Override
+      public LatentPass visitChain(Latent.Chain c) {
+        return new ChainPass(m, c);
+      }
+
+      @Override
+      public LatentPass visitFactors(Latent.Factors f) {
+        return new FactorPass(m, f);
+      }
+    });
   }
 
   // ------------------------------------------------------------ names

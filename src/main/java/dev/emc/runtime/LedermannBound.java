@@ -13,7 +13,7 @@ final class LedermannBound {
   private LedermannBound() {}
 
   /** The fit warning for factor analysis {@code f} of model {@code m}; empty when it is within the bound. */
-  static List<String> warnings(EmModel m, FactorPass.Factors f) {
+  static List<String> warnings(EmModel m, Latent.Factors f) {
     int d = f.width();
     int q = f.factors();
     int noise = m.param(f.noise()).length;

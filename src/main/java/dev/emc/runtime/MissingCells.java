@@ -54,7 +54,7 @@ public final class MissingCells {
         allowed[c] = true;
       }
     }
-    String refused = m.pass().emptyCells();
+    String refused = LatentPass.of(m).emptyCells();
     List<Integer> full = new ArrayList<>();
     List<Integer> partial = new ArrayList<>();
     for (int n = 0; n < data.rows(); n++) {

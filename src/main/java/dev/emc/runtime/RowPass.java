@@ -6,8 +6,8 @@ import java.util.Arrays;
  * The E-step of a latent that is independent across rows given the parameters (a mixture): each
  * row's posterior by Bayes' rule, in the generated {@link EmModel#accumulate} over chunks of rows.
  */
-public class RowPass extends LatentPass {
-  public RowPass(EmModel model) {
+class RowPass extends LatentPass {
+  RowPass(EmModel model) {
     super(model);
   }
 
