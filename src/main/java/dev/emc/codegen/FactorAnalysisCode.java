@@ -6,8 +6,8 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.emc.analysis.CodeNames;
-import dev.emc.analysis.Derivation;
 import dev.emc.analysis.EmPlan;
+import dev.emc.analysis.EquationNumbers;
 import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.runtime.EmModel;
 import dev.emc.runtime.FactorScores;
@@ -27,7 +27,7 @@ import static dev.emc.codegen.JavaGenerator.override;
  */
 final class FactorAnalysisCode {
   private final LinearGaussian lg;
-  private final Derivation derivation;
+  private final EquationNumbers derivation;
   private final CodeNames names;
   private final TypeSpec.Builder type;
   private final String d;
@@ -38,7 +38,7 @@ final class FactorAnalysisCode {
   private final String psi;
   private final String reg;
 
-  FactorAnalysisCode(EmPlan plan, Derivation derivation, CodeNames names, TypeSpec.Builder type) {
+  FactorAnalysisCode(EmPlan plan, EquationNumbers derivation, CodeNames names, TypeSpec.Builder type) {
     this.lg = (LinearGaussian) plan.latent();
     this.derivation = derivation;
     this.names = names;

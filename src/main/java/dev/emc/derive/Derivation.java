@@ -1,8 +1,11 @@
-package dev.emc.analysis;
+package dev.emc.derive;
 
+import dev.emc.analysis.CodeNames;
+import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EmPlan.FactorPlan;
 import dev.emc.analysis.EmPlan.ParamSlot;
 import dev.emc.analysis.EmPlan.Statistic;
+import dev.emc.analysis.EquationNumbers;
 import dev.emc.analysis.latent.LatentStructure;
 import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.math.Expr.Relation.Op;
@@ -22,10 +25,11 @@ import java.util.Map;
  *
  * <p>It is built from the {@link EmPlan} alone: the formulas are the families' own (their
  * densities, log-densities and update steps), arranged the same way for every model. The
- * equations' numbers are part of it so that the generated code can cite them; the printers in
- * {@code dev.emc.derive} only typeset it.
+ * equations' numbers are part of it so that the generated code can cite them; the printers of
+ * {@link Documents} only typeset it.
  */
-public record Derivation(String title, List<Section> sections, Map<String, Integer> numbers) {
+public record Derivation(String title, List<Section> sections, Map<String, Integer> numbers)
+    implements EquationNumbers {
   public Derivation {
     sections = List.copyOf(sections);
     numbers = Collections.unmodifiableMap(new LinkedHashMap<>(numbers));
@@ -68,15 +72,6 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
 
   /** Text shown as it is: the model's statements. */
   public record Listing(String text) implements Block {}
-
-  /** The number of the equation with this key, as generated code cites it. */
-  public int number(String key) {
-    Integer n = numbers.get(key);
-    if (n == null) {
-      throw new IllegalArgumentException("no equation " + key);
-    }
-    return n;
-  }
 
   public static Derivation of(EmPlan plan) {
     return new Builder(plan).build();
