@@ -2,6 +2,7 @@ package dev.emc.api;
 
 import dev.emc.analysis.EmPlan;
 import dev.emc.codegen.JavaGenerator;
+import dev.emc.derive.Derivation;
 import dev.emc.runtime.DataException;
 import dev.emc.runtime.DataMatrix;
 import java.util.List;
@@ -36,7 +37,9 @@ public final class Bound {
   /** The generated class, as source. */
   public String javaSource() {
     if (source == null) {
-      source = JavaGenerator.generate(plan, className(), plan.model() + ".model", Emc.version());
+      // The comments cite the derivation's equations by number.
+      source = JavaGenerator.generate(plan, Derivation.of(plan), className(), plan.model() + ".model",
+          Emc.version());
     }
     return source;
   }

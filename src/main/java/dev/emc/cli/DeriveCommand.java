@@ -1,8 +1,8 @@
 package dev.emc.cli;
 
-import dev.emc.analysis.Derivation;
 import dev.emc.api.Emc;
 import dev.emc.api.Model;
+import dev.emc.derive.Derivation;
 import dev.emc.derive.Documents;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -6,8 +6,8 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.emc.analysis.CodeNames;
-import dev.emc.analysis.Derivation;
 import dev.emc.analysis.EmPlan;
+import dev.emc.analysis.EquationNumbers;
 import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.runtime.EmModel;
 import dev.emc.runtime.FactorScores;
@@ -28,7 +28,7 @@ import static dev.emc.codegen.JavaGenerator.override;
  */
 final class FactorAnalysisCode {
   private final LinearGaussian lg;
-  private final Derivation derivation;
+  private final EquationNumbers derivation;
   private final CodeNames names;
   private final TypeSpec.Builder type;
   private final String d;
@@ -39,7 +39,8 @@ final class FactorAnalysisCode {
   private final String psi;
   private final String reg;
 
-  FactorAnalysisCode(EmPlan plan, LinearGaussian lg, Derivation derivation, CodeNames names, TypeSpec.Builder type) {
+  FactorAnalysisCode(EmPlan plan, LinearGaussian lg, EquationNumbers derivation, CodeNames names,
+      TypeSpec.Builder type) {
     this.lg = lg;
     this.derivation = derivation;
     this.names = names;

@@ -10,13 +10,13 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.emc.analysis.CodeNames;
-import dev.emc.analysis.Derivation;
 import dev.emc.analysis.EmPlan.DataSlot;
 import dev.emc.analysis.EmPlan.FactorPlan;
 import dev.emc.analysis.EmPlan.ParamSlot;
 import dev.emc.analysis.EmPlan.SettingSlot;
 import dev.emc.analysis.EmPlan.Statistic;
 import dev.emc.analysis.EmPlan;
+import dev.emc.analysis.EquationNumbers;
 import dev.emc.analysis.latent.LatentStructure;
 import dev.emc.analysis.latent.Enumerated;
 import dev.emc.analysis.latent.LinearGaussian;
@@ -57,8 +57,8 @@ public final class JavaGenerator {
   private static final Modifier[] CONSTANT = {Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL};
 
   private final EmPlan plan;
-  /** The derivation whose equation numbers the comments cite. */
-  private final Derivation derivation;
+  /** The derivation's equation numbers, which the comments cite. */
+  private final EquationNumbers derivation;
   private final CodeNames names;
   private final Lowering low;
   private final String className;
@@ -66,9 +66,9 @@ public final class JavaGenerator {
   /** Fields derived from a model's name (next_mu, S_X_rows), named once. */
   private final Map<String, String> derived = new java.util.HashMap<>();
 
-  private JavaGenerator(EmPlan plan, String className) {
+  private JavaGenerator(EmPlan plan, EquationNumbers derivation, String className) {
     this.plan = plan;
-    this.derivation = Derivation.of(plan);
+    this.derivation = derivation;
     this.names = new CodeNames(plan);
     this.low = new Lowering(plan, names);
     this.className = className;
@@ -80,10 +80,12 @@ public final class JavaGenerator {
   /**
    * The source of a class named {@code className}, in the default package.
    *
+   * @param derivation the numbers of the plan's derivation, which comments cite
    * @param origin where the model came from, for the header comment
    */
-  public static String generate(EmPlan plan, String className, String origin, String version) {
-    return new JavaGenerator(plan, className).build(origin, version);
+  public static String generate(EmPlan plan, EquationNumbers derivation, String className, String origin,
+      String version) {
+    return new JavaGenerator(plan, derivation, className).build(origin, version);
   }
 
   /** A class name from a model name: {@code gmm} → {@code GmmModel}. */

@@ -1,13 +1,12 @@
 package dev.emc.derive;
 
-import dev.emc.analysis.Derivation;
-import dev.emc.analysis.Derivation.Block;
-import dev.emc.analysis.Derivation.Equation;
-import dev.emc.analysis.Derivation.Listing;
-import dev.emc.analysis.Derivation.Part;
-import dev.emc.analysis.Derivation.Prose;
-import dev.emc.analysis.Derivation.Section;
-import dev.emc.analysis.Derivation.Table;
+import dev.emc.derive.Derivation.Block;
+import dev.emc.derive.Derivation.Equation;
+import dev.emc.derive.Derivation.Listing;
+import dev.emc.derive.Derivation.Part;
+import dev.emc.derive.Derivation.Prose;
+import dev.emc.derive.Derivation.Section;
+import dev.emc.derive.Derivation.Table;
 import java.util.List;
 
 /**

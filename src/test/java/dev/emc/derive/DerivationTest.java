@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.emc.analysis.Derivation;
 import dev.emc.api.Emc;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

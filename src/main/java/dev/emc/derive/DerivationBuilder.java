@@ -1,0 +1,141 @@
+package dev.emc.derive;
+
+import dev.emc.analysis.EmPlan;
+import dev.emc.analysis.EmPlan.FactorPlan;
+import dev.emc.derive.Derivation.Block;
+import dev.emc.derive.Derivation.Equation;
+import dev.emc.derive.Derivation.Listing;
+import dev.emc.derive.Derivation.Math;
+import dev.emc.derive.Derivation.Part;
+import dev.emc.derive.Derivation.Prose;
+import dev.emc.derive.Derivation.Section;
+import dev.emc.derive.Derivation.Words;
+import dev.emc.math.Expr;
+import dev.emc.math.Shape;
+import dev.emc.math.Symbol;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A derivation being written, and what every latent structure's document writes it with: the
+ * sections and their numbered equations, the notation they share (θ, ℓ, p, 𝔼, 𝒩, Q), what the
+ * objective adds to the log-likelihood, and the closing argument that EM never lowers it. One
+ * subclass per structure writes its document's sections in their order.
+ */
+abstract class DerivationBuilder {
+  static final Expr.Notation P = new Expr.Notation("p", "p", "<mi>p</mi>");
+
+  static final Expr.Notation EXPECT = new Expr.Notation("E", "\\mathbb{E}", "<mi>𝔼</mi>");
+
+  /** 𝒩, for the normal densities that the sections write out themselves. */
+  static final Expr.Notation NORMAL = new Expr.Notation("𝒩", "\\mathcal{N}", "<mi>𝒩</mi>");
+
+  /** Q, the function of θ that the M-step maximizes. */
+  static final Expr.Notation Q = new Expr.Notation("Q", "Q", "<mi>Q</mi>");
+
+  final EmPlan plan;
+  final Expr theta = named("theta");
+  final Expr old = named("theta_old");
+  final Expr fresh = named("theta_new");
+  final Expr n = new Expr.Sym(new Symbol("N", Symbol.Kind.TOTAL, Shape.SCALAR, false, false));
+
+  private final List<String> titles = new ArrayList<>();
+  private final List<List<Block>> contents = new ArrayList<>();
+  private final Map<String, Integer> numbers = new LinkedHashMap<>();
+  private List<Block> blocks;
+  private int next = 1;
+
+  DerivationBuilder(EmPlan plan) {
+    this.plan = plan;
+  }
+
+  /** Writes the document's sections, in order. */
+  abstract void sections();
+
+  final Derivation build() {
+    sections();
+    List<Section> sections = new ArrayList<>();
+    for (int i = 0; i < titles.size(); i++) {
+      sections.add(new Section(titles.get(i), contents.get(i)));
+    }
+    return new Derivation("EM for model " + plan.model(), sections, numbers);
+  }
+
+  // -------------------------------------------------------------- writing
+
+  void section(String title) {
+    blocks = new ArrayList<>();
+    titles.add(title);
+    contents.add(blocks);
+  }
+
+  void prose(Object... parts) {
+    List<Part> out = new ArrayList<>();
+    for (Object p : parts) {
+      out.add(p instanceof Expr e ? new Math(e) : p instanceof Part part ? part : new Words((String) p));
+    }
+    blocks.add(new Prose(out));
+  }
+
+  void equation(String key, Expr math) {
+    int number = next++;
+    if (key != null) {
+      numbers.put(key, number);
+    }
+    blocks.add(new Equation(key, number, math));
+  }
+
+  /** A block of another kind: a table. */
+  void block(Block block) {
+    blocks.add(block);
+  }
+
+  /** The model's statements, as written. */
+  void listing() {
+    blocks.add(new Listing(String.join("\n", plan.statements())));
+  }
+
+  // -------------------------------------------------------------- the closing section
+
+  void monotonicity() {
+    section("Why EM never lowers the objective");
+    Expr penalty = penalty();
+    prose("After the E-step the bound equals the log-likelihood at ", old, ". The M-step raises Q, and"
+        + " with it the bound (they differ by a term without ", theta, "). Since the bound is below the"
+        + " log-likelihood everywhere, the log-likelihood at ", fresh, " is at least the bound at ",
+        fresh, ", which is at least the bound at ", old, ", which is the log-likelihood at ", old, "."
+        + (penalty == null ? "" : " With the regularization the same argument holds for the"
+            + " objective that emc climbs,"));
+    if (penalty != null) {
+      equation("objective", Expr.add(ell(theta), penalty));
+    }
+    prose("emc checks this at every iteration and stops with an error if the objective falls by"
+        + " more than rounding (10⁻⁹ of its size): a fall would mean a wrong update.");
+  }
+
+  // -------------------------------------------------------------- formulas
+
+  /** What the objective adds to the log-likelihood: regularization terms and log priors. */
+  Expr penalty() {
+    Expr sum = null;
+    for (FactorPlan f : plan.factors()) {
+      if (f.logPenalty() != null) {
+        sum = sum == null ? f.logPenalty() : Expr.add(sum, f.logPenalty());
+      }
+    }
+    for (EmPlan.PriorPlan p : plan.priors()) {
+      sum = sum == null ? p.logDensity() : Expr.add(sum, p.logDensity());
+    }
+    return sum;
+  }
+
+  static Expr ell(Expr argument) {
+    return new Expr.Density(new Expr.Notation("ℓ", "\\ell", "<mi>ℓ</mi>"), argument, List.of());
+  }
+
+  static Expr named(String name) {
+    return new Expr.Sym(Symbol.name(name));
+  }
+}

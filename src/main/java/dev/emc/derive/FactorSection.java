@@ -1,0 +1,175 @@
+package dev.emc.derive;
+
+import dev.emc.analysis.EmPlan;
+import dev.emc.analysis.EmPlan.FactorPlan;
+import dev.emc.analysis.EmPlan.Statistic;
+import dev.emc.analysis.latent.LinearGaussian;
+import dev.emc.math.Expr.Relation.Op;
+import dev.emc.math.Expr;
+import dev.emc.math.Shape;
+import dev.emc.math.Symbol;
+import dev.emc.types.Dim;
+import java.util.List;
+
+/**
+ * The derivation of EM for a continuous latent with a linear-Gaussian child, factor analysis and
+ * probabilistic PCA ({@link LinearGaussian}): the model, the marginal likelihood by the Woodbury
+ * identity, the factors' Gaussian posterior, the M-step as a regression on the factors' moments,
+ * and its statistics. It follows Bishop's Pattern Recognition and Machine Learning, §12.2.2 and
+ * §12.2.4, and Ghahramani & Hinton (1996), with the mean estimated jointly with W.
+ */
+final class FactorSection extends DerivationBuilder {
+  private final LinearGaussian lg;
+  /** h ~ N(0, I), and x given h. */
+  private final FactorPlan latent;
+  private final FactorPlan child;
+  private final Expr h;
+  private final Expr x;
+  private final Expr w;
+  private final Expr mu;
+  private final Dim q;
+  private final Dim d;
+  private final Expr wt;
+  /** Ψ as the matrix it stands for: diagonal, or σ²I. */
+  private final Expr psiMatrix;
+  private final Expr psiInv;
+  /** The factors' posterior covariance. */
+  private final Expr g;
+  /** A row's e = x − μ, b = WᵀΨ⁻¹e and the factors' posterior mean m = G b. */
+  private final Expr e;
+  private final Expr b;
+  private final Expr m;
+
+  FactorSection(EmPlan plan, LinearGaussian lg) {
+    super(plan);
+    this.lg = lg;
+    this.latent = plan.factors().get(0);
+    this.child = plan.factors().get(1);
+    this.h = new Expr.Sym(lg.latent());
+    this.x = new Expr.Sym(lg.data());
+    this.w = new Expr.Sym(lg.loadings());
+    this.mu = new Expr.Sym(lg.mean());
+    this.q = lg.latent().shape().dim();
+    this.d = lg.data().shape().dim();
+    this.wt = new Expr.Transpose(w);
+    this.psiMatrix = lg.spherical() ? Expr.mul(new Expr.Sym(lg.noise()), new Expr.Identity(d))
+        : new Expr.Sym(new Symbol(lg.noise().name(), Symbol.Kind.PARAM, Shape.matrix(d), false, false));
+    this.psiInv = new Expr.Inv(psiMatrix);
+    this.g = new Expr.Sym(new Symbol("G", Symbol.Kind.NAME, Shape.matrix(q), false, false));
+    this.e = new Expr.Sym(new Symbol("e", Symbol.Kind.DATA, Shape.vector(d), true, false));
+    this.b = new Expr.Sym(new Symbol("b", Symbol.Kind.DATA, Shape.vector(q), true, false));
+    this.m = new Expr.Sym(new Symbol("m", Symbol.Kind.DATA, Shape.vector(q), true, false));
+  }
+
+  @Override
+  void sections() {
+    model();
+    likelihood();
+    eStep();
+    mStep();
+    statistics();
+    monotonicity();
+  }
+
+  private void model() {
+    section("The model");
+    listing();
+    prose("Each row n has ", named("Q"), " factors ", h, ", unobserved and standard normal; given them, its ",
+        named("D"), " values ", x, " are normal about ", Expr.add(new Expr.MatMul(w, h), mu), ", with "
+        + (lg.spherical() ? "one noise variance for every column (probabilistic PCA)" : "a noise variance of its own"
+            + " in each column (Ψ is diagonal)") + ". The joint density of a row and its factors is");
+    equation("joint", new Expr.Relation(Op.EQ, Expr.mul(new Expr.Density(P, h, List.of()),
+        new Expr.Density(P, x, List.of(h))), Expr.mul(latent.density(), child.density())));
+  }
+
+  private void likelihood() {
+    section("The likelihood");
+    Expr identity = new Expr.Identity(q);
+    prose("Integrating the factors out, each row is normal with a covariance of rank-", named("Q"),
+        " structure plus the noise:");
+    equation("fa-marginal", new Expr.Relation(Op.EQ, new Expr.Density(P, x, List.of()),
+        new Expr.Density(NORMAL, x, List.of(mu, Expr.add(new Expr.MatMul(w, wt), psiMatrix)))));
+    prose("The ", named("D"), "×", named("D"), " covariance is never formed. With ",
+        new Expr.Relation(Op.EQ, e, Expr.sub(x, mu)), ", ",
+        new Expr.Relation(Op.EQ, b, new Expr.MatMul(new Expr.MatMul(wt, psiInv), e)), ", ",
+        new Expr.Relation(Op.EQ, m, new Expr.MatMul(g, b)), " and the ", named("Q"), "×", named("Q"), " matrix");
+    equation("fa-posterior-cov", new Expr.Relation(Op.EQ, g,
+        new Expr.Inv(Expr.add(identity, new Expr.MatMul(new Expr.MatMul(wt, psiInv), w)))));
+    prose("the Woodbury identity, ", new Expr.Relation(Op.EQ, new Expr.Inv(Expr.add(new Expr.MatMul(w, wt), psiMatrix)),
+        Expr.sub(psiInv, new Expr.MatMul(new Expr.MatMul(new Expr.MatMul(new Expr.MatMul(psiInv, w), g), wt),
+            psiInv))), ", and the matrix determinant lemma, ",
+        new Expr.Relation(Op.EQ, new Expr.LogDet(Expr.add(new Expr.MatMul(w, wt), psiMatrix)),
+            Expr.sub(new Expr.LogDet(psiMatrix), new Expr.LogDet(g))),
+        ", give each row's log-density in O(DQ) operations:");
+    equation("fa-loglik", new Expr.Relation(Op.EQ, Expr.log(new Expr.Density(P, x, List.of())),
+        Expr.mul(-0.5, Expr.add(Expr.sub(Expr.add(Expr.mul(Expr.size(d), Expr.log(Expr.num(2 * java.lang.Math.PI))),
+            new Expr.LogDet(psiMatrix)), new Expr.LogDet(g)), Expr.add(new Expr.QuadInv(psiMatrix,
+            Expr.sub(e, new Expr.MatMul(w, m))), new Expr.Dot(m, m))))));
+    prose("The quadratic form is ", Expr.sub(new Expr.QuadInv(psiMatrix, e), new Expr.Dot(b, new Expr.MatMul(g, b))),
+        " rearranged about the residual: that difference cancels two large numbers when a column's variance is far"
+        + " above its noise, and the residual's form does not.");
+    equation("loglik", new Expr.Relation(Op.EQ, ell(theta), new Expr.RowSum(Expr.log(new Expr.Density(P, x,
+        List.of())), false)));
+  }
+
+  private void eStep() {
+    section("E-step");
+    prose("The factors enter the row's mean linearly and are normal, so their posterior is normal too"
+        + " (Bishop §2.3.3). Its covariance is ", g, ", the same for every row, and its mean is (solved with the"
+        + " Cholesky factor of ", new Expr.Inv(g), ", not multiplied by ", g, ")");
+    equation("fa-posterior-mean", new Expr.Relation(Op.EQ, new Expr.Density(EXPECT, h, List.of(x)),
+        new Expr.Relation(Op.EQ, m, new Expr.MatMul(g, b))));
+    prose("The M-step needs the factors' first and second moments under it:");
+    equation("fa-second-moment", new Expr.Relation(Op.EQ, new Expr.Density(EXPECT, Expr.outer(h, h), List.of(x)),
+        Expr.add(g, Expr.outer(m, m))));
+    prose("Q is the expected complete-data log-likelihood; only the data's term involves the parameters:");
+    equation("fa-q", new Expr.Relation(Op.EQ, new Expr.Density(Q, theta, List.of()), Expr.add(
+        new Expr.RowSum(new Expr.Density(EXPECT, Expr.log(child.density()), List.of(x)), false), named("const"))));
+  }
+
+  private void mStep() {
+    section("M-step");
+    Expr y = Expr.sub(Expr.sub(x, mu), new Expr.MatMul(w, h));
+    Expr wg = new Expr.MatMul(w, g);
+    Expr ones = new Expr.Sym(new Symbol("1_" + q, Symbol.Kind.NAME, Shape.vector(q), false, false));
+    prose("Q is the log-likelihood of a least-squares regression of ", x, " on ", h, " and a constant, with"
+        + " coefficients ", w, " and ", mu, ", and the factors' expected moments in place of their unknown values."
+        + " Its gradients in ", w, " and ", mu, " vanish at the normal equations, which centring at the means of"
+        + " the rows and of the factors solves; then the noise is the mean squared residual of each column. emc"
+        + " regresses the current fit's residual ", y, " in place of ", x, ": the coefficients are then the changes"
+        + " in ", w, " and ", mu, ", and a residual is of the noise's size where ", e, " may be orders of magnitude"
+        + " larger, so that the noise's update does not cancel large numbers. With the statistics of the next"
+        + " section, ", new Expr.Relation(Op.EQ, new Expr.RowSum(new Expr.Density(EXPECT, Expr.outer(y, h),
+            List.of(x)), false), Expr.sub(new Expr.Sym(lg.srh()), Expr.mul(n, wg))), " and ",
+        new Expr.Relation(Op.EQ, new Expr.RowSum(new Expr.Density(EXPECT, new Expr.Hadamard(y, y), List.of(x)), false),
+            Expr.add(new Expr.Sym(lg.srr()), Expr.mul(n, new Expr.MatMul(new Expr.Hadamard(wg, w), ones)))), ":");
+    for (EmPlan.Update u : child.updates()) {
+      equation("update:" + u.param(), new Expr.Relation(Op.ASSIGN, u.written(), u.value()));
+    }
+    prose(named("ΔW"), " is the change in the loadings that the first update adds, and ", ones, " the vector of ",
+        named("Q"), " ones: ", new Expr.MatMul(new Expr.Sym(new Symbol("M", Symbol.Kind.NAME, Shape.matrix(d, q), false, false)), ones), " adds up each row of a matrix M, and ",
+        new Expr.MatMul(new Expr.Hadamard(wg, w), ones), " is the diagonal of ", new Expr.MatMul(wg, wt),
+        ". emc's regularization (--reg R, with R > 0) is ", new Expr.Sym(lg.regularization()),
+        ", R times each column's variance, added to the residual: it keeps every noise variance above 0 (the"
+        + " Heywood case of factor analysis), and the objective is the log-likelihood plus ", child.logPenalty(), ".");
+  }
+
+  private void statistics() {
+    section("Statistics");
+    prose("One pass over the rows gives them all, from each row's ", m, " and its residual at them, ",
+        Expr.sub(e, new Expr.MatMul(w, m)), ":");
+    for (Statistic st : child.statistics()) {
+      equation(st == child.statistics().get(0) ? "fa-statistics" : null, new Expr.Relation(Op.EQ,
+          new Expr.Sym(st.symbol()), new Expr.RowSum(st.perRow(), false)));
+    }
+    if (lg.spherical()) {
+      prose("The fit starts at probabilistic PCA's maximum (Tipping & Bishop 1999): the covariance matrix's ",
+          named("Q"), " leading eigenvectors scaled by the square roots of their eigenvalues above the mean of the"
+          + " others, which is the noise variance.");
+    } else {
+      prose("The fit starts from the data's principal components: on the correlation matrix, the ", named("Q"),
+          " leading eigenvectors scaled by the square roots of their eigenvalues above the mean of the others,"
+          + " back on each column's scale; the noise is what remains of each column's variance.");
+    }
+  }
+}
