@@ -282,6 +282,19 @@ public final class Model {
     return plan(sized);
   }
 
+  /**
+   * What `emc check` prints: each name's role, type and shape, each statement, then the E-step and
+   * each parameter's update.
+   */
+  public String summary() {
+    return Summary.of(checked, structure());
+  }
+
+  /** The derivation of the model's E-step and M-step, as a document in {@code format}. */
+  public String derivation(DerivationFormat format) {
+    return format.render(structure(), source.name());
+  }
+
   private boolean isSet(String size) {
     var s = checked.sizes().get(size);
     return s != null && s.value().isPresent();

@@ -78,7 +78,7 @@ final class PredictCommand implements Callable<Integer> {
     Bound bound = columns == null && !names.isEmpty()
         ? model.bindAsFitted(table, names, fitted.params.toString(), Optional.ofNullable(sequence), marginalize)
         : model.bind(table, Optional.ofNullable(columns), Optional.ofNullable(sequence), marginalize);
-    FitJson.checkSizes(fitted.params, bound.plan());
+    FitJson.checkSizes(fitted.params, bound);
     Compiled compiled = bound.compile();
     Prediction p;
     try {
