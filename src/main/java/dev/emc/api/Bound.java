@@ -30,6 +30,21 @@ public final class Bound {
     return data;
   }
 
+  /** The model's name, as its file declares it. */
+  public String name() {
+    return plan.model();
+  }
+
+  /** Each size's value, as a fit's JSON file records them. */
+  public Map<String, Integer> sizes() {
+    return plan.sizes();
+  }
+
+  /** Whether rows come in sequences that the E-step runs along (an HMM's chains). */
+  public boolean bySequence() {
+    return plan.latent().bySequence();
+  }
+
   public String className() {
     return JavaGenerator.className(plan.model());
   }
@@ -47,7 +62,8 @@ public final class Bound {
   /**
    * Draws {@code rows} rows from the model at {@code params} (flat, as {@link
    * dev.emc.runtime.EmModel#param} stores them), in {@code sequences} consecutive sequences for a
-   * latent chain, with each family's sampler; named {@code names}, the data's columns.
+   * latent chain, with each family's sampler; named {@code names} (a fit's columns) when they fit
+   * the model's layout, else x, or x1..xD, after each data variable.
    *
    * @throws IllegalArgumentException when the model has covariates, or a family no sampler
    */

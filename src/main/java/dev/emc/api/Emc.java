@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * Model model = Emc.builtIn().load(Path.of("examples/gmm.model"), Map.of());
- * FitResult fit = model.fit(Path.of("examples/data/faithful.csv"), FitOptions.defaults());
+ * FitResult fit = model.fit(Path.of("examples/data/faithful.csv"), BindOptions.defaults(), FitOptions.defaults());
  * double[][] mu = (double[][]) Params.nested(fit, "mu");
  * }</pre>
  *

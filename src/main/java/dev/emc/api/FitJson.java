@@ -132,11 +132,12 @@ public final class FitJson {
   }
 
   /**
-   * Each of the plan's parameters holds as many numbers in the file as the plan's sizes give it:
+   * Each of the bound model's parameters holds as many numbers in the file as its sizes give it:
    * sizes that disagree with the params (a K the file's φ does not have) are an error before
    * code of that size is generated.
    */
-  public static void checkSizes(Path file, EmPlan plan) throws DataException {
+  public static void checkSizes(Path file, Bound bound) throws DataException {
+    EmPlan plan = bound.plan();
     JsonNode params = params(file);
     for (EmPlan.ParamSlot p : plan.params()) {
       long needs = (p.perComponent() ? (long) plan.latent().components() : 1L) * p.elements();

@@ -84,70 +84,29 @@ public final class Model {
   }
 
 
-  /** Binds the model to a table: the data decide the sizes they give. */
-  public Bound bind(Table table, Optional<List<String>> columns) throws DataException {
-    return bind(table, columns, Optional.empty());
-  }
-
   /**
-   * Binds the model to a table whose column {@code sequence}, if given, says which sequence each
-   * row belongs to (for a latent chain): rows of one sequence are consecutive, in order. That
-   * column is not the model's.
+   * Binds the model to a table, read as {@code options} say: the data decide the sizes they give.
+   * The weights and sequence columns are taken out before the variables take theirs.
    */
-  public Bound bind(Table table, Optional<List<String>> columns, Optional<String> sequence) throws DataException {
-    return bind(table, columns, sequence, false);
-  }
-
-  /**
-   * The same; with {@code marginalize}, cells of data variables may be empty, and the fit
-   * integrates them out where the model's density allows (a normal one) and says where not.
-   */
-  public Bound bind(Table table, Optional<List<String>> columns, Optional<String> sequence, boolean marginalize)
-      throws DataException {
-    return bind(table, columns, sequence, Optional.empty(), marginalize);
-  }
-
-  /**
-   * The same, with the column {@code weights}, if given, holding each row's weight: a row of weight
-   * w counts as w copies of it. That column is not the model's either.
-   */
-  public Bound bind(Table table, Optional<List<String>> columns, Optional<String> sequence,
-      Optional<String> weights, boolean marginalize) throws DataException {
-    return bind(table, sequence, weights, marginalize, (specs, t) -> Binder.bind(specs, t, columns));
-  }
-
-  /**
-   * Binds the model to a table by the columns a fit was made with ({@code fitted}, as the JSON
-   * file {@code fit} records them), each by its name, wherever it is in the table: how predict reads
-   * new rows. Other columns are left alone.
-   */
-  public Bound bindAsFitted(Table table, List<String> fitted, String fit, Optional<String> sequence,
-      boolean marginalize) throws DataException {
-    return bind(table, sequence, Optional.empty(), marginalize, (specs, t) -> Binder.bindAsFitted(specs, t, fitted, fit));
-  }
-
-  /** Which columns the variables take. */
-  private interface Columns {
-    Binder.Binding bind(List<Binder.Spec> specs, Table table) throws DataException;
-  }
-
-  private Bound bind(Table table, Optional<String> sequence, Optional<String> weights, boolean marginalize,
-      Columns by) throws DataException {
+  public Bound bind(Table table, BindOptions options) throws DataException {
     double[] w = null;
-    if (weights.isPresent()) {
-      int at = column(table, weights.get(), "--weights");
+    if (options.weights().isPresent()) {
+      int at = column(table, options.weights().get(), "--weights");
       w = Binder.weights(table, at);
       table = withoutColumn(table, at);
     }
     int[] starts = null;
-    if (sequence.isPresent()) {
-      int at = column(table, sequence.get(), "--sequence");
+    if (options.sequence().isPresent()) {
+      int at = column(table, options.sequence().get(), "--sequence");
       Binder.requireFilled(table, at);
       starts = sequenceStarts(table, at);
       table = withoutColumn(table, at);
     }
-    List<Binder.Spec> specs = specs(marginalize);
-    Binder.Binding binding = by.bind(specs, table);
+    List<Binder.Spec> specs = specs(options.marginalize());
+    Optional<BindOptions.Fitted> fitted = options.fitted();
+    Binder.Binding binding = fitted.isPresent()
+        ? Binder.bindAsFitted(specs, table, fitted.get().columns(), fitted.get().fit())
+        : Binder.bind(specs, table, options.columns());
     DataMatrix rows = Binder.select(table, specs, binding);
     if (starts != null) {
       rows = rows.withSequences(starts);
@@ -282,6 +241,19 @@ public final class Model {
     return plan(sized);
   }
 
+  /**
+   * What `emc check` prints: each name's role, type and shape, each statement, then the E-step and
+   * each parameter's update.
+   */
+  public String summary() {
+    return Summary.of(checked, structure());
+  }
+
+  /** The derivation of the model's E-step and M-step, as a document in {@code format}. */
+  public String derivation(DerivationFormat format) {
+    return format.render(structure(), source.name());
+  }
+
   private boolean isSet(String size) {
     var s = checked.sizes().get(size);
     return s != null && s.value().isPresent();
@@ -301,9 +273,8 @@ public final class Model {
   }
 
   /** Binds, compiles and fits, from a CSV file. */
-  public FitResult fit(Path csv, Optional<List<String>> columns, FitOptions options)
-      throws DataException, FitException {
-    return bind(Table.read(csv), columns).requireFittable().compile().fit(options);
+  public FitResult fit(Path csv, BindOptions bind, FitOptions options) throws DataException, FitException {
+    return bind(Table.read(csv), bind).requireFittable().compile().fit(options);
   }
 
   /** Binds, compiles and fits rows given in memory; the model's one data variable takes them all. */
@@ -315,7 +286,7 @@ public final class Model {
     }
     DataMatrix m = DataMatrix.of(rows, names);
     Table table = new Table("data", names, m.values(), m.rows(), new int[m.rows()]);
-    return bind(table, Optional.of(names)).requireFittable().compile().fit(options);
+    return bind(table, BindOptions.defaults().withColumns(names)).requireFittable().compile().fit(options);
   }
 
   /** The generated Java for sizes given without data. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
 
 /**
  * Draws rows from a model's generative process, statement by statement in the order the model
@@ -67,7 +68,7 @@ final class Simulator {
 
   /**
    * {@code rows} rows in {@code sequences} sequences of (nearly) equal length, named {@code names}
-   * (the data's columns, in the model's layout).
+   * (a fit's columns) when they fit the model's layout.
    */
   Simulation draw(int rows, int sequences, long seed, List<String> names) {
     RandomGenerator rng = new SplittableRandom(seed);
@@ -102,8 +103,29 @@ final class Simulator {
         System.arraycopy(out, 0, values, n * columns + slot.offset(), slot.width());
       }
     }
-    DataMatrix matrix = new DataMatrix("simulated", names, values, rows, columns, null);
-    return new Simulation(sequences > 1 ? matrix.withSequences(starts) : matrix, latents);
+    DataMatrix matrix = new DataMatrix("simulated", columnNames(names), values, rows, columns, null);
+    return new Simulation(sequences > 1 ? matrix.withSequences(starts) : matrix, latentNames(continuous, width),
+        latents);
+  }
+
+  /** The latent's name (z), or one per factor (h1..hQ): the columns its values are written in. */
+  private List<String> latentNames(boolean continuous, int factors) {
+    String z = plan.latent().name();
+    return continuous ? IntStream.rangeClosed(1, factors).mapToObj(i -> z + i).toList() : List.of(z);
+  }
+
+  /** {@code fitted} when it fits the layout; else x, or x1..xD, per data variable. */
+  private List<String> columnNames(List<String> fitted) {
+    if (fitted.size() == plan.columns()) {
+      return fitted;
+    }
+    List<String> names = new ArrayList<>();
+    for (EmPlan.DataSlot d : plan.data()) {
+      for (int i = 1; i <= d.width(); i++) {
+        names.add(d.type().isScalar() ? d.name() : d.name() + i);
+      }
+    }
+    return names;
   }
 
   /** The data variable a statement draws, its left side. */

@@ -1,7 +1,5 @@
 package dev.emc.cli;
 
-import dev.emc.analysis.EmPlan;
-import dev.emc.api.Emc;
 import dev.emc.api.Model;
 import dev.emc.diag.DiagnosticPrinter;
 import java.util.concurrent.Callable;
@@ -24,9 +22,7 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() {
     Model model = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
     spec.commandLine().getErr().print(DiagnosticPrinter.render(model.warnings()));
-    EmPlan plan = model.structure();
-    spec.commandLine().getOut().print(Summary.of(model.checked()));
-    spec.commandLine().getOut().print(Summary.of(plan));
+    spec.commandLine().getOut().print(model.summary());
     return Main.OK;
   }
 }

@@ -1,12 +1,12 @@
 package dev.emc.cli;
 
+import dev.emc.api.BindOptions;
 import dev.emc.api.Bound;
 import dev.emc.api.Emc;
 import dev.emc.api.Model;
 import dev.emc.runtime.Table;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,8 +40,8 @@ final class CompileCommand implements Callable<Integer> {
     Model model = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
     Path file = out == null ? null : out.resolve(model.className() + ".java");
     FileRoles.of(main, input).reads("--data", data).writes("--out", file).check();
-    Bound bound = data == null ? model.bind(Map.of())
-        : model.bind(Table.read(data), Optional.ofNullable(columns));
+    BindOptions options = columns == null ? BindOptions.defaults() : BindOptions.defaults().withColumns(columns);
+    Bound bound = data == null ? model.bind(Map.of()) : model.bind(Table.read(data), options);
     String source = bound.javaSource();
     if (out == null) {
       spec.commandLine().getOut().print(source);

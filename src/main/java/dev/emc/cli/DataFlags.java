@@ -1,12 +1,12 @@
 package dev.emc.cli;
 
+import dev.emc.api.BindOptions;
 import dev.emc.api.Bound;
 import dev.emc.api.Model;
 import dev.emc.runtime.DataException;
 import dev.emc.runtime.Table;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -47,7 +47,10 @@ final class DataFlags {
 
   /** The model bound to the rows, read into memory. */
   Bound bind(Model model, CommandSpec spec) throws DataException {
-    return model.bind(Table.read(data), Optional.ofNullable(columns), Optional.ofNullable(sequence),
-        Optional.ofNullable(weights), marginalize(spec));
+    BindOptions options = BindOptions.defaults().withMarginalize(marginalize(spec));
+    options = columns == null ? options : options.withColumns(columns);
+    options = sequence == null ? options : options.withSequence(sequence);
+    options = weights == null ? options : options.withWeights(weights);
+    return model.bind(Table.read(data), options);
   }
 }

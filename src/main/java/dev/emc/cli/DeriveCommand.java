@@ -1,9 +1,7 @@
 package dev.emc.cli;
 
-import dev.emc.api.Emc;
+import dev.emc.api.DerivationFormat;
 import dev.emc.api.Model;
-import dev.emc.derive.Derivation;
-import dev.emc.derive.Documents;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -34,16 +32,15 @@ final class DeriveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Documents.Format f;
+    DerivationFormat f;
     try {
-      f = Documents.Format.valueOf(format.toUpperCase(Locale.ROOT));
+      f = DerivationFormat.valueOf(format.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--format is md, tex or html, not " + format);
     }
     FileRoles.of(main, input).writes("--out", out).check();
     Model model = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
-    dev.emc.analysis.EmPlan plan = model.structure();
-    String document = Documents.render(Derivation.of(plan), f, input.model.toString(), Emc.version());
+    String document = model.derivation(f);
     if (out == null) {
       spec.commandLine().getOut().print(document);
       return Main.OK;

@@ -136,7 +136,7 @@ final class FitCommand implements Callable<Integer> {
     FitResult fit = compiled.fit(bound.data().orElseThrow(), options, progress);
     progress.clear();
     if (out != null) {
-      ObjectNode json = FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds), bound.plan().sizes(),
+      ObjectNode json = FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds), bound.sizes(),
           bound.data().orElseThrow().names());
       FileRoles.write(out, () -> {
         FitJson.write(json, out);

@@ -1,5 +1,6 @@
 package dev.emc.cli;
 
+import dev.emc.api.BindOptions;
 import dev.emc.api.Bound;
 import dev.emc.api.Compiled;
 import dev.emc.api.FitJson;
@@ -10,7 +11,6 @@ import dev.emc.runtime.Table;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,12 +73,16 @@ final class PredictCommand implements Callable<Integer> {
     Model model = fitted.model(main, input, err);
     Table table = Table.read(data);
     List<String> names = FitJson.readColumns(fitted.params);
-    boolean marginalize = missing.equals("marginalize");
-    // The fit's columns by name, so that another order, or more columns, read the same.
-    Bound bound = columns == null && !names.isEmpty()
-        ? model.bindAsFitted(table, names, fitted.params.toString(), Optional.ofNullable(sequence), marginalize)
-        : model.bind(table, Optional.ofNullable(columns), Optional.ofNullable(sequence), marginalize);
-    FitJson.checkSizes(fitted.params, bound.plan());
+    BindOptions options = BindOptions.defaults().withMarginalize(missing.equals("marginalize"));
+    options = sequence == null ? options : options.withSequence(sequence);
+    if (columns != null) {
+      options = options.withColumns(columns);
+    } else if (!names.isEmpty()) {
+      // The fit's columns by name, so that another order, or more columns, read the same.
+      options = options.withFitted(names, fitted.params.toString());
+    }
+    Bound bound = model.bind(table, options);
+    FitJson.checkSizes(fitted.params, bound);
     Compiled compiled = bound.compile();
     Prediction p;
     try {

@@ -1,7 +1,5 @@
 package dev.emc.cli;
 
-import dev.emc.analysis.EmPlan;
-import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.api.Bound;
 import dev.emc.api.Compiled;
 import dev.emc.api.FitJson;
@@ -11,8 +9,6 @@ import dev.emc.runtime.DataException;
 import dev.emc.runtime.DataMatrix;
 import dev.emc.runtime.Params;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -67,23 +63,23 @@ final class SimulateCommand implements Callable<Integer> {
     FileRoles.of(main, input).reads("--params", fitted.params).writes("--out", out).writes("--latents", latents).check();
     Model model = fitted.model(main, input, spec.commandLine().getErr());
     Bound bound = model.bind(Map.of());
-    if (sequences > 1 && !bound.plan().latent().bySequence()) {
-      throw new ParameterException(spec.commandLine(), "--sequences: model " + bound.plan().model()
+    if (sequences > 1 && !bound.bySequence()) {
+      throw new ParameterException(spec.commandLine(), "--sequences: model " + bound.name()
           + " has no latent chain, so its rows are independent");
     }
-    FitJson.checkSizes(fitted.params, bound.plan());
+    FitJson.checkSizes(fitted.params, bound);
     Compiled compiled = bound.compile();
     Map<String, double[]> values = FitJson.readParams(fitted.params, compiled.newModel());
     Simulation s;
     try {
       compiled.model(values);
-      s = bound.simulate(values, rows, sequences, seed, names(bound.plan(), FitJson.readColumns(fitted.params)));
+      s = bound.simulate(values, rows, sequences, seed, FitJson.readColumns(fitted.params));
     } catch (IllegalArgumentException e) {
       throw new DataException(fitted.params.toString(), e.getMessage());
     }
     String csv = rows(s.data());
     if (latents != null) {
-      FileRoles.write(latents, latents(bound.plan(), s.latents()));
+      FileRoles.write(latents, latents(s));
     }
     if (out == null) {
       spec.commandLine().getOut().print(csv);
@@ -91,20 +87,6 @@ final class SimulateCommand implements Callable<Integer> {
       FileRoles.write(out, csv);
     }
     return Main.OK;
-  }
-
-  /** The fitted data's column names when they fit the layout; else x, or x1..xD, per data variable. */
-  private static List<String> names(EmPlan plan, List<String> fitted) {
-    if (fitted.size() == plan.columns()) {
-      return fitted;
-    }
-    List<String> names = new ArrayList<>();
-    for (EmPlan.DataSlot d : plan.data()) {
-      for (int i = 1; i <= d.width(); i++) {
-        names.add(d.type().isScalar() ? d.name() : d.name() + i);
-      }
-    }
-    return names;
   }
 
   private static String rows(DataMatrix data) {
@@ -126,17 +108,9 @@ final class SimulateCommand implements Callable<Integer> {
     return b.toString();
   }
 
-  private static String latents(EmPlan plan, double[][] values) {
-    StringBuilder b = new StringBuilder();
-    if (!(plan.latent() instanceof LinearGaussian)) {
-      b.append(plan.latent().name()).append('\n');
-    } else {
-      for (int i = 1; i <= values[0].length; i++) {
-        b.append(i == 1 ? "" : ",").append(plan.latent().name()).append(i);
-      }
-      b.append('\n');
-    }
-    for (double[] v : values) {
+  private static String latents(Simulation s) {
+    StringBuilder b = new StringBuilder(String.join(",", s.latentNames())).append('\n');
+    for (double[] v : s.latents()) {
       for (int i = 0; i < v.length; i++) {
         b.append(i == 0 ? "" : ",").append(Params.format(v[i]));
       }

@@ -8,7 +8,6 @@ import dev.emc.runtime.FitException;
 import dev.emc.runtime.FitOptions;
 import dev.emc.runtime.FitResult;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Components that empty or collapse: handled, never NaN. */
@@ -17,7 +16,8 @@ class DegenerateFitTest {
 
   @Test
   void aComponentFarFromEveryRowEmptiesAndTheFitGoesOn() throws Exception {
-    Compiled c = Fits.model(GMM, Map.of()).bind(dev.emc.runtime.Table.read(Fits.FAITHFUL), Optional.empty()).compile();
+    Compiled c = Fits.model(GMM, Map.of()).bind(dev.emc.runtime.Table.read(Fits.FAITHFUL), BindOptions.defaults())
+        .compile();
     Map<String, double[]> start = Map.of(
         "phi", new double[] {0.4, 0.4, 0.2},
         "mu", new double[] {2, 55, 4.5, 80, 1e6, 1e6},
@@ -40,7 +40,7 @@ class DegenerateFitTest {
     }
     x[40] = new double[] {100, 100};
     Compiled c = Fits.model("K = 2; z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);", Map.of())
-        .bind(Fits.table(x, "a", "b"), Optional.empty()).compile();
+        .bind(Fits.table(x, "a", "b"), BindOptions.defaults()).compile();
     FitException e = assertThrows(FitException.class, () -> c.fit(FitOptions.defaults().withReg(0)));
     assertTrue(e.getMessage().contains("not positive definite"), e.getMessage());
     assertTrue(e.getMessage().contains("--reg > 0"), e.getMessage());

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.commons.math3.distribution.MultivariateNormalDistribution;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
@@ -35,13 +34,13 @@ class FactorAnalysisTest {
   private static final Path WINE = Path.of("examples/data/wine.csv");
 
   private static Compiled compiled(Path model) throws Exception {
-    return Fits.model(Files.readString(model), Map.of()).bind(Table.read(WINE), Optional.empty()).compile();
+    return Fits.model(Files.readString(model), Map.of()).bind(Table.read(WINE), BindOptions.defaults()).compile();
   }
 
   private static Compiled ppca() throws Exception {
     String text = Files.readString(Path.of("examples/factor.model"))
         .replace("param Psi : positive[D];", "param Psi : positive;");
-    return Fits.model(text, Map.of()).bind(Table.read(WINE), Optional.empty()).compile();
+    return Fits.model(text, Map.of()).bind(Table.read(WINE), BindOptions.defaults()).compile();
   }
 
   @Test

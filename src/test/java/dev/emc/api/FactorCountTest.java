@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +32,7 @@ class FactorCountTest {
       for (int q = 1; q <= d; q++) {
         int count = d * q - q * (q - 1) / 2 + d + (spherical ? 1 : d);
         int expected = Math.min(count, d * (d + 3) / 2);
-        Bound bound = model(spherical, q).bind(Fits.table(FactorScaleTest.rows(), NAMES), Optional.empty());
+        Bound bound = model(spherical, q).bind(Fits.table(FactorScaleTest.rows(), NAMES), BindOptions.defaults());
         assertEquals(expected, bound.plan().freeParameters(), "Q = " + q + (spherical ? ", PPCA" : ""));
         if (!spherical) {
           assertEquals((d - q) * (d - q) < d + q, count > d * (d + 3) / 2, "the Ledermann bound at Q = " + q);
@@ -41,18 +40,18 @@ class FactorCountTest {
       }
     }
     // The generated model says the same: Q = 5 of 6 columns, capped at 6 · 9 / 2 = 27.
-    Bound five = model(false, 5).bind(Fits.table(FactorScaleTest.rows(), NAMES), Optional.empty());
+    Bound five = model(false, 5).bind(Fits.table(FactorScaleTest.rows(), NAMES), BindOptions.defaults());
     assertEquals(27, five.compile().newModel().freeParameters());
   }
 
   @Test
   void aFitPastTheBoundWarns() throws Exception {
-    FitResult r = model(false, 4).bind(Fits.table(FactorScaleTest.rows(), NAMES), Optional.empty()).compile()
+    FitResult r = model(false, 4).bind(Fits.table(FactorScaleTest.rows(), NAMES), BindOptions.defaults()).compile()
         .fit(FitOptions.defaults().withReg(1e-3).withMaxIter(5));
     assertEquals(List.of("4 factors of 6 columns have more free numbers in their covariance WWᵀ + Psi (24) than a"
         + " full covariance (21), so the model is just a full covariance and BIC counts it as one (the Ledermann"
         + " bound: (D − Q)² < D + Q); at most 3 factors have a structure of their own"), r.warnings());
-    FitResult three = model(false, 3).bind(Fits.table(FactorScaleTest.rows(), NAMES), Optional.empty()).compile()
+    FitResult three = model(false, 3).bind(Fits.table(FactorScaleTest.rows(), NAMES), BindOptions.defaults()).compile()
         .fit(FitOptions.defaults().withReg(1e-3).withMaxIter(5));
     assertEquals(List.of(), three.warnings());
   }

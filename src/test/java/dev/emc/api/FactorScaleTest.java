@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
@@ -52,7 +51,7 @@ class FactorScaleTest {
     if (spherical) {
       text = text.replace("param Psi : positive[D];", "param Psi : positive;");
     }
-    return Fits.model(text, Map.of()).bind(Fits.table(rows(), NAMES), Optional.empty()).compile();
+    return Fits.model(text, Map.of()).bind(Fits.table(rows(), NAMES), BindOptions.defaults()).compile();
   }
 
   /** Σ_n log p(x_n) by the generated E-step at the given parameters. */

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.commons.math3.analysis.MultivariateFunction;
 import org.apache.commons.math3.distribution.BinomialDistribution;
@@ -155,7 +154,7 @@ class FamiliesTest {
   @MethodSource("families")
   void eStepIsBayesRuleAndMStepMaximizesQ(Spec spec) throws Exception {
     Model model = spec.model();
-    Bound bound = model.bind(Table.read(Path.of("examples/data", spec.data() + ".csv")), Optional.empty());
+    Bound bound = model.bind(Table.read(Path.of("examples/data", spec.data() + ".csv")), BindOptions.defaults());
     Compiled compiled = bound.compile();
     DataMatrix data = bound.data().orElseThrow();
     // A start that is not the optimum: two iterations from emc's default start.
@@ -331,7 +330,7 @@ class FamiliesTest {
   @Test
   void dirichletAndGammaPosteriorModes() throws Exception {
     Model model = Emc.builtIn().load(Path.of("examples/poisson-map.model"), Map.of());
-    Bound bound = model.bind(Table.read(Path.of("examples/data/poisson.csv")), Optional.empty());
+    Bound bound = model.bind(Table.read(Path.of("examples/data/poisson.csv")), BindOptions.defaults());
     EmModel m = bound.compile().newModel();
     DataMatrix data = bound.data().orElseThrow();
     int n = data.rows();
@@ -365,7 +364,7 @@ class FamiliesTest {
   @Test
   void normalInverseWishartPosteriorMode() throws Exception {
     Model model = Emc.builtIn().load(Path.of("examples/gmm-niw.model"), Map.of());
-    Bound bound = model.bind(Table.read(Fits.FAITHFUL), Optional.empty());
+    Bound bound = model.bind(Table.read(Fits.FAITHFUL), BindOptions.defaults());
     EmModel m = bound.compile().newModel();
     DataMatrix data = bound.data().orElseThrow();
     int n = data.rows();
@@ -456,7 +455,7 @@ class FamiliesTest {
   @MethodSource("maps")
   void theLogPosteriorNeverDecreases(String example, String data) throws Exception {
     Model model = Emc.builtIn().load(Path.of("examples", example + ".model"), Map.of());
-    FitResult r = model.fit(Path.of("examples/data", data + ".csv"), Optional.empty(),
+    FitResult r = model.fit(Path.of("examples/data", data + ".csv"), BindOptions.defaults(),
         FitOptions.defaults().withTol(0).withMaxIter(100).withInit(FitOptions.Init.RANDOM));
     for (int t = 1; t < r.trace().size(); t++) {
       assertTrue(r.trace().get(t) >= r.trace().get(t - 1) - 1e-9 * Math.abs(r.trace().get(t - 1)),

@@ -25,12 +25,13 @@ public final class Fits {
   }
 
   public static FitResult fit(String text, Table table, FitOptions options) throws Exception {
-    return model(text, Map.of()).bind(table, Optional.empty()).compile().fit(options);
+    return model(text, Map.of()).bind(table, BindOptions.defaults()).compile().fit(options);
   }
 
   public static FitResult faithful(String text, Map<String, Double> settings, FitOptions options,
       Optional<List<String>> columns) throws Exception {
-    return model(text, settings).bind(Table.read(FAITHFUL), columns).compile().fit(options);
+    BindOptions bind = columns.map(BindOptions.defaults()::withColumns).orElse(BindOptions.defaults());
+    return model(text, settings).bind(Table.read(FAITHFUL), bind).compile().fit(options);
   }
 
   /** Responsibilities drawn at random, each row positive and summing to 1. */

@@ -8,7 +8,6 @@ import dev.emc.runtime.Table;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Parameters handed to the Java API are checked by kind at the door, as the command line's files are. */
@@ -16,7 +15,7 @@ class GivenParamsTest {
   @Test
   void theApiRefusesParametersTheirKindsDoNotAllow() throws Exception {
     Bound bound = Fits.model(Files.readString(Path.of("examples/gmm.model")), Map.of())
-        .bind(Table.read(Fits.FAITHFUL), Optional.empty());
+        .bind(Table.read(Fits.FAITHFUL), BindOptions.defaults());
     Compiled compiled = bound.compile();
     Map<String, double[]> params = Map.of("phi", new double[] {0.9, 0.9}, "mu", new double[] {4.3, 80, 2, 54.5},
         "Sigma", new double[] {0.17, 0.94, 0.94, 36, 0.07, 0.44, 0.44, 33.7});

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +25,7 @@ class HmmTest {
 
   private static Compiled compiled() throws Exception {
     Model model = Fits.model(Files.readString(Path.of("examples/hmm.model")), Map.of());
-    return model.bind(Table.read(DATA), Optional.empty(), Optional.of("seq")).compile();
+    return model.bind(Table.read(DATA), BindOptions.defaults().withSequence("seq")).compile();
   }
 
   @Test

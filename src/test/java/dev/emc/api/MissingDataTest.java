@@ -37,13 +37,13 @@ class MissingDataTest {
   private static final String GMM = "K = 2; z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);";
 
   private static Compiled compiled(String model, Path data) throws Exception {
-    return Fits.model(model, Map.of()).bind(Table.read(data), Optional.empty(), Optional.empty(), true).compile();
+    return Fits.model(model, Map.of()).bind(Table.read(data), BindOptions.defaults().withMarginalize(true)).compile();
   }
 
   @Test
   void oneRowsExpectedStatisticsAreTheConditionalGaussiansMoments() throws Exception {
     double[][] rows = {{0.3, -1.2, 2.0}, {1.0, 0.5, -0.7}, {2.2, 1.9, 0.4}, {-0.5, 0.1, 1.1}};
-    Compiled c = Fits.model(GMM, Map.of()).bind(Fits.table(rows, "a", "b", "c"), Optional.empty()).compile();
+    Compiled c = Fits.model(GMM, Map.of()).bind(Fits.table(rows, "a", "b", "c"), BindOptions.defaults()).compile();
     EmModel m = c.newModel();
     double[] phi = {0.4, 0.6};
     double[][] mu = {{0.1, -0.3, 0.5}, {1.5, 0.8, -0.2}};
@@ -123,7 +123,7 @@ class MissingDataTest {
     assertEquals(full.params().get("mu")[fullLow * 2 + 1], r.params().get("mu")[low * 2 + 1], 0.5);
     // The posteriors of rows with empty cells are the E-step's.
     double[][] resp = r.responsibilities(Fits.model(GMM, Map.of())
-        .bind(Table.read(DATA), Optional.empty(), Optional.empty(), true).data().orElseThrow());
+        .bind(Table.read(DATA), BindOptions.defaults().withMarginalize(true)).data().orElseThrow());
     for (int n = 0; n < resp.length; n++) {
       assertClose(at.resp[n], resp[n], 1e-9, "row " + (n + 1));
     }
@@ -147,7 +147,7 @@ class MissingDataTest {
     String poisson = "K = 2; z ~ Categorical(phi); y ~ Poisson(lambda[z]);";
     Table t = Fits.table(new double[][] {{1}, {3}, {Double.NaN}, {7}, {2}}, "y");
     DataException e = assertThrows(DataException.class, () -> Fits.model(poisson, Map.of())
-        .bind(t, Optional.empty(), Optional.empty(), true).compile().fit(FitOptions.defaults()));
+        .bind(t, BindOptions.defaults().withMarginalize(true)).compile().fit(FitOptions.defaults()));
     assertTrue(e.getMessage().contains("row 3: the cell in column y is empty, and only cells of data with a normal"
         + " density"), e.getMessage());
   }

@@ -12,7 +12,6 @@ import dev.emc.runtime.Table;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.commons.math3.distribution.MultivariateNormalDistribution;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.junit.jupiter.api.Test;
@@ -22,9 +21,9 @@ class PredictTest {
   @Test
   void onTheTrainingRowsPredictionIsTheEStep() throws Exception {
     Model model = Fits.model(Files.readString(Path.of("examples/gmm.model")), Map.of());
-    Compiled compiled = model.bind(Table.read(Fits.FAITHFUL), Optional.empty()).compile();
+    Compiled compiled = model.bind(Table.read(Fits.FAITHFUL), BindOptions.defaults()).compile();
     FitResult fit = compiled.fit(FitOptions.defaults());
-    DataMatrix rows = model.bind(Table.read(Fits.FAITHFUL), Optional.empty()).data().orElseThrow();
+    DataMatrix rows = model.bind(Table.read(Fits.FAITHFUL), BindOptions.defaults()).data().orElseThrow();
     Prediction p = compiled.predict(fit.params(), rows);
 
     // The generated E-step at the same parameters.
@@ -63,7 +62,7 @@ class PredictTest {
     Model model = Fits.model(Files.readString(Path.of("examples/hmm.model")), Map.of());
     double[] x = {0.3, 2.9, 3.4, -0.2, 3.1};
     Table table = Fits.table(new double[][] {{x[0]}, {x[1]}, {x[2]}, {x[3]}, {x[4]}}, "x");
-    Bound bound = model.bind(table, Optional.empty());
+    Bound bound = model.bind(table, BindOptions.defaults());
     Map<String, double[]> params = Map.of("pi0", new double[] {0.6, 0.4}, "A", new double[] {0.9, 0.1, 0.25, 0.75},
         "mu", new double[] {0, 3}, "s2", new double[] {1, 0.5});
     Prediction p = bound.compile().predict(params, bound.data().orElseThrow());
@@ -97,7 +96,7 @@ class PredictTest {
   @Test
   void parametersThatAreNotUsableAreRefused() throws Exception {
     Model model = Fits.model(Files.readString(Path.of("examples/gmm.model")), Map.of());
-    Compiled compiled = model.bind(Table.read(Fits.FAITHFUL), Optional.empty()).compile();
+    Compiled compiled = model.bind(Table.read(Fits.FAITHFUL), BindOptions.defaults()).compile();
     Map<String, double[]> params = Map.of("phi", new double[] {0.5, 0.5}, "mu", new double[4],
         "Sigma", new double[] {1, 2, 2, 1, 1, 0, 0, 1});
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> compiled.model(params));

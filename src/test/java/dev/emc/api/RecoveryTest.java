@@ -70,7 +70,7 @@ class RecoveryTest {
       x[i] = gaussian(rng, MU[i % 2], SIGMA[i % 2]);
     }
     Compiled c = Fits.model("K = 3; z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);", Map.of())
-        .bind(Fits.table(x, "a", "b"), java.util.Optional.empty()).compile();
+        .bind(Fits.table(x, "a", "b"), BindOptions.defaults()).compile();
     FitResult one = c.fit(FitOptions.defaults().withThreads(1).withTol(0).withMaxIter(20));
     FitResult four = c.fit(FitOptions.defaults().withThreads(4).withTol(0).withMaxIter(20));
     assertTrue(one.logLikelihood() == four.logLikelihood(), one.logLikelihood() + " vs " + four.logLikelihood());

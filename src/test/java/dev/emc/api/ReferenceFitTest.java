@@ -57,7 +57,7 @@ class ReferenceFitTest {
   void fromScikitLearnsStartItsIteratesAndItsOptimumAgree() throws Exception {
     JsonNode sklearn = new ObjectMapper().readTree(REFERENCE.resolve("faithful_sklearn.json").toFile());
     Model model = Fits.model(GMM, Map.of());
-    Compiled compiled = model.bind(Table.read(Fits.FAITHFUL), Optional.empty()).compile();
+    Compiled compiled = model.bind(Table.read(Fits.FAITHFUL), BindOptions.defaults()).compile();
     Map<String, double[]> start = FitJson.readParams(REFERENCE.resolve("faithful_start.json"), compiled.newModel());
     for (String run : List.of("threeIterations", "converged")) {
       JsonNode expected = sklearn.get(run);
@@ -114,7 +114,7 @@ class ReferenceFitTest {
   void eachCovarianceFormsCriteriaMatchMclust(String file, String mclust, double ll, int p, double bic, double icl)
       throws Exception {
     Bound bound = Fits.model(read(Path.of("examples/" + file + ".model")), Map.of())
-        .bind(Table.read(Fits.FAITHFUL), Optional.empty());
+        .bind(Table.read(Fits.FAITHFUL), BindOptions.defaults());
     FitResult r = bound.compile().fit(FitOptions.defaults().withTol(1e-14).withReg(0).withRestarts(5));
     assertEquals(ll, r.logLikelihood(), 1e-5, mclust);
     assertEquals(p, r.model().freeParameters(), mclust);

@@ -14,7 +14,6 @@ import dev.emc.runtime.Table;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.QRDecomposition;
@@ -32,7 +31,7 @@ class RegressionTest {
 
   private static Compiled compiled() throws Exception {
     Model model = Fits.model(Files.readString(Path.of("examples/regression.model")), Map.of());
-    return model.bind(Table.read(DATA), Optional.empty()).compile();
+    return model.bind(Table.read(DATA), BindOptions.defaults()).compile();
   }
 
   @Test
@@ -74,7 +73,7 @@ class RegressionTest {
     String text = "K = 2;\ndata y : real;\ncovariate u : vector[P];\nz ~ Categorical(phi);\n"
         + "y ~ Normal(dot(beta[z], u), s2);\n";
     Model model = Fits.model(text, Map.of());
-    Compiled compiled = model.bind(Table.read(DATA), Optional.empty()).compile();
+    Compiled compiled = model.bind(Table.read(DATA), BindOptions.defaults()).compile();
     FitResult r = compiled.fit(FitOptions.defaults().withReg(0).withTol(1e-14).withRestarts(3));
     double[][] rows = readRows();
     double best = logLikelihood(r.params(), rows);

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,8 +39,8 @@ class WeightsTest {
       copies[r] = rng.nextInt(4); // 0 drops the row
     }
     Model m = parse("examples/" + model + ".model");
-    Bound weighted = m.bind(withWeights(table, copies), Optional.empty(), Optional.empty(), Optional.of("w"), false);
-    Bound repeated = m.bind(repeated(table, copies), Optional.empty());
+    Bound weighted = m.bind(withWeights(table, copies), BindOptions.defaults().withWeights("w"));
+    Bound repeated = m.bind(repeated(table, copies), BindOptions.defaults());
 
     // The same start and a fixed number of iterations: every iteration must agree.
     FitOptions some = FitOptions.defaults().withMaxIter(3).withTol(0);
@@ -68,9 +67,9 @@ class WeightsTest {
       copies[r] = 1 + r % 3;
     }
     Model m = parse("examples/gmm.model");
-    FitResult w = m.bind(withWeights(table, copies), Optional.empty(), Optional.empty(), Optional.of("w"), false)
+    FitResult w = m.bind(withWeights(table, copies), BindOptions.defaults().withWeights("w"))
         .compile().fit(FitOptions.defaults());
-    FitResult r = m.bind(repeated(table, copies), Optional.empty()).compile().fit(FitOptions.defaults());
+    FitResult r = m.bind(repeated(table, copies), BindOptions.defaults()).compile().fit(FitOptions.defaults());
     assertEquals(r.logLikelihood(), w.logLikelihood(), 1e-9 * Math.abs(r.logLikelihood()));
   }
 
@@ -82,10 +81,10 @@ class WeightsTest {
     Model m = parse("examples/gmm.model");
     // Without regularization, whose penalty does not scale with the rows; the same start and steps.
     FitOptions o = FitOptions.defaults().withReg(0).withTol(0);
-    Bound plainBound = m.bind(table, Optional.empty());
+    Bound plainBound = m.bind(table, BindOptions.defaults());
     FitOptions steps = o.withStart(plainBound.compile().fit(o.withMaxIter(3)).params()).withMaxIter(25);
     FitResult plain = plainBound.compile().fit(steps);
-    FitResult w = m.bind(withColumn(table, half), Optional.empty(), Optional.empty(), Optional.of("w"), false)
+    FitResult w = m.bind(withColumn(table, half), BindOptions.defaults().withWeights("w"))
         .compile().fit(steps);
     for (int i = 0; i < plain.trace().size(); i++) {
       assertEquals(plain.trace().get(i) / 2, w.trace().get(i), 1e-11 * Math.abs(plain.trace().get(i)));
@@ -101,7 +100,7 @@ class WeightsTest {
     Files.writeString(csv, "eruptions,waiting,w\n3.6,79,1\n1.8,54,-2\n3.3,74,1\n");
     Model m = parse("examples/gmm.model");
     DataException e = assertThrows(DataException.class,
-        () -> m.bind(Table.read(csv), Optional.empty(), Optional.empty(), Optional.of("w"), false));
+        () -> m.bind(Table.read(csv), BindOptions.defaults().withWeights("w")));
     assertEquals(3, e.line());
     assertTrue(e.getMessage().contains("at least 0, not -2"), e.getMessage());
   }

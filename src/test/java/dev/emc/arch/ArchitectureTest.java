@@ -1,5 +1,8 @@
 package dev.emc.arch;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -88,6 +91,17 @@ class ArchitectureTest {
   void theDerivationPrintersKnowNoFamily() {
     noClasses().that().resideInAPackage("dev.emc.derive..")
         .should().dependOnClassesThat().resideInAPackage("dev.emc.dist..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void theCommandLineUsesOnlyThePublicSurface() {
+    // The command line is a client like any other: what it prints, api computes; the compiler's
+    // stages stay free to change behind it.
+    classes().that().resideInAPackage("dev.emc.cli..")
+        .should().onlyDependOnClassesThat(resideInAnyPackage(
+            "dev.emc.cli..", "dev.emc.api..", "dev.emc.runtime..", "dev.emc.diag..")
+            .or(resideOutsideOfPackage("dev.emc..")))
         .check(CLASSES);
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.emc.api.BindOptions;
 import dev.emc.api.Emc;
 import dev.emc.cli.CliTest.Run;
 import dev.emc.runtime.FitOptions;
@@ -12,7 +13,6 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
@@ -131,7 +131,7 @@ class FitPlotTest {
   @Test
   void theMixtureDensityThroughLogDensitiesIsTheNormalMixture() throws Exception {
     FitResult fit = Emc.builtIn().load(Path.of("examples/waiting.model"), Map.of())
-        .fit(FAITHFUL, Optional.empty(), FitOptions.defaults());
+        .fit(FAITHFUL, BindOptions.defaults(), FitOptions.defaults());
     fit.model().prepare();
     double[] phi = fit.params().get("phi");
     double[] mu = fit.params().get("mu");
@@ -165,7 +165,7 @@ class FitPlotTest {
   @Test
   void aCountMixturesProbabilitiesThroughLogDensitiesSumToOne() throws Exception {
     FitResult fit = Emc.builtIn().load(Path.of("examples/poisson.model"), Map.of())
-        .fit(Path.of("examples/data/poisson.csv"), Optional.empty(), FitOptions.defaults());
+        .fit(Path.of("examples/data/poisson.csv"), BindOptions.defaults(), FitOptions.defaults());
     fit.model().prepare();
     double[] counts = new double[200]; // rates of a few units: the mass past 200 is far below 1e-12
     for (int x = 0; x < counts.length; x++) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.emc.api.BindOptions;
 import dev.emc.api.Compiled;
 import dev.emc.api.Fits;
 import dev.emc.runtime.EmModel;
@@ -12,7 +13,6 @@ import dev.emc.runtime.FitOptions;
 import dev.emc.runtime.FitResult;
 import dev.emc.runtime.Table;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.distribution.MultivariateNormalDistribution;
 import org.apache.commons.math3.distribution.NormalDistribution;
@@ -47,7 +47,7 @@ class GeneratedStepsTest {
   }
 
   private static Compiled compile(String text, double[][] x, Map<String, Double> settings) throws Exception {
-    return Fits.model(text, settings).bind(table(x), Optional.empty()).compile();
+    return Fits.model(text, settings).bind(table(x), BindOptions.defaults()).compile();
   }
 
   /** A random symmetric positive-definite matrix, A Aᵀ + I. */
@@ -184,7 +184,7 @@ class GeneratedStepsTest {
     SplittableRandom rng = new SplittableRandom(17);
     double[][] x = data(rng, N, 1);
     EmModel m = Fits.model("K = 3; data y : real; z ~ Categorical(phi); y ~ Normal(mu[z], s2[z]);", Map.of())
-        .bind(Fits.table(x, "y"), Optional.empty()).compile().newModel();
+        .bind(Fits.table(x, "y"), BindOptions.defaults()).compile().newModel();
     double psi = 0.25;
     m.setting("Psi_y")[0] = psi;
     double[] r = randomResponsibilities(rng, N, K);

@@ -3,6 +3,7 @@ package dev.emc.codegen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.emc.api.BindOptions;
 import dev.emc.api.Bound;
 import dev.emc.api.Emc;
 import dev.emc.api.Fits;
@@ -12,7 +13,6 @@ import dev.emc.runtime.FitOptions;
 import dev.emc.runtime.Table;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.distribution.MultivariateNormalDistribution;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class PassFormsTest {
       "bernoulli, bernoulli", "gamma, gamma", "lognormal, lognormal", "survey, survey"})
   void everyExampleGetsTheSamePassEitherWay(String model, String data) throws Exception {
     Bound b = Emc.builtIn().load(Path.of("examples/" + model + ".model"), Map.of())
-        .bind(Table.read(Path.of("examples/data/" + data + ".csv")), Optional.empty());
+        .bind(Table.read(Path.of("examples/data/" + data + ".csv")), BindOptions.defaults());
     DataMatrix d = b.data().orElseThrow();
     EmModel m = b.compile().fit(d, FitOptions.defaults().withMaxIter(3).withTol(0)).model();
     assertNull(m.prepare());
@@ -56,7 +56,7 @@ class PassFormsTest {
       }
     }
     Bound b = Fits.model("K = 3; z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);", Map.of())
-        .bind(Fits.table(x, names), Optional.empty());
+        .bind(Fits.table(x, names), BindOptions.defaults());
     DataMatrix d = b.data().orElseThrow();
     EmModel m = b.compile().fit(d, FitOptions.defaults().withMaxIter(2).withTol(0)).model();
     assertNull(m.prepare());

@@ -3,13 +3,13 @@ package dev.emc.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.emc.api.BindOptions;
 import dev.emc.api.Compiled;
 import dev.emc.api.Fits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +47,7 @@ class RowCacheTest {
     assertArrayEquals(memory.values(), back);
 
     Compiled model = Fits.model("K = 2; z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);", Map.of())
-        .bind(Fits.table(rows, "a", "b"), Optional.empty()).compile();
+        .bind(Fits.table(rows, "a", "b"), BindOptions.defaults()).compile();
     FitOptions options = FitOptions.defaults().withThreads(2);
     FitResult a = model.fit(memory, options);
     FitResult b = model.fit(streamed, options);

@@ -1,4 +1,4 @@
-package dev.emc.cli;
+package dev.emc.api;
 
 import dev.emc.analysis.EmPlan;
 import dev.emc.math.Expr;
@@ -14,11 +14,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The text `emc check` prints: one line per name, then one per statement. */
+/**
+ * The text `emc check` prints: one line per name, then one per statement, then the EM plan. It
+ * reads the checked model and the plan, which stay behind the API.
+ */
 final class Summary {
   private Summary() {}
 
-  static String of(CheckedModel m) {
+  static String of(CheckedModel m, EmPlan plan) {
+    return of(m) + of(plan);
+  }
+
+  private static String of(CheckedModel m) {
     List<String[]> rows = new ArrayList<>();
     for (Constant c : m.constants().values()) {
       if (!m.sizes().containsKey(c.name())) {
@@ -54,7 +61,7 @@ final class Summary {
   }
 
   /** The EM structure: the E-step, then each parameter's update and how it is derived. */
-  static String of(EmPlan plan) {
+  private static String of(EmPlan plan) {
     StringBuilder out = new StringBuilder("\n");
     out.append(plan.latent().eStepSummary()).append("\n\n");
     List<String[]> rows = new ArrayList<>();
@@ -85,7 +92,7 @@ final class Summary {
     return c.span().isPresent() ? "" : "set on the command line";
   }
 
-  static String statement(Stochastic s) {
+  private static String statement(Stochastic s) {
     String lhs = s.targets().size() == 1 ? s.lhs() : "(" + String.join(", ", s.targets()) + ")";
     if (s.firstRow()) {
       lhs = "first(" + lhs + ")";
@@ -94,7 +101,7 @@ final class Summary {
         + s.args().stream().map(Summary::term).collect(Collectors.joining(", ", "(", ")"));
   }
 
-  static String term(Term t) {
+  private static String term(Term t) {
     if (t instanceof Term.Number n) {
       double v = n.value();
       return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
