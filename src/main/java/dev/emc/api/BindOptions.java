@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How {@link Model#bind(dev.emc.runtime.Table, BindOptions)} reads a table. The defaults: each
+ * How {@link Model#bind(dev.emc.runtime.data.Table, BindOptions)} reads a table. The defaults: each
  * variable takes its columns by the binder's rules, all rows are one sequence, each of weight 1,
  * and an empty cell is an error.
  *

@@ -1,15 +1,15 @@
 package dev.emc.api;
 
-import dev.emc.runtime.DataException;
-import dev.emc.runtime.DataMatrix;
+import dev.emc.runtime.data.DataException;
+import dev.emc.runtime.data.DataMatrix;
 import dev.emc.runtime.EmModel;
-import dev.emc.runtime.FitException;
-import dev.emc.runtime.FitOptions;
-import dev.emc.runtime.FitResult;
-import dev.emc.runtime.Fitter;
+import dev.emc.runtime.fit.FitException;
+import dev.emc.runtime.fit.FitOptions;
+import dev.emc.runtime.fit.FitResult;
+import dev.emc.runtime.fit.Fitter;
 import dev.emc.runtime.ParamInfo;
-import dev.emc.runtime.Params;
-import dev.emc.runtime.Prediction;
+import dev.emc.runtime.fit.Params;
+import dev.emc.runtime.fit.Prediction;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Map;
 import java.util.Optional;

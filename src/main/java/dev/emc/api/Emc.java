@@ -5,8 +5,8 @@ import dev.emc.diag.DiagnosticException;
 import dev.emc.diag.Source;
 import dev.emc.diag.Span;
 import dev.emc.dist.Families;
-import dev.emc.runtime.DataException;
-import dev.emc.runtime.TextFile;
+import dev.emc.runtime.data.DataException;
+import dev.emc.runtime.data.TextFile;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ import java.util.Map;
  * }</pre>
  *
  * Every problem with the model is a {@link DiagnosticException}; with the data, a
- * {@link dev.emc.runtime.DataException}; with the fit, a {@link dev.emc.runtime.FitException}.
+ * {@link dev.emc.runtime.data.DataException}; with the fit, a {@link dev.emc.runtime.fit.FitException}.
  */
 public final class Emc {
   private final Families families;

@@ -1,6 +1,6 @@
 package dev.emc.api;
 
-import dev.emc.runtime.DataMatrix;
+import dev.emc.runtime.data.DataMatrix;
 import java.util.List;
 
 /**

@@ -7,7 +7,7 @@ import dev.emc.dist.Family;
 import dev.emc.dist.Signature;
 import dev.emc.math.Expr;
 import dev.emc.math.Symbol;
-import dev.emc.runtime.DataMatrix;
+import dev.emc.runtime.data.DataMatrix;
 import dev.emc.types.Dim;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,9 +1,9 @@
 package dev.emc.cli;
 
-import dev.emc.runtime.DataMatrix;
+import dev.emc.runtime.data.DataMatrix;
 import dev.emc.runtime.EmModel;
-import dev.emc.runtime.FitResult;
-import dev.emc.runtime.LatentPass;
+import dev.emc.runtime.fit.FitResult;
+import dev.emc.runtime.fit.LatentPass;
 import java.awt.Color;
 import java.util.Arrays;
 import java.util.Set;
@@ -85,7 +85,7 @@ final class DensityPanel {
   /**
    * φ_k p_k(x) at each x of {@code grid}, as [x][k], through the model's {@code logDensities}
    * (log p(x, z = k)) on the grid as rows of one column; the model must be prepared at the fitted
-   * parameters, each times its share ({@link dev.emc.runtime.LatentPass#shares}; null for 1): a
+   * parameters, each times its share ({@link dev.emc.runtime.fit.LatentPass#shares}; null for 1): a
    * chain's {@code logDensities} are emission densities p_k(x), and each state's share of the rows
    * takes the place of φ.
    */

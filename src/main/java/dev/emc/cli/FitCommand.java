@@ -6,10 +6,10 @@ import dev.emc.api.Compiled;
 import dev.emc.api.FitJson;
 import dev.emc.api.Model;
 import dev.emc.diag.DiagnosticPrinter;
-import dev.emc.runtime.DataException;
-import dev.emc.runtime.FitOptions;
-import dev.emc.runtime.FitResult;
-import dev.emc.runtime.LatentPass;
+import dev.emc.runtime.data.DataException;
+import dev.emc.runtime.fit.FitOptions;
+import dev.emc.runtime.fit.FitResult;
+import dev.emc.runtime.fit.LatentPass;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -107,7 +107,7 @@ final class FitCommand implements Callable<Integer> {
     Memory.checkStreamable(rows.data);
     Path cache;
     try {
-      cache = dev.emc.runtime.RowCache.newFile();
+      cache = dev.emc.runtime.data.RowCache.newFile();
     } catch (IOException e) {
       throw new DataException(rows.data.toString(), "cannot create a row cache to stream the data: " + e.getMessage());
     }

@@ -1,6 +1,6 @@
 package dev.emc.cli;
 
-import dev.emc.runtime.FitOptions;
+import dev.emc.runtime.fit.FitOptions;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

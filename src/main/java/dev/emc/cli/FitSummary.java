@@ -1,9 +1,9 @@
 package dev.emc.cli;
 
-import dev.emc.runtime.DataMatrix;
-import dev.emc.runtime.FitOptions;
-import dev.emc.runtime.FitResult;
-import dev.emc.runtime.LatentPass;
+import dev.emc.runtime.data.DataMatrix;
+import dev.emc.runtime.fit.FitOptions;
+import dev.emc.runtime.fit.FitResult;
+import dev.emc.runtime.fit.LatentPass;
 import dev.emc.runtime.ParamInfo;
 import java.util.Locale;
 
@@ -17,7 +17,7 @@ final class FitSummary {
     String latent = LatentPass.of(m).counted();
     b.append(String.format(Locale.ROOT, "model %s: %s, %d rows × %d columns (%s)%s%n",
         m.name(), latent, r.rows(), data.columns(), String.join(", ", data.names()),
-        data.weights() == null ? "" : ", weighted: total weight " + dev.emc.runtime.Params.format(r.weight())));
+        data.weights() == null ? "" : ", weighted: total weight " + dev.emc.runtime.fit.Params.format(r.weight())));
     b.append(r.converged()
         ? String.format(Locale.ROOT, "converged after %d iterations (tol %s)", r.iterations(), o.tol())
         : String.format(Locale.ROOT, "stopped after %d iterations without converging (tol %s)", r.iterations(), o.tol()));

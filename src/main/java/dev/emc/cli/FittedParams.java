@@ -3,7 +3,7 @@ package dev.emc.cli;
 import dev.emc.api.FitJson;
 import dev.emc.api.Model;
 import dev.emc.diag.DiagnosticPrinter;
-import dev.emc.runtime.DataException;
+import dev.emc.runtime.data.DataException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package dev.emc.cli;
 
 import dev.emc.diag.Diagnostic;
 import dev.emc.diag.DiagnosticException;
-import dev.emc.runtime.RowCache;
+import dev.emc.runtime.data.RowCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.emc.cli;
 
-import dev.emc.runtime.Fitter;
+import dev.emc.runtime.fit.Fitter;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;

@@ -1,10 +1,10 @@
 package dev.emc.cli;
 
-import dev.emc.runtime.DataMatrix;
+import dev.emc.runtime.data.DataMatrix;
 import dev.emc.runtime.EmModel;
-import dev.emc.runtime.FitResult;
-import dev.emc.runtime.LatentPass;
-import dev.emc.runtime.Prediction;
+import dev.emc.runtime.fit.FitResult;
+import dev.emc.runtime.fit.LatentPass;
+import dev.emc.runtime.fit.Prediction;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.geom.Path2D;

@@ -1056,7 +1056,7 @@ public final class JavaGenerator {
           need = need.substring(1, need.length() - 1);
         }
         b.addStatement("return $S + $T.format($L) + $S", Text.of(r.left()).replace("_n", "") + " is ",
-            dev.emc.runtime.Params.class, left.at(0), ", but " + f.family() + " needs " + need);
+            dev.emc.runtime.fit.Params.class, left.at(0), ", but " + f.family() + " needs " + need);
         b.endControlFlow();
       }
     }

@@ -105,7 +105,7 @@ public interface EmModel {
 
   /**
    * A data variable with a normal density, whose empty cells (NaN) a row may leave for the E-step
-   * to integrate out ({@link MissingCells}): its columns, its mean and covariance parameters, and
+   * to integrate out ({@code fit.MissingCells}): its columns, its mean and covariance parameters, and
    * where its scatter statistic Σ_n r_nk (x_n − μ_k)(x_n − μ_k)ᵀ starts (−1 when the covariance
    * is fixed). The scatter is per component, in the covariance's form.
    */

@@ -2,7 +2,7 @@ package dev.emc.runtime;
 
 /**
  * How a model's latent runs over the rows: what generated code tells the fit driver so that it
- * can pick the E-step pass ({@link LatentPass#of}). One record per latent structure; a new
+ * can pick the E-step pass ({@code fit.LatentPass.of}). One record per latent structure; a new
  * structure is a new record and a new visitor method, which every pass factory must then handle.
  */
 public sealed interface Latent {

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.emc.diag.DiagnosticException;
-import dev.emc.runtime.DataMatrix;
-import dev.emc.runtime.FitOptions;
-import dev.emc.runtime.FitResult;
-import dev.emc.runtime.Params;
-import dev.emc.runtime.Table;
+import dev.emc.runtime.data.DataMatrix;
+import dev.emc.runtime.fit.FitOptions;
+import dev.emc.runtime.fit.FitResult;
+import dev.emc.runtime.fit.Params;
+import dev.emc.runtime.data.Table;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.emc.runtime.FitException;
-import dev.emc.runtime.FitOptions;
-import dev.emc.runtime.FitResult;
+import dev.emc.runtime.fit.FitException;
+import dev.emc.runtime.fit.FitOptions;
+import dev.emc.runtime.fit.FitResult;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ class DegenerateFitTest {
 
   @Test
   void aComponentFarFromEveryRowEmptiesAndTheFitGoesOn() throws Exception {
-    Compiled c = Fits.model(GMM, Map.of()).bind(dev.emc.runtime.Table.read(Fits.FAITHFUL), BindOptions.defaults())
+    Compiled c = Fits.model(GMM, Map.of()).bind(dev.emc.runtime.data.Table.read(Fits.FAITHFUL), BindOptions.defaults())
         .compile();
     Map<String, double[]> start = Map.of(
         "phi", new double[] {0.4, 0.4, 0.2},

@@ -2,8 +2,8 @@ package dev.emc.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.emc.runtime.FitOptions;
-import dev.emc.runtime.FitResult;
+import dev.emc.runtime.fit.FitOptions;
+import dev.emc.runtime.fit.FitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

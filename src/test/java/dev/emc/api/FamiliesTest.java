@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.emc.runtime.DataMatrix;
+import dev.emc.runtime.data.DataMatrix;
 import dev.emc.runtime.EmModel;
-import dev.emc.runtime.FitOptions;
-import dev.emc.runtime.FitResult;
+import dev.emc.runtime.fit.FitOptions;
+import dev.emc.runtime.fit.FitResult;
 import dev.emc.runtime.ParamInfo;
-import dev.emc.runtime.Table;
+import dev.emc.runtime.data.Table;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

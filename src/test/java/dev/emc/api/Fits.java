@@ -1,9 +1,9 @@
 package dev.emc.api;
 
-import dev.emc.runtime.DataMatrix;
-import dev.emc.runtime.FitOptions;
-import dev.emc.runtime.FitResult;
-import dev.emc.runtime.Table;
+import dev.emc.runtime.data.DataMatrix;
+import dev.emc.runtime.fit.FitOptions;
+import dev.emc.runtime.fit.FitResult;
+import dev.emc.runtime.data.Table;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

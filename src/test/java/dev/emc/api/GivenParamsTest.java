@@ -3,8 +3,8 @@ package dev.emc.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.emc.runtime.FitOptions;
-import dev.emc.runtime.Table;
+import dev.emc.runtime.fit.FitOptions;
+import dev.emc.runtime.data.Table;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

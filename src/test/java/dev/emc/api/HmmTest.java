@@ -4,9 +4,9 @@ import static dev.emc.api.Fits.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.emc.runtime.FitOptions;
-import dev.emc.runtime.FitResult;
-import dev.emc.runtime.Table;
+import dev.emc.runtime.fit.FitOptions;
+import dev.emc.runtime.fit.FitResult;
+import dev.emc.runtime.data.Table;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

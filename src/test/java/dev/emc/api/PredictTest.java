@@ -3,12 +3,12 @@ package dev.emc.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.emc.runtime.DataMatrix;
+import dev.emc.runtime.data.DataMatrix;
 import dev.emc.runtime.EmModel;
-import dev.emc.runtime.FitOptions;
-import dev.emc.runtime.FitResult;
-import dev.emc.runtime.Prediction;
-import dev.emc.runtime.Table;
+import dev.emc.runtime.fit.FitOptions;
+import dev.emc.runtime.fit.FitResult;
+import dev.emc.runtime.fit.Prediction;
+import dev.emc.runtime.data.Table;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -2,8 +2,8 @@ package dev.emc.api;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.emc.runtime.FitOptions;
-import dev.emc.runtime.FitResult;
+import dev.emc.runtime.fit.FitOptions;
+import dev.emc.runtime.fit.FitResult;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -3,8 +3,8 @@ package dev.emc.api;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.emc.runtime.FitOptions;
-import dev.emc.runtime.FitResult;
+import dev.emc.runtime.fit.FitOptions;
+import dev.emc.runtime.fit.FitResult;
 import org.junit.jupiter.api.Test;
 
 /**

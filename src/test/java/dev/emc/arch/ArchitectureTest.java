@@ -70,6 +70,21 @@ class ArchitectureTest {
         .check(CLASSES);
   }
 
+  /**
+   * The runtime in three parts: the model contract that generated code implements and calls
+   * ({@code dev.emc.runtime}), the data readers ({@code data}) and the fit driver ({@code fit}).
+   * The contract knows neither of the others, and the data know nothing of fitting.
+   */
+  @Test
+  void theModelContractStandsAlone() {
+    noClasses().that().resideInAPackage("dev.emc.runtime")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.emc.runtime.data..", "dev.emc.runtime.fit..")
+        .check(CLASSES);
+    noClasses().that().resideInAPackage("dev.emc.runtime.data..")
+        .should().dependOnClassesThat().resideInAPackage("dev.emc.runtime.fit..")
+        .check(CLASSES);
+  }
+
   @Test
   void builtInFamiliesUseOnlyWhatAPluginCouldUse() {
     noClasses().that().resideInAPackage("dev.emc.dist.families..")

@@ -2,13 +2,13 @@ package dev.emc.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.emc.runtime.Binder;
+import dev.emc.runtime.data.Binder;
 import dev.emc.runtime.DataInfo;
 import dev.emc.runtime.EmModel;
-import dev.emc.runtime.FitOptions;
-import dev.emc.runtime.FitResult;
-import dev.emc.runtime.Fitter;
-import dev.emc.runtime.Table;
+import dev.emc.runtime.fit.FitOptions;
+import dev.emc.runtime.fit.FitResult;
+import dev.emc.runtime.fit.Fitter;
+import dev.emc.runtime.data.Table;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
-package dev.emc.runtime;
+package dev.emc.runtime.fit;
 
+import dev.emc.runtime.EmModel;
+import dev.emc.runtime.Latent;
 import java.util.List;
 
 /**

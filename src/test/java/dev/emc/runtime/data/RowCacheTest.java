@@ -1,4 +1,4 @@
-package dev.emc.runtime;
+package dev.emc.runtime.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.emc.api.BindOptions;
 import dev.emc.api.Compiled;
 import dev.emc.api.Fits;
+import dev.emc.runtime.fit.FitOptions;
+import dev.emc.runtime.fit.FitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +41,7 @@ class RowCacheTest {
         w.append(java.util.Arrays.copyOfRange(memory.values(), from * 2, to * 2), (to - from) * 2);
       }
       // Three slabs: 4096, 4096 and 1808 rows.
-      cache = w.finish(2, Fitter.CHUNK);
+      cache = w.finish(2, DataMatrix.CHUNK);
     }
     DataMatrix streamed = new DataMatrix("rows", List.of("a", "b"), null, n, 2, null, cache);
     double[] back = new double[n * 2];
@@ -70,7 +72,7 @@ class RowCacheTest {
     RowCache cache;
     try (RowCache.Writer w = new RowCache.Writer(dir.resolve("s.bin"))) {
       w.append(DataMatrix.of(rows, List.of("i")).values(), n);
-      cache = w.finish(1, Fitter.CHUNK);
+      cache = w.finish(1, DataMatrix.CHUNK);
     }
     DataMatrix sample = new DataMatrix("rows", List.of("i"), null, n, 1, null, cache).sample(1000);
     assertEquals(1000, sample.rows());

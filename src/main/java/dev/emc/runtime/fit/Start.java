@@ -1,4 +1,4 @@
-package dev.emc.runtime;
+package dev.emc.runtime.fit;
 
 /** How a run starts: {@link FitOptions.Init}'s ways, and the default's fallbacks. */
 enum Start {

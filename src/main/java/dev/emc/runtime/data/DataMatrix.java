@@ -1,4 +1,4 @@
-package dev.emc.runtime;
+package dev.emc.runtime.data;
 
 import java.util.List;
 
@@ -13,6 +13,15 @@ import java.util.List;
  */
 public record DataMatrix(String source, List<String> names, double[] values, int rows, int columns, int[] lines,
     RowCache cache, int[] sequences, double[] weights) {
+  /**
+   * Rows per chunk: the unit in which a fit's pass splits the rows and adds their statistics, so
+   * a cache's slabs hold whole chunks.
+   */
+  public static final int CHUNK = 4096;
+
+  /** Rows a fit's start is computed from when the rows are not in memory. */
+  public static final int START_SAMPLE = 1 << 20;
+
   public DataMatrix {
     if (cache == null ? values.length != (long) rows * columns : values != null || cache.rows() != rows) {
       throw new IllegalArgumentException(rows + " × " + columns + " rows do not match their storage");
@@ -154,7 +163,7 @@ public record DataMatrix(String source, List<String> names, double[] values, int
   }
 
   /** "3", not "3.0"; other numbers as Java prints them. */
-  static String format(double v) {
+  public static String format(double v) {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 }

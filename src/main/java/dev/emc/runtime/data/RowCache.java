@@ -1,4 +1,4 @@
-package dev.emc.runtime;
+package dev.emc.runtime.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,8 +62,8 @@ public final class RowCache implements AutoCloseable {
 
   /** Rows per slab: a multiple of the fit's chunk, so that chunks, and their sums, do not depend on slabs. */
   static int slabRows(int columns) {
-    long rows = SLAB_BYTES / (8L * columns) / Fitter.CHUNK * Fitter.CHUNK;
-    return (int) Math.max(Fitter.CHUNK, rows);
+    long rows = SLAB_BYTES / (8L * columns) / DataMatrix.CHUNK * DataMatrix.CHUNK;
+    return (int) Math.max(DataMatrix.CHUNK, rows);
   }
 
   /**
@@ -71,7 +71,7 @@ public final class RowCache implements AutoCloseable {
    * least: one slab, and the rows a start is computed from, copied out of the cache.
    */
   public static long heapBytes(long rows, int columns) {
-    return 8L * columns * (slabRows(columns) + Math.min(rows, Fitter.START_SAMPLE));
+    return 8L * columns * (slabRows(columns) + Math.min(rows, DataMatrix.START_SAMPLE));
   }
 
   public int rows() {
@@ -218,7 +218,7 @@ public final class RowCache implements AutoCloseable {
       return finish(columns, slabRows(columns));
     }
 
-    /** The same with slabs of a given size: a multiple of {@link Fitter#CHUNK}. */
+    /** The same with slabs of a given size: a multiple of {@link DataMatrix#CHUNK}. */
     RowCache finish(int columns, int slabRows) throws IOException {
       flush();
       out.close();

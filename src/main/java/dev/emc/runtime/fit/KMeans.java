@@ -1,5 +1,6 @@
-package dev.emc.runtime;
+package dev.emc.runtime.fit;
 
+import dev.emc.runtime.data.DataMatrix;
 import java.util.SplittableRandom;
 
 /**

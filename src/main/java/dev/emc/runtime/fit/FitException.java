@@ -1,4 +1,4 @@
-package dev.emc.runtime;
+package dev.emc.runtime.fit;
 
 /** A fit that cannot go on: a degenerate start, a collapsed component, a log-likelihood of −∞. */
 public final class FitException extends Exception {

@@ -1,5 +1,6 @@
-package dev.emc.runtime;
+package dev.emc.runtime.data;
 
+import dev.emc.runtime.DataInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

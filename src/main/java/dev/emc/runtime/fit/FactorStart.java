@@ -1,5 +1,8 @@
-package dev.emc.runtime;
+package dev.emc.runtime.fit;
 
+import dev.emc.runtime.EmModel;
+import dev.emc.runtime.Latent;
+import dev.emc.runtime.data.DataMatrix;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;

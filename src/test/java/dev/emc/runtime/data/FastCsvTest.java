@@ -1,4 +1,4 @@
-package dev.emc.runtime;
+package dev.emc.runtime.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,8 +1,9 @@
-package dev.emc.runtime;
+package dev.emc.runtime.fit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.emc.runtime.ParamInfo;
 import dev.emc.runtime.ParamInfo.Constraint;
 import org.junit.jupiter.api.Test;
 

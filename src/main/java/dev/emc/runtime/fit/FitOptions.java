@@ -1,4 +1,4 @@
-package dev.emc.runtime;
+package dev.emc.runtime.fit;
 
 import java.util.Map;
 

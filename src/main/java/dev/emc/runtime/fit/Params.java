@@ -1,5 +1,7 @@
-package dev.emc.runtime;
+package dev.emc.runtime.fit;
 
+import dev.emc.runtime.Linalg;
+import dev.emc.runtime.ParamInfo;
 import java.util.Arrays;
 
 /**

@@ -1,4 +1,4 @@
-package dev.emc.runtime;
+package dev.emc.runtime.data;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.emc.runtime;
+package dev.emc.runtime.data;
 
 /**
  * Bad input data, with where it is: the file, the 1-based line and column (0 when the problem

@@ -1,5 +1,10 @@
-package dev.emc.runtime;
+package dev.emc.runtime.fit;
 
+import dev.emc.runtime.DataInfo;
+import dev.emc.runtime.EmModel;
+import dev.emc.runtime.SettingInfo;
+import dev.emc.runtime.data.DataException;
+import dev.emc.runtime.data.DataMatrix;
 import java.util.ArrayList;
 import java.util.List;
 

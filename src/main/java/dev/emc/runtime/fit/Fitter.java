@@ -1,5 +1,9 @@
-package dev.emc.runtime;
+package dev.emc.runtime.fit;
 
+import dev.emc.runtime.EmModel;
+import dev.emc.runtime.ParamInfo;
+import dev.emc.runtime.data.DataException;
+import dev.emc.runtime.data.DataMatrix;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,12 +25,12 @@ import java.util.function.Supplier;
  */
 public final class Fitter implements AutoCloseable {
   /** Rows per chunk: a pass's unit of work and of summation. */
-  static final int CHUNK = 4096;
+  static final int CHUNK = DataMatrix.CHUNK;
   /** How far below the last objective rounding may leave the next, relative to its size. */
   static final double ROUNDING = 1e-9;
 
   /** Rows a start is computed from when the data are streamed (k-means needs them in memory). */
-  static final int START_SAMPLE = 1 << 20;
+  static final int START_SAMPLE = DataMatrix.START_SAMPLE;
 
   private final Workers workers;
   private Monitor monitor = (run, runs, iteration, objective) -> true;

@@ -1,5 +1,9 @@
-package dev.emc.runtime;
+package dev.emc.runtime.fit;
 
+import dev.emc.runtime.EmModel;
+import dev.emc.runtime.FactorScores;
+import dev.emc.runtime.Latent;
+import dev.emc.runtime.data.DataMatrix;
 import java.util.List;
 import java.util.SplittableRandom;
 
