@@ -1,14 +1,14 @@
 package dev.emc.bench;
 
+import dev.emc.api.BindOptions;
 import dev.emc.api.Bound;
 import dev.emc.api.Emc;
-import dev.emc.runtime.DataMatrix;
 import dev.emc.runtime.EmModel;
-import dev.emc.runtime.FitOptions;
-import dev.emc.runtime.Table;
+import dev.emc.runtime.data.DataMatrix;
+import dev.emc.runtime.data.Table;
+import dev.emc.runtime.fit.FitOptions;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -55,7 +55,7 @@ public class PassBenchmark {
       default -> throw new IllegalArgumentException(workload);
     };
     Bound b = Emc.builtIn().load(Path.of(w[0]), Map.of("K", Double.parseDouble(w[2])))
-        .bind(Table.read(Path.of("bench/data", w[1])), Optional.empty());
+        .bind(Table.read(Path.of("bench/data", w[1])), BindOptions.defaults());
     DataMatrix data = b.data().orElseThrow();
     // Parameters where a fit puts them after a few iterations: responsibilities of every kind.
     model = b.compile().fit(data, FitOptions.defaults().withMaxIter(3).withTol(0)).model();
