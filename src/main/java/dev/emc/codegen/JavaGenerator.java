@@ -164,7 +164,7 @@ public final class JavaGenerator {
     }
     hoistedFields();
     type.addMethod(prepare);
-    if (!low.blockQuads.isEmpty()) {
+    if (!low.blockQuads().isEmpty()) {
       type.addMethod(quadForms());
     }
     type.addMethod(logJoint);
@@ -263,7 +263,7 @@ public final class JavaGenerator {
   }
 
   private void hoistedFields() {
-    for (Hoisted h : low.hoisted.values()) {
+    for (Hoisted h : prepared) {
       String length = h.kind() == Hoisted.Kind.SCALAR ? (h.perComponent() ? "K" : "1")
           : length(h.expr().shape(), h.perComponent());
       String what = h.kind() == Hoisted.Kind.CHOLESKY
@@ -340,16 +340,18 @@ public final class JavaGenerator {
         .addParameter(TypeName.INT, "row", Modifier.FINAL)
         .addParameter(TypeName.INT, "b", Modifier.FINAL)
         .addParameter(DOUBLES, "lp", Modifier.FINAL);
-    if (!low.blockQuads.isEmpty()) {
+    if (!low.blockQuads().isEmpty()) {
       m.addJavadoc("Row {@code row} is row {@code b} of its block: its quadratic forms are in quadN[k][b].\n");
     }
-    for (Lowering.BlockQuad q : low.blockQuads.values()) {
+    for (Lowering.BlockQuad q : low.blockQuads()) {
       m.addParameter(ArrayTypeName.of(DOUBLES), q.name(), Modifier.FINAL);
     }
     return m.addCode(body.build()).build();
   }
 
   private List<Exprs.Term> rowFreeTerms = List.of();
+  /** What prepare() computes, fixed once it is written. */
+  private List<Hoisted> prepared = List.of();
 
   /** Rows per block: the E-step's quadratic forms and the statistics go a block at a time. */
   private static final int BLOCK = 64;
@@ -360,7 +362,7 @@ public final class JavaGenerator {
    */
   private MethodSpec quadForms() {
     CodeBlock.Builder b = CodeBlock.builder();
-    for (Lowering.BlockQuad q : low.blockQuads.values()) {
+    for (Lowering.BlockQuad q : low.blockQuads()) {
       b.add("// $L for rows b0 … b1 − 1\n", Text.of(q.q()));
       if (q.perComponent()) {
         b.beginControlFlow("for (int k = 0; k < K; k++)");
@@ -385,7 +387,7 @@ public final class JavaGenerator {
         .addParameter(DOUBLES, "data", Modifier.FINAL)
         .addParameter(TypeName.INT, "b0", Modifier.FINAL)
         .addParameter(TypeName.INT, "b1", Modifier.FINAL);
-    for (Lowering.BlockQuad q : low.blockQuads.values()) {
+    for (Lowering.BlockQuad q : low.blockQuads()) {
       m.addParameter(ArrayTypeName.of(DOUBLES), q.name(), Modifier.FINAL);
       m.addParameter(ArrayTypeName.of(DOUBLES), q.scratch(), Modifier.FINAL);
     }
@@ -395,7 +397,7 @@ public final class JavaGenerator {
   /** Declares the block's quadratic-form arrays and scratch; returns quadForms' extra arguments. */
   private String blockArrays(CodeBlock.Builder b) {
     StringBuilder args = new StringBuilder();
-    for (Lowering.BlockQuad q : low.blockQuads.values()) {
+    for (Lowering.BlockQuad q : low.blockQuads()) {
       b.addStatement("final double[][] $L = new double[$L][BLOCK]", q.name(), q.perComponent() ? "K" : "1");
       b.addStatement("final double[][] $L = new double[$L][BLOCK]", q.scratch(), q.dim());
       args.append(", ").append(q.name()).append(", ").append(q.scratch());
@@ -406,7 +408,7 @@ public final class JavaGenerator {
   /** logJoint's extra arguments: the block's quadratic forms. */
   private String quadArgs() {
     StringBuilder args = new StringBuilder();
-    for (Lowering.BlockQuad q : low.blockQuads.values()) {
+    for (Lowering.BlockQuad q : low.blockQuads()) {
       args.append(", ").append(q.name());
     }
     return args.toString();
@@ -416,7 +418,7 @@ public final class JavaGenerator {
   private void openBlock(CodeBlock.Builder b, String quadForms) {
     b.beginControlFlow("for (int b0 = from; b0 < to; b0 += BLOCK)");
     b.addStatement("final int b1 = java.lang.Math.min(to, b0 + BLOCK)");
-    if (!low.blockQuads.isEmpty()) {
+    if (!low.blockQuads().isEmpty()) {
       b.addStatement("quadForms(data, b0, b1$L)", quadForms);
     }
   }
@@ -1081,7 +1083,7 @@ public final class JavaGenerator {
     constants.addStatement("logConst[k] = $L", low.scalar(Exprs.sum(rowFreeTerms), sc, constants));
     constants.endControlFlow();
     CodeBlock.Builder scalars = CodeBlock.builder();
-    for (Hoisted h : List.copyOf(low.hoisted.values())) {
+    for (Hoisted h : low.hoisted()) {
       if (h.kind() == Hoisted.Kind.VECTOR) {
         Expr.Apply reciprocal = (Expr.Apply) h.expr();
         Expr d = reciprocal.arg();
@@ -1109,9 +1111,10 @@ public final class JavaGenerator {
         }
       }
     }
+    prepared = low.endHoisting();
     CodeBlock.Builder b = CodeBlock.builder();
     b.add(checks.build());
-    for (Hoisted h : low.hoisted.values()) {
+    for (Hoisted h : prepared) {
       if (h.kind() == Hoisted.Kind.CHOLESKY) {
         cholesky(h, b);
       }
