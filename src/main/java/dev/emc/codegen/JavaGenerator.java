@@ -17,8 +17,8 @@ import dev.emc.analysis.EmPlan.SettingSlot;
 import dev.emc.analysis.EmPlan.Statistic;
 import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EquationNumbers;
-import dev.emc.analysis.latent.LatentStructure;
 import dev.emc.analysis.latent.Enumerated;
+import dev.emc.analysis.latent.LatentStructure;
 import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.analysis.latent.MarkovChain;
 import dev.emc.codegen.Lowering.Hoisted;
@@ -26,18 +26,13 @@ import dev.emc.codegen.Lowering.J;
 import dev.emc.codegen.Lowering.Scope;
 import dev.emc.math.Expr;
 import dev.emc.math.Shape;
-import dev.emc.math.Symbol;
 import dev.emc.math.Text;
 import dev.emc.runtime.DataInfo;
 import dev.emc.runtime.EmModel;
-import dev.emc.runtime.ForwardBackward;
-import dev.emc.runtime.Latent;
 import dev.emc.runtime.Linalg;
 import dev.emc.runtime.ParamInfo;
 import dev.emc.runtime.SettingInfo;
 import dev.emc.types.Kind;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.lang.model.element.Modifier;
@@ -51,6 +46,11 @@ import javax.lang.model.element.Modifier;
  * {@code accumulate} normalizes it with log-sum-exp and calls {@code collect}, which adds one
  * row's expected sufficient statistics; {@code maximize} is the M-step; {@code prepare} computes
  * what the E-step needs once per component. Each step carries its formula as a comment.
+ *
+ * <p>This class writes the class around them (constants, fields, what the driver asks) and decides,
+ * once per latent structure, who writes the rest: {@link EStepCode} and {@link StatisticsCode} the
+ * E-step a finite latent's passes share, a {@link PassCode} the pass itself, {@link MStepCode} the
+ * M-step, {@link PrepareCode} prepare(), and {@link FactorAnalysisCode} all of factor analysis.
  */
 public final class JavaGenerator {
   static final TypeName DOUBLES = ArrayTypeName.of(TypeName.DOUBLE);
@@ -61,17 +61,18 @@ public final class JavaGenerator {
   private final EquationNumbers derivation;
   private final CodeNames names;
   private final Lowering low;
-  private final String className;
+  /** The E-step that a finite latent's passes share, and its statistics. */
+  private final StatisticsCode statistics;
+  private final EStepCode estep;
   private final TypeSpec.Builder type;
-  /** Fields derived from a model's name (next_mu, S_X_rows), named once. */
-  private final Map<String, String> derived = new java.util.HashMap<>();
 
   private JavaGenerator(EmPlan plan, EquationNumbers derivation, String className) {
     this.plan = plan;
     this.derivation = derivation;
     this.names = new CodeNames(plan);
     this.low = new Lowering(plan, names);
-    this.className = className;
+    this.statistics = new StatisticsCode(plan, derivation, names, low);
+    this.estep = new EStepCode(plan, derivation, low, statistics);
     this.type = TypeSpec.classBuilder(className)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addSuperinterface(EmModel.class);
@@ -124,13 +125,13 @@ public final class JavaGenerator {
     plan.latent().accept(new LatentStructure.Visitor<Void>() {
       @Override
       public Void visitEnumerated(Enumerated e) {
-        finiteLatent(false);
+        finiteLatent(new RowPassCode(plan, derivation, names, low, estep, statistics));
         return null;
       }
 
       @Override
       public Void visitMarkovChain(MarkovChain c) {
-        finiteLatent(true);
+        finiteLatent(new ChainCode(plan, derivation, names));
         return null;
       }
 
@@ -146,43 +147,49 @@ public final class JavaGenerator {
   }
 
   /**
-   * A finite latent's methods: independent rows, or one whole sequence of a chain at a time, whose
-   * accumulate is forward–backward over the emission densities.
+   * A finite latent's class: the E-step shared by every pass over the rows, the pass itself
+   * (independent rows, or one chain's sequence at a time), the M-step and prepare().
+   *
+   * <p>The order is load-bearing, and this is the one place that fixes it. Lowering a formula
+   * hoists what does not read the row into prepare() and draws its temporaries' names, so:
+   * <ol>
+   *   <li>the E-step and the M-step are lowered first, logJoint before all (lowering it finds the
+   *       quadratic forms the other methods pass along), in this order, which numbers the
+   *       temporaries as the golden files have them;
+   *   <li>then prepare(), whose own formulas may need Cholesky factors too: after it nothing more
+   *       may be hoisted, and what it computes is final;
+   *   <li>then the fields prepare() fills are declared, and the methods are added in reading order,
+   *       which is not the order they were lowered in. quadForms and checkRow are lowered only now
+   *       and hoist nothing; Lowering would refuse a value hoisted this late rather than write code
+   *       that reads a field no one declared.
+   * </ol>
    */
-  private void finiteLatent(boolean chain) {
-    // The E-step first: lowering it decides what prepare() must compute.
-    MethodSpec logJoint = logJoint();
-    MethodSpec collect = collect();
-    MethodSpec accumulate = chain ? chainAccumulate() : accumulate();
-    MethodSpec maximize = maximize();
-    MethodSpec penalty = logPenalty();
-    MethodSpec prepare = prepare();
+  private void finiteLatent(PassCode pass) {
+    MStepCode mstep = new MStepCode(plan, derivation, names, low);
+    MethodSpec logJoint = estep.logJoint();
+    MethodSpec collect = statistics.collect();
+    MethodSpec accumulate = pass.accumulate();
+    MethodSpec maximize = mstep.maximize();
+    MethodSpec penalty = mstep.logPenalty();
+    PrepareCode.Prepared prepare = new PrepareCode(plan, derivation, names, low).write();
     // The M-step writes every update from the old parameters into these, then swaps them in.
     for (EmPlan.Update u : plan.updates()) {
-      type.addField(FieldSpec.builder(DOUBLES, next(u.target()), Modifier.PRIVATE, Modifier.FINAL)
+      type.addField(FieldSpec.builder(DOUBLES, mstep.next(u.target()), Modifier.PRIVATE, Modifier.FINAL)
           .initializer("new double[$L]", length(u.target().shape(), u.target().perComponent())).build());
     }
-    hoistedFields();
-    type.addMethod(prepare);
-    if (!low.blockQuads.isEmpty()) {
-      type.addMethod(quadForms());
+    hoistedFields(prepare.values());
+    type.addMethod(prepare.method());
+    if (estep.hasQuadForms()) {
+      type.addMethod(estep.quadForms());
     }
     type.addMethod(logJoint);
-    if (!chain) {
-      type.addMethod(normalize());
-    }
+    type.addMethods(pass.helpers());
     type.addMethod(accumulate);
     type.addMethod(collect);
-    type.addMethod(accumulateGiven());
-    type.addMethod(chain ? chainResponsibilities() : responsibilities());
-    type.addMethod(logDensities());
-    type.addMethod(chain ? chainLatent() : rowLatent());
-    // MissingCells runs accumulateGiven on K copies of a row, each weighted by one component's r:
-    // right for statistics kept per component, K times too much for one kept over all rows.
-    if (!chain && plan.factors().stream().anyMatch(f -> f.gaussian() != null)
-        && plan.rowStatistics().stream().allMatch(st -> st.symbol().perComponent())) {
-      type.addMethod(gaussians());
-    }
+    type.addMethod(estep.accumulateGiven());
+    type.addMethod(pass.responsibilities());
+    type.addMethod(estep.logDensities());
+    type.addMethods(pass.latent());
     type.addMethod(maximize);
     type.addMethod(penalty);
     type.addMethod(checkRow());
@@ -234,7 +241,7 @@ public final class JavaGenerator {
     }
     type.addField(FieldSpec.builder(TypeName.INT, "BLOCK", CONSTANT)
         .addJavadoc("Rows per block of the E-step's loops.\n")
-        .initializer("$L", BLOCK).build());
+        .initializer("$L", EStepCode.BLOCK).build());
     type.addField(FieldSpec.builder(TypeName.INT, "STATS", CONSTANT)
         .addJavadoc("The length of the statistics array.\n")
         .initializer("$L + $L", previous, previousLength).build());
@@ -258,12 +265,13 @@ public final class JavaGenerator {
           .initializer("new double[$L]", length(s.symbol().shape(), false)).build());
     }
     type.addField(FieldSpec.builder(DOUBLES, "logConst", Modifier.PRIVATE, Modifier.FINAL)
-        .addJavadoc("The terms of $L that do not depend on the row, per component.\n", joint())
+        .addJavadoc("The terms of $L that do not depend on the row, per component.\n", EStepCode.joint(plan))
         .initializer("new double[K]").build());
   }
 
-  private void hoistedFields() {
-    for (Hoisted h : low.hoisted.values()) {
+  /** The values prepare() computes for the E-step. */
+  private void hoistedFields(List<Hoisted> values) {
+    for (Hoisted h : values) {
       String length = h.kind() == Hoisted.Kind.SCALAR ? (h.perComponent() ? "K" : "1")
           : length(h.expr().shape(), h.perComponent());
       String what = h.kind() == Hoisted.Kind.CHOLESKY
@@ -285,756 +293,7 @@ public final class JavaGenerator {
     return one.equals("1") ? "K" : "K * " + one;
   }
 
-  /** The field the M-step writes a parameter's new value to, before it replaces the old. */
-  private String next(Symbol target) {
-    return derived.computeIfAbsent("next " + target.name(), n -> names.fresh("next_" + names.field(target.name())));
-  }
-
-  // ------------------------------------------------------------------ E-step
-
-  private MethodSpec logJoint() {
-    Scope scope = new Scope("row", "k", null, true);
-    CodeBlock.Builder body = CodeBlock.builder();
-    List<Exprs.Term> base = new ArrayList<>();
-    List<Exprs.Term> perComponent = new ArrayList<>();
-    List<Exprs.Term> constant = new ArrayList<>();
-    Expr all = null;
-    for (FactorPlan f : plan.rowFactors()) {
-      all = all == null ? f.logDensity() : new Expr.Add(all, f.logDensity());
-      for (Exprs.Term t : Exprs.terms(f.logDensity())) {
-        boolean row = Exprs.dependsOnRow(t.expr());
-        boolean comp = Exprs.dependsOnComponent(t.expr());
-        (row ? (comp ? perComponent : base) : constant).add(t);
-      }
-    }
-    this.rowFreeTerms = constant;
-    body.add("// (eq. $L) $L = $L\n", derivation.number("joint"), joint(), Text.of(all));
-    body.add("// The terms that do not read the row are logConst[k], from prepare().\n");
-    String baseText = null;
-    if (!base.isEmpty()) {
-      baseText = "base";
-      body.addStatement("final double base = $L", low.scalar(Exprs.sum(base), scope.withK(null), body));
-    }
-    body.addStatement("double max = Double.NEGATIVE_INFINITY");
-    body.beginControlFlow("for (int k = 0; k < K; k++)");
-    StringBuilder v = new StringBuilder("logConst[k]");
-    if (baseText != null) {
-      v.append(" + base");
-    }
-    for (Exprs.Term t : perComponent) {
-      J term = low.scalar(t.expr(), scope, body);
-      v.append(signed(t.coefficient(), term));
-    }
-    body.addStatement("final double v = $L", v);
-    body.addStatement("lp[k] = v");
-    body.beginControlFlow("if (v > max)");
-    body.addStatement("max = v");
-    body.endControlFlow();
-    body.endControlFlow();
-    body.addStatement("return max");
-    MethodSpec.Builder m = MethodSpec.methodBuilder("logJoint")
-        .addJavadoc("The E-step's $L for every component k, into {@code lp}; returns their maximum.\n", joint())
-        .addModifiers(Modifier.PRIVATE)
-        .returns(TypeName.DOUBLE)
-        .addParameter(DOUBLES, "data", Modifier.FINAL)
-        .addParameter(TypeName.INT, "row", Modifier.FINAL)
-        .addParameter(TypeName.INT, "b", Modifier.FINAL)
-        .addParameter(DOUBLES, "lp", Modifier.FINAL);
-    if (!low.blockQuads.isEmpty()) {
-      m.addJavadoc("Row {@code row} is row {@code b} of its block: its quadratic forms are in quadN[k][b].\n");
-    }
-    for (Lowering.BlockQuad q : low.blockQuads.values()) {
-      m.addParameter(ArrayTypeName.of(DOUBLES), q.name(), Modifier.FINAL);
-    }
-    return m.addCode(body.build()).build();
-  }
-
-  private List<Exprs.Term> rowFreeTerms = List.of();
-
-  /** Rows per block: the E-step's quadratic forms and the statistics go a block at a time. */
-  private static final int BLOCK = 64;
-
-  /**
-   * The quadratic forms of a block of rows, computed together (see {@link Lowering.BlockQuad}):
-   * one forward substitution per component over all the block's rows.
-   */
-  private MethodSpec quadForms() {
-    CodeBlock.Builder b = CodeBlock.builder();
-    for (Lowering.BlockQuad q : low.blockQuads.values()) {
-      b.add("// $L for rows b0 … b1 − 1\n", Text.of(q.q()));
-      if (q.perComponent()) {
-        b.beginControlFlow("for (int k = 0; k < K; k++)");
-      }
-      String k = q.perComponent() ? "k" : "0";
-      Scope sc = new Scope("row", q.perComponent() ? "k" : null, null, true);
-      b.beginControlFlow("for (int n = b0; n < b1; n++)");
-      b.addStatement("final int row = n * COLUMNS");
-      low.each(q.dim(), sc, b, (i, in) -> in.addStatement("$L[$L][n - b0] = $L", q.scratch(), i,
-          low.elem(q.q().vector(), i, sc, in)));
-      b.endControlFlow();
-      b.addStatement("$T.fill($L[$L], 0.0)", java.util.Arrays.class, q.name(), k);
-      b.addStatement("Linalg.forwardSquares($L, $L, $L, $L, b1 - b0, $L[$L])", q.chol().field(),
-          low.matrixBase(q.chol(), sc), q.dim(), q.scratch(), q.name(), k);
-      if (q.perComponent()) {
-        b.endControlFlow();
-      }
-    }
-    MethodSpec.Builder m = MethodSpec.methodBuilder("quadForms")
-        .addJavadoc("The E-step's quadratic forms for rows [b0, b1), into quadN[k][n − b0].\n")
-        .addModifiers(Modifier.PRIVATE)
-        .addParameter(DOUBLES, "data", Modifier.FINAL)
-        .addParameter(TypeName.INT, "b0", Modifier.FINAL)
-        .addParameter(TypeName.INT, "b1", Modifier.FINAL);
-    for (Lowering.BlockQuad q : low.blockQuads.values()) {
-      m.addParameter(ArrayTypeName.of(DOUBLES), q.name(), Modifier.FINAL);
-      m.addParameter(ArrayTypeName.of(DOUBLES), q.scratch(), Modifier.FINAL);
-    }
-    return m.addCode(b.build()).build();
-  }
-
-  /** Declares the block's quadratic-form arrays and scratch; returns quadForms' extra arguments. */
-  private String blockArrays(CodeBlock.Builder b) {
-    StringBuilder args = new StringBuilder();
-    for (Lowering.BlockQuad q : low.blockQuads.values()) {
-      b.addStatement("final double[][] $L = new double[$L][BLOCK]", q.name(), q.perComponent() ? "K" : "1");
-      b.addStatement("final double[][] $L = new double[$L][BLOCK]", q.scratch(), q.dim());
-      args.append(", ").append(q.name()).append(", ").append(q.scratch());
-    }
-    return args.toString();
-  }
-
-  /** logJoint's extra arguments: the block's quadratic forms. */
-  private String quadArgs() {
-    StringBuilder args = new StringBuilder();
-    for (Lowering.BlockQuad q : low.blockQuads.values()) {
-      args.append(", ").append(q.name());
-    }
-    return args.toString();
-  }
-
-  /** The start of a loop over blocks of rows [from, to): b0, b1, and their quadratic forms. */
-  private void openBlock(CodeBlock.Builder b, String quadForms) {
-    b.beginControlFlow("for (int b0 = from; b0 < to; b0 += BLOCK)");
-    b.addStatement("final int b1 = java.lang.Math.min(to, b0 + BLOCK)");
-    if (!low.blockQuads.isEmpty()) {
-      b.addStatement("quadForms(data, b0, b1$L)", quadForms);
-    }
-  }
-
-  private static String signed(double c, J term) {
-    if (c == 1.0) {
-      return " + " + term.at(1);
-    }
-    if (c == -1.0) {
-      return " - " + term.at(1);
-    }
-    String mag = Lowering.number(Math.abs(c)).text();
-    return (c < 0 ? " - " : " + ") + mag + " * " + term.at(2);
-  }
-
-  private MethodSpec accumulate() {
-    MethodSpec unrolled = unrolledAccumulate();
-    if (unrolled != null) {
-      return unrolled;
-    }
-    CodeBlock.Builder b = CodeBlock.builder();
-    b.add("// A block of rows at a time: E-step for each row, then the block's statistics.\n");
-    b.addStatement("final double[] lp = new double[K]");
-    b.addStatement("final double[] resp = new double[BLOCK * K]");
-    String quadForms = blockArrays(b);
-    String rows = rowAccumulators(b);
-    b.addStatement("double ll = 0.0");
-    b.addStatement("double prod = 1.0");
-    openBlock(b, quadForms);
-    b.beginControlFlow("for (int n = b0; n < b1; n++)");
-    b.addStatement("final double max = logJoint(data, n * COLUMNS, n - b0, lp$L)", quadArgs());
-    b.beginControlFlow("if (max == Double.NEGATIVE_INFINITY)");
-    b.add("// No component gives this row any probability: the log-likelihood is −∞.\n");
-    b.addStatement("ll = Double.NEGATIVE_INFINITY");
-    b.addStatement("$T.fill(resp, (n - b0) * K, (n - b0 + 1) * K, 0.0)", java.util.Arrays.class);
-    b.addStatement("continue");
-    b.endControlFlow();
-    b.addStatement("ll += max");
-    b.add("// The logs of the sums are taken together: a product of numbers in [1, K] is one log per\n");
-    b.add("// several hundred rows, taken before it could overflow.\n");
-    b.addStatement("prod *= normalize(lp, max)");
-    b.beginControlFlow("if (prod > 1e280)");
-    b.addStatement("ll += java.lang.Math.log(prod)");
-    b.addStatement("prod = 1.0");
-    b.endControlFlow();
-    b.addStatement("System.arraycopy(lp, 0, resp, (n - b0) * K, K)");
-    b.endControlFlow();
-    b.addStatement("collect(data, b0, b1, resp, stats$L)", rows);
-    b.endControlFlow();
-    addRows(b);
-    b.addStatement("stats[LOGLIK] += ll + java.lang.Math.log(prod)");
-    b.addStatement("stats[WEIGHT] += to - from");
-    return override("accumulate").addParameter(DOUBLES, "data", Modifier.FINAL)
-        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
-        .addParameter(DOUBLES, "stats", Modifier.FINAL).addCode(b.build()).build();
-  }
-
-  /** The number of elements of a shape at these sizes. */
-  private long elements(Shape shape, Map<String, Integer> sizes) {
-    long n = 1;
-    for (dev.emc.types.Dim d : shape.isScalar() ? List.<dev.emc.types.Dim>of()
-        : shape.isVector() ? List.of(shape.dim()) : List.of(shape.dim(), shape.cols())) {
-      n *= Integer.parseInt(names.size(d).matches("[0-9]+") ? names.size(d) : sizes.get(names.size(d)).toString());
-    }
-    return n;
-  }
-
-  /** Statements in an unrolled row loop beyond which the loop form is smaller and as fast. */
-  private static final int UNROLL_LIMIT = 300;
-
-  /**
-   * The pass written out for this K and these sizes ({@link Unroll}), or null when that would be
-   * too long: the JIT compiles no method of more than 8000 bytes of bytecode.
-   */
-  private MethodSpec unrolledAccumulate() {
-    Map<String, Integer> sizes = new LinkedHashMap<>();
-    sizes.put("K", plan.latent().components());
-    for (Map.Entry<String, Integer> size : plan.sizes().entrySet()) {
-      if (!size.getKey().equals(plan.latent().size())) {
-        sizes.put(names.constant(size.getKey()), size.getValue());
-      }
-    }
-    // Each element of a per-component statistic is at least one statement per component: when
-    // that alone passes the limit, the written-out form is not built at all (with K in the
-    // thousands, building it first would take minutes).
-    long fewest = 0;
-    for (Statistic st : plan.rowStatistics()) {
-      if (st.symbol().perComponent()) {
-        fewest += (long) plan.latent().components() * elements(st.shape(), sizes);
-      }
-    }
-    if (fewest > UNROLL_LIMIT) {
-      return null;
-    }
-    Unroll u = new Unroll(sizes, names);
-    int kk = plan.latent().components();
-    Scope scope = new Scope("row", null, null, true, u);
-    CodeBlock.Builder row = CodeBlock.builder();
-    row.add("// (eq. $L) log p(x_n, z = k) for each k; logConst_k holds the terms that do not read the row\n",
-        derivation.number("joint"));
-    List<Exprs.Term> base = new ArrayList<>();
-    List<Exprs.Term> perComponent = new ArrayList<>();
-    for (FactorPlan f : plan.rowFactors()) {
-      for (Exprs.Term t : Exprs.terms(f.logDensity())) {
-        if (Exprs.dependsOnRow(t.expr())) {
-          (Exprs.dependsOnComponent(t.expr()) ? perComponent : base).add(t);
-        }
-      }
-    }
-    if (!base.isEmpty()) {
-      row.addStatement("final double base = $L", low.scalar(Exprs.sum(base), scope, row));
-    }
-    List<String> lp = new ArrayList<>();
-    for (int k = 0; k < kk; k++) {
-      Scope sk = scope.withK(Integer.toString(k));
-      StringBuilder v = new StringBuilder(u.read("logConst", Integer.toString(k)));
-      if (!base.isEmpty()) {
-        v.append(" + base");
-      }
-      for (Exprs.Term t : perComponent) {
-        v.append(signed(t.coefficient(), low.scalar(t.expr(), sk, row)));
-      }
-      lp.add("lp_" + k);
-      row.addStatement("final double lp_$L = $L", k, v);
-    }
-    String max = lp.get(0);
-    for (int k = 1; k < kk; k++) {
-      max = "java.lang.Math.max(" + max + ", " + lp.get(k) + ")";
-    }
-    row.addStatement("final double max = $L", max);
-    row.beginControlFlow("if (max == Double.NEGATIVE_INFINITY)");
-    row.add("// No component gives this row any probability: the log-likelihood is −∞.\n");
-    row.addStatement("ll = Double.NEGATIVE_INFINITY");
-    row.addStatement("continue");
-    row.endControlFlow();
-    row.add("// (eq. $L) r_nk = exp(lp_k − max) / Σ_j exp(lp_j − max)\n", derivation.number("lse"));
-    String sum;
-    if (kk == 1) {
-      row.addStatement("final double r_0 = 1.0");
-      sum = null;
-    } else if (kk == 2) {
-      row.add("// With two components one exp serves both: exp(−|lp_0 − lp_1|) is the smaller's share.\n");
-      row.addStatement("final double e = java.lang.Math.exp(-java.lang.Math.abs(lp_0 - lp_1))");
-      row.addStatement("final double inv = 1.0 / (1.0 + e)");
-      row.addStatement("final double r_0 = lp_0 >= lp_1 ? inv : e * inv");
-      row.addStatement("final double r_1 = lp_0 >= lp_1 ? e * inv : inv");
-      sum = "1.0 + e";
-    } else {
-      StringBuilder total = new StringBuilder();
-      for (int k = 0; k < kk; k++) {
-        row.addStatement("final double e_$L = java.lang.Math.exp(lp_$L - max)", k, k);
-        total.append(k == 0 ? "" : " + ").append("e_").append(k);
-      }
-      row.addStatement("final double sum = $L", total);
-      row.addStatement("final double inv = 1.0 / sum");
-      for (int k = 0; k < kk; k++) {
-        row.addStatement("final double r_$L = e_$L * inv", k, k);
-      }
-      sum = "sum";
-    }
-    row.add("// (eq. $L) log p(x_n) = max + log Σ_j exp(lp_j − max)\n", derivation.number("loglik-lse"));
-    row.addStatement("ll += max");
-    if (sum != null) {
-      row.add("// The logs of the sums are taken together: a product of numbers in [1, K] is one log per\n");
-      row.add("// several hundred rows, taken before it could overflow.\n");
-      row.addStatement("prod *= $L", sum);
-      row.beginControlFlow("if (prod > 1e280)");
-      row.addStatement("ll += java.lang.Math.log(prod)");
-      row.addStatement("prod = 1.0");
-      row.endControlFlow();
-    }
-    for (int k = 0; k < kk; k++) {
-      Scope sk = new Scope("row", Integer.toString(k), "stats", false, u);
-      row.add("// (eq. $L) N_k += r_nk, for k = $L\n", derivation.number("count"), k + 1);
-      row.addStatement("$L += r_$L", u.sum("COUNT", Integer.toString(k)), k);
-      for (Statistic st : plan.rowStatistics()) {
-        if (st.symbol().perComponent()) {
-          accumulateStatistic(st, "r_" + k, sk, row);
-        }
-      }
-    }
-    for (Statistic st : plan.rowStatistics()) {
-      if (!st.symbol().perComponent()) {
-        accumulateStatistic(st, null, new Scope("row", null, "stats", false, u), row);
-      }
-    }
-    CodeBlock rowCode = row.build();
-    if (rowCode.toString().split("\n").length > UNROLL_LIMIT) {
-      return null;
-    }
-    CodeBlock.Builder b = CodeBlock.builder();
-    b.add("// Written out for K = $L: each number the rows read is a local, each statistic sums in one.\n", kk);
-    for (Map.Entry<String, String> e : u.before.entrySet()) {
-      b.addStatement("final double $L = $L", e.getKey(), e.getValue());
-    }
-    for (String acc : u.sums.keySet()) {
-      b.addStatement("double $L = 0.0", acc);
-    }
-    b.addStatement("double ll = 0.0");
-    b.addStatement("double prod = 1.0");
-    b.beginControlFlow("for (int n = from; n < to; n++)");
-    b.addStatement("final int row = n * COLUMNS");
-    for (Map.Entry<String, String> e : u.perRow.entrySet()) {
-      b.addStatement("final double $L = $L", e.getKey(), e.getValue());
-    }
-    b.add(rowCode);
-    b.endControlFlow();
-    b.addStatement("stats[LOGLIK] += ll + java.lang.Math.log(prod)");
-    b.addStatement("stats[WEIGHT] += to - from");
-    for (Map.Entry<String, String> e : u.sums.entrySet()) {
-      b.addStatement("$L += $L", e.getValue(), e.getKey());
-    }
-    return override("accumulate").addParameter(DOUBLES, "data", Modifier.FINAL)
-        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
-        .addParameter(DOUBLES, "stats", Modifier.FINAL).addCode(b.build()).build();
-  }
-
-  private MethodSpec normalize() {
-    CodeBlock.Builder b = CodeBlock.builder();
-    b.add("// (eq. $L) r_nk = exp(lp_k − max) / Σ_j exp(lp_j − max)\n", derivation.number("lse"));
-    b.add("// (eq. $L) log p(x_n) = max + log Σ_j exp(lp_j − max)\n", derivation.number("loglik-lse"));
-    b.addStatement("double sum = 0.0");
-    b.beginControlFlow("for (int k = 0; k < K; k++)");
-    b.addStatement("lp[k] = java.lang.Math.exp(lp[k] - max)");
-    b.addStatement("sum += lp[k]");
-    b.endControlFlow();
-    b.addStatement("final double inv = 1.0 / sum");
-    b.beginControlFlow("for (int k = 0; k < K; k++)");
-    b.addStatement("lp[k] *= inv");
-    b.endControlFlow();
-    b.addStatement("return sum");
-    return MethodSpec.methodBuilder("normalize")
-        .addJavadoc("Turns log p(x_n, z = k) into the responsibilities r_nk, in place; returns Σ_j exp(lp_j − max).\n")
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(TypeName.DOUBLE)
-        .addParameter(DOUBLES, "lp", Modifier.FINAL)
-        .addParameter(TypeName.DOUBLE, "max", Modifier.FINAL)
-        .addCode(b.build()).build();
-  }
-
-  private MethodSpec accumulateGiven() {
-    CodeBlock.Builder b = CodeBlock.builder();
-    String rows = rowAccumulators(b);
-    b.addStatement("collect(data, from, to, resp, stats$L)", rows);
-    addRows(b);
-    b.add("// The rows weigh what their responsibilities add up to: 1 each, unless they were weighted.\n");
-    b.addStatement("double weight = 0.0");
-    b.beginControlFlow("for (int i = 0; i < (to - from) * K; i++)");
-    b.addStatement("weight += resp[i]");
-    b.endControlFlow();
-    b.addStatement("stats[WEIGHT] += weight");
-    return override("accumulateGiven").addParameter(DOUBLES, "data", Modifier.FINAL)
-        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
-        .addParameter(DOUBLES, "resp", Modifier.FINAL).addParameter(DOUBLES, "stats", Modifier.FINAL)
-        .addCode(b.build()).build();
-  }
-
-  private MethodSpec responsibilities() {
-    CodeBlock.Builder b = CodeBlock.builder();
-    b.addStatement("final double[] lp = new double[K]");
-    String quadForms = blockArrays(b);
-    b.addStatement("double ll = 0.0");
-    openBlock(b, quadForms);
-    b.beginControlFlow("for (int n = b0; n < b1; n++)");
-    b.addStatement("final double max = logJoint(data, n * COLUMNS, n - b0, lp$L)", quadArgs());
-    b.add("// (eq. $L) log p(x_n) = max + log Σ_j exp(lp_j − max)\n", derivation.number("loglik-lse"));
-    b.addStatement("ll += max + java.lang.Math.log(normalize(lp, max))");
-    b.addStatement("System.arraycopy(lp, 0, out, (n - from) * K, K)");
-    b.endControlFlow();
-    b.endControlFlow();
-    b.addStatement("return ll");
-    return override("responsibilities").returns(TypeName.DOUBLE).addParameter(DOUBLES, "data", Modifier.FINAL)
-        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
-        .addParameter(DOUBLES, "out", Modifier.FINAL).addCode(b.build()).build();
-  }
-
-  private MethodSpec logDensities() {
-    CodeBlock.Builder b = CodeBlock.builder();
-    b.addStatement("final double[] lp = new double[K]");
-    String quadForms = blockArrays(b);
-    openBlock(b, quadForms);
-    b.beginControlFlow("for (int n = b0; n < b1; n++)");
-    b.addStatement("logJoint(data, n * COLUMNS, n - b0, lp$L)", quadArgs());
-    b.addStatement("System.arraycopy(lp, 0, out, (n - from) * K, K)");
-    b.endControlFlow();
-    b.endControlFlow();
-    return override("logDensities").addParameter(DOUBLES, "data", Modifier.FINAL)
-        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
-        .addParameter(DOUBLES, "out", Modifier.FINAL).addCode(b.build()).build();
-  }
-
-  /** What logJoint computes: the joint of a row and its component, or a chain's emission density. */
-  private String joint() {
-    return plan.latent().rowDensity();
-  }
-
-  /** Independent rows: the driver's pass runs accumulate over chunks of rows. */
-  private MethodSpec rowLatent() {
-    return override("latent").returns(Latent.class)
-        .addStatement("return new $T()", Latent.Rows.class)
-        .build();
-  }
-
-  /** The chain's parameters' fields and its statistics' offsets: initial, transition. */
-  private List<String[]> chainParts() {
-    List<String[]> parts = new ArrayList<>();
-    for (FactorPlan f : plan.chainFactors()) {
-      String param = f.updates().get(0).param();
-      parts.add(new String[] {param, names.field(param), names.statOffset(f.statistics().get(0).symbol().name())});
-    }
-    return parts;
-  }
-
-  private MethodSpec chainLatent() {
-    List<String[]> chain = chainParts();
-    return override("latent").returns(Latent.class)
-        .addStatement("return new $T($S, $S, $L, $L)", Latent.Chain.class,
-            chain.get(0)[0], chain.get(1)[0], chain.get(0)[2], chain.get(1)[2])
-        .build();
-  }
-
-  /**
-   * The E-step of one sequence, rows [from, to): forward–backward over the emission densities,
-   * then the rows' statistics weighed by γ, and the expected first states and transitions.
-   */
-  private MethodSpec chainAccumulate() {
-    List<String[]> chain = chainParts();
-    CodeBlock.Builder b = CodeBlock.builder();
-    b.add("// The rows are one sequence: its E-step runs along it, not row by row.\n");
-    b.addStatement("final int rows = to - from");
-    b.addStatement("final double[] logB = new double[rows * K]");
-    b.addStatement("logDensities(data, from, to, logB)");
-    b.addStatement("final double[] gamma = new double[rows * K]");
-    b.addStatement("final double[] xi = new double[K * K]");
-    b.add("// (eq. $L–$L) the scaled forward–backward recursions: γ_nk (eq. $L), Σ_n ξ_n(j, k) (eq. $L)\n",
-        derivation.number("forward-first"), derivation.number("backward"), derivation.number("gamma"),
-        derivation.number("xi"));
-    b.addStatement("final double ll = $T.run(logB, rows, K, $L, $L, gamma, xi)", ForwardBackward.class,
-        chain.get(0)[1], chain.get(1)[1]);
-    b.addStatement("stats[LOGLIK] += ll");
-    b.beginControlFlow("if (ll == Double.NEGATIVE_INFINITY)");
-    b.add("// No path through the states gives this sequence any probability.\n");
-    b.addStatement("return");
-    b.endControlFlow();
-    b.addStatement("accumulateGiven(data, from, to, gamma, stats)");
-    b.beginControlFlow("for (int k = 0; k < K; k++)");
-    b.addStatement("stats[$L + k] += gamma[k]", chain.get(0)[2]);
-    b.endControlFlow();
-    b.beginControlFlow("for (int i = 0; i < K * K; i++)");
-    b.addStatement("stats[$L + i] += xi[i]", chain.get(1)[2]);
-    b.endControlFlow();
-    return override("accumulate").addParameter(DOUBLES, "data", Modifier.FINAL)
-        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
-        .addParameter(DOUBLES, "stats", Modifier.FINAL).addCode(b.build()).build();
-  }
-
-  /** γ of one sequence, rows [from, to), by forward–backward; returns its log-likelihood. */
-  private MethodSpec chainResponsibilities() {
-    List<String[]> chain = chainParts();
-    CodeBlock.Builder b = CodeBlock.builder();
-    b.addStatement("final double[] logB = new double[(to - from) * K]");
-    b.addStatement("logDensities(data, from, to, logB)");
-    b.add("// (eq. $L) γ_nk = p(z_n = k | the sequence)\n", derivation.number("gamma"));
-    b.addStatement("return $T.run(logB, to - from, K, $L, $L, out, new double[K * K])", ForwardBackward.class,
-        chain.get(0)[1], chain.get(1)[1]);
-    return override("responsibilities").returns(TypeName.DOUBLE).addParameter(DOUBLES, "data", Modifier.FINAL)
-        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
-        .addParameter(DOUBLES, "out", Modifier.FINAL).addCode(b.build()).build();
-  }
-
-  private MethodSpec gaussians() {
-    CodeBlock.Builder list = CodeBlock.builder();
-    for (FactorPlan f : plan.factors()) {
-      EmPlan.Gaussian g = f.gaussian();
-      if (g == null) {
-        continue;
-      }
-      EmPlan.DataSlot d = plan.data().stream().filter(s -> s.name().equals(g.data())).findFirst().orElseThrow();
-      Shape cov = g.covariance().shape();
-      EmModel.Gaussian.Form form = cov.isMatrix() ? EmModel.Gaussian.Form.FULL
-          : cov.isVector() ? EmModel.Gaussian.Form.DIAGONAL : EmModel.Gaussian.Form.SPHERICAL;
-      list.add(list.isEmpty() ? "" : ",\n");
-      list.add("new $T($L, $L, $S, $L, $S, $L, $T.$L, $L)", EmModel.Gaussian.class, d.offset(), d.width(),
-          g.mean().name(), g.mean().perComponent(), g.covariance().name(), g.covariance().perComponent(),
-          EmModel.Gaussian.Form.class, form, g.scatter() == null ? "-1" : names.statOffset(g.scatter().name()));
-    }
-    return override("gaussians").returns(ParameterizedTypeName.get(List.class, EmModel.Gaussian.class))
-        .addStatement("return $T.of($>\n$L$<)", List.class, list.build())
-        .build();
-  }
-
-  // ------------------------------------------------------------------ statistics
-
-  private MethodSpec collect() {
-    CodeBlock.Builder b = CodeBlock.builder();
-    Scope perK = new Scope("row", "k", "stats", false);
-    b.add("// Component by component, so that each one's statistics stay in cache over the rows.\n");
-    b.beginControlFlow("for (int k = 0; k < K; k++)");
-    b.beginControlFlow("for (int n = b0; n < b1; n++)");
-    b.addStatement("final double rk = resp[(n - b0) * K + k]");
-    b.beginControlFlow("if (rk == 0.0)");
-    b.addStatement("continue");
-    b.endControlFlow();
-    b.addStatement("final int row = n * COLUMNS");
-    b.add("// (eq. $L) N_k += r_nk\n", derivation.number("count"));
-    b.addStatement("stats[COUNT + k] += rk");
-    for (Statistic st : plan.rowStatistics()) {
-      if (st.symbol().perComponent()) {
-        accumulateStatistic(st, "rk", perK, b);
-      }
-    }
-    b.endControlFlow();
-    b.endControlFlow();
-    Scope once = new Scope("row", null, "stats", false);
-    if (plan.rowStatistics().stream().anyMatch(st -> !st.symbol().perComponent())) {
-      b.beginControlFlow("for (int n = b0; n < b1; n++)");
-      b.addStatement("final int row = n * COLUMNS");
-      for (Statistic st : plan.rowStatistics()) {
-        if (!st.symbol().perComponent()) {
-          accumulateStatistic(st, null, once, b);
-        }
-      }
-      b.endControlFlow();
-    }
-    MethodSpec.Builder m = MethodSpec.methodBuilder("collect")
-        .addJavadoc("Adds the expected sufficient statistics of rows [b0, b1), weighted by their responsibilities\n"
-            + "{@code resp[(n − b0) * K + k]}.\n")
-        .addModifiers(Modifier.PRIVATE)
-        .addParameter(DOUBLES, "data", Modifier.FINAL).addParameter(TypeName.INT, "b0", Modifier.FINAL)
-        .addParameter(TypeName.INT, "b1", Modifier.FINAL)
-        .addParameter(DOUBLES, "resp", Modifier.FINAL).addParameter(DOUBLES, "stats", Modifier.FINAL);
-    for (Statistic st : plan.statistics()) {
-      if (byRows(st)) {
-        m.addParameter(ArrayTypeName.of(DOUBLES), rowsName(st), Modifier.FINAL);
-      }
-    }
-    return m.addCode(b.build()).build();
-  }
-
-  /**
-   * A per-component statistic Σ_n r_nk v vᵀ whose lower triangle collect() sums into one array per
-   * row of the matrix ({@code OFFSET_rows[k * D + i][j]}) rather than into the statistics: long
-   * loops over arrays that start at 0 are what the JIT vectorizes. accumulate() adds them in at
-   * the end.
-   */
-  private static boolean byRows(Statistic st) {
-    return st.symbol().perComponent() && st.shape().isMatrix()
-        && st.perRow() instanceof Expr.Outer o && o.isSymmetric();
-  }
-
-  private String rowsName(Statistic st) {
-    return derived.computeIfAbsent("rows " + st.symbol().name(),
-        n -> names.fresh(names.statOffset(st.symbol().name()) + "_rows"));
-  }
-
-  /** Declares the row accumulators; returns collect()'s extra arguments. */
-  private String rowAccumulators(CodeBlock.Builder b) {
-    StringBuilder args = new StringBuilder();
-    for (Statistic st : plan.statistics()) {
-      if (byRows(st)) {
-        String d = names.size(st.shape().dim());
-        b.addStatement("final double[][] $L = new double[K * $L][$L]", rowsName(st), d, d);
-        args.append(", ").append(rowsName(st));
-      }
-    }
-    return args.toString();
-  }
-
-  /** Adds the row accumulators into the statistics. */
-  private void addRows(CodeBlock.Builder b) {
-    for (Statistic st : plan.statistics()) {
-      if (byRows(st)) {
-        b.addStatement("Linalg.addLowerRows($L, K, $L, stats, $L)", rowsName(st), names.size(st.shape().dim()),
-            names.statOffset(st.symbol().name()));
-      }
-    }
-  }
-
-  private void accumulateStatistic(Statistic st, String weight, Scope sc, CodeBlock.Builder b) {
-    Symbol s = st.symbol();
-    String w = weight == null ? "" : weight + " * ";
-    b.add("// (eq. $L) $L += $L\n", derivation.number("statistic:" + s.name()), Text.of(new Expr.Sym(s)),
-        weight == null ? Text.of(st.perRow()) : Text.times("r_nk", st.perRow()));
-    Shape shape = st.shape();
-    if (shape.isScalar()) {
-      J value = low.scalar(st.perRow(), sc, b);
-      b.addStatement("$L += $L$L", low.access(s, sc, null, null), w, value.at(2));
-    } else if (shape.isVector()) {
-      low.each(names.size(shape.dim()), sc, b, (i, in) -> in.addStatement("$L += $L$L",
-          low.access(s, sc, i, null), w, low.elem(st.perRow(), i, sc, b).at(2)));
-    } else if (sc.unroll() == null && weight != null && byRows(st)) {
-      String d = names.size(shape.dim());
-      String v = low.fresh("dv");
-      b.addStatement("final double[] $L = new double[$L]", v, d);
-      Expr left = ((Expr.Outer) st.perRow()).left();
-      low.each(d, sc, b, (i, in) -> in.addStatement("$L[$L] = $L", v, i, low.elem(left, i, sc, in)));
-      low.each(d, sc, b, (i, row) -> {
-        row.addStatement("final double a = $L * $L[$L]", weight, v, i);
-        row.addStatement("final double[] s = $L[k * $L + $L]", rowsName(st), d, i);
-        low.each(i + " + 1", sc, row, (j, in) -> in.addStatement("s[$L] += a * $L[$L]", j, v, j));
-      });
-    } else {
-      boolean symmetric = st.perRow() instanceof Expr.Outer o && o.isSymmetric();
-      String d = names.size(shape.dim());
-      low.each(d, sc, b, (i, row) -> low.each(symmetric ? i + " + 1" : d, sc, row, (j, in) ->
-          in.addStatement("$L += $L$L", low.access(s, sc, i, j), w, low.elem2(st.perRow(), i, j, sc, b).at(2))));
-    }
-  }
-
-  // ------------------------------------------------------------------ M-step
-
-  private MethodSpec maximize() {
-    CodeBlock.Builder b = CodeBlock.builder();
-    for (Statistic st : plan.statistics()) {
-      if (st.perRow() instanceof Expr.Outer o && o.isSymmetric() && st.shape().isMatrix()) {
-        String d = names.size(st.shape().dim());
-        b.add("// $L is symmetric; collect() adds only its lower triangle.\n", st.symbol().name());
-        String base = names.statOffset(st.symbol().name())
-            + (st.symbol().perComponent() ? " + k * " + d + " * " + d : "");
-        if (st.symbol().perComponent()) {
-          b.beginControlFlow("for (int k = 0; k < K; k++)");
-        }
-        b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-        b.beginControlFlow("for (int j = 0; j < i; j++)");
-        b.addStatement("stats[$L + j * $L + i] = stats[$L + i * $L + j]", base, d, base, d);
-        b.endControlFlow();
-        b.endControlFlow();
-        if (st.symbol().perComponent()) {
-          b.endControlFlow();
-        }
-      }
-    }
-    b.addStatement("final double N = stats[WEIGHT]");
-    b.add("// Every update reads the current values; the new ones are written to next_* first.\n");
-    for (EmPlan.Update u : plan.updates()) {
-      String field = names.field(u.param());
-      b.addStatement("System.arraycopy($L, 0, $L, 0, $L.length)", field, next(u.target()), field);
-    }
-    List<EmPlan.Update> perComponent = plan.updates().stream().filter(u -> u.target().perComponent()).toList();
-    if (!perComponent.isEmpty()) {
-      b.beginControlFlow("for (int k = 0; k < K; k++)");
-      b.beginControlFlow("if (!(stats[COUNT + k] > EMPTY * N))");
-      b.add("// An empty component keeps its values; its weight says it is empty.\n");
-      b.addStatement("continue");
-      b.endControlFlow();
-      Scope sc = new Scope(null, "k", "stats", false);
-      b.addStatement("final double Nk = stats[COUNT + k]");
-      for (EmPlan.Update u : perComponent) {
-        update(u, sc, b);
-      }
-      b.endControlFlow();
-    }
-    Scope global = new Scope(null, null, "stats", false);
-    for (EmPlan.Update u : plan.updates()) {
-      if (!u.target().perComponent()) {
-        update(u, global, b);
-      }
-    }
-    for (EmPlan.Update u : plan.updates()) {
-      String field = names.field(u.param());
-      b.addStatement("System.arraycopy($L, 0, $L, 0, $L.length)", next(u.target()), field, field);
-    }
-    return override("maximize").addParameter(DOUBLES, "stats", Modifier.FINAL).addCode(b.build()).build();
-  }
-
-  private void update(EmPlan.Update u, Scope sc, CodeBlock.Builder b) {
-    Symbol t = u.target();
-    String lhs = Text.of(new Expr.Sym(t));
-    b.add("// (eq. $L) $L ← $L   ($L)\n", derivation.numbers().getOrDefault("compute:" + u.param(),
-        derivation.number("update:" + u.param())), lhs, Text.of(u.value()), u.method());
-    if (u.textbook() != null) {
-      b.add("//   that is (eq. $L), $L = $L\n", derivation.number("update:" + u.param()),
-          Text.of(u.written()), Text.of(u.textbook()));
-    }
-    String next = next(t);
-    Shape shape = t.shape();
-    if (shape.isScalar()) {
-      J value = low.scalar(u.value(), sc, b);
-      b.addStatement("$L = $L", low.access(t, sc, null, null, next), value);
-    } else if (shape.isVector()) {
-      J value = low.elem(u.value(), "i", sc, b);
-      b.beginControlFlow("for (int i = 0; i < $L; i++)", names.size(shape.dim()));
-      b.addStatement("$L = $L", low.access(t, sc, "i", null, next), value);
-      b.endControlFlow();
-    } else {
-      J value = low.elem2(u.value(), "i", "j", sc, b);
-      String d = names.size(shape.dim());
-      b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-      b.beginControlFlow("for (int j = 0; j < $L; j++)", d);
-      b.addStatement("$L = $L", low.access(t, sc, "i", "j", next), value);
-      b.endControlFlow();
-      b.endControlFlow();
-    }
-  }
-
-  private MethodSpec logPenalty() {
-    CodeBlock.Builder b = CodeBlock.builder();
-    Scope sc = new Scope(null, null, null, false);
-    if (derivation.numbers().containsKey("objective")) {
-      b.add("// The regularization's part of the objective (eq. $L).\n", derivation.number("objective"));
-    }
-    b.addStatement("double penalty = 0.0");
-    for (FactorPlan f : plan.factors()) {
-      if (f.logPenalty() != null) {
-        b.add("// $L\n", Text.of(f.logPenalty()));
-        J p = low.scalar(f.logPenalty(), sc, b);
-        b.addStatement("penalty += $L", p);
-      }
-    }
-    for (EmPlan.PriorPlan p : plan.priors()) {
-      b.add("// log p of the prior $L\n", escape(p.statement()));
-      b.add("// $L\n", Text.of(p.logDensity()));
-      J value = low.scalar(p.logDensity(), sc, b);
-      b.addStatement("penalty += $L", value);
-    }
-    b.addStatement("return penalty");
-    return override("logPenalty").returns(TypeName.DOUBLE).addCode(b.build()).build();
-  }
+  // ------------------------------------------------------------------ what the driver asks
 
   private MethodSpec checkRow() {
     CodeBlock.Builder b = CodeBlock.builder();
@@ -1065,128 +324,6 @@ public final class JavaGenerator {
         .addParameter(TypeName.INT, "n", Modifier.FINAL).addCode(b.build()).build();
   }
 
-  // ------------------------------------------------------------------ prepare
-
-  private MethodSpec prepare() {
-    CodeBlock.Builder checks = CodeBlock.builder();
-    for (ParamSlot p : plan.params()) {
-      paramCheck(p, checks);
-    }
-    // Lower the per-component constants first: they may need Cholesky factors of their own.
-    CodeBlock.Builder constants = CodeBlock.builder();
-    Scope sc = new Scope(null, "k", null, false);
-    constants.beginControlFlow("for (int k = 0; k < K; k++)");
-    constants.add("// The terms of $L (eq. $L) that do not read the row:\n", joint(), derivation.number("joint"));
-    constants.add("// $L\n", Text.of(Exprs.sum(rowFreeTerms)));
-    constants.addStatement("logConst[k] = $L", low.scalar(Exprs.sum(rowFreeTerms), sc, constants));
-    constants.endControlFlow();
-    CodeBlock.Builder scalars = CodeBlock.builder();
-    for (Hoisted h : List.copyOf(low.hoisted.values())) {
-      if (h.kind() == Hoisted.Kind.VECTOR) {
-        Expr.Apply reciprocal = (Expr.Apply) h.expr();
-        Expr d = reciprocal.arg();
-        String n = names.size(d.shape().dim());
-        Scope hs = new Scope(null, h.perComponent() ? "k" : null, null, false);
-        if (h.perComponent()) {
-          scalars.beginControlFlow("for (int k = 0; k < K; k++)");
-        }
-        J element = low.elem(d, "i", hs, scalars);
-        scalars.beginControlFlow("for (int i = 0; i < $L; i++)", n);
-        scalars.addStatement("$L[$Li] = 1.0 / $L", h.field(), h.perComponent() ? "k * " + n + " + " : "", element.at(2));
-        scalars.endControlFlow();
-        if (h.perComponent()) {
-          scalars.endControlFlow();
-        }
-      }
-      if (h.kind() == Hoisted.Kind.SCALAR) {
-        Scope hs = new Scope(null, h.perComponent() ? "k" : null, null, false);
-        if (h.perComponent()) {
-          scalars.beginControlFlow("for (int k = 0; k < K; k++)");
-        }
-        scalars.addStatement("$L[$L] = $L", h.field(), h.perComponent() ? "k" : "0", low.scalar(h.expr(), hs, scalars));
-        if (h.perComponent()) {
-          scalars.endControlFlow();
-        }
-      }
-    }
-    CodeBlock.Builder b = CodeBlock.builder();
-    b.add(checks.build());
-    for (Hoisted h : low.hoisted.values()) {
-      if (h.kind() == Hoisted.Kind.CHOLESKY) {
-        cholesky(h, b);
-      }
-    }
-    b.add(scalars.build());
-    b.add(constants.build());
-    b.addStatement("return null");
-    return override("prepare").returns(String.class).addCode(b.build()).build();
-  }
-
-  private void paramCheck(ParamSlot p, CodeBlock.Builder b) {
-    String field = names.field(p.name());
-    Kind kind = p.type().kind();
-    String test = switch (kind) {
-      case POSITIVE -> "!(" + field + "[i] > 0.0)";
-      case PROBABILITY -> "!(" + field + "[i] >= 0.0 && " + field + "[i] <= 1.0)";
-      case SIMPLEX -> "!(" + field + "[i] >= 0.0)";
-      case REAL, VECTOR -> "!Double.isFinite(" + field + "[i])";
-      default -> null;
-    };
-    if (test == null) {
-      return; // covariances: their Cholesky factor is the test
-    }
-    String what = switch (kind) {
-      case POSITIVE -> "positive";
-      case PROBABILITY -> "a probability";
-      case SIMPLEX -> "a probability";
-      default -> "finite";
-    };
-    b.beginControlFlow("for (int i = 0; i < $L.length; i++)", field);
-    b.beginControlFlow("if ($L)", test);
-    b.addStatement("return \"$L has \" + $L[i] + \" where it must be $L\"", p.name(), field, what);
-    b.endControlFlow();
-    b.endControlFlow();
-  }
-
-  private void cholesky(Hoisted h, CodeBlock.Builder b) {
-    Expr m = h.expr();
-    String d = names.size(m.shape().dim());
-    Scope sc = new Scope(null, h.perComponent() ? "k" : null, null, false);
-    b.add("// $L = L Lᵀ\n", Text.of(m));
-    if (h.perComponent()) {
-      b.beginControlFlow("for (int k = 0; k < K; k++)");
-    }
-    String base = low.matrixBase(h, sc);
-    String source;
-    String sourceBase;
-    if (m instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.PARAM) {
-      source = names.field(s.symbol().name());
-      sourceBase = base;
-    } else {
-      J value = low.elem2(m, "i", "j", sc, b);
-      b.addStatement("final double[] m = new double[$L * $L]", d, d);
-      b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-      b.beginControlFlow("for (int j = 0; j < $L; j++)", d);
-      b.addStatement("m[i * $L + j] = $L", d, value);
-      b.endControlFlow();
-      b.endControlFlow();
-      source = "m";
-      sourceBase = "0";
-    }
-    b.beginControlFlow("if (!$T.cholesky($L, $L, $L, $L, $L))", Linalg.class, source, sourceBase, d, h.field(), base);
-    String label = m instanceof Expr.Sym s ? s.symbol().name() : Text.of(m);
-    if (h.perComponent()) {
-      b.addStatement("return $S + (k + 1) + $S", label + " of component ", " is not positive definite");
-    } else {
-      b.addStatement("return $S", label + " is not positive definite");
-    }
-    b.endControlFlow();
-    if (h.perComponent()) {
-      b.endControlFlow();
-    }
-  }
-
-  // ------------------------------------------------------------------ what the driver asks
 
   private void metadata() {
     type.addMethod(override("name").returns(String.class).addStatement("return $S", plan.model()).build());

@@ -34,17 +34,51 @@ final class Lowering {
   private final EmPlan plan;
   final CodeNames names;
   /** Row-free subexpressions of the E-step, computed by prepare(): expression → field. */
-  final Map<Expr, Hoisted> hoisted = new LinkedHashMap<>();
+  private final Map<Expr, Hoisted> hoisted = new LinkedHashMap<>();
+  /** Set when prepare()'s values are fixed: a value hoisted after that would have no field. */
+  private boolean hoistingEnded;
   /**
    * Quadratic forms vᵀM⁻¹v of the E-step that the row loop reads from {@code quadN[k][b]}: they are
    * computed for a block of rows at once ({@link BlockQuad}).
    */
-  final Map<Expr, BlockQuad> blockQuads = new LinkedHashMap<>();
+  private final Map<Expr, BlockQuad> blockQuads = new LinkedHashMap<>();
   private int fresh;
 
   Lowering(EmPlan plan, CodeNames names) {
     this.plan = plan;
     this.names = names;
+  }
+
+  /** The values hoisted so far, in the order they were first needed. */
+  List<Hoisted> hoisted() {
+    return List.copyOf(hoisted.values());
+  }
+
+  /**
+   * Every value prepare() computes, once the formulas that need them are all lowered. From here on
+   * nothing more may be hoisted: it would be read by code but never declared or computed.
+   */
+  List<Hoisted> endHoisting() {
+    hoistingEnded = true;
+    return hoisted();
+  }
+
+  private Hoisted hoist(Expr e, java.util.function.Function<Expr, Hoisted> make) {
+    if (hoistingEnded && !hoisted.containsKey(e)) {
+      throw new IllegalStateException("hoisted after prepare() was written: " + e);
+    }
+    return hoisted.computeIfAbsent(e, make);
+  }
+
+  /** The blocked quadratic forms found so far, in order: logJoint's, once it is lowered. */
+  List<BlockQuad> blockQuads() {
+    return List.copyOf(blockQuads.values());
+  }
+
+  /** The blocked quadratic form vᵀM⁻¹v, named the first time it is read. */
+  BlockQuad blockQuad(Expr.QuadInv q, Hoisted chol, String dim) {
+    return blockQuads.computeIfAbsent(q, x -> new BlockQuad("quad" + blockQuads.size(),
+        "vq" + blockQuads.size(), q, chol, dim, Exprs.dependsOnComponent(q)));
   }
 
   /** A value computed by prepare(), per component or once. */
@@ -150,7 +184,7 @@ final class Lowering {
     if (!(sc.hoist() && sc.row() != null && !Exprs.dependsOnRow(d))) {
       return "(1.0 / " + elem(d, i, sc, out).at(2) + ")";
     }
-    Hoisted h = hoisted.computeIfAbsent(new Expr.Apply(RECIPROCAL, d), x -> new Hoisted(fresh("inv"), x,
+    Hoisted h = hoist(new Expr.Apply(RECIPROCAL, d), x -> new Hoisted(fresh("inv"), x,
         Hoisted.Kind.VECTOR, Exprs.dependsOnComponent(x)));
     String n = names.size(d.shape().dim());
     return read(h.field(), (h.perComponent() ? sc.k() + " * " + n + " + " : "") + i, sc);
@@ -166,7 +200,7 @@ final class Lowering {
       new dev.emc.math.Function("reciprocal", "1.0 / ", "1/", "1/");
 
   private J hoistScalar(Expr e, Scope sc) {
-    Hoisted h = hoisted.computeIfAbsent(e, x -> new Hoisted(fresh("c"), x, Hoisted.Kind.SCALAR,
+    Hoisted h = hoist(e, x -> new Hoisted(fresh("c"), x, Hoisted.Kind.SCALAR,
         Exprs.dependsOnComponent(x)));
     if (h.perComponent() && sc.k() == null) {
       throw new IllegalStateException("a per-component value outside a component loop: " + e);
@@ -178,7 +212,7 @@ final class Lowering {
     if (Exprs.dependsOnRow(matrix)) {
       throw new IllegalStateException("a covariance that changes per row: " + matrix);
     }
-    Hoisted h = hoisted.computeIfAbsent(matrix, x -> new Hoisted(
+    Hoisted h = hoist(matrix, x -> new Hoisted(
         x instanceof Expr.Sym s ? names.fresh("chol_" + names.field(s.symbol().name())) : fresh("chol"),
         x, Hoisted.Kind.CHOLESKY, Exprs.dependsOnComponent(x)));
     if (h.perComponent() && sc.k() == null) {

@@ -150,8 +150,7 @@ final class ScalarCode extends LoweringWalk {
       return unrolledForward(q, chol, d);
     }
     if (sc.row() != null) {
-      BlockQuad bq = low.blockQuads.computeIfAbsent(q, x -> new BlockQuad("quad" + low.blockQuads.size(),
-          "vq" + low.blockQuads.size(), q, chol, d, Exprs.dependsOnComponent(q)));
+      BlockQuad bq = low.blockQuad(q, chol, d);
       return Lowering.atom(bq.name() + "[" + (bq.perComponent() ? sc.k() : "0") + "][b]");
     }
     return forward(q, chol, d);

@@ -1,0 +1,233 @@
+package dev.emc.codegen;
+
+import static dev.emc.codegen.JavaGenerator.DOUBLES;
+import static dev.emc.codegen.JavaGenerator.override;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import dev.emc.analysis.EmPlan.FactorPlan;
+import dev.emc.analysis.EmPlan;
+import dev.emc.analysis.EquationNumbers;
+import dev.emc.codegen.Lowering.J;
+import dev.emc.codegen.Lowering.Scope;
+import dev.emc.math.Expr;
+import dev.emc.math.Text;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+
+/**
+ * The E-step of a finite latent that every way of passing over the rows shares: {@code logJoint},
+ * log p(x_n, z = k) for every k; the blocked quadratic forms it reads; the rows' emission densities
+ * ({@code logDensities}) and their statistics at given responsibilities ({@code accumulateGiven}).
+ *
+ * <p>logJoint is lowered before anything else reads {@link Lowering#blockQuads()}: lowering it is
+ * what finds the quadratic forms that the other methods declare and pass along.
+ */
+final class EStepCode {
+  /** Rows per block: the E-step's quadratic forms and the statistics go a block at a time. */
+  static final int BLOCK = 64;
+
+  private final EmPlan plan;
+  /** The derivation whose equation numbers the comments cite. */
+  private final EquationNumbers derivation;
+  private final Lowering low;
+  private final StatisticsCode statistics;
+
+  EStepCode(EmPlan plan, EquationNumbers derivation, Lowering low, StatisticsCode statistics) {
+    this.plan = plan;
+    this.derivation = derivation;
+    this.low = low;
+    this.statistics = statistics;
+  }
+
+  /**
+   * The terms of log p(x_n, z = k), by what they read: the row only ({@code base}), the row and the
+   * component, or neither ({@code rowFree}: prepare() adds those up into logConst[k]).
+   */
+  record JointTerms(Expr all, List<Exprs.Term> base, List<Exprs.Term> perComponent, List<Exprs.Term> rowFree) {
+    static JointTerms of(EmPlan plan) {
+      List<Exprs.Term> base = new ArrayList<>();
+      List<Exprs.Term> perComponent = new ArrayList<>();
+      List<Exprs.Term> rowFree = new ArrayList<>();
+      Expr all = null;
+      for (FactorPlan f : plan.rowFactors()) {
+        all = all == null ? f.logDensity() : new Expr.Add(all, f.logDensity());
+        for (Exprs.Term t : Exprs.terms(f.logDensity())) {
+          boolean row = Exprs.dependsOnRow(t.expr());
+          boolean comp = Exprs.dependsOnComponent(t.expr());
+          (row ? (comp ? perComponent : base) : rowFree).add(t);
+        }
+      }
+      return new JointTerms(all, base, perComponent, rowFree);
+    }
+  }
+
+  /** What logJoint computes: the joint of a row and its component, or a chain's emission density. */
+  static String joint(EmPlan plan) {
+    return plan.latent().rowDensity();
+  }
+
+  MethodSpec logJoint() {
+    Scope scope = new Scope("row", "k", null, true);
+    CodeBlock.Builder body = CodeBlock.builder();
+    JointTerms terms = JointTerms.of(plan);
+    body.add("// (eq. $L) $L = $L\n", derivation.number("joint"), joint(plan), Text.of(terms.all()));
+    body.add("// The terms that do not read the row are logConst[k], from prepare().\n");
+    String baseText = null;
+    if (!terms.base().isEmpty()) {
+      baseText = "base";
+      body.addStatement("final double base = $L", low.scalar(Exprs.sum(terms.base()), scope.withK(null), body));
+    }
+    body.addStatement("double max = Double.NEGATIVE_INFINITY");
+    body.beginControlFlow("for (int k = 0; k < K; k++)");
+    StringBuilder v = new StringBuilder("logConst[k]");
+    if (baseText != null) {
+      v.append(" + base");
+    }
+    for (Exprs.Term t : terms.perComponent()) {
+      J term = low.scalar(t.expr(), scope, body);
+      v.append(signed(t.coefficient(), term));
+    }
+    body.addStatement("final double v = $L", v);
+    body.addStatement("lp[k] = v");
+    body.beginControlFlow("if (v > max)");
+    body.addStatement("max = v");
+    body.endControlFlow();
+    body.endControlFlow();
+    body.addStatement("return max");
+    MethodSpec.Builder m = MethodSpec.methodBuilder("logJoint")
+        .addJavadoc("The E-step's $L for every component k, into {@code lp}; returns their maximum.\n", joint(plan))
+        .addModifiers(Modifier.PRIVATE)
+        .returns(TypeName.DOUBLE)
+        .addParameter(DOUBLES, "data", Modifier.FINAL)
+        .addParameter(TypeName.INT, "row", Modifier.FINAL)
+        .addParameter(TypeName.INT, "b", Modifier.FINAL)
+        .addParameter(DOUBLES, "lp", Modifier.FINAL);
+    if (!low.blockQuads().isEmpty()) {
+      m.addJavadoc("Row {@code row} is row {@code b} of its block: its quadratic forms are in quadN[k][b].\n");
+    }
+    for (Lowering.BlockQuad q : low.blockQuads()) {
+      m.addParameter(ArrayTypeName.of(DOUBLES), q.name(), Modifier.FINAL);
+    }
+    return m.addCode(body.build()).build();
+  }
+
+  /** A term of a sum, with its sign: {@code + t}, {@code - t} or {@code - 0.5 * t}. */
+  static String signed(double c, J term) {
+    if (c == 1.0) {
+      return " + " + term.at(1);
+    }
+    if (c == -1.0) {
+      return " - " + term.at(1);
+    }
+    String mag = Lowering.number(Math.abs(c)).text();
+    return (c < 0 ? " - " : " + ") + mag + " * " + term.at(2);
+  }
+
+  /** Whether logJoint reads quadratic forms that quadForms() computes a block at a time. */
+  boolean hasQuadForms() {
+    return !low.blockQuads().isEmpty();
+  }
+
+  /**
+   * The quadratic forms of a block of rows, computed together (see {@link Lowering.BlockQuad}):
+   * one forward substitution per component over all the block's rows.
+   */
+  MethodSpec quadForms() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    for (Lowering.BlockQuad q : low.blockQuads()) {
+      b.add("// $L for rows b0 … b1 − 1\n", Text.of(q.q()));
+      if (q.perComponent()) {
+        b.beginControlFlow("for (int k = 0; k < K; k++)");
+      }
+      String k = q.perComponent() ? "k" : "0";
+      Scope sc = new Scope("row", q.perComponent() ? "k" : null, null, true);
+      b.beginControlFlow("for (int n = b0; n < b1; n++)");
+      b.addStatement("final int row = n * COLUMNS");
+      low.each(q.dim(), sc, b, (i, in) -> in.addStatement("$L[$L][n - b0] = $L", q.scratch(), i,
+          low.elem(q.q().vector(), i, sc, in)));
+      b.endControlFlow();
+      b.addStatement("$T.fill($L[$L], 0.0)", java.util.Arrays.class, q.name(), k);
+      b.addStatement("Linalg.forwardSquares($L, $L, $L, $L, b1 - b0, $L[$L])", q.chol().field(),
+          low.matrixBase(q.chol(), sc), q.dim(), q.scratch(), q.name(), k);
+      if (q.perComponent()) {
+        b.endControlFlow();
+      }
+    }
+    MethodSpec.Builder m = MethodSpec.methodBuilder("quadForms")
+        .addJavadoc("The E-step's quadratic forms for rows [b0, b1), into quadN[k][n − b0].\n")
+        .addModifiers(Modifier.PRIVATE)
+        .addParameter(DOUBLES, "data", Modifier.FINAL)
+        .addParameter(TypeName.INT, "b0", Modifier.FINAL)
+        .addParameter(TypeName.INT, "b1", Modifier.FINAL);
+    for (Lowering.BlockQuad q : low.blockQuads()) {
+      m.addParameter(ArrayTypeName.of(DOUBLES), q.name(), Modifier.FINAL);
+      m.addParameter(ArrayTypeName.of(DOUBLES), q.scratch(), Modifier.FINAL);
+    }
+    return m.addCode(b.build()).build();
+  }
+
+  /** Declares the block's quadratic-form arrays and scratch; returns quadForms' extra arguments. */
+  String blockArrays(CodeBlock.Builder b) {
+    StringBuilder args = new StringBuilder();
+    for (Lowering.BlockQuad q : low.blockQuads()) {
+      b.addStatement("final double[][] $L = new double[$L][BLOCK]", q.name(), q.perComponent() ? "K" : "1");
+      b.addStatement("final double[][] $L = new double[$L][BLOCK]", q.scratch(), q.dim());
+      args.append(", ").append(q.name()).append(", ").append(q.scratch());
+    }
+    return args.toString();
+  }
+
+  /** logJoint's extra arguments: the block's quadratic forms. */
+  String quadArgs() {
+    StringBuilder args = new StringBuilder();
+    for (Lowering.BlockQuad q : low.blockQuads()) {
+      args.append(", ").append(q.name());
+    }
+    return args.toString();
+  }
+
+  /** The start of a loop over blocks of rows [from, to): b0, b1, and their quadratic forms. */
+  void openBlock(CodeBlock.Builder b, String quadForms) {
+    b.beginControlFlow("for (int b0 = from; b0 < to; b0 += BLOCK)");
+    b.addStatement("final int b1 = java.lang.Math.min(to, b0 + BLOCK)");
+    if (hasQuadForms()) {
+      b.addStatement("quadForms(data, b0, b1$L)", quadForms);
+    }
+  }
+
+  MethodSpec logDensities() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.addStatement("final double[] lp = new double[K]");
+    String quadForms = blockArrays(b);
+    openBlock(b, quadForms);
+    b.beginControlFlow("for (int n = b0; n < b1; n++)");
+    b.addStatement("logJoint(data, n * COLUMNS, n - b0, lp$L)", quadArgs());
+    b.addStatement("System.arraycopy(lp, 0, out, (n - from) * K, K)");
+    b.endControlFlow();
+    b.endControlFlow();
+    return override("logDensities").addParameter(DOUBLES, "data", Modifier.FINAL)
+        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
+        .addParameter(DOUBLES, "out", Modifier.FINAL).addCode(b.build()).build();
+  }
+
+  MethodSpec accumulateGiven() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    String rows = statistics.rowAccumulators(b);
+    b.addStatement("collect(data, from, to, resp, stats$L)", rows);
+    statistics.addRows(b);
+    b.add("// The rows weigh what their responsibilities add up to: 1 each, unless they were weighted.\n");
+    b.addStatement("double weight = 0.0");
+    b.beginControlFlow("for (int i = 0; i < (to - from) * K; i++)");
+    b.addStatement("weight += resp[i]");
+    b.endControlFlow();
+    b.addStatement("stats[WEIGHT] += weight");
+    return override("accumulateGiven").addParameter(DOUBLES, "data", Modifier.FINAL)
+        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
+        .addParameter(DOUBLES, "resp", Modifier.FINAL).addParameter(DOUBLES, "stats", Modifier.FINAL)
+        .addCode(b.build()).build();
+  }
+}
