@@ -22,7 +22,8 @@ public final class Bound {
     this.data = data;
   }
 
-  public EmPlan plan() {
+  /** The compiler's plan: internal, for the api's own use and the compiler's tests. */
+  EmPlan plan() {
     return plan;
   }
 

@@ -45,7 +45,8 @@ public final class Model {
     this.warnings = List.copyOf(warnings);
   }
 
-  public CheckedModel checked() {
+  /** The checked model: internal, for the api's own use and the compiler's tests. */
+  CheckedModel checked() {
     return checked;
   }
 
@@ -231,7 +232,7 @@ public final class Model {
    * The EM plan's structure (which E-step, which update for each parameter), for a model whose
    * sizes may still be open: they are set to 1 here, which changes no update's form.
    */
-  public EmPlan structure() {
+  EmPlan structure() {
     Map<String, Double> sized = new LinkedHashMap<>(settings);
     checked.sizes().forEach((name, size) -> {
       if (size.value().isEmpty()) {

@@ -3,12 +3,21 @@ package dev.emc.arch;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.codeUnits;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.Architectures;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,6 +76,34 @@ class ArchitectureTest {
             "dev.emc.diag..", "dev.emc.types..", "dev.emc.math..", "dev.emc.dist..",
             "dev.emc.syntax..", "dev.emc.semantics..", "dev.emc.analysis..", "dev.emc.codegen..",
             "dev.emc.api..", "dev.emc.cli..")
+        .check(CLASSES);
+  }
+
+  /**
+   * The public surface, as small as JavaPoet's: what an embedding program sees ({@code api}, the
+   * {@code runtime} and its results, {@code diag}) exposes no type of the compiler's stages, so
+   * those stay free to change. (Plugins see {@code dist}, {@code math} and {@code types} too.)
+   * The compiler's tests reach the plan through a test-only accessor.
+   */
+  @Test
+  void thePublicSurfaceExposesNoCompilerType() {
+    String[] internal = {"dev.emc.syntax..", "dev.emc.semantics..", "dev.emc.analysis..", "dev.emc.codegen..",
+        "dev.emc.derive..", "dev.emc.cli.."};
+    DescribedPredicate<JavaClass> compilerType = JavaClass.Predicates.resideInAnyPackage(internal);
+    codeUnits().that().arePublic().and().areDeclaredInClassesThat().arePublic()
+        .and().areDeclaredInClassesThat().resideInAnyPackage("dev.emc.api..", "dev.emc.runtime..", "dev.emc.diag..")
+        .should(new ArchCondition<JavaCodeUnit>("take and return no compiler type") {
+          @Override
+          public void check(JavaCodeUnit unit, ConditionEvents events) {
+            List<JavaClass> types = new ArrayList<>(unit.getRawParameterTypes());
+            types.add(unit.getRawReturnType());
+            for (JavaClass t : types) {
+              if (compilerType.test(t)) {
+                events.add(SimpleConditionEvent.violated(unit, unit.getFullName() + " exposes " + t.getName()));
+              }
+            }
+          }
+        })
         .check(CLASSES);
   }
 

@@ -7,6 +7,7 @@ import dev.emc.analysis.latent.LatentStructure;
 import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.api.Bound;
 import dev.emc.api.Emc;
+import dev.emc.api.Internals;
 import dev.emc.math.Text;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ class GoldenJavaTest {
       Bound bound = Emc.builtIn().parse(model.toString(), Files.readString(model), Map.of())
           .bind(EXAMPLES.get(example));
       golden(example + ".java.txt", bound.javaSource());
-      golden(example + ".plan.txt", dump(bound.plan()));
+      golden(example + ".plan.txt", dump(Internals.plan(bound)));
     }));
   }
 

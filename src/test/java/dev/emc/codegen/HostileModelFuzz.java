@@ -18,6 +18,7 @@ import com.sun.source.util.JavacTask;
 import com.sun.source.util.TreeScanner;
 import dev.emc.api.Bound;
 import dev.emc.api.Emc;
+import dev.emc.api.Internals;
 import dev.emc.api.Model;
 import dev.emc.diag.DiagnosticException;
 import java.io.IOException;
@@ -291,7 +292,7 @@ abstract class HostileModelFuzz {
     try {
       Model model = EMC.parse("fuzz.model", text, Map.of());
       Map<String, Double> sizes = new LinkedHashMap<>();
-      model.checked().sizes().forEach((name, size) -> {
+      Internals.checked(model).sizes().forEach((name, size) -> {
         if (size.value().isEmpty()) {
           sizes.put(name, 2.0);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emc.api.Emc;
+import dev.emc.api.Internals;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ class DerivationTest {
   static String derive(String example, Documents.Format format) throws Exception {
     Path model = Path.of("examples", example + ".model");
     var m = Emc.builtIn().parse(model.toString(), Files.readString(model), Map.of());
-    return Documents.render(Derivation.of(m.structure()), format, model.toString(), "test");
+    return Documents.render(Derivation.of(Internals.structure(m)), format, model.toString(), "test");
   }
 
   @Test
@@ -114,7 +115,7 @@ class DerivationTest {
   void statementTextIsInertInTheLatexAndMarkdownDocuments() throws Exception {
     String text = "model evil;\nK = 2;\nz ~ Categorical( // \\end{verbatim}\\input{/etc/passwd} $^_&#%~ ```\n  phi);\n"
         + "x ~ Normal(mu[z], Sigma[z]);\n";
-    Derivation d = Derivation.of(Emc.builtIn().parse("evil.model", text, Map.of()).structure());
+    Derivation d = Derivation.of(Internals.structure(Emc.builtIn().parse("evil.model", text, Map.of())));
     String tex = Documents.render(d, Documents.Format.TEX, "evil\n\\input{x}.model", "test");
     assertContains(tex, "% Derived by emc test from evil \\input{x}.model.\n");
     assertContains(tex, "\\begin{flushleft}\\ttfamily\n"
@@ -134,7 +135,7 @@ class DerivationTest {
   void theGeneratedJavaCitesTheDocumentsEquations() throws Exception {
     var m = Emc.builtIn().parse("examples/gmm.model", Files.readString(Path.of("examples/gmm.model")), Map.of());
     String java = m.javaSource(Map.of("D", 2.0));
-    Derivation d = Derivation.of(m.structure());
+    Derivation d = Derivation.of(Internals.structure(m));
     assertContains(java, "// (eq. " + d.number("joint") + ") log p(x_n, z = k)");
     assertContains(java, "that is (eq. " + d.number("update:mu") + "), μ_k = (Σ_n r_nk x_n) / N_k");
     String md = derive("gmm", Documents.Format.MD);
