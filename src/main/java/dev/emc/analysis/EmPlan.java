@@ -4,11 +4,13 @@ import dev.emc.analysis.latent.LatentStructure;
 import dev.emc.math.Expr;
 import dev.emc.math.Shape;
 import dev.emc.math.Symbol;
+import dev.emc.math.Text;
 import dev.emc.types.Type;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The EM algorithm of one model, shaped like what must be emitted (as stanc3's MIR is): the
@@ -18,6 +20,9 @@ import java.util.Map;
  *
  * @param sizes every named size, with its value
  * @param columns the values per data row, all data variables side by side
+ * @param factors the statements the families plan, whose densities the per-row E-step multiplies;
+ *     a latent structure's own statements (a chain's first row and transition) are its own
+ *     ({@link LatentStructure#ownFactors()})
  */
 public record EmPlan(
     String model,
@@ -77,17 +82,21 @@ public record EmPlan(
   public record SettingSlot(Symbol symbol, String data, String meaning) {}
 
   /**
-   * One expected sufficient statistic: Σ_n r_nk T(x_n), or Σ_n T(x_n) when not per component; or,
-   * with {@code perRow} null, one of a latent chain's that the forward–backward pass adds up
-   * (expected first states, expected transitions).
+   * One expected sufficient statistic: Σ_n r_nk T(x_n), or Σ_n T(x_n) when not per component, of
+   * the per-row {@code T}; or one that a latent structure's own pass adds up (a chain's expected
+   * first states and transitions), which has no per-row formula, only its wording.
+   *
+   * @param perRow T(x_n); null for a structure's own statistic
+   * @param sum how it is summed, as {@code emc check} and the generated code's comments write it
    */
-  public record Statistic(Symbol symbol, Expr perRow) {
-    public Shape shape() {
-      return symbol.shape();
+  public record Statistic(Symbol symbol, Expr perRow, String sum) {
+    /** Σ_n r_nk T(x_n), or Σ_n T(x_n) for a statistic that is not per component. */
+    public Statistic(Symbol symbol, Expr perRow) {
+      this(symbol, perRow, Text.of(new Expr.RowSum(perRow, symbol.perComponent())));
     }
 
-    public boolean ofChain() {
-      return perRow == null;
+    public Shape shape() {
+      return symbol.shape();
     }
   }
 
@@ -109,8 +118,6 @@ public record EmPlan(
    * @param density f(lhs | args) by name, as the derivation writes it
    * @param logDensity log f(lhs | args), with lhs the row's data or the component's value
    * @param logPenalty what it adds to the objective (regularization); null for nothing
-   * @param chain a latent chain's first-row or transition statement: the forward–backward pass,
-   *     not the per-row E-step, accounts for it
    * @param gaussian for a normal density of a data variable, what integrating out its empty cells
    *     needs; null for other statements
    * @param args the family's arguments as formulas, in its form's order: what a sampler draws
@@ -129,7 +136,6 @@ public record EmPlan(
       List<Update> updates,
       Expr logPenalty,
       List<Expr> support,
-      boolean chain,
       Gaussian gaussian,
       List<Expr> args) {
     public FactorPlan {
@@ -149,16 +155,6 @@ public record EmPlan(
    */
   public record Gaussian(String data, Symbol mean, Symbol covariance, Symbol scatter) {}
 
-  /** The factors the per-row E-step multiplies: all but a latent chain's. */
-  public List<FactorPlan> rowFactors() {
-    return factors.stream().filter(f -> !f.chain()).toList();
-  }
-
-  /** A latent chain's two statements, first row then transition; empty for a mixture. */
-  public List<FactorPlan> chainFactors() {
-    return factors.stream().filter(FactorPlan::chain).toList();
-  }
-
   public int size(String name) {
     Integer v = sizes.get(name);
     if (v == null) {
@@ -167,19 +163,27 @@ public record EmPlan(
     return v;
   }
 
-  /** All statistics, in the order of the factors. */
+  /**
+   * Every statement, the families' then the latent structures' own: the order of the statistics
+   * and updates, which fixes where each statistic sits in the generated code's array.
+   */
+  private Stream<FactorPlan> allFactors() {
+    return Stream.concat(factors.stream(), latents.stream().flatMap(l -> l.ownFactors().stream()));
+  }
+
+  /** All statistics, the families' then the latent structures' own. */
   public List<Statistic> statistics() {
+    return allFactors().flatMap(f -> f.statistics().stream()).toList();
+  }
+
+  /** The statistics the families' statements add up row by row: all but a structure's own. */
+  public List<Statistic> rowStatistics() {
     return factors.stream().flatMap(f -> f.statistics().stream()).toList();
   }
 
-  /** The statistics the per-row pass accumulates: all but a latent chain's. */
-  public List<Statistic> rowStatistics() {
-    return statistics().stream().filter(st -> !st.ofChain()).toList();
-  }
-
-  /** All updates, in the order of the factors. */
+  /** All updates, the families' then the latent structures' own. */
   public List<Update> updates() {
-    return factors.stream().flatMap(f -> f.updates().stream()).toList();
+    return allFactors().flatMap(f -> f.updates().stream()).toList();
   }
 
   /** Free numbers over all parameters. */

@@ -247,7 +247,7 @@ final class FamilyPlanner {
     }
     return Optional.of(new FactorPlan(text, s.lhs(), s.family().name(), s.signature().label(), perComponent,
         lhsLatent, fm.density(), Simplify.of(fm.logDensity()), site.statistics, updates.get(),
-        Simplify.of(fm.logPenalty()), fm.support(), false, gaussian,
+        Simplify.of(fm.logPenalty()), fm.support(), gaussian,
         args.values().stream().map(SiteArg::value).toList()));
   }
 

@@ -50,20 +50,33 @@ final class Simulator {
     FactorPlan next = null;
     List<FactorPlan> observed = new ArrayList<>();
     for (FactorPlan f : plan.factors()) {
-      Family family = families.find(f.family()).orElseThrow();
-      Signature form = family.signatures().stream().filter(s -> s.label().equals(f.form())).findFirst().orElseThrow();
-      samplers.put(f, new Sampler(family, form, f.lhsIsLatent() ? null : slot(f), new ArrayList<>()));
-      if (f.chain() && f.perComponent()) {
-        next = f;
-      } else if (f.lhsIsLatent()) {
+      addSampler(families, f);
+      if (f.lhsIsLatent()) {
         first = f;
       } else {
         observed.add(f);
       }
     }
+    // The statements a latent structure accounts for itself (a chain's) draw the latent: the one
+    // whose probabilities are per component given the row before's component, the other at the
+    // first row of each sequence.
+    for (FactorPlan f : plan.latent().ownFactors()) {
+      addSampler(families, f);
+      if (f.perComponent()) {
+        next = f;
+      } else {
+        first = f;
+      }
+    }
     this.latent = first;
     this.transition = next;
     this.data = observed;
+  }
+
+  private void addSampler(Families families, FactorPlan f) {
+    Family family = families.find(f.family()).orElseThrow();
+    Signature form = family.signatures().stream().filter(s -> s.label().equals(f.form())).findFirst().orElseThrow();
+    samplers.put(f, new Sampler(family, form, f.lhsIsLatent() ? null : slot(f), new ArrayList<>()));
   }
 
   /**

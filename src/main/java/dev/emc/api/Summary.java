@@ -78,10 +78,7 @@ final class Summary {
         defs.add(new String[] {"N_k = Σ_n r_nk"});
       }
       for (EmPlan.Statistic s : stats) {
-        String sum = !s.ofChain() ? Text.of(new Expr.RowSum(s.perRow(), s.symbol().perComponent()))
-            : s.symbol().perComponent() ? "Σ_n ξ_n(k, ·), the expected transitions out of k"
-            : "Σ over the sequences of γ at their first row, the expected first states";
-        defs.add(new String[] {Text.of(new Expr.Sym(s.symbol())) + " = " + sum});
+        defs.add(new String[] {Text.of(new Expr.Sym(s.symbol())) + " = " + s.sum()});
       }
       out.append(table(defs));
     }

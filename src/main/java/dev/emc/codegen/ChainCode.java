@@ -8,7 +8,6 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import dev.emc.analysis.CodeNames;
 import dev.emc.analysis.EmPlan.FactorPlan;
-import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EquationNumbers;
 import dev.emc.analysis.latent.MarkovChain;
 import dev.emc.runtime.ForwardBackward;
@@ -27,9 +26,9 @@ final class ChainCode implements PassCode {
   /** The initial distribution's parameter, then the transitions': {name, field, statistics offset}. */
   private final List<String[]> chain = new ArrayList<>();
 
-  ChainCode(EmPlan plan, EquationNumbers derivation, CodeNames names) {
+  ChainCode(MarkovChain c, EquationNumbers derivation, CodeNames names) {
     this.derivation = derivation;
-    for (FactorPlan f : plan.chainFactors()) {
+    for (FactorPlan f : List.of(c.initial(), c.transition())) {
       String param = f.updates().get(0).param();
       chain.add(new String[] {param, names.field(param), names.statOffset(f.statistics().get(0).symbol().name())});
     }

@@ -53,7 +53,7 @@ final class EStepCode {
       List<Exprs.Term> perComponent = new ArrayList<>();
       List<Exprs.Term> rowFree = new ArrayList<>();
       Expr all = null;
-      for (FactorPlan f : plan.rowFactors()) {
+      for (FactorPlan f : plan.factors()) {
         all = all == null ? f.logDensity() : new Expr.Add(all, f.logDensity());
         for (Exprs.Term t : Exprs.terms(f.logDensity())) {
           boolean row = Exprs.dependsOnRow(t.expr());

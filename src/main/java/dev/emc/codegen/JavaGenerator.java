@@ -131,7 +131,7 @@ public final class JavaGenerator {
 
       @Override
       public Void visitMarkovChain(MarkovChain c) {
-        finiteLatent(new ChainCode(plan, derivation, names));
+        finiteLatent(new ChainCode(c, derivation, names));
         return null;
       }
 
@@ -234,7 +234,7 @@ public final class JavaGenerator {
     for (Statistic st : plan.statistics()) {
       String off = names.statOffset(st.symbol().name());
       type.addField(FieldSpec.builder(TypeName.INT, off, CONSTANT)
-          .addJavadoc("Where $L = $L starts in the statistics.\n", st.symbol().name(), escape(statisticText(st)))
+          .addJavadoc("Where $L = $L starts in the statistics.\n", st.symbol().name(), escape(st.sum()))
           .initializer("$L + $L", previous, previousLength).build());
       previous = off;
       previousLength = length(st.shape(), st.symbol().perComponent());
@@ -245,11 +245,6 @@ public final class JavaGenerator {
     type.addField(FieldSpec.builder(TypeName.INT, "STATS", CONSTANT)
         .addJavadoc("The length of the statistics array.\n")
         .initializer("$L + $L", previous, previousLength).build());
-  }
-
-  private String statisticText(Statistic st) {
-    return st.ofChain() ? "added up by the forward–backward pass"
-        : Text.of(new Expr.RowSum(st.perRow(), st.symbol().perComponent()));
   }
 
   private void parameterFields() {

@@ -4,6 +4,7 @@ import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EmPlan.FactorPlan;
 import dev.emc.analysis.EmPlan.ParamSlot;
 import dev.emc.analysis.EmPlan.Statistic;
+import dev.emc.analysis.latent.MarkovChain;
 import dev.emc.derive.Derivation.Code;
 import dev.emc.derive.Derivation.Part;
 import dev.emc.math.Expr.Relation.Op;
@@ -13,7 +14,7 @@ import java.util.List;
 
 /**
  * The derivation of EM for a finite latent that is a Markov chain over each sequence's rows, a
- * hidden Markov model ({@link dev.emc.analysis.latent.MarkovChain}): the model, the likelihood
+ * hidden Markov model ({@link MarkovChain}): the model, the likelihood
  * over all paths, the forward–backward recursions, then the shared M-step and statistics with the
  * chain's own π, A, F and T.
  *
@@ -22,8 +23,12 @@ import java.util.List;
  * quantities; b_nk is the emission density of row n in state k.
  */
 final class ChainSection extends FiniteSections {
-  ChainSection(EmPlan plan) {
+  /** The chain, which holds its first-row and transition statements. */
+  private final MarkovChain chain;
+
+  ChainSection(EmPlan plan, MarkovChain chain) {
     super(plan);
+    this.chain = chain;
   }
 
   @Override
@@ -40,8 +45,8 @@ final class ChainSection extends FiniteSections {
   private void model() {
     section("The model");
     listing();
-    FactorPlan first = plan.chainFactors().get(0);
-    FactorPlan transition = plan.chainFactors().get(1);
+    FactorPlan first = chain.initial();
+    FactorPlan transition = chain.transition();
     List<Object> intro = new ArrayList<>(List.of("The rows come in sequences (emc fit --sequence); the"
         + " formulas below are for one sequence of rows ",
         new Expr.Relation(Op.EQ, named("n"), named("1, …, N")),
@@ -64,7 +69,7 @@ final class ChainSection extends FiniteSections {
         transitionAt("jk")));
     prose("for rows ", new Expr.Relation(Op.EQ, named("n"), named("2, …, N")), ". Given its state, each"
         + " part of the row has its family's density, the emission density ", emission(), ":");
-    for (FactorPlan f : plan.rowFactors()) {
+    for (FactorPlan f : plan.factors()) {
       equation("model:" + f.statement(), new Expr.Relation(Op.EQ,
           new Expr.Density(P, lhsOf(f), List.of(new Expr.Relation(Op.EQ, latentAt(), component()))), f.density()));
     }
@@ -133,7 +138,7 @@ final class ChainSection extends FiniteSections {
 
   @Override
   void ownUpdates() {
-    for (FactorPlan f : plan.chainFactors()) {
+    for (FactorPlan f : chain.ownFactors()) {
       for (EmPlan.Update u : f.updates()) {
         chainUpdate(f, u);
       }
@@ -175,7 +180,7 @@ final class ChainSection extends FiniteSections {
 
   /** The statistics the forward–backward pass adds up: F, then T. */
   private List<Statistic> chainStatistics() {
-    return plan.statistics().stream().filter(Statistic::ofChain).toList();
+    return chain.ownFactors().stream().flatMap(f -> f.statistics().stream()).toList();
   }
 
   // -------------------------------------------------------------- the chain's own formulas
@@ -191,7 +196,7 @@ final class ChainSection extends FiniteSections {
 
   /** The chain's M-step: the Lagrange-multiplier solution, as for a mixture's weights. */
   private void chainUpdate(FactorPlan f, EmPlan.Update u) {
-    boolean first = f == plan.chainFactors().get(0);
+    boolean first = f == chain.initial();
     Expr lambda = named("lambda");
     if (first) {
       prose("The update of ", initial("k"), ", from ", new Code(f.statement()), ". Its terms of Q, with the"
@@ -224,7 +229,7 @@ final class ChainSection extends FiniteSections {
 
   /** Whether a chain's statistic is its first states' (F), not its transitions' (T). */
   private boolean firstStates(Statistic s) {
-    return plan.chainFactors().get(0).statistics().contains(s);
+    return chain.initial().statistics().contains(s);
   }
 
   private void chainStatistic(Statistic s) {
@@ -237,12 +242,12 @@ final class ChainSection extends FiniteSections {
 
   /** π_k, the first row's probabilities as the model names them. */
   private Expr initial(String index) {
-    return sub(plan.chainFactors().get(0).updates().get(0).param(), index);
+    return sub(chain.initial().updates().get(0).param(), index);
   }
 
   /** A, the transition matrix as the model names it. */
   private String transition() {
-    return plan.chainFactors().get(1).updates().get(0).param();
+    return chain.transition().updates().get(0).param();
   }
 
   private Expr transitionAt(String index) {

@@ -80,7 +80,7 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
 
       @Override
       public DerivationBuilder visitMarkovChain(MarkovChain c) {
-        return new ChainSection(plan);
+        return new ChainSection(plan, c);
       }
 
       @Override

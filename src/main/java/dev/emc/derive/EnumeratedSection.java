@@ -52,7 +52,7 @@ final class EnumeratedSection extends FiniteSections {
     intro.add("The components are the K values of " + plan.latent().name()
         + ". Given its component, each part of the row has its family's density:");
     prose(intro.toArray());
-    for (FactorPlan f : plan.rowFactors()) {
+    for (FactorPlan f : plan.factors()) {
       Expr condition = new Expr.Relation(Op.EQ, z, component());
       Expr lhs = f.lhsIsLatent()
           ? probability(condition)
@@ -183,7 +183,7 @@ final class EnumeratedSection extends FiniteSections {
   /** Π_f f(lhs_f | args_f) at component k: φ_k 𝒩(x_n | μ_k, Σ_k). */
   private Expr joint() {
     Expr product = null;
-    for (FactorPlan f : plan.rowFactors()) {
+    for (FactorPlan f : plan.factors()) {
       product = product == null ? f.density() : Expr.mul(product, f.density());
     }
     return product;

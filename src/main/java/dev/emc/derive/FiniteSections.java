@@ -73,7 +73,7 @@ abstract class FiniteSections extends DerivationBuilder {
 
   /** log f = … for each of the row's families. */
   void densities() {
-    for (FactorPlan f : plan.rowFactors()) {
+    for (FactorPlan f : plan.factors()) {
       if (f.density() instanceof Expr.Density) {
         equation("density:" + f.statement(), new Expr.Relation(Op.EQ, Expr.log(f.density()), f.logDensity()));
       }
@@ -102,7 +102,7 @@ abstract class FiniteSections extends DerivationBuilder {
     prose("Q is a sum of terms, each involving one parameter's values, so each is maximized on its"
         + " own: set the derivative of its terms to zero and solve.");
     beforeUpdates();
-    for (FactorPlan f : plan.rowFactors()) {
+    for (FactorPlan f : plan.factors()) {
       for (EmPlan.Update u : f.updates()) {
         familyUpdate(f, u);
       }
@@ -151,7 +151,7 @@ abstract class FiniteSections extends DerivationBuilder {
       prose("Statistics that involve a mean are centred at its current value, so that a variance"
           + " comes out without subtracting two large, nearly equal numbers. In their terms the"
           + " updates above are computed as");
-      for (EmPlan.Update u : plan.rowFactors().stream().flatMap(f -> f.updates().stream()).toList()) {
+      for (EmPlan.Update u : plan.factors().stream().flatMap(f -> f.updates().stream()).toList()) {
         equation("compute:" + u.param(), new Expr.Relation(Op.ASSIGN, u.written(),
             u.written().equals(new Expr.Sym(u.target())) ? u.value() : elementOf(u)));
       }
@@ -243,7 +243,7 @@ abstract class FiniteSections extends DerivationBuilder {
   /** Σ_f log f(lhs_f | args_f) at component k. */
   Expr logJoint() {
     Expr sum = null;
-    for (FactorPlan f : plan.rowFactors()) {
+    for (FactorPlan f : plan.factors()) {
       Expr term = Expr.log(f.density());
       sum = sum == null ? term : Expr.add(sum, term);
     }

@@ -11,6 +11,7 @@ import dev.emc.api.Internals;
 import dev.emc.math.Text;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -75,11 +76,15 @@ class GoldenJavaTest {
       b.append("setting ").append(s.symbol().name()).append(" of ").append(s.data()).append(": ")
           .append(s.meaning()).append('\n');
     }
-    for (EmPlan.FactorPlan f : plan.factors()) {
-      b.append("\nfactor ").append(f.statement().strip()).append('\n');
+    // The families' statements, then those the latent structure's own pass accounts for.
+    List<EmPlan.FactorPlan> own = z.ownFactors();
+    for (EmPlan.FactorPlan f : Stream.concat(plan.factors().stream(), own.stream()).toList()) {
+      boolean structure = own.contains(f);
+      b.append(structure ? "\n" + z.getClass().getSimpleName() + "'s own factor " : "\nfactor ")
+          .append(f.statement().strip()).append('\n');
       b.append("  ").append(f.family()).append(" (").append(f.form()).append("), left side ").append(f.lhs())
           .append(f.perComponent() ? ", per component" : "").append(f.lhsIsLatent() ? ", of the latent" : "")
-          .append(f.chain() ? ", a chain's" : "").append('\n');
+          .append('\n');
       b.append("  density ").append(Text.of(f.density())).append('\n');
       b.append("  log density ").append(Text.of(f.logDensity())).append('\n');
       if (f.logPenalty() != null) {
@@ -87,7 +92,7 @@ class GoldenJavaTest {
       }
       for (EmPlan.Statistic st : f.statistics()) {
         b.append("  statistic ").append(st.symbol().name()).append(" = ")
-            .append(st.ofChain() ? "from the chain's pass" : Text.of(st.perRow())).append('\n');
+            .append(structure ? st.sum() : Text.of(st.perRow())).append('\n');
       }
       for (EmPlan.Update u : f.updates()) {
         b.append("  update ").append(u.param()).append(" = ").append(Text.of(u.value())).append("  (")

@@ -6,7 +6,6 @@ import dev.emc.analysis.EmPlan.PriorPlan;
 import dev.emc.analysis.EmPlan.SettingSlot;
 import dev.emc.semantics.CheckedModel;
 import dev.emc.semantics.Variable;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,13 +39,6 @@ public interface LatentPlanner {
       settings = List.copyOf(settings);
       factors = List.copyOf(factors);
       priors = List.copyOf(priors);
-    }
-
-    /** This plan with more factors after its own. */
-    public Plan followedBy(List<FactorPlan> more) {
-      List<FactorPlan> all = new ArrayList<>(factors);
-      all.addAll(more);
-      return new Plan(structure, params, settings, all, priors);
     }
   }
 }

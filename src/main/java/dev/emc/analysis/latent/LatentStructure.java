@@ -1,6 +1,8 @@
 package dev.emc.analysis.latent;
 
+import dev.emc.analysis.EmPlan.FactorPlan;
 import dev.emc.types.Dim;
+import java.util.List;
 
 /**
  * How a model's latent variable is structured over the rows, which decides its E-step: the one
@@ -48,6 +50,14 @@ public sealed interface LatentStructure permits Enumerated, MarkovChain, LinearG
   /** Whether the statistics count each component's rows, N_k = Σ_n r_nk. */
   default boolean countsComponents() {
     return true;
+  }
+
+  /**
+   * The statements this structure's own pass accounts for rather than the per-row E-step (a
+   * chain's first row and transition), after the families' in the plan's statistics and updates.
+   */
+  default List<FactorPlan> ownFactors() {
+    return List.of();
   }
 
   /**

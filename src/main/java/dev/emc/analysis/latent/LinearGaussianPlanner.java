@@ -110,7 +110,7 @@ final class LinearGaussianPlanner implements LatentPlanner {
     Expr priorLog = Expr.mul(-0.5, Expr.add(Expr.mul(Expr.size(q.dim()), Expr.log(Expr.num(2 * Math.PI))),
         new Expr.Dot(hn, hn)));
     return new FactorPlan(shared.text(prior), prior.lhs(), "Normal", prior.signature().label(), false, true,
-        prior0, Simplify.of(priorLog), List.of(), List.of(), null, List.of(), false, null,
+        prior0, Simplify.of(priorLog), List.of(), List.of(), null, List.of(), null,
         List.of(new Expr.Fill(Expr.num(0), q.dim()), new Expr.Fill(Expr.num(1), q.dim())));
   }
 
@@ -146,7 +146,7 @@ final class LinearGaussianPlanner implements LatentPlanner {
     Expr trace = lg.spherical() ? Expr.div(new Expr.Total(reg), psi) : new Expr.TraceInv(reg, psi);
     return new FactorPlan(shared.text(child), child.lhs(), "Normal", child.signature().label(), false, false,
         density, Simplify.of(logDensity), statistics, updates(lg, l, g), Simplify.of(Expr.mul(-0.5, trace)),
-        List.of(), false, null, List.of(Expr.add(new Expr.MatMul(w, hn), mu), psi));
+        List.of(), null, List.of(Expr.add(new Expr.MatMul(w, hn), mu), psi));
   }
 
   /**

@@ -1,11 +1,18 @@
 package dev.emc.analysis.latent;
 
+import dev.emc.analysis.EmPlan.FactorPlan;
+import java.util.List;
+
 /**
  * A finite latent that is a Markov chain over the rows of each sequence (a hidden Markov model):
  * the E-step runs the forward–backward recursions for each row's posterior and each consecutive
  * pair's.
+ *
+ * @param initial {@code first(z) ~ Categorical(pi0)}, each sequence's first row
+ * @param transition {@code z ~ Categorical(A[prev(z)])}, every later row given the one before
  */
-public record MarkovChain(String name, String size, int components) implements LatentStructure {
+public record MarkovChain(String name, String size, int components, FactorPlan initial, FactorPlan transition)
+    implements LatentStructure {
   @Override
   public String units() {
     return "states";
@@ -26,6 +33,12 @@ public record MarkovChain(String name, String size, int components) implements L
   @Override
   public boolean bySequence() {
     return true;
+  }
+
+  /** The forward–backward pass adds up the statistics of the chain's two statements. */
+  @Override
+  public List<FactorPlan> ownFactors() {
+    return List.of(initial, transition);
   }
 
   @Override

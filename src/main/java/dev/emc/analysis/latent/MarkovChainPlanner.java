@@ -14,7 +14,6 @@ import dev.emc.semantics.Stochastic;
 import dev.emc.semantics.Term;
 import dev.emc.semantics.Variable;
 import dev.emc.types.Dim;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,13 +38,14 @@ final class MarkovChainPlanner implements LatentPlanner {
       return Optional.empty();
     }
     Dim k = z.type().dim();
-    MarkovChain structure = new MarkovChain(z.name(), k.toString(), shared.value(k));
-    Map<String, ParamSlot> params = shared.params(structure.components());
+    int components = shared.value(k);
+    Map<String, ParamSlot> params = shared.params(components);
+    Stochastic first = chain.stream().filter(Stochastic::firstRow).findFirst().orElseThrow();
+    Stochastic transition = chain.stream().filter(Stochastic::isTransition).findFirst().orElseThrow();
+    MarkovChain structure = new MarkovChain(z.name(), k.toString(), components,
+        factor(shared, first, z.name(), params), factor(shared, transition, z.name(), params));
     List<Stochastic> emissions = shared.model().distributions().stream().filter(s -> !chain.contains(s)).toList();
-    List<FactorPlan> own = new ArrayList<>();
-    chain.stream().filter(Stochastic::firstRow).forEach(s -> own.add(factor(shared, s, z.name(), params)));
-    chain.stream().filter(Stochastic::isTransition).forEach(s -> own.add(factor(shared, s, z.name(), params)));
-    return shared.families(structure, params, emissions).map(p -> p.followedBy(own));
+    return shared.families(structure, params, emissions);
   }
 
   /** The latent's first-row and transition statements. */
@@ -85,7 +85,9 @@ final class MarkovChainPlanner implements LatentPlanner {
   /**
    * A chain statement as EM sees it. The forward–backward pass adds up its statistics: for the first
    * row, F = Σ_s γ_s1 (expected first states over the sequences); for the transition, T_j = Σ_t ξ_t(j, ·)
-   * (expected transitions out of j). The Lagrange multiplier for each simplex gives the updates.
+   * (expected transitions out of j). They have no per-row formula, so each carries its wording for
+   * {@code emc check} and the generated code's comments. The Lagrange multiplier for each simplex
+   * gives the updates.
    */
   private static FactorPlan factor(Planning shared, Stochastic s, String z, Map<String, ParamSlot> params) {
     ParamSlot p = params.get(((Term.VarRef) s.args().get(0)).name());
@@ -94,12 +96,15 @@ final class MarkovChainPlanner implements LatentPlanner {
     Expr probability = new Expr.At(probabilities, k);
     boolean first = s.firstRow();
     Symbol stat = Symbol.statistic((first ? "F_" : "T_") + z, p.symbol().shape(), !first);
+    Statistic statistic = new Statistic(stat, null, first
+        ? "Σ over the sequences of γ at their first row, the expected first states"
+        : "Σ_n ξ_n(k, ·), the expected transitions out of k");
     Expr counts = new Expr.Sym(stat);
     EmPlan.Update update = new EmPlan.Update(p.name(), p.symbol(), Simplify.of(Expr.div(counts, new Expr.Total(counts))),
         first ? "expected first states over the sequences" : "expected transitions out of each state",
         null, probabilities, null, null, null);
     return new FactorPlan(shared.text(s), s.lhs(), "Categorical", s.signature().label(), !first, true,
-        probability, Expr.log(probability), List.of(new Statistic(stat, null)), List.of(update), null, List.of(), true,
-        null, List.of(probabilities));
+        probability, Expr.log(probability), List.of(statistic), List.of(update), null, List.of(), null,
+        List.of(probabilities));
   }
 }
