@@ -6,6 +6,7 @@ import dev.emc.analysis.latent.LatentPlanner;
 import dev.emc.analysis.latent.LatentStructure;
 import dev.emc.analysis.latent.Planning;
 import dev.emc.diag.Diagnostics;
+import dev.emc.dist.FactorSite;
 import dev.emc.math.Shape;
 import dev.emc.math.Symbol;
 import dev.emc.semantics.CheckedModel;
@@ -183,7 +184,13 @@ public final class Analyzer {
     @Override
     public Optional<LatentPlanner.Plan> families(LatentStructure structure, Map<String, ParamSlot> params,
         List<Stochastic> statements) {
-      return new FamilyPlanner(model, diagnostics, latent, data, params).plan(structure, statements);
+      return new FamilyPlanner(model, diagnostics, latent, data, params, null, null).plan(structure, statements);
+    }
+
+    @Override
+    public Optional<FamilyFactor> family(Map<String, ParamSlot> params, Stochastic statement, Symbol h,
+        FactorSite.Moments moments) {
+      return new FamilyPlanner(model, diagnostics, latent, data, params, h, moments).factor(statement);
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.emc.analysis.EmPlan.SettingSlot;
 import dev.emc.analysis.EmPlan.Statistic;
 import dev.emc.analysis.latent.LatentPlanner;
 import dev.emc.analysis.latent.LatentStructure;
+import dev.emc.analysis.latent.Planning;
 import dev.emc.diag.Diagnostics;
 import dev.emc.diag.Span;
 import dev.emc.dist.Arg;
@@ -48,15 +49,27 @@ final class FamilyPlanner {
   private final Variable latent;
   private final List<DataSlot> data;
   private final Map<String, ParamSlot> params;
+  /** A continuous latent's value per row, h_n, and its posterior moments; null for a finite latent. */
+  private final Symbol continuous;
+  private final FactorSite.Moments moments;
   private final List<SettingSlot> settings = new ArrayList<>();
 
   FamilyPlanner(CheckedModel model, Diagnostics diagnostics, Variable latent, List<DataSlot> data,
-      Map<String, ParamSlot> params) {
+      Map<String, ParamSlot> params, Symbol continuous, FactorSite.Moments moments) {
     this.model = model;
     this.diagnostics = diagnostics;
     this.latent = latent;
     this.data = data;
     this.params = params;
+    this.continuous = continuous;
+    this.moments = moments;
+  }
+
+  /** One statement's factor and the settings its family declared; empty after located errors. */
+  Optional<Planning.FamilyFactor> factor(Stochastic statement) {
+    refuseSharedParameters();
+    Optional<FactorPlan> factor = diagnostics.hasErrors() ? Optional.empty() : factor(statement, Map.of());
+    return factor.map(f -> new Planning.FamilyFactor(f, settings));
   }
 
   /** The plan of these statements and of the model's priors; empty after located errors. */
@@ -67,7 +80,7 @@ final class FamilyPlanner {
     }
     Map<String, PriorSite> priors = new LinkedHashMap<>();
     for (Stochastic p : model.priors()) {
-      priorSite(p).ifPresent(site -> site.targets.forEach(t -> priors.put(t, site)));
+      PriorSite.of(p, params, diagnostics).ifPresent(site -> site.targets.forEach(t -> priors.put(t, site)));
     }
     if (diagnostics.hasErrors()) {
       return Optional.empty();
@@ -127,71 +140,6 @@ final class FamilyPlanner {
       }
     }
     return priorPlans;
-  }
-
-  /** A prior statement, with its hyperparameters as formulas, waiting for its family to use it. */
-  private final class PriorSite implements Prior {
-    final Stochastic statement;
-    final List<String> targets;
-    final Map<String, Expr> args = new LinkedHashMap<>();
-    final List<Expr> argList = new ArrayList<>();
-    final List<Expr> targetSymbols = new ArrayList<>();
-    boolean consumed;
-
-    PriorSite(Stochastic statement, List<String> targets) {
-      this.statement = statement;
-      this.targets = targets;
-    }
-
-    @Override
-    public String family() {
-      return statement.family().name();
-    }
-
-    @Override
-    public Expr arg(String name) {
-      Expr e = args.get(name);
-      if (e == null) {
-        throw new IllegalArgumentException(family() + " has no argument " + name);
-      }
-      return e;
-    }
-
-    @Override
-    public List<Expr> args() {
-      return argList;
-    }
-
-    @Override
-    public List<Expr> targets() {
-      return targetSymbols;
-    }
-  }
-
-  private Optional<PriorSite> priorSite(Stochastic p) {
-    PriorSite site = new PriorSite(p, p.targets());
-    for (String t : p.targets()) {
-      site.targetSymbols.add(new Expr.Sym(params.get(t).symbol()));
-    }
-    Shape shape = params.get(p.targets().get(0)).symbol().shape();
-    for (int i = 0; i < p.args().size(); i++) {
-      var param = p.signature().params().get(i);
-      Term t = p.args().get(i);
-      if (!(t instanceof Term.Number || t instanceof Term.ConstRef)) {
-        diagnostics.error("unsupported", t.span(), "a prior whose arguments are parameters (a hierarchy)"
-            + " is not supported yet; give numbers or constants");
-        return Optional.empty();
-      }
-      double v = t instanceof Term.Number n ? n.value() : ((Term.ConstRef) t).value();
-      Expr number = new Expr.Num(v);
-      Type wanted = param.type();
-      Expr value = wanted.kind() == Kind.COV ? new Expr.Mul(number, new Expr.Identity(shape.dim()))
-          : wanted.isScalar() || shape.isScalar() ? number
-          : new Expr.Fill(number, shape.dim());
-      site.args.put(param.name(), value);
-      site.argList.add(value);
-    }
-    return Optional.of(site);
   }
 
   private Optional<FactorPlan> factor(Stochastic s, Map<String, PriorSite> priors) {
@@ -261,7 +209,7 @@ final class FamilyPlanner {
         throw new IllegalStateException(s.family().name() + " updates " + u.param()
             + ", which is not a free argument here");
       }
-      ParamSlot target = params.get(a.param);
+      ParamSlot target = params.get(a.params.size() == 1 ? a.param() : part(s, a, u));
       if (a.value() instanceof Expr.Dot && !u.value().shape().equals(target.symbol().shape())) {
         // The family updated the argument as a plain value: it knows no regression form.
         return noRegression(s, text);
@@ -275,13 +223,22 @@ final class FamilyPlanner {
           Simplify.of(u.qTerms()), Simplify.of(u.stationarity()), u.note()));
     }
     for (Map.Entry<String, SiteArg> e : args.entrySet()) {
-      if (e.getValue().isFree() && updates.stream().noneMatch(u -> u.param().equals(e.getValue().param))) {
-        diagnostics.error("unsupported", s.span(), "cannot fit `" + text + "`: " + s.family().name()
-            + " has no update for its " + e.getKey() + " " + e.getValue().param + " here");
-        return Optional.empty();
+      for (String p : e.getValue().isFree() ? e.getValue().params : List.<String>of()) {
+        if (updates.stream().noneMatch(u -> u.param().equals(p))) {
+          diagnostics.error("unsupported", s.span(), "cannot fit `" + text + "`: " + s.family().name()
+              + " has no update for its " + e.getKey() + " " + p + " here");
+          return Optional.empty();
+        }
       }
     }
     return Optional.of(updates);
+  }
+
+  /** Which parameter of an argument in several ({@code W h + μ}) an update is for: its target's. */
+  private String part(Stochastic s, SiteArg a, Update u) {
+    return a.params.stream().filter(p -> new Expr.Sym(params.get(p).symbol()).equals(u.target())).findFirst()
+        .orElseThrow(() -> new IllegalStateException(s.family().name() + " updates its " + u.param()
+            + " without naming which of " + a.params + " by the update's target"));
   }
 
   private static boolean hasLinearPredictor(Map<String, SiteArg> args) {
@@ -296,8 +253,20 @@ final class FamilyPlanner {
     return Optional.empty();
   }
 
-  /** An argument as the family sees it, and which parameter (if any) it is. */
-  private record SiteArg(Expr value, boolean isFree, boolean perComponent, String param) implements Arg {}
+  /**
+   * An argument as the family sees it, and which parameters it is: one, none for a number, or two
+   * for one linear in a continuous latent, W h + μ.
+   */
+  private record SiteArg(Expr value, boolean isFree, boolean perComponent, List<String> params) implements Arg {
+    SiteArg(Expr value, boolean isFree, boolean perComponent, String param) {
+      this(value, isFree, perComponent, List.of(param));
+    }
+
+    /** The one parameter it is; null for a number or two parameters. */
+    String param() {
+      return params.size() == 1 ? params.get(0) : null;
+    }
+  }
 
   private Optional<SiteArg> arg(Stochastic s, Term t, Type wanted, Expr lhs) {
     if (t instanceof Term.VarRef r && r.previous()) {
@@ -316,10 +285,14 @@ final class FamilyPlanner {
       Expr value = wanted.kind() == Kind.COV ? new Expr.Mul(number, new Expr.Identity(lhs.shape().dim()))
           : wanted.isScalar() ? number
           : new Expr.Fill(number, lhs.shape().isScalar() ? wanted.dim() : lhs.shape().dim());
-      return Optional.of(new SiteArg(value, false, false, null));
+      return Optional.of(new SiteArg(value, false, false, List.of()));
     }
     if (t instanceof Term.Dot d) {
       return linearPredictor(s, d);
+    }
+    Optional<SiteArg> linear = t instanceof Term.Arith a ? linearInLatent(a) : Optional.empty();
+    if (linear.isPresent()) {
+      return linear;
     }
     String what = t instanceof Term.VarRef r
         ? model.variable(r.name()).role().word() + " " + r.name() + " as an argument (a regression)"
@@ -353,6 +326,35 @@ final class FamilyPlanner {
     Symbol covariate = data.stream().filter(x -> x.name().equals(u)).findFirst().orElseThrow().symbol();
     return Optional.of(new SiteArg(new Expr.Dot(new Expr.Sym(beta.symbol()), new Expr.Sym(covariate)),
         true, beta.perComponent(), beta.name()));
+  }
+
+  /**
+   * {@code W * h + mu} (or {@code mu + W * h}), W and mu parameters and h the continuous latent: an
+   * argument linear in h, W h + μ as the family sees it, whose updates are W's and μ's.
+   */
+  private Optional<SiteArg> linearInLatent(Term.Arith sum) {
+    if (continuous == null || !sum.isSum()) {
+      return Optional.empty();
+    }
+    Term product = sum.left() instanceof Term.Arith a && a.isProduct() ? sum.left() : sum.right();
+    Term offset = product == sum.left() ? sum.right() : sum.left();
+    if (product instanceof Term.Arith a && a.isProduct() && a.right() instanceof Term.VarRef h
+        && h.name().equals(latent.name()) && h.indices().isEmpty()) {
+      ParamSlot w = shared(a.left());
+      ParamSlot mu = shared(offset);
+      if (w != null && mu != null) {
+        Expr value = Expr.add(new Expr.MatMul(new Expr.Sym(w.symbol()), new Expr.Sym(continuous)),
+            new Expr.Sym(mu.symbol()));
+        return Optional.of(new SiteArg(value, true, w.perComponent() || mu.perComponent(),
+            List.of(w.name(), mu.name())));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The parameter a term names, unindexed. */
+  private ParamSlot shared(Term t) {
+    return t instanceof Term.VarRef r && r.indices().isEmpty() ? params.get(r.name()) : null;
   }
 
   /** The site a family builds its EM in; it records the statistics the family declares. */
@@ -436,8 +438,15 @@ final class FamilyPlanner {
     }
 
     @Override
+    public Optional<Moments> moments(Expr h) {
+      return continuous != null && h.equals(new Expr.Sym(continuous)) ? Optional.of(moments) : Optional.empty();
+    }
+
+    @Override
     public Expr statistic(String name, Expr perRow) {
-      String unique = name + "_" + statement.lhs();
+      // With a continuous latent the structure has this one statement: the family's own names
+      // (S_h is the latent's as much as the data's).
+      String unique = continuous != null ? name : name + "_" + statement.lhs();
       for (Statistic s : statistics) {
         if (s.symbol().name().equals(unique)) {
           throw new IllegalArgumentException(statement.family().name() + " declares " + name + " twice");

@@ -25,6 +25,11 @@ import static dev.emc.codegen.JavaGenerator.override;
  * (solved with L, not multiplied by G: I + WᵀΨ⁻¹W is ill-conditioned when a column's variance is
  * far above the noise), its marginal log-density by the Woodbury identity, and its statistics. The
  * M-step solves the normal equations with C_hh's Cholesky factor, one column of x at a time.
+ *
+ * <p>This is the linear-Gaussian structure's code writer: the statistics it accumulates and the
+ * updates it computes are the ones Normal's factor gives the plan for a mean linear in h, which
+ * `emc derive` typesets; it writes them in this numerically careful form rather than lowering them
+ * (FactorFormulasTest checks that the two agree).
  */
 final class FactorAnalysisCode {
   private final LinearGaussian lg;

@@ -63,6 +63,27 @@ public interface FactorSite {
    */
   Expr regularization();
 
+  /**
+   * The posterior moments, given the row, of {@code h} when it is a continuous latent vector that
+   * the E-step infers, as factor analysis' h in {@code x ~ Normal(W * h + mu, Psi)} with
+   * {@code h ~ Normal(0, 1)}. An argument can then be linear in h, its value a matrix product with
+   * h plus an offset ({@code W h + μ}); the family writes its expected statistics with
+   * E[h] = m_n and E[h hᵀ] = G + m_n m_nᵀ in place of h and h hᵀ, and says by each update's
+   * {@link Update#target} which of the argument's parameters it updates. Empty for any other
+   * {@code h}.
+   */
+  default java.util.Optional<Moments> moments(Expr h) {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * A continuous latent's posterior moments given the row, as symbols the E-step computes.
+   *
+   * @param mean m_n = E[h | x_n], a value per row
+   * @param covariance G = Cov[h | x_n], a matrix; for a linear-Gaussian model the same for every row
+   */
+  record Moments(Expr mean, Expr covariance) {}
+
   /** r_nk, the E-step's posterior that row n comes from component k (for the derivation). */
   default Expr responsibility() {
     return new Expr.Sym(new Symbol("r", Symbol.Kind.RESPONSIBILITY, dev.emc.math.Shape.SCALAR, true, true));

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param textbook the same value as a textbook writes it, when that differs from {@code value}
  *     (a sum over rows rather than one-pass statistics); null if not
  * @param target how the derivation writes the left side, when not the parameter's own symbol
- *     (φ_k for one element of a simplex φ); null if not
+ *     (φ_k for one element of a simplex φ); null if not. For an argument in two parameters, linear
+ *     in a latent ({@code W h + μ}, see {@link FactorSite#moments}), the symbol of the one updated
  * @param qTerms the terms of Q that involve the parameter; null to let the derivation say it
  *     generically
  * @param stationarity the condition at the maximum, usually a derivative set to 0; null for none

@@ -1,12 +1,12 @@
 package dev.emc.analysis.latent;
 
-import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EmPlan.DataSlot;
 import dev.emc.analysis.EmPlan.FactorPlan;
 import dev.emc.analysis.EmPlan.ParamSlot;
 import dev.emc.analysis.EmPlan.SettingSlot;
 import dev.emc.analysis.EmPlan.Statistic;
 import dev.emc.diag.Diagnostics;
+import dev.emc.dist.FactorSite;
 import dev.emc.math.Expr;
 import dev.emc.math.Shape;
 import dev.emc.math.Simplify;
@@ -30,8 +30,11 @@ import java.util.Optional;
  *
  * <p>The posterior of h given a row is Gaussian, so the E-step is its mean and covariance, and
  * the M-step is the regression of the rows on their expected factors (and a constant): the
- * normal equations with E[h] and E[h hᵀ] in place of h and h hᵀ. This recognizes the structure
- * and writes those formulas into the plan; the code generator and the derivation read them.
+ * normal equations with E[h] and E[h hᵀ] in place of h and h hᵀ. This recognizes the structure,
+ * refuses what it cannot fit, plans h's own factor and names the E-step's symbols, h's posterior
+ * mean m_n and covariance G. x's density, statistics and updates are its family's, Normal's for a
+ * mean linear in h, written with those symbols; the code writer of the structure and the
+ * derivation read them from the plan.
  */
 final class LinearGaussianPlanner implements LatentPlanner {
   private static final Expr.Notation NORMAL = new Expr.Notation("𝒩", "\\mathcal{N}", "<mi>𝒩</mi>");
@@ -77,7 +80,7 @@ final class LinearGaussianPlanner implements LatentPlanner {
     }
     // One component: no parameter has a value per component of a continuous latent.
     Map<String, ParamSlot> params = shared.params(1);
-    Optional<Linear> linear = linear(shared, child, params);
+    Optional<Linear> linear = linear(shared, child, h.name(), params);
     if (linear.isEmpty()) {
       return Optional.empty();
     }
@@ -89,15 +92,27 @@ final class LinearGaussianPlanner implements LatentPlanner {
           + " covariates are not supported with it yet");
       return Optional.empty();
     }
-    Symbol reg = Symbol.setting("Psi_" + x.name(), x.symbol().shape());
-    List<SettingSlot> settings = List.of(new SettingSlot(reg, x.name(), "noise regularization of " + x.name()));
     Shape q = Shape.vector(h.type().dim());
     // h_n is unobserved, but a value per row like the data: the derivation writes it as it writes x_n.
     Symbol latent = new Symbol(h.name(), Symbol.Kind.DATA, q, true, false);
+    // The E-step's: h's posterior mean m_n, a value per row as the row's data is, and covariance G.
+    FactorSite.Moments moments = new FactorSite.Moments(
+        new Expr.Sym(new Symbol("m", Symbol.Kind.DATA, q, true, false)),
+        new Expr.Sym(new Symbol("G", Symbol.Kind.NAME, Shape.matrix(q.dim()), false, false)));
+    Optional<Planning.FamilyFactor> family = shared.family(params, child, latent, moments);
+    if (family.isEmpty()) {
+      return Optional.empty();
+    }
+    FactorPlan data = family.get().factor();
+    // Ψ is the noise here, and its regularization keeps it above 0 (the Heywood case).
+    List<SettingSlot> settings = family.get().settings().stream()
+        .map(s -> new SettingSlot(s.symbol(), s.data(), "noise regularization of " + s.data())).toList();
+    Symbol reg = settings.stream().map(SettingSlot::symbol).findFirst().orElseThrow(() -> new IllegalStateException(
+        data.family() + " declares no regularization for `" + data.statement() + "`"));
     LinearGaussian lg = new LinearGaussian(latent, x.symbol(), l.loadings.symbol(), l.mean.symbol(),
-        l.noise.symbol(), reg, stat("S_r", x.symbol().shape()), stat("S_rr", x.symbol().shape()), stat("S_h", q),
-        stat("S_hh", Shape.matrix(q.dim())), stat("S_rh", Shape.matrix(x.symbol().shape().dim(), q.dim())));
-    List<FactorPlan> factors = List.of(latentFactor(shared, prior, lg), dataFactor(shared, child, lg, l));
+        l.noise.symbol(), reg, stat(data, "S_r"), stat(data, "S_rr"), stat(data, "S_h"), stat(data, "S_hh"),
+        stat(data, "S_rh"));
+    List<FactorPlan> factors = List.of(latentFactor(shared, prior, lg), data);
     return Optional.of(new Plan(lg, counted(params, l, x.width()), settings, factors, List.of()));
   }
 
@@ -114,68 +129,14 @@ final class LinearGaussianPlanner implements LatentPlanner {
         List.of(new Expr.Fill(Expr.num(0), q.dim()), new Expr.Fill(Expr.num(1), q.dim())));
   }
 
-  /** x ~ N(W h + μ, Ψ): its density, statistics and updates. */
-  private static FactorPlan dataFactor(Planning shared, Stochastic child, LinearGaussian lg, Linear l) {
-    Shape q = lg.latent().shape();
-    Expr hn = new Expr.Sym(lg.latent());
-    Expr xn = new Expr.Sym(lg.data());
-    Expr w = new Expr.Sym(lg.loadings());
-    Expr mu = new Expr.Sym(lg.mean());
-    Expr psi = new Expr.Sym(lg.noise());
-    Expr d = Expr.size(lg.data().shape().dim());
-    Expr centred = Expr.sub(xn, Expr.add(new Expr.MatMul(w, hn), mu));
-    Expr logDet = lg.spherical() ? Expr.mul(d, new Expr.LogDet(psi)) : new Expr.LogDet(psi);
-    Expr logDensity = Expr.mul(-0.5, Expr.add(Expr.add(Expr.mul(d, Expr.log(Expr.num(2 * Math.PI))), logDet),
-        new Expr.QuadInv(psi, centred)));
-    Expr density = new Expr.Density(NORMAL, xn, List.of(Expr.add(new Expr.MatMul(w, hn), mu), psi));
-
-    // The statistics, with h's posterior mean m_n and covariance G (the E-step's), about the current
-    // fit: the residual r_n = x_n − μ − W m_n is of the noise's size, where x_n − μ may be 10⁴ times it,
-    // and the noise's update from x_n − μ would cancel numbers that much larger.
-    // m_n is a value per row, as the row's data is: the derivation writes both x_n-style.
-    Expr m = new Expr.Sym(new Symbol("m", Symbol.Kind.DATA, q, true, false));
-    Expr g = new Expr.Sym(new Symbol("G", Symbol.Kind.NAME, Shape.matrix(q.dim()), false, false));
-    Expr r = Expr.sub(Expr.sub(xn, mu), new Expr.MatMul(w, m));
-    List<Statistic> statistics = List.of(
-        new Statistic(lg.sr(), r),
-        new Statistic(lg.srr(), new Expr.Hadamard(r, r)),
-        new Statistic(lg.sh(), m),
-        new Statistic(lg.shh(), Expr.add(g, Expr.outer(m, m))),
-        new Statistic(lg.srh(), Expr.outer(r, m)));
-    Expr reg = new Expr.Sym(lg.regularization());
-    Expr trace = lg.spherical() ? Expr.div(new Expr.Total(reg), psi) : new Expr.TraceInv(reg, psi);
-    return new FactorPlan(shared.text(child), child.lhs(), "Normal", child.signature().label(), false, false,
-        density, Simplify.of(logDensity), statistics, updates(lg, l, g), Simplify.of(Expr.mul(-0.5, trace)),
-        List.of(), null, List.of(Expr.add(new Expr.MatMul(w, hn), mu), psi));
-  }
-
   /**
-   * The M-step: the normal equations of the residual x_n − μ − W h_n on (h_n, 1), solved by centring;
-   * their solution is the change in W and μ. Σ E[(x_n − μ − W h_n) h_nᵀ] = S_rh − N W G, and
-   * Σ E[(x_n − μ − W h_n)∘(x_n − μ − W h_n)] = S_rr + N diag(W G Wᵀ).
+   * One of the statistics Normal declares for a mean linear in h: the code writer of factor analysis
+   * reads each by what it is.
    */
-  private static List<EmPlan.Update> updates(LinearGaussian lg, Linear l, Expr g) {
-    Shape q = lg.latent().shape();
-    Expr w = new Expr.Sym(lg.loadings());
-    Expr mu = new Expr.Sym(lg.mean());
-    Expr d = Expr.size(lg.data().shape().dim());
-    Expr n = new Expr.Sym(new Symbol("N", Symbol.Kind.TOTAL, Shape.SCALAR, false, false));
-    Expr sr = new Expr.Sym(lg.sr());
-    Expr sh = new Expr.Sym(lg.sh());
-    Expr wg = new Expr.MatMul(w, g);
-    Expr syh = Expr.sub(new Expr.Sym(lg.srh()), Expr.mul(n, wg));
-    Expr chh = Expr.sub(new Expr.Sym(lg.shh()), Expr.div(Expr.outer(sh, sh), n));
-    Expr cyh = Expr.sub(syh, Expr.div(Expr.outer(sr, sh), n));
-    Expr change = new Expr.Sym(new Symbol("ΔW", Symbol.Kind.NAME, lg.loadings().shape(), false, false));
-    Expr shift = Expr.div(Expr.sub(sr, new Expr.MatMul(change, sh)), n);
-    Expr syy = Expr.add(new Expr.Sym(lg.srr()), Expr.mul(n, new Expr.MatMul(new Expr.Hadamard(wg, w), ones(q))));
-    Expr residual = Expr.add(Expr.sub(Expr.sub(syy, new Expr.MatMul(new Expr.Hadamard(change, syh), ones(q))),
-        new Expr.Hadamard(shift, sr)), new Expr.Sym(lg.regularization()));
-    Expr newPsi = lg.spherical() ? Expr.div(new Expr.Total(residual), Expr.mul(n, d)) : Expr.div(residual, n);
-    return List.of(
-        update(l.loadings, Expr.add(w, new Expr.MatMul(cyh, new Expr.Inv(chh))), "the factors' regression coefficients"),
-        update(l.mean, Expr.add(mu, shift), "the intercept of that regression"),
-        update(l.noise, newPsi, "the mean squared residual of that regression"));
+  private static Symbol stat(FactorPlan data, String name) {
+    return data.statistics().stream().map(Statistic::symbol).filter(s -> s.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalStateException(data.family() + " declares no " + name + " for `"
+            + data.statement() + "`"));
   }
 
   /**
@@ -191,20 +152,6 @@ final class LinearGaussianPlanner implements LatentPlanner {
         : new ParamSlot(w.name(), w.type(), w.symbol(), w.perComponent(), w.elements(), w.free() - excess)).toList();
   }
 
-  /** 1_Q, the vector of ones: M 1_Q adds up each row of M. */
-  private static Expr ones(Shape q) {
-    return new Expr.Sym(new Symbol("1_" + q.dim(), Symbol.Kind.NAME, q, false, false));
-  }
-
-  private static Symbol stat(String name, Shape shape) {
-    return Symbol.statistic(name, shape, false);
-  }
-
-  private static EmPlan.Update update(ParamSlot p, Expr value, String method) {
-    return new EmPlan.Update(p.name(), p.symbol(), Simplify.of(value), method, null, new Expr.Sym(p.symbol()),
-        null, null, null);
-  }
-
   /** {@code h ~ Normal(0, 1)}: a mean of 0 and a variance (or covariance) of 1. */
   private static boolean standardNormal(Stochastic s) {
     return s.family().name().equals("Normal") && s.args().size() == 2 && number(s.args().get(0), 0)
@@ -218,7 +165,7 @@ final class LinearGaussianPlanner implements LatentPlanner {
   /** The loadings, mean and noise of {@code x ~ Normal(W * h + mu, Psi)}, each a parameter of its own. */
   private record Linear(ParamSlot loadings, ParamSlot mean, ParamSlot noise) {}
 
-  private static Optional<Linear> linear(Planning shared, Stochastic s, Map<String, ParamSlot> params) {
+  private static Optional<Linear> linear(Planning shared, Stochastic s, String h, Map<String, ParamSlot> params) {
     String shape = "factor analysis is written " + EXAMPLE + ", with W, mu and Psi parameters shared by"
         + " every row";
     if (!s.family().name().equals("Normal") || s.args().size() != 2
@@ -228,7 +175,8 @@ final class LinearGaussianPlanner implements LatentPlanner {
     }
     Term product = sum.left() instanceof Term.Arith a && a.isProduct() ? sum.left() : sum.right();
     Term offset = product == sum.left() ? sum.right() : sum.left();
-    ParamSlot w = product instanceof Term.Arith a && a.isProduct() ? param(a.left(), params) : null;
+    ParamSlot w = product instanceof Term.Arith a && a.isProduct() && a.right() instanceof Term.VarRef r
+        && r.name().equals(h) ? param(a.left(), params) : null;
     ParamSlot mu = param(offset, params);
     ParamSlot psi = param(s.args().get(1), params);
     if (w == null || mu == null || psi == null) {

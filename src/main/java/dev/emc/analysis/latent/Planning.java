@@ -1,8 +1,12 @@
 package dev.emc.analysis.latent;
 
 import dev.emc.analysis.EmPlan.DataSlot;
+import dev.emc.analysis.EmPlan.FactorPlan;
 import dev.emc.analysis.EmPlan.ParamSlot;
+import dev.emc.analysis.EmPlan.SettingSlot;
 import dev.emc.diag.Diagnostics;
+import dev.emc.dist.FactorSite;
+import dev.emc.math.Symbol;
 import dev.emc.semantics.CheckedModel;
 import dev.emc.semantics.Stochastic;
 import dev.emc.semantics.Variable;
@@ -42,6 +46,24 @@ public interface Planning {
    */
   Optional<LatentPlanner.Plan> families(LatentStructure structure, Map<String, ParamSlot> params,
       List<Stochastic> statements);
+
+  /**
+   * The plan of a statement one of whose arguments is linear in the latent, a continuous vector
+   * whose value per row is {@code h} and whose posterior given the row has {@code moments}, as in
+   * factor analysis' {@code x ~ Normal(W * h + mu, Psi)}: its factor as its family plans it
+   * ({@link FactorSite#moments}), and the settings the family declared; empty after located errors.
+   * Its statistics keep the names the family gives them (S_r, not S_r_x): such a structure has no
+   * other statement whose statistics they could clash with. The structure refuses priors itself.
+   */
+  Optional<FamilyFactor> family(Map<String, ParamSlot> params, Stochastic statement, Symbol h,
+      FactorSite.Moments moments);
+
+  /** A statement's factor as its family plans it, and the settings the family declared for it. */
+  record FamilyFactor(FactorPlan factor, List<SettingSlot> settings) {
+    public FamilyFactor {
+      settings = List.copyOf(settings);
+    }
+  }
 
   /** A statement as written, for messages and listings. */
   default String text(Stochastic s) {

@@ -21,7 +21,8 @@ import java.util.Set;
 /**
  * The normal distribution, parameterized by mean and variance: a covariance matrix for a vector,
  * or its diagonal ({@code positive[D]}), or one variance for every coordinate ({@code positive}).
- * Each may be one per component or tied (not indexed by the latent variable).
+ * Each may be one per component or tied (not indexed by the latent variable). A mean linear in a
+ * continuous latent, W h + μ, is factor analysis ({@link NormalFactors}).
  */
 public final class Normal implements Family {
   private static final Dim D = Dim.of("D");
@@ -100,6 +101,9 @@ public final class Normal implements Family {
     Expr density = new Expr.Density(NOTATION, x, List.of(mu, sigma));
     if (mean.isFree() && mu instanceof Expr.Dot predictor) {
       return regression(site, predictor, cov, spreadName, logDensity, density);
+    }
+    if (NormalFactors.linear(mu)) {
+      return NormalFactors.factor(site, cov, spreadName, logDensity, density);
     }
     if (mean.isFree() && cov.isFree() && !mean.perComponent() && cov.perComponent()) {
       throw new Unsupported("a mean shared by all components with a covariance per component has no"
