@@ -7,6 +7,7 @@ import dev.emc.runtime.fit.LatentPass;
 import dev.emc.runtime.fit.Prediction;
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.geom.Path2D;
 import java.util.Arrays;
 import org.knowm.xchart.XYChart;
@@ -28,13 +29,27 @@ final class ScatterPanel {
     EmModel m = fit.model();
     int k = m.components();
     int cx = g.offset();
-    int cy = g.offset() + 1;
-    XYChart chart = FitPlot.chart(FitPlot.title(fit), data.names().get(cx), data.names().get(cy));
+    XYChart chart = FitPlot.chart(FitPlot.title(fit), data.names().get(cx), data.names().get(cx + 1));
     chart.getStyler().setMarkerSize(5);
+    addPoints(chart, fit, data, cx);
+    double[][] means = new double[k][];
+    for (int j = 0; j < k; j++) {
+      means[j] = mean(m, g, j);
+    }
+    addEllipses(chart, m, g, means);
+    return (graphics, width, height) -> {
+      chart.paint(graphics, width, height);
+      drawMeans(graphics, chart, means);
+    };
+  }
 
+  /** The rows, at most {@link #MAX_POINTS} of them, one series per most likely component. */
+  private static void addPoints(XYChart chart, FitResult fit, DataMatrix data, int cx) {
+    int cy = cx + 1;
+    int k = fit.model().components();
     // Independent rows are thinned first, so that only those drawn get their posteriors; a
     // chain's need whole sequences, so all its rows are predicted and every step-th drawn.
-    LatentPass pass = LatentPass.of(m);
+    LatentPass pass = LatentPass.of(fit.model());
     DataMatrix drawn = pass.drawn(data, MAX_POINTS);
     Prediction p = fit.predict(drawn);
     int step = Math.max(1, (drawn.rows() + MAX_POINTS - 1) / MAX_POINTS);
@@ -51,7 +66,6 @@ final class ScatterPanel {
       xs[best][count[best]] = x;
       ys[best][count[best]++] = y;
     }
-
     for (int j = 0; j < k; j++) {
       XYSeries points = chart.addSeries(pass.unit() + " " + (j + 1),
           Arrays.copyOf(xs[j], count[j]), Arrays.copyOf(ys[j], count[j]));
@@ -59,13 +73,18 @@ final class ScatterPanel {
       points.setMarker(SeriesMarkers.CIRCLE);
       points.setMarkerColor(FitPlot.translucent(FitPlot.colour(j), 110));
     }
-    // The ellipses over every point, each on a white halo: on a dense cloud of its own colour a
-    // line of that colour would vanish. All halos first, so that no halo cuts another's line.
-    double[][] means = new double[k][];
+  }
+
+  /**
+   * Each component's 1σ and 2σ ellipses over every point, each on a white halo: on a dense cloud of
+   * its own colour a line of that colour would vanish. All halos first, so that no halo cuts
+   * another's line.
+   */
+  private static void addEllipses(XYChart chart, EmModel m, EmModel.Gaussian g, double[][] means) {
+    int k = means.length;
     double[][][][] ellipses = new double[k][2][][];
     for (int j = 0; j < k; j++) {
       double[] block = covariance(m, g, j);
-      means[j] = mean(m, g, j);
       for (int c = 1; c <= 2; c++) {
         ellipses[j][c - 1] = ellipse(means[j][0], means[j][1], block[0], block[1], block[2], c, ELLIPSE_POINTS);
       }
@@ -85,26 +104,28 @@ final class ScatterPanel {
         }
       }
     }
-    return (graphics, width, height) -> {
-      chart.paint(graphics, width, height);
-      // The means on top, each a diamond in its component's colour edged in black: drawn after the
-      // chart, in its screen coordinates, because XChart's markers have one size for the chart.
-      for (int j = 0; j < k; j++) {
-        double sx = chart.getScreenXFromChart(means[j][0]);
-        double sy = chart.getScreenYFromChart(means[j][1]);
-        Path2D.Double diamond = new Path2D.Double();
-        diamond.moveTo(sx, sy - 8);
-        diamond.lineTo(sx + 8, sy);
-        diamond.lineTo(sx, sy + 8);
-        diamond.lineTo(sx - 8, sy);
-        diamond.closePath();
-        graphics.setColor(FitPlot.colour(j));
-        graphics.fill(diamond);
-        graphics.setColor(Color.BLACK);
-        graphics.setStroke(new BasicStroke(1.5f));
-        graphics.draw(diamond);
-      }
-    };
+  }
+
+  /**
+   * The means on top, each a diamond in its component's colour edged in black: drawn after the
+   * chart, in its screen coordinates, because XChart's markers have one size for the chart.
+   */
+  private static void drawMeans(Graphics2D graphics, XYChart chart, double[][] means) {
+    for (int j = 0; j < means.length; j++) {
+      double sx = chart.getScreenXFromChart(means[j][0]);
+      double sy = chart.getScreenYFromChart(means[j][1]);
+      Path2D.Double diamond = new Path2D.Double();
+      diamond.moveTo(sx, sy - 8);
+      diamond.lineTo(sx + 8, sy);
+      diamond.lineTo(sx, sy + 8);
+      diamond.lineTo(sx - 8, sy);
+      diamond.closePath();
+      graphics.setColor(FitPlot.colour(j));
+      graphics.fill(diamond);
+      graphics.setColor(Color.BLACK);
+      graphics.setStroke(new BasicStroke(1.5f));
+      graphics.draw(diamond);
+    }
   }
 
   /** μ_k's two entries for the variable's first two columns. */

@@ -85,167 +85,233 @@ public final class Normal implements Family {
    */
   @Override
   public FactorModel factor(FactorSite site) throws Unsupported {
-    Expr x = site.lhs();
-    String spreadName = site.signature().params().get(1).name();
-    Arg mean = site.arg("mean");
-    Arg cov = site.arg(spreadName);
-    Expr mu = mean.value();
-    Expr sigma = cov.value();
-    Form form = form(x, sigma);
-    Expr log2pi = Expr.log(Expr.num(2 * Math.PI));
-    Expr normalizer = x.shape().isScalar() ? log2pi : Expr.mul(Expr.size(x.shape().dim()), log2pi);
-    Expr logDet = form == Form.SPHERICAL
-        ? Expr.mul(Expr.size(x.shape().dim()), new Expr.LogDet(sigma)) : new Expr.LogDet(sigma);
-    Expr centred = Expr.sub(x, mu);
-    Expr logDensity = Expr.mul(-0.5, Expr.add(Expr.add(normalizer, logDet), new Expr.QuadInv(sigma, centred)));
-    Expr density = new Expr.Density(NOTATION, x, List.of(mu, sigma));
-    if (mean.isFree() && mu instanceof Expr.Dot predictor) {
-      return regression(site, predictor, cov, spreadName, logDensity, density);
+    Terms t = Terms.of(site);
+    Expr logDensity = logDensity(t.x, t.sigma, t.logDet, t.centred);
+    Expr density = new Expr.Density(NOTATION, t.x, List.of(t.mu, t.sigma));
+    if (t.mean.isFree() && t.mu instanceof Expr.Dot predictor) {
+      return regression(t, predictor, logDensity, density);
     }
-    if (NormalFactors.linear(mu)) {
-      return NormalFactors.factor(site, cov, spreadName, logDensity, density);
+    if (NormalFactors.linear(t.mu)) {
+      return NormalFactors.factor(site, t.cov, t.spreadName, logDensity, density);
     }
-    if (mean.isFree() && cov.isFree() && !mean.perComponent() && cov.perComponent()) {
+    if (t.mean.isFree() && t.cov.isFree() && !t.mean.perComponent() && t.cov.perComponent()) {
       throw new Unsupported("a mean shared by all components with a covariance per component has no"
           + " closed-form M-step; index both by the latent variable, or neither");
     }
-    Expr n = site.count();
-    Expr zero = Expr.num(0);
+    Priors priors = priors(t);
     List<Update> updates = new ArrayList<>();
-    Optional<Prior> meanPrior = mean.isFree() ? site.prior("mean") : Optional.empty();
-    Optional<Prior> covPrior = cov.isFree() ? site.prior(spreadName) : Optional.empty();
-    boolean niw = meanPrior.filter(p -> p.family().equals("NormalInverseWishart")).isPresent()
-        || covPrior.filter(p -> p.family().equals("NormalInverseWishart")).isPresent();
-    if (niw && (meanPrior.isEmpty() || covPrior.isEmpty() || meanPrior.get() != covPrior.get())) {
-      throw new Unsupported("a Normal-Inverse-Wishart prior covers the mean and the covariance together:"
-          + " `(mean, covariance) ~ NormalInverseWishart(…)`");
-    }
-    boolean pooled = cov.isFree() && !cov.perComponent() && site.perComponent();
-    if (niw && (pooled || form == Form.DIAGONAL || form == Form.SPHERICAL)) {
-      throw new Unsupported("a Normal-Inverse-Wishart prior needs a full covariance (or a variance) per"
-          + " component");
-    }
-    Expr delta = null;
+    Expr s1 = t.mean.isFree() ? site.statistic("S1", t.centred) : null;
+    Expr delta = s1 == null ? null : Expr.div(s1, t.n);
     Expr newMean = null;
-    Expr s1 = null;
-    if (mean.isFree()) {
-      s1 = site.statistic("S1", centred);
-      delta = Expr.div(s1, n);
-      // Σ_n r x = N_k μ + S1: the statistics are centred at the current mean.
-      Expr rowTotal = Expr.add(Expr.mul(n, mu), s1);
-      Expr gradient = site.rowSum(solve(form, sigma, centred));
-      Update update;
-      if (meanPrior.isEmpty()) {
-        newMean = Expr.add(mu, delta);
-        update = Update.of("mean", newMean, "weighted mean")
-            .withTextbook(Expr.div(site.rowSum(x), n))
-            .derivedFrom(Expr.mul(-0.5, site.rowSum(new Expr.QuadInv(sigma, centred))),
-                new Expr.Relation(Expr.Relation.Op.EQ, gradient, zero),
-                "Only the quadratic form involves the mean; its gradient vanishes where the mean is the"
-                    + " responsibility-weighted average of the rows.");
-      } else if (niw) {
-        Prior p = meanPrior.get();
-        Expr kappa = p.arg("kappa");
-        Expr m0 = p.arg("location");
-        newMean = Expr.div(Expr.add(rowTotal, Expr.mul(kappa, m0)), Expr.add(n, kappa));
-        update = Update.of("mean", newMean, "posterior mode (Normal-Inverse-Wishart prior)")
-            .withTextbook(Expr.div(Expr.add(site.rowSum(x), Expr.mul(kappa, m0)), Expr.add(n, kappa)))
-            .derivedFrom(null, null, "The prior counts as κ rows at the location m: the mean is their"
-                + " responsibility-weighted average with the data's rows.");
-      } else {
-        Prior p = Forms.conjugate(meanPrior.get(), "Normal", "a normal mean", "Normal(location, variance)");
-        newMean = posteriorMean(form, p, sigma, n, rowTotal);
-        update = Update.of("mean", newMean, "posterior mode (Normal prior; conditional on the covariance)")
-            .derivedFrom(null, null, "With the covariance at its current value the Normal prior is"
-                + " conjugate: the mean's update is the precision-weighted average of the prior's location"
-                + " and the rows (an ECM step: the covariance then updates about the new mean).");
-      }
-      updates.add(update);
+    if (s1 != null) {
+      Update meanUpdate = meanUpdate(t, priors, s1, delta);
+      updates.add(meanUpdate);
+      newMean = meanUpdate.value();
     }
+    Expr s2 = t.cov.isFree() ? site.statistic("S2", square(t.form, t.centred)) : null;
     Expr penalty = null;
-    Expr s2 = null;
-    if (cov.isFree()) {
-      s2 = site.statistic("S2", square(form, centred));
-      Expr scatter;
-      if (delta == null) {
-        scatter = s2;
-      } else if (meanPrior.isEmpty() || niw) {
-        // About the weighted mean x̄ = μ + δ: S2 − N_k δδᵀ.
-        scatter = Expr.sub(s2, Expr.mul(n, square(form, delta)));
+    if (s2 != null) {
+      Scatter scatter = scatter(t, priors, s1, s2, delta, newMean);
+      if (priors.spread().isEmpty()) {
+        // Only without a prior: asking for Ψ makes it a setting of the fit.
+        Expr trace = new Expr.TraceInv(t.form == Form.FULL ? new Expr.Diag(site.regularization())
+            : site.regularization(), t.sigma);
+        updates.add(regularizedSpread(t, scatter, trace));
+        penalty = Expr.mul(-0.5, t.cov.perComponent() ? site.sumOverComponents(trace) : trace);
+      } else if (priors.niw()) {
+        updates.add(niwSpread(t, priors.spread().get(), scatter, delta));
+      } else if (t.form == Form.FULL) {
+        updates.add(inverseWishartSpread(t, priors.spread().get(), scatter));
       } else {
-        // About the new mean μ + d: S2 − S1 dᵀ − d S1ᵀ + N_k d dᵀ.
-        Expr d = Expr.sub(newMean, mu);
-        scatter = Expr.add(Expr.sub(s2, cross(form, s1, d)), Expr.mul(n, square(form, d)));
-      }
-      Expr rowScatter = pooled ? site.sumOverComponents(site.rowSum(square(form, centred)))
-          : site.rowSum(square(form, centred));
-      // Rows, times D for one variance shared by D coordinates.
-      Expr rows = pooled ? site.total() : n;
-      Expr divisor = form == Form.SPHERICAL ? Expr.mul(Expr.size(x.shape().dim()), rows) : rows;
-      Expr total = pooled ? site.sumOverComponents(scatter) : scatter;
-      Expr logTerms = Expr.add(logDet, new Expr.QuadInv(sigma, centred));
-      if (covPrior.isEmpty()) {
-        Expr psi = regularization(form, site.regularization());
-        Expr value = Expr.div(Expr.add(total, psi), divisor);
-        Expr trace = new Expr.TraceInv(form == Form.FULL ? new Expr.Diag(site.regularization())
-            : site.regularization(), sigma);
-        Expr qTerms = Expr.add(
-            Expr.mul(-0.5, pooled ? site.sumOverComponents(site.rowSum(logTerms)) : site.rowSum(logTerms)),
-            Expr.mul(-0.5, trace));
-        // ∂ log|Σ| / ∂Σ = Σ⁻¹ and ∂ vᵀΣ⁻¹v / ∂Σ = −Σ⁻¹ v vᵀ Σ⁻¹ (and tr(ΨΣ⁻¹) likewise).
-        Expr stationarity = new Expr.Relation(Expr.Relation.Op.EQ, Expr.add(
-            Expr.mul(-0.5, Expr.mul(divisor, inverse(form, sigma))),
-            Expr.mul(0.5, sandwich(form, sigma, Expr.add(rowScatter, psi)))), zero);
-        updates.add(Update.of(spreadName, value, "weighted scatter about the new mean")
-            .withTextbook(Expr.div(Expr.add(rowScatter, psi), divisor))
-            .derivedFrom(qTerms, stationarity,
-                "Multiplied by the " + spreadWord(form) + " on both sides, the derivative vanishes where"
-                    + " the count times the " + spreadWord(form) + " is the responsibility-weighted"
-                    + " scatter of the rows about the mean (the new mean: its update does not involve the "
-                    + spreadWord(form) + "), plus the regularization:"));
-        penalty = Expr.mul(-0.5, cov.perComponent() ? site.sumOverComponents(trace) : trace);
-      } else if (niw) {
-        Prior p = covPrior.get();
-        Expr kappa = p.arg("kappa");
-        Expr dof = p.arg("dof");
-        Expr scale = p.arg("scale");
-        Expr gap = Expr.sub(Expr.add(mu, delta), p.arg("location"));
-        Expr shrink = Expr.div(Expr.mul(kappa, n), Expr.add(kappa, n));
-        Expr dims = x.shape().isScalar() ? Forms.ONE : Expr.size(x.shape().dim());
-        Expr value = Expr.div(Expr.add(Expr.add(scatter, Expr.mul(shrink, square(form, gap))), scale),
-            Expr.add(Expr.add(n, dof), Expr.add(dims, Expr.num(2))));
-        updates.add(Update.of(spreadName, value, "posterior mode (Normal-Inverse-Wishart prior)")
-            .derivedFrom(null, null, "The mode of the Normal-Inverse-Wishart posterior: the scatter about the"
-                + " weighted mean, the prior's scale Ψ, and the gap between the weighted mean and the"
-                + " prior's location, weighted κN_k/(κ + N_k), over N_k + ν + D + 2."));
-      } else if (form == Form.FULL) {
-        Prior p = Forms.conjugate(covPrior.get(), "InverseWishart", "a covariance", "InverseWishart(dof, scale)");
-        Expr d = Expr.size(x.shape().dim());
-        Expr value = Expr.div(Expr.add(total, p.arg("scale")),
-            Expr.add(Expr.add(rows, p.arg("dof")), Expr.add(d, Forms.ONE)));
-        updates.add(Update.of(spreadName, value, "posterior mode (inverse-Wishart prior)")
-            .withTextbook(Expr.div(Expr.add(rowScatter, p.arg("scale")),
-                Expr.add(Expr.add(rows, p.arg("dof")), Expr.add(d, Forms.ONE))))
-            .derivedFrom(null, null, "The inverse-Wishart prior adds its scale Ψ to the scatter and ν + D + 1"
-                + " to the count."));
-      } else {
-        Prior p = Forms.conjugate(covPrior.get(), "InverseGamma", "a variance", "InverseGamma(shape, scale)");
-        Expr a = p.arg("shape");
-        Expr b = p.arg("scale");
-        Expr twoB = Forms.fill(Expr.mul(2, b), form == Form.DIAGONAL ? sigma : Forms.ZERO);
-        Expr count = Expr.add(divisor, Expr.add(Expr.mul(2, a), Expr.num(2)));
-        updates.add(Update.of(spreadName, Expr.div(Expr.add(total, twoB), count),
-                "posterior mode (inverse-gamma prior)")
-            .withTextbook(Expr.div(Expr.add(rowScatter, twoB), count))
-            .derivedFrom(null, null, "The inverse-gamma prior adds 2b to the scatter and 2a + 2 to the count."));
+        updates.add(inverseGammaSpread(t, priors.spread().get(), scatter));
       }
     }
     FactorModel model = new FactorModel(density, logDensity, updates, penalty);
     // Empty cells of x integrate out to a conditional Gaussian: the E-step needs μ and Σ by name
     // and, when Σ is estimated, its scatter statistic (the pass adds the cells' conditional
     // covariance to it). Only when the statistics are per component, as the pass keeps them.
-    boolean named = mu instanceof Expr.Sym && sigma instanceof Expr.Sym;
-    return named && site.perComponent() ? model.withGaussian(new FactorModel.Gaussian(mu, sigma, s2)) : model;
+    boolean named = t.mu instanceof Expr.Sym && t.sigma instanceof Expr.Sym;
+    return named && site.perComponent() ? model.withGaussian(new FactorModel.Gaussian(t.mu, t.sigma, s2)) : model;
+  }
+
+  /**
+   * What the mean's and the spread's updates of one statement share, worked out once: its two
+   * arguments, the spread's form, the row centred at the current mean, N_k and log|Σ|.
+   */
+  private record Terms(FactorSite site, Arg mean, Arg cov, String spreadName, Form form, Expr x, Expr mu,
+      Expr sigma, Expr centred, Expr n, Expr logDet) {
+    static Terms of(FactorSite site) {
+      Expr x = site.lhs();
+      String spreadName = site.signature().params().get(1).name();
+      Arg mean = site.arg("mean");
+      Arg cov = site.arg(spreadName);
+      Form form = Normal.form(x, cov.value());
+      return new Terms(site, mean, cov, spreadName, form, x, mean.value(), cov.value(),
+          Expr.sub(x, mean.value()), site.count(), Normal.logDet(form, x, cov.value()));
+    }
+
+    /** One spread for every component of per-component statistics: its update sums over them. */
+    boolean pooled() {
+      return cov.isFree() && !cov.perComponent() && site.perComponent();
+    }
+  }
+
+  /** log|Σ| in the spread's shape: D log σ² for one variance shared by D coordinates. */
+  private static Expr logDet(Form form, Expr x, Expr sigma) {
+    return form == Form.SPHERICAL
+        ? Expr.mul(Expr.size(x.shape().dim()), new Expr.LogDet(sigma)) : new Expr.LogDet(sigma);
+  }
+
+  /** −½ (D log 2π + log|Σ| + (x − μ)ᵀ Σ⁻¹ (x − μ)), given log|Σ| and x − μ. */
+  private static Expr logDensity(Expr x, Expr sigma, Expr logDet, Expr centred) {
+    Expr log2pi = Expr.log(Expr.num(2 * Math.PI));
+    Expr normalizer = x.shape().isScalar() ? log2pi : Expr.mul(Expr.size(x.shape().dim()), log2pi);
+    return Expr.mul(-0.5, Expr.add(Expr.add(normalizer, logDet), new Expr.QuadInv(sigma, centred)));
+  }
+
+  /** The priors on the mean and on the spread, if any; {@code niw} when one prior covers both. */
+  private record Priors(Optional<Prior> mean, Optional<Prior> spread, boolean niw) {}
+
+  /** Asks for the mean's prior, then the spread's, and refuses a Normal-Inverse-Wishart misplaced. */
+  private static Priors priors(Terms t) throws Unsupported {
+    Optional<Prior> meanPrior = t.mean.isFree() ? t.site.prior("mean") : Optional.empty();
+    Optional<Prior> covPrior = t.cov.isFree() ? t.site.prior(t.spreadName) : Optional.empty();
+    boolean niw = meanPrior.filter(p -> p.family().equals("NormalInverseWishart")).isPresent()
+        || covPrior.filter(p -> p.family().equals("NormalInverseWishart")).isPresent();
+    if (niw && (meanPrior.isEmpty() || covPrior.isEmpty() || meanPrior.get() != covPrior.get())) {
+      throw new Unsupported("a Normal-Inverse-Wishart prior covers the mean and the covariance together:"
+          + " `(mean, covariance) ~ NormalInverseWishart(…)`");
+    }
+    if (niw && (t.pooled() || t.form == Form.DIAGONAL || t.form == Form.SPHERICAL)) {
+      throw new Unsupported("a Normal-Inverse-Wishart prior needs a full covariance (or a variance) per"
+          + " component");
+    }
+    return new Priors(meanPrior, covPrior, niw);
+  }
+
+  /** μ's update from S1 and δ = S1/N_k: the weighted mean, or the posterior mode under its prior. */
+  private static Update meanUpdate(Terms t, Priors priors, Expr s1, Expr delta) throws Unsupported {
+    FactorSite site = t.site;
+    Expr n = t.n;
+    // Σ_n r x = N_k μ + S1: the statistics are centred at the current mean.
+    Expr rowTotal = Expr.add(Expr.mul(n, t.mu), s1);
+    if (priors.mean().isEmpty()) {
+      Expr gradient = site.rowSum(solve(t.form, t.sigma, t.centred));
+      return Update.of("mean", Expr.add(t.mu, delta), "weighted mean")
+          .withTextbook(Expr.div(site.rowSum(t.x), n))
+          .derivedFrom(Expr.mul(-0.5, site.rowSum(new Expr.QuadInv(t.sigma, t.centred))),
+              new Expr.Relation(Expr.Relation.Op.EQ, gradient, Expr.num(0)),
+              "Only the quadratic form involves the mean; its gradient vanishes where the mean is the"
+                  + " responsibility-weighted average of the rows.");
+    }
+    if (priors.niw()) {
+      Prior p = priors.mean().get();
+      Expr kappa = p.arg("kappa");
+      Expr m0 = p.arg("location");
+      return Update.of("mean", Expr.div(Expr.add(rowTotal, Expr.mul(kappa, m0)), Expr.add(n, kappa)),
+              "posterior mode (Normal-Inverse-Wishart prior)")
+          .withTextbook(Expr.div(Expr.add(site.rowSum(t.x), Expr.mul(kappa, m0)), Expr.add(n, kappa)))
+          .derivedFrom(null, null, "The prior counts as κ rows at the location m: the mean is their"
+              + " responsibility-weighted average with the data's rows.");
+    }
+    Prior p = Forms.conjugate(priors.mean().get(), "Normal", "a normal mean", "Normal(location, variance)");
+    return Update.of("mean", posteriorMean(t.form, p, t.sigma, n, rowTotal),
+            "posterior mode (Normal prior; conditional on the covariance)")
+        .derivedFrom(null, null, "With the covariance at its current value the Normal prior is"
+            + " conjugate: the mean's update is the precision-weighted average of the prior's location"
+            + " and the rows (an ECM step: the covariance then updates about the new mean).");
+  }
+
+  /**
+   * The scatter about the new mean, per component and (when pooled) summed over them, as a textbook
+   * writes it, and the rows it is divided by (times D for one variance of D coordinates).
+   */
+  private record Scatter(Expr about, Expr total, Expr textbook, Expr rows, Expr divisor) {}
+
+  private static Scatter scatter(Terms t, Priors priors, Expr s1, Expr s2, Expr delta, Expr newMean) {
+    Expr about;
+    if (delta == null) {
+      about = s2;
+    } else if (priors.mean().isEmpty() || priors.niw()) {
+      // About the weighted mean x̄ = μ + δ: S2 − N_k δδᵀ.
+      about = Expr.sub(s2, Expr.mul(t.n, square(t.form, delta)));
+    } else {
+      // About the new mean μ + d: S2 − S1 dᵀ − d S1ᵀ + N_k d dᵀ.
+      Expr d = Expr.sub(newMean, t.mu);
+      about = Expr.add(Expr.sub(s2, cross(t.form, s1, d)), Expr.mul(t.n, square(t.form, d)));
+    }
+    boolean pooled = t.pooled();
+    Expr textbook = pooled ? t.site.sumOverComponents(t.site.rowSum(square(t.form, t.centred)))
+        : t.site.rowSum(square(t.form, t.centred));
+    Expr rows = pooled ? t.site.total() : t.n;
+    Expr divisor = t.form == Form.SPHERICAL ? Expr.mul(Expr.size(t.x.shape().dim()), rows) : rows;
+    return new Scatter(about, pooled ? t.site.sumOverComponents(about) : about, textbook, rows, divisor);
+  }
+
+  /** Without a prior: (scatter + Ψ) / count, the maximum of Q plus −½ tr(Ψ Σ⁻¹). */
+  private static Update regularizedSpread(Terms t, Scatter s, Expr trace) {
+    FactorSite site = t.site;
+    Form form = t.form;
+    Expr psi = regularization(form, site.regularization());
+    Expr value = Expr.div(Expr.add(s.total(), psi), s.divisor());
+    Expr logTerms = Expr.add(t.logDet, new Expr.QuadInv(t.sigma, t.centred));
+    Expr qTerms = Expr.add(
+        Expr.mul(-0.5, t.pooled() ? site.sumOverComponents(site.rowSum(logTerms)) : site.rowSum(logTerms)),
+        Expr.mul(-0.5, trace));
+    // ∂ log|Σ| / ∂Σ = Σ⁻¹ and ∂ vᵀΣ⁻¹v / ∂Σ = −Σ⁻¹ v vᵀ Σ⁻¹ (and tr(ΨΣ⁻¹) likewise).
+    Expr stationarity = new Expr.Relation(Expr.Relation.Op.EQ, Expr.add(
+        Expr.mul(-0.5, Expr.mul(s.divisor(), inverse(form, t.sigma))),
+        Expr.mul(0.5, sandwich(form, t.sigma, Expr.add(s.textbook(), psi)))), Expr.num(0));
+    return Update.of(t.spreadName, value, "weighted scatter about the new mean")
+        .withTextbook(Expr.div(Expr.add(s.textbook(), psi), s.divisor()))
+        .derivedFrom(qTerms, stationarity,
+            "Multiplied by the " + spreadWord(form) + " on both sides, the derivative vanishes where"
+                + " the count times the " + spreadWord(form) + " is the responsibility-weighted"
+                + " scatter of the rows about the mean (the new mean: its update does not involve the "
+                + spreadWord(form) + "), plus the regularization:");
+  }
+
+  /** The mode of the Normal-Inverse-Wishart posterior, given δ = S1/N_k. */
+  private static Update niwSpread(Terms t, Prior p, Scatter s, Expr delta) {
+    Expr n = t.n;
+    Expr kappa = p.arg("kappa");
+    Expr dof = p.arg("dof");
+    Expr scale = p.arg("scale");
+    Expr gap = Expr.sub(Expr.add(t.mu, delta), p.arg("location"));
+    Expr shrink = Expr.div(Expr.mul(kappa, n), Expr.add(kappa, n));
+    Expr dims = t.x.shape().isScalar() ? Forms.ONE : Expr.size(t.x.shape().dim());
+    Expr value = Expr.div(Expr.add(Expr.add(s.about(), Expr.mul(shrink, square(t.form, gap))), scale),
+        Expr.add(Expr.add(n, dof), Expr.add(dims, Expr.num(2))));
+    return Update.of(t.spreadName, value, "posterior mode (Normal-Inverse-Wishart prior)")
+        .derivedFrom(null, null, "The mode of the Normal-Inverse-Wishart posterior: the scatter about the"
+            + " weighted mean, the prior's scale Ψ, and the gap between the weighted mean and the"
+            + " prior's location, weighted κN_k/(κ + N_k), over N_k + ν + D + 2.");
+  }
+
+  /** A full covariance's mode under an inverse-Wishart prior. */
+  private static Update inverseWishartSpread(Terms t, Prior prior, Scatter s) throws Unsupported {
+    Prior p = Forms.conjugate(prior, "InverseWishart", "a covariance", "InverseWishart(dof, scale)");
+    Expr d = Expr.size(t.x.shape().dim());
+    Expr value = Expr.div(Expr.add(s.total(), p.arg("scale")),
+        Expr.add(Expr.add(s.rows(), p.arg("dof")), Expr.add(d, Forms.ONE)));
+    return Update.of(t.spreadName, value, "posterior mode (inverse-Wishart prior)")
+        .withTextbook(Expr.div(Expr.add(s.textbook(), p.arg("scale")),
+            Expr.add(Expr.add(s.rows(), p.arg("dof")), Expr.add(d, Forms.ONE))))
+        .derivedFrom(null, null, "The inverse-Wishart prior adds its scale Ψ to the scatter and ν + D + 1"
+            + " to the count.");
+  }
+
+  /** A variance's (or each diagonal variance's) mode under an inverse-gamma prior. */
+  private static Update inverseGammaSpread(Terms t, Prior prior, Scatter s) throws Unsupported {
+    Prior p = Forms.conjugate(prior, "InverseGamma", "a variance", "InverseGamma(shape, scale)");
+    Expr a = p.arg("shape");
+    Expr b = p.arg("scale");
+    Expr twoB = Forms.fill(Expr.mul(2, b), t.form == Form.DIAGONAL ? t.sigma : Forms.ZERO);
+    Expr count = Expr.add(s.divisor(), Expr.add(Expr.mul(2, a), Expr.num(2)));
+    return Update.of(t.spreadName, Expr.div(Expr.add(s.total(), twoB), count),
+            "posterior mode (inverse-gamma prior)")
+        .withTextbook(Expr.div(Expr.add(s.textbook(), twoB), count))
+        .derivedFrom(null, null, "The inverse-gamma prior adds 2b to the scatter and 2a + 2 to the count.");
   }
 
   /**
@@ -255,21 +321,19 @@ public final class Normal implements Family {
    * β' = β + d, and the scatter of the residuals about β' is S_ee − dᵀ S_ue (S_uu d = S_ue removes
    * the quadratic term), so one pass suffices and no raw second moment of y is ever formed.
    */
-  private static FactorModel regression(FactorSite site, Expr.Dot predictor, Arg cov, String spreadName,
-      Expr logDensity, Expr density) throws Unsupported {
-    Expr y = site.lhs();
+  private static FactorModel regression(Terms t, Expr.Dot predictor, Expr logDensity, Expr density)
+      throws Unsupported {
+    FactorSite site = t.site;
+    Expr y = t.x;
     Expr beta = predictor.left();
     Expr u = predictor.right();
-    Expr sigma = cov.value();
     if (!y.shape().isScalar()) {
       throw new Unsupported("a regression's response must be one number per row; dot(β, u) is one number");
     }
-    Arg mean = site.arg("mean");
-    if (cov.isFree() && !mean.perComponent() && cov.perComponent()) {
+    if (t.cov.isFree() && !t.mean.perComponent() && t.cov.perComponent()) {
       throw new Unsupported("coefficients shared by all components with a variance per component have no"
           + " closed-form M-step; index both by the latent variable, or neither");
     }
-    Expr n = site.count();
     Expr zero = Expr.num(0);
     Expr residual = Expr.sub(y, predictor);
     Expr suu = site.statistic("Suu", Expr.square(u));
@@ -278,36 +342,36 @@ public final class Normal implements Family {
     List<Update> updates = new ArrayList<>();
     updates.add(Update.of("mean", Expr.add(beta, step), "weighted least squares")
         .withTextbook(new Expr.Solve(site.rowSum(Expr.square(u)), site.rowSum(Expr.mul(y, u))))
-        .derivedFrom(Expr.mul(-0.5, site.rowSum(Expr.div(Expr.square(residual), sigma))),
+        .derivedFrom(Expr.mul(-0.5, site.rowSum(Expr.div(Expr.square(residual), t.sigma))),
             new Expr.Relation(Expr.Relation.Op.EQ, site.rowSum(Expr.mul(residual, u)), zero),
             "Only the squared residuals involve the coefficients; their gradient vanishes at the normal"
                 + " equations of least squares with the responsibilities as weights."));
     Expr penalty = null;
-    if (cov.isFree()) {
+    if (t.cov.isFree()) {
       Expr see = site.statistic("See", Expr.square(residual));
-      boolean pooled = !cov.perComponent() && site.perComponent();
+      boolean pooled = t.pooled();
       Expr scatter = Expr.sub(see, new Expr.Dot(step, sue));
       Expr total = pooled ? site.sumOverComponents(scatter) : scatter;
-      Expr rows = pooled ? site.total() : n;
+      Expr rows = pooled ? site.total() : t.n;
       Expr psi = site.regularization();
       // As the textbook writes it, β_k in the residual is the new coefficients.
       Expr rowScatter = pooled ? site.sumOverComponents(site.rowSum(Expr.square(residual)))
           : site.rowSum(Expr.square(residual));
-      Expr trace = new Expr.TraceInv(psi, sigma);
-      Expr logTerms = Expr.add(new Expr.LogDet(sigma), new Expr.QuadInv(sigma, residual));
-      updates.add(Update.of(spreadName, Expr.div(Expr.add(total, psi), rows),
+      Expr trace = new Expr.TraceInv(psi, t.sigma);
+      Expr logTerms = Expr.add(new Expr.LogDet(t.sigma), new Expr.QuadInv(t.sigma, residual));
+      updates.add(Update.of(t.spreadName, Expr.div(Expr.add(total, psi), rows),
               "weighted mean squared residual about the new coefficients")
           .withTextbook(Expr.div(Expr.add(rowScatter, psi), rows))
           .derivedFrom(Expr.add(
                   Expr.mul(-0.5, pooled ? site.sumOverComponents(site.rowSum(logTerms)) : site.rowSum(logTerms)),
                   Expr.mul(-0.5, trace)),
               new Expr.Relation(Expr.Relation.Op.EQ, Expr.add(
-                  Expr.mul(-0.5, Expr.div(rows, sigma)),
-                  Expr.mul(0.5, Expr.div(Expr.add(rowScatter, psi), Expr.square(sigma)))), zero),
+                  Expr.mul(-0.5, Expr.div(rows, t.sigma)),
+                  Expr.mul(0.5, Expr.div(Expr.add(rowScatter, psi), Expr.square(t.sigma)))), zero),
               "Multiplied by twice the variance squared, the derivative vanishes where the count times the"
                   + " variance is the responsibility-weighted sum of squared residuals (about the new"
                   + " coefficients: their update does not involve the variance), plus the regularization:"));
-      penalty = Expr.mul(-0.5, cov.perComponent() ? site.sumOverComponents(trace) : trace);
+      penalty = Expr.mul(-0.5, t.cov.perComponent() ? site.sumOverComponents(trace) : trace);
     }
     return new FactorModel(density, logDensity, updates, penalty);
   }
@@ -336,7 +400,6 @@ public final class Normal implements Family {
             + " that is a number times I");
       }
       Expr c = ((Expr.Mul) s0).left();
-      Expr d = Expr.size(sigma.shape().dim());
       return new Expr.Solve(Expr.add(Expr.div(sigma, c), Expr.mul(n, new Expr.Identity(sigma.shape().dim()))),
           Expr.add(Expr.div(new Expr.MatMul(sigma, m0), c), rowTotal));
     }
@@ -366,12 +429,7 @@ public final class Normal implements Family {
     Expr value = values.get(0);
     Expr m = args.get(0);
     Expr s = args.get(1);
-    Form f = form(value, s);
-    Expr log2pi = Expr.log(Expr.num(2 * Math.PI));
-    Expr normalizer = value.shape().isScalar() ? log2pi : Expr.mul(Expr.size(value.shape().dim()), log2pi);
-    Expr logDet = f == Form.SPHERICAL ? Expr.mul(Expr.size(value.shape().dim()), new Expr.LogDet(s))
-        : new Expr.LogDet(s);
-    return Expr.mul(-0.5, Expr.add(Expr.add(normalizer, logDet), new Expr.QuadInv(s, Expr.sub(value, m))));
+    return logDensity(value, s, logDet(form(value, s), value, s), Expr.sub(value, m));
   }
 
   @Override
@@ -439,8 +497,7 @@ public final class Normal implements Family {
   /** Σ⁻¹. */
   private static Expr inverse(Form form, Expr sigma) {
     return switch (form) {
-      case FULL -> new Expr.Inv(sigma);
-      case DIAGONAL -> new Expr.Inv(sigma);
+      case FULL, DIAGONAL -> new Expr.Inv(sigma);
       default -> Expr.div(Expr.num(1), sigma);
     };
   }

@@ -23,23 +23,8 @@ final class FactorStart {
   static void set(EmModel m, Latent.Factors f, DataMatrix data, SplittableRandom random) {
     int d = f.width();
     int q = f.factors();
-    double[] mean = new double[d];
-    double[] cov = new double[d * d];
-    double[] values = data.values();
-    int rows = data.rows();
-    for (int n = 0; n < rows; n++) {
-      for (int i = 0; i < d; i++) {
-        mean[i] += values[n * data.columns() + f.offset() + i] / rows;
-      }
-    }
-    for (int n = 0; n < rows; n++) {
-      int row = n * data.columns() + f.offset();
-      for (int i = 0; i < d; i++) {
-        for (int j = 0; j < d; j++) {
-          cov[i * d + j] += (values[row + i] - mean[i]) * (values[row + j] - mean[j]) / rows;
-        }
-      }
-    }
+    double[] mean = mean(data, f.offset(), d);
+    double[] cov = covariance(data, f.offset(), mean);
     double[] psi = m.param(f.noise());
     boolean spherical = psi.length == 1;
     double[] scale = new double[d];
@@ -47,42 +32,21 @@ final class FactorStart {
       // A constant column gets scale 1; its noise variance then starts at 1 too.
       scale[i] = spherical ? 1.0 : cov[i * d + i] > 0 ? Math.sqrt(cov[i * d + i]) : 1.0;
     }
-    double[] w = m.param(f.loadings());
-    double[] unit = new double[d * q];
+    // W on the correlation scale, row i of it divided by column i's scale.
+    double[] unit;
     if (random == null) {
-      double[][] scaled = new double[d][d];
-      for (int i = 0; i < d; i++) {
-        for (int j = 0; j < d; j++) {
-          scaled[i][j] = cov[i * d + j] / (scale[i] * scale[j]);
-        }
-      }
-      EigenDecomposition eigen = new EigenDecomposition(new Array2DRowRealMatrix(scaled, false));
-      double[] lambda = eigen.getRealEigenvalues();
-      Integer[] order = new Integer[d];
-      Arrays.setAll(order, i -> i);
-      Arrays.sort(order, (a, b) -> Double.compare(lambda[b], lambda[a]));
-      double rest = 0;
-      for (int a = q; a < d; a++) {
-        rest += Math.max(lambda[order[a]], 0) / (d - q);
-      }
-      for (int a = 0; a < q; a++) {
-        double[] u = eigen.getEigenvector(order[a]).toArray();
-        // A floor keeps every factor in play (W = 0 in a column is a fixed point of EM); it is
-        // relative to the factor's own eigenvalue, as the largest may be 10⁸ times the next on the
-        // covariance of probabilistic PCA, and a floor of it would move the start off the maximum.
-        double length = Math.sqrt(Math.max(lambda[order[a]] - rest, 1e-6 * Math.max(lambda[order[a]], 1e-300)));
-        for (int i = 0; i < d; i++) {
-          unit[i * q + a] = u[i] * length;
-        }
-      }
+      Principal p = principal(cov, scale, q);
+      unit = p.unit();
       if (spherical) {
-        psi[0] = rest > 0 ? rest : 1e-6 * Math.max(lambda[order[0]], 1e-300);
+        psi[0] = p.noise();
       }
     } else {
+      unit = new double[d * q];
       for (int i = 0; i < d * q; i++) {
         unit[i] = random.nextGaussian() * Math.sqrt(0.5 / q);
       }
     }
+    double[] w = m.param(f.loadings());
     double variances = 0;
     for (int i = 0; i < d; i++) {
       double explained = 0;
@@ -101,5 +65,72 @@ final class FactorStart {
       psi[0] = 0.5 * variances / d;
     }
     System.arraycopy(mean, 0, m.param(f.mean()), 0, d);
+  }
+
+  /** The mean of the {@code d} columns from {@code offset}. */
+  private static double[] mean(DataMatrix data, int offset, int d) {
+    double[] mean = new double[d];
+    double[] values = data.values();
+    int rows = data.rows();
+    for (int n = 0; n < rows; n++) {
+      for (int i = 0; i < d; i++) {
+        mean[i] += values[n * data.columns() + offset + i] / rows;
+      }
+    }
+    return mean;
+  }
+
+  /** Their covariance about {@code mean}, divided by N (a maximum-likelihood estimate), row-major. */
+  private static double[] covariance(DataMatrix data, int offset, double[] mean) {
+    int d = mean.length;
+    double[] cov = new double[d * d];
+    double[] values = data.values();
+    int rows = data.rows();
+    for (int n = 0; n < rows; n++) {
+      int row = n * data.columns() + offset;
+      for (int i = 0; i < d; i++) {
+        for (int j = 0; j < d; j++) {
+          cov[i * d + j] += (values[row + i] - mean[i]) * (values[row + j] - mean[j]) / rows;
+        }
+      }
+    }
+    return cov;
+  }
+
+  /**
+   * The principal-component start: W on the correlation scale ({@code unit}, d × q, row-major) and
+   * σ², the mean of the eigenvalues left out, which is probabilistic PCA's noise variance.
+   */
+  private record Principal(double[] unit, double noise) {}
+
+  private static Principal principal(double[] cov, double[] scale, int q) {
+    int d = scale.length;
+    double[][] scaled = new double[d][d];
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        scaled[i][j] = cov[i * d + j] / (scale[i] * scale[j]);
+      }
+    }
+    EigenDecomposition eigen = new EigenDecomposition(new Array2DRowRealMatrix(scaled, false));
+    double[] lambda = eigen.getRealEigenvalues();
+    Integer[] order = new Integer[d];
+    Arrays.setAll(order, i -> i);
+    Arrays.sort(order, (a, b) -> Double.compare(lambda[b], lambda[a]));
+    double rest = 0;
+    for (int a = q; a < d; a++) {
+      rest += Math.max(lambda[order[a]], 0) / (d - q);
+    }
+    double[] unit = new double[d * q];
+    for (int a = 0; a < q; a++) {
+      double[] u = eigen.getEigenvector(order[a]).toArray();
+      // A floor keeps every factor in play (W = 0 in a column is a fixed point of EM); it is
+      // relative to the factor's own eigenvalue, as the largest may be 10⁸ times the next on the
+      // covariance of probabilistic PCA, and a floor of it would move the start off the maximum.
+      double length = Math.sqrt(Math.max(lambda[order[a]] - rest, 1e-6 * Math.max(lambda[order[a]], 1e-300)));
+      for (int i = 0; i < d; i++) {
+        unit[i * q + a] = u[i] * length;
+      }
+    }
+    return new Principal(unit, rest > 0 ? rest : 1e-6 * Math.max(lambda[order[0]], 1e-300));
   }
 }

@@ -137,11 +137,22 @@ public final class Fitter implements AutoCloseable {
   private record Run(EmModel model, int index, double logLikelihood, double objective, int iterations,
       boolean converged, boolean stopped, List<Double> trace, double[] stats, long nanos) {}
 
+  /** One run: its start, then EM from it. */
   private Run run(EmModel m, DataMatrix data, MissingCells missing, FitOptions o, long seed, int index, int runs,
       List<String> warnings) throws FitException {
     DataChecks.setRegularization(m, data, o.reg());
     LatentPass pass = LatentPass.of(m);
-    DataMatrix sample = data.sample(START_SAMPLE);
+    start(pass, data.sample(START_SAMPLE), o, seed, index, runs, warnings);
+    return iterate(m, pass, data, missing, o, index, runs);
+  }
+
+  /**
+   * Sets the model's starting parameters from the rows of {@code sample}. A degenerate k-means
+   * start falls back, with a warning, to something with more randomness in it; a start that stays
+   * degenerate ends the run, with what to try instead.
+   */
+  private static void start(LatentPass pass, DataMatrix sample, FitOptions o, long seed, int index, int runs,
+      List<String> warnings) throws FitException {
     String problem = pass.start(Start.of(o.init()), sample, o, seed, index);
     if (problem != null && o.init() == FitOptions.Init.KMEANS) {
       // k-means can leave a component with only zero counts (a rate of 0) or only ones: the
@@ -167,6 +178,14 @@ public final class Fitter implements AutoCloseable {
               + (o.reg() == 0 ? "; fit with --reg > 0 to keep covariances away from singular," : ";")
               + " or try another --seed");
     }
+  }
+
+  /**
+   * EM from the model's start: E-step and objective, then the M-step, until the objective
+   * converges, the monitor stops the run or the iterations run out.
+   */
+  private Run iterate(EmModel m, LatentPass pass, DataMatrix data, MissingCells missing, FitOptions o, int index,
+      int runs) throws FitException {
     long t0 = System.nanoTime();
     List<Double> trace = new ArrayList<>();
     double previous = Double.NEGATIVE_INFINITY;
@@ -181,15 +200,7 @@ public final class Fitter implements AutoCloseable {
       if (missing != null) {
         missing.accumulate(m, stats);
       }
-      ll = stats[EmModel.LOGLIK];
-      if (ll == Double.NEGATIVE_INFINITY) {
-        throw new FitException("the log-likelihood is −∞ after " + iterations
-            + " iterations: some row has zero probability under every component");
-      }
-      if (!Double.isFinite(ll)) {
-        throw new FitException("the log-likelihood is " + ll + " after " + iterations
-            + " iterations: the parameters have become degenerate");
-      }
+      ll = logLikelihood(stats, iterations);
       objective = ll + m.logPenalty();
       trace.add(objective);
       if (!monitor.iteration(index, runs, iterations, objective)) {
@@ -212,17 +223,36 @@ public final class Fitter implements AutoCloseable {
       }
       m.maximize(stats);
       iterations++;
-      problem = m.prepare();
-      if (problem != null) {
-        throw new FitException("at iteration " + iterations + ", " + problem
-            + ": a component has collapsed onto too few rows, or onto rows of one value"
-            + (o.reg() == 0 ? "; fit with --reg > 0 to keep covariances away from singular" : "")
-            + ", or try fewer components");
-      }
+      prepare(m, iterations, o);
       previous = objective;
     }
     return new Run(m, index, ll, objective, iterations, converged, stopped, List.copyOf(trace), stats,
         System.nanoTime() - t0);
+  }
+
+  /** The E-step's log-likelihood, or the run's end when it is not a finite number. */
+  private static double logLikelihood(double[] stats, int iterations) throws FitException {
+    double ll = stats[EmModel.LOGLIK];
+    if (ll == Double.NEGATIVE_INFINITY) {
+      throw new FitException("the log-likelihood is −∞ after " + iterations
+          + " iterations: some row has zero probability under every component");
+    }
+    if (!Double.isFinite(ll)) {
+      throw new FitException("the log-likelihood is " + ll + " after " + iterations
+          + " iterations: the parameters have become degenerate");
+    }
+    return ll;
+  }
+
+  /** Readies the M-step's parameters for the next E-step; parameters it cannot use end the run. */
+  private static void prepare(EmModel m, int iterations, FitOptions o) throws FitException {
+    String problem = m.prepare();
+    if (problem != null) {
+      throw new FitException("at iteration " + iterations + ", " + problem
+          + ": a component has collapsed onto too few rows, or onto rows of one value"
+          + (o.reg() == 0 ? "; fit with --reg > 0 to keep covariances away from singular" : "")
+          + ", or try fewer components");
+    }
   }
 
   /**
