@@ -132,6 +132,14 @@ final class StochasticPass {
           + " has a prior but no distribution of the data uses it");
       return;
     }
+    if (family.signatures().stream().allMatch(Signature::isJoint)) {
+      Signature joint = family.signatures().get(0);
+      diagnostics.error("family-use", t.lhs().span(), family.name() + " is a joint prior on "
+          + joint.joint().stream().map(Param::name).collect(java.util.stream.Collectors.joining(" and "))
+          + " together, so it takes as many parameters on its left: `("
+          + String.join(", ", joint.joint().stream().map(Param::name).toList()) + ") ~ " + family.name() + "(…)`");
+      return;
+    }
     stochastic(t, lhs, family, true).ifPresent(priors::add);
   }
 
@@ -142,7 +150,7 @@ final class StochasticPass {
       return Optional.empty(); // its declaration was wrong and already reported
     }
     List<Signature> arity = family.signatures().stream()
-        .filter(s -> s.params().size() == t.args().size()).toList();
+        .filter(s -> !s.isJoint() && s.params().size() == t.args().size()).toList();
     if (arity.isEmpty()) {
       diagnostics.error("arity", t.family().span(), family.name() + " takes " + arities(family)
           + ", but " + count(t.args().size(), "was", "were") + " given");
