@@ -49,6 +49,19 @@ public final class Analyzer {
     return new Analyzer(model, diagnostics).run();
   }
 
+  /** Two latent variables in words: what each is, and the model class they make together. */
+  private static String combination(Variable first, Variable second) {
+    boolean finite1 = first.type().kind() == Kind.CATEGORY;
+    boolean finite2 = second.type().kind() == Kind.CATEGORY;
+    String what = finite1 && finite2 ? "two finite latents together (a product of two mixtures, or a mixture"
+        + " of mixtures)"
+        : finite1 || finite2 ? "a finite latent together with a continuous one (a mixture of factor analysers,"
+            + " or a scale mixture such as the t)"
+        : "two continuous latents together";
+    return "two latent variables, " + first.name() + " (" + first.type() + ") and " + second.name() + " ("
+        + second.type() + "): " + what;
+  }
+
   private Optional<EmPlan> run() {
     for (Size s : model.sizes().values()) {
       if (s.value().isEmpty()) {
@@ -64,12 +77,11 @@ public final class Analyzer {
           "the model has no latent variable, so it needs no EM; a mixture has one, as in"
           + " `z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);`");
     } else if (latents.size() > 1) {
-      diagnostics.error("structure", latents.get(1).span(), "a second latent variable, "
-          + latents.get(1).name() + ": emc fits one latent variable per row: finite and independent across"
+      diagnostics.error("structure", latents.get(1).span(), combination(latents.get(0), latents.get(1))
+          + " is not supported yet; emc fits one latent variable per row: finite and independent across"
           + " rows (mixtures, mixtures of regressions), a chain over each sequence's rows (hidden Markov"
           + " models: `first(z) ~ Categorical(pi0); z ~ Categorical(A[prev(z)]);`), or a continuous vector"
-          + " (factor analysis: `h ~ Normal(0, 1); x ~ Normal(W * h + mu, Psi);`); several latents, mixtures"
-          + " of factor analysers among them, are not supported yet");
+          + " (factor analysis: `h ~ Normal(0, 1); x ~ Normal(W * h + mu, Psi);`)");
     }
     if (diagnostics.hasErrors()) {
       return Optional.empty();
