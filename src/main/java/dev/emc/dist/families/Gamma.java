@@ -134,19 +134,22 @@ public final class Gamma implements Family {
   private static Update tiedShape(FactorSite site, Expr x, Expr a, Expr s, Expr logs, Expr terms) {
     Expr n = site.count();
     Expr all = site.total();
+    // An empty component (N_j = 0) adds nothing to the sum, rather than 0 · log(0 / 0).
     Expr pooledMean = new Expr.Apply(Function.EXP,
-        Expr.div(site.sumOverComponents(Expr.mul(n, Expr.log(Expr.div(s, n)))), all));
-    Expr pooledLog = Expr.div(site.sumOverComponents(logs), all);
+        Expr.div(site.sumOverOtherComponents(Expr.timesLog(n, Expr.div(s, n))), all));
+    Expr pooledLog = Expr.div(site.sumOverOtherComponents(logs), all);
     Expr shape = new Expr.Apply(SHAPE, List.of(pooledMean, pooledLog, a));
+    Expr rowMean = Expr.div(site.rowSum(x), n);
     Expr shapeCondition = eq(Expr.sub(Expr.log(a), new Expr.Apply(Function.DIGAMMA, a)),
-        Expr.sub(Expr.div(site.sumOverComponents(Expr.mul(n, Expr.log(Expr.div(site.rowSum(x), n)))), all),
-            Expr.div(site.sumOverComponents(site.rowSum(Expr.log(x))), all)));
+        Expr.sub(Expr.div(site.sumOverOtherComponents(Expr.mul(n, Expr.log(rowMean))), all),
+            Expr.div(site.sumOverOtherComponents(site.rowSum(Expr.log(x))), all)));
     return Update.of("shape", shape, "Newton's method on the pooled condition (generalized EM)")
-        .derivedFrom(site.sumOverComponents(terms), shapeCondition, "With each component's rate at its best for the shape, β_k = α N_k / Σ r x, the"
-                + " derivative of the shape's terms summed over the components vanishes where this holds."
-                + " It has no closed-form root: emc solves it by Newton's method on log α from Minka's"
-                + " approximation, with the components' statistics pooled, and keeps the current shape if"
-                + " the root would lower Q.");
+        .derivedFrom(site.sumOverOtherComponents(terms), shapeCondition, "With each component's rate at"
+            + " its best for the shape, β_k = α N_k / Σ r x, the derivative of the shape's terms summed over"
+            + " the components vanishes where this holds."
+            + " It has no closed-form root: emc solves it by Newton's method on log α from Minka's"
+            + " approximation, with the components' statistics pooled, and keeps the current shape if the"
+            + " root would lower Q.");
   }
 
   private static Expr density(Expr x, Expr a, Expr b) {
