@@ -1,7 +1,6 @@
 package dev.emc.dist.families;
 
 import static dev.emc.dist.families.Forms.eq;
-import static dev.emc.dist.families.Forms.fill;
 import static dev.emc.dist.families.Forms.over;
 import static dev.emc.dist.families.Forms.squared;
 import static dev.emc.dist.families.Forms.total;
@@ -63,8 +62,10 @@ public final class LogNormal implements Family {
     Expr mu = meanArg.value();
     Expr s2 = varArg.value();
     Expr centred = Expr.sub(y, mu);
-    Expr logDensity = total(Expr.sub(Expr.mul(-0.5, Expr.add(Expr.add(fill(Expr.log(Expr.num(2 * Math.PI)), x),
-        Expr.log(s2)), over(squared(centred), s2))), y));
+    Expr log2pi = Expr.log(Expr.num(2 * Math.PI));
+    Expr normalizer = x.shape().isScalar() ? log2pi : Expr.mul(Expr.size(x.shape().dim()), log2pi);
+    Expr logDensity = Expr.sub(
+        Expr.mul(-0.5, Expr.add(Expr.add(normalizer, logVariance(s2)), quadratic(s2, centred))), total(y));
     Expr density = new Expr.Density(Forms.named("LogNormal"), x, List.of(mu, s2));
     if (meanArg.isFree() && varArg.isFree() && !meanArg.perComponent() && varArg.perComponent()) {
       throw new Unsupported("index the mean of the log and its variance alike, or only the mean");
@@ -76,7 +77,7 @@ public final class LogNormal implements Family {
       delta = Expr.div(site.statistic("S1", centred), n);
       updates.add(Update.of("meanlog", Expr.add(mu, delta), "weighted mean of log x")
           .withTextbook(Expr.div(site.rowSum(y), n))
-          .derivedFrom(Expr.mul(-0.5, site.rowSum(total(over(squared(centred), s2)))),
+          .derivedFrom(Expr.mul(-0.5, site.rowSum(quadratic(s2, centred))),
               eq(site.rowSum(over(centred, s2)), Forms.ZERO),
               "The derivative vanishes where μ is the responsibility-weighted mean of log x."));
     }
@@ -90,13 +91,23 @@ public final class LogNormal implements Family {
       updates.add(Update.of("varlog", Expr.div(pooled ? site.sumOverComponents(scatter) : scatter, rows),
               "weighted scatter of log x about the new mean")
           .withTextbook(Expr.div(rowScatter, rows))
-          .derivedFrom(Expr.mul(-0.5, site.rowSum(total(Expr.add(Expr.log(s2), over(squared(centred), s2))))),
+          .derivedFrom(Expr.mul(-0.5, site.rowSum(Expr.add(logVariance(s2), quadratic(s2, centred)))),
               eq(Expr.add(Expr.mul(-0.5, over(rows, s2)), Expr.mul(0.5, over(rowScatter, squared(s2)))),
                   Forms.ZERO),
               "The derivative vanishes where σ² is the responsibility-weighted scatter of log x about the"
                   + " new mean."));
     }
     return new FactorModel(density, logDensity, updates, null);
+  }
+
+  /** (log x − μ)² / σ²; for a vector, Σ_d of it, as the diagonal normal writes it. */
+  private static Expr quadratic(Expr s2, Expr centred) {
+    return centred.shape().isVector() ? new Expr.QuadInv(s2, centred) : Expr.div(Expr.square(centred), s2);
+  }
+
+  /** log σ²; for a vector, Σ_d log σ²_d. */
+  private static Expr logVariance(Expr s2) {
+    return s2.shape().isVector() ? new Expr.LogDet(s2) : Expr.log(s2);
   }
 
   @Override
