@@ -155,7 +155,11 @@ class VectorFamiliesTest {
 
   /** emc's M-step from responsibilities written out here (Bayes' rule at {@code start(c)}). */
   private static Map<String, double[]> oneStep(Case c, DataMatrix data, double[] r) throws Exception {
-    Compiled compiled = c.model().bind(Table.read(DURATIONS), BindOptions.defaults()).compile();
+    return oneStep(c.model(), c, data, r);
+  }
+
+  private static Map<String, double[]> oneStep(Model model, Case c, DataMatrix data, double[] r) throws Exception {
+    Compiled compiled = model.bind(Table.read(DURATIONS), BindOptions.defaults()).compile();
     EmModel m = compiled.newModel();
     start(c).forEach((name, v) -> System.arraycopy(v, 0, m.param(name), 0, v.length));
     assertNull(m.prepare());
@@ -193,12 +197,17 @@ class VectorFamiliesTest {
     double[][] count = weighted(data, r, x -> 1);
     double[][] sum = weighted(data, r, x -> x);
     double[] rate = new double[6];
+    double[] mode = new double[6];
     for (int k = 0; k < 2; k++) {
       for (int d = 0; d < 3; d++) {
         rate[k * 3 + d] = count[k][d] / sum[k][d];
+        // Under a Gamma(3, 2) prior on each rate: (N_k + a − 1) / (Σ r x + b).
+        mode[k * 3 + d] = (count[k][d] + 2) / (sum[k][d] + 2);
       }
     }
     assertClose(rate, oneStep(Case.EXPONENTIAL, data, r).get("rate"), 1e-12, "rate");
+    Model map = Fits.model(Case.EXPONENTIAL.text + " rate ~ Gamma(3.0, 2.0);", Map.of());
+    assertClose(mode, oneStep(map, Case.EXPONENTIAL, data, r).get("rate"), 1e-12, "posterior mode");
   }
 
   @Test
