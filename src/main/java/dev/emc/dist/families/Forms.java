@@ -33,9 +33,22 @@ final class Forms {
     return a.shape().isVector() && b.shape().isVector() ? new Expr.Hadamard(a, b) : Expr.mul(a, b);
   }
 
-  /** a / b: element by element for vectors. */
+  /** a / b: element by element for vectors; a scalar over a vector divides by each element. */
   static Expr over(Expr a, Expr b) {
-    return b.shape().isVector() ? new Expr.Hadamard(a, new Expr.Inv(b)) : Expr.div(a, b);
+    if (!b.shape().isVector()) {
+      return Expr.div(a, b);
+    }
+    return a.shape().isVector() ? new Expr.Hadamard(a, new Expr.Inv(b)) : Expr.mul(a, new Expr.Inv(b));
+  }
+
+  /** 1 / e, each element's reciprocal for a vector. */
+  static Expr reciprocal(Expr e) {
+    return e.shape().isVector() ? new Expr.Inv(e) : Expr.div(ONE, e);
+  }
+
+  /** e², each element squared for a vector (e ∘ e rather than the outer product). */
+  static Expr squared(Expr e) {
+    return e.shape().isVector() ? new Expr.Hadamard(e, e) : Expr.square(e);
   }
 
   /** 1 in the shape of e: a number, or a vector of ones. */

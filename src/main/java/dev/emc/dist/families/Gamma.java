@@ -3,6 +3,7 @@ package dev.emc.dist.families;
 import static dev.emc.dist.families.Forms.eq;
 import static dev.emc.dist.families.Forms.fill;
 import static dev.emc.dist.families.Forms.lgamma;
+import static dev.emc.dist.families.Forms.over;
 import static dev.emc.dist.families.Forms.times;
 import static dev.emc.dist.families.Forms.total;
 
@@ -44,8 +45,12 @@ public final class Gamma implements Family {
   public List<Signature> signatures() {
     return List.of(
         Signature.of("gamma", Type.POSITIVE, new Param("shape", Type.POSITIVE), new Param("rate", Type.POSITIVE)),
+        // As a prior, one shape and rate for each of a vector of rates: it comes before the form
+        // with a shape and rate per coordinate, so that numbers given as arguments stay numbers.
         Signature.of("independent gammas", Type.POSITIVE.vectorOf(D), new Param("shape", Type.POSITIVE),
-            new Param("rate", Type.POSITIVE)));
+            new Param("rate", Type.POSITIVE)),
+        Signature.of("independent gammas per coordinate", Type.POSITIVE.vectorOf(D),
+            new Param("shape", Type.POSITIVE.vectorOf(D)), new Param("rate", Type.POSITIVE.vectorOf(D))));
   }
 
   @Override
@@ -58,18 +63,19 @@ public final class Gamma implements Family {
    * of Q are greatest at β = α N_k / Σ r x. With that rate, the shape's condition is
    * log α − ψ(α) = log(Σ r x / N_k) − Σ r log x / N_k, which has no closed-form root: the M-step
    * solves it by Newton's method and keeps the current shape if the root would lower Q (a
-   * generalized EM step).
+   * generalized EM step). A vector is independent coordinates, each solved the same way.
    */
   @Override
   public FactorModel factor(FactorSite site) throws Unsupported {
-    if (!site.lhs().shape().isScalar()) {
-      throw new Unsupported("Gamma is a distribution of one positive number per row here");
-    }
     Expr x = site.lhs();
     Arg shapeArg = site.arg("shape");
     Arg rateArg = site.arg("rate");
     Expr a = shapeArg.value();
     Expr b = rateArg.value();
+    if (x.shape().isVector() && (a.shape().isScalar() || b.shape().isScalar())) {
+      throw new Unsupported("one shape and rate shared by every coordinate is not supported; give each"
+          + " coordinate its own, as in `param shape[z] : positive[D]; param rate[z] : positive[D];`");
+    }
     Expr logDensity = density(x, a, b);
     Expr density = new Expr.Density(Forms.named("Gamma"), x, List.of(a, b));
     if (!shapeArg.isFree() && !rateArg.isFree()) {
@@ -78,38 +84,72 @@ public final class Gamma implements Family {
     if (shapeArg.isFree() && !rateArg.isFree()) {
       throw new Unsupported("a free shape with a known rate is not supported; let the rate be fitted too");
     }
-    if (shapeArg.isFree() && shapeArg.perComponent() != rateArg.perComponent()) {
-      throw new Unsupported("index the shape and the rate alike: both by the latent variable, or neither");
+    if (shapeArg.isFree() && shapeArg.perComponent() && !rateArg.perComponent()) {
+      throw new Unsupported("a shape per component needs a rate per component: index the rate by the latent"
+          + " variable too");
     }
     Expr n = site.count();
     Expr s = site.statistic("S", x);
     Expr logs = site.statistic("L", Expr.log(x));
     Expr sumX = site.rowSum(x);
     Expr terms = site.rowSum(logDensity);
-    Expr rateCondition = eq(site.rowSum(Expr.sub(Expr.div(a, b), x)), Forms.ZERO);
+    Expr rateCondition = eq(site.rowSum(Expr.sub(over(a, b), x)), Forms.ZERO);
     if (!shapeArg.isFree()) {
       return new FactorModel(density, logDensity, List.of(
-          Update.of("rate", Expr.div(Expr.mul(a, n), s), "shape over the weighted mean")
-              .withTextbook(Expr.div(Expr.mul(a, n), sumX))
+          Update.of("rate", over(Expr.mul(a, n), s), "shape over the weighted mean")
+              .withTextbook(over(Expr.mul(a, n), sumX))
               .derivedFrom(terms, rateCondition, "The derivative vanishes where the rate is the shape over"
                   + " the responsibility-weighted mean.")),
           null);
     }
-    Expr mean = Expr.div(s, n);
-    Expr meanLog = Expr.div(logs, n);
-    Expr shape = new Expr.Apply(SHAPE, List.of(mean, meanLog, a));
-    Expr shapeCondition = eq(Expr.sub(Expr.log(a), new Expr.Apply(Function.DIGAMMA, a)),
-        Expr.sub(Expr.log(Expr.div(sumX, n)), Expr.div(site.rowSum(Expr.log(x)), n)));
-    return new FactorModel(density, logDensity, List.of(
-        Update.of("shape", shape, "Newton's method (generalized EM)")
-            .derivedFrom(terms, shapeCondition, "With the rate at its best for the shape, β = α N_k / Σ r x,"
-                + " the shape's derivative vanishes where this holds. It has no closed-form root: emc solves"
-                + " it by Newton's method on log α from Minka's approximation, and keeps the current shape"
-                + " if the root would lower Q."),
-        Update.of("rate", Expr.div(Expr.mul(shape, n), s), "new shape over the weighted mean")
-            .withTextbook(Expr.div(Expr.mul(a, n), sumX))
+    Update shape = site.perComponent() && !shapeArg.perComponent()
+        ? tiedShape(site, x, a, s, logs, terms) : ownShape(site, x, a, s, logs, terms);
+    return new FactorModel(density, logDensity, List.of(shape,
+        Update.of("rate", over(Expr.mul(shape.value(), n), s), "new shape over the weighted mean")
+            .withTextbook(over(Expr.mul(a, n), sumX))
             .derivedFrom(null, rateCondition, "For the new shape, the rate's derivative vanishes at:")),
         null);
+  }
+
+  /** The shape of each component (or of the one component), from its own rows. */
+  private static Update ownShape(FactorSite site, Expr x, Expr a, Expr s, Expr logs, Expr terms) {
+    Expr n = site.count();
+    Expr shape = new Expr.Apply(SHAPE, List.of(Expr.div(s, n), Expr.div(logs, n), a));
+    Expr shapeCondition = eq(Expr.sub(Expr.log(a), new Expr.Apply(Function.DIGAMMA, a)),
+        Expr.sub(Expr.log(Expr.div(site.rowSum(x), n)), Expr.div(site.rowSum(Expr.log(x)), n)));
+    return Update.of("shape", shape, "Newton's method (generalized EM)")
+        .derivedFrom(terms, shapeCondition, "With the rate at"
+            + " its best for the shape, β = α N_k / Σ r x, the shape's derivative vanishes where this holds."
+            + " It has no closed-form root: emc solves it by Newton's method on log α from Minka's"
+            + " approximation, and keeps the current shape if the root would lower Q.");
+  }
+
+  /**
+   * One shape shared by the components, each with its own rate. With every rate at its best for
+   * the shape, β_k = α N_k / S_k, the shape's terms of Q summed over the components are N times
+   * the one-component profile at the mean log x over all rows and at m̄ = exp(Σ_k N_k log(S_k / N_k)
+   * / N), a weighted geometric mean of the components' means: the same Newton step then solves the
+   * pooled condition, and its check that Q does not fall holds for the sum.
+   */
+  private static Update tiedShape(FactorSite site, Expr x, Expr a, Expr s, Expr logs, Expr terms) {
+    Expr n = site.count();
+    Expr all = site.total();
+    // An empty component (N_j = 0) adds nothing to the sum, rather than 0 · log(0 / 0).
+    Expr pooledMean = new Expr.Apply(Function.EXP,
+        Expr.div(site.sumOverOtherComponents(Expr.timesLog(n, Expr.div(s, n))), all));
+    Expr pooledLog = Expr.div(site.sumOverOtherComponents(logs), all);
+    Expr shape = new Expr.Apply(SHAPE, List.of(pooledMean, pooledLog, a));
+    Expr rowMean = Expr.div(site.rowSum(x), n);
+    Expr shapeCondition = eq(Expr.sub(Expr.log(a), new Expr.Apply(Function.DIGAMMA, a)),
+        Expr.sub(Expr.div(site.sumOverOtherComponents(Expr.mul(n, Expr.log(rowMean))), all),
+            Expr.div(site.sumOverOtherComponents(site.rowSum(Expr.log(x))), all)));
+    return Update.of("shape", shape, "Newton's method on the pooled condition (generalized EM)")
+        .derivedFrom(site.sumOverOtherComponents(terms), shapeCondition, "With each component's rate at"
+            + " its best for the shape, β_k = α N_k / Σ r x, the derivative of the shape's terms summed over"
+            + " the components vanishes where this holds."
+            + " It has no closed-form root: emc solves it by Newton's method on log α from Minka's"
+            + " approximation, with the components' statistics pooled, and keeps the current shape if the"
+            + " root would lower Q.");
   }
 
   private static Expr density(Expr x, Expr a, Expr b) {
@@ -127,10 +167,11 @@ public final class Gamma implements Family {
 
   @Override
   public void sample(Signature form, List<double[]> args, RandomGenerator rng, double[] out) {
-    double shape = args.get(0)[0];
-    double rate = args.get(1)[0];
+    double[] shape = args.get(0);
+    double[] rate = args.get(1);
     for (int i = 0; i < out.length; i++) {
-      out[i] = new GammaDistribution(Forms.commons(rng), shape, 1 / rate).sample();
+      int d = shape.length == 1 ? 0 : i;
+      out[i] = new GammaDistribution(Forms.commons(rng), shape[d], 1 / rate[d]).sample();
     }
   }
 }
