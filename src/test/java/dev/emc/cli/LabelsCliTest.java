@@ -65,6 +65,32 @@ class LabelsCliTest {
   }
 
   @Test
+  void factorsCannotBeLabelled() throws Exception {
+    java.util.List<String> wine = Files.readAllLines(Path.of("examples/data/wine.csv"));
+    StringBuilder csv = new StringBuilder(wine.get(0)).append(",label\n");
+    for (int r = 1; r < wine.size(); r++) {
+      csv.append(wine.get(r)).append(r % 5 == 0 ? ",1\n" : ",\n");
+    }
+    Path data = dir.resolve("wine.csv");
+    Files.writeString(data, csv);
+    Run r = CliTest.emc("fit", "examples/factor.model", "--data", data.toString(), "--labels", "label");
+    assertEquals(2, r.code(), r.err());
+    assertEquals(data + ": error: model factor has a continuous latent (factors), which no row can be labelled"
+        + " with; fit without --labels\n", r.err());
+  }
+
+  @Test
+  void rowsWithEmptyCellsCannotBeLabelledYet() throws Exception {
+    Path data = dir.resolve("data.csv");
+    Files.writeString(data, "eruptions,waiting,label\n3.6,79,1\n1.8,,\n3.3,74,\n2.2,62,2\n4.1,80,\n");
+    Run r = CliTest.emc("fit", "examples/gmm.model", "--data", data.toString(), "--labels", "label",
+        "--missing", "marginalize");
+    assertEquals(2, r.code(), r.err());
+    assertEquals(data + ": error: rows with empty cells cannot be labelled yet: fill the cells, or fit without"
+        + " labels\n", r.err());
+  }
+
+  @Test
   void labelledRowsAreNotStreamed() throws Exception {
     Run r = CliTest.emc("fit", "examples/gmm.model", "--data", LABELLED, "--labels", "label", "--stream");
     assertEquals(2, r.code(), r.err());
