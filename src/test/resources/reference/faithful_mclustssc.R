@@ -1,11 +1,13 @@
 # The reference semi-supervised fit of examples/gmm.model with --labels label: R mclust's
-# MclustSSC on examples/data/faithful-labelled.csv.
+# MclustSSC on examples/data/faithful-missing-labels.csv.
 #
 #   Rscript src/test/resources/reference/faithful_mclustssc.R > src/test/resources/reference/faithful_mclustssc.json
 #
 # It first writes that CSV: Old Faithful (examples/data/faithful.csv) with a label column holding,
 # for every 9th row (rows 9, 18, ..., 270: 30 rows), the component of the maximum-likelihood
 # 2-component VVV fit (Mclust) the row is most likely in, and an empty cell elsewhere.
+# (Its name says "missing" as faithful-missing.csv's does: its empty cells, the unknown labels,
+# are for the general CSV reader, not the fast one; FastCsvTest tells such files by the name.)
 #
 # MclustSSC's log-likelihood is that of the labelled data: log p(x, z = label) summed over the
 # labelled rows plus log p(x) over the others (MclustSSC.fit: sum(ldens) + sum(lcdens * z0)),
@@ -21,7 +23,7 @@ full <- Mclust(d, G = 2, modelNames = "VVV", verbose = FALSE)
 label <- rep(NA, nrow(d))
 picked <- seq(9, nrow(d), by = 9)
 label[picked] <- full$classification[picked]
-write.csv(cbind(d, label = label), "examples/data/faithful-labelled.csv", row.names = FALSE, quote = FALSE, na = "")
+write.csv(cbind(d, label = label), "examples/data/faithful-missing-labels.csv", row.names = FALSE, quote = FALSE, na = "")
 
 fit <- mclust:::MclustSSC.fit(d, label, G = 2, modelName = "VVV",
                               control = emControl(tol = 1e-13, itmax = 100000))

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * labelled the closed form, each component's proportion, mean and covariance of its own rows.
  */
 class LabelsTest {
-  private static final Path LABELLED = Path.of("examples/data/faithful-labelled.csv");
+  private static final Path LABELLED = Path.of("examples/data/faithful-missing-labels.csv");
 
   private static Model gmm() throws Exception {
     return Fits.model(Files.readString(Path.of("examples/gmm.model")), Map.of());

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** `emc fit --labels COL`: partly labelled rows from the command line, and the labels it refuses. */
 class LabelsCliTest {
-  private static final String LABELLED = "examples/data/faithful-labelled.csv";
+  private static final String LABELLED = "examples/data/faithful-missing-labels.csv";
 
   @TempDir Path dir;
 
