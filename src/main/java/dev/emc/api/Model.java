@@ -87,9 +87,15 @@ public final class Model {
 
   /**
    * Binds the model to a table, read as {@code options} say: the data decide the sizes they give.
-   * The weights and sequence columns are taken out before the variables take theirs.
+   * The weights, labels and sequence columns are taken out before the variables take theirs.
    */
   public Bound bind(Table table, BindOptions options) throws DataException {
+    // The labels are read once the plan says how many components there are.
+    Table labelled = table;
+    int labelColumn = options.labels().isPresent() ? column(table, options.labels().get(), "--labels") : -1;
+    if (labelColumn >= 0) {
+      table = withoutColumn(table, labelColumn);
+    }
     double[] w = null;
     if (options.weights().isPresent()) {
       int at = column(table, options.weights().get(), "--weights");
@@ -112,7 +118,12 @@ public final class Model {
     if (starts != null) {
       rows = rows.withSequences(starts);
     }
-    return new Bound(emc, plan(sized(binding)), Optional.of(w == null ? rows : rows.withWeights(w)));
+    rows = w == null ? rows : rows.withWeights(w);
+    EmPlan plan = plan(sized(binding));
+    if (labelColumn >= 0) {
+      rows = rows.withLabels(Binder.labels(labelled, labelColumn, plan.latent().components()));
+    }
+    return new Bound(emc, plan, Optional.of(rows));
   }
 
   private static int column(Table table, String name, String option) throws DataException {

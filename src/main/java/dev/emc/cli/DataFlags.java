@@ -31,6 +31,12 @@ final class DataFlags {
       + " weight 3 counts as the row three times. That column is not the model's (default: every row weighs 1).")
   String weights;
 
+  @Option(names = "--labels", paramLabel = "COL", description = "The column holding each row's known component,"
+      + " 1..K, or an empty cell where it is not known (semi-supervised fitting): a labelled row belongs to its"
+      + " component alone and adds log p(x, z = label) to the log-likelihood; the others are enumerated as usual."
+      + " That column is not the model's (default: no row is labelled).")
+  String labels;
+
   @Option(names = "--missing", paramLabel = "HOW", defaultValue = "reject", description = "What an empty cell"
       + " means: reject (an error at its line) or marginalize (integrate it out in the E-step: the conditional"
       + " Gaussian of a row's empty cells given its others; for data with a normal density, in memory)"
@@ -51,6 +57,7 @@ final class DataFlags {
     options = columns == null ? options : options.withColumns(columns);
     options = sequence == null ? options : options.withSequence(sequence);
     options = weights == null ? options : options.withWeights(weights);
+    options = labels == null ? options : options.withLabels(labels);
     return model.bind(Table.read(data), options);
   }
 }

@@ -87,7 +87,10 @@ final class FitCommand implements Callable<Integer> {
     if (rows.weights != null && stream) {
       throw new ParameterException(spec.commandLine(), "--weights needs the rows in memory, not --stream");
     }
-    Bound bound = streamed() && rows.sequence == null && rows.weights == null && !marginalize
+    if (rows.labels != null && stream) {
+      throw new ParameterException(spec.commandLine(), "--labels needs the rows in memory, not --stream");
+    }
+    Bound bound = streamed() && rows.sequence == null && rows.weights == null && rows.labels == null && !marginalize
         ? bindStreamed(model, err) : rows.bind(model, spec);
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
     try {

@@ -17,7 +17,8 @@ final class FitSummary {
     String latent = LatentPass.of(m).counted();
     b.append(String.format(Locale.ROOT, "model %s: %s, %d rows × %d columns (%s)%s%n",
         m.name(), latent, r.rows(), data.columns(), String.join(", ", data.names()),
-        data.weights() == null ? "" : ", weighted: total weight " + dev.emc.runtime.fit.Params.format(r.weight())));
+        (data.weights() == null ? "" : ", weighted: total weight " + dev.emc.runtime.fit.Params.format(r.weight()))
+        + (data.labels() == null ? "" : ", " + data.labelled() + " labelled")));
     b.append(r.converged()
         ? String.format(Locale.ROOT, "converged after %d iterations (tol %s)", r.iterations(), o.tol())
         : String.format(Locale.ROOT, "stopped after %d iterations without converging (tol %s)", r.iterations(), o.tol()));

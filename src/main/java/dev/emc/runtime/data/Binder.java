@@ -205,6 +205,28 @@ public final class Binder {
     return w;
   }
 
+  /**
+   * Column {@code c} as the rows' known values of a latent with {@code k} values: 1..k where
+   * known, an empty cell where not; returned 0-based, −1 for unknown. (Table has already refused
+   * cells that are not numbers.)
+   */
+  public static int[] labels(Table table, int c, int k) throws DataException {
+    int[] labels = new int[table.rows()];
+    for (int r = 0; r < table.rows(); r++) {
+      double v = table.get(r, c);
+      if (Double.isNaN(v)) {
+        labels[r] = -1;
+      } else if (v == Math.rint(v) && v >= 1 && v <= k) {
+        labels[r] = (int) v - 1;
+      } else {
+        throw at(table, r, c, "a label must be " + (k == 1 ? "1" : "one of 1.." + k)
+            + " (a component of the model's " + k + "), or an empty cell where it is not known, but column " + table.header().get(c) + " has "
+            + DataMatrix.format(v));
+      }
+    }
+    return labels;
+  }
+
   private static DataException empty(Table table, int r, int c, String hint) {
     return at(table, r, c, "the cell in column " + table.header().get(c) + " is empty" + hint);
   }

@@ -10,9 +10,11 @@ import java.util.List;
  * @param weights each row's weight, finite and at least 0: its contribution to the statistics
  *     and the log-likelihood is multiplied by it, so that weight 2 counts as the row twice (null:
  *     every row weighs 1)
+ * @param labels each row's known value of the latent, 0-based, or −1 where it is unknown: a
+ *     labelled row's responsibilities are that value's alone (null: no row is labelled)
  */
 public record DataMatrix(String source, List<String> names, double[] values, int rows, int columns, int[] lines,
-    RowCache cache, int[] sequences, double[] weights) {
+    RowCache cache, int[] sequences, double[] weights, int[] labels) {
   /**
    * Rows per chunk: the unit in which a fit's pass splits the rows and adds their statistics, so
    * a cache's slabs hold whole chunks.
@@ -32,15 +34,18 @@ public record DataMatrix(String source, List<String> names, double[] values, int
     if (weights != null && weights.length != rows) {
       throw new IllegalArgumentException(weights.length + " weights for " + rows + " rows");
     }
+    if (labels != null && labels.length != rows) {
+      throw new IllegalArgumentException(labels.length + " labels for " + rows + " rows");
+    }
   }
 
   public DataMatrix(String source, List<String> names, double[] values, int rows, int columns, int[] lines,
       RowCache cache) {
-    this(source, names, values, rows, columns, lines, cache, null, null);
+    this(source, names, values, rows, columns, lines, cache, null, null, null);
   }
 
   public DataMatrix(String source, List<String> names, double[] values, int rows, int columns, int[] lines) {
-    this(source, names, values, rows, columns, lines, null, null, null);
+    this(source, names, values, rows, columns, lines, null, null, null, null);
   }
 
   /**
@@ -48,12 +53,26 @@ public record DataMatrix(String source, List<String> names, double[] values, int
    * rows [starts[i], starts[i + 1]), the last one to the end.
    */
   public DataMatrix withSequences(int[] starts) {
-    return new DataMatrix(source, names, values, rows, columns, lines, cache, starts.clone(), weights);
+    return new DataMatrix(source, names, values, rows, columns, lines, cache, starts.clone(), weights, labels);
   }
 
   /** The same rows, weighted: row n counts {@code weights[n]} times. */
   public DataMatrix withWeights(double[] weights) {
-    return new DataMatrix(source, names, values, rows, columns, lines, cache, sequences, weights.clone());
+    return new DataMatrix(source, names, values, rows, columns, lines, cache, sequences, weights.clone(), labels);
+  }
+
+  /** The same rows, some labelled: row n's latent is {@code labels[n]} (0-based), or unknown where −1. */
+  public DataMatrix withLabels(int[] labels) {
+    return new DataMatrix(source, names, values, rows, columns, lines, cache, sequences, weights, labels.clone());
+  }
+
+  /** How many rows carry a label. */
+  public int labelled() {
+    int n = 0;
+    for (int i = 0; labels != null && i < rows; i++) {
+      n += labels[i] >= 0 ? 1 : 0;
+    }
+    return n;
   }
 
   /** There are at least as many rows as the {@code k} components a fit is to find in them. */

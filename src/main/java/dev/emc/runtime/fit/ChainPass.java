@@ -45,6 +45,11 @@ final class ChainPass extends LatentPass {
       throw new DataException(data.source(), "model " + model.name() + " has a latent chain: its rows are not"
           + " independent, so a row's weight has no meaning (weigh whole sequences by repeating them)");
     }
+    if (data.labels() != null) {
+      throw new DataException(data.source(), "model " + model.name() + " has a latent chain: labelled rows are"
+          + " not supported there yet (a known state would fix the forward-backward pass at that row); fit"
+          + " without --labels");
+    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.emc.runtime.fit;
 import dev.emc.runtime.EmModel;
 import dev.emc.runtime.FactorScores;
 import dev.emc.runtime.Latent;
+import dev.emc.runtime.data.DataException;
 import dev.emc.runtime.data.DataMatrix;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -35,6 +36,15 @@ final class FactorPass extends RowPass {
   @Override
   public boolean finite() {
     return false;
+  }
+
+  @Override
+  void check(DataMatrix data) throws DataException {
+    if (data.labels() != null) {
+      throw new DataException(data.source(), "model " + model.name() + " has a continuous latent (factors),"
+          + " which no row can be labelled with; fit without --labels");
+    }
+    super.check(data);
   }
 
   @Override

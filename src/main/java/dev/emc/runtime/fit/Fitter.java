@@ -78,6 +78,10 @@ public final class Fitter implements AutoCloseable {
       throw new DataException(data.source(), "rows with empty cells cannot be weighted yet: fill the cells,"
           + " or fit without weights");
     }
+    if (missing != null && data.labels() != null) {
+      throw new DataException(data.source(), "rows with empty cells cannot be labelled yet: fill the cells,"
+          + " or fit without labels");
+    }
     DataMatrix all = data;
     data = missing == null ? all : missing.complete();
     LatentPass pass = LatentPass.of(probe);

@@ -24,6 +24,9 @@ class RowPass extends LatentPass {
     if (data.weights() != null && data.cache() != null) {
       throw new DataException(data.source(), "weighted rows must be in memory, not streamed");
     }
+    if (data.labels() != null && data.cache() != null) {
+      throw new DataException(data.source(), "labelled rows must be in memory, not streamed");
+    }
   }
 
   @Override
@@ -37,8 +40,8 @@ class RowPass extends LatentPass {
    */
   @Override
   double[] statistics(DataMatrix data, Workers workers) {
-    if (data.weights() != null) {
-      return weighted(data, workers);
+    if (data.weights() != null || data.labels() != null) {
+      return given(data, workers);
     }
     int chunks = (data.rows() + CHUNK - 1) / CHUNK;
     double[][] partial = new double[chunks][model.statisticsLength()];
@@ -48,12 +51,14 @@ class RowPass extends LatentPass {
   }
 
   /**
-   * One E-step pass over weighted rows: each row's responsibilities, from its log-densities by
-   * Bayes' rule, are multiplied by its weight before they weigh its statistics, and so are its
-   * log-density and its count; a row of weight w is w rows. It costs the generated pass's work
-   * in two calls, so unweighted rows keep the fused pass. Chunks are summed in order, as there.
+   * One E-step pass over weighted or labelled rows. A labelled row belongs to its component alone:
+   * its responsibilities are one-hot and it adds log p(x, z = label), not log p(x). An unlabelled
+   * row's responsibilities come from its log-densities by Bayes' rule, and it adds log p(x). Then
+   * each row's responsibilities, log-density and count are multiplied by its weight: a row of
+   * weight w is w rows. It costs the generated pass's work in two calls, so plain rows keep the
+   * fused pass. Chunks are summed in order, as there.
    */
-  private double[] weighted(DataMatrix data, Workers workers) {
+  private double[] given(DataMatrix data, Workers workers) {
     int k = model.components();
     int rows = data.rows();
     int chunks = (rows + CHUNK - 1) / CHUNK;
@@ -67,7 +72,8 @@ class RowPass extends LatentPass {
       double ll = 0;
       for (int n = from; n < to; n++) {
         int at = (n - from) * k;
-        double logp = bayes(resp, at, k);
+        int label = data.labels() == null ? -1 : data.labels()[n];
+        double logp = label < 0 ? bayes(resp, at, k) : oneHot(resp, at, k, label);
         double w = data.weight(n);
         for (int j = 0; j < k; j++) {
           resp[at + j] *= w;
@@ -80,6 +86,17 @@ class RowPass extends LatentPass {
       partial[c] = stats;
     });
     return Workers.sum(partial);
+  }
+
+  /**
+   * A labelled row: turns log p(x, z = j), j &lt; k, at {@code lp[at + j]} into the responsibilities
+   * 1{j = label} and returns log p(x, z = label).
+   */
+  private static double oneHot(double[] lp, int at, int k, int label) {
+    double logp = lp[at + label];
+    Arrays.fill(lp, at, at + k, 0.0);
+    lp[at + label] = 1.0;
+    return logp;
   }
 
   @Override

@@ -9,6 +9,11 @@ import java.util.SplittableRandom;
 /**
  * Where a run starts when its structure has no start of its own: given parameters, or parameters
  * from responsibilities (k-means labels, jittered labels, random).
+ *
+ * <p>Labelled rows start, as they stay, with all of their responsibility on their label, so each
+ * component starts from its labelled rows and the unlabelled rows' k-means or random
+ * responsibilities. The k-means clusters are numbered to agree with the labels first, so that a
+ * cluster adds its rows to the component whose labelled rows it holds most of.
  */
 final class Starts {
   private Starts() {}
@@ -32,7 +37,7 @@ final class Starts {
         }
       }
       case KMEANS, JITTERED -> {
-        int[] labels = new KMeans(data).labels(k, new SplittableRandom(seed));
+        int[] labels = agreeing(new KMeans(data).labels(k, new SplittableRandom(seed)), data.labels(), k);
         double jitter = how == Start.JITTERED ? JITTER : 0;
         fromResponsibilities(pass, data, (from, to, resp) -> {
           if (jitter > 0) {
@@ -92,6 +97,12 @@ final class Starts {
       for (int from = 0; from < rows; from += LatentPass.CHUNK) {
         int to = Math.min(rows, from + LatentPass.CHUNK);
         r.fill(from, to, resp);
+        for (int n = from; n < to && data.labels() != null; n++) {
+          if (data.labels()[n] >= 0) {
+            Arrays.fill(resp, (n - from) * k, (n - from + 1) * k, 0.0);
+            resp[(n - from) * k + data.labels()[n]] = 1.0;
+          }
+        }
         if (data.weights() != null) {
           for (int n = from; n < to; n++) {
             for (int j = 0; j < k; j++) {
@@ -104,5 +115,44 @@ final class Starts {
       }
       m.maximize(stats);
     }
+  }
+
+  /**
+   * The k-means clusters renumbered so that each agrees with the label most of its labelled rows
+   * carry: greedily, the pair (cluster, label) that shares the most rows first. Unchanged without
+   * labels.
+   */
+  private static int[] agreeing(int[] clusters, int[] labels, int k) {
+    if (labels == null) {
+      return clusters;
+    }
+    int[][] shared = new int[k][k];
+    for (int n = 0; n < clusters.length; n++) {
+      if (labels[n] >= 0) {
+        shared[clusters[n]][labels[n]]++;
+      }
+    }
+    int[] to = new int[k];
+    Arrays.fill(to, -1);
+    boolean[] taken = new boolean[k];
+    for (int round = 0; round < k; round++) {
+      int bestCluster = -1;
+      int bestLabel = -1;
+      for (int c = 0; c < k; c++) {
+        for (int l = 0; l < k; l++) {
+          if (to[c] < 0 && !taken[l] && (bestCluster < 0 || shared[c][l] > shared[bestCluster][bestLabel])) {
+            bestCluster = c;
+            bestLabel = l;
+          }
+        }
+      }
+      to[bestCluster] = bestLabel;
+      taken[bestLabel] = true;
+    }
+    int[] renumbered = new int[clusters.length];
+    for (int n = 0; n < clusters.length; n++) {
+      renumbered[n] = to[clusters[n]];
+    }
+    return renumbered;
   }
 }
