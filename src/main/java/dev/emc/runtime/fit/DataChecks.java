@@ -21,7 +21,7 @@ final class DataChecks {
     }
     int k = m.components();
     data.requireRows(k);
-    if (o.init() == FitOptions.Init.KMEANS && distinctRows(data.sample(Fitter.START_SAMPLE), k) < k) {
+    if (o.init() == FitOptions.Init.KMEANS && distinctRows(data.sample(DataMatrix.START_SAMPLE), k) < k) {
       throw new DataException(data.source(), "the data have fewer than " + k
           + " distinct rows, so " + k + " components cannot be told apart");
     }

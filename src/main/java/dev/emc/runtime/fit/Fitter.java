@@ -24,13 +24,8 @@ import java.util.function.Supplier;
  * it, so a decrease is a wrong update: it fails loudly ({@link IllegalStateException}).
  */
 public final class Fitter implements AutoCloseable {
-  /** Rows per chunk: a pass's unit of work and of summation. */
-  static final int CHUNK = DataMatrix.CHUNK;
   /** How far below the last objective rounding may leave the next, relative to its size. */
   static final double ROUNDING = 1e-9;
-
-  /** Rows a start is computed from when the data are streamed (k-means needs them in memory). */
-  static final int START_SAMPLE = DataMatrix.START_SAMPLE;
 
   private final Workers workers;
   private Monitor monitor = (run, runs, iteration, objective) -> true;
@@ -146,7 +141,7 @@ public final class Fitter implements AutoCloseable {
       List<String> warnings) throws FitException {
     DataChecks.setRegularization(m, data, o.reg());
     LatentPass pass = LatentPass.of(m);
-    start(pass, data.sample(START_SAMPLE), o, seed, index, runs, warnings);
+    start(pass, data.sample(DataMatrix.START_SAMPLE), o, seed, index, runs, warnings);
     return iterate(m, pass, data, missing, o, index, runs);
   }
 

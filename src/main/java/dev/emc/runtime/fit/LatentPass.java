@@ -18,9 +18,6 @@ import java.util.List;
  * (a continuous Gaussian latent: factor analysis).
  */
 public abstract class LatentPass {
-  /** Rows per chunk of independent rows: a pass's unit of work and of summation. */
-  static final int CHUNK = Fitter.CHUNK;
-
   protected final EmModel model;
 
   LatentPass(EmModel model) {

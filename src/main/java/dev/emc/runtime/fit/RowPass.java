@@ -1,5 +1,7 @@
 package dev.emc.runtime.fit;
 
+import static dev.emc.runtime.data.DataMatrix.CHUNK;
+
 import dev.emc.runtime.EmModel;
 import dev.emc.runtime.data.DataException;
 import dev.emc.runtime.data.DataMatrix;

@@ -90,12 +90,12 @@ final class Starts {
     EmModel m = pass.model;
     int rows = data.rows();
     int k = m.components();
-    double[] resp = new double[LatentPass.CHUNK * k];
+    double[] resp = new double[DataMatrix.CHUNK * k];
     for (int round = 0; round < 2; round++) {
       double[] stats = new double[m.statisticsLength()];
       double[] before = new double[k];
-      for (int from = 0; from < rows; from += LatentPass.CHUNK) {
-        int to = Math.min(rows, from + LatentPass.CHUNK);
+      for (int from = 0; from < rows; from += DataMatrix.CHUNK) {
+        int to = Math.min(rows, from + DataMatrix.CHUNK);
         r.fill(from, to, resp);
         for (int n = from; n < to && data.labels() != null; n++) {
           if (data.labels()[n] >= 0) {
