@@ -8,8 +8,9 @@ import java.util.List;
  * <p>Data are one flat row-major {@code double[]}: row n's values start at {@code n * columns()}.
  * One pass over a range of rows — the E-step and the accumulation of expected sufficient
  * statistics together — adds into a {@code double[]} of {@link #statisticsLength()}; partial
- * results of any split of the rows merge by adding the arrays, in any grouping: the same code
- * runs on one thread, on many, or on a cluster. Its first entries are fixed:
+ * results of any split of the rows (for a latent chain, of the sequences: see {@link #latent()})
+ * merge by adding the arrays, in any grouping: the same code runs on one thread, on many, or on a
+ * cluster. Its first entries are fixed:
  * {@link #LOGLIK}, {@link #WEIGHT}, then the K counts at {@link #COUNT}.
  *
  * <p>Use: set parameters (or {@link #maximize} from statistics), {@link #prepare}, then
