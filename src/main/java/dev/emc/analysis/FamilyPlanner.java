@@ -13,6 +13,7 @@ import dev.emc.diag.Span;
 import dev.emc.dist.Arg;
 import dev.emc.dist.FactorModel;
 import dev.emc.dist.FactorSite;
+import dev.emc.dist.Param;
 import dev.emc.dist.Prior;
 import dev.emc.dist.Signature;
 import dev.emc.dist.Unsupported;
@@ -147,11 +148,11 @@ final class FamilyPlanner {
     boolean lhsLatent = s.lhs().equals(latent.name());
     Expr lhs = lhsLatent
         ? new Expr.Sym(new Symbol(latent.name(), Symbol.Kind.COMPONENT, Shape.SCALAR, false, true))
-        : new Expr.Sym(data.stream().filter(d -> d.name().equals(s.lhs())).findFirst().orElseThrow().symbol());
+        : new Expr.Sym(dataSymbol(s.lhs()));
     Map<String, SiteArg> args = new LinkedHashMap<>();
     for (int i = 0; i < s.args().size(); i++) {
       var p = s.signature().params().get(i);
-      Optional<SiteArg> a = arg(s, s.args().get(i), p.type(), lhs);
+      Optional<SiteArg> a = arg(s, s.args().get(i), p, lhs);
       if (a.isEmpty()) {
         return Optional.empty();
       }
@@ -268,7 +269,8 @@ final class FamilyPlanner {
     }
   }
 
-  private Optional<SiteArg> arg(Stochastic s, Term t, Type wanted, Expr lhs) {
+  private Optional<SiteArg> arg(Stochastic s, Term t, Param param, Expr lhs) {
+    Type wanted = param.type();
     if (t instanceof Term.VarRef r && r.previous()) {
       diagnostics.error("structure", t.span(), "prev(…) indexes only the transition probabilities of a latent"
           + " chain, as in `z ~ Categorical(A[prev(z)]);`");
@@ -289,6 +291,11 @@ final class FamilyPlanner {
     }
     if (t instanceof Term.Dot d) {
       return linearPredictor(s, d);
+    }
+    if (t instanceof Term.VarRef r && r.indices().isEmpty() && model.variable(r.name()).role() == Role.COVARIATE
+        && s.family().takesPerRow(s.signature(), param.name())) {
+      // Each row's own known value, fixed like a number: no regression, nothing to fit.
+      return Optional.of(new SiteArg(new Expr.Sym(dataSymbol(r.name())), false, false, List.of()));
     }
     Optional<SiteArg> linear = t instanceof Term.Arith a ? linearInLatent(a) : Optional.empty();
     if (linear.isPresent()) {
@@ -322,10 +329,14 @@ final class FamilyPlanner {
       return Optional.empty();
     }
     ParamSlot beta = params.get(coefficients.name());
-    String u = covariates.name();
-    Symbol covariate = data.stream().filter(x -> x.name().equals(u)).findFirst().orElseThrow().symbol();
+    Symbol covariate = dataSymbol(covariates.name());
     return Optional.of(new SiteArg(new Expr.Dot(new Expr.Sym(beta.symbol()), new Expr.Sym(covariate)),
         true, beta.perComponent(), beta.name()));
+  }
+
+  /** The row's value of a data variable or covariate. */
+  private Symbol dataSymbol(String name) {
+    return data.stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow().symbol();
   }
 
   /**

@@ -12,4 +12,13 @@ public interface Arg {
 
   /** Whether it is one value per component (indexed by the latent variable), or shared by all. */
   boolean perComponent();
+
+  /**
+   * Whether it is each row's own known value, a covariate (such as a row's number of trials): a
+   * formula in the row's symbol, fixed like a number. Only an argument its family takes per row
+   * ({@link Family#takesPerRow}) is one.
+   */
+  default boolean perRow() {
+    return value() instanceof Expr.Sym s && s.symbol().perRow();
+  }
 }

@@ -36,6 +36,15 @@ public interface Family {
   }
 
   /**
+   * Whether argument {@code param} of form {@code form} may be a covariate, each row's own known
+   * value, which {@link #factor} then sees as {@link Arg#perRow}. Other arguments refuse one: a
+   * covariate anywhere else would be a regression.
+   */
+  default boolean takesPerRow(Signature form, String param) {
+    return false;
+  }
+
+  /**
    * log p(values | args) for a prior statement {@code values ~ Family(args)}: what it adds to the
    * objective, which EM then climbs as the log posterior. {@code values} are the parameters'
    * symbols (one value of them: the analysis sums over components).

@@ -39,16 +39,23 @@ public final class Binomial implements Family {
     return Set.of(Use.DATA);
   }
 
+  /** A row's own number of trials, a covariate, keeps the M-step closed-form. */
+  @Override
+  public boolean takesPerRow(Signature form, String param) {
+    return param.equals("trials");
+  }
+
   /**
    * log p(x | m, p) = log C(m, x) + x log p + (m − x) log(1 − p). Its terms of Q are greatest at
-   * p = Σ r x / (m N_k); a Beta(a, b) prior makes it (Σ r x + a − 1) / (m N_k + a + b − 2).
+   * p = Σ r x / (m N_k), or Σ r x / Σ r m with each row's own m; a Beta(a, b) prior makes it
+   * (Σ r x + a − 1) / (m N_k + a + b − 2).
    */
   @Override
   public FactorModel factor(FactorSite site) throws Unsupported {
     Expr x = site.lhs();
     Arg trials = site.arg("trials");
     if (trials.isFree()) {
-      throw new Unsupported("the number of trials must be known: give a number or a constant");
+      throw new Unsupported("the number of trials must be known: give a number, a constant or a covariate");
     }
     Arg prob = site.arg("probability");
     Expr m = trials.value();
@@ -69,12 +76,13 @@ public final class Binomial implements Family {
     Expr rowSum = site.rowSum(x);
     Expr terms = site.rowSum(kernel);
     Expr gradient = site.rowSum(Expr.sub(Expr.div(x, p), Expr.div(Expr.sub(m, x), q)));
-    Expr trialsTotal = Expr.mul(m, n);
+    Expr trialsTotal = trials.perRow() ? site.statistic("T", m) : Expr.mul(m, n);
+    Expr trialsSum = trials.perRow() ? site.rowSum(m) : trialsTotal;
     Optional<Prior> prior = site.prior("probability");
     Update update;
     if (prior.isEmpty()) {
       update = Update.of("probability", Expr.div(s, trialsTotal), "weighted share of successes")
-          .withTextbook(Expr.div(rowSum, trialsTotal))
+          .withTextbook(Expr.div(rowSum, trialsSum))
           .derivedFrom(terms, eq(gradient, Forms.ZERO),
               "The derivative vanishes where p is the responsibility-weighted share of successes among"
                   + " the trials.");
@@ -85,7 +93,7 @@ public final class Binomial implements Family {
       Expr b1 = Expr.sub(pr.arg("b"), Forms.ONE);
       update = Update.of("probability", Expr.div(Expr.add(s, a1), Expr.add(trialsTotal, Expr.add(a1, b1))),
               "posterior mode (Beta prior)")
-          .withTextbook(Expr.div(Expr.add(rowSum, a1), Expr.add(trialsTotal, Expr.add(a1, b1))))
+          .withTextbook(Expr.div(Expr.add(rowSum, a1), Expr.add(trialsSum, Expr.add(a1, b1))))
           .derivedFrom(Expr.add(terms, Expr.add(Expr.mul(a1, Expr.log(p)), Expr.mul(b1, Expr.log(q)))),
               eq(Expr.add(gradient, Expr.sub(Expr.div(a1, p), Expr.div(b1, q))), Forms.ZERO),
               "The Beta prior adds a − 1 successes and b − 1 failures: the derivative vanishes at the"
