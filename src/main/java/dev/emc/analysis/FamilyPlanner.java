@@ -19,6 +19,7 @@ import dev.emc.dist.Signature;
 import dev.emc.dist.Unsupported;
 import dev.emc.dist.Update;
 import dev.emc.math.Expr;
+import dev.emc.math.Function;
 import dev.emc.math.Shape;
 import dev.emc.math.Simplify;
 import dev.emc.math.Symbol;
@@ -103,8 +104,9 @@ final class FamilyPlanner {
     for (Stochastic s : model.distributions()) {
       List<Term> uses = new ArrayList<>();
       for (Term t : s.args()) {
-        // A regression's coefficients are used inside its dot(β, u).
-        uses.addAll(t instanceof Term.Dot d ? List.of(d.left(), d.right()) : List.of(t));
+        // A regression's coefficients are used inside its dot(β, u), or logistic(dot(β, u)).
+        Term inner = t instanceof Term.Call c ? c.argument() : t;
+        uses.addAll(inner instanceof Term.Dot d ? List.of(d.left(), d.right()) : List.of(inner));
       }
       for (Term t : uses) {
         if (t instanceof Term.VarRef r && params.containsKey(r.name())) {
@@ -211,7 +213,7 @@ final class FamilyPlanner {
             + ", which is not a free argument here");
       }
       ParamSlot target = params.get(a.params.size() == 1 ? a.param() : part(s, a, u));
-      if (a.value() instanceof Expr.Dot && !u.value().shape().equals(target.symbol().shape())) {
+      if (isLinearPredictor(a.value()) && !u.value().shape().equals(target.symbol().shape())) {
         // The family updated the argument as a plain value: it knows no regression form.
         return noRegression(s, text);
       }
@@ -243,7 +245,13 @@ final class FamilyPlanner {
   }
 
   private static boolean hasLinearPredictor(Map<String, SiteArg> args) {
-    return args.values().stream().anyMatch(a -> a.value() instanceof Expr.Dot);
+    return args.values().stream().anyMatch(a -> isLinearPredictor(a.value()));
+  }
+
+  /** βᵀu, or σ(βᵀu): an argument a family can only fit in its regression form. */
+  private static boolean isLinearPredictor(Expr e) {
+    return e instanceof Expr.Dot || e instanceof Expr.Apply a && a.function() == Function.LOGISTIC
+        && a.arg() instanceof Expr.Dot;
   }
 
   /** Refuses a linear predictor in an argument whose family has no regression form. */
@@ -292,6 +300,9 @@ final class FamilyPlanner {
     if (t instanceof Term.Dot d) {
       return linearPredictor(s, d);
     }
+    if (t instanceof Term.Call c) {
+      return logistic(s, c);
+    }
     if (t instanceof Term.VarRef r && r.indices().isEmpty() && model.variable(r.name()).role() == Role.COVARIATE
         && s.family().takesPerRow(s.signature(), param.name())) {
       // Each row's own known value, fixed like a number: no regression, nothing to fit.
@@ -332,6 +343,17 @@ final class FamilyPlanner {
     Symbol covariate = dataSymbol(covariates.name());
     return Optional.of(new SiteArg(new Expr.Dot(new Expr.Sym(beta.symbol()), new Expr.Sym(covariate)),
         true, beta.perComponent(), beta.name()));
+  }
+
+  /** logistic(dot(β, u)): a logistic regression's probability, σ(βᵀu), whose updates are β's. */
+  private Optional<SiteArg> logistic(Stochastic s, Term.Call c) {
+    if (!(c.argument() instanceof Term.Dot d)) {
+      diagnostics.error("unsupported", c.span(), "cannot fit `" + model.source().slice(s.span())
+          + "`: logistic(…) of anything but a linear predictor dot(coefficients, covariates) is not supported yet");
+      return Optional.empty();
+    }
+    return linearPredictor(s, d).map(a -> new SiteArg(new Expr.Apply(Function.LOGISTIC, a.value()), a.isFree(),
+        a.perComponent(), a.params()));
   }
 
   /** The row's value of a data variable or covariate. */

@@ -116,6 +116,9 @@ final class Summary {
     if (t instanceof Term.Negate n) {
       return "-" + term(n.operand());
     }
+    if (t instanceof Term.Call c) {
+      return c.function() + "(" + term(c.argument()) + ")";
+    }
     Term.Dot d = (Term.Dot) t;
     return "dot(" + term(d.left()) + ", " + term(d.right()) + ")";
   }

@@ -248,9 +248,12 @@ public sealed interface Expr {
 
     /**
      * What the printers show: {@link Function#TIMES_LOG} as the product it stands for, a b (a ∘ b
-     * for vectors); any other function as itself.
+     * for vectors), {@link Function#LOG1P_EXP} as log(1 + exp x); any other function as itself.
      */
     public Expr asWritten() {
+      if (function == Function.LOG1P_EXP) {
+        return log(add(num(1), new Apply(Function.EXP, arg())));
+      }
       if (function != Function.TIMES_LOG) {
         return this;
       }

@@ -25,4 +25,13 @@ public record Function(String name, String java, String tex, String text) {
   public static final Function TIMES_LOG =
       new Function("timesLog", "dev.emc.runtime.Special.timesLog", "", "");
   public static final Function ATAN2 = new Function("atan2", "java.lang.Math.atan2", "\\operatorname{atan2}", "atan2");
+  /** σ(x) = 1 / (1 + e^−x), the logistic function: a probability from a linear predictor. */
+  public static final Function LOGISTIC =
+      new Function("logistic", "dev.emc.runtime.Special.logistic", "\\sigma", "σ");
+  /**
+   * log(1 + e^x) without overflow for large x: a logistic regression's log-normalizer. The printers
+   * show it as the formula it stands for.
+   */
+  public static final Function LOG1P_EXP =
+      new Function("log1pExp", "dev.emc.runtime.Special.log1pExp", "", "");
 }

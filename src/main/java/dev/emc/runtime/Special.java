@@ -36,6 +36,20 @@ public final class Special {
     return x == 0 ? 0 : x * logY;
   }
 
+  /** σ(x) = 1 / (1 + e^−x), with no overflow of e^−x for large negative x. */
+  public static double logistic(double x) {
+    if (x >= 0) {
+      return 1 / (1 + Math.exp(-x));
+    }
+    double e = Math.exp(x);
+    return e / (1 + e);
+  }
+
+  /** log(1 + e^x): x + log(1 + e^−x) for positive x, so that e^x never overflows. */
+  public static double log1pExp(double x) {
+    return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+  }
+
   /** ψ(x) = d/dx log Γ(x). */
   public static double digamma(double x) {
     return Digamma.value(x);

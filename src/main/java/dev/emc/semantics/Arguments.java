@@ -26,7 +26,8 @@ import java.util.TreeSet;
  */
 final class Arguments {
   /** The functions argument expressions may call. */
-  private static final Set<String> FUNCTIONS = Set.of("dot");
+  private static final String LOGISTIC = "logistic";
+  private static final Set<String> FUNCTIONS = Set.of("dot", LOGISTIC);
 
   /** Where an argument stands, for its messages. */
   record Context(Family family, Param param, boolean prior, Set<String> patternVars) {
@@ -292,6 +293,9 @@ final class Arguments {
           "a prior's arguments must be numbers, constants or parameters");
       return Optional.empty();
     }
+    if (fn.equals(LOGISTIC)) {
+      return logistic(c, wanted, ctx);
+    }
     if (c.args().size() != 2) {
       diagnostics.error("arity", c.function().span(), "dot takes 2 vectors, but "
           + StochasticPass.count(c.args().size(), "was", "were") + " given");
@@ -320,5 +324,21 @@ final class Arguments {
       return Optional.empty();
     }
     return Optional.of(new Term.Dot(l.get(), r.get(), Type.REAL, c.span()));
+  }
+
+  /** {@code logistic(x)}: a probability from one real number, such as a linear predictor. */
+  private Optional<Term> logistic(Ast.Call c, Type wanted, Context ctx) {
+    if (c.args().size() != 1) {
+      diagnostics.error("arity", c.function().span(), "logistic takes 1 number, but "
+          + StochasticPass.count(c.args().size(), "was", "were") + " given");
+      return Optional.empty();
+    }
+    if (wanted.kind() != Kind.PROBABILITY || !wanted.isScalar()) {
+      diagnostics.error("type", c.span(), ctx.what() + " must be " + wanted + "; logistic gives a probability");
+      return Optional.empty();
+    }
+    Context inner = new Context(ctx.family(), new Param("logistic argument", Type.REAL), false, Set.of());
+    return term(c.args().get(0), Type.REAL, new HashMap<>(), inner)
+        .map(t -> new Term.Call(LOGISTIC, t, Type.PROBABILITY, c.span()));
   }
 }

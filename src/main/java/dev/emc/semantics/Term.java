@@ -48,4 +48,10 @@ public sealed interface Term {
 
   /** {@code dot(u, v)} */
   record Dot(Term left, Term right, Type type, Span span) implements Term {}
+
+  /**
+   * {@code logistic(t)}: a function of one number applied to a term, 1 / (1 + e^−t), a probability;
+   * a logistic regression's {@code logistic(dot(beta, u))}.
+   */
+  record Call(String function, Term argument, Type type, Span span) implements Term {}
 }
