@@ -32,7 +32,7 @@ class BinomialTrialsTest {
 
   @Test
   void eachIterationIsEmWrittenOut() throws Exception {
-    Reference ref = new Reference(rows(), new double[] {0.5, 0.5}, new double[] {0.3, 0.6});
+    Reference ref = new Reference(Fits.rows(DATA), new double[] {0.5, 0.5}, new double[] {0.3, 0.6});
     int iterations = 40;
     FitResult r = bound().compile().fit(FitOptions.defaults().withTol(0).withMaxIter(iterations)
         .withStart(Map.of("phi", ref.phi.clone(), "p", ref.p.clone())));
@@ -74,7 +74,7 @@ class BinomialTrialsTest {
     Compiled compiled = bound.compile();
     Map<String, double[]> params = Map.of("phi", new double[] {0.4, 0.6}, "p", new double[] {0.25, 0.65});
     Prediction prediction = compiled.predict(params, bound.data().orElseThrow());
-    Reference ref = new Reference(rows(), params.get("phi"), params.get("p"));
+    Reference ref = new Reference(Fits.rows(DATA), params.get("phi"), params.get("p"));
     double ll = ref.eStep();
     assertEquals(ll, prediction.logLikelihood(), 1e-10 * Math.abs(ll));
     assertClose(ref.resp, prediction.responsibilities(), 1e-12, "responsibilities");
@@ -86,16 +86,6 @@ class BinomialTrialsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> bound().simulate(params, 10, 1, 1, null));
     assertTrue(e.getMessage().contains("has the covariate trials"), e.getMessage());
-  }
-
-  private static double[][] rows() throws Exception {
-    Table t = Table.read(DATA);
-    double[][] rows = new double[t.rows()][2];
-    for (int n = 0; n < t.rows(); n++) {
-      rows[n][0] = t.get(n, 0);
-      rows[n][1] = t.get(n, 1);
-    }
-    return rows;
   }
 
   /** EM for Σ_k φ_k Binomial(y | n, p_k), over rows (y, n), in plain loops. */

@@ -15,6 +15,18 @@ public final class Fits {
 
   private Fits() {}
 
+  /** Every row of a CSV file, every column, as arrays. */
+  public static double[][] rows(Path csv) throws Exception {
+    Table t = Table.read(csv);
+    double[][] rows = new double[t.rows()][t.columns()];
+    for (int n = 0; n < t.rows(); n++) {
+      for (int c = 0; c < t.columns(); c++) {
+        rows[n][c] = t.get(n, c);
+      }
+    }
+    return rows;
+  }
+
   public static Model model(String text, Map<String, Double> settings) {
     return Emc.builtIn().parse("test.model", text, settings);
   }

@@ -32,7 +32,7 @@ class LogisticMixtureTest {
 
   @Test
   void eachIterationIsTheBoundStepWrittenOut() throws Exception {
-    Reference ref = new Reference(rows(), new double[] {0.5, 0.5}, new double[] {1, 1, 1, -1});
+    Reference ref = new Reference(Fits.rows(DATA), new double[] {0.5, 0.5}, new double[] {1, 1, 1, -1});
     int iterations = 50;
     FitResult r = compiled().fit(FitOptions.defaults().withTol(0).withMaxIter(iterations)
         .withStart(Map.of("phi", ref.phi.clone(), "beta", ref.beta.clone())));
@@ -83,18 +83,6 @@ class LogisticMixtureTest {
     assertEquals(1, Special.logistic(800), 0);
     assertEquals(Math.exp(-800), Special.logistic(-800), 0);
     assertEquals(1 / (1 + Math.exp(-1.5)), Special.logistic(1.5), 1e-16);
-  }
-
-  /** Rows of (y, one, t). */
-  private static double[][] rows() throws Exception {
-    Table t = Table.read(DATA);
-    double[][] out = new double[t.rows()][3];
-    for (int i = 0; i < t.rows(); i++) {
-      for (int j = 0; j < 3; j++) {
-        out[i][j] = t.get(i, j);
-      }
-    }
-    return out;
   }
 
   /** The generalized EM, written out: σ(x) = 1 / (1 + e^−x), β_k = (beta[2k], beta[2k + 1]). */

@@ -75,7 +75,7 @@ class RegressionTest {
     Model model = Fits.model(text, Map.of());
     Compiled compiled = model.bind(Table.read(DATA), BindOptions.defaults()).compile();
     FitResult r = compiled.fit(FitOptions.defaults().withReg(0).withTol(1e-14).withRestarts(3));
-    double[][] rows = readRows();
+    double[][] rows = Fits.rows(DATA);
     double best = logLikelihood(r.params(), rows);
     assertEquals(r.logLikelihood(), best, 1e-9 * Math.abs(best));
     for (String name : new String[] {"beta", "s2"}) {
@@ -112,7 +112,7 @@ class RegressionTest {
   /** One M-step from given responsibilities is, per component, weighted least squares. */
   @Test
   void theMStepIsWeightedLeastSquares() throws Exception {
-    DataMatrix rows = DataMatrix.of(readRows(), java.util.List.of("y", "one", "t"));
+    DataMatrix rows = DataMatrix.of(Fits.rows(DATA), java.util.List.of("y", "one", "t"));
     EmModel m = compiled().newModel();
     int n = rows.rows();
     double[] resp = Fits.randomResponsibilities(n, 2, 11);
@@ -143,16 +143,5 @@ class RegressionTest {
       assertClose(new double[] {residual.dotProduct(residual) / weight}, new double[] {m.param("s2")[k]},
           1e-10, "s2[" + k + "]");
     }
-  }
-
-  private static double[][] readRows() throws Exception {
-    Table t = Table.read(DATA);
-    double[][] out = new double[t.rows()][3];
-    for (int i = 0; i < t.rows(); i++) {
-      for (int j = 0; j < 3; j++) {
-        out[i][j] = t.get(i, j);
-      }
-    }
-    return out;
   }
 }
