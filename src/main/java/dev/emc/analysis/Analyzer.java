@@ -27,7 +27,7 @@ import java.util.Optional;
  * The analysis stage: a checked model, with every size known, to its {@link EmPlan}.
  *
  * <p>This is the part every latent structure shares. It checks the sizes and that the model has
- * one latent variable, lays out the data and the parameters, and asks each structure of
+ * latent variables are a combination some structure claims, lays out the data and the parameters, and asks each structure of
  * {@link LatentPlanner#inOrder()} in turn whether the latent is its kind; the one that claims it
  * plans the E-step and its statistics, and leaves the other statements to their families
  * ({@link FamilyPlanner}). What it cannot turn into EM is a located error naming the statement
@@ -76,20 +76,26 @@ public final class Analyzer {
       diagnostics.errorInFile("structure",
           "the model has no latent variable, so it needs no EM; a mixture has one, as in"
           + " `z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);`");
-    } else if (latents.size() > 1) {
+      return Optional.empty();
+    }
+    if (diagnostics.hasErrors()) {
+      return Optional.empty();
+    }
+    Optional<LatentPlanner> claimed = STRUCTURES.stream().filter(s -> s.claims(model, latents)).findFirst();
+    if (claimed.isEmpty()) {
+      // Every single latent is claimed (a finite one is at least enumerated), so this is a combination.
       diagnostics.error("structure", latents.get(1).span(), combination(latents.get(0), latents.get(1))
           + " is not supported yet; emc fits one latent variable per row: finite and independent across"
           + " rows (mixtures, mixtures of regressions), a chain over each sequence's rows (hidden Markov"
           + " models: `first(z) ~ Categorical(pi0); z ~ Categorical(A[prev(z)]);`), or a continuous vector"
           + " (factor analysis: `h ~ Normal(0, 1); x ~ Normal(W * h + mu, Psi);`)");
-    }
-    if (diagnostics.hasErrors()) {
       return Optional.empty();
     }
-    Variable latent = latents.get(0);
-    LatentPlanner structure = STRUCTURES.stream().filter(s -> s.claims(model, latent)).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no latent structure claims " + latent.name()));
-    Shared shared = new Shared(latent, dataSlots());
+    LatentPlanner structure = claimed.get();
+    // The latent whose values the components are: the finite one, when there is one.
+    Variable latent = latents.stream().filter(v -> v.type().kind() == Kind.CATEGORY).findFirst()
+        .orElse(latents.get(0));
+    Shared shared = new Shared(latent, latents, dataSlots());
     List<String> statements = model.distributions().stream().map(shared::text).toList();
     int columns = shared.data.stream().mapToInt(DataSlot::width).sum();
     return structure.plan(shared).map(p -> new EmPlan(model.name(), statements, sizes, List.of(p.structure()),
@@ -152,10 +158,12 @@ public final class Analyzer {
   /** What this model's analysis shares with the structure that plans it. */
   private final class Shared implements Planning {
     private final Variable latent;
+    private final List<Variable> latents;
     private final List<DataSlot> data;
 
-    Shared(Variable latent, List<DataSlot> data) {
+    Shared(Variable latent, List<Variable> latents, List<DataSlot> data) {
       this.latent = latent;
+      this.latents = List.copyOf(latents);
       this.data = data;
     }
 
@@ -172,6 +180,11 @@ public final class Analyzer {
     @Override
     public Variable latent() {
       return latent;
+    }
+
+    @Override
+    public List<Variable> latents() {
+      return latents;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.emc.semantics.CheckedModel;
 import dev.emc.semantics.Variable;
 import dev.emc.types.Dim;
 import dev.emc.types.Kind;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,8 +13,8 @@ import java.util.Optional;
  */
 final class EnumeratedPlanner implements LatentPlanner {
   @Override
-  public boolean claims(CheckedModel model, Variable latent) {
-    return latent.type().kind() == Kind.CATEGORY;
+  public boolean claims(CheckedModel model, List<Variable> latents) {
+    return latents.size() == 1 && latents.get(0).type().kind() == Kind.CATEGORY;
   }
 
   @Override

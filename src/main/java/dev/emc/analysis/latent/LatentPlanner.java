@@ -13,7 +13,8 @@ import java.util.Optional;
  * One latent structure's recognition and plan: its pattern in the checked model, its refusals
  * (located errors naming the statement and the reason), and its part of the {@code EmPlan}. The
  * analysis asks each structure of {@link #inOrder()} in turn; the first that claims the model's
- * latent variable plans it.
+ * latent variables plans them. A structure of several latent pieces (a finite latent and, given
+ * its value, a continuous one) claims them together.
  */
 public interface LatentPlanner {
   /**
@@ -25,8 +26,8 @@ public interface LatentPlanner {
     return List.of(new MarkovChainPlanner(), new LinearGaussianPlanner(), new EnumeratedPlanner());
   }
 
-  /** Whether the model's latent variable has this structure's pattern. */
-  boolean claims(CheckedModel model, Variable latent);
+  /** Whether the model's latent variables, in declaration order, have this structure's pattern. */
+  boolean claims(CheckedModel model, List<Variable> latents);
 
   /** The plan of a latent this structure claimed; empty after located errors. */
   Optional<Plan> plan(Planning shared);

@@ -41,8 +41,8 @@ final class LinearGaussianPlanner implements LatentPlanner {
   private static final String EXAMPLE = "`h ~ Normal(0, 1); x ~ Normal(W * h + mu, Psi);`";
 
   @Override
-  public boolean claims(CheckedModel model, Variable latent) {
-    return latent.type().kind() == Kind.VECTOR;
+  public boolean claims(CheckedModel model, List<Variable> latents) {
+    return latents.size() == 1 && latents.get(0).type().kind() == Kind.VECTOR;
   }
 
   @Override

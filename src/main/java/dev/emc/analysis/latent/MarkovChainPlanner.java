@@ -26,8 +26,8 @@ import java.util.Optional;
  */
 final class MarkovChainPlanner implements LatentPlanner {
   @Override
-  public boolean claims(CheckedModel model, Variable latent) {
-    return !chain(model, latent.name()).isEmpty();
+  public boolean claims(CheckedModel model, List<Variable> latents) {
+    return latents.size() == 1 && !chain(model, latents.get(0).name()).isEmpty();
   }
 
   @Override

@@ -24,8 +24,14 @@ public interface Planning {
 
   Diagnostics diagnostics();
 
-  /** The model's one latent variable. */
+  /**
+   * The latent variable whose values the components are: the model's finite latent when it has
+   * one, else its only latent.
+   */
   Variable latent();
+
+  /** Every latent variable of the model, in declaration order: more than one when they compose. */
+  List<Variable> latents();
 
   /** A size's value; every size is known by the time a structure plans. */
   int value(Dim d);
