@@ -264,6 +264,13 @@ final class ScalarCode extends LoweringWalk {
 
   @Override
   public J visitSumK(Expr.SumK e) {
+    if (sc.unroll() != null && sc.row() != null) {
+      // One sum per row, written out, whichever of the row's formulas reads it (log π_k's
+      // normalizer is read by the E-step and by a statistic per element).
+      List<String> terms = new ArrayList<>();
+      low.each("K", sc, out, (k, in) -> terms.add(low.scalar(e.body(), sc.withK(k), in).at(1)));
+      return Lowering.atom(low.rowValue("sum", String.join(" + ", terms), sc, out));
+    }
     String t = low.fresh("sum");
     out.addStatement("double $L = 0.0", t);
     // The body's temporaries depend on k: they stay inside the loop.
