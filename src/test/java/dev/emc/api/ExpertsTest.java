@@ -96,6 +96,30 @@ class ExpertsTest {
     }
   }
 
+  /**
+   * A row of weight 2 counts as the row twice, in Σ_n π_nk u_n too (which every row adds at its
+   * weight, not at r_nk): each iteration equals the fit of the rows written twice.
+   */
+  @Test
+  void aWeightedRowCountsAsItsCopies() throws Exception {
+    double[][] data = Fits.rows(DATA);
+    double[][] twice = new double[2 * data.length][];
+    double[][] weighted = new double[data.length][];
+    for (int n = 0; n < data.length; n++) {
+      twice[2 * n] = data[n];
+      twice[2 * n + 1] = data[n];
+      weighted[n] = new double[] {data[n][0], data[n][1], data[n][2], 2};
+    }
+    FitOptions options = FitOptions.defaults().withReg(0).withTol(0).withMaxIter(20).withStart(start());
+    FitResult copies = bound(Fits.table(twice, "y", "one", "t")).compile().fit(options);
+    FitResult w = Fits.model(Files.readString(MODEL), Map.of())
+        .bind(Fits.table(weighted, "y", "one", "t", "w"), BindOptions.defaults().withWeights("w")).compile().fit(options);
+    for (int i = 0; i < copies.trace().size(); i++) {
+      assertEquals(copies.trace().get(i), w.trace().get(i), 1e-10 * Math.abs(copies.trace().get(i)), "iteration " + i);
+    }
+    assertClose(copies.params().get("G"), w.params().get("G"), 1e-9, "G");
+  }
+
   @Test
   void predictionIsEachRowsPosteriorAtItsOwnWeights() throws Exception {
     Bound bound = bound(Table.read(DATA));
