@@ -32,7 +32,7 @@ final class Simulator {
   private final Map<FactorPlan, Sampler> samplers = new HashMap<>();
   /** Whether arguments read the rows' covariates, so that they are evaluated row by row. */
   private final boolean perRow;
-  /** The rows drawn so far with their covariates, and where the row being drawn starts. */
+  /** The rows being drawn, their covariates already in place, and where the row being drawn starts. */
   private double[] row;
   private int rowOffset;
 

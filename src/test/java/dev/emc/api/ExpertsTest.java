@@ -136,6 +136,22 @@ class ExpertsTest {
   }
 
   /**
+   * Coefficients large enough that e^{g_kᵀu} overflows (gᵀu up to 1300): log Σ_j e^{g_jᵀu} is taken
+   * about its largest term, so the rows' posteriors and log-likelihood are still the ones written out.
+   */
+  @Test
+  void theWeightsNormalizerDoesNotOverflow() throws Exception {
+    Map<String, double[]> params = Map.of("G", new double[] {400, 300, -400, -300},
+        "beta", new double[] {0, 1, 2, -1}, "s2", new double[] {1, 1});
+    Bound bound = bound(Table.read(DATA));
+    Prediction prediction = bound.compile().predict(params, bound.data().orElseThrow());
+    Reference ref = new Reference(Fits.rows(DATA), params);
+    double ll = ref.eStep();
+    assertTrue(Double.isFinite(ll));
+    assertEquals(ll, prediction.logLikelihood(), 1e-10 * Math.abs(ll));
+  }
+
+  /**
    * A simulation keeps each row's covariates and draws its component from softmax(G u_n): over the
    * data's covariates 25 times, the count of component 1 is within 4 standard deviations of
    * Σ_n π_1(u_n), and a drawn y lies on its component's line.
@@ -196,9 +212,11 @@ class ExpertsTest {
       return coefficients[2 * k] * row[1] + coefficients[2 * k + 1] * row[2];
     }
 
+    /** softmax, shifted by the largest η so that no exp overflows. */
     double[] weights(double[] row) {
-      double e0 = Math.exp(eta(g, row, 0));
-      double e1 = Math.exp(eta(g, row, 1));
+      double m = Math.max(eta(g, row, 0), eta(g, row, 1));
+      double e0 = Math.exp(eta(g, row, 0) - m);
+      double e1 = Math.exp(eta(g, row, 1) - m);
       return new double[] {e0 / (e0 + e1), e1 / (e0 + e1)};
     }
 
