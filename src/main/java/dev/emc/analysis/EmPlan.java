@@ -88,11 +88,26 @@ public record EmPlan(
    *
    * @param perRow T(x_n); null for a structure's own statistic
    * @param sum how it is summed, as {@code emc check} and the generated code's comments write it
+   * @param atResponsibility whether a row adds it at r_nk (a statistic per component, save those
+   *     declared {@link #overRows}); false for one that each row adds in full
    */
-  public record Statistic(Symbol symbol, Expr perRow, String sum) {
+  public record Statistic(Symbol symbol, Expr perRow, String sum, boolean atResponsibility) {
     /** Σ_n r_nk T(x_n), or Σ_n T(x_n) for a statistic that is not per component. */
     public Statistic(Symbol symbol, Expr perRow) {
-      this(symbol, perRow, Text.of(new Expr.RowSum(perRow, symbol.perComponent())));
+      this(symbol, perRow, Text.of(new Expr.RowSum(perRow, symbol.perComponent())), symbol.perComponent());
+    }
+
+    /** A structure's own statistic, or one of the families' with its wording. */
+    public Statistic(Symbol symbol, Expr perRow, String sum) {
+      this(symbol, perRow, sum, symbol.perComponent());
+    }
+
+    /**
+     * Σ_n T_k(x_n) for each component k: kept per component, but every row adds it in full, not at
+     * r_nk (see {@link dev.emc.dist.FactorSite#statisticOverRows}).
+     */
+    public static Statistic overRows(Symbol symbol, Expr perRow) {
+      return new Statistic(symbol, perRow, Text.of(new Expr.RowSum(perRow, false)), false);
     }
 
     public Shape shape() {

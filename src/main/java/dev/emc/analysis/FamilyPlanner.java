@@ -104,9 +104,11 @@ final class FamilyPlanner {
     for (Stochastic s : model.distributions()) {
       List<Term> uses = new ArrayList<>();
       for (Term t : s.args()) {
-        // A regression's coefficients are used inside its dot(β, u), or logistic(dot(β, u)).
+        // A regression's coefficients are used inside its dot(β, u), or logistic(dot(β, u)); a
+        // mixture of experts' inside softmax(G * u).
         Term inner = t instanceof Term.Call c ? c.argument() : t;
-        uses.addAll(inner instanceof Term.Dot d ? List.of(d.left(), d.right()) : List.of(inner));
+        uses.addAll(inner instanceof Term.Dot d ? List.of(d.left(), d.right())
+            : inner instanceof Term.Arith a ? List.of(a.left(), a.right()) : List.of(inner));
       }
       for (Term t : uses) {
         if (t instanceof Term.VarRef r && params.containsKey(r.name())) {
@@ -248,10 +250,10 @@ final class FamilyPlanner {
     return args.values().stream().anyMatch(a -> isLinearPredictor(a.value()));
   }
 
-  /** βᵀu, or σ(βᵀu): an argument a family can only fit in its regression form. */
+  /** βᵀu, σ(βᵀu) or softmax(g_kᵀu): an argument a family can only fit in its regression form. */
   private static boolean isLinearPredictor(Expr e) {
-    return e instanceof Expr.Dot || e instanceof Expr.Apply a && a.function() == Function.LOGISTIC
-        && a.arg() instanceof Expr.Dot;
+    return e instanceof Expr.Dot || e instanceof Expr.Apply a
+        && (a.function() == Function.LOGISTIC || a.function() == Function.SOFTMAX) && a.arg() instanceof Expr.Dot;
   }
 
   /** Refuses a linear predictor in an argument whose family has no regression form. */
@@ -299,6 +301,9 @@ final class FamilyPlanner {
     }
     if (t instanceof Term.Dot d) {
       return linearPredictor(s, d);
+    }
+    if (t instanceof Term.Call c && c.function().equals("softmax")) {
+      return softmax(s, c, lhs);
     }
     if (t instanceof Term.Call c) {
       return logistic(s, c);
@@ -354,6 +359,33 @@ final class FamilyPlanner {
     }
     return linearPredictor(s, d).map(a -> new SiteArg(new Expr.Apply(Function.LOGISTIC, a.value()), a.isFree(),
         a.perComponent(), a.params()));
+  }
+
+  /**
+   * softmax(G * u) as the latent's own probabilities, a mixture of experts' weights: component k's
+   * is softmax(g_kᵀu), with g_k the k-th row of G. G is stored row by row, which is how K vectors
+   * of P are stored, so its slot becomes one vector per component (the updates are g_k's). Only
+   * differences between rows change a probability: K − 1 rows are free, (K − 1)·P numbers.
+   */
+  private Optional<SiteArg> softmax(Stochastic s, Term.Call c, Expr lhs) {
+    if (!s.lhs().equals(latent.name())) {
+      diagnostics.error("unsupported", c.span(), "cannot fit `" + model.source().slice(s.span())
+          + "`: softmax(…) gives the latent variable's own probabilities, as in `z ~ Categorical(softmax(G * u));`;"
+          + " as the probabilities of data it is not supported yet");
+      return Optional.empty();
+    }
+    Term.Arith product = (Term.Arith) c.argument();
+    Term.VarRef g = (Term.VarRef) product.left();
+    Term.VarRef u = (Term.VarRef) product.right();
+    ParamSlot matrix = params.get(g.name());
+    Symbol covariate = dataSymbol(u.name());
+    int p = data.stream().filter(d -> d.name().equals(u.name())).findFirst().orElseThrow().width();
+    int k = matrix.elements() / p;
+    Symbol row = Symbol.param(matrix.name(), covariate.shape(), true);
+    ParamSlot rows = new ParamSlot(matrix.name(), matrix.type(), row, true, p, (k - 1) * p);
+    params.put(matrix.name(), rows);
+    Expr value = new Expr.Apply(Function.SOFTMAX, new Expr.Dot(new Expr.Sym(row), new Expr.Sym(covariate)));
+    return Optional.of(new SiteArg(value, true, true, matrix.name()));
   }
 
   /** The row's value of a data variable or covariate. */
@@ -488,6 +520,18 @@ final class FamilyPlanner {
       Symbol symbol = Symbol.statistic(unique, perRow.shape(), perComponent);
       statistics.add(new Statistic(symbol, perRow));
       return new Expr.Sym(symbol);
+    }
+
+    @Override
+    public Expr statisticOverRows(String name, Expr perRow) {
+      if (!perComponent) {
+        throw new IllegalArgumentException(statement.family().name() + " declares " + name
+            + " per component in a statement that is not");
+      }
+      Expr symbol = statistic(name, perRow);
+      Statistic declared = statistics.remove(statistics.size() - 1);
+      statistics.add(Statistic.overRows(declared.symbol(), perRow));
+      return symbol;
     }
 
     @Override

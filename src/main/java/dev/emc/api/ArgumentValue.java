@@ -5,22 +5,31 @@ import dev.emc.math.Symbol;
 import dev.emc.math.Text;
 import dev.emc.types.Dim;
 import java.util.Arrays;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.ToIntFunction;
 
 /**
  * The value of a sampled statement's argument, flat (a matrix row by row), for the {@link
  * Simulator}. Arguments are what the analysis builds from a statement: numbers, parameters, the
- * factors, and their sums and matrix products. Any other node is refused with its formula, a
+ * factors, covariates, their sums, matrix and dot products, and the functions of a linear
+ * predictor (logistic, softmax). Any other node is refused with its formula, a
  * message for the user: the simulator cannot draw from that model.
  */
 final class ArgumentValue implements Expr.Visitor<double[]> {
-  private final Function<Symbol, double[]> symbols;
+  private final BiFunction<Symbol, Integer, double[]> symbols;
+  /** The component the symbols are at, and how many there are. */
+  private final int k;
+  private final int components;
   private final ToIntFunction<Dim> sizes;
 
-  /** With the values of the symbols (at the row's component and factors) and of the sizes. */
-  ArgumentValue(Function<Symbol, double[]> symbols, ToIntFunction<Dim> sizes) {
+  /**
+   * With the values of the symbols at a component (and the row's factors and covariates), the
+   * component k, and the values of the sizes.
+   */
+  ArgumentValue(BiFunction<Symbol, Integer, double[]> symbols, int k, int components, ToIntFunction<Dim> sizes) {
     this.symbols = symbols;
+    this.k = k;
+    this.components = components;
     this.sizes = sizes;
   }
 
@@ -31,7 +40,7 @@ final class ArgumentValue implements Expr.Visitor<double[]> {
 
   @Override
   public double[] visitSym(Expr.Sym e) {
-    return symbols.apply(e.symbol());
+    return symbols.apply(e.symbol(), k);
   }
 
   @Override
@@ -105,8 +114,42 @@ final class ArgumentValue implements Expr.Visitor<double[]> {
     return refuse(e);
   }
 
+  /**
+   * softmax(η_k): every component's probability, from each one's η_j (a mixture of experts'
+   * weights, the vector the latent is drawn from); σ(x), exp x and log x of one number.
+   */
   @Override
   public double[] visitApply(Expr.Apply e) {
+    if (e.function() == dev.emc.math.Function.SOFTMAX) {
+      double[] p = new double[components];
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < components; j++) {
+        p[j] = e.arg().accept(new ArgumentValue(symbols, j, components, sizes))[0];
+        max = Math.max(max, p[j]);
+      }
+      double sum = 0;
+      for (int j = 0; j < components; j++) {
+        p[j] = Math.exp(p[j] - max);
+        sum += p[j];
+      }
+      for (int j = 0; j < components; j++) {
+        p[j] /= sum;
+      }
+      return p;
+    }
+    if (e.args().size() != 1 || !e.shape().isScalar()) {
+      return refuse(e);
+    }
+    double x = e.arg().accept(this)[0];
+    if (e.function() == dev.emc.math.Function.LOGISTIC) {
+      return new double[] {dev.emc.runtime.Special.logistic(x)};
+    }
+    if (e.function() == dev.emc.math.Function.EXP) {
+      return new double[] {Math.exp(x)};
+    }
+    if (e.function() == dev.emc.math.Function.LOG) {
+      return new double[] {Math.log(x)};
+    }
     return refuse(e);
   }
 
@@ -120,9 +163,16 @@ final class ArgumentValue implements Expr.Visitor<double[]> {
     return refuse(e);
   }
 
+  /** uᵀv: a regression's linear predictor, coefficients at the component and the row's covariates. */
   @Override
   public double[] visitDot(Expr.Dot e) {
-    return refuse(e);
+    double[] a = e.left().accept(this);
+    double[] b = e.right().accept(this);
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += a[i] * b[i];
+    }
+    return new double[] {sum};
   }
 
   @Override

@@ -66,10 +66,48 @@ public final class Bound {
    * latent chain, with each family's sampler; named {@code names} (a fit's columns) when they fit
    * the model's layout, else x, or x1..xD, after each data variable.
    *
-   * @throws IllegalArgumentException when the model has covariates, or a family no sampler
+   * @throws IllegalArgumentException when the model has covariates (see the other simulate), or a
+   *     family no sampler
    */
   public Simulation simulate(Map<String, double[]> params, int rows, int sequences, long seed, List<String> names) {
     return new Simulator(plan, emc.families(), params).draw(rows, sequences, seed, names);
+  }
+
+  /**
+   * Draws one row for each row of {@code table} at {@code params}, for a model with covariates: it
+   * conditions on them, so each drawn row keeps its row's covariates, read from the table's columns
+   * by name ({@code names}, a fit's columns, when they fit the model's layout; else u, or
+   * u1..uP, after each covariate), and the other columns are drawn.
+   *
+   * @throws DataException when the table lacks a covariate's column
+   * @throws IllegalArgumentException when the model has no covariates, or a family no sampler
+   */
+  public Simulation simulate(Map<String, double[]> params, dev.emc.runtime.data.Table table, long seed,
+      List<String> names) throws DataException {
+    List<String> given = new java.util.ArrayList<>();
+    for (EmPlan.DataSlot d : plan.data()) {
+      for (int i = 0; d.covariate() && i < d.width(); i++) {
+        given.add(names.size() == plan.columns() ? names.get(d.offset() + i)
+            : d.type().isScalar() ? d.name() : d.name() + (i + 1));
+      }
+    }
+    double[] covariates = new double[table.rows() * given.size()];
+    for (int c = 0; c < given.size(); c++) {
+      int column = table.header().indexOf(given.get(c));
+      if (column < 0) {
+        throw new DataException(table.source(), "no column named " + given.get(c)
+            + ", a covariate's: each simulated row keeps its row's covariates (columns " + String.join(", ", given) + ")");
+      }
+      for (int n = 0; n < table.rows(); n++) {
+        covariates[n * given.size() + c] = table.get(n, column);
+      }
+    }
+    return new Simulator(plan, emc.families(), params).draw(covariates, seed, names);
+  }
+
+  /** Whether the model conditions on covariates, whose values a simulation must be given. */
+  public boolean hasCovariates() {
+    return plan.data().stream().anyMatch(EmPlan.DataSlot::covariate);
   }
 
   /**

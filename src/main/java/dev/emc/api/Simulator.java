@@ -30,6 +30,11 @@ final class Simulator {
   private final FactorPlan transition;
   private final List<FactorPlan> data;
   private final Map<FactorPlan, Sampler> samplers = new HashMap<>();
+  /** Whether arguments read the rows' covariates, so that they are evaluated row by row. */
+  private final boolean perRow;
+  /** The rows being drawn, their covariates already in place, and where the row being drawn starts. */
+  private double[] row;
+  private int rowOffset;
 
   /**
    * A statement's family and form, the data slot it draws into (null for the latent's), and its
@@ -40,12 +45,7 @@ final class Simulator {
   Simulator(EmPlan plan, Families families, Map<String, double[]> params) {
     this.plan = plan;
     this.params = params;
-    for (EmPlan.DataSlot d : plan.data()) {
-      if (d.covariate()) {
-        throw new IllegalArgumentException("model " + plan.model() + " has the covariate " + d.name()
-            + ", whose values a simulation would need to be given; emc simulates models without covariates");
-      }
-    }
+    this.perRow = plan.data().stream().anyMatch(EmPlan.DataSlot::covariate);
     FactorPlan first = null;
     FactorPlan next = null;
     List<FactorPlan> observed = new ArrayList<>();
@@ -84,9 +84,44 @@ final class Simulator {
    * (a fit's columns) when they fit the model's layout.
    */
   Simulation draw(int rows, int sequences, long seed, List<String> names) {
+    return draw(rows, sequences, seed, names, null);
+  }
+
+  /**
+   * One row drawn for each row of {@code covariates} (flat: the covariates' values side by side, in
+   * the model's order), which the drawn rows keep: the model conditions on them.
+   */
+  Simulation draw(double[] covariates, long seed, List<String> names) {
+    int width = covariateSlots().stream().mapToInt(EmPlan.DataSlot::width).sum();
+    if (width == 0) {
+      throw new IllegalArgumentException("model " + plan.model() + " has no covariates to simulate at");
+    }
+    return draw(covariates.length / width, 1, seed, names, covariates);
+  }
+
+  private List<EmPlan.DataSlot> covariateSlots() {
+    return plan.data().stream().filter(EmPlan.DataSlot::covariate).toList();
+  }
+
+  private Simulation draw(int rows, int sequences, long seed, List<String> names, double[] covariates) {
+    List<EmPlan.DataSlot> given = covariateSlots();
+    if (!given.isEmpty() && covariates == null) {
+      throw new IllegalArgumentException("model " + plan.model() + " has the covariate " + given.get(0).name()
+          + ", whose values a simulation needs: give them with --data, one row drawn per row");
+    }
     RandomGenerator rng = new SplittableRandom(seed);
     int columns = plan.columns();
     double[] values = new double[rows * columns];
+    // The covariates are the rows' own: copied in first, and read by the arguments that use them.
+    int covariateWidth = given.stream().mapToInt(EmPlan.DataSlot::width).sum();
+    for (int n = 0; n < rows; n++) {
+      int from = n * covariateWidth;
+      for (EmPlan.DataSlot d : given) {
+        System.arraycopy(covariates, from, values, n * columns + d.offset(), d.width());
+        from += d.width();
+      }
+    }
+    this.row = values;
     double[][] latents = new double[rows][];
     // A finite latent's value picks the component its data are drawn from; a continuous one's
     // (factors h) enters their arguments instead, with one component.
@@ -105,6 +140,7 @@ final class Simulator {
       double[] z = new double[width];
       FactorPlan from = transition != null && !firstOfSequence ? transition : latent;
       // The latent's own probabilities depend on no component; a transition's on the previous row's.
+      rowOffset = n * columns;
       sample(from, from == transition ? previous : 0, null, rng, z);
       latents[n] = z;
       int k = continuous ? 0 : (int) z[0] - 1;
@@ -148,13 +184,15 @@ final class Simulator {
 
   private void sample(FactorPlan f, int k, double[] h, RandomGenerator rng, double[] out) {
     Sampler s = samplers.get(f);
-    List<double[]> args = h == null && k < s.byComponent().size() ? s.byComponent().get(k) : null;
+    // Arguments that read the row (its factors h, its covariates) are evaluated for each row.
+    boolean fixed = h == null && !perRow;
+    List<double[]> args = fixed && k < s.byComponent().size() ? s.byComponent().get(k) : null;
     if (args == null) {
       args = new ArrayList<>();
       for (Expr a : f.args()) {
         args.add(eval(a, k, h));
       }
-      if (h == null) {
+      if (fixed) {
         // Components are met in any order: fill the list up to k, then keep this one.
         while (s.byComponent().size() <= k) {
           s.byComponent().add(null);
@@ -171,12 +209,19 @@ final class Simulator {
 
   /** An argument's value at component k (and factors h), flat. */
   private double[] eval(Expr e, int k, double[] h) {
-    return e.accept(new ArgumentValue(s -> symbol(s, k, h), this::size));
+    return e.accept(new ArgumentValue((s, j) -> symbol(s, j, h), k, plan.latent().components(), this::size));
   }
 
   private double[] symbol(Symbol s, int k, double[] h) {
     if (s.name().equals(plan.latent().name()) && h != null) {
       return h;
+    }
+    if (s.kind() == Symbol.Kind.DATA) {
+      // A covariate, at the row being drawn.
+      EmPlan.DataSlot d = plan.data().stream().filter(c -> c.name().equals(s.name()) && c.covariate()).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("cannot simulate with the data " + s.name()
+              + " in an argument"));
+      return java.util.Arrays.copyOfRange(row, rowOffset + d.offset(), rowOffset + d.offset() + d.width());
     }
     if (s.kind() == Symbol.Kind.PARAM) {
       double[] all = params.get(s.name());

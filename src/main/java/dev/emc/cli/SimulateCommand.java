@@ -7,8 +7,10 @@ import dev.emc.api.Model;
 import dev.emc.api.Simulation;
 import dev.emc.runtime.data.DataException;
 import dev.emc.runtime.data.DataMatrix;
+import dev.emc.runtime.data.Table;
 import dev.emc.runtime.fit.Params;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,8 +35,13 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Mixin FittedParams fitted;
 
-  @Option(names = "-n", required = true, paramLabel = "N", description = "How many rows.")
-  int rows;
+  @Option(names = "-n", paramLabel = "N", description = "How many rows (with --data: that file's number of rows).")
+  Integer rows;
+
+  @Option(names = "--data", paramLabel = "CSV", description = "For a model with covariates (a regression, a mixture of"
+      + " experts): the rows' covariates, read by the fit's column names; one row is drawn for each row here, and"
+      + " keeps its covariates.")
+  Path data;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -54,15 +61,31 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (rows < 1) {
+    if (rows == null && data == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: '-n=N'");
+    }
+    if (rows != null && rows < 1) {
       throw new ParameterException(spec.commandLine(), "-n must be at least 1, not " + rows);
     }
-    if (sequences < 1 || sequences > rows) {
+    if (data != null && (rows != null || sequences != 1)) {
+      throw new ParameterException(spec.commandLine(), "--data gives the rows: one drawn for each of its rows,"
+          + " so -n and --sequences do not go with it");
+    }
+    if (data == null && (sequences < 1 || sequences > rows)) {
       throw new ParameterException(spec.commandLine(), "--sequences must be between 1 and -n, not " + sequences);
     }
-    FileRoles.of(main, input).reads("--params", fitted.params).writes("--out", out).writes("--latents", latents).check();
+    FileRoles.of(main, input).reads("--params", fitted.params).reads("--data", data).writes("--out", out)
+        .writes("--latents", latents).check();
     Model model = fitted.model(main, input, spec.commandLine().getErr());
     Bound bound = model.bind(Map.of());
+    if (data != null && !bound.hasCovariates()) {
+      throw new ParameterException(spec.commandLine(), "--data: model " + bound.name()
+          + " has no covariates to simulate at; give the number of rows with -n");
+    }
+    if (data == null && bound.hasCovariates()) {
+      throw new ParameterException(spec.commandLine(), "model " + bound.name() + " has covariates: give the rows'"
+          + " values with --data CSV, and one row is drawn for each");
+    }
     if (sequences > 1 && !bound.bySequence()) {
       throw new ParameterException(spec.commandLine(), "--sequences: model " + bound.name()
           + " has no latent chain, so its rows are independent");
@@ -73,7 +96,9 @@ final class SimulateCommand implements Callable<Integer> {
     Simulation s;
     try {
       compiled.model(values);
-      s = bound.simulate(values, rows, sequences, seed, FitJson.readColumns(fitted.params));
+      List<String> names = FitJson.readColumns(fitted.params);
+      s = data != null ? bound.simulate(values, Table.read(data), seed, names)
+          : bound.simulate(values, rows, sequences, seed, names);
     } catch (IllegalArgumentException e) {
       throw new DataException(fitted.params.toString(), e.getMessage());
     }

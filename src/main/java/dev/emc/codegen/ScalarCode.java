@@ -79,11 +79,45 @@ final class ScalarCode extends LoweringWalk {
 
   @Override
   public J visitApply(Expr.Apply e) {
+    if (e.function() == dev.emc.math.Function.LOG && e.arg() instanceof Expr.SumK sum
+        && sum.body() instanceof Expr.Apply exp && exp.function() == dev.emc.math.Function.EXP) {
+      return logSumExp(exp.arg());
+    }
     List<String> args = new ArrayList<>();
     for (Expr arg : e.args()) {
       args.add(scalar(arg).text());
     }
     return Lowering.atom(e.function().java() + "(" + String.join(", ", args) + ")");
+  }
+
+  /**
+   * log Σ_k exp(t_k) as m + log Σ_k exp(t_k − m) with m = max_k t_k, so that no exp overflows
+   * however large the t_k (a mixture of experts' normalizer, log Σ_j e^{g_jᵀu_n}).
+   */
+  private J logSumExp(Expr t) {
+    if (sc.unroll() != null && sc.row() != null) {
+      List<String> terms = new ArrayList<>();
+      low.each("K", sc, out, (k, in) -> terms.add(low.temp(low.scalar(t, sc.withK(k), in), sc, in).text()));
+      String max = terms.get(0);
+      for (int k = 1; k < terms.size(); k++) {
+        max = "java.lang.Math.max(" + max + ", " + terms.get(k) + ")";
+      }
+      String m = low.rowValue("max", max, sc, out);
+      List<String> shifted = new ArrayList<>();
+      for (String term : terms) {
+        shifted.add("java.lang.Math.exp(" + term + " - " + m + ")");
+      }
+      return Lowering.atom(low.rowValue("lse", m + " + java.lang.Math.log(" + String.join(" + ", shifted) + ")", sc, out));
+    }
+    String m = low.fresh("max");
+    String sum = low.fresh("sum");
+    out.addStatement("double $L = Double.NEGATIVE_INFINITY", m);
+    low.each("K", sc, out, (k, in) -> in.addStatement("$L = java.lang.Math.max($L, $L)", m, m,
+        low.scalar(t, sc.withK(k), in).text()));
+    out.addStatement("double $L = 0.0", sum);
+    low.each("K", sc, out, (k, in) -> in.addStatement("$L += java.lang.Math.exp($L - $L)", sum,
+        low.scalar(t, sc.withK(k), in).at(1), m));
+    return new J(m + " + java.lang.Math.log(" + sum + ")", 0);
   }
 
   @Override
@@ -264,6 +298,13 @@ final class ScalarCode extends LoweringWalk {
 
   @Override
   public J visitSumK(Expr.SumK e) {
+    if (sc.unroll() != null && sc.row() != null) {
+      // One sum per row, written out, whichever of the row's formulas reads it (log π_k's
+      // normalizer is read by the E-step and by a statistic per element).
+      List<String> terms = new ArrayList<>();
+      low.each("K", sc, out, (k, in) -> terms.add(low.scalar(e.body(), sc.withK(k), in).at(1)));
+      return Lowering.atom(low.rowValue("sum", String.join(" + ", terms), sc, out));
+    }
     String t = low.fresh("sum");
     out.addStatement("double $L = 0.0", t);
     // The body's temporaries depend on k: they stay inside the loop.

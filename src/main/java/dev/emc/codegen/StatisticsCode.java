@@ -55,12 +55,29 @@ final class StatisticsCode {
     b.add("// (eq. $L) N_k += r_nk\n", derivation.number("count"));
     b.addStatement("stats[COUNT + k] += rk");
     for (Statistic st : plan.rowStatistics()) {
-      if (st.symbol().perComponent()) {
+      if (st.atResponsibility()) {
         accumulateStatistic(st, "rk", perK, b);
       }
     }
     b.endControlFlow();
     b.endControlFlow();
+    if (plan.rowStatistics().stream().anyMatch(StatisticsCode::overRows)) {
+      b.add("// What every row adds in full, per component: at its weight, the sum of its responsibilities.\n");
+      b.beginControlFlow("for (int n = b0; n < b1; n++)");
+      b.addStatement("final int row = n * COLUMNS");
+      b.addStatement("double wn = 0.0");
+      b.beginControlFlow("for (int k = 0; k < K; k++)");
+      b.addStatement("wn += resp[(n - b0) * K + k]");
+      b.endControlFlow();
+      b.beginControlFlow("for (int k = 0; k < K; k++)");
+      for (Statistic st : plan.rowStatistics()) {
+        if (overRows(st)) {
+          accumulateStatistic(st, "wn", perK, b);
+        }
+      }
+      b.endControlFlow();
+      b.endControlFlow();
+    }
     Scope once = new Scope("row", null, "stats", false);
     if (plan.rowStatistics().stream().anyMatch(st -> !st.symbol().perComponent())) {
       b.beginControlFlow("for (int n = b0; n < b1; n++)");
@@ -87,6 +104,11 @@ final class StatisticsCode {
     return m.addCode(b.build()).build();
   }
 
+  /** A statistic per component that every row adds in full, not at r_nk. */
+  static boolean overRows(Statistic st) {
+    return st.symbol().perComponent() && !st.atResponsibility();
+  }
+
   /**
    * A per-component statistic Σ_n r_nk v vᵀ whose lower triangle collect() sums into one array per
    * row of the matrix ({@code OFFSET_rows[k * D + i][j]}) rather than into the statistics: long
@@ -94,7 +116,7 @@ final class StatisticsCode {
    * the end.
    */
   private static boolean byRows(Statistic st) {
-    return st.symbol().perComponent() && st.shape().isMatrix()
+    return st.atResponsibility() && st.shape().isMatrix()
         && st.perRow() instanceof Expr.Outer o && o.isSymmetric();
   }
 
@@ -126,12 +148,15 @@ final class StatisticsCode {
     }
   }
 
-  /** One row's contribution to a statistic, weighted by {@code weight} (null: the statistic is not per component). */
+  /**
+   * One row's contribution to a statistic, weighted by {@code weight}: r_nk, or the row's weight for
+   * one it adds in full; null for a statistic that is not per component, or a row of weight 1.
+   */
   void accumulateStatistic(Statistic st, String weight, Scope sc, CodeBlock.Builder b) {
     Symbol s = st.symbol();
     String w = weight == null ? "" : weight + " * ";
     b.add("// (eq. $L) $L += $L\n", derivation.number("statistic:" + s.name()), Text.of(new Expr.Sym(s)),
-        weight == null ? Text.of(st.perRow()) : Text.times("r_nk", st.perRow()));
+        st.atResponsibility() ? Text.times("r_nk", st.perRow()) : Text.of(st.perRow()));
     Shape shape = st.shape();
     if (shape.isScalar()) {
       J value = low.scalar(st.perRow(), sc, b);

@@ -175,8 +175,11 @@ final class UnrolledPassCode {
       row.add("// (eq. $L) N_k += r_nk, for k = $L\n", derivation.number("count"), k + 1);
       row.addStatement("$L += r_$L", u.sum("COUNT", Integer.toString(k)), k);
       for (Statistic st : plan.rowStatistics()) {
-        if (st.symbol().perComponent()) {
+        if (st.atResponsibility()) {
           statistics.accumulateStatistic(st, "r_" + k, sk, row);
+        } else if (st.symbol().perComponent()) {
+          // Every row adds it in full: the rows here weigh 1 each.
+          statistics.accumulateStatistic(st, null, sk, row);
         }
       }
     }

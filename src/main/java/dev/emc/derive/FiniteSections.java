@@ -65,8 +65,11 @@ abstract class FiniteSections extends DerivationBuilder {
     String at = p.perComponent()
         ? (s.isScalar() ? "[k]" : s.isVector() ? "[k * " + d + " + i]" : "[k * " + d + " * " + d + " + i * " + d + " + j]")
         : (s.isScalar() ? "[0]" : s.isVector() ? "[i]" : "[i * " + d + " + j]");
-    return row(new Expr.Sym(p.symbol()), p.name() + (p.perComponent() ? "[" + plan.latent().name() + "]" : ""),
-        names.field(p.name()) + at, "parameter, " + p.type() + (p.perComponent() ? " per component" : ""));
+    // A matrix whose rows are the components' (a mixture of experts' G) is written without an index.
+    boolean rows = p.perComponent() && p.type().kind() == dev.emc.types.Kind.MATRIX;
+    return row(new Expr.Sym(p.symbol()), p.name() + (p.perComponent() && !rows ? "[" + plan.latent().name() + "]" : ""),
+        names.field(p.name()) + at, "parameter, " + p.type()
+            + (rows ? ", row k the component's" : p.perComponent() ? " per component" : ""));
   }
 
   // -------------------------------------------------------------- pieces of the first sections
@@ -143,7 +146,11 @@ abstract class FiniteSections extends DerivationBuilder {
         count(), plan.statistics().isEmpty() ? ", there are none." : ", they are");
     for (Statistic s : plan.rowStatistics()) {
       equation("statistic:" + s.symbol().name(), new Expr.Relation(Op.EQ, new Expr.Sym(s.symbol()),
-          new Expr.RowSum(s.perRow(), s.symbol().perComponent())));
+          new Expr.RowSum(s.perRow(), s.atResponsibility())));
+    }
+    if (plan.rowStatistics().stream().anyMatch(s -> s.symbol().perComponent() && !s.atResponsibility())) {
+      prose("A statistic summed without r_nk is kept per component all the same: every row adds to it"
+          + " in full, at the component's current parameters.");
     }
     ownStatistics();
     boolean differs = plan.updates().stream().anyMatch(u -> u.textbook() != null);

@@ -56,6 +56,14 @@ public interface FactorSite {
   Expr statistic(String name, Expr perRow);
 
   /**
+   * Declares Σ_n T_k(x_n) for each component k: a statistic kept per component that every row adds
+   * in full (its weight, 1 unless rows are weighted), not at r_nk. {@code perRow} may read the
+   * component's current parameters: an expectation under the model's own probabilities, such as a
+   * mixture of experts' Σ_n π_k(u_n) u_n. Only a statement kept per component has one.
+   */
+  Expr statisticOverRows(String name, Expr perRow);
+
+  /**
    * Ψ, the regularization of a variance or covariance of values shaped like the left side, as its
    * diagonal: a scalar for a scalar, a vector for a vector. emc maximizes the log-likelihood plus
    * −½ tr(Ψ Σ⁻¹) per covariance, so that the update becomes (scatter + Ψ) / N_k. A setting chosen

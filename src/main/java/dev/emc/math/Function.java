@@ -34,4 +34,11 @@ public record Function(String name, String java, String tex, String text) {
    */
   public static final Function LOG1P_EXP =
       new Function("log1pExp", "dev.emc.runtime.Special.log1pExp", "", "");
+  /**
+   * softmax(η_k) = e^{η_k} / Σ_j e^{η_j}: component k's probability from every component's linear
+   * predictor η_j, a mixture of experts' weights. It marks an argument, as the printers show it;
+   * the family that takes it writes its log-density out (η_k − log Σ_j e^{η_j}), so it is never
+   * called as a function of one number.
+   */
+  public static final Function SOFTMAX = new Function("softmax", "", "\\operatorname{softmax}", "softmax");
 }

@@ -27,7 +27,8 @@ import java.util.TreeSet;
 final class Arguments {
   /** The functions argument expressions may call. */
   private static final String LOGISTIC = "logistic";
-  private static final Set<String> FUNCTIONS = Set.of("dot", LOGISTIC);
+  private static final String SOFTMAX = "softmax";
+  private static final Set<String> FUNCTIONS = Set.of("dot", LOGISTIC, SOFTMAX);
 
   /** Where an argument stands, for its messages. */
   record Context(Family family, Param param, boolean prior, Set<String> patternVars) {
@@ -296,6 +297,9 @@ final class Arguments {
     if (fn.equals(LOGISTIC)) {
       return logistic(c, wanted, ctx);
     }
+    if (fn.equals(SOFTMAX)) {
+      return softmax(c, wanted, ctx);
+    }
     if (c.args().size() != 2) {
       diagnostics.error("arity", c.function().span(), "dot takes 2 vectors, but "
           + StochasticPass.count(c.args().size(), "was", "were") + " given");
@@ -340,5 +344,49 @@ final class Arguments {
     Context inner = new Context(ctx.family(), new Param("logistic argument", Type.REAL), false, Set.of());
     return term(c.args().get(0), Type.REAL, new HashMap<>(), inner)
         .map(t -> new Term.Call(LOGISTIC, t, Type.PROBABILITY, c.span()));
+  }
+
+  /**
+   * {@code softmax(G * u)}: probabilities from K linear predictors, the rows of a matrix of
+   * parameters G : matrix[K, P] times a covariate u : vector[P] (a mixture of experts' weights).
+   * The product is the one a matrix and a vector have here, as W * h is factor analysis'.
+   */
+  private Optional<Term> softmax(Ast.Call c, Type wanted, Context ctx) {
+    if (c.args().size() != 1) {
+      diagnostics.error("arity", c.function().span(), "softmax takes 1 vector, but "
+          + StochasticPass.count(c.args().size(), "was", "were") + " given");
+      return Optional.empty();
+    }
+    if (wanted.kind() != Kind.SIMPLEX) {
+      diagnostics.error("type", c.span(), ctx.what() + " must be " + wanted + "; softmax gives a simplex");
+      return Optional.empty();
+    }
+    Ast.Expr arg = c.args().get(0);
+    Optional<Type> covariate = arg instanceof Ast.Binary b && b.op() == Ast.Op.MUL && b.left() instanceof Ast.Name
+        && b.right() instanceof Ast.Name u && scope.roles.get(u.text()) == Role.COVARIATE
+        ? Optional.ofNullable(scope.types.get(u.text())) : Optional.empty();
+    if (covariate.isEmpty() || covariate.get().kind() != Kind.VECTOR) {
+      diagnostics.error("unsupported", arg.span(), "softmax takes a matrix of parameters times a covariate"
+          + " vector, as in `z ~ Categorical(softmax(G * u));` with `covariate u : vector[P];`");
+      return Optional.empty();
+    }
+    Ast.Binary product = (Ast.Binary) arg;
+    Ast.Name g = (Ast.Name) product.left();
+    Ast.Name u = (Ast.Name) product.right();
+    Type vector = covariate.get();
+    Type matrix = Type.matrix(wanted.dim(), vector.dim());
+    Context inner = new Context(ctx.family(), new Param("softmax coefficients", matrix), false, Set.of());
+    Optional<Term> coefficients = reference(g.text(), List.of(), g.span(), g.span(), matrix, new HashMap<>(), inner);
+    if (coefficients.isEmpty()) {
+      return Optional.empty();
+    }
+    if (scope.roles.get(g.text()) != Role.PARAM) {
+      diagnostics.error("unsupported", g.span(), "softmax's matrix must be a parameter; "
+          + g.text() + " is " + scope.roles.get(g.text()).word());
+      return Optional.empty();
+    }
+    Term linear = new Term.Arith(Ast.Op.MUL, coefficients.get(), new Term.VarRef(u.text(), List.of(), vector, u.span()),
+        Type.vector(wanted.dim()), arg.span());
+    return Optional.of(new Term.Call(SOFTMAX, linear, wanted, c.span()));
   }
 }

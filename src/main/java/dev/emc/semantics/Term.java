@@ -50,8 +50,9 @@ public sealed interface Term {
   record Dot(Term left, Term right, Type type, Span span) implements Term {}
 
   /**
-   * {@code logistic(t)}: a function of one number applied to a term, 1 / (1 + e^−t), a probability;
-   * a logistic regression's {@code logistic(dot(beta, u))}.
+   * A function applied to a term: {@code logistic(t)}, 1 / (1 + e^−t), a probability, as a logistic
+   * regression's {@code logistic(dot(beta, u))}; or {@code softmax(G * u)}, the simplex
+   * e^{(Gu)_k} / Σ_j e^{(Gu)_j}, a mixture of experts' weights.
    */
   record Call(String function, Term argument, Type type, Span span) implements Term {}
 }

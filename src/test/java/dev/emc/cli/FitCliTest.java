@@ -114,7 +114,37 @@ class FitCliTest {
         "--out", regression.toString(), "-q").code());
     Run covariates = emc("simulate", "examples/regression.model", "--params", regression.toString(), "-n", "10");
     assertEquals(2, covariates.code());
-    assertTrue(covariates.err().contains("has the covariate u"), covariates.err());
+    assertTrue(covariates.err().contains("has covariates: give the rows' values with --data CSV"), covariates.err());
+    // With the covariates given, one row is drawn for each of their rows, which keeps them.
+    Run atRows = emc("simulate", "examples/regression.model", "--params", regression.toString(), "--data",
+        "examples/data/regression.csv", "--seed", "3");
+    assertEquals(0, atRows.code(), atRows.err());
+    java.util.List<String> given = Files.readAllLines(Path.of("examples/data/regression.csv"));
+    java.util.List<String> drawn = atRows.out().lines().toList();
+    assertEquals(given.size(), drawn.size());
+    assertEquals("y,one,t", drawn.get(0));
+    for (int n = 1; n < given.size(); n++) {
+      String[] g = given.get(n).split(",");
+      String[] d = drawn.get(n).split(",");
+      assertEquals(Double.parseDouble(g[1]), Double.parseDouble(d[1]), 0, "line " + n);
+      assertEquals(Double.parseDouble(g[2]), Double.parseDouble(d[2]), 0, "line " + n);
+    }
+    Run withN = emc("simulate", "examples/regression.model", "--params", regression.toString(), "--data",
+        "examples/data/regression.csv", "-n", "5");
+    assertEquals(2, withN.code());
+    assertTrue(withN.err().contains("-n and --sequences do not go with it"), withN.err());
+    Run noCovariates = emc("simulate", "examples/gmm.model", "--params", fit.toString(), "--data", FAITHFUL);
+    assertEquals(2, noCovariates.code());
+    assertTrue(noCovariates.err().contains("has no covariates to simulate at"), noCovariates.err());
+
+    // A mixture of experts draws each row's component at its covariates; fit reads the rows back.
+    Path experts = dir.resolve("experts.json");
+    Path drawnExperts = dir.resolve("experts.csv");
+    assertEquals(0, emc("fit", "examples/experts.model", "--data", "examples/data/experts.csv",
+        "--out", experts.toString(), "-q").code());
+    assertEquals(0, emc("simulate", "examples/experts.model", "--params", experts.toString(), "--data",
+        "examples/data/experts.csv", "-o", drawnExperts.toString()).code());
+    assertEquals(0, emc("fit", "examples/experts.model", "--data", drawnExperts.toString(), "-q").code());
   }
 
   @Test
