@@ -50,8 +50,9 @@ public sealed interface Term {
   record Dot(Term left, Term right, Type type, Span span) implements Term {}
 
   /**
-   * {@code logistic(t)}: a function of one number applied to a term, 1 / (1 + e^−t), a probability;
-   * a logistic regression's {@code logistic(dot(beta, u))}.
+   * A function of one number applied to a term, by its name in the language: {@code logistic(t)},
+   * 1 / (1 + e^−t), a probability, as a logistic regression's {@code logistic(dot(beta, u))}; or
+   * {@code exp(t)}, a positive number, as a Poisson regression's {@code exp(dot(beta, u))}.
    */
   record Call(String function, Term argument, Type type, Span span) implements Term {}
 }
