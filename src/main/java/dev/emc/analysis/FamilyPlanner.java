@@ -261,7 +261,8 @@ final class FamilyPlanner {
   private <T> Optional<T> noRegression(Stochastic s, String text) {
     diagnostics.error("unsupported", s.span(), "cannot fit `" + text + "`: " + s.family().name()
         + " has no regression form; a linear predictor dot(coefficients, covariates) can be the mean of a"
-        + " Normal, as in `y ~ Normal(dot(beta[z], u), s2[z]);`");
+        + " Normal, as in `y ~ Normal(dot(beta[z], u), s2[z]);`, and through a link the probability of a"
+        + " Bernoulli, logistic(dot(beta[z], u)), or the rate of a Poisson, exp(dot(beta[z], u))");
     return Optional.empty();
   }
 
