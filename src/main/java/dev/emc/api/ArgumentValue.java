@@ -4,6 +4,9 @@ import dev.emc.math.Expr;
 import dev.emc.math.Symbol;
 import dev.emc.math.Text;
 import dev.emc.types.Dim;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Arrays;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
@@ -11,7 +14,8 @@ import java.util.function.ToIntFunction;
 /**
  * The value of a sampled statement's argument, flat (a matrix row by row), for the {@link
  * Simulator}. Arguments are what the analysis builds from a statement: numbers, parameters, the
- * factors, and their sums and matrix products. Any other node is refused with its formula, a
+ * factors, the covariates, and their sums and matrix products; a regression's linear predictor
+ * dot(β, u) and its link, σ(βᵀu) or exp(βᵀu). Any other node is refused with its formula, a
  * message for the user: the simulator cannot draw from that model.
  */
 final class ArgumentValue implements Expr.Visitor<double[]> {
@@ -64,6 +68,44 @@ final class ArgumentValue implements Expr.Visitor<double[]> {
     return out;
   }
 
+  @Override
+  public double[] visitDot(Expr.Dot e) {
+    double[] a = e.left().accept(this);
+    double[] b = e.right().accept(this);
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += a[i] * b[i];
+    }
+    return new double[] {sum};
+  }
+
+  /**
+   * A function of one number, by the static method the generated code calls for it (so that the
+   * draws use the very function the E-step does): exp, or Special.logistic.
+   */
+  @Override
+  public double[] visitApply(Expr.Apply e) {
+    String java = e.function().java();
+    MethodHandle f;
+    try {
+      Class<?> owner = Class.forName(java.substring(0, java.lastIndexOf('.')));
+      f = MethodHandles.publicLookup().findStatic(owner, java.substring(java.lastIndexOf('.') + 1),
+          MethodType.methodType(double.class, double.class));
+    } catch (ReflectiveOperationException | IndexOutOfBoundsException notOneNumber) {
+      return refuse(e);
+    }
+    double[] x = e.arg().accept(this);
+    double[] out = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      try {
+        out[i] = (double) f.invokeExact(x[i]);
+      } catch (Throwable t) {
+        throw new IllegalStateException(java + " failed on " + x[i], t);
+      }
+    }
+    return out;
+  }
+
   /** a + sign·b, a scalar side standing for every element. */
   private static double[] combine(double[] a, double[] b, double sign) {
     int n = Math.max(a.length, b.length);
@@ -106,22 +148,12 @@ final class ArgumentValue implements Expr.Visitor<double[]> {
   }
 
   @Override
-  public double[] visitApply(Expr.Apply e) {
-    return refuse(e);
-  }
-
-  @Override
   public double[] visitHadamard(Expr.Hadamard e) {
     return refuse(e);
   }
 
   @Override
   public double[] visitTotal(Expr.Total e) {
-    return refuse(e);
-  }
-
-  @Override
-  public double[] visitDot(Expr.Dot e) {
     return refuse(e);
   }
 

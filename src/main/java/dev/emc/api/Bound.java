@@ -5,6 +5,7 @@ import dev.emc.codegen.JavaGenerator;
 import dev.emc.derive.Derivation;
 import dev.emc.runtime.data.DataException;
 import dev.emc.runtime.data.DataMatrix;
+import dev.emc.runtime.data.Table;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,10 +67,25 @@ public final class Bound {
    * latent chain, with each family's sampler; named {@code names} (a fit's columns) when they fit
    * the model's layout, else x, or x1..xD, after each data variable.
    *
-   * @throws IllegalArgumentException when the model has covariates, or a family no sampler
+   * @throws IllegalArgumentException when the model has covariates (see the other simulate), or a
+   *     family no sampler
    */
   public Simulation simulate(Map<String, double[]> params, int rows, int sequences, long seed, List<String> names) {
     return new Simulator(plan, emc.families(), params).draw(rows, sequences, seed, names);
+  }
+
+  /**
+   * Draws one row for each row of {@code covariates}, given its covariates: the model's data
+   * variables from their families' samplers, the covariates copied. The covariates' columns are
+   * found in {@code covariates} by their names in {@code names} (a fit's columns), or by the
+   * covariates' own names (u, or u1..uP) when {@code names} does not fit the model's layout.
+   *
+   * @throws DataException when a covariate's column is missing
+   * @throws IllegalArgumentException when a family has no sampler
+   */
+  public Simulation simulate(Map<String, double[]> params, Table covariates, long seed, List<String> names)
+      throws DataException {
+    return new Simulator(plan, emc.families(), params).drawGiven(covariates, seed, names);
   }
 
   /**

@@ -7,7 +7,9 @@ import dev.emc.dist.Family;
 import dev.emc.dist.Signature;
 import dev.emc.math.Expr;
 import dev.emc.math.Symbol;
+import dev.emc.runtime.data.DataException;
 import dev.emc.runtime.data.DataMatrix;
+import dev.emc.runtime.data.Table;
 import dev.emc.types.Dim;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +23,8 @@ import java.util.stream.IntStream;
  * Draws rows from a model's generative process, statement by statement in the order the model
  * implies: each row's latent value first (its component; for a chain, given the row before; for
  * factor analysis, its factors), then each data variable from its family's sampler, with the
- * arguments' formulas evaluated at that latent value.
+ * arguments' formulas evaluated at that latent value. A model with covariates draws its data given
+ * each row's covariates, which the caller gives: a regression's response given its u.
  */
 final class Simulator {
   private final EmPlan plan;
@@ -33,19 +36,14 @@ final class Simulator {
 
   /**
    * A statement's family and form, the data slot it draws into (null for the latent's), and its
-   * arguments at each component, evaluated once: only factor analysis' depend on the row (on h).
+   * arguments at each component, evaluated once: only factor analysis' (on h) and a regression's
+   * (on the covariates) depend on the row.
    */
   private record Sampler(Family family, Signature form, EmPlan.DataSlot slot, List<List<double[]>> byComponent) {}
 
   Simulator(EmPlan plan, Families families, Map<String, double[]> params) {
     this.plan = plan;
     this.params = params;
-    for (EmPlan.DataSlot d : plan.data()) {
-      if (d.covariate()) {
-        throw new IllegalArgumentException("model " + plan.model() + " has the covariate " + d.name()
-            + ", whose values a simulation would need to be given; emc simulates models without covariates");
-      }
-    }
     FactorPlan first = null;
     FactorPlan next = null;
     List<FactorPlan> observed = new ArrayList<>();
@@ -84,9 +82,45 @@ final class Simulator {
    * (a fit's columns) when they fit the model's layout.
    */
   Simulation draw(int rows, int sequences, long seed, List<String> names) {
+    covariates().findFirst().ifPresent(d -> {
+      throw new IllegalArgumentException("model " + plan.model() + " has the covariate " + d.name()
+          + ", whose values a simulation must be given (emc simulate --covariates CSV)");
+    });
+    return draw(rows, sequences, seed, names, null);
+  }
+
+  /**
+   * One row for each row of {@code given}, whose covariates' columns (named as in {@code names},
+   * a fit's columns, else after the covariates) the draws are conditioned on and copied from.
+   */
+  Simulation drawGiven(Table given, long seed, List<String> names) throws DataException {
+    int columns = plan.columns();
+    List<String> layout = columnNames(names);
+    double[] values = new double[given.rows() * columns];
+    for (EmPlan.DataSlot d : covariates().toList()) {
+      for (int c = d.offset(); c < d.offset() + d.width(); c++) {
+        int from = given.header().indexOf(layout.get(c));
+        if (from < 0) {
+          throw new DataException(given.source(), "no column " + layout.get(c) + ", which the covariate " + d.name()
+              + " takes its values from (the columns: " + String.join(", ", given.header()) + ")");
+        }
+        for (int n = 0; n < given.rows(); n++) {
+          values[n * columns + c] = given.get(n, from);
+        }
+      }
+    }
+    return draw(given.rows(), 1, seed, names, values);
+  }
+
+  private java.util.stream.Stream<EmPlan.DataSlot> covariates() {
+    return plan.data().stream().filter(EmPlan.DataSlot::covariate);
+  }
+
+  /** The draws; {@code given}, when not null, holds each row's covariates in the model's layout. */
+  private Simulation draw(int rows, int sequences, long seed, List<String> names, double[] given) {
     RandomGenerator rng = new SplittableRandom(seed);
     int columns = plan.columns();
-    double[] values = new double[rows * columns];
+    double[] values = given != null ? given : new double[rows * columns];
     double[][] latents = new double[rows][];
     // A finite latent's value picks the component its data are drawn from; a continuous one's
     // (factors h) enters their arguments instead, with one component.
@@ -105,14 +139,15 @@ final class Simulator {
       double[] z = new double[width];
       FactorPlan from = transition != null && !firstOfSequence ? transition : latent;
       // The latent's own probabilities depend on no component; a transition's on the previous row's.
-      sample(from, from == transition ? previous : 0, null, rng, z);
+      sample(from, from == transition ? previous : 0, null, null, rng, z);
       latents[n] = z;
       int k = continuous ? 0 : (int) z[0] - 1;
       previous = k;
       for (FactorPlan f : data) {
         EmPlan.DataSlot slot = samplers.get(f).slot();
         double[] out = new double[slot.width()];
-        sample(f, k, continuous ? z : null, rng, out);
+        double[] row = given == null ? null : java.util.Arrays.copyOfRange(values, n * columns, (n + 1) * columns);
+        sample(f, k, continuous ? z : null, row, rng, out);
         System.arraycopy(out, 0, values, n * columns + slot.offset(), slot.width());
       }
     }
@@ -146,15 +181,17 @@ final class Simulator {
     return plan.data().stream().filter(d -> d.name().equals(f.lhs())).findFirst().orElseThrow();
   }
 
-  private void sample(FactorPlan f, int k, double[] h, RandomGenerator rng, double[] out) {
+  /** Draws f's left side at component k, given the row's factors h and covariates (when not null). */
+  private void sample(FactorPlan f, int k, double[] h, double[] row, RandomGenerator rng, double[] out) {
     Sampler s = samplers.get(f);
-    List<double[]> args = h == null && k < s.byComponent().size() ? s.byComponent().get(k) : null;
+    boolean perRow = h != null || row != null;
+    List<double[]> args = !perRow && k < s.byComponent().size() ? s.byComponent().get(k) : null;
     if (args == null) {
       args = new ArrayList<>();
       for (Expr a : f.args()) {
-        args.add(eval(a, k, h));
+        args.add(eval(a, k, h, row));
       }
-      if (h == null) {
+      if (!perRow) {
         // Components are met in any order: fill the list up to k, then keep this one.
         while (s.byComponent().size() <= k) {
           s.byComponent().add(null);
@@ -169,14 +206,19 @@ final class Simulator {
     }
   }
 
-  /** An argument's value at component k (and factors h), flat. */
-  private double[] eval(Expr e, int k, double[] h) {
-    return e.accept(new ArgumentValue(s -> symbol(s, k, h), this::size));
+  /** An argument's value at component k (and factors h, and the row's covariates), flat. */
+  private double[] eval(Expr e, int k, double[] h, double[] row) {
+    return e.accept(new ArgumentValue(s -> symbol(s, k, h, row), this::size));
   }
 
-  private double[] symbol(Symbol s, int k, double[] h) {
+  private double[] symbol(Symbol s, int k, double[] h, double[] row) {
     if (s.name().equals(plan.latent().name()) && h != null) {
       return h;
+    }
+    if (s.kind() == Symbol.Kind.DATA && row != null) {
+      EmPlan.DataSlot d = plan.data().stream().filter(c -> c.covariate() && c.symbol().equals(s)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("cannot simulate with " + s.name() + " in an argument"));
+      return java.util.Arrays.copyOfRange(row, d.offset(), d.offset() + d.width());
     }
     if (s.kind() == Symbol.Kind.PARAM) {
       double[] all = params.get(s.name());

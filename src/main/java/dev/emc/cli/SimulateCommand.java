@@ -8,7 +8,9 @@ import dev.emc.api.Simulation;
 import dev.emc.runtime.data.DataException;
 import dev.emc.runtime.data.DataMatrix;
 import dev.emc.runtime.fit.Params;
+import dev.emc.runtime.data.Table;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,8 +35,13 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Mixin FittedParams fitted;
 
-  @Option(names = "-n", required = true, paramLabel = "N", description = "How many rows.")
-  int rows;
+  @Option(names = "-n", paramLabel = "N", description = "How many rows (with --covariates: one per row of the file).")
+  Integer rows;
+
+  @Option(names = "--covariates", paramLabel = "CSV", description = "For a model with covariates (a regression):"
+      + " draw one row for each row of this file, given its covariates, found by the fitted data's column names;"
+      + " the fitted data themselves will do.")
+  Path covariates;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -54,13 +61,20 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (rows < 1) {
+    if (covariates != null && (rows != null || sequences != 1)) {
+      throw new ParameterException(spec.commandLine(), "--covariates draws one row for each of its rows, in one"
+          + " sequence: give it without " + (rows != null ? "-n" : "--sequences"));
+    }
+    if (covariates == null && rows == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: '-n=N' (or --covariates CSV)");
+    }
+    if (rows != null && rows < 1) {
       throw new ParameterException(spec.commandLine(), "-n must be at least 1, not " + rows);
     }
-    if (sequences < 1 || sequences > rows) {
+    if (rows != null && (sequences < 1 || sequences > rows)) {
       throw new ParameterException(spec.commandLine(), "--sequences must be between 1 and -n, not " + sequences);
     }
-    FileRoles.of(main, input).reads("--params", fitted.params).writes("--out", out).writes("--latents", latents).check();
+    FileRoles.of(main, input).reads("--params", fitted.params).reads("--covariates", covariates).writes("--out", out).writes("--latents", latents).check();
     Model model = fitted.model(main, input, spec.commandLine().getErr());
     Bound bound = model.bind(Map.of());
     if (sequences > 1 && !bound.bySequence()) {
@@ -70,10 +84,17 @@ final class SimulateCommand implements Callable<Integer> {
     FitJson.checkSizes(fitted.params, bound);
     Compiled compiled = bound.compile();
     Map<String, double[]> values = FitJson.readParams(fitted.params, compiled.newModel());
+    Table given = covariates == null ? null : Table.read(covariates);
     Simulation s;
     try {
       compiled.model(values);
-      s = bound.simulate(values, rows, sequences, seed, FitJson.readColumns(fitted.params));
+    } catch (IllegalArgumentException e) {
+      throw new DataException(fitted.params.toString(), e.getMessage());
+    }
+    try {
+      List<String> names = FitJson.readColumns(fitted.params);
+      s = given != null ? bound.simulate(values, given, seed, names)
+          : bound.simulate(values, rows, sequences, seed, names);
     } catch (IllegalArgumentException e) {
       throw new DataException(fitted.params.toString(), e.getMessage());
     }

@@ -98,6 +98,42 @@ class PoissonRegressionTest {
     }
   }
 
+  @Test
+  void aSimulationDrawsTheCountsGivenEachRowsCovariates() throws Exception {
+    JsonNode flexmix = flexmix();
+    double[] phi = ReferenceFitTest.flat(flexmix.get("phi"));
+    double[] beta = ReferenceFitTest.flat(flexmix.get("beta"));
+    Table data = Table.read(DATA);
+    Bound bound = Fits.model(Files.readString(MODEL), Map.of()).bind(data, BindOptions.defaults());
+    Simulation s = bound.simulate(Map.of("phi", phi, "beta", beta), data, 7, data.header());
+    assertEquals(data.rows(), s.data().rows());
+    assertEquals(data.header(), s.data().names());
+    // Each row's count has mean m_n = Σ_k φ_k e^{β_kᵀu_n} and variance m_n + Σ_k φ_k (e^{β_kᵀu_n} − m_n)²
+    // (the Poisson's variance, and the components' spread); the total is within 4 of its deviations.
+    double total = 0;
+    double mean = 0;
+    double variance = 0;
+    for (int n = 0; n < data.rows(); n++) {
+      for (int c = 1; c < 4; c++) {
+        assertEquals(data.get(n, c), s.data().values()[n * 4 + c], 0, "the covariates are the rows'");
+      }
+      double[] rate = new double[2];
+      double m = 0;
+      for (int k = 0; k < 2; k++) {
+        rate[k] = Math.exp(beta[3 * k] + beta[3 * k + 1] * data.get(n, 2) + beta[3 * k + 2] * data.get(n, 3));
+        m += phi[k] * rate[k];
+      }
+      double spread = 0;
+      for (int k = 0; k < 2; k++) {
+        spread += phi[k] * (rate[k] - m) * (rate[k] - m);
+      }
+      total += s.data().values()[n * 4];
+      mean += m;
+      variance += m + spread;
+    }
+    assertEquals(mean, total, 4 * Math.sqrt(variance));
+  }
+
   /**
    * The EM written out, over rows (y, one, t, w): β_k = beta[3k .. 3k + 2]; the coefficients'
    * M-step one Newton step, halved while the log-likelihood is below the last one (beyond 10⁻⁹

@@ -115,6 +115,21 @@ class FitCliTest {
     Run covariates = emc("simulate", "examples/regression.model", "--params", regression.toString(), "-n", "10");
     assertEquals(2, covariates.code());
     assertTrue(covariates.err().contains("has the covariate u"), covariates.err());
+    // Given the covariates (here the fitted rows themselves), one draw of y per row.
+    Path given = dir.resolve("given.csv");
+    Run drawn = emc("simulate", "examples/regression.model", "--params", regression.toString(),
+        "--covariates", "examples/data/regression.csv", "-o", given.toString());
+    assertEquals(0, drawn.code(), drawn.err());
+    assertEquals(Files.readAllLines(Path.of("examples/data/regression.csv")).size(), Files.readAllLines(given).size());
+    assertEquals(0, emc("fit", "examples/regression.model", "--data", given.toString(), "-q").code());
+    Path noT = dir.resolve("no-t.csv");
+    Files.writeString(noT, "one,x\n1,2\n");
+    Run missing = emc("simulate", "examples/regression.model", "--params", regression.toString(),
+        "--covariates", noT.toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("no column t, which the covariate u takes its values from"), missing.err());
+    assertEquals(2, emc("simulate", "examples/regression.model", "--params", regression.toString(),
+        "--covariates", "examples/data/regression.csv", "-n", "5").code());
   }
 
   @Test

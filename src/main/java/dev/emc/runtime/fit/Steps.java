@@ -47,6 +47,30 @@ final class Steps {
     }
   }
 
+  /** Whether the last step moved no stepped parameter by more than 10⁻¹⁰ of its size. */
+  boolean settled() {
+    for (int i = 0; i < old.length; i++) {
+      for (int j = 0; j < old[i].length; j++) {
+        if (!(Math.abs(fresh[i][j] - old[i][j]) <= 1e-10 * (1 + Math.abs(old[i][j])))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Whether every stepped parameter is a finite number after the last step. */
+  boolean finite() {
+    for (double[] values : fresh) {
+      for (double v : values) {
+        if (!Double.isFinite(v)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** Sets each stepped parameter to θ_old + t (θ_new − θ_old); the model needs preparing after. */
   void shorten(double t) {
     for (int i = 0; i < old.length; i++) {
