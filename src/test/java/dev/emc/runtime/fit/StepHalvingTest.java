@@ -29,11 +29,21 @@ class StepHalvingTest {
   }
 
   private static FitResult fit(boolean stepped, double direction, FitOptions o) throws Exception {
+    return fitFrom(stepped, direction, o.withStart(Map.of("b", new double[] {-5})));
+  }
+
+  private static FitResult fitFrom(boolean stepped, double direction, FitOptions o) throws Exception {
     var data = new dev.emc.runtime.data.DataMatrix("counts", List.of("y"), COUNTS.clone(), COUNTS.length, 1, null);
     try (Fitter f = new Fitter(1)) {
-      return f.fit(() -> new NewtonPoisson(stepped, direction), data,
-          o.withStart(Map.of("b", new double[] {-5})));
+      return f.fit(() -> new NewtonPoisson(stepped, direction), data, o);
     }
+  }
+
+  @Test
+  void aStartFromResponsibilitiesTakesNewtonStepsUntilTheySettle() throws Exception {
+    // From b = 0 the first step lands at 3.5, past log 4.5 = 1.50; two steps would leave b at 2.64.
+    FitResult r = fitFrom(true, 1, FitOptions.defaults().withMaxIter(0));
+    assertEquals(Math.log(4.5), r.params().get("b")[0], 1e-12);
   }
 
   @Test
