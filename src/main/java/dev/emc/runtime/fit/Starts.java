@@ -132,7 +132,7 @@ final class Starts {
         break;
       }
       if (!steps.finite()) {
-        steps.shorten(0);
+        steps.undo();
         break;
       }
     }

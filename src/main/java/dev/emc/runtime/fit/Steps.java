@@ -71,6 +71,13 @@ final class Steps {
     return true;
   }
 
+  /** Sets each stepped parameter back to θ_old, undoing the step (even one to NaN). */
+  void undo() {
+    for (int i = 0; i < old.length; i++) {
+      System.arraycopy(old[i], 0, model.param(stepped.get(i).name()), 0, old[i].length);
+    }
+  }
+
   /** Sets each stepped parameter to θ_old + t (θ_new − θ_old); the model needs preparing after. */
   void shorten(double t) {
     for (int i = 0; i < old.length; i++) {

@@ -47,6 +47,14 @@ class StepHalvingTest {
   }
 
   @Test
+  void aStartsStepToNoNumberIsUndone() throws Exception {
+    // Steps turned around from b = 0: −3.5, −151, −1.8·10⁶⁶, then −∞ · 4.5 e^{−b}: undone.
+    FitResult r = fitFrom(true, -1, FitOptions.defaults().withMaxIter(0));
+    double b = r.params().get("b")[0];
+    assertTrue(Double.isFinite(b) && b < -1e60, "b = " + b);
+  }
+
+  @Test
   void anOvershootIsHalvedUntilTheObjectiveRisesAndTheFitReachesTheMaximum() throws Exception {
     FitResult r = fit(true, 1, FitOptions.defaults().withTol(1e-15).withMaxIter(100));
     // Σ (y b − e^b) is greatest at e^b = ȳ, closed form.
