@@ -120,9 +120,17 @@ public record EmPlan(
    * derivation arrives at it (see {@link dev.emc.dist.Update}; the last four may be null).
    *
    * @param written the left side as the derivation writes it (μ_k, or φ_k for an element)
+   * @param isStep a step toward the maximum of the parameter's terms of Q, not the maximum, which
+   *     the fit driver shortens when the objective falls ({@link dev.emc.dist.Update#asStep})
    */
   public record Update(String param, Symbol target, Expr value, String method, Expr textbook,
-      Expr written, Expr qTerms, Expr stationarity, String note) {}
+      Expr written, Expr qTerms, Expr stationarity, String note, boolean isStep) {
+    /** An update to the maximum, or to a value that never lowers Q: what most updates are. */
+    public Update(String param, Symbol target, Expr value, String method, Expr textbook, Expr written,
+        Expr qTerms, Expr stationarity, String note) {
+      this(param, target, value, method, textbook, written, qTerms, stationarity, note, false);
+    }
+  }
 
   /**
    * One statement {@code lhs ~ Family(args)} as EM sees it.

@@ -46,6 +46,9 @@ import java.util.Optional;
  * these, with the component as its value.
  */
 final class FamilyPlanner {
+  /** The language's functions of a linear predictor (semantics' {@link Term.Call}), as formulas. */
+  private static final Map<String, Function> LINKS = Map.of("logistic", Function.LOGISTIC, "exp", Function.EXP);
+
   private final CheckedModel model;
   private final Diagnostics diagnostics;
   private final Variable latent;
@@ -104,8 +107,8 @@ final class FamilyPlanner {
     for (Stochastic s : model.distributions()) {
       List<Term> uses = new ArrayList<>();
       for (Term t : s.args()) {
-        // A regression's coefficients are used inside its dot(β, u), or logistic(dot(β, u)); a
-        // mixture of experts' inside softmax(G * u).
+        // A regression's coefficients are used inside its dot(β, u), or a link of it,
+        // logistic(dot(β, u)) or exp(dot(β, u)); a mixture of experts' inside softmax(G * u).
         Term inner = t instanceof Term.Call c ? c.argument() : t;
         uses.addAll(inner instanceof Term.Dot d ? List.of(d.left(), d.right())
             : inner instanceof Term.Arith a ? List.of(a.left(), a.right()) : List.of(inner));
@@ -225,7 +228,7 @@ final class FamilyPlanner {
       }
       updates.add(new EmPlan.Update(target.name(), target.symbol(), Simplify.of(u.value()), u.method(),
           Simplify.of(u.textbook()), u.target() != null ? u.target() : new Expr.Sym(target.symbol()),
-          Simplify.of(u.qTerms()), Simplify.of(u.stationarity()), u.note()));
+          Simplify.of(u.qTerms()), Simplify.of(u.stationarity()), u.note(), u.isStep()));
     }
     for (Map.Entry<String, SiteArg> e : args.entrySet()) {
       for (String p : e.getValue().isFree() ? e.getValue().params : List.<String>of()) {
@@ -250,17 +253,21 @@ final class FamilyPlanner {
     return args.values().stream().anyMatch(a -> isLinearPredictor(a.value()));
   }
 
-  /** βᵀu, σ(βᵀu) or softmax(g_kᵀu): an argument a family can only fit in its regression form. */
+  /**
+   * βᵀu, a link of it (σ(βᵀu), exp(βᵀu)), or softmax(g_kᵀu): an argument a family can only fit in
+   * its regression form.
+   */
   private static boolean isLinearPredictor(Expr e) {
     return e instanceof Expr.Dot || e instanceof Expr.Apply a
-        && (a.function() == Function.LOGISTIC || a.function() == Function.SOFTMAX) && a.arg() instanceof Expr.Dot;
+        && (LINKS.containsValue(a.function()) || a.function() == Function.SOFTMAX) && a.arg() instanceof Expr.Dot;
   }
 
   /** Refuses a linear predictor in an argument whose family has no regression form. */
   private <T> Optional<T> noRegression(Stochastic s, String text) {
     diagnostics.error("unsupported", s.span(), "cannot fit `" + text + "`: " + s.family().name()
         + " has no regression form; a linear predictor dot(coefficients, covariates) can be the mean of a"
-        + " Normal, as in `y ~ Normal(dot(beta[z], u), s2[z]);`");
+        + " Normal, as in `y ~ Normal(dot(beta[z], u), s2[z]);`, and through a link the probability of a"
+        + " Bernoulli, logistic(dot(beta[z], u)), or the rate of a Poisson, exp(dot(beta[z], u))");
     return Optional.empty();
   }
 
@@ -306,7 +313,7 @@ final class FamilyPlanner {
       return softmax(s, c, lhs);
     }
     if (t instanceof Term.Call c) {
-      return logistic(s, c);
+      return link(s, c);
     }
     if (t instanceof Term.VarRef r && r.indices().isEmpty() && model.variable(r.name()).role() == Role.COVARIATE
         && s.family().takesPerRow(s.signature(), param.name())) {
@@ -350,14 +357,19 @@ final class FamilyPlanner {
         true, beta.perComponent(), beta.name()));
   }
 
-  /** logistic(dot(β, u)): a logistic regression's probability, σ(βᵀu), whose updates are β's. */
-  private Optional<SiteArg> logistic(Stochastic s, Term.Call c) {
+  /**
+   * logistic(dot(β, u)), a logistic regression's probability σ(βᵀu), or exp(dot(β, u)), a Poisson
+   * regression's rate: a link of a linear predictor, whose updates are β's.
+   */
+  private Optional<SiteArg> link(Stochastic s, Term.Call c) {
     if (!(c.argument() instanceof Term.Dot d)) {
       diagnostics.error("unsupported", c.span(), "cannot fit `" + model.source().slice(s.span())
-          + "`: logistic(…) of anything but a linear predictor dot(coefficients, covariates) is not supported yet");
+          + "`: " + c.function() + "(…) of anything but a linear predictor dot(coefficients, covariates)"
+          + " is not supported yet");
       return Optional.empty();
     }
-    return linearPredictor(s, d).map(a -> new SiteArg(new Expr.Apply(Function.LOGISTIC, a.value()), a.isFree(),
+    Function f = LINKS.get(c.function());
+    return linearPredictor(s, d).map(a -> new SiteArg(new Expr.Apply(f, a.value()), a.isFree(),
         a.perComponent(), a.params()));
   }
 

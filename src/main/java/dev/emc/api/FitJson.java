@@ -25,7 +25,7 @@ import java.util.Map;
  * A fit as JSON, and parameters back from it ({@code --init} reads what {@code --out} wrote):
  *
  * <pre>
- * {"model": "gmm", "sizes": {"K": 2, "D": 2}, "columns": ["eruptions", "waiting"], "logLikelihood": -1130.26, "objective": …, "iterations": 7, "converged": true,
+ * {"model": "gmm", "sizes": {"K": 2, "D": 2}, "columns": ["eruptions", "waiting"], "logLikelihood": -1130.26, "objective": …, "iterations": 7, "halvings": 0, "converged": true,
  *  "rows": 272, "weight": 272, "freeParameters": 11, "bic": …, "aic": …,
  *  "params": {"phi": [K], "mu": [K][D], "Sigma": [K][D][D]},
  *  "timing": {"compileSeconds": …, "loadSeconds": …, "fitSeconds": …, "secondsPerIteration": …},
@@ -52,6 +52,7 @@ public final class FitJson {
     root.put("logLikelihood", r.logLikelihood());
     root.put("objective", r.objective());
     root.put("iterations", r.iterations());
+    root.put("halvings", r.halvings());
     root.put("converged", r.converged());
     root.put("rows", r.rows());
     root.put("weight", r.weight());

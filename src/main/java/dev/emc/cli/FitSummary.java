@@ -22,6 +22,10 @@ final class FitSummary {
     b.append(r.converged()
         ? String.format(Locale.ROOT, "converged after %d iterations (tol %s)", r.iterations(), o.tol())
         : String.format(Locale.ROOT, "stopped after %d iterations without converging (tol %s)", r.iterations(), o.tol()));
+    if (r.halvings() > 0) {
+      b.append(String.format(Locale.ROOT, ", and %d %s halving steps that overshot", r.halvings(),
+          r.halvings() == 1 ? "pass" : "passes"));
+    }
     if (o.restarts() > 1 && o.init() != FitOptions.Init.GIVEN) {
       b.append(String.format(Locale.ROOT, "; best of %d restarts: #%d", o.restarts(), r.restart() + 1));
     }

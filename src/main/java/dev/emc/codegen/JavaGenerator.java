@@ -333,8 +333,11 @@ public final class JavaGenerator {
       ParamSlot p = plan.params().get(i);
       Shape s = p.symbol().shape();
       String shape = s.isScalar() ? "" : s.isVector() ? names.size(s.dim()) : names.size(s.dim()) + ", " + names.size(s.cols());
-      params.add("$L\n    new $T($S, $T.Constraint.$L, $L, new int[] {$L})", i == 0 ? "" : ",", ParamInfo.class,
-          p.name(), ParamInfo.class, constraint(p.type().kind()), p.perComponent() ? "K" : "1", shape);
+      // A stepped parameter says so; every other takes the constructor without the flag.
+      boolean stepped = plan.updates().stream().anyMatch(u -> u.param().equals(p.name()) && u.isStep());
+      params.add("$L\n    new $T($S, $T.Constraint.$L, $L, new int[] {$L}$L)", i == 0 ? "" : ",", ParamInfo.class,
+          p.name(), ParamInfo.class, constraint(p.type().kind()), p.perComponent() ? "K" : "1", shape,
+          stepped ? ", /* stepped: a step toward the maximum, shortened when the objective falls */ true" : "");
     }
     params.add(")");
     type.addMethod(override("params").returns(list(ParamInfo.class)).addStatement(params.build()).build());

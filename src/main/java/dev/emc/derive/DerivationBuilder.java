@@ -111,6 +111,22 @@ abstract class DerivationBuilder {
     if (penalty != null) {
       equation("objective", Expr.add(ell(theta), penalty));
     }
+    List<Object> stepped = new ArrayList<>();
+    for (EmPlan.Update u : plan.updates()) {
+      if (u.isStep()) {
+        stepped.add(stepped.isEmpty() ? "The update of " : " and of ");
+        stepped.add(new Expr.Sym(u.target()));
+      }
+    }
+    if (!stepped.isEmpty()) {
+      stepped.add(" is a step toward the maximum of its terms of Q, not the maximum, and a whole step can"
+          + " overshoot it and lower Q. Its direction is Newton's on concave terms, an ascent direction,"
+          + " so a short enough step along it raises Q, and the argument above needs only that Q rises"
+          + " (generalized EM). So when the objective falls after the M-step, emc takes a part t of the"
+          + " step, θ_old + t (θ_new − θ_old) with t = ½, ¼, … (up to 2⁻³⁰), and runs the E-step again,"
+          + " until it does not.");
+      prose(stepped.toArray());
+    }
     prose("emc checks this at every iteration and stops with an error if the objective falls by"
         + " more than rounding (10⁻⁹ of its size): a fall would mean a wrong update.");
   }

@@ -25,10 +25,14 @@ import java.util.TreeSet;
  * a {@link Term}, and an undeclared parameter takes its type and shape from its first use.
  */
 final class Arguments {
+  /**
+   * The functions of one number argument expressions may call, each with the kind of number it
+   * gives: a regression's link, logistic(dot(beta, u)) a probability, exp(dot(beta, u)) a rate.
+   */
+  private static final Map<String, Kind> UNARY = Map.of("logistic", Kind.PROBABILITY, "exp", Kind.POSITIVE);
   /** The functions argument expressions may call. */
-  private static final String LOGISTIC = "logistic";
   private static final String SOFTMAX = "softmax";
-  private static final Set<String> FUNCTIONS = Set.of("dot", LOGISTIC, SOFTMAX);
+  private static final Set<String> FUNCTIONS = Set.of("dot", "logistic", "exp", SOFTMAX);
 
   /** Where an argument stands, for its messages. */
   record Context(Family family, Param param, boolean prior, Set<String> patternVars) {
@@ -294,8 +298,8 @@ final class Arguments {
           "a prior's arguments must be numbers, constants or parameters");
       return Optional.empty();
     }
-    if (fn.equals(LOGISTIC)) {
-      return logistic(c, wanted, ctx);
+    if (UNARY.containsKey(fn)) {
+      return unary(c, fn, UNARY.get(fn), wanted, ctx);
     }
     if (fn.equals(SOFTMAX)) {
       return softmax(c, wanted, ctx);
@@ -330,20 +334,24 @@ final class Arguments {
     return Optional.of(new Term.Dot(l.get(), r.get(), Type.REAL, c.span()));
   }
 
-  /** {@code logistic(x)}: a probability from one real number, such as a linear predictor. */
-  private Optional<Term> logistic(Ast.Call c, Type wanted, Context ctx) {
+  /**
+   * {@code logistic(x)}, a probability, or {@code exp(x)}, a positive number, from one real
+   * number such as a linear predictor.
+   */
+  private Optional<Term> unary(Ast.Call c, String fn, Kind gives, Type wanted, Context ctx) {
     if (c.args().size() != 1) {
-      diagnostics.error("arity", c.function().span(), "logistic takes 1 number, but "
+      diagnostics.error("arity", c.function().span(), fn + " takes 1 number, but "
           + StochasticPass.count(c.args().size(), "was", "were") + " given");
       return Optional.empty();
     }
-    if (wanted.kind() != Kind.PROBABILITY || !wanted.isScalar()) {
-      diagnostics.error("type", c.span(), ctx.what() + " must be " + wanted + "; logistic gives a probability");
+    if (wanted.kind() != gives || !wanted.isScalar()) {
+      diagnostics.error("type", c.span(), ctx.what() + " must be " + wanted + "; " + fn + " gives "
+          + (gives == Kind.POSITIVE ? "a positive number" : "a " + gives.word()));
       return Optional.empty();
     }
-    Context inner = new Context(ctx.family(), new Param("logistic argument", Type.REAL), false, Set.of());
+    Context inner = new Context(ctx.family(), new Param(fn + " argument", Type.REAL), false, Set.of());
     return term(c.args().get(0), Type.REAL, new HashMap<>(), inner)
-        .map(t -> new Term.Call(LOGISTIC, t, Type.PROBABILITY, c.span()));
+        .map(t -> new Term.Call(fn, t, Type.of(gives), c.span()));
   }
 
   /**

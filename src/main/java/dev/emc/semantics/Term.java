@@ -50,9 +50,10 @@ public sealed interface Term {
   record Dot(Term left, Term right, Type type, Span span) implements Term {}
 
   /**
-   * A function applied to a term: {@code logistic(t)}, 1 / (1 + e^−t), a probability, as a logistic
-   * regression's {@code logistic(dot(beta, u))}; or {@code softmax(G * u)}, the simplex
-   * e^{(Gu)_k} / Σ_j e^{(Gu)_j}, a mixture of experts' weights.
+   * A function applied to a term, by its name in the language: {@code logistic(t)}, 1 / (1 + e^−t),
+   * a probability, as a logistic regression's {@code logistic(dot(beta, u))}; {@code exp(t)}, a
+   * positive number, as a Poisson regression's {@code exp(dot(beta, u))}; or {@code softmax(G * u)},
+   * the simplex e^{(Gu)_k} / Σ_j e^{(Gu)_j}, a mixture of experts' weights.
    */
   record Call(String function, Term argument, Type type, Span span) implements Term {}
 }

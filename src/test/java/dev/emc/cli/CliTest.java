@@ -30,6 +30,22 @@ class CliTest {
   }
 
   @Test
+  void thePoissonRegressionsNewtonStepIsNamedDerivedAndMarkedStepped() {
+    Run check = emc("check", "examples/poisson-regression.model");
+    assertEquals(0, check.code(), check.err());
+    assertTrue(check.out().contains("Newton (IRLS) step, shortened while the objective falls (generalized EM)"),
+        check.out());
+    Run derive = emc("derive", "examples/poisson-regression.model");
+    assertTrue(derive.out().contains("a short enough step along it raises Q"), derive.out());
+    assertTrue(derive.out().contains("is a step toward the maximum of its terms of Q"), derive.out());
+    // The generated model tells the fit driver which parameter's step it may halve; others say nothing.
+    String source = emc("compile", "examples/poisson-regression.model", "--set", "P=3").out();
+    assertTrue(source.contains("new ParamInfo(\"beta\", ParamInfo.Constraint.REAL, K, new int[] {P}, /* stepped"),
+        source);
+    assertFalse(emc("compile", "examples/logistic-mixture.model", "--set", "P=2").out().contains("stepped"));
+  }
+
+  @Test
   void aBadModelExitsTwoWithLocationAndCaret(@TempDir Path dir) throws Exception {
     Path model = dir.resolve("bad.model");
     Files.writeString(model, "K = 2;\nz ~ Categorical(phi);\nx ~ Normall(mu[z], Sigma[z]);\n");

@@ -145,6 +145,12 @@ class FitCliTest {
     assertEquals(0, emc("simulate", "examples/experts.model", "--params", experts.toString(), "--data",
         "examples/data/experts.csv", "-o", drawnExperts.toString()).code());
     assertEquals(0, emc("fit", "examples/experts.model", "--data", drawnExperts.toString(), "-q").code());
+    Path noT = dir.resolve("no-t.csv");
+    Files.writeString(noT, "one,x\n1,2\n");
+    Run missing = emc("simulate", "examples/regression.model", "--params", regression.toString(), "--data",
+        noT.toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains(noT.toString()), missing.err());
   }
 
   @Test

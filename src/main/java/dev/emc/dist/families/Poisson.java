@@ -18,6 +18,7 @@ import dev.emc.dist.Unsupported;
 import dev.emc.dist.Update;
 import dev.emc.dist.Use;
 import dev.emc.math.Expr;
+import dev.emc.math.Function;
 import dev.emc.types.Dim;
 import dev.emc.types.Type;
 import java.util.List;
@@ -57,6 +58,10 @@ public final class Poisson implements Family {
     Expr x = site.lhs();
     Arg rate = site.arg("rate");
     Expr lambda = rate.value();
+    if (rate.isFree() && lambda instanceof Expr.Apply a && a.function() == Function.EXP
+        && a.arg() instanceof Expr.Dot eta) {
+      return regression(site, lambda, eta);
+    }
     Expr logDensity = total(Expr.sub(Expr.sub(times(x, Expr.log(lambda)), lambda), lgamma(Expr.add(x, one(x)))));
     Expr density = new Expr.Density(Forms.named("Poisson"), x, List.of(lambda));
     if (!rate.isFree()) {
@@ -86,6 +91,45 @@ public final class Poisson implements Family {
               "The Gamma prior adds a − 1 pseudo-counts over b pseudo-rows: the derivative vanishes at"
                   + " the posterior mode.");
     }
+    return new FactorModel(density, logDensity, List.of(update), null);
+  }
+
+  /**
+   * A Poisson regression, x ~ Poisson(e^{βᵀu}) with u covariates (the log link): log p = x η − e^η
+   * − log Γ(x + 1) with η = βᵀu. The terms of Q, Σ r (x η − e^η), are concave in β with gradient
+   * S_g = Σ r (x − e^η) u and Hessian −S_w, S_w = Σ r e^η u uᵀ, both at the current β; they have no
+   * closed-form maximum. The update is one Newton step toward it, β + S_w⁻¹ S_g, weighted least
+   * squares on the working response (IRLS). Unlike the logistic's, the curvature has no bound, so
+   * the full step can overshoot: the update is a step ({@link Update#asStep}), which the fit driver
+   * shortens when the objective falls. The Newton direction is an ascent direction of the concave
+   * terms, so a short enough step raises Q, and a rise of Q never lowers the log-likelihood.
+   */
+  private static FactorModel regression(FactorSite site, Expr mu, Expr.Dot eta) throws Unsupported {
+    Expr x = site.lhs();
+    if (!x.shape().isScalar()) {
+      throw new Unsupported("a Poisson regression's response must be one count per row");
+    }
+    Expr beta = eta.left();
+    Expr u = eta.right();
+    Expr logDensity = Expr.sub(Expr.sub(Expr.mul(x, eta), mu), lgamma(Expr.add(x, one(x))));
+    Expr density = new Expr.Density(Forms.named("Poisson"), x, List.of(mu));
+    Expr residual = Expr.sub(x, mu);
+    Expr weighted = Expr.mul(mu, Expr.square(u));
+    Expr sw = site.statistic("Sw", weighted);
+    Expr sg = site.statistic("Sg", Expr.mul(residual, u));
+    Update update = Update.of("rate", Expr.add(beta, new Expr.Solve(sw, sg)),
+            "Newton (IRLS) step, shortened while the objective falls (generalized EM)")
+        .withTextbook(Expr.add(beta, new Expr.Solve(site.rowSum(weighted), site.rowSum(Expr.mul(residual, u)))))
+        .derivedFrom(site.rowSum(Expr.sub(Expr.mul(x, eta), mu)), eq(site.rowSum(Expr.mul(residual, u)), Forms.ZERO),
+            "This has no closed-form solution. The terms are concave in the coefficients, with Hessian"
+                + " −Σ r exp(βᵀu) u uᵀ, but their curvature has no bound, so emc takes one Newton step from the"
+                + " current coefficients (iteratively reweighted least squares), a step toward the maximum"
+                + " rather than the maximum. The Newton direction is an ascent direction of the concave terms,"
+                + " so a short enough step along it raises Q, and a rise of Q never lowers the log-likelihood"
+                + " (generalized EM): when the objective falls after the full step, emc halves the step,"
+                + " β_old + t (β_new − β_old) with t = ½, ¼, …, until it does not. The update, with the"
+                + " current coefficients on the right:")
+        .asStep();
     return new FactorModel(density, logDensity, List.of(update), null);
   }
 

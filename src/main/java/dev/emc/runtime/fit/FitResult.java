@@ -13,6 +13,8 @@ import java.util.Map;
  * @param objective what EM climbed: the log-likelihood plus the regularization's log-penalty
  * @param iterations M-steps of the best run
  * @param trace the objective before each of the best run's M-steps, and at its end
+ * @param halvings E-step passes the best run spent shortening the steps of stepped parameters
+ *     ({@link dev.emc.runtime.ParamInfo#stepped}), besides the trace's one pass per iteration
  * @param restart which run won (0-based)
  * @param weight the rows' total weight: their number, unless they were weighted; the N of BIC
  * @param warnings things the user should know: an empty component, a failed restart
@@ -25,6 +27,7 @@ public record FitResult(
     int iterations,
     boolean converged,
     List<Double> trace,
+    int halvings,
     int restart,
     int rows,
     double weight,

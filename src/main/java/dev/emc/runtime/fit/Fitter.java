@@ -21,11 +21,19 @@ import java.util.function.Supplier;
  * statistics in order: the result is the same, bit for bit, on any number of threads.
  *
  * <p>Each iteration checks that the objective did not decrease beyond rounding. EM cannot lower
- * it, so a decrease is a wrong update: it fails loudly ({@link IllegalStateException}).
+ * it, so a decrease is a wrong update: it fails loudly ({@link IllegalStateException}). The one
+ * exception is a parameter whose update is a step toward the maximum of its terms of Q rather
+ * than the maximum ({@link ParamInfo#stepped}, a Newton step): a fall after it means the step
+ * was too long, and the driver halves it ({@link Steps}) before it calls the fall a bug.
  */
 public final class Fitter implements AutoCloseable {
   /** How far below the last objective rounding may leave the next, relative to its size. */
   static final double ROUNDING = 1e-9;
+  /**
+   * How many times a stepped parameter's step may be halved before a fall of the objective is a
+   * wrong update after all: 2⁻³⁰ of a step is as good as none.
+   */
+  static final int HALVINGS = 30;
 
   private final Workers workers;
   private Monitor monitor = (run, runs, iteration, objective) -> true;
@@ -95,7 +103,7 @@ public final class Fitter implements AutoCloseable {
       try {
         Run run = run(model, data, missing, o, runSeed, r, runs, warnings);
         loopNanos += run.nanos;
-        passes += run.trace.size();
+        passes += run.trace.size() + run.halvings;
         if (best == null || run.objective > best.objective) {
           best = run;
         }
@@ -129,12 +137,13 @@ public final class Fitter implements AutoCloseable {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new FitResult(best.model, params, best.logLikelihood, best.objective, best.iterations,
-        best.converged, best.trace, best.index, all.rows(), all.totalWeight(), List.copyOf(warnings), seconds,
-        passes == 0 ? 0 : loopNanos / 1e9 / passes);
+        best.converged, best.trace, best.halvings, best.index, all.rows(), all.totalWeight(), List.copyOf(warnings),
+        seconds, passes == 0 ? 0 : loopNanos / 1e9 / passes);
   }
 
+  /** @param halvings E-step passes spent on shortened steps, besides the trace's one per iteration */
   private record Run(EmModel model, int index, double logLikelihood, double objective, int iterations,
-      boolean converged, boolean stopped, List<Double> trace, double[] stats, long nanos) {}
+      boolean converged, boolean stopped, List<Double> trace, int halvings, double[] stats, long nanos) {}
 
   /** One run: its start, then EM from it. */
   private Run run(EmModel m, DataMatrix data, MissingCells missing, FitOptions o, long seed, int index, int runs,
@@ -181,23 +190,37 @@ public final class Fitter implements AutoCloseable {
 
   /**
    * EM from the model's start: E-step and objective, then the M-step, until the objective
-   * converges, the monitor stops the run or the iterations run out.
+   * converges, the monitor stops the run or the iterations run out. After an M-step that moved
+   * stepped parameters, a fall of the objective shortens their step first ({@link Steps}).
    */
   private Run iterate(EmModel m, LatentPass pass, DataMatrix data, MissingCells missing, FitOptions o, int index,
       int runs) throws FitException {
     long t0 = System.nanoTime();
     List<Double> trace = new ArrayList<>();
+    Steps steps = new Steps(m);
     double previous = Double.NEGATIVE_INFINITY;
     boolean converged = false;
     boolean stopped = false;
     int iterations = 0;
+    int halvings = 0;
     double[] stats;
     double ll;
     double objective;
     while (true) {
-      stats = pass.statistics(data, workers);
-      if (missing != null) {
-        missing.accumulate(m, stats);
+      stats = statistics(m, pass, data, missing);
+      boolean shortened = false;
+      if (iterations > 0 && steps.any()) {
+        // The stepped parameters' Newton direction rises on their concave terms of Q, so a short
+        // enough step along it raises Q, and a rise of Q never lowers the log-likelihood
+        // (generalized EM): halve the step, θ_old + t (θ_new − θ_old) with t = ½, ¼, …, while the
+        // objective is below the last one. Each try is one more E-step pass, counted in halvings.
+        for (int h = 1; h <= HALVINGS && falls(stats, m, previous); h++) {
+          steps.shorten(Math.scalb(1.0, -h));
+          prepare(m, iterations, o);
+          stats = statistics(m, pass, data, missing);
+          halvings++;
+          shortened = true;
+        }
       }
       ll = logLikelihood(stats, iterations);
       objective = ll + m.logPenalty();
@@ -210,9 +233,11 @@ public final class Fitter implements AutoCloseable {
         if (objective < previous - ROUNDING * (1 + Math.abs(previous))) {
           throw new IllegalStateException("the objective decreased from " + previous + " to " + objective
               + " at iteration " + iterations + " of model " + m.name()
+              + (steps.any() ? " with the step of " + steps.names() + " halved " + HALVINGS + " times" : "")
               + "; EM cannot do that, so an M-step update is wrong (a bug in emc or in a family)");
         }
-        if (o.tol() > 0 && objective - previous <= o.tol() * Math.abs(objective)) {
+        // A shortened step's small rise says the full step was too long, not that EM has converged.
+        if (o.tol() > 0 && !shortened && objective - previous <= o.tol() * Math.abs(objective)) {
           converged = true;
           break;
         }
@@ -220,13 +245,30 @@ public final class Fitter implements AutoCloseable {
       if (iterations >= o.maxIter()) {
         break;
       }
+      steps.before();
       m.maximize(stats);
+      steps.after();
       iterations++;
       prepare(m, iterations, o);
       previous = objective;
     }
-    return new Run(m, index, ll, objective, iterations, converged, stopped, List.copyOf(trace), stats,
+    return new Run(m, index, ll, objective, iterations, converged, stopped, List.copyOf(trace), halvings, stats,
         System.nanoTime() - t0);
+  }
+
+  /** One E-step pass: the statistics at the model's prepared parameters, the empty cells' too. */
+  private double[] statistics(EmModel m, LatentPass pass, DataMatrix data, MissingCells missing) {
+    double[] stats = pass.statistics(data, workers);
+    if (missing != null) {
+      missing.accumulate(m, stats);
+    }
+    return stats;
+  }
+
+  /** Whether this pass's objective is below {@code previous} beyond rounding, or not a number at all. */
+  private static boolean falls(double[] stats, EmModel m, double previous) {
+    double objective = stats[EmModel.LOGLIK] + m.logPenalty();
+    return !(objective >= previous - ROUNDING * (1 + Math.abs(previous)));
   }
 
   /** The E-step's log-likelihood, or the run's end when it is not a finite number. */

@@ -82,16 +82,28 @@ final class Starts {
   }
 
   /**
+   * M-steps from given responsibilities when the model has stepped parameters: each is one Newton
+   * step from the last, and the first from wherever the parameters' storage stood.
+   */
+  static final int STEPPED_ROUNDS = 100;
+
+  /**
    * Parameters from given responsibilities: two M-steps. Statistics are centred on the current
    * parameters, which before the first are arbitrary; the first places the centres, the second,
-   * centred there, gets the spreads without cancellation.
+   * centred there, gets the spreads without cancellation. A stepped parameter's update
+   * ({@link ParamInfo#stepped}) is one Newton step from the current value, and two steps from an
+   * arbitrary one leave it far from the maximum the responsibilities imply (a Poisson regression's
+   * first step from 0 overshoots by the mean count): its rounds go on until it settles, at most
+   * {@link #STEPPED_ROUNDS}, and a round that leaves it other than finite is undone.
    */
   private static void fromResponsibilities(LatentPass pass, DataMatrix data, Responsibilities r) {
     EmModel m = pass.model;
     int rows = data.rows();
     int k = m.components();
     double[] resp = new double[DataMatrix.CHUNK * k];
-    for (int round = 0; round < 2; round++) {
+    Steps steps = new Steps(m);
+    int rounds = steps.any() ? STEPPED_ROUNDS : 2;
+    for (int round = 0; round < rounds; round++) {
       double[] stats = new double[m.statisticsLength()];
       double[] before = new double[k];
       for (int from = 0; from < rows; from += DataMatrix.CHUNK) {
@@ -113,7 +125,16 @@ final class Starts {
         m.accumulateGiven(data.values(), from, to, resp, stats);
         pass.countGiven(data, from, to, resp, before, stats);
       }
+      steps.before();
       m.maximize(stats);
+      steps.after();
+      if (round >= 1 && steps.any() && steps.settled()) {
+        break;
+      }
+      if (!steps.finite()) {
+        steps.undo();
+        break;
+      }
     }
   }
 
