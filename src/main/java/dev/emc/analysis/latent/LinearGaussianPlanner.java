@@ -255,7 +255,7 @@ final class LinearGaussianPlanner implements LatentPlanner {
     }
     if (psi.symbol().shape().isMatrix()) {
       shared.diagnostics().error("structure", s.args().get(1).span(), "factor analysis needs noise of its own in each"
-          + " column: declare `param " + psi.name() + " : positive[D];` (or `positive` for probabilistic PCA);"
+          + " column: declare `param " + psi.name() + (psi.perComponent() ? "[" + z + "]" : "") + " : positive[D];` (or `positive` for probabilistic PCA);"
           + " with a full covariance the factors explain nothing");
       return Optional.empty();
     }
