@@ -66,7 +66,7 @@ final class FactorSection extends DerivationBuilder {
     boolean mixed = lg.mixed();
     // Given z = k in a mixture: component k's G_k, and the row's e_nk, b_nk and m_nk.
     Symbol.Kind rowKind = mixed ? Symbol.Kind.RESPONSIBILITY : Symbol.Kind.DATA;
-    this.g = new Expr.Sym(new Symbol("G", Symbol.Kind.NAME, Shape.matrix(q), false, mixed));
+    this.g = new Expr.Sym(new Symbol(mixed ? "G_k" : "G", Symbol.Kind.NAME, Shape.matrix(q), false, false));
     this.e = new Expr.Sym(new Symbol("e", rowKind, Shape.vector(d), true, mixed));
     this.b = new Expr.Sym(new Symbol("b", rowKind, Shape.vector(q), true, mixed));
     this.m = new Expr.Sym(new Symbol("m", rowKind, Shape.vector(q), true, mixed));
@@ -109,6 +109,11 @@ final class FactorSection extends DerivationBuilder {
         new Expr.Sym(new Symbol("k", Symbol.Kind.COMPONENT, Shape.SCALAR, false, true)));
   }
 
+  /** φ_k p(x_n | z_n = k): the row's joint density with its component, in a mixture. */
+  private Expr joint() {
+    return Expr.mul(weights.density(), new Expr.Density(P, x, given()));
+  }
+
   /** What a row's density is given: z = k in a mixture, nothing for one factor analyser. */
   private List<Expr> given() {
     return lg.mixed() ? List.of(zk()) : List.of();
@@ -141,14 +146,12 @@ final class FactorSection extends DerivationBuilder {
         " rearranged about the residual: that difference cancels two large numbers when a column's variance is far"
         + " above its noise, and the residual's form does not.");
     if (lg.mixed()) {
-      Expr joint = new Expr.Density(P, x, List.of());
-      Expr jointK = Expr.log(new Expr.Density(P, Expr.mul(x, zk()), List.of()));
       prose("With the component's probability, each row's joint log-density with its component, which the E-step"
           + " computes for every k, and the log-likelihood, a log-sum-exp over the components:");
-      equation("mfa-joint", new Expr.Relation(Op.EQ, jointK, Expr.add(Expr.log(weights.density()),
+      equation("mfa-joint", new Expr.Relation(Op.EQ, Expr.log(joint()), Expr.add(Expr.log(weights.density()),
           Expr.log(new Expr.Density(P, x, given())))));
-      equation("loglik", new Expr.Relation(Op.EQ, ell(theta), new Expr.RowSum(Expr.log(new Expr.SumK(
-          new Expr.Density(P, Expr.mul(x, zk()), List.of()))), false)));
+      equation("loglik", new Expr.Relation(Op.EQ, ell(theta), new Expr.RowSum(Expr.log(new Expr.SumK(joint())),
+          false)));
       return;
     }
     equation("loglik", new Expr.Relation(Op.EQ, ell(theta), new Expr.RowSum(Expr.log(new Expr.Density(P, x,
@@ -162,8 +165,7 @@ final class FactorSection extends DerivationBuilder {
       Expr r = new Expr.Sym(new Symbol("r", Symbol.Kind.RESPONSIBILITY, Shape.SCALAR, true, true));
       prose("The posterior composes: first the component, by Bayes' rule over its ", lg.size(), " values with the"
           + " factors integrated out (the joint density above), in log space by the log-sum-exp;");
-      equation("mfa-responsibility", new Expr.Relation(Op.EQ, r, Expr.div(new Expr.Density(P, Expr.mul(x, zk()),
-          List.of()), new Expr.SumK(new Expr.Density(P, Expr.mul(x, zk()), List.of()), "j"))));
+      equation("mfa-responsibility", new Expr.Relation(Op.EQ, r, Expr.div(joint(), new Expr.SumK(joint(), "j"))));
       prose("then, given the component, the factors, as in one factor analysis with component k's parameters.");
     }
     prose("The factors enter the row's mean linearly and are normal, so their posterior is normal too"
@@ -193,7 +195,11 @@ final class FactorSection extends DerivationBuilder {
     Expr y = Expr.sub(Expr.sub(x, mu), new Expr.MatMul(w, h));
     Expr wg = new Expr.MatMul(w, g);
     Expr ones = new Expr.Sym(new Symbol("1_" + q, Symbol.Kind.NAME, Shape.vector(q), false, false));
-    prose("Q is the log-likelihood of a least-squares regression of ", x, " on ", h, " and a constant, with"
+    // In a mixture, component k's regression: its rows weighted by r_nk, N_k of them, given z = k.
+    boolean mixed = lg.mixed();
+    Expr rows = mixed ? count() : n;
+    List<Expr> rowGiven = mixed ? List.of(x, zk()) : List.of(x);
+    prose("Q is the log-likelihood of a" + (mixed ? " component's" : "") + " least-squares regression of ", x, " on ", h, " and a constant, with"
         + " coefficients ", w, " and ", mu, ", and the factors' expected moments in place of their unknown values."
         + " Its gradients in ", w, " and ", mu, " vanish at the normal equations, which centring at the means of"
         + " the rows and of the factors solves; then the noise is the mean squared residual of each column. emc"
@@ -201,9 +207,9 @@ final class FactorSection extends DerivationBuilder {
         + " in ", w, " and ", mu, ", and a residual is of the noise's size where ", e, " may be orders of magnitude"
         + " larger, so that the noise's update does not cancel large numbers. With the statistics of the next"
         + " section, ", new Expr.Relation(Op.EQ, new Expr.RowSum(new Expr.Density(EXPECT, Expr.outer(y, h),
-            List.of(x)), false), Expr.sub(new Expr.Sym(lg.srh()), Expr.mul(n, wg))), " and ",
-        new Expr.Relation(Op.EQ, new Expr.RowSum(new Expr.Density(EXPECT, new Expr.Hadamard(y, y), List.of(x)), false),
-            Expr.add(new Expr.Sym(lg.srr()), Expr.mul(n, new Expr.MatMul(new Expr.Hadamard(wg, w), ones)))), ":");
+            rowGiven), mixed), Expr.sub(new Expr.Sym(lg.srh()), Expr.mul(rows, wg))), " and ",
+        new Expr.Relation(Op.EQ, new Expr.RowSum(new Expr.Density(EXPECT, new Expr.Hadamard(y, y), rowGiven), mixed),
+            Expr.add(new Expr.Sym(lg.srr()), Expr.mul(rows, new Expr.MatMul(new Expr.Hadamard(wg, w), ones)))), ":");
     for (EmPlan.Update u : child.updates()) {
       equation("update:" + u.param(), new Expr.Relation(Op.ASSIGN, u.written(), u.value()));
     }

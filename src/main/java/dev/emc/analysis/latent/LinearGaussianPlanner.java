@@ -117,7 +117,7 @@ final class LinearGaussianPlanner implements LatentPlanner {
     boolean mixed = z != null;
     FactorSite.Moments moments = new FactorSite.Moments(
         new Expr.Sym(new Symbol("m", mixed ? Symbol.Kind.RESPONSIBILITY : Symbol.Kind.DATA, q, true, mixed)),
-        new Expr.Sym(new Symbol("G", Symbol.Kind.NAME, Shape.matrix(q.dim()), false, mixed)));
+        new Expr.Sym(new Symbol(mixed ? "G_k" : "G", Symbol.Kind.NAME, Shape.matrix(q.dim()), false, false)));
     Optional<Planning.FamilyFactor> family = shared.family(params, child, latent, moments);
     if (family.isEmpty()) {
       return Optional.empty();
