@@ -74,6 +74,11 @@ final class FactorAnalysisCode {
     this.gBase = mixed ? "gk" : null;
   }
 
+  /** Ψ⁻¹'s entry i, of component k's when each has its own noise. */
+  private String invPsiAt() {
+    return psiBase == null ? "invPsi[i]" : lg.spherical() ? "invPsi[ik + i]" : "invPsi[pk + i]";
+  }
+
   /** {@code array[base + index]}, or {@code array[index]} without a base. */
   private static String at(String array, String base, String index) {
     return array + "[" + (base == null ? "" : base + " + ") + index + "]";
@@ -86,6 +91,10 @@ final class FactorAnalysisCode {
       b.addStatement("final int muk = k * $L", d);
       if (psiBase != null) {
         b.addStatement("final int pk = k * $L", lg.spherical() ? "1" : d);
+        if (lg.spherical()) {
+          // Ψ_k⁻¹ is kept as a diagonal even when Ψ_k is one variance.
+          b.addStatement("final int ik = k * $L", d);
+        }
       }
       b.addStatement("final int gk = k * $L * $L", q, q);
     }
@@ -154,7 +163,7 @@ final class FactorAnalysisCode {
       b.beginControlFlow("for (int k = 0; k < K; k++)");
       offsets(b);
     }
-    String inv = psiBase == null ? "invPsi[i]" : "invPsi[pk + i]";
+    String inv = invPsiAt();
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
     b.beginControlFlow("if (!($L > 0.0))", psiAt("i"));
     b.addStatement("return \"$L has \" + $L + \" where it must be positive\"", lg.noise().name(), psiAt("i"));
@@ -190,7 +199,7 @@ final class FactorAnalysisCode {
     b.beginControlFlow("for (int c = 0; c < $L; c++)", q);
     b.addStatement("double s = a == c ? 1.0 : 0.0");
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-    b.addStatement("s += $L * $L * $L", at(w, wBase, "i * " + q + " + a"), psiBase == null ? "invPsi[i]" : "invPsi[pk + i]",
+    b.addStatement("s += $L * $L * $L", at(w, wBase, "i * " + q + " + a"), invPsiAt(),
         at(w, wBase, "i * " + q + " + c"));
     b.endControlFlow();
     b.addStatement("m[a * $L + c] = s", q);
@@ -240,7 +249,7 @@ final class FactorAnalysisCode {
   private MethodSpec posterior() {
     CodeBlock.Builder b = CodeBlock.builder();
     offsets(b);
-    String inv = psiBase == null ? "invPsi[i]" : "invPsi[pk + i]";
+    String inv = invPsiAt();
     String chol = mixed ? "cholesky[gk + " : "cholesky[";
     b.add(mixed ? "// e_n = x_n − μ_k and b_n = W_kᵀΨ_k⁻¹ e_n\n" : "// e_n = x_n − μ and b_n = WᵀΨ⁻¹ e_n\n");
     b.addStatement("java.util.Arrays.fill(bn, 0.0)");

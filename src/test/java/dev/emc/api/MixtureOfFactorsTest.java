@@ -37,19 +37,32 @@ class MixtureOfFactorsTest {
   }
 
   private static String mfa(boolean sharedNoise) throws Exception {
+    return mfa(sharedNoise, false);
+  }
+
+  /** examples/mfa.model with one noise for all components, or one variance for every column, or both. */
+  private static String mfa(boolean sharedNoise, boolean spherical) throws Exception {
     String text = Files.readString(Path.of("examples/mfa.model"));
-    return sharedNoise ? text.replace("param Psi[z] : positive[D];", "param Psi : positive[D];")
-        .replace("Psi[z]);", "Psi);") : text;
+    String declared = "param Psi" + (sharedNoise ? "" : "[z]") + " : positive" + (spherical ? "" : "[D]") + ";";
+    text = text.replace("param Psi[z] : positive[D];", declared);
+    return sharedNoise ? text.replace("Psi[z]);", "Psi);") : text;
   }
 
   @Test
   void eachIterationIsGhahramaniAndHintonsEm() throws Exception {
-    assertStepsAreTheReferences(compiled(mfa(false), MFA), Reference.start(rows(MFA), 2, 2, false), 30);
+    assertStepsAreTheReferences(compiled(mfa(false), MFA), Reference.start(rows(MFA), 2, 2, false, false), 30);
   }
 
   @Test
   void aSharedNoiseIsPooledOverTheComponents() throws Exception {
-    assertStepsAreTheReferences(compiled(mfa(true), MFA), Reference.start(rows(MFA), 2, 2, true), 30);
+    assertStepsAreTheReferences(compiled(mfa(true), MFA), Reference.start(rows(MFA), 2, 2, true, false), 30);
+  }
+
+  /** One variance for every column: a mixture of probabilistic PCAs (Tipping &amp; Bishop 1999), Ψ_k = σ_k²I. */
+  @Test
+  void oneVariancePerComponentIsTheMeanOfItsColumns() throws Exception {
+    assertStepsAreTheReferences(compiled(mfa(false, true), MFA), Reference.start(rows(MFA), 2, 2, false, true), 30);
+    assertStepsAreTheReferences(compiled(mfa(true, true), MFA), Reference.start(rows(MFA), 2, 2, true, true), 30);
   }
 
   /** {@code iterations} of emc's EM from ref's parameters against ref's own. */
@@ -74,7 +87,7 @@ class MixtureOfFactorsTest {
   @Test
   void oneComponentIsFactorAnalysis() throws Exception {
     String one = mfa(false).replace("K = 2;", "K = 1;");
-    Reference start = Reference.start(rows(WINE), 1, 2, false);
+    Reference start = Reference.start(rows(WINE), 1, 2, false, false);
     Map<String, double[]> given = start.params();
     FitOptions o = FitOptions.defaults().withReg(0).withTol(0).withMaxIter(50);
     FitResult mixture = compiled(one, WINE).fit(o.withStart(given));
@@ -121,18 +134,21 @@ class MixtureOfFactorsTest {
     final int q;
     final int d;
     final boolean shared;
+    /** Ψ_k = σ_k²I: one variance for every column, the mean of the columns' update. */
+    final boolean spherical;
     double[] phi;
     RealMatrix[] w;
     RealVector[] mu;
     /** Each component's Ψ_k diagonal; with a shared noise, the same array in every one. */
     double[][] psi;
 
-    private Reference(double[][] x, int k, int q, boolean shared) {
+    private Reference(double[][] x, int k, int q, boolean shared, boolean spherical) {
       this.x = x;
       this.k = k;
       this.q = q;
       this.d = x[0].length;
       this.shared = shared;
+      this.spherical = spherical;
       this.phi = new double[k];
       this.w = new RealMatrix[k];
       this.mu = new RealVector[k];
@@ -144,8 +160,8 @@ class MixtureOfFactorsTest {
      * whose first column is on its side of the first column's mean (one component: all rows), W_j
      * from the columns' deviations as cosines and sines, Ψ half of each column's variance.
      */
-    static Reference start(double[][] x, int k, int q, boolean shared) {
-      Reference r = new Reference(x, k, q, shared);
+    static Reference start(double[][] x, int k, int q, boolean shared, boolean spherical) {
+      Reference r = new Reference(x, k, q, shared, spherical);
       int d = x[0].length;
       double[] mean = new double[d];
       double[] var = new double[d];
@@ -177,15 +193,25 @@ class MixtureOfFactorsTest {
         }
         r.phi[j] = 1.0 / k;
       }
-      double[] half = Arrays.stream(var).map(v -> 0.5 * v).toArray();
+      double[] half = r.form(Arrays.stream(var).map(v -> 0.5 * v).toArray());
       for (int j = 0; j < k; j++) {
         r.psi[j] = shared ? half : half.clone();
       }
       return r;
     }
 
+    /** A noise diagonal in the model's form: for one variance, every column at their mean. */
+    double[] form(double[] diagonal) {
+      if (!spherical) {
+        return diagonal;
+      }
+      double[] same = new double[diagonal.length];
+      Arrays.fill(same, Arrays.stream(diagonal).average().orElseThrow());
+      return same;
+    }
+
     static Reference of(double[][] x, Map<String, double[]> p, int k, int q, boolean shared) {
-      Reference r = new Reference(x, k, q, shared);
+      Reference r = new Reference(x, k, q, shared, false);
       int d = x[0].length;
       r.phi = p.get("phi").clone();
       for (int j = 0; j < k; j++) {
@@ -204,15 +230,16 @@ class MixtureOfFactorsTest {
     Map<String, double[]> params() {
       double[] flatW = new double[k * d * q];
       double[] flatMu = new double[k * d];
-      double[] flatPsi = new double[shared ? d : k * d];
+      int noise = spherical ? 1 : d;
+      double[] flatPsi = new double[shared ? noise : k * noise];
       for (int j = 0; j < k; j++) {
         for (int i = 0; i < d; i++) {
           for (int a = 0; a < q; a++) {
             flatW[j * d * q + i * q + a] = w[j].getEntry(i, a);
           }
           flatMu[j * d + i] = mu[j].getEntry(i);
-          if (!shared || j == 0) {
-            flatPsi[(shared ? 0 : j * d) + i] = psi[j][i];
+          if ((!shared || j == 0) && i < noise) {
+            flatPsi[(shared ? 0 : j * noise) + i] = psi[j][i];
           }
         }
       }
@@ -308,12 +335,12 @@ class MixtureOfFactorsTest {
           pooled[i] += squares[i];
         }
         final double count = nj;
-        newPsi[j] = Arrays.stream(squares).map(v -> v / count).toArray();
+        newPsi[j] = form(Arrays.stream(squares).map(v -> v / count).toArray());
         newW[j] = coefficients.getSubMatrix(0, d - 1, 0, q - 1);
         newMu[j] = coefficients.getColumnVector(q);
         phi[j] = nj / x.length;
       }
-      double[] pooledPsi = Arrays.stream(pooled).map(v -> v / x.length).toArray();
+      double[] pooledPsi = form(Arrays.stream(pooled).map(v -> v / x.length).toArray());
       for (int j = 0; j < k; j++) {
         w[j] = newW[j];
         mu[j] = newMu[j];
