@@ -30,6 +30,12 @@ import static dev.emc.codegen.JavaGenerator.override;
  * updates it computes are the ones Normal's factor gives the plan for a mean linear in h, which
  * `emc derive` typesets; it writes them in this numerically careful form rather than lowering them
  * (FactorFormulasTest checks that the two agree).
+ *
+ * <p>A mixture of factor analysers is the same code inside loops over the components: prepare()
+ * computes each component's Ψ_k⁻¹, L_k, G_k and log φ_k plus the row-free part of log p(x_n | z = k);
+ * the pass runs posterior() for each k, turns the K joint log-densities into r_nk by the
+ * log-sum-exp, and adds each component's statistics weighted by r_nk; the M-step solves each
+ * component's normal equations on its N_k rows. One factor analysis is written exactly as before.
  */
 final class FactorAnalysisCode {
   private final LinearGaussian lg;

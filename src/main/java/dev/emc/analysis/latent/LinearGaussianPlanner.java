@@ -35,6 +35,19 @@ import java.util.Optional;
  * mean m_n and covariance G. x's density, statistics and updates are its family's, Normal's for a
  * mean linear in h, written with those symbols; the code writer of the structure and the
  * derivation read them from the plan.
+ *
+ * <p>A finite latent above h makes a mixture of factor analysers:
+ *
+ * <pre>
+ * z ~ Categorical(phi);
+ * h ~ Normal(0, 1);
+ * x ~ Normal(W[z] * h + mu[z], Psi[z]);   // or Psi: one noise for every component
+ * </pre>
+ *
+ * <p>The E-step composes the two: z is enumerated, and given z = k h's posterior is component k's,
+ * m_nk and G_k. Normal then plans its statistics per component, and z's statement is planned by
+ * its family, Categorical, whose update gives φ. With no z there is one component, and the plan
+ * is factor analysis's as it was.
  */
 final class LinearGaussianPlanner implements LatentPlanner {
   private static final Expr.Notation NORMAL = new Expr.Notation("𝒩", "\\mathcal{N}", "<mi>𝒩</mi>");

@@ -15,7 +15,9 @@ import java.util.List;
  * h ~ 𝒩(0, I): factor analysis (Ψ diagonal) and probabilistic PCA (one variance). The site gives
  * h's Gaussian posterior as its moments, m_n and G ({@link FactorSite#moments}); the M-step is
  * then the regression of the rows on their expected factors and a constant, the normal equations
- * with E[h] and E[h hᵀ] in place of h and h hᵀ.
+ * with E[h] and E[h hᵀ] in place of h and h hᵀ. In a mixture of factor analysers (W[z], mu[z]) the
+ * statistics are per component, weighted by r_nk, and so is the regression, on N_k rows; a noise
+ * shared by the components pools their squared residuals over all N rows.
  */
 final class NormalFactors {
   private NormalFactors() {}
@@ -109,7 +111,8 @@ final class NormalFactors {
         Update.of("mean", Expr.add(w, new Expr.MatMul(cyh, new Expr.Inv(chh))), "the factors' regression"
             + " coefficients").withTarget(w),
         Update.of("mean", Expr.add(mu, shift), "the intercept of that regression").withTarget(mu),
-        Update.of(noiseName, newPsi, "the mean squared residual of that regression"));
+        Update.of(noiseName, newPsi, pooled ? "the mean squared residual of those regressions, pooled over the"
+            + " components" : "the mean squared residual of that regression"));
   }
 
   /** 1_Q, the vector of ones: M 1_Q adds up each row of M. */

@@ -11,7 +11,9 @@ import java.util.SplittableRandom;
 /**
  * The E-step of a continuous latent h ~ N(0, I_Q) with a linear-Gaussian child (factor analysis):
  * rows are independent, each with a Gaussian posterior over h, so the pass is {@link RowPass}'s
- * with its one component; what differs is the start, the warnings and the factor scores.
+ * with its one component; what differs is the start, the warnings and the factor scores. A mixture
+ * of factor analysers is the same pass with K components: rows are still independent, and the
+ * generated code enumerates z within each row.
  */
 final class FactorPass extends RowPass {
   private final FactorScores scores;
