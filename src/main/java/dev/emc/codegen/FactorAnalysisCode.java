@@ -91,18 +91,23 @@ final class FactorAnalysisCode {
   }
 
   /** Component k's offsets into W, μ, Ψ (when it has one per component) and G, for a mixture. */
-  private void offsets(CodeBlock.Builder b) {
+  private void offsets(CodeBlock.Builder b, boolean inverse) {
     if (mixed) {
       b.addStatement("final int wk = k * $L * $L", d, q);
       b.addStatement("final int muk = k * $L", d);
-      if (psiBase != null) {
-        b.addStatement("final int pk = k * $L", lg.spherical() ? "1" : d);
-        if (lg.spherical()) {
-          // Ψ_k⁻¹ is kept as a diagonal even when Ψ_k is one variance.
-          b.addStatement("final int ik = k * $L", d);
-        }
-      }
+      noiseOffsets(b, inverse);
       b.addStatement("final int gk = k * $L * $L", q, q);
+    }
+  }
+
+  /** Component k's offsets into Ψ and (when {@code inverse}) Ψ⁻¹, when each component has its own noise. */
+  private void noiseOffsets(CodeBlock.Builder b, boolean inverse) {
+    if (psiBase != null) {
+      b.addStatement("final int pk = k * $L", lg.spherical() ? "1" : d);
+      if (lg.spherical() && inverse) {
+        // Ψ_k⁻¹ is kept as a diagonal even when Ψ_k is one variance.
+        b.addStatement("final int ik = k * $L", d);
+      }
     }
   }
 
@@ -164,10 +169,10 @@ final class FactorAnalysisCode {
 
   private MethodSpec prepare() {
     CodeBlock.Builder b = CodeBlock.builder();
-    if (mixed) {
-      b.add("// Each component's factor analysis: what every row shares given z = k\n");
+    if (lg.noisePerComponent()) {
+      b.add("// Ψ_k⁻¹, each component's noise precisions\n");
       b.beginControlFlow("for (int k = 0; k < K; k++)");
-      offsets(b);
+      noiseOffsets(b, true);
     }
     String inv = invPsiAt();
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
@@ -176,7 +181,7 @@ final class FactorAnalysisCode {
     b.endControlFlow();
     b.addStatement("$L = 1.0 / $L", inv, psiAt("i"));
     b.endControlFlow();
-    if (mixed) {
+    if (lg.noisePerComponent()) {
       b.endControlFlow();
     }
     b.beginControlFlow("for (double v : $L)", w);
@@ -193,8 +198,11 @@ final class FactorAnalysisCode {
       b.addStatement("final double[] m = new double[$L * $L]", q, q);
       b.addStatement("final double[] l = new double[$L * $L]", q, q);
       b.addStatement("final double[] column = new double[$L]", q);
+      b.add("// Each component's factor analysis: what every row shares given z = k\n");
       b.beginControlFlow("for (int k = 0; k < K; k++)");
-      offsets(b);
+      b.addStatement("final int wk = k * $L * $L", d, q);
+      noiseOffsets(b, true);
+      b.addStatement("final int gk = k * $L * $L", q, q);
       b.add("// (eq. $L) G_k = (I + W_kᵀΨ_k⁻¹W_k)⁻¹, from the Cholesky factor L_k of I + W_kᵀΨ_k⁻¹W_k\n",
           derivation.number("fa-posterior-cov"));
     } else {
@@ -229,7 +237,8 @@ final class FactorAnalysisCode {
     b.addStatement("$L = column[a]", at("G", gBase, "a * " + q + " + c"));
     b.endControlFlow();
     b.endControlFlow();
-    b.add("// (eq. $L) log|WWᵀ + Ψ| = log|Ψ| + log|I + WᵀΨ⁻¹W| (the matrix determinant lemma)\n",
+    b.add(mixed ? "// (eq. $L) log|W_kW_kᵀ + Ψ_k| = log|Ψ_k| + log|I + W_kᵀΨ_k⁻¹W_k| (the matrix determinant lemma)\n"
+        : "// (eq. $L) log|WWᵀ + Ψ| = log|Ψ| + log|I + WᵀΨ⁻¹W| (the matrix determinant lemma)\n",
         derivation.number("fa-loglik"));
     b.addStatement("double logDetPsi = 0.0");
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
@@ -254,7 +263,7 @@ final class FactorAnalysisCode {
   /** One row's E-step, shared by every pass: in a mixture, given z = k. */
   private MethodSpec posterior() {
     CodeBlock.Builder b = CodeBlock.builder();
-    offsets(b);
+    offsets(b, true);
     String inv = invPsiAt();
     String chol = mixed ? "cholesky[gk + " : "cholesky[";
     b.add(mixed ? "// e_n = x_n − μ_k and b_n = W_kᵀΨ_k⁻¹ e_n\n" : "// e_n = x_n − μ and b_n = WᵀΨ⁻¹ e_n\n");
@@ -562,7 +571,8 @@ final class FactorAnalysisCode {
     String srh = stat(lg.srh()) + (mixed ? " + k * " + d + " * " + q : "");
     boolean pooled = mixed && !lg.noisePerComponent();
     if (mixed) {
-      b.add("// The rows' total weight, N, and for a noise shared by the components their pooled residuals\n");
+      b.add(pooled ? "// The rows' total weight, N, and the components' pooled squared residuals, for the noise they share\n"
+          : "// The rows' total weight, N\n");
       b.addStatement("final double all = stats[WEIGHT]");
       if (pooled) {
         b.addStatement("final double[] pooled = new double[$L]", lg.spherical() ? "1" : d);
@@ -574,7 +584,7 @@ final class FactorAnalysisCode {
       b.add("// An empty component keeps its values; its weight says it is empty.\n");
       b.addStatement("continue");
       b.endControlFlow();
-      offsets(b);
+      offsets(b, false);
     } else {
       b.add("// The rows' total weight: N, or Σ_n r_n for given weights.\n");
       b.addStatement("final double N = stats[COUNT]");
