@@ -82,11 +82,15 @@ final class FactorPass extends RowPass {
   /**
    * A mixture's components, every one of which starts as the factor analysis of all the rows: each
    * then takes the rows of one k-means cluster, by two M-steps from those responsibilities (the
-   * second from the factors' posterior under the first).
+   * second from the factors' posterior under the first). Labelled rows take their label's, and
+   * the clusters are numbered to agree with the labels, as a mixture's standard start does.
    */
   private String components(DataMatrix sample, long seed) {
     int k = model.components();
-    int[] labels = new KMeans(sample).labels(k, new SplittableRandom(seed));
+    int[] labels = Starts.agreeing(new KMeans(sample).labels(k, new SplittableRandom(seed)), sample.labels(), k);
+    for (int n = 0; n < labels.length && sample.labels() != null; n++) {
+      labels[n] = sample.labels()[n] >= 0 ? sample.labels()[n] : labels[n];
+    }
     double[] phi = null;
     for (int round = 0; round < 2; round++) {
       double[] stats = new double[model.statisticsLength()];
