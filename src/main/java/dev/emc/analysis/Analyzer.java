@@ -55,8 +55,8 @@ public final class Analyzer {
     boolean finite2 = second.type().kind() == Kind.CATEGORY;
     String what = finite1 && finite2 ? "two finite latents together (a product of two mixtures, or a mixture"
         + " of mixtures)"
-        : finite1 || finite2 ? "a finite latent together with a continuous one (a mixture of factor analysers,"
-            + " or a scale mixture such as the t)"
+        : finite1 || finite2 ? "a finite latent together with a continuous one, in a form other than a mixture"
+            + " of factor analysers (such as a latent chain above factors)"
         : "two continuous latents together";
     return "two latent variables, " + first.name() + " (" + first.type() + ") and " + second.name() + " ("
         + second.type() + "): " + what;

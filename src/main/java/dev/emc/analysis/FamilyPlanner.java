@@ -416,7 +416,7 @@ final class FamilyPlanner {
     Term product = sum.left() instanceof Term.Arith a && a.isProduct() ? sum.left() : sum.right();
     Term offset = product == sum.left() ? sum.right() : sum.left();
     if (product instanceof Term.Arith a && a.isProduct() && a.right() instanceof Term.VarRef h
-        && h.name().equals(latent.name()) && h.indices().isEmpty()) {
+        && h.name().equals(continuous.name()) && h.indices().isEmpty()) {
       ParamSlot w = shared(a.left());
       ParamSlot mu = shared(offset);
       if (w != null && mu != null) {
@@ -429,9 +429,13 @@ final class FamilyPlanner {
     return Optional.empty();
   }
 
-  /** The parameter a term names, unindexed. */
+  /**
+   * The parameter a term names, unindexed or indexed by the finite latent (a mixture of factor
+   * analysers' W[z] and mu[z]).
+   */
   private ParamSlot shared(Term t) {
-    return t instanceof Term.VarRef r && r.indices().isEmpty() ? params.get(r.name()) : null;
+    return t instanceof Term.VarRef r && (r.indices().isEmpty() || r.indices().equals(List.of(latent.name())))
+        ? params.get(r.name()) : null;
   }
 
   /** The site a family builds its EM in; it records the statistics the family declares. */

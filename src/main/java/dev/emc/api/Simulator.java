@@ -28,6 +28,8 @@ final class Simulator {
   private final Map<String, double[]> params;
   private final FactorPlan latent;
   private final FactorPlan transition;
+  /** h ~ N(0, I), a continuous latent's statement; null without one. */
+  private final FactorPlan factors;
   private final List<FactorPlan> data;
   private final Map<FactorPlan, Sampler> samplers = new HashMap<>();
   /** Whether arguments read the rows' covariates, so that they are evaluated row by row. */
@@ -49,14 +51,19 @@ final class Simulator {
     FactorPlan first = null;
     FactorPlan next = null;
     List<FactorPlan> observed = new ArrayList<>();
+    FactorPlan factors = null;
     for (FactorPlan f : plan.factors()) {
       addSampler(families, f);
-      if (f.lhsIsLatent()) {
+      if (f.lhsIsLatent() && plan.latent().finite() && f.lhs().equals(plan.latent().name())) {
         first = f;
+      } else if (f.lhsIsLatent()) {
+        // A continuous latent's (factors h), drawn after the finite one when there is one.
+        factors = f;
       } else {
         observed.add(f);
       }
     }
+    this.factors = factors;
     // The statements a latent structure accounts for itself (a chain's) draw the latent: the one
     // whose probabilities are per component given the row before's component, the other at the
     // first row of each sequence.
@@ -124,9 +131,9 @@ final class Simulator {
     this.row = values;
     double[][] latents = new double[rows][];
     // A finite latent's value picks the component its data are drawn from; a continuous one's
-    // (factors h) enters their arguments instead, with one component.
-    boolean continuous = !plan.latent().finite();
-    int width = size(plan.latent().dimension());
+    // (factors h) enters their arguments instead. A mixture of factor analysers has both: z, then h.
+    boolean finite = latent != null;
+    int width = factors == null ? 0 : size(plan.latent().dimension());
     int[] starts = new int[sequences];
     for (int s = 0; s < sequences; s++) {
       starts[s] = (int) ((long) rows * s / sequences);
@@ -137,30 +144,49 @@ final class Simulator {
       if (firstOfSequence) {
         s++;
       }
-      double[] z = new double[width];
-      FactorPlan from = transition != null && !firstOfSequence ? transition : latent;
-      // The latent's own probabilities depend on no component; a transition's on the previous row's.
+      double[] z = new double[finite ? 1 : 0];
       rowOffset = n * columns;
-      sample(from, from == transition ? previous : 0, null, rng, z);
-      latents[n] = z;
-      int k = continuous ? 0 : (int) z[0] - 1;
+      if (finite) {
+        FactorPlan from = transition != null && !firstOfSequence ? transition : latent;
+        // The latent's own probabilities depend on no component; a transition's on the previous row's.
+        sample(from, from == transition ? previous : 0, null, rng, z);
+      }
+      int k = finite ? (int) z[0] - 1 : 0;
       previous = k;
+      double[] h = null;
+      if (factors != null) {
+        h = new double[width];
+        sample(factors, k, null, rng, h);
+      }
+      latents[n] = h == null ? z : concat(z, h);
       for (FactorPlan f : data) {
         EmPlan.DataSlot slot = samplers.get(f).slot();
         double[] out = new double[slot.width()];
-        sample(f, k, continuous ? z : null, rng, out);
+        sample(f, k, h, rng, out);
         System.arraycopy(out, 0, values, n * columns + slot.offset(), slot.width());
       }
     }
     DataMatrix matrix = new DataMatrix("simulated", columnNames(names), values, rows, columns, null);
-    return new Simulation(sequences > 1 ? matrix.withSequences(starts) : matrix, latentNames(continuous, width),
+    return new Simulation(sequences > 1 ? matrix.withSequences(starts) : matrix, latentNames(finite, width),
         latents);
   }
 
-  /** The latent's name (z), or one per factor (h1..hQ): the columns its values are written in. */
-  private List<String> latentNames(boolean continuous, int factors) {
-    String z = plan.latent().name();
-    return continuous ? IntStream.rangeClosed(1, factors).mapToObj(i -> z + i).toList() : List.of(z);
+  private static double[] concat(double[] a, double[] b) {
+    double[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
+
+  /**
+   * The columns the latents' values are written in: the finite latent's name (z), then one per
+   * factor (h1..hQ).
+   */
+  private List<String> latentNames(boolean finite, int width) {
+    List<String> names = new ArrayList<>(finite ? List.of(plan.latent().name()) : List.of());
+    if (factors != null) {
+      IntStream.rangeClosed(1, width).mapToObj(i -> factors.lhs() + i).forEach(names::add);
+    }
+    return names;
   }
 
   /** {@code fitted} when it fits the layout; else x, or x1..xD, per data variable. */
@@ -213,7 +239,7 @@ final class Simulator {
   }
 
   private double[] symbol(Symbol s, int k, double[] h) {
-    if (s.name().equals(plan.latent().name()) && h != null) {
+    if (factors != null && s.name().equals(factors.lhs()) && h != null) {
       return h;
     }
     if (s.kind() == Symbol.Kind.DATA) {

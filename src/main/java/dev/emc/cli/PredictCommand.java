@@ -30,7 +30,9 @@ import picocli.CommandLine.Model.CommandSpec;
             + " log-density is log p(x_t | the rows before it), so that a sequence's add up to its log-likelihood.",
         "For factor analysis, each row's factor scores E[h | x] (h1..hQ, named after the latent, as"
             + " scikit-learn's FactorAnalysis.transform gives them) and its log-density; their posterior"
-            + " covariance, the same for every row, goes to --covariance."})
+            + " covariance, the same for every row, goes to --covariance. For a mixture of factor analysers,"
+            + " r1..rK and the most likely component first, the scores given that component, and each"
+            + " component's covariance."})
 final class PredictCommand implements Callable<Integer> {
   @Mixin ModelInput input;
   @Spec CommandSpec spec;
@@ -109,11 +111,25 @@ final class PredictCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  /** h1..hQ, logDensity: one line per row, every number as Java prints it (exactly). */
+  /**
+   * h1..hQ, logDensity: one line per row, every number as Java prints it (exactly). A mixture of
+   * factor analysers first gives r1..rK and the most likely component, whose scores h are.
+   */
   static String scores(Prediction p) {
     Prediction.Scores s = p.scores();
-    StringBuilder b = new StringBuilder(header(s)).append(",logDensity\n");
+    boolean mixed = p.components() > 1;
+    StringBuilder b = new StringBuilder();
+    for (int j = 1; j <= p.components() && mixed; j++) {
+      b.append('r').append(j).append(',');
+    }
+    b.append(mixed ? "component," : "").append(header(s)).append(",logDensity\n");
     for (int n = 0; n < p.rows(); n++) {
+      if (mixed) {
+        for (double r : p.responsibilities(n)) {
+          b.append(r).append(',');
+        }
+        b.append(p.component(n) + 1).append(',');
+      }
       for (int a = 0; a < s.factors(); a++) {
         b.append(s.means()[n * s.factors() + a]).append(',');
       }
@@ -122,14 +138,22 @@ final class PredictCommand implements Callable<Integer> {
     return b.toString();
   }
 
-  /** The Q×Q posterior covariance, under the scores' header. */
+  /**
+   * The Q×Q posterior covariance, under the scores' header; for a mixture of factor analysers each
+   * component's, one after another, with the component in a first column.
+   */
   static String covariance(Prediction.Scores s) {
-    StringBuilder b = new StringBuilder(header(s)).append('\n');
-    for (int a = 0; a < s.factors(); a++) {
-      for (int c = 0; c < s.factors(); c++) {
-        b.append(c == 0 ? "" : ",").append(s.covariance()[a * s.factors() + c]);
+    int q = s.factors();
+    int blocks = s.covariance().length / (q * q);
+    StringBuilder b = new StringBuilder(blocks > 1 ? "component," : "").append(header(s)).append('\n');
+    for (int k = 0; k < blocks; k++) {
+      for (int a = 0; a < q; a++) {
+        b.append(blocks > 1 ? (k + 1) + "," : "");
+        for (int c = 0; c < q; c++) {
+          b.append(c == 0 ? "" : ",").append(s.covariance()[k * q * q + a * q + c]);
+        }
+        b.append('\n');
       }
-      b.append('\n');
     }
     return b.toString();
   }

@@ -30,6 +30,12 @@ import static dev.emc.codegen.JavaGenerator.override;
  * updates it computes are the ones Normal's factor gives the plan for a mean linear in h, which
  * `emc derive` typesets; it writes them in this numerically careful form rather than lowering them
  * (FactorFormulasTest checks that the two agree).
+ *
+ * <p>A mixture of factor analysers is the same code inside loops over the components: prepare()
+ * computes each component's Ψ_k⁻¹, L_k, G_k and log φ_k plus the row-free part of log p(x_n | z = k);
+ * the pass runs posterior() for each k, turns the K joint log-densities into r_nk by the
+ * log-sum-exp, and adds each component's statistics weighted by r_nk; the M-step solves each
+ * component's normal equations on its N_k rows. One factor analysis is written exactly as before.
  */
 final class FactorAnalysisCode {
   private final LinearGaussian lg;
@@ -43,6 +49,16 @@ final class FactorAnalysisCode {
   private final String mu;
   private final String psi;
   private final String reg;
+  /** A mixture of factor analysers: every component's loops run inside one over k. */
+  private final boolean mixed;
+  /**
+   * Where component k's numbers start, as locals a mixture's loops set (wk, muk, pk, gk); null
+   * for one factor analyser, whose arrays start at 0.
+   */
+  private final String wBase;
+  private final String muBase;
+  private final String psiBase;
+  private final String gBase;
 
   FactorAnalysisCode(EmPlan plan, LinearGaussian lg, EquationNumbers derivation, CodeNames names,
       TypeSpec.Builder type) {
@@ -57,23 +73,75 @@ final class FactorAnalysisCode {
     this.mu = names.field(lg.mean().name());
     this.psi = names.field(lg.noise().name());
     this.reg = names.field(lg.regularization().name());
+    this.mixed = lg.mixed();
+    this.wBase = mixed ? "wk" : null;
+    this.muBase = mixed ? "muk" : null;
+    this.psiBase = lg.noisePerComponent() ? "pk" : null;
+    this.gBase = mixed ? "gk" : null;
+  }
+
+  /** Ψ⁻¹'s entry i, of component k's when each has its own noise. */
+  private String invPsiAt() {
+    return psiBase == null ? "invPsi[i]" : lg.spherical() ? "invPsi[ik + i]" : "invPsi[pk + i]";
+  }
+
+  /** {@code array[base + index]}, or {@code array[index]} without a base. */
+  private static String at(String array, String base, String index) {
+    return array + "[" + (base == null ? "" : base + " + ") + index + "]";
+  }
+
+  /** Component k's offsets into W, μ, Ψ (when it has one per component) and G, for a mixture. */
+  private void offsets(CodeBlock.Builder b, boolean inverse) {
+    if (mixed) {
+      b.addStatement("final int wk = k * $L * $L", d, q);
+      b.addStatement("final int muk = k * $L", d);
+      noiseOffsets(b, inverse);
+      b.addStatement("final int gk = k * $L * $L", q, q);
+    }
+  }
+
+  /** Component k's offsets into Ψ and (when {@code inverse}) Ψ⁻¹, when each component has its own noise. */
+  private void noiseOffsets(CodeBlock.Builder b, boolean inverse) {
+    if (psiBase != null) {
+      b.addStatement("final int pk = k * $L", lg.spherical() ? "1" : d);
+      if (lg.spherical() && inverse) {
+        // Ψ_k⁻¹ is kept as a diagonal even when Ψ_k is one variance.
+        b.addStatement("final int ik = k * $L", d);
+      }
+    }
   }
 
   void write() {
-    field("invPsi", d, "Ψ⁻¹, the noise precisions, from prepare()");
-    field("cholesky", q + " * " + q, "L, the lower Cholesky factor of G⁻¹ = I + WᵀΨ⁻¹W, from prepare()");
-    field("G", q + " * " + q, "G = (I + WᵀΨ⁻¹W)⁻¹, the factors' posterior covariance (the same for every row), from prepare()");
+    if (mixed) {
+      field("invPsi", lg.noisePerComponent() ? "K * " + d : d, "Ψ_k⁻¹, the noise precisions"
+          + (lg.noisePerComponent() ? " of each component" : ", the same in every component") + ", from prepare()");
+      field("cholesky", "K * " + q + " * " + q, "L_k, the lower Cholesky factor of G_k⁻¹ = I + W_kᵀΨ_k⁻¹W_k, per"
+          + " component, from prepare()");
+      field("G", "K * " + q + " * " + q, "G_k = (I + W_kᵀΨ_k⁻¹W_k)⁻¹, the factors' posterior covariance given z = k"
+          + " (the same for every row), from prepare()");
+    } else {
+      field("invPsi", d, "Ψ⁻¹, the noise precisions, from prepare()");
+      field("cholesky", q + " * " + q, "L, the lower Cholesky factor of G⁻¹ = I + WᵀΨ⁻¹W, from prepare()");
+      field("G", q + " * " + q, "G = (I + WᵀΨ⁻¹W)⁻¹, the factors' posterior covariance (the same for every row), from prepare()");
+    }
     type.addMethod(prepare());
     type.addMethod(posterior());
-    type.addMethod(pass("accumulate", false));
-    type.addMethod(pass("accumulateGiven", true));
-    type.addMethod(logDensities(true));
-    type.addMethod(logDensities(false));
+    if (mixed) {
+      type.addMethod(mixturePass("accumulate", false));
+      type.addMethod(mixturePass("accumulateGiven", true));
+      type.addMethod(mixtureDensities(true));
+      type.addMethod(mixtureDensities(false));
+    } else {
+      type.addMethod(pass("accumulate", false));
+      type.addMethod(pass("accumulateGiven", true));
+      type.addMethod(logDensities(true));
+      type.addMethod(logDensities(false));
+    }
     type.addMethod(maximize());
     type.addMethod(logPenalty());
     type.addMethod(latent());
     type.addSuperinterface(FactorScores.class);
-    type.addMethod(scores());
+    type.addMethod(mixed ? mixtureScores() : scores());
     type.addMethod(override("posteriorCovariance").returns(DOUBLES).addStatement("return G.clone()").build());
   }
 
@@ -96,17 +164,26 @@ final class FactorAnalysisCode {
   }
 
   private String psiAt(String i) {
-    return lg.spherical() ? psi + "[0]" : psi + "[" + i + "]";
+    return lg.spherical() ? at(psi, psiBase, "0").replace(" + 0]", "]") : at(psi, psiBase, i);
   }
 
   private MethodSpec prepare() {
     CodeBlock.Builder b = CodeBlock.builder();
+    if (lg.noisePerComponent()) {
+      b.add("// Ψ_k⁻¹, each component's noise precisions\n");
+      b.beginControlFlow("for (int k = 0; k < K; k++)");
+      noiseOffsets(b, true);
+    }
+    String inv = invPsiAt();
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
     b.beginControlFlow("if (!($L > 0.0))", psiAt("i"));
     b.addStatement("return \"$L has \" + $L + \" where it must be positive\"", lg.noise().name(), psiAt("i"));
     b.endControlFlow();
-    b.addStatement("invPsi[i] = 1.0 / $L", psiAt("i"));
+    b.addStatement("$L = 1.0 / $L", inv, psiAt("i"));
     b.endControlFlow();
+    if (lg.noisePerComponent()) {
+      b.endControlFlow();
+    }
     b.beginControlFlow("for (double v : $L)", w);
     b.beginControlFlow("if (!Double.isFinite(v))");
     b.addStatement("return \"$L has \" + v + \" where it must be finite\"", lg.loadings().name());
@@ -117,72 +194,111 @@ final class FactorAnalysisCode {
     b.addStatement("return \"$L has \" + v + \" where it must be finite\"", lg.mean().name());
     b.endControlFlow();
     b.endControlFlow();
-    b.add("// (eq. $L) G = (I + WᵀΨ⁻¹W)⁻¹, from the Cholesky factor L of I + WᵀΨ⁻¹W\n", derivation.number("fa-posterior-cov"));
-    b.addStatement("final double[] m = new double[$L * $L]", q, q);
+    if (mixed) {
+      b.addStatement("final double[] m = new double[$L * $L]", q, q);
+      b.addStatement("final double[] l = new double[$L * $L]", q, q);
+      b.addStatement("final double[] column = new double[$L]", q);
+      b.add("// Each component's factor analysis: what every row shares given z = k\n");
+      b.beginControlFlow("for (int k = 0; k < K; k++)");
+      b.addStatement("final int wk = k * $L * $L", d, q);
+      noiseOffsets(b, true);
+      b.addStatement("final int gk = k * $L * $L", q, q);
+      b.add("// (eq. $L) G_k = (I + W_kᵀΨ_k⁻¹W_k)⁻¹, from the Cholesky factor L_k of I + W_kᵀΨ_k⁻¹W_k\n",
+          derivation.number("fa-posterior-cov"));
+    } else {
+      b.add("// (eq. $L) G = (I + WᵀΨ⁻¹W)⁻¹, from the Cholesky factor L of I + WᵀΨ⁻¹W\n", derivation.number("fa-posterior-cov"));
+      b.addStatement("final double[] m = new double[$L * $L]", q, q);
+    }
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
     b.beginControlFlow("for (int c = 0; c < $L; c++)", q);
     b.addStatement("double s = a == c ? 1.0 : 0.0");
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-    b.addStatement("s += $L[i * $L + a] * invPsi[i] * $L[i * $L + c]", w, q, w, q);
+    b.addStatement("s += $L * $L * $L", at(w, wBase, "i * " + q + " + a"), invPsiAt(),
+        at(w, wBase, "i * " + q + " + c"));
     b.endControlFlow();
     b.addStatement("m[a * $L + c] = s", q);
     b.endControlFlow();
     b.endControlFlow();
-    b.beginControlFlow("if (!$T.cholesky(m, 0, $L, cholesky, 0))", Linalg.class, q);
-    b.addStatement("return \"I + WᵀΨ⁻¹W is not positive definite\"");
+    String factor = mixed ? "l" : "cholesky";
+    b.beginControlFlow("if (!$T.cholesky(m, 0, $L, $L, 0))", Linalg.class, q, factor);
+    b.addStatement("return \"I + $L is not positive definite\"", mixed ? "W_kᵀΨ_k⁻¹W_k of component \" + (k + 1) + \""
+        : "WᵀΨ⁻¹W");
     b.endControlFlow();
-    b.addStatement("final double[] column = new double[$L]", q);
+    if (mixed) {
+      b.addStatement("System.arraycopy(l, 0, cholesky, gk, $L * $L)", q, q);
+    } else {
+      b.addStatement("final double[] column = new double[$L]", q);
+    }
     b.beginControlFlow("for (int c = 0; c < $L; c++)", q);
     b.addStatement("java.util.Arrays.fill(column, 0.0)");
     b.addStatement("column[c] = 1.0");
-    b.addStatement("$T.solveCholesky(cholesky, column, $L)", Linalg.class, q);
+    b.addStatement("$T.solveCholesky($L, column, $L)", Linalg.class, factor, q);
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
-    b.addStatement("G[a * $L + c] = column[a]", q);
+    b.addStatement("$L = column[a]", at("G", gBase, "a * " + q + " + c"));
     b.endControlFlow();
     b.endControlFlow();
-    b.add("// (eq. $L) log|WWᵀ + Ψ| = log|Ψ| + log|I + WᵀΨ⁻¹W| (the matrix determinant lemma)\n",
+    b.add(mixed ? "// (eq. $L) log|W_kW_kᵀ + Ψ_k| = log|Ψ_k| + log|I + W_kᵀΨ_k⁻¹W_k| (the matrix determinant lemma)\n"
+        : "// (eq. $L) log|WWᵀ + Ψ| = log|Ψ| + log|I + WᵀΨ⁻¹W| (the matrix determinant lemma)\n",
         derivation.number("fa-loglik"));
     b.addStatement("double logDetPsi = 0.0");
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
     b.addStatement("logDetPsi += java.lang.Math.log($L)", psiAt("i"));
     b.endControlFlow();
-    b.add("// logConst = −½ (D log 2π + log|Ψ| − log|G|), the part of log p(x_n) that does not read the row\n");
-    b.addStatement("logConst[0] = -0.5 * ($L * java.lang.Math.log(2.0 * java.lang.Math.PI) + logDetPsi + $T.logDetCholesky(cholesky, 0, $L))",
-        d, Linalg.class, q);
+    if (mixed) {
+      b.add("// (eq. $L) logConst_k = log φ_k − ½ (D log 2π + log|Ψ_k| − log|G_k|), the part of log p(x_n, z = k)"
+          + " that does not read the row\n", derivation.number("mfa-joint"));
+      b.addStatement("logConst[k] = java.lang.Math.log($L[k]) - 0.5 * ($L * java.lang.Math.log(2.0 * java.lang.Math.PI)"
+          + " + logDetPsi + $T.logDetCholesky(cholesky, gk, $L))", names.field(lg.mixture().weights().name()), d,
+          Linalg.class, q);
+      b.endControlFlow();
+    } else {
+      b.add("// logConst = −½ (D log 2π + log|Ψ| − log|G|), the part of log p(x_n) that does not read the row\n");
+      b.addStatement("logConst[0] = -0.5 * ($L * java.lang.Math.log(2.0 * java.lang.Math.PI) + logDetPsi + $T.logDetCholesky(cholesky, 0, $L))",
+          d, Linalg.class, q);
+    }
     b.addStatement("return null");
     return override("prepare").returns(String.class).addCode(b.build()).build();
   }
 
-  /** One row's E-step, shared by every pass. */
+  /** One row's E-step, shared by every pass: in a mixture, given z = k. */
   private MethodSpec posterior() {
     CodeBlock.Builder b = CodeBlock.builder();
-    b.add("// e_n = x_n − μ and b_n = WᵀΨ⁻¹ e_n\n");
+    offsets(b, true);
+    String inv = invPsiAt();
+    String chol = mixed ? "cholesky[gk + " : "cholesky[";
+    b.add(mixed ? "// e_n = x_n − μ_k and b_n = W_kᵀΨ_k⁻¹ e_n\n" : "// e_n = x_n − μ and b_n = WᵀΨ⁻¹ e_n\n");
     b.addStatement("java.util.Arrays.fill(bn, 0.0)");
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-    b.addStatement("e[i] = data[row + $Li] - $L[i]", offset.equals("0") ? "" : offset + " + ", mu);
-    b.addStatement("final double t = invPsi[i] * e[i]");
+    b.addStatement("e[i] = data[row + $Li] - $L", offset.equals("0") ? "" : offset + " + ", at(mu, muBase, "i"));
+    b.addStatement("final double t = $L * e[i]", inv);
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
-    b.addStatement("bn[a] += $L[i * $L + a] * t", w, q);
+    b.addStatement("bn[a] += $L * t", at(w, wBase, "i * " + q + " + a"));
     b.endControlFlow();
     b.endControlFlow();
-    b.add("// (eq. $L) m_n = E[h_n | x_n] = G b_n: L y = b_n, then Lᵀ m_n = y, in place\n",
+    b.add(mixed ? "// (eq. $L) m_nk = E[h_n | x_n, z = k] = G_k b_n: L_k y = b_n, then L_kᵀ m_nk = y, in place\n"
+        : "// (eq. $L) m_n = E[h_n | x_n] = G b_n: L y = b_n, then Lᵀ m_n = y, in place\n",
         derivation.number("fa-posterior-mean"));
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
     b.addStatement("double s = bn[a]");
     b.beginControlFlow("for (int c = 0; c < a; c++)");
-    b.addStatement("s -= cholesky[a * $L + c] * mn[c]", q);
+    b.addStatement("s -= $La * $L + c] * mn[c]", chol, q);
     b.endControlFlow();
-    b.addStatement("mn[a] = s / cholesky[a * $L + a]", q);
+    b.addStatement("mn[a] = s / $La * $L + a]", chol, q);
     b.endControlFlow();
     b.beginControlFlow("for (int a = $L - 1; a >= 0; a--)", q);
     b.addStatement("double s = mn[a]");
     b.beginControlFlow("for (int c = a + 1; c < $L; c++)", q);
-    b.addStatement("s -= cholesky[c * $L + a] * mn[c]", q);
+    b.addStatement("s -= $Lc * $L + a] * mn[c]", chol, q);
     b.endControlFlow();
-    b.addStatement("mn[a] = s / cholesky[a * $L + a]", q);
+    b.addStatement("mn[a] = s / $La * $L + a]", chol, q);
     b.endControlFlow();
-    b.add("// (eq. $L) log p(x_n) = −½ (D log 2π + log|Ψ| − log|G| + (e_n − W m_n)ᵀΨ⁻¹(e_n − W m_n) + m_nᵀm_n):\n",
-        derivation.number("fa-loglik"));
+    if (mixed) {
+      b.add("// (eq. $L) log p(x_n, z = k) = log φ_k − ½ (D log 2π + log|Ψ_k| − log|G_k| + (e_n − W_k m_nk)ᵀΨ_k⁻¹(e_n − W_k m_nk) + m_nkᵀm_nk):\n",
+          derivation.number("mfa-joint"));
+    } else {
+      b.add("// (eq. $L) log p(x_n) = −½ (D log 2π + log|Ψ| − log|G| + (e_n − W m_n)ᵀΨ⁻¹(e_n − W m_n) + m_nᵀm_n):\n",
+          derivation.number("fa-loglik"));
+    }
     b.add("// the residual's form, not e_nᵀΨ⁻¹e_n − b_nᵀG b_n, whose two terms cancel when a column's variance is far above its noise\n");
     b.addStatement("double quad = 0.0");
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
@@ -190,16 +306,21 @@ final class FactorAnalysisCode {
     b.endControlFlow();
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
-    b.addStatement("e[i] -= $L[i * $L + a] * mn[a]", w, q);
+    b.addStatement("e[i] -= $L * mn[a]", at(w, wBase, "i * " + q + " + a"));
     b.endControlFlow();
-    b.addStatement("quad += e[i] * e[i] * invPsi[i]");
+    b.addStatement("quad += e[i] * e[i] * $L", inv);
     b.endControlFlow();
-    b.addStatement("return logConst[0] - 0.5 * quad");
-    return MethodSpec.methodBuilder("posterior")
-        .addJavadoc("log p(x_n) of the row at {@code row}, leaving the residual r_n = x_n − μ − W m_n, b_n and m_n in e, bn and mn.\n")
+    b.addStatement("return logConst[$L] - 0.5 * quad", mixed ? "k" : "0");
+    MethodSpec.Builder m = MethodSpec.methodBuilder("posterior")
+        .addJavadoc(mixed ? "log p(x_n, z = k) of the row at {@code row}, leaving the residual r_nk = x_n − μ_k − W_k m_nk,"
+            + " b_n and m_nk in e, bn and mn.\n"
+            : "log p(x_n) of the row at {@code row}, leaving the residual r_n = x_n − μ − W m_n, b_n and m_n in e, bn and mn.\n")
         .addModifiers(Modifier.PRIVATE).returns(TypeName.DOUBLE)
-        .addParameter(DOUBLES, "data", Modifier.FINAL).addParameter(TypeName.INT, "row", Modifier.FINAL)
-        .addParameter(DOUBLES, "e", Modifier.FINAL).addParameter(DOUBLES, "bn", Modifier.FINAL)
+        .addParameter(DOUBLES, "data", Modifier.FINAL).addParameter(TypeName.INT, "row", Modifier.FINAL);
+    if (mixed) {
+      m.addParameter(TypeName.INT, "k", Modifier.FINAL);
+    }
+    return m.addParameter(DOUBLES, "e", Modifier.FINAL).addParameter(DOUBLES, "bn", Modifier.FINAL)
         .addParameter(DOUBLES, "mn", Modifier.FINAL)
         .addCode(b.build()).build();
   }
@@ -288,35 +409,211 @@ final class FactorAnalysisCode {
     return m.addCode(b.build()).build();
   }
 
+  /** A mixture's locals: one row's E-step given each component k, kept for its statistics. */
+  private void mixtureLocals(CodeBlock.Builder b) {
+    locals(b);
+    b.addStatement("final double[] lp = new double[K]");
+    b.addStatement("final double[] ek = new double[K * $L]", d);
+    b.addStatement("final double[] mk = new double[K * $L]", q);
+  }
+
+  /**
+   * One row's E-step in a mixture: for each component k, log p(x_n, z = k) into lp[k], and the
+   * residual r_nk and m_nk into ek and mk.
+   */
+  private void eachComponent(CodeBlock.Builder b) {
+    b.beginControlFlow("for (int k = 0; k < K; k++)");
+    b.addStatement("lp[k] = posterior(data, n * COLUMNS, k, e, bn, mn)");
+    b.addStatement("System.arraycopy(e, 0, ek, k * $L, $L)", d, d);
+    b.addStatement("System.arraycopy(mn, 0, mk, k * $L, $L)", q, q);
+    b.endControlFlow();
+  }
+
+  /** r_nk from log p(x_n, z = k) in lp, in place, by the log-sum-exp about the largest; log p(x_n). */
+  private void bayes(CodeBlock.Builder b, String logp) {
+    b.add("// (eq. $L) r_nk = p(z = k | x_n), by the log-sum-exp about the largest term\n",
+        derivation.number("mfa-responsibility"));
+    b.addStatement("double max = Double.NEGATIVE_INFINITY");
+    b.beginControlFlow("for (int k = 0; k < K; k++)");
+    b.addStatement("max = java.lang.Math.max(max, lp[k])");
+    b.endControlFlow();
+    b.addStatement("double sum = 0.0");
+    b.beginControlFlow("for (int k = 0; k < K; k++)");
+    b.addStatement("lp[k] = java.lang.Math.exp(lp[k] - max)");
+    b.addStatement("sum += lp[k]");
+    b.endControlFlow();
+    b.beginControlFlow("for (int k = 0; k < K; k++)");
+    b.addStatement("lp[k] /= sum");
+    b.endControlFlow();
+    b.addStatement("final double $L = max + java.lang.Math.log(sum)", logp);
+  }
+
+  /**
+   * A mixture's E-step and statistics over rows [from, to): every component's factor analysis
+   * given z = k, weighted by r_nk (the E-step's, or given ones, which leave LOGLIK alone).
+   */
+  private MethodSpec mixturePass(String name, boolean given) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    mixtureLocals(b);
+    b.addStatement("final double[] nk = new double[K]");
+    b.addStatement("double ll = 0.0");
+    b.beginControlFlow("for (int n = from; n < to; n++)");
+    eachComponent(b);
+    if (given) {
+      b.beginControlFlow("for (int k = 0; k < K; k++)");
+      b.addStatement("lp[k] = resp[(n - from) * K + k]");
+      b.endControlFlow();
+    } else {
+      bayes(b, "logp");
+      b.addStatement("ll += logp");
+    }
+    b.beginControlFlow("for (int k = 0; k < K; k++)");
+    b.addStatement("final double wn = lp[k]");
+    b.beginControlFlow("if (wn == 0.0)");
+    b.addStatement("continue");
+    b.endControlFlow();
+    b.addStatement("nk[k] += wn");
+    b.add("// (eq. $L) component k's S_r, S_rr, S_h, S_hh (its G_k part below) and S_rh, weighted by r_nk\n",
+        derivation.number("fa-statistics"));
+    b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+    b.addStatement("final double ei = ek[k * $L + i]", d);
+    b.addStatement("final double wr = wn * ei");
+    b.addStatement("stats[$L + k * $L + i] += wr", stat(lg.sr()), d);
+    b.addStatement("stats[$L + k * $L + i] += wr * ei", stat(lg.srr()), d);
+    b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
+    b.addStatement("stats[$L + k * $L * $L + i * $L + a] += wr * mk[k * $L + a]", stat(lg.srh()), d, q, q, q);
+    b.endControlFlow();
+    b.endControlFlow();
+    b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
+    b.addStatement("final double rm = wn * mk[k * $L + a]", q);
+    b.addStatement("stats[$L + k * $L + a] += rm", stat(lg.sh()), q);
+    b.beginControlFlow("for (int c = 0; c < $L; c++)", q);
+    b.addStatement("stats[$L + k * $L * $L + a * $L + c] += rm * mk[k * $L + c]", stat(lg.shh()), q, q, q, q);
+    b.endControlFlow();
+    b.endControlFlow();
+    b.endControlFlow();
+    b.endControlFlow();
+    b.add("// E[h hᵀ | x_n, z = k] = G_k + m_nk m_nkᵀ: G_k once for all of component k's weight\n");
+    b.addStatement("double weight = 0.0");
+    b.beginControlFlow("for (int k = 0; k < K; k++)");
+    b.beginControlFlow("for (int a = 0; a < $L * $L; a++)", q, q);
+    b.addStatement("stats[$L + k * $L * $L + a] += nk[k] * G[k * $L * $L + a]", stat(lg.shh()), q, q, q, q);
+    b.endControlFlow();
+    b.addStatement("stats[COUNT + k] += nk[k]");
+    b.addStatement("weight += nk[k]");
+    b.endControlFlow();
+    if (!given) {
+      b.addStatement("stats[LOGLIK] += ll");
+    }
+    b.addStatement("stats[WEIGHT] += weight");
+    MethodSpec.Builder m = override(name).addParameter(DOUBLES, "data", Modifier.FINAL)
+        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL);
+    if (given) {
+      m.addParameter(DOUBLES, "resp", Modifier.FINAL);
+    }
+    return m.addParameter(DOUBLES, "stats", Modifier.FINAL).addCode(b.build()).build();
+  }
+
+  /** log p(x_n, z = k) per row and component; or r_nk, returning Σ_n log p(x_n). */
+  private MethodSpec mixtureDensities(boolean densities) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    mixtureLocals(b);
+    if (!densities) {
+      b.addStatement("double ll = 0.0");
+    }
+    b.beginControlFlow("for (int n = from; n < to; n++)");
+    eachComponent(b);
+    if (!densities) {
+      bayes(b, "logp");
+      b.addStatement("ll += logp");
+    }
+    b.addStatement("System.arraycopy(lp, 0, out, (n - from) * K, K)");
+    b.endControlFlow();
+    MethodSpec.Builder m = override(densities ? "logDensities" : "responsibilities")
+        .addParameter(DOUBLES, "data", Modifier.FINAL).addParameter(TypeName.INT, "from", Modifier.FINAL)
+        .addParameter(TypeName.INT, "to", Modifier.FINAL).addParameter(DOUBLES, "out", Modifier.FINAL);
+    if (!densities) {
+      b.addStatement("return ll");
+      m.returns(TypeName.DOUBLE);
+    }
+    return m.addCode(b.build()).build();
+  }
+
+  /**
+   * Each row's factor scores in a mixture: m_nk of its most probable component k, whose G_k is
+   * their covariance.
+   */
+  private MethodSpec mixtureScores() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    mixtureLocals(b);
+    b.beginControlFlow("for (int n = from; n < to; n++)");
+    eachComponent(b);
+    b.addStatement("int best = 0");
+    b.beginControlFlow("for (int k = 1; k < K; k++)");
+    b.beginControlFlow("if (lp[k] > lp[best])");
+    b.addStatement("best = k");
+    b.endControlFlow();
+    b.endControlFlow();
+    b.addStatement("System.arraycopy(mk, best * $L, out, (n - from) * $L, $L)", q, q, q);
+    b.endControlFlow();
+    return override("scores").addParameter(DOUBLES, "data", Modifier.FINAL)
+        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
+        .addParameter(DOUBLES, "out", Modifier.FINAL).addCode(b.build()).build();
+  }
+
   private MethodSpec maximize() {
     CodeBlock.Builder b = CodeBlock.builder();
-    String sr = stat(lg.sr());
-    String sh = stat(lg.sh());
-    b.add("// The rows' total weight: N, or Σ_n r_n for given weights.\n");
-    b.addStatement("final double N = stats[COUNT]");
+    // A mixture's statistics of component k start k blocks into each statistic.
+    String sr = stat(lg.sr()) + (mixed ? " + k * " + d : "");
+    String srr = stat(lg.srr()) + (mixed ? " + k * " + d : "");
+    String sh = stat(lg.sh()) + (mixed ? " + k * " + q : "");
+    String shh = stat(lg.shh()) + (mixed ? " + k * " + q + " * " + q : "");
+    String srh = stat(lg.srh()) + (mixed ? " + k * " + d + " * " + q : "");
+    boolean pooled = mixed && !lg.noisePerComponent();
+    if (mixed) {
+      b.add(pooled ? "// The rows' total weight, N, and the components' pooled squared residuals, for the noise they share\n"
+          : "// The rows' total weight, N\n");
+      b.addStatement("final double all = stats[WEIGHT]");
+      if (pooled) {
+        b.addStatement("final double[] pooled = new double[$L]", lg.spherical() ? "1" : d);
+      }
+      b.beginControlFlow("for (int k = 0; k < K; k++)");
+      b.add("// Component k's regression, on its rows weighted by r_nk: N_k of them\n");
+      b.addStatement("final double N = stats[COUNT + k]");
+      b.beginControlFlow("if (!(N > EMPTY * all))");
+      b.add("// An empty component keeps its values; its weight says it is empty.\n");
+      b.addStatement("continue");
+      b.endControlFlow();
+      offsets(b, false);
+    } else {
+      b.add("// The rows' total weight: N, or Σ_n r_n for given weights.\n");
+      b.addStatement("final double N = stats[COUNT]");
+    }
     b.add("// (eq. $L) C_hh = S_hh − S_h S_hᵀ / N, by its Cholesky factor\n", derivation.number("update:" + lg.loadings().name()));
     b.addStatement("final double[] chh = new double[$L * $L]", q, q);
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
     b.beginControlFlow("for (int c = 0; c < $L; c++)", q);
-    b.addStatement("chh[a * $L + c] = stats[$L + a * $L + c] - stats[$L + a] * stats[$L + c] / N", q, stat(lg.shh()), q, sh, sh);
+    b.addStatement("chh[a * $L + c] = stats[$L + a * $L + c] - stats[$L + a] * stats[$L + c] / N", q, shh, q, sh, sh);
     b.endControlFlow();
     b.endControlFlow();
     b.addStatement("final double[] l = new double[$L * $L]", q, q);
     b.addStatement("final boolean solvable = $T.cholesky(chh, 0, $L, l, 0)", Linalg.class, q);
     b.addStatement("final double[] syh = new double[$L]", q);
     b.addStatement("final double[] change = new double[$L]", q);
-    b.addStatement("double total = 0.0");
+    if (!pooled) {
+      b.addStatement("double total = 0.0");
+    }
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
     b.add("// Row i of Σ E[(x_n − μ − W h_n) h_nᵀ] = S_rh − N W G, and Σ E[(x_n − μ − W h_n)²] = S_rr + N w_iᵀ G w_i,\n");
     b.add("// with the current W\n");
-    b.addStatement("double syy = stats[$L + i]", stat(lg.srr()));
+    b.addStatement("double syy = stats[$L + i]", srr);
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
     b.addStatement("double wg = 0.0");
     b.beginControlFlow("for (int c = 0; c < $L; c++)", q);
-    b.addStatement("wg += $L[i * $L + c] * G[c * $L + a]", w, q, q);
+    b.addStatement("wg += $L * $L", at(w, wBase, "i * " + q + " + c"), at("G", gBase, "c * " + q + " + a"));
     b.endControlFlow();
-    b.addStatement("syy += N * wg * $L[i * $L + a]", w, q);
-    b.addStatement("syh[a] = stats[$L + i * $L + a] - N * wg", stat(lg.srh()), q);
+    b.addStatement("syy += N * wg * $L", at(w, wBase, "i * " + q + " + a"));
+    b.addStatement("syh[a] = stats[$L + i * $L + a] - N * wg", srh, q);
     b.add("// ΔW, row i: C_hh Δw_i = syh − S_r,i S_h / N  (C_hh is symmetric)\n");
     b.addStatement("change[a] = syh[a] - stats[$L + i] * stats[$L + a] / N", sr, sh);
     b.endControlFlow();
@@ -330,23 +627,50 @@ final class FactorAnalysisCode {
     b.addStatement("double fitted = 0.0");
     b.addStatement("double explained = 0.0");
     b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
-    b.addStatement("$L[i * $L + a] += change[a]", w, q);
+    b.addStatement("$L += change[a]", at(w, wBase, "i * " + q + " + a"));
     b.addStatement("fitted += change[a] * stats[$L + a]", sh);
     b.addStatement("explained += change[a] * syh[a]");
     b.endControlFlow();
     b.addStatement("final double delta = (stats[$L + i] - fitted) / N", sr);
-    b.addStatement("$L[i] += delta", mu);
-    b.add("// (eq. $L) the residual: syy − Δw_i · syh − δ S_r,i, plus the regularization\n",
-        derivation.number("update:" + lg.noise().name()));
-    b.addStatement("final double residual = syy - explained - delta * stats[$L + i] + $L[i]", sr, reg);
-    if (lg.spherical()) {
-      b.addStatement("total += residual");
+    b.addStatement("$L += delta", at(mu, muBase, "i"));
+    b.add("// (eq. $L) the residual: syy − Δw_i · syh − δ S_r,i, plus the regularization$L\n",
+        derivation.number("update:" + lg.noise().name()), pooled ? " (once, after the components)" : "");
+    if (pooled) {
+      b.addStatement("pooled[$L] += syy - explained - delta * stats[$L + i]", lg.spherical() ? "0" : "i", sr);
     } else {
-      b.addStatement("$L[i] = residual / N", psi);
+      b.addStatement("final double residual = syy - explained - delta * stats[$L + i] + $L[i]", sr, reg);
+      if (lg.spherical()) {
+        b.addStatement("total += residual");
+      } else {
+        b.addStatement("$L = residual / N", at(psi, psiBase, "i"));
+      }
     }
     b.endControlFlow();
-    if (lg.spherical()) {
-      b.addStatement("$L[0] = total / (N * $L)", psi, d);
+    if (lg.spherical() && !pooled) {
+      b.addStatement("$L = total / (N * $L)", psiAt("0"), d);
+    }
+    if (mixed) {
+      b.endControlFlow();
+      if (pooled) {
+        b.add("// (eq. $L) one noise for every component: the pooled residuals over all N rows\n",
+            derivation.number("update:" + lg.noise().name()));
+        if (lg.spherical()) {
+          b.addStatement("double squares = pooled[0]");
+          b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+          b.addStatement("squares += $L[i]", reg);
+          b.endControlFlow();
+          b.addStatement("$L[0] = squares / (all * $L)", psi, d);
+        } else {
+          b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+          b.addStatement("$L[i] = (pooled[i] + $L[i]) / all", psi, reg);
+          b.endControlFlow();
+        }
+      }
+      String phi = names.field(lg.mixture().weights().name());
+      b.add("// (eq. $L) φ_k = N_k / N\n", derivation.number("update:" + lg.mixture().weights().name()));
+      b.beginControlFlow("for (int k = 0; k < K; k++)");
+      b.addStatement("$L[k] = stats[COUNT + k] / all", phi);
+      b.endControlFlow();
     }
     return override("maximize").addParameter(DOUBLES, "stats", Modifier.FINAL).addCode(b.build()).build();
   }
@@ -355,9 +679,17 @@ final class FactorAnalysisCode {
     CodeBlock.Builder b = CodeBlock.builder();
     b.add("// −½ tr(Ψ_reg Ψ⁻¹): what the regularization adds to the objective\n");
     b.addStatement("double penalty = 0.0");
+    if (lg.noisePerComponent()) {
+      b.add("// once for each component's noise\n");
+      b.beginControlFlow("for (int k = 0; k < K; k++)");
+      b.addStatement("final int pk = k * $L", lg.spherical() ? "1" : d);
+    }
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
     b.addStatement("penalty -= 0.5 * $L[i] / $L", reg, psiAt("i"));
     b.endControlFlow();
+    if (lg.noisePerComponent()) {
+      b.endControlFlow();
+    }
     b.addStatement("return penalty");
     return override("logPenalty").returns(TypeName.DOUBLE).addCode(b.build()).build();
   }

@@ -23,6 +23,10 @@ final class FactorSection extends DerivationBuilder {
   /** h ~ N(0, I), and x given h. */
   private final FactorPlan latent;
   private final FactorPlan child;
+  /** A mixture's z ~ Categorical(φ); null for one factor analyser. */
+  private final FactorPlan weights;
+  /** Given z = k, in a mixture: "k", else nothing. */
+  private final String k;
   private final Expr h;
   private final Expr x;
   private final Expr w;
@@ -43,8 +47,10 @@ final class FactorSection extends DerivationBuilder {
   FactorSection(EmPlan plan, LinearGaussian lg) {
     super(plan);
     this.lg = lg;
-    this.latent = plan.factors().get(0);
-    this.child = plan.factors().get(1);
+    this.latent = plan.factors().stream().filter(f -> f.lhs().equals(lg.latent().name())).findFirst().orElseThrow();
+    this.child = plan.factors().stream().filter(f -> f.lhs().equals(lg.data().name())).findFirst().orElseThrow();
+    this.weights = lg.mixed()
+        ? plan.factors().stream().filter(f -> f.lhs().equals(lg.name())).findFirst().orElseThrow() : null;
     this.h = new Expr.Sym(lg.latent());
     this.x = new Expr.Sym(lg.data());
     this.w = new Expr.Sym(lg.loadings());
@@ -52,13 +58,18 @@ final class FactorSection extends DerivationBuilder {
     this.q = lg.latent().shape().dim();
     this.d = lg.data().shape().dim();
     this.wt = new Expr.Transpose(w);
+    this.k = lg.mixed() ? "k" : "";
     this.psiMatrix = lg.spherical() ? Expr.mul(new Expr.Sym(lg.noise()), new Expr.Identity(d))
-        : new Expr.Sym(new Symbol(lg.noise().name(), Symbol.Kind.PARAM, Shape.matrix(d), false, false));
+        : new Expr.Sym(new Symbol(lg.noise().name(), Symbol.Kind.PARAM, Shape.matrix(d), false,
+            lg.noise().perComponent()));
     this.psiInv = new Expr.Inv(psiMatrix);
-    this.g = new Expr.Sym(new Symbol("G", Symbol.Kind.NAME, Shape.matrix(q), false, false));
-    this.e = new Expr.Sym(new Symbol("e", Symbol.Kind.DATA, Shape.vector(d), true, false));
-    this.b = new Expr.Sym(new Symbol("b", Symbol.Kind.DATA, Shape.vector(q), true, false));
-    this.m = new Expr.Sym(new Symbol("m", Symbol.Kind.DATA, Shape.vector(q), true, false));
+    boolean mixed = lg.mixed();
+    // Given z = k in a mixture: component k's G_k, and the row's e_nk, b_nk and m_nk.
+    Symbol.Kind rowKind = mixed ? Symbol.Kind.RESPONSIBILITY : Symbol.Kind.DATA;
+    this.g = new Expr.Sym(new Symbol(mixed ? "G_k" : "G", Symbol.Kind.NAME, Shape.matrix(q), false, false));
+    this.e = new Expr.Sym(new Symbol("e", rowKind, Shape.vector(d), true, mixed));
+    this.b = new Expr.Sym(new Symbol("b", rowKind, Shape.vector(q), true, mixed));
+    this.m = new Expr.Sym(new Symbol("m", rowKind, Shape.vector(q), true, mixed));
   }
 
   @Override
@@ -77,17 +88,43 @@ final class FactorSection extends DerivationBuilder {
     prose("Each row n has ", named("Q"), " factors ", h, ", unobserved and standard normal; given them, its ",
         named("D"), " values ", x, " are normal about ", Expr.add(new Expr.MatMul(w, h), mu), ", with "
         + (lg.spherical() ? "one noise variance for every column (probabilistic PCA)" : "a noise variance of its own"
-            + " in each column (Ψ is diagonal)") + ". The joint density of a row and its factors is");
+            + " in each column (Ψ is diagonal)") + (lg.mixed() ? "; the component " + lg.name() + " of the row, one of "
+            + lg.size() + " drawn with probabilities φ, picks the loadings, the mean"
+            + (lg.noisePerComponent() ? " and the noise" : " (the noise is the same in every component)")
+            + ": a mixture of factor analysers (Ghahramani & Hinton 1996). The joint density of a row, its component"
+            + " and its factors is" : ". The joint density of a row and its factors is"));
+    if (lg.mixed()) {
+      equation("joint", new Expr.Relation(Op.EQ, Expr.mul(Expr.mul(new Expr.Density(P, zk(), List.of()),
+          new Expr.Density(P, h, List.of())), new Expr.Density(P, x, List.of(h, zk()))),
+          Expr.mul(Expr.mul(weights.density(), latent.density()), child.density())));
+      return;
+    }
     equation("joint", new Expr.Relation(Op.EQ, Expr.mul(new Expr.Density(P, h, List.of()),
         new Expr.Density(P, x, List.of(h))), Expr.mul(latent.density(), child.density())));
+  }
+
+  /** z = k, the condition of a mixture's component. */
+  private Expr zk() {
+    return new Expr.Relation(Op.EQ, new Expr.Sym(new Symbol(lg.name(), Symbol.Kind.DATA, Shape.SCALAR, true, false)),
+        new Expr.Sym(new Symbol("k", Symbol.Kind.COMPONENT, Shape.SCALAR, false, true)));
+  }
+
+  /** φ_k p(x_n | z_n = k): the row's joint density with its component, in a mixture. */
+  private Expr joint() {
+    return Expr.mul(weights.density(), new Expr.Density(P, x, given()));
+  }
+
+  /** What a row's density is given: z = k in a mixture, nothing for one factor analyser. */
+  private List<Expr> given() {
+    return lg.mixed() ? List.of(zk()) : List.of();
   }
 
   private void likelihood() {
     section("The likelihood");
     Expr identity = new Expr.Identity(q);
     prose("Integrating the factors out, each row is normal with a covariance of rank-", named("Q"),
-        " structure plus the noise:");
-    equation("fa-marginal", new Expr.Relation(Op.EQ, new Expr.Density(P, x, List.of()),
+        " structure plus the noise" + (lg.mixed() ? ", given its component:" : ":"));
+    equation("fa-marginal", new Expr.Relation(Op.EQ, new Expr.Density(P, x, given()),
         new Expr.Density(NORMAL, x, List.of(mu, Expr.add(new Expr.MatMul(w, wt), psiMatrix)))));
     prose("The ", named("D"), "×", named("D"), " covariance is never formed. With ",
         new Expr.Relation(Op.EQ, e, Expr.sub(x, mu)), ", ",
@@ -101,27 +138,53 @@ final class FactorSection extends DerivationBuilder {
         new Expr.Relation(Op.EQ, new Expr.LogDet(Expr.add(new Expr.MatMul(w, wt), psiMatrix)),
             Expr.sub(new Expr.LogDet(psiMatrix), new Expr.LogDet(g))),
         ", give each row's log-density in O(DQ) operations:");
-    equation("fa-loglik", new Expr.Relation(Op.EQ, Expr.log(new Expr.Density(P, x, List.of())),
+    equation("fa-loglik", new Expr.Relation(Op.EQ, Expr.log(new Expr.Density(P, x, given())),
         Expr.mul(-0.5, Expr.add(Expr.sub(Expr.add(Expr.mul(Expr.size(d), Expr.log(Expr.num(2 * java.lang.Math.PI))),
             new Expr.LogDet(psiMatrix)), new Expr.LogDet(g)), Expr.add(new Expr.QuadInv(psiMatrix,
             Expr.sub(e, new Expr.MatMul(w, m))), new Expr.Dot(m, m))))));
     prose("The quadratic form is ", Expr.sub(new Expr.QuadInv(psiMatrix, e), new Expr.Dot(b, new Expr.MatMul(g, b))),
         " rearranged about the residual: that difference cancels two large numbers when a column's variance is far"
         + " above its noise, and the residual's form does not.");
+    if (lg.mixed()) {
+      prose("With the component's probability, each row's joint log-density with its component, which the E-step"
+          + " computes for every k, and the log-likelihood, a log-sum-exp over the components:");
+      equation("mfa-joint", new Expr.Relation(Op.EQ, Expr.log(joint()), Expr.add(Expr.log(weights.density()),
+          Expr.log(new Expr.Density(P, x, given())))));
+      equation("loglik", new Expr.Relation(Op.EQ, ell(theta), new Expr.RowSum(Expr.log(new Expr.SumK(joint())),
+          false)));
+      return;
+    }
     equation("loglik", new Expr.Relation(Op.EQ, ell(theta), new Expr.RowSum(Expr.log(new Expr.Density(P, x,
         List.of())), false)));
   }
 
   private void eStep() {
     section("E-step");
+    List<Expr> rowGiven = lg.mixed() ? List.of(x, zk()) : List.of(x);
+    if (lg.mixed()) {
+      Expr r = new Expr.Sym(new Symbol("r", Symbol.Kind.RESPONSIBILITY, Shape.SCALAR, true, true));
+      prose("The posterior composes: first the component, by Bayes' rule over its ", lg.size(), " values with the"
+          + " factors integrated out (the joint density above), in log space by the log-sum-exp;");
+      equation("mfa-responsibility", new Expr.Relation(Op.EQ, r, Expr.div(joint(), new Expr.SumK(joint(), "j"))));
+      prose("then, given the component, the factors, as in one factor analysis with component k's parameters.");
+    }
     prose("The factors enter the row's mean linearly and are normal, so their posterior is normal too"
         + " (Bishop §2.3.3). Its covariance is ", g, ", the same for every row, and its mean is (solved with the"
         + " Cholesky factor of ", new Expr.Inv(g), ", not multiplied by ", g, ")");
-    equation("fa-posterior-mean", new Expr.Relation(Op.EQ, new Expr.Density(EXPECT, h, List.of(x)),
+    equation("fa-posterior-mean", new Expr.Relation(Op.EQ, new Expr.Density(EXPECT, h, rowGiven),
         new Expr.Relation(Op.EQ, m, new Expr.MatMul(g, b))));
     prose("The M-step needs the factors' first and second moments under it:");
-    equation("fa-second-moment", new Expr.Relation(Op.EQ, new Expr.Density(EXPECT, Expr.outer(h, h), List.of(x)),
+    equation("fa-second-moment", new Expr.Relation(Op.EQ, new Expr.Density(EXPECT, Expr.outer(h, h), rowGiven),
         Expr.add(g, Expr.outer(m, m))));
+    if (lg.mixed()) {
+      prose("Q is the expected complete-data log-likelihood, each component's term weighted by its responsibility:"
+          + " the component's probability and the data's terms involve the parameters:");
+      equation("fa-q", new Expr.Relation(Op.EQ, new Expr.Density(Q, theta, List.of()), Expr.add(Expr.add(
+          new Expr.SumK(new Expr.RowSum(Expr.log(weights.density()), true)),
+          new Expr.SumK(new Expr.RowSum(new Expr.Density(EXPECT, Expr.log(child.density()), rowGiven), true))),
+          named("const"))));
+      return;
+    }
     prose("Q is the expected complete-data log-likelihood; only the data's term involves the parameters:");
     equation("fa-q", new Expr.Relation(Op.EQ, new Expr.Density(Q, theta, List.of()), Expr.add(
         new Expr.RowSum(new Expr.Density(EXPECT, Expr.log(child.density()), List.of(x)), false), named("const"))));
@@ -132,7 +195,11 @@ final class FactorSection extends DerivationBuilder {
     Expr y = Expr.sub(Expr.sub(x, mu), new Expr.MatMul(w, h));
     Expr wg = new Expr.MatMul(w, g);
     Expr ones = new Expr.Sym(new Symbol("1_" + q, Symbol.Kind.NAME, Shape.vector(q), false, false));
-    prose("Q is the log-likelihood of a least-squares regression of ", x, " on ", h, " and a constant, with"
+    // In a mixture, component k's regression: its rows weighted by r_nk, N_k of them, given z = k.
+    boolean mixed = lg.mixed();
+    Expr rows = mixed ? count() : n;
+    List<Expr> rowGiven = mixed ? List.of(x, zk()) : List.of(x);
+    prose("Q is the log-likelihood of a" + (mixed ? " component's" : "") + " least-squares regression of ", x, " on ", h, " and a constant, with"
         + " coefficients ", w, " and ", mu, ", and the factors' expected moments in place of their unknown values."
         + " Its gradients in ", w, " and ", mu, " vanish at the normal equations, which centring at the means of"
         + " the rows and of the factors solves; then the noise is the mean squared residual of each column. emc"
@@ -140,11 +207,20 @@ final class FactorSection extends DerivationBuilder {
         + " in ", w, " and ", mu, ", and a residual is of the noise's size where ", e, " may be orders of magnitude"
         + " larger, so that the noise's update does not cancel large numbers. With the statistics of the next"
         + " section, ", new Expr.Relation(Op.EQ, new Expr.RowSum(new Expr.Density(EXPECT, Expr.outer(y, h),
-            List.of(x)), false), Expr.sub(new Expr.Sym(lg.srh()), Expr.mul(n, wg))), " and ",
-        new Expr.Relation(Op.EQ, new Expr.RowSum(new Expr.Density(EXPECT, new Expr.Hadamard(y, y), List.of(x)), false),
-            Expr.add(new Expr.Sym(lg.srr()), Expr.mul(n, new Expr.MatMul(new Expr.Hadamard(wg, w), ones)))), ":");
+            rowGiven), mixed), Expr.sub(new Expr.Sym(lg.srh()), Expr.mul(rows, wg))), " and ",
+        new Expr.Relation(Op.EQ, new Expr.RowSum(new Expr.Density(EXPECT, new Expr.Hadamard(y, y), rowGiven), mixed),
+            Expr.add(new Expr.Sym(lg.srr()), Expr.mul(rows, new Expr.MatMul(new Expr.Hadamard(wg, w), ones)))), ":");
     for (EmPlan.Update u : child.updates()) {
       equation("update:" + u.param(), new Expr.Relation(Op.ASSIGN, u.written(), u.value()));
+    }
+    if (lg.mixed()) {
+      prose("Each component's regression weighs its rows by their responsibilities, so ", count(), " = Σ_n r_nk"
+          + " of them" + (lg.noisePerComponent() ? "" : "; the noise, the same in every component, pools the"
+          + " components' squared residuals over all the rows") + ". The components' probabilities are "
+          + weights.family() + "'s update:");
+      for (EmPlan.Update u : weights.updates()) {
+        equation("update:" + u.param(), new Expr.Relation(Op.ASSIGN, u.written(), u.value()));
+      }
     }
     prose(named("ΔW"), " is the change in the loadings that the first update adds, and ", ones, " the vector of ",
         named("Q"), " ones: ", new Expr.MatMul(new Expr.Sym(new Symbol("M", Symbol.Kind.NAME, Shape.matrix(d, q), false, false)), ones), " adds up each row of a matrix M, and ",
@@ -154,13 +230,17 @@ final class FactorSection extends DerivationBuilder {
         + " Heywood case of factor analysis), and the objective is the log-likelihood plus ", child.logPenalty(), ".");
   }
 
+  private static Expr count() {
+    return new Expr.Sym(new Symbol("N", Symbol.Kind.COUNT, Shape.SCALAR, false, true));
+  }
+
   private void statistics() {
     section("Statistics");
     prose("One pass over the rows gives them all, from each row's ", m, " and its residual at them, ",
         Expr.sub(e, new Expr.MatMul(w, m)), ":");
     for (Statistic st : child.statistics()) {
       equation(st == child.statistics().get(0) ? "fa-statistics" : null, new Expr.Relation(Op.EQ,
-          new Expr.Sym(st.symbol()), new Expr.RowSum(st.perRow(), false)));
+          new Expr.Sym(st.symbol()), new Expr.RowSum(st.perRow(), lg.mixed())));
     }
     if (lg.spherical()) {
       prose("The fit starts at probabilistic PCA's maximum (Tipping & Bishop 1999): the covariance matrix's ",

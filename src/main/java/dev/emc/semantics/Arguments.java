@@ -176,8 +176,21 @@ final class Arguments {
       return l.isEmpty() || r.isEmpty() ? Optional.empty()
           : Optional.of(new Term.Arith(b.op(), l.get(), r.get(), wanted, b.span()));
     }
+    // The loadings, W, or a mixture of factor analysers' W[z], one per value of a finite latent.
+    String w = null;
+    Span wSpan = null;
+    List<String> indices = List.of();
+    if (b.left() instanceof Ast.Name n) {
+      w = n.text();
+      wSpan = n.span();
+    } else if (b.left() instanceof Ast.Index i && i.indices().size() == 1 && i.indices().get(0) instanceof Ast.Name z
+        && scope.roles.get(z.text()) == Role.LATENT && !scope.isContinuousLatent(z.text())) {
+      w = i.base().text();
+      wSpan = i.base().span();
+      indices = List.of(z.text());
+    }
     if (b.op() != Ast.Op.MUL || !(b.right() instanceof Ast.Name h) || !scope.isContinuousLatent(h.text())
-        || !(b.left() instanceof Ast.Name w)) {
+        || w == null) {
       diagnostics.error("structure", b.span(), "a continuous latent enters a mean as loadings times it, as in"
           + " `x ~ Normal(W * h + mu, Psi);`");
       return Optional.empty();
@@ -185,7 +198,7 @@ final class Arguments {
     Type latent = scope.types.get(h.text());
     Type loadings = Type.matrix(wanted.dim(), latent.dim());
     Context inner = new Context(ctx.family(), new Param("loadings", loadings), false, Set.of());
-    return reference(w.text(), List.of(), w.span(), w.span(), loadings, new HashMap<>(), inner)
+    return reference(w, indices, wSpan, b.left().span(), loadings, new HashMap<>(), inner)
         .map(l -> new Term.Arith(b.op(), l, new Term.VarRef(h.text(), List.of(), latent, h.span()), wanted, b.span()));
   }
 

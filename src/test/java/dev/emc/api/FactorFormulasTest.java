@@ -24,10 +24,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The generated M-step of factor analysis, written column by column with a Cholesky solve, computes
  * what Normal's update formulas in the plan say: the formulas that `emc derive` typesets, evaluated
- * here on the statistics of the generated E-step, give the W, μ and Ψ of its {@code maximize()}.
+ * here on the statistics of the generated E-step, give the W, μ and Ψ of its {@code maximize()}. So
+ * does a mixture of factor analysers', component by component, with φ from Categorical's formula.
  */
 class FactorFormulasTest {
   private static final Path WINE = Path.of("examples/data/wine.csv");
+  private static final Path MFA = Path.of("examples/data/mfa.csv");
 
   @Test
   void factorAnalysisMaximizesAsTheFamilysFormulasSay() throws Exception {
@@ -39,9 +41,23 @@ class FactorFormulasTest {
     assertMaximizeIsTheFormulas("param Psi : positive;");
   }
 
+  @Test
+  void aMixtureOfFactorAnalysersMaximizesAsTheFamiliesFormulasSay() throws Exception {
+    String text = Files.readString(Path.of("examples/mfa.model"));
+    assertMaximizeIsTheFormulas(text, MFA);
+    assertMaximizeIsTheFormulas(text.replace("param Psi[z] : positive[D];", "param Psi : positive[D];")
+        .replace("Psi[z]);", "Psi);"), MFA);
+    assertMaximizeIsTheFormulas(text.replace("param Psi[z] : positive[D];", "param Psi : positive;")
+        .replace("Psi[z]);", "Psi);"), MFA);
+  }
+
   private static void assertMaximizeIsTheFormulas(String noise) throws Exception {
-    String text = Files.readString(Path.of("examples/factor.model")).replace("param Psi : positive[D];", noise);
-    Table wine = Table.read(WINE);
+    assertMaximizeIsTheFormulas(Files.readString(Path.of("examples/factor.model"))
+        .replace("param Psi : positive[D];", noise), WINE);
+  }
+
+  private static void assertMaximizeIsTheFormulas(String text, Path rows) throws Exception {
+    Table wine = Table.read(rows);
     Bound bound = Fits.model(text, Map.of()).bind(wine, BindOptions.defaults());
     EmPlan plan = Internals.plan(bound);
     Compiled compiled = bound.compile();
@@ -64,19 +80,29 @@ class FactorFormulasTest {
     double[] stats = new double[model.statisticsLength()];
     model.accumulate(wine.values(), 0, wine.rows(), stats);
 
-    Values values = new Values(plan, params, model, stats);
-    EmPlan.FactorPlan data = plan.factors().get(1);
+    // One evaluation per component: a per-component symbol stands for that component's value.
+    Values[] values = new Values[model.components()];
+    for (int k = 0; k < values.length; k++) {
+      values[k] = new Values(plan, params, model, stats, k, values);
+    }
     Map<String, double[]> expected = new HashMap<>();
-    for (EmPlan.Update u : data.updates()) {
-      expected.put(u.param(), flat(values.of(u.value())));
-      if (u.param().equals("W")) {
-        // ΔW, which the μ and Ψ updates read, is the change the W update makes.
-        values.bind("ΔW", values.of(u.value()).subtract(values.of(new Expr.Sym(u.target()))));
+    for (EmPlan.FactorPlan f : plan.factors()) {
+      for (EmPlan.Update u : f.updates()) {
+        int copies = u.target().perComponent() ? values.length : 1;
+        double[][] each = new double[copies][];
+        for (int k = 0; k < copies; k++) {
+          each[k] = flat(values[k].of(u.value()));
+          if (u.param().equals("W")) {
+            // ΔW, which the μ and Ψ updates read, is the change the W update makes.
+            values[k].bind("ΔW", values[k].of(u.value()).subtract(values[k].of(new Expr.Sym(u.target()))));
+          }
+        }
+        expected.put(u.param(), Arrays.stream(each).flatMapToDouble(Arrays::stream).toArray());
       }
     }
     model.maximize(stats);
-    for (String p : new String[] {"W", "mu", "Psi"}) {
-      assertClose(expected.get(p), model.param(p), 1e-10, p + " with " + noise);
+    for (String p : expected.keySet()) {
+      assertClose(expected.get(p), model.param(p), 1e-10, p + " of " + plan.statements());
     }
   }
 
@@ -90,28 +116,41 @@ class FactorFormulasTest {
     private final Map<String, RealMatrix> named = new HashMap<>();
     private final Map<String, Integer> sizes;
 
-    Values(EmPlan plan, Map<String, double[]> params, EmModel model, double[] stats) {
+    private final Values[] components;
+    private final double count;
+    private final double total;
+
+    /** The values of component k (of {@code components}), which a sum over the components reads. */
+    Values(EmPlan plan, Map<String, double[]> params, EmModel model, double[] stats, int k, Values[] components) {
       this.sizes = plan.sizes();
+      this.components = components;
       for (EmPlan.ParamSlot p : plan.params()) {
-        named.put(p.name(), matrix(p.symbol().shape(), params.get(p.name())));
+        double[] all = params.get(p.name());
+        named.put(p.name(), matrix(p.symbol().shape(), p.perComponent()
+            ? Arrays.copyOfRange(all, k * p.elements(), (k + 1) * p.elements()) : all));
       }
       for (EmPlan.SettingSlot s : plan.settings()) {
         named.put(s.symbol().name(), matrix(s.symbol().shape(), model.setting(s.symbol().name())));
       }
-      // The statistics lie after the counts, one component's, in the plan's order.
-      int offset = EmModel.COUNT + 1;
+      // The statistics lie after the K counts in the plan's order, each component's one after another.
+      int kk = model.components();
+      int offset = EmModel.COUNT + kk;
       for (EmPlan.FactorPlan f : plan.factors()) {
         for (EmPlan.Statistic s : f.statistics()) {
           int length = length(s.shape());
-          named.put(s.symbol().name(), matrix(s.shape(), Arrays.copyOfRange(stats, offset, offset + length)));
-          offset += length;
+          int at = offset + (s.symbol().perComponent() ? k * length : 0);
+          named.put(s.symbol().name(), matrix(s.shape(), Arrays.copyOfRange(stats, at, at + length)));
+          offset += s.symbol().perComponent() ? kk * length : length;
         }
       }
       assertEquals(model.statisticsLength(), offset, "the statistics' layout");
-      named.put("N", scalar(stats[EmModel.COUNT]));
+      this.count = stats[EmModel.COUNT + k];
+      this.total = stats[EmModel.WEIGHT];
+      named.put("N", column(Arrays.copyOfRange(stats, EmModel.COUNT, EmModel.COUNT + kk)));
       int q = sizes.get("Q");
-      // G, the factors' posterior covariance, as the E-step computed it.
-      named.put("G", matrix(Shape.matrix(Dim.of("Q")), ((FactorScores) model).posteriorCovariance()));
+      // G (G_k), the factors' posterior covariance (given z = k), as the E-step computed it.
+      double[] g = ((FactorScores) model).posteriorCovariance();
+      named.put(kk > 1 ? "G_k" : "G", matrix(Shape.matrix(Dim.of("Q")), Arrays.copyOfRange(g, k * q * q, (k + 1) * q * q)));
       double[] ones = new double[q];
       Arrays.fill(ones, 1);
       named.put("1_Q", column(ones));
@@ -124,6 +163,16 @@ class FactorFormulasTest {
     RealMatrix of(Expr e) {
       if (e instanceof Expr.Num n) {
         return scalar(n.value());
+      } else if (e instanceof Expr.Sym s && s.symbol().kind() == dev.emc.math.Symbol.Kind.COUNT) {
+        return scalar(count);
+      } else if (e instanceof Expr.Sym s && s.symbol().kind() == dev.emc.math.Symbol.Kind.TOTAL) {
+        return scalar(total);
+      } else if (e instanceof Expr.SumK sum) {
+        RealMatrix out = components[0].of(sum.body());
+        for (int j = 1; j < components.length; j++) {
+          out = out.add(components[j].of(sum.body()));
+        }
+        return out;
       } else if (e instanceof Expr.Sym s) {
         RealMatrix v = named.get(s.symbol().name());
         if (v == null) {

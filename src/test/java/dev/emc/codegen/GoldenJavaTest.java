@@ -31,7 +31,8 @@ class GoldenJavaTest {
       "gmm", Map.of("D", 2.0),
       "hmm", Map.of(),
       "regression", Map.of("P", 2.0),
-      "factor", Map.of("D", 13.0));
+      "factor", Map.of("D", 13.0),
+      "mfa", Map.of("D", 6.0));
 
   @TestFactory
   Stream<DynamicTest> eachExampleCompilesToItsGoldenJavaAndPlan() {

@@ -15,7 +15,9 @@ import java.util.List;
  * h ~ 𝒩(0, I): factor analysis (Ψ diagonal) and probabilistic PCA (one variance). The site gives
  * h's Gaussian posterior as its moments, m_n and G ({@link FactorSite#moments}); the M-step is
  * then the regression of the rows on their expected factors and a constant, the normal equations
- * with E[h] and E[h hᵀ] in place of h and h hᵀ.
+ * with E[h] and E[h hᵀ] in place of h and h hᵀ. In a mixture of factor analysers (W[z], mu[z]) the
+ * statistics are per component, weighted by r_nk, and so is the regression, on N_k rows; a noise
+ * shared by the components pools their squared residuals over all N rows.
  */
 final class NormalFactors {
   private NormalFactors() {}
@@ -52,10 +54,6 @@ final class NormalFactors {
     FactorSite.Moments moments = site.moments(l.latent()).orElseThrow(() -> new Unsupported("a mean that is a"
         + " matrix times a vector is fitted only when the vector is a continuous latent, as in"
         + " `h ~ Normal(0, 1); x ~ Normal(W * h + mu, Psi);`"));
-    if (site.perComponent()) {
-      throw new Unsupported("a mean linear in a continuous latent has no M-step with parameters per"
-          + " component yet");
-    }
     if (!noise.isFree() || noise.value().shape().isMatrix()) {
       throw new Unsupported("a mean linear in a continuous latent needs noise of its own in each column,"
           + " a parameter: a vector of variances, or one variance");
@@ -69,6 +67,9 @@ final class NormalFactors {
     Expr psi = noise.value();
     Expr reg = site.regularization();
     Expr trace = psi.shape().isScalar() ? Expr.div(new Expr.Total(reg), psi) : new Expr.TraceInv(reg, psi);
+    if (noise.perComponent()) {
+      trace = site.sumOverComponents(trace);
+    }
     return new FactorModel(density, logDensity, updates(site, l, s, moments.covariance(), reg, noiseName),
         Expr.mul(-0.5, trace));
   }
@@ -86,7 +87,8 @@ final class NormalFactors {
     Expr mu = l.offset();
     Shape q = l.latent().shape();
     Expr d = Expr.size(site.lhs().shape().dim());
-    Expr n = site.total();
+    // A mixture of factor analysers regresses each component's rows, weighted by r_nk: N_k of them.
+    Expr n = site.count();
     Expr wg = new Expr.MatMul(w, g);
     Expr syh = Expr.sub(s.srh(), Expr.mul(n, wg));
     Expr chh = Expr.sub(s.shh(), Expr.div(Expr.outer(s.sh(), s.sh()), n));
@@ -94,16 +96,23 @@ final class NormalFactors {
     Expr change = new Expr.Sym(new Symbol("ΔW", Symbol.Kind.NAME, w.shape(), false, false));
     Expr shift = Expr.div(Expr.sub(s.sr(), new Expr.MatMul(change, s.sh())), n);
     Expr syy = Expr.add(s.srr(), Expr.mul(n, new Expr.MatMul(new Expr.Hadamard(wg, w), ones(q))));
-    Expr residual = Expr.add(Expr.sub(Expr.sub(syy, new Expr.MatMul(new Expr.Hadamard(change, syh), ones(q))),
-        new Expr.Hadamard(shift, s.sr())), reg);
-    // One variance for every column (probabilistic PCA) is the mean of the columns' residuals.
-    Expr newPsi = site.arg(noiseName).value().shape().isScalar() ? Expr.div(new Expr.Total(residual), Expr.mul(n, d))
-        : Expr.div(residual, n);
+    Expr squares = Expr.sub(Expr.sub(syy, new Expr.MatMul(new Expr.Hadamard(change, syh), ones(q))),
+        new Expr.Hadamard(shift, s.sr()));
+    // One variance for every column (probabilistic PCA) is the mean of the columns' residuals; one
+    // noise for every component of a mixture pools the components' residuals over all N rows.
+    Arg noise = site.arg(noiseName);
+    boolean pooled = site.perComponent() && !noise.perComponent();
+    Expr rows = pooled ? site.total() : n;
+    // The regularization is added once per noise: once for a shared one, not once per component.
+    Expr summed = Expr.add(pooled ? site.sumOverComponents(squares) : squares, reg);
+    Expr newPsi = noise.value().shape().isScalar() ? Expr.div(new Expr.Total(summed), Expr.mul(rows, d))
+        : Expr.div(summed, rows);
     return List.of(
         Update.of("mean", Expr.add(w, new Expr.MatMul(cyh, new Expr.Inv(chh))), "the factors' regression"
             + " coefficients").withTarget(w),
         Update.of("mean", Expr.add(mu, shift), "the intercept of that regression").withTarget(mu),
-        Update.of(noiseName, newPsi, "the mean squared residual of that regression"));
+        Update.of(noiseName, newPsi, pooled ? "the mean squared residual of those regressions, pooled over the"
+            + " components" : "the mean squared residual of that regression"));
   }
 
   /** 1_Q, the vector of ones: M 1_Q adds up each row of M. */

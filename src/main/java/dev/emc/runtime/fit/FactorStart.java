@@ -26,7 +26,9 @@ final class FactorStart {
     double[] mean = mean(data, f.offset(), d);
     double[] cov = covariance(data, f.offset(), mean);
     double[] psi = m.param(f.noise());
-    boolean spherical = psi.length == 1;
+    // One variance for every column: a number (in a mixture, perhaps one per component).
+    boolean spherical = m.params().stream().filter(p -> p.name().equals(f.noise())).findFirst().orElseThrow()
+        .shape().length == 0;
     double[] scale = new double[d];
     for (int i = 0; i < d; i++) {
       // A constant column gets scale 1; its noise variance then starts at 1 too.
@@ -65,6 +67,14 @@ final class FactorStart {
       psi[0] = 0.5 * variances / d;
     }
     System.arraycopy(mean, 0, m.param(f.mean()), 0, d);
+    // A mixture of factor analysers: every component starts as this one, the first.
+    for (String p : new String[] {f.loadings(), f.mean(), f.noise()}) {
+      double[] values = m.param(p);
+      int one = p.equals(f.loadings()) ? d * q : p.equals(f.mean()) ? d : spherical ? 1 : d;
+      for (int at = one; at + one <= values.length; at += one) {
+        System.arraycopy(values, 0, values, at, one);
+      }
+    }
   }
 
   /** The mean of the {@code d} columns from {@code offset}. */

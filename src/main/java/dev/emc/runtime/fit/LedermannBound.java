@@ -18,7 +18,9 @@ final class LedermannBound {
   static List<String> warnings(EmModel m, Latent.Factors f) {
     int d = f.width();
     int q = f.factors();
-    int noise = m.param(f.noise()).length;
+    // Per component, in a mixture of factor analysers: each is a factor analysis of its own.
+    int noise = m.params().stream().filter(p -> p.name().equals(f.noise())).findFirst().orElseThrow().shape().length
+        == 0 ? 1 : d;
     int count = d * q - q * (q - 1) / 2 + noise;
     int full = d * (d + 1) / 2;
     if (count <= full) {

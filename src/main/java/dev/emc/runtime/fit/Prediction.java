@@ -18,7 +18,9 @@ public record Prediction(int components, double[] responsibilities, double[] log
 
   /**
    * A continuous latent's posterior (factor analysis; null for a finite latent): each row's mean
-   * E[h | x_n] at {@code means[n * Q + a]}, and the covariance, Q×Q, the same for every row.
+   * E[h | x_n] at {@code means[n * Q + a]}, and the covariance, Q×Q, the same for every row. In a
+   * mixture of factor analysers, the mean given the row's most likely component k, E[h | x_n, z = k],
+   * and the covariance of each component, K blocks of Q×Q: a row's is its component's.
    */
   public record Scores(String latent, int factors, double[] means, double[] covariance) {}
 

@@ -143,7 +143,7 @@ final class Starts {
    * carry: greedily, the pair (cluster, label) that shares the most rows first. Unchanged without
    * labels.
    */
-  private static int[] agreeing(int[] clusters, int[] labels, int k) {
+  static int[] agreeing(int[] clusters, int[] labels, int k) {
     if (labels == null) {
       return clusters;
     }
