@@ -213,6 +213,12 @@ public final class Analyzer {
     }
 
     @Override
+    public Optional<LatentPlanner.Plan> families(LatentStructure structure, Map<String, ParamSlot> params,
+        List<Stochastic> statements, Symbol w, FactorSite.Scale scale) {
+      return FamilyPlanner.withScale(model, diagnostics, latent, data, params, w, scale).plan(structure, statements);
+    }
+
+    @Override
     public Optional<FamilyFactor> family(Map<String, ParamSlot> params, Stochastic statement, Symbol h,
         FactorSite.Moments moments) {
       return new FamilyPlanner(model, diagnostics, latent, data, params, h, moments).factor(statement);

@@ -2,6 +2,9 @@ package dev.emc.derive;
 
 import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EmPlan.FactorPlan;
+import dev.emc.analysis.latent.Conditional;
+import dev.emc.analysis.latent.Enumerated;
+import dev.emc.analysis.latent.GammaScale;
 import dev.emc.derive.Derivation.Code;
 import dev.emc.math.Expr.Relation.Op;
 import dev.emc.math.Expr;
@@ -17,8 +20,13 @@ import java.util.List;
  * statistics, and rows with empty cells.
  */
 final class EnumeratedSection extends FiniteSections {
-  EnumeratedSection(EmPlan plan) {
+  private static final Expr.Notation GAMMA = new Expr.Notation("Gamma", "\\operatorname{Gamma}",
+      "<mi>Gamma</mi>");
+  private final List<Conditional> given;
+
+  EnumeratedSection(EmPlan plan, Enumerated e) {
     super(plan);
+    this.given = e.given();
   }
 
   @Override
@@ -27,6 +35,15 @@ final class EnumeratedSection extends FiniteSections {
     likelihood();
     bound();
     eStep();
+    for (Conditional c : given) {
+      c.accept(new Conditional.Visitor<Void>() {
+        @Override
+        public Void visitGammaScale(GammaScale g) {
+          scale(g);
+          return null;
+        }
+      });
+    }
     mStep();
     statistics();
     plan.factors().stream().filter(f -> f.gaussian() != null).findFirst().ifPresent(this::emptyCells);
@@ -178,6 +195,40 @@ final class EnumeratedSection extends FiniteSections {
     prose("The updates are unchanged, and EM with these expectations still never lowers the likelihood of the"
         + " observed cells. emc's runtime (MissingCells) computes this for such rows; the generated code gives"
         + " the filled row's density and statistics.");
+  }
+
+  /**
+   * A latent scale given the component (a t mixture): its conjugate Gamma posterior, the marginal the
+   * E-step weighs the components by, and the posterior moments the statistics read.
+   */
+  private void scale(GammaScale g) {
+    section("The scale " + g.name() + " given the component");
+    Expr w = new Expr.Sym(g.latent());
+    Expr x = new Expr.Sym(plan.data().stream().filter(d -> d.name().equals(g.data())).findFirst().orElseThrow()
+        .symbol());
+    Expr given = new Expr.Relation(Op.EQ, latentAt(), component());
+    Expr a = g.posteriorShape();
+    Expr b = g.posteriorRate();
+    prose("Each row has its own ", w, ", unobserved, with the prior ", new Code(g.prior()), ", and ",
+        new Code(g.child()), " depends on it as ", new Expr.Apply(dev.emc.math.Function.EXP,
+            Expr.sub(Expr.mul(g.shapeGain(), Expr.log(w)), Expr.mul(w, g.rateGain()))),
+        " times what does not involve it. That is a Gamma kernel, so given the row and its component the"
+        + " posterior of ", w, " is Gamma too (conjugacy):");
+    equation("scale-posterior", new Expr.Relation(Op.EQ, new Expr.Density(P, w, List.of(x, given)),
+        new Expr.Density(GAMMA, w, List.of(a, b))));
+    prose("The E-step integrates ", w, " out: by Bayes' rule at any value of ", w, ", p(x | z) = p(x | w, z)"
+        + " p(w | z) / p(w | x, z); at ", new Expr.Relation(Op.EQ, w, Expr.num(1)), " the log-densities of the"
+        + " two statements less the posterior's give the row's density given its component (for a normal, the"
+        + " multivariate t), which replaces them in the E-step's log-joint:");
+    equation("scale-marginal", new Expr.Relation(Op.EQ, Expr.log(new Expr.Density(P, x, List.of(given))),
+        g.marginal()));
+    prose("Q takes the expectation of the complete-data log-likelihood under this posterior, too: ", w,
+        " and its log enter the statistics by their posterior means,");
+    for (Conditional.Moment m : g.moments()) {
+      equation("moment:" + m.symbol().name(), new Expr.Relation(Op.EQ, new Expr.Sym(m.symbol()), m.formula()));
+    }
+    prose("(Peel and McLachlan 2000). Every update then maximizes its terms of Q given these, so the"
+        + " objective never falls.");
   }
 
   /** Π_f f(lhs_f | args_f) at component k: φ_k 𝒩(x_n | μ_k, Σ_k). */
