@@ -1,0 +1,250 @@
+package dev.emc.api;
+
+import static dev.emc.api.Fits.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emc.runtime.fit.FitOptions;
+import dev.emc.runtime.fit.FitResult;
+import dev.emc.runtime.data.Table;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.commons.math3.special.Gamma;
+import org.apache.commons.numbers.gamma.Digamma;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mixtures of multivariate t distributions (examples/t-mixture.model) against Peel and McLachlan's
+ * ECM (2000) written out here in its textbook form, the t density by its closed form rather than as
+ * emc's scale mixture, and ν's equation solved by bisection rather than Newton's method; against the
+ * observed log-likelihood written here, at emc's optimum; and against the Gaussian mixture as ν grows.
+ */
+class TMixtureTest {
+  private static final Path DATA = Path.of("examples/data/t-mixture.csv");
+  private static final Path MODEL = Path.of("examples/t-mixture.model");
+
+  private static Compiled compiled(String text) throws Exception {
+    return Fits.model(text, Map.of()).bind(Table.read(DATA), BindOptions.defaults()).compile();
+  }
+
+  @Test
+  void eachIterationIsPeelAndMcLachlansEcm() throws Exception {
+    double[][] x = Fits.rows(DATA);
+    Reference ref = new Reference(x);
+    int iterations = 40;
+    FitResult r = compiled(Files.readString(MODEL))
+        .fit(FitOptions.defaults().withReg(0).withTol(0).withMaxIter(iterations).withStart(ref.params()));
+    for (int i = 0; i <= iterations; i++) {
+      double ll = ref.logLikelihood();
+      assertEquals(ll, r.trace().get(i), 1e-10 * Math.abs(ll), "log-likelihood before M-step " + (i + 1));
+      if (i < iterations) {
+        ref.step();
+      }
+    }
+    for (String p : new String[] {"phi", "nu", "mu", "Sigma"}) {
+      assertClose(ref.params().get(p), r.params().get(p), 1e-10, p);
+    }
+  }
+
+  @Test
+  void theFitIsAMaximumOfTheObservedLikelihood() throws Exception {
+    FitResult r = compiled(Files.readString(MODEL)).fit(FitOptions.defaults().withReg(0).withTol(1e-14));
+    assertTrue(r.converged());
+    for (int i = 1; i < r.trace().size(); i++) {
+      assertTrue(r.trace().get(i) >= r.trace().get(i - 1) - 1e-12 * Math.abs(r.trace().get(i)), "iteration " + i);
+    }
+    Reference at = new Reference(Fits.rows(DATA));
+    at.set(r.params());
+    double ll = at.logLikelihood();
+    assertEquals(ll, r.logLikelihood(), 1e-10 * Math.abs(ll));
+    // Each free number, moved a little either way (φ_1 against φ_2, Σ's off-diagonal on both sides):
+    // the log-likelihood falls, and the central difference, the gradient, is 0 within its error.
+    for (String p : new String[] {"phi", "nu", "mu", "Sigma"}) {
+      double[] v = r.params().get(p);
+      for (int i = 0; i < v.length; i++) {
+        if (p.equals("phi") && i > 0 || p.equals("Sigma") && i % 4 == 2) {
+          continue;
+        }
+        double h = 1e-4 * Math.max(1, Math.abs(v[i]));
+        double up = at.moved(p, i, h);
+        double down = at.moved(p, i, -h);
+        assertTrue(up < ll && down < ll, p + "[" + i + "]: " + up + ", " + ll + ", " + down);
+        assertEquals(0, (up - down) / (2 * h), 1e-4 * Math.abs(ll), p + "[" + i + "]'s gradient");
+      }
+    }
+  }
+
+  @Test
+  void asNuGrowsTheFitIsTheGaussianMixtures() throws Exception {
+    String t = Files.readString(MODEL).replace("w ~ Gamma(nu[z] / 2, nu[z] / 2);", "w ~ Gamma(nu / 2, nu / 2);")
+        .replace("K = 2;", "K = 2;\nnu = 1000000;");
+    String gmm = "K = 2;\nz ~ Categorical(phi);\nx ~ Normal(mu[z], Sigma[z]);\n";
+    FitResult rt = compiled(t).fit(FitOptions.defaults().withReg(0).withTol(1e-13));
+    FitResult rg = compiled(gmm).fit(FitOptions.defaults().withReg(0).withTol(1e-13));
+    // The t's log-density differs from the normal's by O(D² / ν) per row.
+    assertEquals(rg.logLikelihood(), rt.logLikelihood(), 304 * 10.0 / 1e6);
+    assertClose(rg.params().get("mu"), rt.params().get("mu"), 1e-3, "mu");
+    assertClose(rg.params().get("Sigma"), rt.params().get("Sigma"), 1e-3, "Sigma");
+  }
+
+  /**
+   * Peel and McLachlan's ECM for a mixture of K = 2 t distributions in 2 dimensions, from their
+   * paper's equations: u_nk = (ν_k + D) / (ν_k + δ_nk); μ_k = Σ r u x / Σ r u; Σ_k = Σ r u (x − μ)(x − μ)ᵀ
+   * / Σ r; ν_k the root of −ψ(ν/2) + log(ν/2) + 1 + Σ r (ψ((ν_k + D)/2) − log((ν_k + δ)/2) − u) / N_k = 0.
+   */
+  private static final class Reference {
+    static final int K = 2;
+    static final int D = 2;
+    final double[][] x;
+    double[] phi = {0.5, 0.5};
+    double[] nu = {8, 3};
+    double[][] mu;
+    double[][][] sigma = {{{1, 0}, {0, 1}}, {{2, 0.3}, {0.3, 1}}};
+
+    Reference(double[][] x) {
+      this.x = x;
+      this.mu = new double[][] {x[0].clone(), x[1].clone()};
+    }
+
+    Map<String, double[]> params() {
+      Map<String, double[]> p = new LinkedHashMap<>();
+      p.put("phi", phi.clone());
+      p.put("nu", nu.clone());
+      p.put("mu", new double[] {mu[0][0], mu[0][1], mu[1][0], mu[1][1]});
+      double[] s = new double[K * D * D];
+      for (int k = 0; k < K; k++) {
+        for (int a = 0; a < D; a++) {
+          for (int b = 0; b < D; b++) {
+            s[k * D * D + a * D + b] = sigma[k][a][b];
+          }
+        }
+      }
+      p.put("Sigma", s);
+      return p;
+    }
+
+    void set(Map<String, double[]> p) {
+      phi = p.get("phi").clone();
+      nu = p.get("nu").clone();
+      for (int k = 0; k < K; k++) {
+        for (int a = 0; a < D; a++) {
+          mu[k][a] = p.get("mu")[k * D + a];
+          for (int b = 0; b < D; b++) {
+            sigma[k][a][b] = p.get("Sigma")[k * D * D + a * D + b];
+          }
+        }
+      }
+    }
+
+    /** The log-likelihood with one number of one parameter moved by h (a symmetric pair for Σ, φ_2 by −h). */
+    double moved(String p, int i, double h) {
+      Map<String, double[]> before = params();
+      Map<String, double[]> q = params();
+      q.get(p)[i] += h;
+      if (p.equals("phi")) {
+        q.get(p)[1 - i] -= h;
+      }
+      if (p.equals("Sigma") && i % 4 == 1) {
+        q.get(p)[i + 1] += h;
+      }
+      set(q);
+      double ll = logLikelihood();
+      set(before);
+      return ll;
+    }
+
+    double delta(int n, int k) {
+      double[][] s = sigma[k];
+      double det = s[0][0] * s[1][1] - s[0][1] * s[1][0];
+      double e0 = x[n][0] - mu[k][0];
+      double e1 = x[n][1] - mu[k][1];
+      return (s[1][1] * e0 * e0 - 2 * s[0][1] * e0 * e1 + s[0][0] * e1 * e1) / det;
+    }
+
+    /** log t_ν(x | μ, Σ), the closed form. */
+    double logT(int n, int k) {
+      double[][] s = sigma[k];
+      double det = s[0][0] * s[1][1] - s[0][1] * s[1][0];
+      double v = nu[k];
+      return Gamma.logGamma((v + D) / 2) - Gamma.logGamma(v / 2) - D / 2.0 * Math.log(v * Math.PI)
+          - 0.5 * Math.log(det) - (v + D) / 2 * Math.log1p(delta(n, k) / v);
+    }
+
+    double logLikelihood() {
+      double ll = 0;
+      for (int n = 0; n < x.length; n++) {
+        double a = Math.log(phi[0]) + logT(n, 0);
+        double b = Math.log(phi[1]) + logT(n, 1);
+        double m = Math.max(a, b);
+        ll += m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+      }
+      return ll;
+    }
+
+    void step() {
+      int rows = x.length;
+      double[][] r = new double[rows][K];
+      double[][] u = new double[rows][K];
+      double[][] logU = new double[rows][K];
+      for (int n = 0; n < rows; n++) {
+        double a = Math.log(phi[0]) + logT(n, 0);
+        double b = Math.log(phi[1]) + logT(n, 1);
+        r[n][0] = 1 / (1 + Math.exp(b - a));
+        r[n][1] = 1 - r[n][0];
+        for (int k = 0; k < K; k++) {
+          double d = delta(n, k);
+          u[n][k] = (nu[k] + D) / (nu[k] + d);
+          logU[n][k] = Digamma.value((nu[k] + D) / 2) - Math.log((nu[k] + d) / 2);
+        }
+      }
+      for (int k = 0; k < K; k++) {
+        double nk = 0;
+        double su = 0;
+        double gap = 0;
+        double[] m = new double[D];
+        for (int n = 0; n < rows; n++) {
+          nk += r[n][k];
+          su += r[n][k] * u[n][k];
+          gap += r[n][k] * (logU[n][k] - u[n][k]);
+          for (int a = 0; a < D; a++) {
+            m[a] += r[n][k] * u[n][k] * x[n][a];
+          }
+        }
+        for (int a = 0; a < D; a++) {
+          m[a] /= su;
+        }
+        double[][] s = new double[D][D];
+        for (int n = 0; n < rows; n++) {
+          for (int a = 0; a < D; a++) {
+            for (int b = 0; b < D; b++) {
+              s[a][b] += r[n][k] * u[n][k] * (x[n][a] - m[a]) * (x[n][b] - m[b]) / nk;
+            }
+          }
+        }
+        phi[k] = nk / rows;
+        mu[k] = m;
+        sigma[k] = s;
+        nu[k] = root(gap / nk);
+      }
+    }
+
+    /** The root in ν of −ψ(ν/2) + log(ν/2) + 1 + c = 0, by bisection on log ν. */
+    static double root(double c) {
+      double lo = Math.log(1e-6);
+      double hi = Math.log(1e8);
+      for (int i = 0; i < 200; i++) {
+        double mid = (lo + hi) / 2;
+        double v = Math.exp(mid);
+        double f = -Digamma.value(v / 2) + Math.log(v / 2) + 1 + c;
+        if (f > 0) {
+          lo = mid;
+        } else {
+          hi = mid;
+        }
+      }
+      return Math.exp((lo + hi) / 2);
+    }
+  }
+}
