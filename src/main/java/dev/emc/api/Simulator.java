@@ -80,6 +80,12 @@ final class Simulator {
   }
 
   /**
+   * The values drawn so far in this row of the latents given the component (a t mixture's scale w),
+   * which the statements after them read in their arguments.
+   */
+  private final Map<String, double[]> rowLatents = new HashMap<>();
+
+  /**
    * {@code rows} rows in {@code sequences} sequences of (nearly) equal length, named {@code names}
    * (a fit's columns) when they fit the model's layout.
    */
@@ -109,8 +115,16 @@ final class Simulator {
       latents[n] = z;
       int k = continuous ? 0 : (int) z[0] - 1;
       previous = k;
+      rowLatents.clear();
       for (FactorPlan f : data) {
         EmPlan.DataSlot slot = samplers.get(f).slot();
+        if (slot == null) {
+          // A latent given the component, drawn before the data that read it.
+          double[] drawn = new double[1];
+          sample(f, k, continuous ? z : null, rng, drawn);
+          rowLatents.put(f.lhs(), drawn);
+          continue;
+        }
         double[] out = new double[slot.width()];
         sample(f, k, continuous ? z : null, rng, out);
         System.arraycopy(out, 0, values, n * columns + slot.offset(), slot.width());
@@ -141,20 +155,22 @@ final class Simulator {
     return names;
   }
 
-  /** The data variable a statement draws, its left side. */
+  /** The data variable a statement draws, its left side; null for a latent given the component. */
   private EmPlan.DataSlot slot(FactorPlan f) {
-    return plan.data().stream().filter(d -> d.name().equals(f.lhs())).findFirst().orElseThrow();
+    return plan.data().stream().filter(d -> d.name().equals(f.lhs())).findFirst().orElse(null);
   }
 
   private void sample(FactorPlan f, int k, double[] h, RandomGenerator rng, double[] out) {
     Sampler s = samplers.get(f);
-    List<double[]> args = h == null && k < s.byComponent().size() ? s.byComponent().get(k) : null;
+    // Arguments that may read this row's latents (w) are evaluated row by row.
+    boolean perRow = h != null || !rowLatents.isEmpty();
+    List<double[]> args = !perRow && k < s.byComponent().size() ? s.byComponent().get(k) : null;
     if (args == null) {
       args = new ArrayList<>();
       for (Expr a : f.args()) {
         args.add(eval(a, k, h));
       }
-      if (h == null) {
+      if (!perRow) {
         // Components are met in any order: fill the list up to k, then keep this one.
         while (s.byComponent().size() <= k) {
           s.byComponent().add(null);
@@ -177,6 +193,9 @@ final class Simulator {
   private double[] symbol(Symbol s, int k, double[] h) {
     if (s.name().equals(plan.latent().name()) && h != null) {
       return h;
+    }
+    if (rowLatents.containsKey(s.name())) {
+      return rowLatents.get(s.name());
     }
     if (s.kind() == Symbol.Kind.PARAM) {
       double[] all = params.get(s.name());

@@ -137,7 +137,8 @@ final class StatisticsCode {
       b.add("// (eq. $L) $L = $L\n", derivation.number("moment:" + m.symbol().name()),
           Text.of(new Expr.Sym(m.symbol())), Text.of(m.formula()));
       J value = low.scalar(m.code(), sc, b);
-      String local = low.fresh(m.symbol().name());
+      String stem = m.symbol().name().replaceAll("[^A-Za-z0-9]", "");
+      String local = low.fresh(stem.isEmpty() ? "m" : stem);
       b.addStatement("final double $L = $L", local, value);
       low.bind(m.symbol(), local);
     }

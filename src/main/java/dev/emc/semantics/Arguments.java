@@ -30,7 +30,12 @@ final class Arguments {
   private static final Set<String> FUNCTIONS = Set.of("dot", LOGISTIC);
 
   /** Where an argument stands, for its messages. */
-  record Context(Family family, Param param, boolean prior, Set<String> patternVars) {
+  /** @param ofScale whether it is an argument of a latent scale's prior, where {@code nu / 2} may stand */
+  record Context(Family family, Param param, boolean prior, Set<String> patternVars, boolean ofScale) {
+    Context(Family family, Param param, boolean prior, Set<String> patternVars) {
+      this(family, param, prior, patternVars, false);
+    }
+
     String what() {
       return family.name() + "'s " + param.name();
     }
@@ -145,7 +150,7 @@ final class Arguments {
     if (e instanceof Ast.Binary b && b.right() instanceof Ast.Name w && scope.isLatentScale(w.text())) {
       return dividedByScale(b, w, pattern, bindings, ctx);
     }
-    if (e instanceof Ast.Binary b && wanted.kind() == Kind.POSITIVE && wanted.isScalar()
+    if (e instanceof Ast.Binary b && ctx.ofScale() && wanted.kind() == Kind.POSITIVE && wanted.isScalar()
         && positiveMultiple(b).isPresent()) {
       Ast.Expr other = positiveMultiple(b).get();
       Optional<Term> l = term(b.left(), other == b.left() ? wanted : Type.POSITIVE, bindings, ctx);

@@ -21,6 +21,9 @@ public sealed interface Conditional permits GammaScale {
   /** The marginal's log-density given component k, in place of those statements' log-densities. */
   Expr marginal();
 
+  /** Its posterior given the row and the component, in words for {@code emc check}. */
+  String posterior();
+
   /** What the E-step computes for each row and component before the statistics, in order. */
   List<Moment> moments();
 

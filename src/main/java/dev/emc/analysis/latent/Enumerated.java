@@ -37,11 +37,8 @@ public record Enumerated(String name, String size, int components, List<Conditio
     for (Conditional c : given) {
       b.append(c.name()).append(" integrated out");
     }
-    b.append("), then given each k");
-    for (Conditional c : given) {
-      b.append(" takes ").append(c.name()).append("'s conjugate posterior (");
-      b.append(String.join("; ", c.moments().stream().map(Conditional.Moment::meaning).toList())).append(")");
-    }
+    b.append("), then given each k takes ");
+    b.append(String.join(" and ", given.stream().map(Conditional::posterior).toList()));
     return b.append(";\nthe M-step updates").toString();
   }
 

@@ -64,10 +64,22 @@ public record GammaScale(Symbol latent, String prior, String child, String data,
   }
 
   @Override
+  public String posterior() {
+    return name() + "'s Gamma posterior, Gamma(a', b'), for E[" + name() + "] = a'/b' and E[log " + name()
+        + "] = ψ(a') − log b'";
+  }
+
+  /** b', the posterior's rate given the row and the component, which both moments read. */
+  public Symbol posteriorRateSymbol() {
+    return new Symbol("b'", Symbol.Kind.NAME, dev.emc.math.Shape.SCALAR, true, true);
+  }
+
+  @Override
   public List<Moment> moments() {
     Expr a = posteriorShape();
-    Expr b = posteriorRate();
+    Expr b = new Expr.Sym(posteriorRateSymbol());
     return List.of(
+        new Moment(posteriorRateSymbol(), posteriorRate(), posteriorRate(), "the posterior's rate b'"),
         new Moment(mean, Expr.div(a, b), new Expr.Apply(GAMMA_MEAN, List.of(a, b)),
             "E[" + name() + " | x_n, z_n = k] = a'/b'"),
         new Moment(meanLog, Expr.sub(new Expr.Apply(Function.DIGAMMA, a), Expr.log(b)),
