@@ -223,7 +223,9 @@ final class EnumeratedSection extends FiniteSections {
     equation("scale-marginal", new Expr.Relation(Op.EQ, Expr.log(new Expr.Density(P, x, List.of(given))),
         g.marginal()));
     prose("Q takes the expectation of the complete-data log-likelihood under this posterior, too: ", w,
-        " and its log enter the statistics by their posterior means,");
+        " and its log enter the statistics by their posterior means. For each row and component the E-step"
+        + " computes " + String.join(", ", g.moments().stream().map(m -> m.meaning() + " as "
+            + dev.emc.math.Text.of(new Expr.Sym(m.symbol()))).toList()) + ":");
     for (Conditional.Moment m : g.moments()) {
       equation("moment:" + m.symbol().name(), new Expr.Relation(Op.EQ, new Expr.Sym(m.symbol()), m.formula()));
     }

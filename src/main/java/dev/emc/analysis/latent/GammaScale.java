@@ -79,11 +79,11 @@ public record GammaScale(Symbol latent, String prior, String child, String data,
     Expr a = posteriorShape();
     Expr b = new Expr.Sym(posteriorRateSymbol());
     return List.of(
-        new Moment(posteriorRateSymbol(), posteriorRate(), posteriorRate(), "the posterior's rate b'"),
+        new Moment(posteriorRateSymbol(), posteriorRate(), posteriorRate(), "the posterior's rate"),
         new Moment(mean, Expr.div(a, b), new Expr.Apply(GAMMA_MEAN, List.of(a, b)),
-            "E[" + name() + " | x_n, z_n = k] = a'/b'"),
+            "E[" + name() + " | x_n, z_n = k]"),
         new Moment(meanLog, Expr.sub(new Expr.Apply(Function.DIGAMMA, a), Expr.log(b)),
-            new Expr.Apply(GAMMA_MEAN_LOG, List.of(a, b)), "E[log " + name() + " | x_n, z_n = k] = ψ(a') − log b'"));
+            new Expr.Apply(GAMMA_MEAN_LOG, List.of(a, b)), "E[log " + name() + " | x_n, z_n = k]"));
   }
 
   @Override
