@@ -89,6 +89,59 @@ class TMixtureTest {
     assertClose(rg.params().get("Sigma"), rt.params().get("Sigma"), 1e-3, "Sigma");
   }
 
+  @Test
+  void predictionsAreEachRowsTMixtureDensity() throws Exception {
+    double[][] x = Fits.rows(DATA);
+    Reference ref = new Reference(x);
+    Bound bound = Fits.model(Files.readString(MODEL), Map.of()).bind(Table.read(DATA), BindOptions.defaults());
+    dev.emc.runtime.fit.Prediction p = bound.compile().predict(ref.params(), bound.data().orElseThrow());
+    for (int n = 0; n < x.length; n++) {
+      double a = Math.log(ref.phi[0]) + ref.logT(n, 0);
+      double b = Math.log(ref.phi[1]) + ref.logT(n, 1);
+      double m = Math.max(a, b);
+      assertEquals(m + Math.log(Math.exp(a - m) + Math.exp(b - m)), p.logDensities()[n], 1e-12, "row " + n);
+      assertEquals(1 / (1 + Math.exp(b - a)), p.responsibilities(n)[0], 1e-12, "row " + n);
+    }
+  }
+
+  /** Drawn rows: z, then w ~ Gamma(ν/2, ν/2), then x ~ N(μ, Σ/w), whose covariance is Σ ν/(ν − 2). */
+  @Test
+  void simulatedRowsHaveTheTsMoments() throws Exception {
+    Bound bound = Fits.model(Files.readString(MODEL), Map.of()).bind(Table.read(DATA), BindOptions.defaults());
+    Map<String, double[]> params = Map.of("phi", new double[] {0.3, 0.7}, "nu", new double[] {6, 10},
+        "mu", new double[] {0, 0, 5, 3}, "Sigma", new double[] {1, 0.5, 0.5, 1.5, 0.8, -0.3, -0.3, 0.6});
+    int rows = 200_000;
+    Simulation s = bound.simulate(params, rows, 1, 11, java.util.List.of("x1", "x2"));
+    double[] nu = params.get("nu");
+    for (int k = 0; k < 2; k++) {
+      double count = 0;
+      double[] mean = new double[2];
+      double[] second = new double[4];
+      for (int n = 0; n < rows; n++) {
+        if ((int) s.latents()[n][0] - 1 != k) {
+          continue;
+        }
+        double[] v = {s.data().values()[2 * n] - params.get("mu")[2 * k], s.data().values()[2 * n + 1]
+            - params.get("mu")[2 * k + 1]};
+        count++;
+        for (int a = 0; a < 2; a++) {
+          mean[a] += v[a];
+          for (int b = 0; b < 2; b++) {
+            second[2 * a + b] += v[a] * v[b];
+          }
+        }
+      }
+      assertEquals(params.get("phi")[k], count / rows, 0.005, "phi " + k);
+      for (int a = 0; a < 2; a++) {
+        assertEquals(0, mean[a] / count, 0.02, "mean " + k);
+        for (int b = 0; b < 2; b++) {
+          double cov = params.get("Sigma")[4 * k + 2 * a + b] * nu[k] / (nu[k] - 2);
+          assertEquals(cov, second[2 * a + b] / count, 0.05, "covariance " + k + " (" + a + ", " + b + ")");
+        }
+      }
+    }
+  }
+
   /**
    * Peel and McLachlan's ECM for a mixture of K = 2 t distributions in 2 dimensions, from their
    * paper's equations: u_nk = (ν_k + D) / (ν_k + δ_nk); μ_k = Σ r u x / Σ r u; Σ_k = Σ r u (x − μ)(x − μ)ᵀ
