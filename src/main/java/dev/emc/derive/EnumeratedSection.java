@@ -109,6 +109,11 @@ final class EnumeratedSection extends FiniteSections {
         theta, ", so it maximizes");
     Expr qFunction = new Expr.RowSum(new Expr.SumK(Expr.mul(responsibility(), logJoint())), false);
     qEquation(qFunction);
+    for (Conditional c : given) {
+      prose("Each row's ", c.name(), " is not observed either: in Q its terms stand for their expectations"
+          + " under its posterior given the row and the component, which the section on ", c.name(), " below"
+          + " derives.");
+    }
     if (!plan.priors().isEmpty()) {
       List<Object> words = new ArrayList<>(List.of("With priors EM maximizes the log posterior: Q gains the"
           + " log density of "));
@@ -131,7 +136,7 @@ final class EnumeratedSection extends FiniteSections {
     Expr l = perRowComponent("ell");
     Expr m = new Expr.Sym(new Symbol("m", Symbol.Kind.RESPONSIBILITY, Shape.SCALAR, true, false));
     prose("The code multiplies the densities in log space,");
-    equation("joint", new Expr.Relation(Op.EQ, l, logJoint()));
+    equation("joint", new Expr.Relation(Op.EQ, l, given.isEmpty() ? logJoint() : sumOfLogs(rowDensities())));
     prose("and normalizes with the log-sum-exp: with ", m, " the largest of the row's ", l,
         ", no exponential overflows,");
     equation("lse", new Expr.Relation(Op.EQ, responsibility(),
@@ -233,13 +238,42 @@ final class EnumeratedSection extends FiniteSections {
         + " objective never falls.");
   }
 
-  /** Π_f f(lhs_f | args_f) at component k: φ_k 𝒩(x_n | μ_k, Σ_k). */
+  /**
+   * Π_f f(lhs_f | args_f) at component k: φ_k 𝒩(x_n | μ_k, Σ_k); with a latent given the component
+   * integrated out, the marginal of its statements, φ_k p(x_n | z_n = k).
+   */
   private Expr joint() {
     Expr product = null;
-    for (FactorPlan f : plan.factors()) {
-      product = product == null ? f.density() : Expr.mul(product, f.density());
+    for (Expr d : rowDensities()) {
+      product = product == null ? d : Expr.mul(product, d);
     }
     return product;
+  }
+
+  /** Each statement's density at component k, a conditional's statements' as their marginal. */
+  private List<Expr> rowDensities() {
+    List<Expr> densities = new ArrayList<>();
+    List<Conditional> placed = new ArrayList<>();
+    for (FactorPlan f : plan.factors()) {
+      Conditional c = given.stream().filter(g -> g.integrates().contains(f.lhs())).findFirst().orElse(null);
+      if (c == null) {
+        densities.add(f.density());
+      } else if (!placed.contains(c)) {
+        placed.add(c);
+        Expr x = new Expr.Sym(plan.data().stream().filter(d -> d.name().equals(c.data())).findFirst().orElseThrow()
+            .symbol());
+        densities.add(new Expr.Density(P, x, List.of(new Expr.Relation(Op.EQ, latentAt(), component()))));
+      }
+    }
+    return densities;
+  }
+
+  private static Expr sumOfLogs(List<Expr> densities) {
+    Expr sum = null;
+    for (Expr d : densities) {
+      sum = sum == null ? Expr.log(d) : Expr.add(sum, Expr.log(d));
+    }
+    return sum;
   }
 
   /** p(z_n = k | x_n, θ). */

@@ -75,6 +75,10 @@ final class Arguments {
     if (e instanceof Ast.Index i) {
       return Optional.ofNullable(scope.types.get(i.base().text()));
     }
+    if (e instanceof Ast.Binary b && b.right() instanceof Ast.Name w && scope.isLatentScale(w.text())) {
+      // Sigma[z] / w is what Sigma is.
+      return knownType(b.left());
+    }
     if (e instanceof Ast.Binary b) {
       // W * h + mu is a vector, of a length the statement decides.
       return mentionsContinuousLatent(b) ? Optional.empty() : Optional.of(Type.REAL);

@@ -15,6 +15,9 @@ public sealed interface Conditional permits GammaScale {
   /** The latent variable. */
   String name();
 
+  /** The data variable whose density given the component the marginal is. */
+  String data();
+
   /** The left sides of the statements whose densities the marginal integrates over it. */
   List<String> integrates();
 
