@@ -82,8 +82,15 @@ public final class Analyzer {
       return Optional.empty();
     }
     Optional<LatentPlanner> claimed = STRUCTURES.stream().filter(s -> s.claims(model, latents)).findFirst();
+    if (claimed.isEmpty() && latents.size() == 1) {
+      // A latent scale alone: it is inferred given a finite latent's value.
+      diagnostics.error("structure", latents.get(0).span(), "the latent scale " + latents.get(0).name()
+          + " is inferred given each component of a mixture; a single t distribution is a mixture of K = 1:"
+          + " `K = 1; z ~ Categorical(phi); w ~ Gamma(nu[z] / 2, nu[z] / 2); x ~ Normal(mu[z], Sigma[z] / w);`");
+      return Optional.empty();
+    }
     if (claimed.isEmpty()) {
-      // Every single latent is claimed (a finite one is at least enumerated), so this is a combination.
+      // Every other single latent is claimed (a finite one is at least enumerated): a combination.
       diagnostics.error("structure", latents.get(1).span(), combination(latents.get(0), latents.get(1))
           + " is not supported yet; emc fits one latent variable per row: finite and independent across"
           + " rows (mixtures, mixtures of regressions), a chain over each sequence's rows (hidden Markov"
