@@ -31,10 +31,24 @@ class TMixtureTest {
 
   @Test
   void eachIterationIsPeelAndMcLachlansEcm() throws Exception {
-    double[][] x = Fits.rows(DATA);
-    Reference ref = new Reference(x);
+    assertStepsAreTheReferences(Files.readString(MODEL), new Reference(Fits.rows(DATA)));
+  }
+
+  /** One ν and one Σ shared by the components: their conditions and scatters pooled over them. */
+  @Test
+  void tiedNuAndCovarianceArePooled() throws Exception {
+    String text = Files.readString(MODEL).replace("w ~ Gamma(nu[z] / 2, nu[z] / 2);", "w ~ Gamma(nu / 2, nu / 2);")
+        .replace("Sigma[z] / w", "Sigma / w");
+    Reference ref = new Reference(Fits.rows(DATA));
+    ref.tied = true;
+    ref.nu = new double[] {5, 5};
+    ref.sigma = new double[][][] {{{1.5, 0.2}, {0.2, 1}}, {{1.5, 0.2}, {0.2, 1}}};
+    assertStepsAreTheReferences(text, ref);
+  }
+
+  private static void assertStepsAreTheReferences(String text, Reference ref) throws Exception {
     int iterations = 40;
-    FitResult r = compiled(Files.readString(MODEL))
+    FitResult r = compiled(text)
         .fit(FitOptions.defaults().withReg(0).withTol(0).withMaxIter(iterations).withStart(ref.params()));
     for (int i = 0; i <= iterations; i++) {
       double ll = ref.logLikelihood();
@@ -155,6 +169,8 @@ class TMixtureTest {
     double[] nu = {8, 3};
     double[][] mu;
     double[][][] sigma = {{{1, 0}, {0, 1}}, {{2, 0.3}, {0.3, 1}}};
+    /** One ν and one Σ for both components. */
+    boolean tied;
 
     Reference(double[][] x) {
       this.x = x;
@@ -164,7 +180,7 @@ class TMixtureTest {
     Map<String, double[]> params() {
       Map<String, double[]> p = new LinkedHashMap<>();
       p.put("phi", phi.clone());
-      p.put("nu", nu.clone());
+      p.put("nu", tied ? new double[] {nu[0]} : nu.clone());
       p.put("mu", new double[] {mu[0][0], mu[0][1], mu[1][0], mu[1][1]});
       double[] s = new double[K * D * D];
       for (int k = 0; k < K; k++) {
@@ -174,18 +190,19 @@ class TMixtureTest {
           }
         }
       }
-      p.put("Sigma", s);
+      p.put("Sigma", tied ? java.util.Arrays.copyOf(s, D * D) : s);
       return p;
     }
 
     void set(Map<String, double[]> p) {
       phi = p.get("phi").clone();
-      nu = p.get("nu").clone();
+      int shared = tied ? 0 : 1;
+      nu = new double[] {p.get("nu")[0], p.get("nu")[shared]};
       for (int k = 0; k < K; k++) {
         for (int a = 0; a < D; a++) {
           mu[k][a] = p.get("mu")[k * D + a];
           for (int b = 0; b < D; b++) {
-            sigma[k][a][b] = p.get("Sigma")[k * D * D + a * D + b];
+            sigma[k][a][b] = p.get("Sigma")[shared * k * D * D + a * D + b];
           }
         }
       }
@@ -238,6 +255,8 @@ class TMixtureTest {
 
     void step() {
       int rows = x.length;
+      double[][] pooledScatter = new double[D][D];
+      double pooledGap = 0;
       double[][] r = new double[rows][K];
       double[][] u = new double[rows][K];
       double[][] logU = new double[rows][K];
@@ -280,6 +299,23 @@ class TMixtureTest {
         mu[k] = m;
         sigma[k] = s;
         nu[k] = root(gap / nk);
+        pooledGap += gap;
+        for (int a = 0; a < D; a++) {
+          for (int b = 0; b < D; b++) {
+            pooledScatter[a][b] += s[a][b] * nk / rows;
+          }
+        }
+      }
+      if (tied) {
+        // Σ_k Σ_n r u (x − μ_k)(x − μ_k)ᵀ / N, and ν's condition summed over the components.
+        double v = root(pooledGap / rows);
+        for (int k = 0; k < K; k++) {
+          nu[k] = v;
+          sigma[k] = new double[D][D];
+          for (int a = 0; a < D; a++) {
+            sigma[k][a] = pooledScatter[a].clone();
+          }
+        }
       }
     }
 
