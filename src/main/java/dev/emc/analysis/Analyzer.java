@@ -55,8 +55,7 @@ public final class Analyzer {
     boolean finite2 = second.type().kind() == Kind.CATEGORY;
     String what = finite1 && finite2 ? "two finite latents together (a product of two mixtures, or a mixture"
         + " of mixtures)"
-        : finite1 || finite2 ? "a finite latent together with a continuous one (a mixture of factor analysers,"
-            + " or a scale mixture such as the t)"
+        : finite1 || finite2 ? "a finite latent together with a continuous one (a mixture of factor analysers)"
         : "two continuous latents together";
     return "two latent variables, " + first.name() + " (" + first.type() + ") and " + second.name() + " ("
         + second.type() + "): " + what;
@@ -94,8 +93,9 @@ public final class Analyzer {
       diagnostics.error("structure", latents.get(1).span(), combination(latents.get(0), latents.get(1))
           + " is not supported yet; emc fits one latent variable per row: finite and independent across"
           + " rows (mixtures, mixtures of regressions), a chain over each sequence's rows (hidden Markov"
-          + " models: `first(z) ~ Categorical(pi0); z ~ Categorical(A[prev(z)]);`), or a continuous vector"
-          + " (factor analysis: `h ~ Normal(0, 1); x ~ Normal(W * h + mu, Psi);`)");
+          + " models: `first(z) ~ Categorical(pi0); z ~ Categorical(A[prev(z)]);`), a continuous vector"
+          + " (factor analysis: `h ~ Normal(0, 1); x ~ Normal(W * h + mu, Psi);`), or a finite latent with a"
+          + " positive scale given it (t mixtures: `w ~ Gamma(nu[z] / 2, nu[z] / 2); x ~ Normal(mu[z], Sigma[z] / w);`)");
       return Optional.empty();
     }
     LatentPlanner structure = claimed.get();

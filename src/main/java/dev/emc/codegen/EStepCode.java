@@ -7,7 +7,6 @@ import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
-import dev.emc.analysis.EmPlan.FactorPlan;
 import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EquationNumbers;
 import dev.emc.codegen.Lowering.J;
