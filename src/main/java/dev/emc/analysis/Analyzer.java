@@ -56,7 +56,7 @@ public final class Analyzer {
     String what = finite1 && finite2 ? "two finite latents together (a product of two mixtures, or a mixture"
         + " of mixtures)"
         : finite1 || finite2 ? "a finite latent together with a continuous one, in a form other than a mixture"
-            + " of factor analysers (such as a latent chain above factors)"
+            + " of factor analysers or a t mixture (such as a latent chain above factors)"
         : "two continuous latents together";
     return "two latent variables, " + first.name() + " (" + first.type() + ") and " + second.name() + " ("
         + second.type() + "): " + what;
@@ -82,13 +82,22 @@ public final class Analyzer {
       return Optional.empty();
     }
     Optional<LatentPlanner> claimed = STRUCTURES.stream().filter(s -> s.claims(model, latents)).findFirst();
+    if (claimed.isEmpty() && latents.size() == 1) {
+      // A latent scale alone: it is inferred given a finite latent's value.
+      diagnostics.error("structure", latents.get(0).span(), "the latent scale " + latents.get(0).name()
+          + " is inferred given each component of a mixture; a single t distribution is a mixture of K = 1:"
+          + " `K = 1; z ~ Categorical(phi); w ~ Gamma(nu[z] / 2, nu[z] / 2); x ~ Normal(mu[z], Sigma[z] / w);`");
+      return Optional.empty();
+    }
     if (claimed.isEmpty()) {
-      // Every single latent is claimed (a finite one is at least enumerated), so this is a combination.
+      // Every other single latent is claimed (a finite one is at least enumerated): a combination.
       diagnostics.error("structure", latents.get(1).span(), combination(latents.get(0), latents.get(1))
           + " is not supported yet; emc fits one latent variable per row: finite and independent across"
           + " rows (mixtures, mixtures of regressions), a chain over each sequence's rows (hidden Markov"
-          + " models: `first(z) ~ Categorical(pi0); z ~ Categorical(A[prev(z)]);`), or a continuous vector"
-          + " (factor analysis: `h ~ Normal(0, 1); x ~ Normal(W * h + mu, Psi);`)");
+          + " models: `first(z) ~ Categorical(pi0); z ~ Categorical(A[prev(z)]);`), a continuous vector"
+          + " (factor analysis: `h ~ Normal(0, 1); x ~ Normal(W * h + mu, Psi);`, and a mixture of them with"
+          + " `W[z]`, `mu[z]`), or a finite latent with a positive scale given it (t mixtures:"
+          + " `w ~ Gamma(nu[z] / 2, nu[z] / 2); x ~ Normal(mu[z], Sigma[z] / w);`)");
       return Optional.empty();
     }
     LatentPlanner structure = claimed.get();
@@ -210,6 +219,12 @@ public final class Analyzer {
     public Optional<LatentPlanner.Plan> families(LatentStructure structure, Map<String, ParamSlot> params,
         List<Stochastic> statements) {
       return new FamilyPlanner(model, diagnostics, latent, data, params, null, null).plan(structure, statements);
+    }
+
+    @Override
+    public Optional<LatentPlanner.Plan> families(LatentStructure structure, Map<String, ParamSlot> params,
+        List<Stochastic> statements, Symbol w, FactorSite.Scale scale) {
+      return FamilyPlanner.withScale(model, diagnostics, latent, data, params, w, scale).plan(structure, statements);
     }
 
     @Override

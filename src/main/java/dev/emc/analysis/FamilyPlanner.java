@@ -57,10 +57,19 @@ final class FamilyPlanner {
   /** A continuous latent's value per row, h_n, and its posterior moments; null for a finite latent. */
   private final Symbol continuous;
   private final FactorSite.Moments moments;
+  /** A latent scale's value per row, w_n, and its posterior moments; null without one. */
+  private final Symbol scaleSymbol;
+  private final FactorSite.Scale scale;
   private final List<SettingSlot> settings = new ArrayList<>();
 
   FamilyPlanner(CheckedModel model, Diagnostics diagnostics, Variable latent, List<DataSlot> data,
       Map<String, ParamSlot> params, Symbol continuous, FactorSite.Moments moments) {
+    this(model, diagnostics, latent, data, params, continuous, moments, null, null);
+  }
+
+  private FamilyPlanner(CheckedModel model, Diagnostics diagnostics, Variable latent, List<DataSlot> data,
+      Map<String, ParamSlot> params, Symbol continuous, FactorSite.Moments moments, Symbol scaleSymbol,
+      FactorSite.Scale scale) {
     this.model = model;
     this.diagnostics = diagnostics;
     this.latent = latent;
@@ -68,6 +77,14 @@ final class FamilyPlanner {
     this.params = params;
     this.continuous = continuous;
     this.moments = moments;
+    this.scaleSymbol = scaleSymbol;
+    this.scale = scale;
+  }
+
+  /** For a finite latent with a latent scale w given it (a t mixture): w's value per row and its moments. */
+  static FamilyPlanner withScale(CheckedModel model, Diagnostics diagnostics, Variable latent, List<DataSlot> data,
+      Map<String, ParamSlot> params, Symbol scaleSymbol, FactorSite.Scale scale) {
+    return new FamilyPlanner(model, diagnostics, latent, data, params, null, null, scaleSymbol, scale);
   }
 
   /** One statement's factor and the settings its family declared; empty after located errors. */
@@ -106,12 +123,21 @@ final class FamilyPlanner {
     Map<String, Span> usedBy = new HashMap<>();
     for (Stochastic s : model.distributions()) {
       List<Term> uses = new ArrayList<>();
+      // Arithmetic on one parameter may repeat it within its statement, as a t's scale prior
+      // Gamma(nu / 2, nu / 2) does; its family checks that form itself.
+      java.util.Set<String> inArithmetic = new java.util.HashSet<>();
       for (Term t : s.args()) {
         // A regression's coefficients are used inside its dot(β, u), or a link of it,
         // logistic(dot(β, u)) or exp(dot(β, u)); a mixture of experts' inside softmax(G * u).
         Term inner = t instanceof Term.Call c ? c.argument() : t;
-        uses.addAll(inner instanceof Term.Dot d ? List.of(d.left(), d.right())
-            : inner instanceof Term.Arith a ? List.of(a.left(), a.right()) : List.of(inner));
+        List<Term> parts = inner instanceof Term.Dot d ? List.of(d.left(), d.right())
+            : inner instanceof Term.Arith a ? List.of(a.left(), a.right()) : List.of(inner);
+        for (Term part : parts) {
+          if (inner instanceof Term.Arith && part instanceof Term.VarRef r && !inArithmetic.add(r.name())) {
+            continue;
+          }
+          uses.add(part);
+        }
       }
       for (Term t : uses) {
         if (t instanceof Term.VarRef r && params.containsKey(r.name())) {
@@ -153,9 +179,11 @@ final class FamilyPlanner {
   private Optional<FactorPlan> factor(Stochastic s, Map<String, PriorSite> priors) {
     String text = model.source().slice(s.span());
     boolean lhsLatent = s.lhs().equals(latent.name());
+    // A latent scale's statement: its value is the row's w, whose posterior depends on the component.
+    boolean lhsScale = scaleSymbol != null && s.lhs().equals(scaleSymbol.name());
     Expr lhs = lhsLatent
         ? new Expr.Sym(new Symbol(latent.name(), Symbol.Kind.COMPONENT, Shape.SCALAR, false, true))
-        : new Expr.Sym(dataSymbol(s.lhs()));
+        : lhsScale ? new Expr.Sym(scaleSymbol) : new Expr.Sym(dataSymbol(s.lhs()));
     Map<String, SiteArg> args = new LinkedHashMap<>();
     for (int i = 0; i < s.args().size(); i++) {
       var p = s.signature().params().get(i);
@@ -166,7 +194,7 @@ final class FamilyPlanner {
       args.put(p.name(), a.get());
     }
     // The latent variable's own distribution is per component too: its value is the component.
-    boolean perComponent = lhsLatent || args.values().stream().anyMatch(SiteArg::perComponent);
+    boolean perComponent = lhsLatent || lhsScale || args.values().stream().anyMatch(SiteArg::perComponent);
     Site site = new Site(s, lhs, lhsLatent, args, perComponent, priors);
     FactorModel fm;
     try {
@@ -324,6 +352,9 @@ final class FamilyPlanner {
     if (linear.isPresent()) {
       return linear;
     }
+    if (t instanceof Term.Arith a && scaleSymbol != null && (a.isQuotient() || a.isProduct())) {
+      return scaled(s, a, param, lhs);
+    }
     String what = t instanceof Term.VarRef r
         ? model.variable(r.name()).role().word() + " " + r.name() + " as an argument (a regression)"
         : "arithmetic in an argument";
@@ -430,6 +461,33 @@ final class FamilyPlanner {
   }
 
   /**
+   * An argument divided by the latent scale ({@code Sigma[z] / w}), or a positive multiple of a
+   * parameter ({@code nu[z] / 2}): the same formula over the argument's, which a number folds into.
+   */
+  private Optional<SiteArg> scaled(Stochastic s, Term.Arith a, Param param, Expr lhs) {
+    Optional<SiteArg> left = arg(s, a.left(), param, lhs);
+    if (left.isEmpty()) {
+      return Optional.empty();
+    }
+    if (a.right() instanceof Term.VarRef w && w.name().equals(scaleSymbol.name())) {
+      SiteArg l = left.get();
+      return Optional.of(new SiteArg(new Expr.Div(l.value(), new Expr.Sym(scaleSymbol)), l.isFree(),
+          l.perComponent(), l.params()));
+    }
+    Optional<SiteArg> right = arg(s, a.right(), new Param(param.name(), Type.POSITIVE), lhs);
+    if (right.isEmpty()) {
+      return Optional.empty();
+    }
+    SiteArg l = left.get();
+    SiteArg r = right.get();
+    Expr value = Simplify.of(a.isQuotient() ? new Expr.Div(l.value(), r.value())
+        : new Expr.Mul(l.value(), r.value()));
+    List<String> both = new ArrayList<>(l.params());
+    both.addAll(r.params());
+    return Optional.of(new SiteArg(value, l.isFree() || r.isFree(), l.perComponent() || r.perComponent(), both));
+  }
+
+  /**
    * The parameter a term names, unindexed or indexed by the finite latent (a mixture of factor
    * analysers' W[z] and mu[z]).
    */
@@ -516,6 +574,11 @@ final class FamilyPlanner {
     public Expr counts() {
       Dim k = latent.type().dim();
       return new Expr.Sym(new Symbol("N", Symbol.Kind.COUNTS, Shape.vector(k), false, false));
+    }
+
+    @Override
+    public Optional<Scale> scale(Expr w) {
+      return scaleSymbol != null && w.equals(new Expr.Sym(scaleSymbol)) ? Optional.of(scale) : Optional.empty();
     }
 
     @Override

@@ -73,6 +73,28 @@ final class ArgumentValue implements Expr.Visitor<double[]> {
     return out;
   }
 
+  /** A scalar times anything: a t mixture's ν / 2 and Σ / w. */
+  @Override
+  public double[] visitMul(Expr.Mul e) {
+    return scaled(e.left().accept(this), e.right().accept(this), false);
+  }
+
+  @Override
+  public double[] visitDiv(Expr.Div e) {
+    return scaled(e.left().accept(this), e.right().accept(this), true);
+  }
+
+  /** a·b or a/b, one side (b's, for a quotient) a scalar. */
+  private static double[] scaled(double[] a, double[] b, boolean divide) {
+    double[] values = a.length == 1 && !divide ? b : a;
+    double c = values == a ? b[0] : a[0];
+    double[] out = new double[values.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = divide ? values[i] / c : values[i] * c;
+    }
+    return out;
+  }
+
   /** a + sign·b, a scalar side standing for every element. */
   private static double[] combine(double[] a, double[] b, double sign) {
     int n = Math.max(a.length, b.length);
@@ -104,15 +126,6 @@ final class ArgumentValue implements Expr.Visitor<double[]> {
     return refuse(e);
   }
 
-  @Override
-  public double[] visitMul(Expr.Mul e) {
-    return refuse(e);
-  }
-
-  @Override
-  public double[] visitDiv(Expr.Div e) {
-    return refuse(e);
-  }
 
   /**
    * softmax(η_k): every component's probability, from each one's η_j (a mixture of experts'

@@ -87,6 +87,12 @@ final class Simulator {
   }
 
   /**
+   * The values drawn so far in this row of the latents given the component (a t mixture's scale w),
+   * which the statements after them read in their arguments.
+   */
+  private final Map<String, double[]> rowLatents = new HashMap<>();
+
+  /**
    * {@code rows} rows in {@code sequences} sequences of (nearly) equal length, named {@code names}
    * (a fit's columns) when they fit the model's layout.
    */
@@ -159,8 +165,16 @@ final class Simulator {
         sample(factors, k, null, rng, h);
       }
       latents[n] = h == null ? z : concat(z, h);
+      rowLatents.clear();
       for (FactorPlan f : data) {
         EmPlan.DataSlot slot = samplers.get(f).slot();
+        if (slot == null) {
+          // A latent given the component, drawn before the data that read it.
+          double[] drawn = new double[1];
+          sample(f, k, h, rng, drawn);
+          rowLatents.put(f.lhs(), drawn);
+          continue;
+        }
         double[] out = new double[slot.width()];
         sample(f, k, h, rng, out);
         System.arraycopy(out, 0, values, n * columns + slot.offset(), slot.width());
@@ -203,15 +217,16 @@ final class Simulator {
     return names;
   }
 
-  /** The data variable a statement draws, its left side. */
+  /** The data variable a statement draws, its left side; null for a latent given the component. */
   private EmPlan.DataSlot slot(FactorPlan f) {
-    return plan.data().stream().filter(d -> d.name().equals(f.lhs())).findFirst().orElseThrow();
+    return plan.data().stream().filter(d -> d.name().equals(f.lhs())).findFirst().orElse(null);
   }
 
   private void sample(FactorPlan f, int k, double[] h, RandomGenerator rng, double[] out) {
     Sampler s = samplers.get(f);
-    // Arguments that read the row (its factors h, its covariates) are evaluated for each row.
-    boolean fixed = h == null && !perRow;
+    // Arguments that read the row (its factors h, its latent scale w, its covariates) are evaluated
+    // for each row.
+    boolean fixed = h == null && rowLatents.isEmpty() && !perRow;
     List<double[]> args = fixed && k < s.byComponent().size() ? s.byComponent().get(k) : null;
     if (args == null) {
       args = new ArrayList<>();
@@ -241,6 +256,9 @@ final class Simulator {
   private double[] symbol(Symbol s, int k, double[] h) {
     if (factors != null && s.name().equals(factors.lhs()) && h != null) {
       return h;
+    }
+    if (rowLatents.containsKey(s.name())) {
+      return rowLatents.get(s.name());
     }
     if (s.kind() == Symbol.Kind.DATA) {
       // A covariate, at the row being drawn.

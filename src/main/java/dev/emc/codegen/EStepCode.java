@@ -7,7 +7,6 @@ import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
-import dev.emc.analysis.EmPlan.FactorPlan;
 import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EquationNumbers;
 import dev.emc.codegen.Lowering.J;
@@ -53,9 +52,9 @@ final class EStepCode {
       List<Exprs.Term> perComponent = new ArrayList<>();
       List<Exprs.Term> rowFree = new ArrayList<>();
       Expr all = null;
-      for (FactorPlan f : plan.factors()) {
-        all = all == null ? f.logDensity() : new Expr.Add(all, f.logDensity());
-        for (Exprs.Term t : Exprs.terms(f.logDensity())) {
+      for (Expr logDensity : plan.latent().rowLogDensities(plan.factors())) {
+        all = all == null ? logDensity : new Expr.Add(all, logDensity);
+        for (Exprs.Term t : Exprs.terms(logDensity)) {
           boolean row = Exprs.dependsOnRow(t.expr());
           boolean comp = Exprs.dependsOnComponent(t.expr());
           (row ? (comp ? perComponent : base) : rowFree).add(t);

@@ -43,6 +43,8 @@ final class Lowering {
    */
   private final Map<Expr, BlockQuad> blockQuads = new LinkedHashMap<>();
   private int fresh;
+  /** Symbols the code has computed into locals where it is being written: a row's posterior moments. */
+  private final Map<Symbol, String> locals = new java.util.HashMap<>();
 
   Lowering(EmPlan plan, CodeNames names) {
     this.plan = plan;
@@ -159,6 +161,11 @@ final class Lowering {
 
   static J atom(String text) {
     return new J(text, 3);
+  }
+
+  /** From here on, {@code s} reads the local {@code name}, which the code has just computed. */
+  void bind(Symbol s, String name) {
+    locals.put(s, name);
   }
 
   /** A new temporary, numbered, that no other name of the class has. */
@@ -294,6 +301,10 @@ final class Lowering {
 
   /** The same, reading a parameter from {@code array} instead of its own field. */
   J access(Symbol s, Scope sc, String i, String j, String array) {
+    String local = locals.get(s);
+    if (local != null) {
+      return atom(local);
+    }
     Shape shape = s.shape();
     return switch (s.kind()) {
       case DATA -> {

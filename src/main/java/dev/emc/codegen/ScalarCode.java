@@ -183,7 +183,9 @@ final class ScalarCode extends LoweringWalk {
     if (sc.unroll() != null) {
       return unrolledForward(q, chol, d);
     }
-    if (sc.row() != null) {
+    // Only the E-step's log-densities, which hoist, read a block's quadratic forms; the statistics
+    // (a latent scale's moments) compute theirs row by row.
+    if (sc.row() != null && sc.hoist()) {
       BlockQuad bq = low.blockQuad(q, chol, d);
       return Lowering.atom(bq.name() + "[" + (bq.perComponent() ? sc.k() : "0") + "][b]");
     }

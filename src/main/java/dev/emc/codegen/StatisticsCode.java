@@ -10,6 +10,7 @@ import dev.emc.analysis.CodeNames;
 import dev.emc.analysis.EmPlan.Statistic;
 import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EquationNumbers;
+import dev.emc.analysis.latent.Conditional;
 import dev.emc.codegen.Lowering.J;
 import dev.emc.codegen.Lowering.Scope;
 import dev.emc.math.Expr;
@@ -52,6 +53,7 @@ final class StatisticsCode {
     b.addStatement("continue");
     b.endControlFlow();
     b.addStatement("final int row = n * COLUMNS");
+    moments(perK, b);
     b.add("// (eq. $L) N_k += r_nk\n", derivation.number("count"));
     b.addStatement("stats[COUNT + k] += rk");
     for (Statistic st : plan.rowStatistics()) {
@@ -145,6 +147,22 @@ final class StatisticsCode {
         b.addStatement("Linalg.addLowerRows($L, K, $L, stats, $L)", rowsName(st), names.size(st.shape().dim()),
             names.statOffset(st.symbol().name()));
       }
+    }
+  }
+
+  /**
+   * A row's posterior moments given component k (a latent scale's E[w], E[log w]), into locals the
+   * statistics then read; nothing for a plain mixture.
+   */
+  void moments(Scope sc, CodeBlock.Builder b) {
+    for (Conditional.Moment m : plan.latent().rowMoments()) {
+      b.add("// (eq. $L) $L = $L\n", derivation.number("moment:" + m.symbol().name()),
+          Text.of(new Expr.Sym(m.symbol())), Text.of(m.formula()));
+      J value = low.scalar(m.code(), sc, b);
+      String stem = m.symbol().name().replaceAll("[^A-Za-z0-9]", "");
+      String local = low.fresh(stem.isEmpty() ? "m" : stem);
+      b.addStatement("final double $L = $L", local, value);
+      low.bind(m.symbol(), local);
     }
   }
 

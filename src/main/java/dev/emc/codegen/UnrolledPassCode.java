@@ -174,6 +174,7 @@ final class UnrolledPassCode {
       Scope sk = new Scope("row", Integer.toString(k), "stats", false, u);
       row.add("// (eq. $L) N_k += r_nk, for k = $L\n", derivation.number("count"), k + 1);
       row.addStatement("$L += r_$L", u.sum("COUNT", Integer.toString(k)), k);
+      statistics.moments(sk, row);
       for (Statistic st : plan.rowStatistics()) {
         if (st.atResponsibility()) {
           statistics.accumulateStatistic(st, "r_" + k, sk, row);

@@ -75,7 +75,7 @@ public record Derivation(String title, List<Section> sections, Map<String, Integ
     return plan.latent().accept(new LatentStructure.Visitor<DerivationBuilder>() {
       @Override
       public DerivationBuilder visitEnumerated(Enumerated e) {
-        return new EnumeratedSection(plan);
+        return new EnumeratedSection(plan, e);
       }
 
       @Override

@@ -2,6 +2,9 @@ package dev.emc.derive;
 
 import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EmPlan.FactorPlan;
+import dev.emc.analysis.latent.Conditional;
+import dev.emc.analysis.latent.Enumerated;
+import dev.emc.analysis.latent.GammaScale;
 import dev.emc.derive.Derivation.Code;
 import dev.emc.math.Expr.Relation.Op;
 import dev.emc.math.Expr;
@@ -17,8 +20,13 @@ import java.util.List;
  * statistics, and rows with empty cells.
  */
 final class EnumeratedSection extends FiniteSections {
-  EnumeratedSection(EmPlan plan) {
+  private static final Expr.Notation GAMMA = new Expr.Notation("Gamma", "\\operatorname{Gamma}",
+      "<mi>Gamma</mi>");
+  private final List<Conditional> given;
+
+  EnumeratedSection(EmPlan plan, Enumerated e) {
     super(plan);
+    this.given = e.given();
   }
 
   @Override
@@ -27,6 +35,15 @@ final class EnumeratedSection extends FiniteSections {
     likelihood();
     bound();
     eStep();
+    for (Conditional c : given) {
+      c.accept(new Conditional.Visitor<Void>() {
+        @Override
+        public Void visitGammaScale(GammaScale g) {
+          scale(g);
+          return null;
+        }
+      });
+    }
     mStep();
     statistics();
     plan.factors().stream().filter(f -> f.gaussian() != null).findFirst().ifPresent(this::emptyCells);
@@ -92,6 +109,11 @@ final class EnumeratedSection extends FiniteSections {
         theta, ", so it maximizes");
     Expr qFunction = new Expr.RowSum(new Expr.SumK(Expr.mul(responsibility(), logJoint())), false);
     qEquation(qFunction);
+    for (Conditional c : given) {
+      prose("Each row's ", c.name(), " is not observed either: in Q its terms stand for their expectations"
+          + " under its posterior given the row and the component, which the section on ", c.name(), " below"
+          + " derives.");
+    }
     if (!plan.priors().isEmpty()) {
       List<Object> words = new ArrayList<>(List.of("With priors EM maximizes the log posterior: Q gains the"
           + " log density of "));
@@ -114,7 +136,7 @@ final class EnumeratedSection extends FiniteSections {
     Expr l = perRowComponent("ell");
     Expr m = new Expr.Sym(new Symbol("m", Symbol.Kind.RESPONSIBILITY, Shape.SCALAR, true, false));
     prose("The code multiplies the densities in log space,");
-    equation("joint", new Expr.Relation(Op.EQ, l, logJoint()));
+    equation("joint", new Expr.Relation(Op.EQ, l, given.isEmpty() ? logJoint() : sumOfLogs(rowDensities())));
     prose("and normalizes with the log-sum-exp: with ", m, " the largest of the row's ", l,
         ", no exponential overflows,");
     equation("lse", new Expr.Relation(Op.EQ, responsibility(),
@@ -180,13 +202,78 @@ final class EnumeratedSection extends FiniteSections {
         + " the filled row's density and statistics.");
   }
 
-  /** Π_f f(lhs_f | args_f) at component k: φ_k 𝒩(x_n | μ_k, Σ_k). */
+  /**
+   * A latent scale given the component (a t mixture): its conjugate Gamma posterior, the marginal the
+   * E-step weighs the components by, and the posterior moments the statistics read.
+   */
+  private void scale(GammaScale g) {
+    section("The scale " + g.name() + " given the component");
+    Expr w = new Expr.Sym(g.latent());
+    Expr x = new Expr.Sym(plan.data().stream().filter(d -> d.name().equals(g.data())).findFirst().orElseThrow()
+        .symbol());
+    Expr given = new Expr.Relation(Op.EQ, latentAt(), component());
+    Expr a = g.posteriorShape();
+    Expr b = g.posteriorRate();
+    prose("Each row has its own ", w, ", unobserved, with the prior ", new Code(g.prior()), ", and ",
+        new Code(g.child()), " depends on it as ", new Expr.Apply(dev.emc.math.Function.EXP,
+            Expr.sub(Expr.mul(g.shapeGain(), Expr.log(w)), Expr.mul(w, g.rateGain()))),
+        " times what does not involve it. That is a Gamma kernel, so given the row and its component the"
+        + " posterior of ", w, " is Gamma too (conjugacy):");
+    equation("scale-posterior", new Expr.Relation(Op.EQ, new Expr.Density(P, w, List.of(x, given)),
+        new Expr.Density(GAMMA, w, List.of(a, b))));
+    prose("The E-step integrates ", w, " out: by Bayes' rule at any value of ", w, ", p(x | z) = p(x | w, z)"
+        + " p(w | z) / p(w | x, z); at ", new Expr.Relation(Op.EQ, w, Expr.num(1)), " the log-densities of the"
+        + " two statements less the posterior's give the row's density given its component (for a normal, the"
+        + " multivariate t), which replaces them in the E-step's log-joint:");
+    equation("scale-marginal", new Expr.Relation(Op.EQ, Expr.log(new Expr.Density(P, x, List.of(given))),
+        g.marginal()));
+    prose("Q takes the expectation of the complete-data log-likelihood under this posterior, too: ", w,
+        " and its log enter the statistics by their posterior means. For each row and component the E-step"
+        + " computes " + String.join(", ", g.moments().stream().map(m -> m.meaning() + " as "
+            + dev.emc.math.Text.of(new Expr.Sym(m.symbol()))).toList()) + ":");
+    for (Conditional.Moment m : g.moments()) {
+      equation("moment:" + m.symbol().name(), new Expr.Relation(Op.EQ, new Expr.Sym(m.symbol()), m.formula()));
+    }
+    prose("(Peel and McLachlan 2000). Every update then maximizes its terms of Q given these, so the"
+        + " objective never falls.");
+  }
+
+  /**
+   * Π_f f(lhs_f | args_f) at component k: φ_k 𝒩(x_n | μ_k, Σ_k); with a latent given the component
+   * integrated out, the marginal of its statements, φ_k p(x_n | z_n = k).
+   */
   private Expr joint() {
     Expr product = null;
-    for (FactorPlan f : plan.factors()) {
-      product = product == null ? f.density() : Expr.mul(product, f.density());
+    for (Expr d : rowDensities()) {
+      product = product == null ? d : Expr.mul(product, d);
     }
     return product;
+  }
+
+  /** Each statement's density at component k, a conditional's statements' as their marginal. */
+  private List<Expr> rowDensities() {
+    List<Expr> densities = new ArrayList<>();
+    List<Conditional> placed = new ArrayList<>();
+    for (FactorPlan f : plan.factors()) {
+      Conditional c = given.stream().filter(g -> g.integrates().contains(f.lhs())).findFirst().orElse(null);
+      if (c == null) {
+        densities.add(f.density());
+      } else if (!placed.contains(c)) {
+        placed.add(c);
+        Expr x = new Expr.Sym(plan.data().stream().filter(d -> d.name().equals(c.data())).findFirst().orElseThrow()
+            .symbol());
+        densities.add(new Expr.Density(P, x, List.of(new Expr.Relation(Op.EQ, latentAt(), component()))));
+      }
+    }
+    return densities;
+  }
+
+  private static Expr sumOfLogs(List<Expr> densities) {
+    Expr sum = null;
+    for (Expr d : densities) {
+      sum = sum == null ? Expr.log(d) : Expr.add(sum, Expr.log(d));
+    }
+    return sum;
   }
 
   /** p(z_n = k | x_n, θ). */

@@ -263,8 +263,10 @@ abstract class FiniteSections extends DerivationBuilder {
   }
 
   Expr lhsOf(FactorPlan f) {
+    // A latent given the component (a t mixture's w) is not data: its density names it.
     return plan.data().stream().filter(d -> d.name().equals(f.lhs())).findFirst()
-        .map(d -> (Expr) new Expr.Sym(d.symbol())).orElseThrow();
+        .map(d -> (Expr) new Expr.Sym(d.symbol()))
+        .orElseGet(() -> ((Expr.Density) f.density()).value());
   }
 
   static Expr probability(Expr event) {

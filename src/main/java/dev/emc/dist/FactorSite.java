@@ -92,6 +92,34 @@ public interface FactorSite {
    */
   record Moments(Expr mean, Expr covariance) {}
 
+  /**
+   * The E-step's posterior moments of {@code w}, given the row and its component, when {@code w}
+   * is a latent positive scale, as a t distribution's w in {@code x ~ Normal(mu[z], Sigma[z] / w)}
+   * with {@code w ~ Gamma(nu[z] / 2, nu[z] / 2)}. A statement with an argument divided by w writes
+   * its expected statistics with E[w] in place of w and says, by {@link Scale#kernel}, how its
+   * density depends on w; w's own statement writes its statistics with E[w] and E[log w]. Empty for
+   * any other {@code w}.
+   */
+  default java.util.Optional<Scale> scale(Expr w) {
+    return java.util.Optional.empty();
+  }
+
+  /** A latent scale's posterior moments given the row and its component, as symbols the E-step computes. */
+  interface Scale {
+    /** E[w | x_n, z_n = k]. */
+    Expr mean();
+
+    /** E[log w | x_n, z_n = k]. */
+    Expr meanLog();
+
+    /**
+     * Declares that the statement's density, as a function of w, is proportional to
+     * w^shape e^(−rate · w) (a normal's: w^(D/2) e^(−w δ/2)): the kernel to which a Gamma prior
+     * on w is conjugate, so that w's posterior is Gamma with these added to the prior's.
+     */
+    void kernel(Expr shape, Expr rate);
+  }
+
   /** r_nk, the E-step's posterior that row n comes from component k (for the derivation). */
   default Expr responsibility() {
     return new Expr.Sym(new Symbol("r", Symbol.Kind.RESPONSIBILITY, dev.emc.math.Shape.SCALAR, true, true));

@@ -18,6 +18,38 @@ public final class Simplify {
     return fold(s);
   }
 
+  /**
+   * {@code e} with {@code from} replaced by {@code to} wherever it occurs, simplified; where the
+   * replacement makes a logarithm log 1 or a factor 0, the term it is in goes. For a formula at a
+   * point: a complete-data log-density at w = 1.
+   */
+  public static Expr substitute(Expr e, Expr from, Expr to) {
+    return of(replace(e, from, to));
+  }
+
+  private static Expr replace(Expr e, Expr from, Expr to) {
+    if (e.equals(from)) {
+      return to;
+    }
+    List<Expr> children = Children.of(e);
+    if (children.isEmpty()) {
+      return e;
+    }
+    List<Expr> replaced = new ArrayList<>();
+    for (Expr c : children) {
+      replaced.add(replace(c, from, to));
+    }
+    Expr rebuilt = Children.with(e, replaced);
+    if (rebuilt instanceof Expr.Apply a && a.function() == Function.LOG && a.args().size() == 1
+        && isOne(a.args().get(0))) {
+      return new Expr.Num(0);
+    }
+    if (rebuilt instanceof Expr.Mul m && (isZero(m.left()) || isZero(m.right())) && m.shape().isScalar()) {
+      return new Expr.Num(0);
+    }
+    return rebuilt;
+  }
+
   /** The same node over simplified children. */
   private static Expr rebuild(Expr e) {
     List<Expr> children = Children.of(e);

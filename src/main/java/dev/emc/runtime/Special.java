@@ -101,6 +101,42 @@ public final class Special {
     return profile(a, mean, meanLog) >= before || Double.isNaN(before) ? a : previous;
   }
 
+  /** The shape of a latent scale's prior at a start: α = 25, a t of ν = 50 degrees of freedom. */
+  static final double SCALE_START = 25;
+
+  /**
+   * The shape α of a latent scale's prior Gamma(α, α) (a t distribution's, α = ν/2) that maximizes
+   * its terms of Q, N_k [α log α − log Γ(α) + (α − 1) E̅[log w] − α E̅[w]]: the root of
+   * log α − ψ(α) = −1 − c with c = E̅[log w] − E̅[w], the component's mean of E[log w] − E[w]. That
+   * is {@link #gammaShape}'s condition at log m = −1 and m_log = c, whose terms differ from these
+   * by a constant, so its Newton step and its check that Q does not fall serve as they are.
+   *
+   * @param meanLogMinusMean c
+   * @param previous the current shape
+   */
+  public static double gammaScaleShape(double meanLogMinusMean, double previous) {
+    if (!(-1 - meanLogMinusMean > 0)) {
+      // Every row's w is 1 (a start's M-steps, before any spread is set): the normal's limit, no
+      // finite root. A start with no shape yet takes SCALE_START, a t close to normal.
+      return previous > 0 ? previous : SCALE_START;
+    }
+    return gammaShape(Math.exp(-1), meanLogMinusMean, previous);
+  }
+
+  /**
+   * E[w] = a / b for w ~ Gamma(a, b): a latent scale's posterior mean. Before a start's first
+   * M-step no spread is set yet and the rate is not a number: then every row weighs 1, as a normal
+   * mixture's, which sets the first spreads.
+   */
+  public static double gammaMean(double shape, double rate) {
+    return Double.isFinite(rate) && rate > 0 ? shape / rate : 1.0;
+  }
+
+  /** E[log w] = ψ(a) − log b for w ~ Gamma(a, b); 0 (w = 1) where {@link #gammaMean} is 1. */
+  public static double gammaMeanLog(double shape, double rate) {
+    return Double.isFinite(rate) && rate > 0 ? Digamma.value(shape) - Math.log(rate) : 0.0;
+  }
+
   /** The per-row terms of Q in the shape, with the rate at α / m. */
   private static double profile(double a, double mean, double meanLog) {
     double b = a / mean;

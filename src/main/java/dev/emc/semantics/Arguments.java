@@ -35,7 +35,12 @@ final class Arguments {
   private static final Set<String> FUNCTIONS = Set.of("dot", "logistic", "exp", SOFTMAX);
 
   /** Where an argument stands, for its messages. */
-  record Context(Family family, Param param, boolean prior, Set<String> patternVars) {
+  /** @param ofScale whether it is an argument of a latent scale's prior, where {@code nu / 2} may stand */
+  record Context(Family family, Param param, boolean prior, Set<String> patternVars, boolean ofScale) {
+    Context(Family family, Param param, boolean prior, Set<String> patternVars) {
+      this(family, param, prior, patternVars, false);
+    }
+
     String what() {
       return family.name() + "'s " + param.name();
     }
@@ -74,6 +79,10 @@ final class Arguments {
     }
     if (e instanceof Ast.Index i) {
       return Optional.ofNullable(scope.types.get(i.base().text()));
+    }
+    if (e instanceof Ast.Binary b && b.right() instanceof Ast.Name w && scope.isLatentScale(w.text())) {
+      // Sigma[z] / w is what Sigma is.
+      return knownType(b.left());
     }
     if (e instanceof Ast.Binary b) {
       // W * h + mu is a vector, of a length the statement decides.
@@ -147,6 +156,17 @@ final class Arguments {
     if (wanted.kind() == Kind.VECTOR && e instanceof Ast.Binary b && mentionsContinuousLatent(b)) {
       return linearInLatent(b, wanted, bindings, ctx);
     }
+    if (e instanceof Ast.Binary b && b.right() instanceof Ast.Name w && scope.isLatentScale(w.text())) {
+      return dividedByScale(b, w, pattern, bindings, ctx);
+    }
+    if (e instanceof Ast.Binary b && ctx.ofScale() && wanted.kind() == Kind.POSITIVE && wanted.isScalar()
+        && positiveMultiple(b).isPresent()) {
+      Ast.Expr other = positiveMultiple(b).get();
+      Optional<Term> l = term(b.left(), other == b.left() ? wanted : Type.POSITIVE, bindings, ctx);
+      Optional<Term> r = term(b.right(), other == b.right() ? wanted : Type.POSITIVE, bindings, ctx);
+      return l.isEmpty() || r.isEmpty() ? Optional.empty()
+          : Optional.of(new Term.Arith(b.op(), l.get(), r.get(), wanted, b.span()));
+    }
     if (wanted.kind() != Kind.REAL) {
       diagnostics.error("type", e.span(), ctx.what() + " must be " + wanted
           + "; arithmetic gives a real number");
@@ -200,6 +220,40 @@ final class Arguments {
     Context inner = new Context(ctx.family(), new Param("loadings", loadings), false, Set.of());
     return reference(w, indices, wSpan, b.left().span(), loadings, new HashMap<>(), inner)
         .map(l -> new Term.Arith(b.op(), l, new Term.VarRef(h.text(), List.of(), latent, h.span()), wanted, b.span()));
+  }
+
+  /**
+   * A spread divided by a latent scale, {@code Sigma[z] / w}: a covariance, variances or a variance
+   * that the row's own positive w scales (a t distribution, as a scale mixture of normals).
+   */
+  private Optional<Term> dividedByScale(Ast.Binary b, Ast.Name w, Type pattern, Map<String, Dim> bindings,
+      Context ctx) {
+    Type wanted = pattern.substitute(bindings);
+    boolean spread = wanted.kind() == Kind.COV || wanted.kind() == Kind.POSITIVE;
+    if (b.op() != Ast.Op.DIV || !spread) {
+      diagnostics.error("structure", b.span(), "the latent scale " + w.text() + " divides a covariance or a"
+          + " variance, as in `x ~ Normal(mu[z], Sigma[z] / " + w.text() + ");`");
+      return Optional.empty();
+    }
+    Type scale = scope.types.get(w.text());
+    return term(b.left(), pattern, bindings, ctx).map(l -> new Term.Arith(b.op(), l,
+        new Term.VarRef(w.text(), List.of(), scale, w.span()), l.type(), b.span()));
+  }
+
+  /**
+   * In {@code nu / 2}, {@code nu * 0.5} or {@code 0.5 * nu}, a positive number times or over a
+   * positive value, which is then positive too: the side that is not the number; empty otherwise.
+   */
+  private Optional<Ast.Expr> positiveMultiple(Ast.Binary b) {
+    boolean rightNumber = literalValue(b.right()).orElse(-1) > 0;
+    boolean leftNumber = literalValue(b.left()).orElse(-1) > 0;
+    if (b.op() == Ast.Op.DIV && rightNumber) {
+      return Optional.of(b.left());
+    }
+    if (b.op() == Ast.Op.MUL && (rightNumber || leftNumber)) {
+      return Optional.of(rightNumber ? b.left() : b.right());
+    }
+    return Optional.empty();
   }
 
   private Optional<Term> number(Ast.Expr e, Type wanted, Context ctx) {

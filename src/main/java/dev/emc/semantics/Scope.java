@@ -66,6 +66,12 @@ final class Scope {
     return roles.get(name) == Role.LATENT && types.containsKey(name) && types.get(name).kind() == Kind.VECTOR;
   }
 
+  /** A latent positive scale w, which divides a covariance: a t distribution's. */
+  boolean isLatentScale(String name) {
+    return roles.get(name) == Role.LATENT && types.containsKey(name) && types.get(name).kind() == Kind.POSITIVE
+        && types.get(name).isScalar();
+  }
+
   /** Reports why {@code index} cannot index {@code base}. */
   void indexProblem(Diagnostics diagnostics, String index, Span span, String base) {
     if (constants.containsKey(index)) {

@@ -177,7 +177,7 @@ final class StochasticPass {
     boolean ok = true;
     for (int i = 0; i < t.args().size(); i++) {
       Param p = chosen.params().get(i);
-      Arguments.Context ctx = new Arguments.Context(family, p, prior, patternVars);
+      Arguments.Context ctx = new Arguments.Context(family, p, prior, patternVars, scope.isLatentScale(lhs));
       Optional<Term> term = arguments.term(t.args().get(i), p.type(), bindings, ctx);
       ok &= term.isPresent();
       term.ifPresent(args::add);

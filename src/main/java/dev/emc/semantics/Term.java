@@ -42,6 +42,11 @@ public sealed interface Term {
     public boolean isProduct() {
       return op == Ast.Op.MUL;
     }
+
+    /** a / b. */
+    public boolean isQuotient() {
+      return op == Ast.Op.DIV;
+    }
   }
 
   record Negate(Term operand, Type type, Span span) implements Term {}

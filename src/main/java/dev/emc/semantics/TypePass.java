@@ -85,9 +85,11 @@ final class TypePass {
       Type t = type.get();
       Role role = scope.roles.get(name);
       String problem = switch (role) {
-        // A vector latent is continuous: factor analysis' h.
-        case LATENT -> t.kind() == Kind.CATEGORY || t.kind() == Kind.VECTOR ? null
-            : "a latent variable is a category, 1..K, or a vector of reals, vector[Q] (factor analysis)";
+        // A vector latent is continuous: factor analysis' h; a positive one is a scale, a t's w.
+        case LATENT -> t.kind() == Kind.CATEGORY || t.kind() == Kind.VECTOR
+            || t.kind() == Kind.POSITIVE && t.isScalar() ? null
+            : "a latent variable is a category, 1..K, a vector of reals, vector[Q] (factor analysis), or a"
+                + " positive scale (a t distribution's)";
         case PARAM -> switch (t.kind()) {
           case INT, COUNT, BINARY, CATEGORY ->
               "a parameter is continuous; an unknown discrete value per row is a latent variable";

@@ -23,7 +23,8 @@ public interface LatentPlanner {
    * refused as a chain. The finite latent independent across rows is what remains.
    */
   static List<LatentPlanner> inOrder() {
-    return List.of(new MarkovChainPlanner(), new LinearGaussianPlanner(), new EnumeratedPlanner());
+    return List.of(new MarkovChainPlanner(), new LinearGaussianPlanner(), new ScaleMixturePlanner(),
+        new EnumeratedPlanner());
   }
 
   /** Whether the model's latent variables, in declaration order, have this structure's pattern. */

@@ -1,6 +1,7 @@
 package dev.emc.analysis.latent;
 
 import dev.emc.analysis.EmPlan.FactorPlan;
+import dev.emc.math.Expr;
 import dev.emc.types.Dim;
 import java.util.List;
 
@@ -57,6 +58,22 @@ public sealed interface LatentStructure permits Enumerated, MarkovChain, LinearG
    * chain's first row and transition), after the families' in the plan's statistics and updates.
    */
   default List<FactorPlan> ownFactors() {
+    return List.of();
+  }
+
+  /**
+   * The terms the E-step adds up into a row's log p(x_n, z = k): each statement's log-density, or,
+   * where a latent given the component is integrated out, the marginal in place of its statements'.
+   */
+  default List<Expr> rowLogDensities(List<FactorPlan> factors) {
+    return factors.stream().map(FactorPlan::logDensity).toList();
+  }
+
+  /**
+   * What the E-step computes for each row and component before adding up the statistics, which
+   * read these by their symbols (a latent scale's posterior moments); none by default.
+   */
+  default List<Conditional.Moment> rowMoments() {
     return List.of();
   }
 

@@ -54,6 +54,14 @@ public interface Planning {
       List<Stochastic> statements);
 
   /**
+   * The plan of these statements as {@link #families} gives it, where {@code w} is a latent scale
+   * given the finite latent (a t mixture's): w's own statement and an argument divided by w see its
+   * posterior moments given the row and the component through {@link FactorSite#scale}.
+   */
+  Optional<LatentPlanner.Plan> families(LatentStructure structure, Map<String, ParamSlot> params,
+      List<Stochastic> statements, Symbol w, FactorSite.Scale scale);
+
+  /**
    * The plan of a statement one of whose arguments is linear in the latent, a continuous vector
    * whose value per row is {@code h} and whose posterior given the row has {@code moments}, as in
    * factor analysis' {@code x ~ Normal(W * h + mu, Psi)}: its factor as its family plans it

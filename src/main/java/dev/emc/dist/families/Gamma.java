@@ -36,6 +36,10 @@ public final class Gamma implements Family {
   private static final Function SHAPE = new Function("gammaShape", "dev.emc.runtime.Special.gammaShape",
       "\\operatorname{Newton}", "Newton");
 
+  /** A latent scale's prior shape α = ν/2, from E̅[log w] − E̅[w]: the same Newton step. */
+  private static final Function SCALE_SHAPE = new Function("gammaScaleShape",
+      "dev.emc.runtime.Special.gammaScaleShape", "\\operatorname{Newton}", "Newton");
+
   @Override
   public String name() {
     return "Gamma";
@@ -72,6 +76,10 @@ public final class Gamma implements Family {
     Arg rateArg = site.arg("rate");
     Expr a = shapeArg.value();
     Expr b = rateArg.value();
+    java.util.Optional<FactorSite.Scale> scale = site.scale(x);
+    if (scale.isPresent()) {
+      return scalePrior(site, x, shapeArg, rateArg, scale.get());
+    }
     if (x.shape().isVector() && (a.shape().isScalar() || b.shape().isScalar())) {
       throw new Unsupported("one shape and rate shared by every coordinate is not supported; give each"
           + " coordinate its own, as in `param shape[z] : positive[D]; param rate[z] : positive[D];`");
@@ -109,6 +117,64 @@ public final class Gamma implements Family {
             .withTextbook(over(Expr.mul(a, n), sumX))
             .derivedFrom(null, rateCondition, "For the new shape, the rate's derivative vanishes at:")),
         null);
+  }
+
+  /**
+   * The prior of a latent scale w, Gamma(ν/2, ν/2) (a t distribution's, ν its degrees of freedom):
+   * its mean is 1, so that the spread it divides keeps the data's scale. Q's terms in ν are
+   * N_k [α log α − log Γ(α) + (α − 1) E̅[log w] − α E̅[w]] with α = ν/2 and the bars the component's
+   * means of w's posterior moments; their derivative vanishes where
+   * −ψ(ν/2) + log(ν/2) + 1 + E̅[log w] − E̅[w] = 0 (Peel and McLachlan 2000), a root Newton's method
+   * finds as for the shape of Gamma data. One ν shared by the components pools their statistics.
+   */
+  private static FactorModel scalePrior(FactorSite site, Expr w, Arg shapeArg, Arg rateArg, FactorSite.Scale scale)
+      throws Unsupported {
+    Expr a = shapeArg.value();
+    if (!a.equals(rateArg.value()) || !a.shape().isScalar()) {
+      throw new Unsupported("a latent scale's prior is Gamma(nu / 2, nu / 2), its rate equal to its shape: its"
+          + " mean is then 1, and the spread it divides keeps the data's scale");
+    }
+    Expr logDensity = density(w, a, a);
+    Expr density = new Expr.Density(Forms.named("Gamma"), w, List.of(a, a));
+    if (!shapeArg.isFree()) {
+      return new FactorModel(density, logDensity, List.of(), null);
+    }
+    Expr n = site.count();
+    Expr gap = site.statistic("L", Expr.sub(scale.meanLog(), scale.mean()));
+    boolean pooled = !shapeArg.perComponent();
+    Expr meanGap = pooled ? Expr.div(site.sumOverOtherComponents(gap), site.total()) : Expr.div(gap, n);
+    Expr root = new Expr.Apply(SCALE_SHAPE, List.of(meanGap, a));
+    Expr rowGap = site.rowSum(Expr.sub(scale.meanLog(), scale.mean()));
+    Expr condition = eq(Expr.add(Expr.add(Expr.sub(Expr.log(a), new Expr.Apply(Function.DIGAMMA, a)), Forms.ONE),
+        pooled ? Expr.div(site.sumOverOtherComponents(rowGap), site.total()) : Expr.div(rowGap, n)), Forms.ZERO);
+    return new FactorModel(density, logDensity, List.of(Update.of("shape", parameter(a, root),
+            pooled ? "Newton's method on the pooled condition (ECM)" : "Newton's method (ECM)")
+        .derivedFrom(pooled ? site.sumOverOtherComponents(site.rowSum(logDensity)) : site.rowSum(logDensity),
+            condition, "With E[w] and E[log w] in place of w and log w, the derivative in the shape vanishes"
+                + " where this holds. It has no closed-form root: emc solves it by Newton's method on log α,"
+                + " as for the shape of gamma data, and keeps the current value if the root would lower Q.")),
+        null);
+  }
+
+  /**
+   * The parameter whose value makes the argument {@code arg} equal {@code value}: ν for ν/2 = α is
+   * 2α. An argument is a parameter, or a positive number times or over one.
+   */
+  private static Expr parameter(Expr arg, Expr value) throws Unsupported {
+    if (arg instanceof Expr.Sym) {
+      return value;
+    }
+    if (arg instanceof Expr.Div d && d.right() instanceof Expr.Num c) {
+      return parameter(d.left(), Expr.mul(c, value));
+    }
+    if (arg instanceof Expr.Mul m && m.left() instanceof Expr.Num c) {
+      return parameter(m.right(), Expr.div(value, c));
+    }
+    if (arg instanceof Expr.Mul m && m.right() instanceof Expr.Num c) {
+      return parameter(m.left(), Expr.div(value, c));
+    }
+    throw new Unsupported("the shape of a latent scale's prior is a parameter, or a number times or over one,"
+        + " as in Gamma(nu / 2, nu / 2)");
   }
 
   /** The shape of each component (or of the one component), from its own rows. */

@@ -85,6 +85,10 @@ public final class Normal implements Family {
    */
   @Override
   public FactorModel factor(FactorSite site) throws Unsupported {
+    Expr spread = site.arg(site.signature().params().get(1).name()).value();
+    if (spread instanceof Expr.Div d && site.scale(d.right()).isPresent()) {
+      return scaled(site, d.left(), d.right(), site.scale(d.right()).get());
+    }
     Terms t = Terms.of(site);
     Expr logDensity = logDensity(t.x, t.sigma, t.logDet, t.centred);
     Expr density = new Expr.Density(NOTATION, t.x, List.of(t.mu, t.sigma));
@@ -132,6 +136,69 @@ public final class Normal implements Family {
     // covariance to it). Only when the statistics are per component, as the pass keeps them.
     boolean named = t.mu instanceof Expr.Sym && t.sigma instanceof Expr.Sym;
     return named && site.perComponent() ? model.withGaussian(new FactorModel.Gaussian(t.mu, t.sigma, s2)) : model;
+  }
+
+  /**
+   * x ~ 𝒩(μ, Σ/w) with w a latent scale the E-step infers given the row and its component (a t
+   * distribution: w ~ Gamma(ν/2, ν/2)). As a function of w the density is
+   * w^(D/2) e^(−w δ/2) times what does not involve w, δ = (x − μ)ᵀ Σ⁻¹ (x − μ): the kernel w's
+   * Gamma posterior adds to its prior. The complete-data terms of Q are those of a normal whose rows
+   * weigh E[w]: with the statistics centred at the current mean, S0 = Σ r E[w], S1 = Σ r E[w] (x − μ)
+   * and S2 = Σ r E[w] of the centred squares, μ' = μ + S1/S0 and the weighted scatter about μ' is
+   * S2 − S0 dd ᵀ with d = S1/S0, divided by N_k (Peel and McLachlan 2000), plus the regularization.
+   */
+  private static FactorModel scaled(FactorSite site, Expr sigma, Expr w, FactorSite.Scale scale) throws Unsupported {
+    String spreadName = site.signature().params().get(1).name();
+    Arg mean = site.arg("mean");
+    Arg cov = site.arg(spreadName);
+    Expr x = site.lhs();
+    Expr mu = mean.value();
+    if (!(mu instanceof Expr.Sym) || !mean.isFree() || !cov.isFree()) {
+      throw new Unsupported("with a latent scale the mean and the " + spreadName + " are parameters, both fitted");
+    }
+    if (!mean.perComponent() && site.perComponent()) {
+      throw new Unsupported("with a latent scale each component has its own mean: index it by the latent variable");
+    }
+    Form form = form(x, sigma);
+    Expr centred = Expr.sub(x, mu);
+    Expr dims = x.shape().isScalar() ? Forms.ONE : Expr.size(x.shape().dim());
+    Expr delta = new Expr.QuadInv(sigma, centred);
+    Expr logDet = logDet(form, x, sigma);
+    Expr log2pi = Expr.log(Expr.num(2 * Math.PI));
+    Expr logDensity = Expr.mul(-0.5, Expr.add(Expr.sub(Expr.add(Expr.mul(dims, log2pi), logDet),
+        Expr.mul(dims, Expr.log(w))), Expr.mul(w, delta)));
+    Expr density = new Expr.Density(NOTATION, x, List.of(mu, Expr.div(sigma, w)));
+    scale.kernel(Expr.div(dims, Expr.num(2)), Expr.div(delta, Expr.num(2)));
+    Expr u = scale.mean();
+    Expr n = site.count();
+    Expr weight = site.statistic("S0", u);
+    Expr s1 = site.statistic("S1", Expr.mul(u, centred));
+    Expr d = Expr.div(s1, weight);
+    Update meanUpdate = Update.of("mean", Expr.add(mu, d), "weighted mean, each row weighed by E[w]")
+        .withTextbook(Expr.div(site.rowSum(Expr.mul(u, x)), site.rowSum(u)))
+        .derivedFrom(Expr.mul(-0.5, site.rowSum(Expr.mul(u, delta))),
+            new Expr.Relation(Expr.Relation.Op.EQ, site.rowSum(Expr.mul(u, solve(form, sigma, centred))),
+                Expr.num(0)),
+            "Only the quadratic form involves the mean; its gradient vanishes where the mean is the average of"
+                + " the rows weighed by r E[w].");
+    Expr s2 = site.statistic("S2", Expr.mul(u, square(form, centred)));
+    boolean pooled = !cov.perComponent() && site.perComponent();
+    Expr about = Expr.sub(s2, Expr.mul(weight, square(form, d)));
+    Expr total = pooled ? site.sumOverComponents(about) : about;
+    Expr rows = pooled ? site.total() : n;
+    Expr divisor = form == Form.SPHERICAL ? Expr.mul(Expr.size(x.shape().dim()), rows) : rows;
+    Expr psi = regularization(form, site.regularization());
+    Expr trace = new Expr.TraceInv(form == Form.FULL ? new Expr.Diag(site.regularization())
+        : site.regularization(), sigma);
+    Expr scatter = site.rowSum(Expr.mul(u, square(form, centred)));
+    Update spreadUpdate = Update.of(spreadName, Expr.div(Expr.add(total, psi), divisor),
+            "scatter weighed by E[w] about the new mean")
+        .withTextbook(Expr.div(Expr.add(pooled ? site.sumOverComponents(scatter) : scatter, psi), divisor))
+        .derivedFrom(Expr.mul(-0.5, site.rowSum(Expr.add(logDet, Expr.mul(u, delta)))), null,
+            "As for a normal whose rows weigh r E[w] in the scatter and r in the count: the count times the "
+                + spreadWord(form) + " is the weighted scatter about the new mean, plus the regularization.");
+    Expr penalty = Expr.mul(-0.5, cov.perComponent() ? site.sumOverComponents(trace) : trace);
+    return new FactorModel(density, logDensity, List.of(meanUpdate, spreadUpdate), penalty);
   }
 
   /**
