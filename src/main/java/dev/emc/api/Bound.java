@@ -119,10 +119,22 @@ public final class Bound {
     return this;
   }
 
-  /** Compiles the generated class in memory. */
+  /**
+   * The generated class, compiled in memory, or loaded from emc's compile cache when this source
+   * was compiled before.
+   */
   public Compiled compile() {
     long t0 = System.nanoTime();
-    var type = InMemoryJavac.compile(className(), javaSource(), emc.loader(), emc.classPath());
-    return new Compiled(type, data, (System.nanoTime() - t0) / 1e9);
+    String name = className();
+    String source = javaSource();
+    Optional<CompileCache> cache = emc.cache();
+    String key = cache.map(c -> c.key(name, source, emc.classPath())).orElse(null);
+    Optional<Map<String, byte[]>> stored = cache.flatMap(c -> c.get(key));
+    Map<String, byte[]> classes = stored.orElseGet(() -> InMemoryJavac.compile(name, source, emc.classPath()));
+    if (stored.isEmpty()) {
+      cache.ifPresent(c -> c.put(key, classes));
+    }
+    var type = InMemoryJavac.load(name, classes, emc.loader());
+    return new Compiled(type, data, (System.nanoTime() - t0) / 1e9, stored.isPresent());
   }
 }

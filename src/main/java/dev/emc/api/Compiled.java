@@ -19,16 +19,23 @@ public final class Compiled {
   private final Class<? extends EmModel> type;
   private final Optional<DataMatrix> data;
   private final double seconds;
+  private final boolean cached;
 
-  Compiled(Class<? extends EmModel> type, Optional<DataMatrix> data, double seconds) {
+  Compiled(Class<? extends EmModel> type, Optional<DataMatrix> data, double seconds, boolean cached) {
     this.type = type;
     this.data = data;
     this.seconds = seconds;
+    this.cached = cached;
   }
 
-  /** How long generating and compiling took. */
+  /** How long generating and compiling (or loading from the cache) took. */
   public double seconds() {
     return seconds;
+  }
+
+  /** Whether the class came from the compile cache rather than javac. */
+  public boolean cached() {
+    return cached;
   }
 
   public EmModel newModel() {

@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * emc from Java: load a model, bind it to data, compile it, fit it.
@@ -29,17 +30,22 @@ public final class Emc {
   private final Families families;
   private final ClassLoader loader;
   private final List<Path> classPath;
+  private final Optional<CompileCache> cache;
 
-  private Emc(Families families, ClassLoader loader, List<Path> classPath) {
+  private Emc(Families families, ClassLoader loader, List<Path> classPath, Optional<CompileCache> cache) {
     this.families = families;
     this.loader = loader;
     this.classPath = List.copyOf(classPath);
+    this.cache = cache;
   }
 
-  /** The families emc ships. */
+  /**
+   * The families emc ships. Compiled models are kept in the user's compile cache
+   * ({@code ~/.cache/emc}, or where {@code EMC_CACHE} or the {@code emc.cache} property says).
+   */
   public static Emc builtIn() {
     ClassLoader loader = Emc.class.getClassLoader();
-    return new Emc(Families.load(loader), loader, List.of());
+    return new Emc(Families.load(loader), loader, List.of(), CompileCache.user());
   }
 
   /**
@@ -47,7 +53,17 @@ public final class Emc {
    * plugin jars that generated code may need to compile against.
    */
   public static Emc withClassLoader(ClassLoader loader, List<Path> classPath) {
-    return new Emc(Families.load(loader), loader, classPath);
+    return new Emc(Families.load(loader), loader, classPath, CompileCache.user());
+  }
+
+  /** The same emc, compiling every model with javac: no compile cache is read or written. */
+  public Emc withoutCache() {
+    return new Emc(families, loader, classPath, Optional.empty());
+  }
+
+  /** The same emc, with its compile cache in {@code dir}. */
+  public Emc withCache(Path dir) {
+    return new Emc(families, loader, classPath, Optional.of(CompileCache.in(dir)));
   }
 
   public Families families() {
@@ -100,6 +116,10 @@ public final class Emc {
 
   List<Path> classPath() {
     return classPath;
+  }
+
+  Optional<CompileCache> cache() {
+    return cache;
   }
 
   /** emc's version, as Maven wrote it into the jar. */

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.FileObject;
@@ -23,12 +24,12 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
-/** Compiles generated source in memory (javax.tools) and loads the class. */
+/** Compiles generated source in memory (javax.tools), and loads the classes it gives. */
 final class InMemoryJavac {
   private InMemoryJavac() {}
 
-  static Class<? extends EmModel> compile(String className, String source, ClassLoader parent,
-      List<Path> extraClassPath) {
+  /** The bytecode of the source's classes, by binary name. */
+  static Map<String, byte[]> compile(String className, String source, List<Path> extraClassPath) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     if (javac == null) {
       throw new IllegalStateException("emc needs a JDK to compile models (this Java has no javac)");
@@ -72,14 +73,20 @@ final class InMemoryJavac {
       }
       throw new IllegalStateException("the generated Java for " + className + " does not compile:" + why);
     }
+    Map<String, byte[]> bytecode = new TreeMap<>();
+    classes.forEach((name, bytes) -> bytecode.put(name, bytes.toByteArray()));
+    return bytecode;
+  }
+
+  /** Loads the model class {@code className} of {@code classes} in a loader of its own. */
+  static Class<? extends EmModel> load(String className, Map<String, byte[]> classes, ClassLoader parent) {
     ClassLoader loader = new ClassLoader(parent) {
       @Override
       protected Class<?> findClass(String name) throws ClassNotFoundException {
-        ByteArrayOutputStream bytes = classes.get(name);
-        if (bytes == null) {
+        byte[] b = classes.get(name);
+        if (b == null) {
           throw new ClassNotFoundException(name);
         }
-        byte[] b = bytes.toByteArray();
         return defineClass(name, b, 0, b.length);
       }
     };

@@ -169,7 +169,7 @@ final class FitCommand implements Callable<Integer> {
     }
     if (!quiet) {
       spec.commandLine().getOut().print(FitSummary.of(fit, bound.data().orElseThrow(), options,
-          compileSeconds, loadSeconds));
+          compileSeconds, compiled.cached(), loadSeconds));
     }
     return Main.OK;
   }

@@ -11,7 +11,8 @@ import java.util.Locale;
 final class FitSummary {
   private FitSummary() {}
 
-  static String of(FitResult r, DataMatrix data, FitOptions o, double compileSeconds, double loadSeconds) {
+  static String of(FitResult r, DataMatrix data, FitOptions o, double compileSeconds, boolean cached,
+      double loadSeconds) {
     StringBuilder b = new StringBuilder();
     var m = r.model();
     String latent = LatentPass.of(m).counted();
@@ -51,8 +52,9 @@ final class FitSummary {
       }
     }
     b.append('\n');
-    b.append(String.format(Locale.ROOT, "time: load %.2f s, compile %.2f s, fit %.3f s (%.3g ms per iteration)%n",
-        loadSeconds, compileSeconds, r.fitSeconds(), r.secondsPerIteration() * 1000));
+    b.append(String.format(Locale.ROOT, "time: load %.2f s, compile %.2f s%s, fit %.3f s (%.3g ms per iteration)%n",
+        loadSeconds, compileSeconds, cached ? " (from the compile cache)" : "", r.fitSeconds(),
+        r.secondsPerIteration() * 1000));
     return b.toString();
   }
 

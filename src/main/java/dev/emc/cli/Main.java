@@ -10,9 +10,7 @@ import dev.emc.runtime.data.DataException;
 import dev.emc.runtime.fit.FitException;
 import dev.emc.api.Emc;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -21,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.jar.JarFile;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -54,8 +51,18 @@ public final class Main implements Runnable {
       description = "A jar of distribution families to load besides emc's own (repeatable).")
   List<Path> plugins = new ArrayList<>();
 
-  /** emc with the families of the --plugin jars. */
+  @CommandLine.Option(names = "--no-cache", scope = CommandLine.ScopeType.INHERIT,
+      description = "Compile every model with javac: neither read nor write the compile cache"
+          + " (~/.cache/emc, or $EMC_CACHE).")
+  boolean noCache;
+
+  /** emc with the families of the --plugin jars, and the compile cache unless --no-cache. */
   Emc emc() {
+    Emc emc = withPlugins();
+    return noCache ? emc.withoutCache() : emc;
+  }
+
+  private Emc withPlugins() {
     if (plugins.isEmpty()) {
       return Emc.builtIn();
     }
@@ -184,14 +191,7 @@ public final class Main implements Runnable {
   }
 
   static String version() {
-    Properties p = new Properties();
-    try (InputStream in = Main.class.getResourceAsStream("/emc.properties")) {
-      if (in != null) {
-        p.load(in);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return p.getProperty("version", "unknown");
+    return Emc.version();
   }
+
 }

@@ -39,6 +39,23 @@ class FitCliTest {
   }
 
   @Test
+  void aModelCompiledBeforeComesFromTheCompileCacheUnlessTurnedOff() {
+    // The first run compiles, or finds the class an earlier run left; the second finds it.
+    Run first = emc("fit", "examples/gmm-spherical.model", "--data", FAITHFUL, "--set", "K=7", "--max-iter", "2");
+    Run second = emc("fit", "examples/gmm-spherical.model", "--data", FAITHFUL, "--set", "K=7", "--max-iter", "2");
+    Run off = emc("--no-cache", "fit", "examples/gmm-spherical.model", "--data", FAITHFUL, "--set", "K=7",
+        "--max-iter", "2");
+    assertEquals(0, first.code() + second.code() + off.code(), first.err() + second.err() + off.err());
+    assertTrue(second.out().contains("(from the compile cache)"), second.out());
+    assertFalse(off.out().contains("(from the compile cache)"), off.out());
+    assertEquals(line(second.out(), "log-likelihood"), line(off.out(), "log-likelihood"));
+  }
+
+  private static String line(String text, String start) {
+    return text.lines().filter(l -> l.startsWith(start)).findFirst().orElseThrow();
+  }
+
+  @Test
   void weightsComeFromTheirColumn(@TempDir Path dir) throws Exception {
     Path csv = dir.resolve("weighted.csv");
     StringBuilder b = new StringBuilder();
