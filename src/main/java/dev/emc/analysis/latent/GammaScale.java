@@ -65,8 +65,8 @@ public record GammaScale(Symbol latent, String prior, String child, String data,
 
   @Override
   public String posterior() {
-    return name() + "'s Gamma posterior, Gamma(a', b'), for E[" + name() + "] = a'/b' and E[log " + name()
-        + "] = ψ(a') − log b'";
+    return name() + "'s Gamma posterior, Gamma(a', b'), for " + mean.name() + "_n = E[" + name() + "] = a'/b' and "
+        + meanLog.name() + "_n = E[log " + name() + "] = ψ(a') − log b'";
   }
 
   /** b', the posterior's rate given the row and the component, which both moments read. */
