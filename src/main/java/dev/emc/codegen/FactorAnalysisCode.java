@@ -376,12 +376,17 @@ final class FactorAnalysisCode {
     }
     b.addStatement("stats[WEIGHT] += weight");
     b.addStatement("stats[COUNT] += weight");
+    return passSignature(name, given).addCode(b.build()).build();
+  }
+
+  /** accumulate(data, from, to, stats), or accumulateGiven with the rows' given responsibilities. */
+  private MethodSpec.Builder passSignature(String name, boolean given) {
     MethodSpec.Builder m = override(name).addParameter(DOUBLES, "data", Modifier.FINAL)
         .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL);
     if (given) {
       m.addParameter(DOUBLES, "resp", Modifier.FINAL);
     }
-    return m.addParameter(DOUBLES, "stats", Modifier.FINAL).addCode(b.build()).build();
+    return m.addParameter(DOUBLES, "stats", Modifier.FINAL);
   }
 
   /** log p(x_n) per row; as responsibilities, the one component's r_n = 1 and their total. */
@@ -506,12 +511,7 @@ final class FactorAnalysisCode {
       b.addStatement("stats[LOGLIK] += ll");
     }
     b.addStatement("stats[WEIGHT] += weight");
-    MethodSpec.Builder m = override(name).addParameter(DOUBLES, "data", Modifier.FINAL)
-        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL);
-    if (given) {
-      m.addParameter(DOUBLES, "resp", Modifier.FINAL);
-    }
-    return m.addParameter(DOUBLES, "stats", Modifier.FINAL).addCode(b.build()).build();
+    return passSignature(name, given).addCode(b.build()).build();
   }
 
   /** log p(x_n, z = k) per row and component; or r_nk, returning Σ_n log p(x_n). */

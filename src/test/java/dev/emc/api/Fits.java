@@ -76,4 +76,13 @@ public final class Fits {
       }
     }
   }
+
+  /** The objective never falls from one iteration to the next, beyond rounding (1e-9 relative). */
+  public static void assertMonotone(java.util.List<Double> trace) {
+    for (int i = 1; i < trace.size(); i++) {
+      if (trace.get(i) < trace.get(i - 1) - 1e-9 * Math.abs(trace.get(i))) {
+        throw new AssertionError("the objective fell at iteration " + i + ": " + trace);
+      }
+    }
+  }
 }
