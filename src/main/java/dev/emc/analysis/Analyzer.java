@@ -56,7 +56,7 @@ public final class Analyzer {
     String what = finite1 && finite2 ? "two finite latents together (a product of two mixtures, or a mixture"
         + " of mixtures)"
         : finite1 || finite2 ? "a finite latent together with a continuous one, in a form other than a mixture"
-            + " of factor analysers or a t mixture (such as a latent chain above factors)"
+            + " of factor analysers or a t mixture (such as a latent chain above factors or a scale)"
         : "two continuous latents together";
     return "two latent variables, " + first.name() + " (" + first.type() + ") and " + second.name() + " ("
         + second.type() + "): " + what;

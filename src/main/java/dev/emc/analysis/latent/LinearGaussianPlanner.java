@@ -65,8 +65,7 @@ final class LinearGaussianPlanner implements LatentPlanner {
     long vectors = latents.stream().filter(v -> v.type().kind() == Kind.VECTOR).count();
     List<Variable> finite = latents.stream().filter(v -> v.type().kind() == Kind.CATEGORY).toList();
     return vectors == 1 && (latents.size() == 1 || latents.size() == 2 && finite.size() == 1
-        && model.distributions().stream().noneMatch(s -> s.lhs().equals(finite.get(0).name())
-            && (s.firstRow() || s.isTransition())));
+        && !MarkovChainPlanner.isChain(model, finite.get(0).name()));
   }
 
   @Override

@@ -48,6 +48,15 @@ final class MarkovChainPlanner implements LatentPlanner {
     return shared.families(structure, params, emissions);
   }
 
+  /**
+   * Whether {@code z} is a latent chain: the structures that compose a finite latent with another
+   * (a mixture of factor analysers, a t mixture) enumerate it independently across rows, so they
+   * leave a chain alone, and the combination is refused by name.
+   */
+  static boolean isChain(CheckedModel model, String z) {
+    return !chain(model, z).isEmpty();
+  }
+
   /** The latent's first-row and transition statements. */
   private static List<Stochastic> chain(CheckedModel model, String z) {
     return model.distributions().stream()

@@ -35,8 +35,9 @@ final class ScaleMixturePlanner implements LatentPlanner {
 
   @Override
   public boolean claims(CheckedModel model, List<Variable> latents) {
-    return latents.size() == 2 && latents.stream().filter(v -> v.type().kind() == Kind.CATEGORY).count() == 1
-        && latents.stream().anyMatch(ScaleMixturePlanner::isScale);
+    List<Variable> finite = latents.stream().filter(v -> v.type().kind() == Kind.CATEGORY).toList();
+    return latents.size() == 2 && finite.size() == 1 && latents.stream().anyMatch(ScaleMixturePlanner::isScale)
+        && !MarkovChainPlanner.isChain(model, finite.get(0).name());
   }
 
   private static boolean isScale(Variable v) {
