@@ -45,7 +45,7 @@ public record Classification(double[] hardCounts, double[] posteriorSums, double
     return new Classification(hard, soft, weight > 0 ? uncertain / weight : 0, most, table);
   }
 
-  /** The labelled rows' total (their number, unweighted); 0 when no row is labelled. */
+  /** The labelled rows' total weight: their number, unless weighted; 0 when no row is labelled. */
   public double labelled() {
     double n = 0;
     for (double[] row : table == null ? new double[0][] : table) {
