@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emc.analysis.EmPlan;
 import dev.emc.runtime.data.DataException;
 import dev.emc.runtime.EmModel;
+import dev.emc.runtime.fit.Classification;
 import dev.emc.runtime.fit.FitResult;
 import dev.emc.runtime.ParamInfo;
 import dev.emc.runtime.fit.Params;
@@ -75,6 +76,47 @@ public final class FitJson {
     ArrayNode warnings = root.putArray("warnings");
     r.warnings().forEach(warnings::add);
     return root;
+  }
+
+  /**
+   * Adds what the fit says about the rows' components ({@link Classification}) under {@code
+   * classification}: {@code hardCounts} [K], {@code posteriorSums} [K], {@code meanUncertainty},
+   * {@code maxUncertainty}, and for partly labelled rows {@code labels}: the {@code column}, the
+   * {@code labelled} rows, their {@code table} [known label][fitted component] and the {@code
+   * adjustedRandIndex}.
+   */
+  public static void putClassification(ObjectNode json, Classification c, String labelsColumn) {
+    ObjectNode node = json.putObject("classification");
+    node.put("basis", "r_nk = p(z_n = k | x_n) at the fitted parameters, from each row's values alone;"
+        + " uncertainty = 1 - max_k r_nk");
+    node.set("hardCounts", counts(c.hardCounts()));
+    node.set("posteriorSums", JSON.valueToTree(c.posteriorSums()));
+    node.put("meanUncertainty", c.meanUncertainty());
+    node.put("maxUncertainty", c.maxUncertainty());
+    if (c.table() != null) {
+      ObjectNode labels = node.putObject("labels");
+      labels.put("column", labelsColumn);
+      labels.set("labelled", counts(new double[] {c.labelled()}).get(0));
+      ArrayNode table = labels.putArray("table");
+      for (double[] row : c.table()) {
+        table.add(counts(row));
+      }
+      labels.put("tableRows", "known label 1..K; columns: the fit's most likely component 1..K");
+      labels.put("adjustedRandIndex", c.adjustedRandIndex());
+    }
+  }
+
+  /** Counts as whole numbers, unless weights made them fractional. */
+  private static ArrayNode counts(double[] values) {
+    ArrayNode out = JSON.createArrayNode();
+    for (double v : values) {
+      if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+        out.add((long) v);
+      } else {
+        out.add(v);
+      }
+    }
+    return out;
   }
 
   /** Writes the whole file or nothing. */

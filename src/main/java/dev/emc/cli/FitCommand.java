@@ -141,6 +141,9 @@ final class FitCommand implements Callable<Integer> {
     if (out != null) {
       ObjectNode json = FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds), bound.sizes(),
           bound.data().orElseThrow().names());
+      if (FitSummary.classifies(fit, bound.data().orElseThrow())) {
+        FitJson.putClassification(json, fit.classification(bound.data().orElseThrow()), rows.labels);
+      }
       FileRoles.write(out, () -> {
         FitJson.write(json, out);
         return null;

@@ -1,6 +1,7 @@
 package dev.emc.cli;
 
 import dev.emc.runtime.data.DataMatrix;
+import dev.emc.runtime.fit.Classification;
 import dev.emc.runtime.fit.FitOptions;
 import dev.emc.runtime.fit.FitResult;
 import dev.emc.runtime.fit.LatentPass;
@@ -51,11 +52,72 @@ final class FitSummary {
         }
       }
     }
+    b.append(classification(r, data));
     b.append('\n');
     b.append(String.format(Locale.ROOT, "time: load %.2f s, compile %.2f s%s, fit %.3f s (%.3g ms per iteration)%n",
         loadSeconds, compileSeconds, cached ? " (from the compile cache)" : "", r.fitSeconds(),
         r.secondsPerIteration() * 1000));
     return b.toString();
+  }
+
+  /**
+   * The components' sizes and the rows' uncertainty, as mclust's summary gives them, and with
+   * labelled rows the table of known labels against the fit's components: for a finite latent
+   * (nothing for factor analysis), with the rows in memory (a streamed fit's rows are not read
+   * again for it).
+   */
+  static String classification(FitResult r, DataMatrix data) {
+    if (!classifies(r, data)) {
+      return "";
+    }
+    LatentPass pass = LatentPass.of(r.model());
+    Classification c = r.classification(data);
+    int k = c.hardCounts().length;
+    StringBuilder b = new StringBuilder("\n");
+    b.append(String.format(Locale.ROOT, "  %-10s", pass.unit()));
+    for (int j = 1; j <= k; j++) {
+      b.append(String.format(Locale.ROOT, " %12d", j));
+    }
+    b.append(String.format(Locale.ROOT, "%n  %-10s", "rows"));
+    for (double v : c.hardCounts()) {
+      b.append(String.format(Locale.ROOT, " %12s", count(v)));
+    }
+    b.append("   (each in its most likely ").append(pass.unit()).append(')');
+    b.append(String.format(Locale.ROOT, "%n  %-10s", "Σ_n r_nk"));
+    for (double v : c.posteriorSums()) {
+      b.append(String.format(Locale.ROOT, " %12s", number(v)));
+    }
+    b.append("   (r_nk: row n's posterior probability of ").append(pass.unit()).append(" k)\n");
+    b.append(String.format(Locale.ROOT, "  uncertainty 1 − max_k r_nk: mean %s, max %s%n",
+        number(c.meanUncertainty()), number(c.maxUncertainty())));
+    if (c.table() != null) {
+      // The posteriors are from the rows' values alone, so a label is not read back as its own class.
+      b.append(String.format(Locale.ROOT, "%n  %s labelled rows: adjusted Rand index %s between their labels and"
+          + " their most likely %ss%n", count(c.labelled()), number(c.adjustedRandIndex()), pass.unit()));
+      b.append(String.format(Locale.ROOT, "  %-10s", "label"));
+      for (int j = 1; j <= k; j++) {
+        b.append(String.format(Locale.ROOT, " %12s", pass.unit() + " " + j));
+      }
+      b.append('\n');
+      for (int i = 0; i < k; i++) {
+        b.append(String.format(Locale.ROOT, "  %-10d", i + 1));
+        for (double v : c.table()[i]) {
+          b.append(String.format(Locale.ROOT, " %12s", count(v)));
+        }
+        b.append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  /** Whether the fit's rows have components to be sized: a finite latent, and the rows in memory. */
+  static boolean classifies(FitResult r, DataMatrix data) {
+    return LatentPass.of(r.model()).finite() && data.cache() == null;
+  }
+
+  /** A count as a whole number, unless weights made it fractional. */
+  private static String count(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : number(v);
   }
 
   private static String number(double v) {

@@ -25,14 +25,15 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {"Label the rows of a CSV file with a fitted model: for each row, its posterior over the"
-        + " components (r1..rK), its most likely component (1..K) and its log-density, as CSV.",
+        + " components (r1..rK), its most likely component (1..K), its uncertainty (1 − max_k r_k, as mclust's)"
+        + " and its log-density, as CSV.",
         "For a model whose latent is a chain, the posterior is given all the rows of the row's sequence, and the"
             + " log-density is log p(x_t | the rows before it), so that a sequence's add up to its log-likelihood.",
         "For factor analysis, each row's factor scores E[h | x] (h1..hQ, named after the latent, as"
             + " scikit-learn's FactorAnalysis.transform gives them) and its log-density; their posterior"
             + " covariance, the same for every row, goes to --covariance. For a mixture of factor analysers,"
-            + " r1..rK and the most likely component first, the scores given that component, and each"
-            + " component's covariance."})
+            + " r1..rK, the most likely component and its uncertainty first, the scores given that component,"
+            + " and each component's covariance."})
 final class PredictCommand implements Callable<Integer> {
   @Mixin ModelInput input;
   @Spec CommandSpec spec;
@@ -113,7 +114,8 @@ final class PredictCommand implements Callable<Integer> {
 
   /**
    * h1..hQ, logDensity: one line per row, every number as Java prints it (exactly). A mixture of
-   * factor analysers first gives r1..rK and the most likely component, whose scores h are.
+   * factor analysers first gives r1..rK, the most likely component (whose scores h are) and its
+   * uncertainty.
    */
   static String scores(Prediction p) {
     Prediction.Scores s = p.scores();
@@ -122,13 +124,13 @@ final class PredictCommand implements Callable<Integer> {
     for (int j = 1; j <= p.components() && mixed; j++) {
       b.append('r').append(j).append(',');
     }
-    b.append(mixed ? "component," : "").append(header(s)).append(",logDensity\n");
+    b.append(mixed ? "component,uncertainty," : "").append(header(s)).append(",logDensity\n");
     for (int n = 0; n < p.rows(); n++) {
       if (mixed) {
         for (double r : p.responsibilities(n)) {
           b.append(r).append(',');
         }
-        b.append(p.component(n) + 1).append(',');
+        b.append(p.component(n) + 1).append(',').append(p.uncertainty(n)).append(',');
       }
       for (int a = 0; a < s.factors(); a++) {
         b.append(s.means()[n * s.factors() + a]).append(',');
@@ -166,19 +168,23 @@ final class PredictCommand implements Callable<Integer> {
     return b.toString();
   }
 
-  /** r1..rK, component, logDensity: one line per row, every number as Java prints it (exactly). */
+  /**
+   * r1..rK, component, uncertainty (1 − max_k r_nk), logDensity: one line per row, every number as
+   * Java prints it (exactly).
+   */
   static String csv(Prediction p) {
     int k = p.components();
     StringBuilder b = new StringBuilder();
     for (int j = 1; j <= k; j++) {
       b.append('r').append(j).append(',');
     }
-    b.append("component,logDensity\n");
+    b.append("component,uncertainty,logDensity\n");
     for (int n = 0; n < p.rows(); n++) {
       for (double r : p.responsibilities(n)) {
         b.append(r).append(',');
       }
-      b.append(p.component(n) + 1).append(',').append(p.logDensities()[n]).append('\n');
+      b.append(p.component(n) + 1).append(',').append(p.uncertainty(n)).append(',').append(p.logDensities()[n])
+          .append('\n');
     }
     return b.toString();
   }

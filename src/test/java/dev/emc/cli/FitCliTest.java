@@ -86,14 +86,17 @@ class FitCliTest {
     Run r = emc("predict", "examples/gmm.model", "--params", fit.toString(), "--data", FAITHFUL, "-o", labels.toString());
     assertEquals(0, r.code(), r.err());
     java.util.List<String> lines = Files.readAllLines(labels);
-    assertEquals("r1,r2,component,logDensity", lines.get(0));
+    assertEquals("r1,r2,component,uncertainty,logDensity", lines.get(0));
     assertEquals(273, lines.size());
     double ll = 0;
     for (String line : lines.subList(1, lines.size())) {
       String[] cells = line.split(",");
-      assertEquals(1.0, Double.parseDouble(cells[0]) + Double.parseDouble(cells[1]), 1e-15);
-      assertEquals(Double.parseDouble(cells[0]) >= Double.parseDouble(cells[1]) ? "1" : "2", cells[2]);
-      ll += Double.parseDouble(cells[3]);
+      double r1 = Double.parseDouble(cells[0]);
+      double r2 = Double.parseDouble(cells[1]);
+      assertEquals(1.0, r1 + r2, 1e-15);
+      assertEquals(r1 >= r2 ? "1" : "2", cells[2]);
+      assertEquals(1 - Math.max(r1, r2), Double.parseDouble(cells[3]), 0.0, "uncertainty: 1 − max_k r_k");
+      ll += Double.parseDouble(cells[4]);
     }
     assertEquals(new ObjectMapper().readTree(fit.toFile()).get("logLikelihood").asDouble(), ll, 1e-9);
     Run wrongK = emc("predict", "examples/gmm.model", "--params", fit.toString(), "--data", FAITHFUL, "--set", "K=3");

@@ -63,7 +63,7 @@ class MixtureOfFactorsCliTest {
     }
 
     List<String> lines = Files.readAllLines(scores);
-    assertEquals("r1,r2,component,h1,h2,logDensity", lines.get(0));
+    assertEquals("r1,r2,component,uncertainty,h1,h2,logDensity", lines.get(0));
     List<String> rows = Files.readAllLines(Path.of(DATA));
     assertEquals(rows.size(), lines.size());
     for (int n = 1; n < lines.size(); n++) {
@@ -81,11 +81,12 @@ class MixtureOfFactorsCliTest {
         assertEquals(joint[j] / total, cells[j], 1e-9, "r of row " + n);
       }
       assertEquals(best + 1, (int) cells[k], "component of row " + n);
+      assertEquals(1 - joint[best] / total, cells[k + 1], 1e-9, "uncertainty of row " + n);
       RealVector expected = gain[best].operate(new ArrayRealVector(x).subtract(new ArrayRealVector(mu[best])));
       for (int a = 0; a < 2; a++) {
-        assertEquals(expected.getEntry(a), cells[k + 1 + a], 1e-9 * (1 + Math.abs(expected.getEntry(a))), "row " + n);
+        assertEquals(expected.getEntry(a), cells[k + 2 + a], 1e-9 * (1 + Math.abs(expected.getEntry(a))), "row " + n);
       }
-      assertEquals(Math.log(total), cells[k + 3], 1e-9 * Math.abs(Math.log(total)), "row " + n);
+      assertEquals(Math.log(total), cells[k + 4], 1e-9 * Math.abs(Math.log(total)), "row " + n);
     }
 
     List<String> cov = Files.readAllLines(covariance);

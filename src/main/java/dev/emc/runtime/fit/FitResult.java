@@ -53,6 +53,14 @@ public record FitResult(
     return Fitter.predict(model, data);
   }
 
+  /**
+   * The sizes of the components, how unsure the rows' components are and, for partly labelled
+   * {@code data}, the classification against the labels: from {@link #predict}'s posteriors.
+   */
+  public Classification classification(DataMatrix data) {
+    return Classification.of(predict(data), data);
+  }
+
   /** For a model whose latent is a chain: each row's state on the most likely path, 1..K. */
   public int[] viterbi(DataMatrix data) {
     int[] path = Fitter.viterbi(model, data);

@@ -44,6 +44,14 @@ public record Prediction(int components, double[] responsibilities, double[] log
     return best;
   }
 
+  /**
+   * How unsure row n's most likely component is: 1 − max_k r_nk (mclust's {@code uncertainty}),
+   * from 0 for a row surely in one component to 1 − 1/K for one the components share equally.
+   */
+  public double uncertainty(int n) {
+    return 1 - responsibilities[n * components + component(n)];
+  }
+
   /** Σ_n log p(x_n): the data's log-likelihood. */
   public double logLikelihood() {
     double sum = 0;
