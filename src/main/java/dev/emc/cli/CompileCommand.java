@@ -31,6 +31,8 @@ final class CompileCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "CSV", description = "Take the sizes the data decide from this file.")
   Path data;
 
+  @Mixin ReadFlags read;
+
   @Option(names = "--columns", split = ",", paramLabel = "NAME",
       description = "With --data: the columns of the model's one data variable.")
   java.util.List<String> columns;
@@ -41,7 +43,7 @@ final class CompileCommand implements Callable<Integer> {
     Path file = out == null ? null : out.resolve(model.className() + ".java");
     FileRoles.of(main, input).reads("--data", data).writes("--out", file).check();
     BindOptions options = columns == null ? BindOptions.defaults() : BindOptions.defaults().withColumns(columns);
-    Bound bound = data == null ? model.bind(Map.of()) : model.bind(Table.read(data), options);
+    Bound bound = data == null ? model.bind(Map.of()) : model.bind(read.read(data, spec), options);
     String source = bound.javaSource();
     if (out == null) {
       spec.commandLine().getOut().print(source);

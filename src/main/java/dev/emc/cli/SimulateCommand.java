@@ -43,6 +43,8 @@ final class SimulateCommand implements Callable<Integer> {
       + " keeps its covariates.")
   Path data;
 
+  @Mixin ReadFlags read;
+
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -97,7 +99,7 @@ final class SimulateCommand implements Callable<Integer> {
     try {
       compiled.model(values);
       List<String> names = FitJson.readColumns(fitted.params);
-      s = data != null ? bound.simulate(values, Table.read(data), seed, names)
+      s = data != null ? bound.simulate(values, read.read(data, spec), seed, names)
           : bound.simulate(values, rows, sequences, seed, names);
     } catch (IllegalArgumentException e) {
       throw new DataException(fitted.params.toString(), e.getMessage());
