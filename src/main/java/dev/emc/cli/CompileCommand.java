@@ -4,7 +4,6 @@ import dev.emc.api.BindOptions;
 import dev.emc.api.Bound;
 import dev.emc.api.Emc;
 import dev.emc.api.Model;
-import dev.emc.runtime.data.Table;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;

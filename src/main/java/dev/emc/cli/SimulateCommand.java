@@ -7,7 +7,6 @@ import dev.emc.api.Model;
 import dev.emc.api.Simulation;
 import dev.emc.runtime.data.DataException;
 import dev.emc.runtime.data.DataMatrix;
-import dev.emc.runtime.data.Table;
 import dev.emc.runtime.fit.Params;
 import java.nio.file.Path;
 import java.util.List;
