@@ -13,6 +13,7 @@ import dev.emc.runtime.data.DataMatrix;
 import dev.emc.runtime.fit.FitException;
 import dev.emc.runtime.fit.FitOptions;
 import dev.emc.runtime.fit.FitResult;
+import dev.emc.runtime.data.ReadOptions;
 import dev.emc.runtime.data.RowCache;
 import dev.emc.runtime.data.Table;
 import dev.emc.semantics.CheckedModel;
@@ -94,20 +95,20 @@ public final class Model {
     Table labelled = table;
     int labelColumn = options.labels().isPresent() ? column(table, options.labels().get(), "--labels") : -1;
     if (labelColumn >= 0) {
-      table = withoutColumn(table, labelColumn);
+      table = table.without(labelColumn);
     }
     double[] w = null;
     if (options.weights().isPresent()) {
       int at = column(table, options.weights().get(), "--weights");
       w = Binder.weights(table, at);
-      table = withoutColumn(table, at);
+      table = table.without(at);
     }
     int[] starts = null;
     if (options.sequence().isPresent()) {
       int at = column(table, options.sequence().get(), "--sequence");
       Binder.requireFilled(table, at);
       starts = sequenceStarts(table, at);
-      table = withoutColumn(table, at);
+      table = table.without(at);
     }
     List<Binder.Spec> specs = specs(options.marginalize());
     Optional<BindOptions.Fitted> fitted = options.fitted();
@@ -135,41 +136,28 @@ public final class Model {
     return at;
   }
 
-  /** Where each run of equal values in column {@code at} starts; a value may not come back later. */
+  /**
+   * Where each run of equal values in column {@code at} starts; a value may not come back later.
+   * The values are names, numbers or words alike (a number as {@link DataMatrix#format} prints it).
+   */
   private static int[] sequenceStarts(Table table, int at) throws DataException {
     List<Integer> starts = new ArrayList<>();
-    java.util.Set<Double> finished = new java.util.HashSet<>();
+    java.util.Set<String> finished = new java.util.HashSet<>();
     for (int r = 0; r < table.rows(); r++) {
-      double id = table.get(r, at);
-      if (r == 0 || id != table.get(r - 1, at)) {
+      String id = table.cell(r, at);
+      if (r == 0 || !id.equals(table.cell(r - 1, at))) {
         if (r > 0) {
-          finished.add(table.get(r - 1, at));
+          finished.add(table.cell(r - 1, at));
         }
         if (finished.contains(id)) {
-          int line = table.lines() == null ? -1 : table.lines()[r];
-          throw new DataException(table.source(), (line > 0 ? "line " + line + ": " : "") + "sequence "
-              + (id == Math.rint(id) ? Long.toString((long) id) : Double.toString(id)) + " continues after other sequences' rows; the rows of a sequence"
-              + " must be consecutive (sort the file by " + table.header().get(at) + ", keeping each sequence's order)");
+          throw table.atCell(r, at, "sequence " + id + " continues after other sequences' rows; the rows of a"
+              + " sequence must be consecutive (sort the file by " + table.header().get(at)
+              + ", keeping each sequence's order)");
         }
         starts.add(r);
       }
     }
     return starts.stream().mapToInt(Integer::intValue).toArray();
-  }
-
-  private static Table withoutColumn(Table table, int at) {
-    int c = table.columns();
-    List<String> header = new ArrayList<>(table.header());
-    header.remove(at);
-    double[] values = new double[table.rows() * (c - 1)];
-    for (int r = 0, i = 0; r < table.rows(); r++) {
-      for (int j = 0; j < c; j++) {
-        if (j != at) {
-          values[i++] = table.get(r, j);
-        }
-      }
-    }
-    return new Table(table.source(), header, values, table.rows(), table.lines());
   }
 
   /**
@@ -178,17 +166,23 @@ public final class Model {
    * a slab at a time.
    */
   public Bound bindStreamed(Path csv, Optional<List<String>> columns, Path cache) throws DataException, IOException {
+    return bindStreamed(csv, csv.toString(), ReadOptions.defaults(), columns, cache);
+  }
+
+  /** The same, the file read as {@code read} says and named {@code name} in messages. */
+  public Bound bindStreamed(Path csv, String name, ReadOptions read, Optional<List<String>> columns, Path cache)
+      throws DataException, IOException {
     List<Binder.Spec> specs = specs();
     Map<String, Integer> categories = new LinkedHashMap<>();
     Binder.Binding[] first = {null};
     List<List<String>> names = new ArrayList<>(List.of(List.of()));
     RowCache rows;
     try (RowCache.Writer writer = new RowCache.Writer(cache)) {
-      Table.stream(csv, 1 << 16, new Table.Slabs() {
+      Table.stream(csv, name, read, 1 << 16, new Table.Slabs() {
         @Override
         public void accept(Table slab) throws DataException {
-          // Each slab is bound, and so checked, on its own; the columns are the same for all.
-          Binder.Binding b = Binder.bind(specs, slab, columns);
+          // Each slab is checked on its own, in the columns the first one chose.
+          Binder.Binding b = first[0] == null ? Binder.bind(specs, slab, columns) : Binder.rebind(specs, slab, first[0]);
           if (first[0] == null) {
             first[0] = b;
           }
@@ -209,7 +203,7 @@ public final class Model {
     }
     try {
       Binder.Binding binding = new Binder.Binding(first[0].columns(), first[0].widths(), categories);
-      DataMatrix data = new DataMatrix(csv.toString(), names.get(0), null, rows.rows(), names.get(0).size(), null, rows);
+      DataMatrix data = new DataMatrix(name, names.get(0), null, rows.rows(), names.get(0).size(), null, rows);
       return new Bound(emc, plan(sized(binding)), Optional.of(data));
     } catch (RuntimeException e) {
       rows.close(); // the rows are bound to nothing: their cache goes now, not at exit
@@ -286,7 +280,13 @@ public final class Model {
 
   /** Binds, compiles and fits, from a CSV file. */
   public FitResult fit(Path csv, BindOptions bind, FitOptions options) throws DataException, FitException {
-    return bind(Table.read(csv), bind).requireFittable().compile().fit(options);
+    return fit(csv, ReadOptions.defaults(), bind, options);
+  }
+
+  /** The same from a delimited text file (plain or gzip), read as {@code read} says. */
+  public FitResult fit(Path csv, ReadOptions read, BindOptions bind, FitOptions options)
+      throws DataException, FitException {
+    return bind(Table.read(csv, csv.toString(), read), bind).requireFittable().compile().fit(options);
   }
 
   /** Binds, compiles and fits rows given in memory; the model's one data variable takes them all. */

@@ -4,7 +4,6 @@ import dev.emc.api.BindOptions;
 import dev.emc.api.Bound;
 import dev.emc.api.Emc;
 import dev.emc.api.Model;
-import dev.emc.runtime.data.Table;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,6 +30,8 @@ final class CompileCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "CSV", description = "Take the sizes the data decide from this file.")
   Path data;
 
+  @Mixin ReadFlags read;
+
   @Option(names = "--columns", split = ",", paramLabel = "NAME",
       description = "With --data: the columns of the model's one data variable.")
   java.util.List<String> columns;
@@ -41,7 +42,7 @@ final class CompileCommand implements Callable<Integer> {
     Path file = out == null ? null : out.resolve(model.className() + ".java");
     FileRoles.of(main, input).reads("--data", data).writes("--out", file).check();
     BindOptions options = columns == null ? BindOptions.defaults() : BindOptions.defaults().withColumns(columns);
-    Bound bound = data == null ? model.bind(Map.of()) : model.bind(Table.read(data), options);
+    Bound bound = data == null ? model.bind(Map.of()) : model.bind(read.read(data, spec), options);
     String source = bound.javaSource();
     if (out == null) {
       spec.commandLine().getOut().print(source);

@@ -4,9 +4,9 @@ import dev.emc.api.BindOptions;
 import dev.emc.api.Bound;
 import dev.emc.api.Model;
 import dev.emc.runtime.data.DataException;
-import dev.emc.runtime.data.Table;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -14,8 +14,11 @@ import picocli.CommandLine.ParameterException;
 /** The data to fit and how to read it: the options `emc fit` and `emc select` share. */
 final class DataFlags {
   @Option(names = "--data", required = true, paramLabel = "CSV",
-      description = "The data: a header row, then one row per observation.")
+      description = "The data: a header row, then one row per observation; cells separated by commas, tabs or"
+          + " semicolons; gzip read through; - for standard input.")
   Path data;
+
+  @Mixin ReadFlags read;
 
   @Option(names = "--columns", split = ",", paramLabel = "NAME",
       description = "The columns of the model's one data variable (default: all, in order).")
@@ -51,6 +54,17 @@ final class DataFlags {
     return missing.equals("marginalize");
   }
 
+  /** The file to read: --data, or standard input's copy for {@code -}. */
+  Path file() throws DataException {
+    return ReadFlags.file(data);
+  }
+
+  /** The model bound to the rows, streamed through a row cache at {@code cache}. */
+  Bound bindStreamed(Model model, Path cache, CommandSpec spec) throws DataException, java.io.IOException {
+    return model.bindStreamed(file(), ReadFlags.name(data), read.options(spec), java.util.Optional.ofNullable(columns),
+        cache);
+  }
+
   /** The model bound to the rows, read into memory. */
   Bound bind(Model model, CommandSpec spec) throws DataException {
     BindOptions options = BindOptions.defaults().withMarginalize(marginalize(spec));
@@ -58,6 +72,6 @@ final class DataFlags {
     options = sequence == null ? options : options.withSequence(sequence);
     options = weights == null ? options : options.withWeights(weights);
     options = labels == null ? options : options.withLabels(labels);
-    return model.bind(Table.read(data), options);
+    return model.bind(read.read(data, spec), options);
   }
 }

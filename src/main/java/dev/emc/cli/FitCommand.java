@@ -13,7 +13,6 @@ import dev.emc.runtime.fit.LatentPass;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -102,12 +101,12 @@ final class FitCommand implements Callable<Integer> {
     }
   }
 
-  private boolean streamed() {
-    return stream || !Memory.fitsInMemory(rows.data);
+  private boolean streamed() throws DataException {
+    return stream || !Memory.fitsInMemory(rows.file());
   }
 
   private Bound bindStreamed(Model model, PrintWriter err) throws DataException {
-    Memory.checkStreamable(rows.data);
+    Memory.checkStreamable(rows.file());
     Path cache;
     try {
       cache = dev.emc.runtime.data.RowCache.newFile();
@@ -118,7 +117,7 @@ final class FitCommand implements Callable<Integer> {
         + ") and each iteration reads them from there");
     err.flush();
     try {
-      return model.bindStreamed(rows.data, Optional.ofNullable(rows.columns), cache);
+      return rows.bindStreamed(model, cache, spec);
     } catch (IOException e) {
       throw new DataException(rows.data.toString(), "cannot write the row cache " + cache + ": " + e.getMessage());
     }

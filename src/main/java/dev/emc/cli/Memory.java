@@ -46,18 +46,20 @@ final class Memory {
     byte[] head = new byte[SAMPLE_BYTES];
     int n;
     long size;
-    try (InputStream in = Files.newInputStream(csv)) {
-      size = Files.size(csv);
+    try (InputStream in = dev.emc.runtime.data.TextFile.bytes(csv)) {
+      size = textSize(csv);
       n = in.readNBytes(head, 0, head.length);
     } catch (IOException e) {
       return null;
     }
+    char delimiter = dev.emc.runtime.data.ReadOptions.defaults().delimiterOf(
+        new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).lines().findFirst().orElse(""));
     int columns = 1;
     int headerEnd = -1;
     int lines = 0;
     int lastEnd = -1;
     for (int i = 0; i < n; i++) {
-      if (headerEnd < 0 && head[i] == ',') {
+      if (headerEnd < 0 && head[i] == delimiter) {
         columns++;
       } else if (head[i] == '\n') {
         if (headerEnd < 0) {
@@ -76,6 +78,23 @@ final class Memory {
     // The mean line of the sample; a line longer than the sample makes at most one row per sample.
     double lineBytes = lines == 0 ? SAMPLE_BYTES : (lastEnd - headerEnd) / (double) lines;
     return new Shape((long) Math.ceil((size - headerEnd - 1) / lineBytes), columns);
+  }
+
+  /**
+   * The bytes of text in {@code csv}: its size, or for gzip the size its trailer records (modulo
+   * 2^32, as gzip keeps it: text over 4 GB compressed may be estimated small, and its fit then says
+   * plainly that the heap ran out).
+   */
+  private static long textSize(Path csv) throws IOException {
+    long size = Files.size(csv);
+    if (size < 18 || !dev.emc.runtime.data.TextFile.gzip(csv)) {
+      return size;
+    }
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(csv)) {
+      java.nio.ByteBuffer trailer = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      ch.read(trailer, size - 4);
+      return Math.max(size, Integer.toUnsignedLong(trailer.getInt(0)));
+    }
   }
 
   /** The heap not in use now: what the JVM may grow to, less what it holds. */

@@ -44,6 +44,8 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, paramLabel = "CSV", description = "The rows to label.")
   Path data;
 
+  @Mixin ReadFlags read;
+
   @Option(names = "--columns", split = ",", paramLabel = "NAME",
       description = "The columns of the model's one data variable, in the order of the fit's (default: the"
           + " columns the fit was made with, by name).")
@@ -74,7 +76,7 @@ final class PredictCommand implements Callable<Integer> {
         .writes("--covariance", covariance).check();
     PrintWriter err = spec.commandLine().getErr();
     Model model = fitted.model(main, input, err);
-    Table table = Table.read(data);
+    Table table = read.read(data, spec);
     List<String> names = FitJson.readColumns(fitted.params);
     BindOptions options = BindOptions.defaults().withMarginalize(missing.equals("marginalize"));
     options = sequence == null ? options : options.withSequence(sequence);

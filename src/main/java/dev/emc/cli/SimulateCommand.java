@@ -7,7 +7,6 @@ import dev.emc.api.Model;
 import dev.emc.api.Simulation;
 import dev.emc.runtime.data.DataException;
 import dev.emc.runtime.data.DataMatrix;
-import dev.emc.runtime.data.Table;
 import dev.emc.runtime.fit.Params;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,6 +41,8 @@ final class SimulateCommand implements Callable<Integer> {
       + " experts): the rows' covariates, read by the fit's column names; one row is drawn for each row here, and"
       + " keeps its covariates.")
   Path data;
+
+  @Mixin ReadFlags read;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -97,7 +98,7 @@ final class SimulateCommand implements Callable<Integer> {
     try {
       compiled.model(values);
       List<String> names = FitJson.readColumns(fitted.params);
-      s = data != null ? bound.simulate(values, Table.read(data), seed, names)
+      s = data != null ? bound.simulate(values, read.read(data, spec), seed, names)
           : bound.simulate(values, rows, sequences, seed, names);
     } catch (IllegalArgumentException e) {
       throw new DataException(fitted.params.toString(), e.getMessage());

@@ -80,8 +80,11 @@ class BadDataTest {
 
   @Test
   void aNaN() throws Exception {
+    // NaN is one of the default NA tokens: a missing value, which --missing decides about.
     Run r = fit("a,b\n1,2\nNaN,4\n5,6\n");
-    assertTrue(r.err().startsWith(data() + ":3:1: error: `NaN` in column a is not a finite number"), r.err());
+    assertTrue(r.err().startsWith(data() + ":3:1: error: the cell in column a is `NaN`, a missing value"), r.err());
+    Run inf = fit("a,b\n1,2\nInf,4\n5,6\n");
+    assertTrue(inf.err().startsWith(data() + ":3:1: error: `Inf` in column a is not a finite number"), inf.err());
   }
 
   @Test

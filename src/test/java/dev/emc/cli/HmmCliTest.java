@@ -26,7 +26,8 @@ class HmmCliTest {
     Files.writeString(interleaved, "seq,x\n1,0.5\n2,0.1\n1,0.3\n2,2.0\n");
     run = CliTest.emc("fit", "examples/hmm.model", "--data", interleaved.toString(), "--sequence", "seq");
     assertEquals(2, run.code());
-    assertTrue(run.err().contains("line 4: sequence 1 continues after other sequences' rows"), run.err());
+    assertTrue(run.err().startsWith(interleaved + ":4:1: error: sequence 1 continues after other sequences' rows"),
+        run.err());
   }
 
   @Test

@@ -12,7 +12,8 @@ import java.util.Optional;
  *
  * <p>The rules: a variable of one number takes the column with its name; with {@code --columns}
  * and a single data variable, that variable takes the listed columns; otherwise the one vector
- * variable takes every column no other variable took, in order.
+ * variable takes every column no other variable took, in order, but for columns of words (an id
+ * or a label: cells none of which is a number). A column no variable takes is never checked.
  */
 public final class Binder {
   private Binder() {}
@@ -97,13 +98,27 @@ public final class Binder {
       if (vector != null) {
         List<Integer> rest = new ArrayList<>();
         for (int c : pool != null ? pool : java.util.stream.IntStream.range(0, header.size()).boxed().toList()) {
-          if (!taken.contains(c)) {
+          if (!taken.contains(c) && (pool != null || !table.isWords(c))) {
             rest.add(c);
           }
         }
         columns.put(vector.name(), rest.stream().mapToInt(Integer::intValue).toArray());
       }
     }
+    return check(specs, table, columns);
+  }
+
+  /**
+   * The columns a binding chose, checked in another table with the same header (a later slab of a
+   * streamed file), with that table's category counts.
+   */
+  public static Binding rebind(List<Spec> specs, Table table, Binding first) throws DataException {
+    return check(specs, table, first.columns());
+  }
+
+  /** Checks each variable's columns: their number, and every value of the kind the variable takes. */
+  private static Binding check(List<Spec> specs, Table table, Map<String, int[]> columns) throws DataException {
+    List<String> header = table.header();
     Map<String, Integer> widths = new LinkedHashMap<>();
     Map<String, Integer> categories = new LinkedHashMap<>();
     for (Spec s : specs) {
@@ -177,9 +192,17 @@ public final class Binder {
   /** Every cell of column {@code c} has a value: the first empty one is an error at its place. */
   public static void requireFilled(Table table, int c) throws DataException {
     for (int r = 0; r < table.rows(); r++) {
-      if (Double.isNaN(table.get(r, c))) {
+      if (table.isMissing(r, c)) {
         throw empty(table, r, c, "");
       }
+    }
+  }
+
+  /** Every cell of column {@code c} is a number or missing: the first that is not is an error at its place. */
+  public static void requireNumbers(Table table, int c) throws DataException {
+    DataException words = table.notNumbers(c);
+    if (words != null) {
+      throw words;
     }
   }
 
@@ -188,6 +211,7 @@ public final class Binder {
    * already refused cells that are not numbers.)
    */
   public static double[] weights(Table table, int c) throws DataException {
+    requireNumbers(table, c);
     requireFilled(table, c);
     double[] w = new double[table.rows()];
     double total = 0;
@@ -211,6 +235,7 @@ public final class Binder {
    * cells that are not numbers.)
    */
   public static int[] labels(Table table, int c, int k) throws DataException {
+    requireNumbers(table, c);
     int[] labels = new int[table.rows()];
     for (int r = 0; r < table.rows(); r++) {
       double v = table.get(r, c);
@@ -228,19 +253,25 @@ public final class Binder {
   }
 
   private static DataException empty(Table table, int r, int c, String hint) {
-    return at(table, r, c, "the cell in column " + table.header().get(c) + " is empty" + hint);
+    // An NA token is said as written: "empty" under a caret on `NA` would puzzle.
+    DataException where = at(table, r, c, "");
+    String written = "";
+    if (where.lineText() != null && where.column() > 0 && where.column() - 1 + where.width() <= where.lineText().length()) {
+      written = where.lineText().substring(where.column() - 1, where.column() - 1 + where.width()).strip();
+    }
+    boolean token = !written.isEmpty() && written.charAt(0) != table.origin().delimiter();
+    return new DataException(where.file(), where.line(), where.column(), where.width(), where.lineText(),
+        "the cell in column " + table.header().get(c) + (token ? " is `" + written + "`, a missing value" : " is empty") + hint);
   }
 
   /** An error at the cell of row {@code r}, column {@code c}, with its line shown. */
   private static DataException at(Table table, int r, int c, String message) {
-    int line = table.lines() == null ? 0 : table.lines()[r];
-    String text = line == 0 ? null : Table.lineText(java.nio.file.Path.of(table.source()), line);
-    int[] span = Table.cellSpan(text, c);
-    return new DataException(table.source(), line, span[0] + 1, span[1], text, message);
+    return table.atCell(r, c, message);
   }
 
   /** Every value of a column is of the kind the variable takes. */
   private static void check(Table table, int c, Spec s) throws DataException {
+    requireNumbers(table, c);
     for (int r = 0; r < table.rows(); r++) {
       double v = table.get(r, c);
       if (Double.isNaN(v)) {

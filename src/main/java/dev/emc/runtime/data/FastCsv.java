@@ -3,7 +3,6 @@ package dev.emc.runtime.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -37,7 +36,19 @@ final class FastCsv {
    * {@code rows}; false when the file needs the general reader (what was delivered is void).
    */
   static boolean read(Path path, int headerLines, int columns, Rows rows) throws IOException {
-    try (InputStream in = Files.newInputStream(path)) {
+    return read(path, headerLines, columns, (byte) ',', rows);
+  }
+
+  /**
+   * The same with cells separated by {@code delimiter}, an ASCII character; a gzip file is read
+   * through.
+   */
+  static boolean read(Path path, int headerLines, int columns, byte delimiter, Rows rows) throws IOException {
+    if (delimiter < 0 || delimiter == ' ' || (delimiter >= '0' && delimiter <= '9') || delimiter == '.'
+        || delimiter == '-' || delimiter == '+' || delimiter == 'e' || delimiter == 'E') {
+      return false; // a delimiter that a number or the spaces around it could hold: the general reader's
+    }
+    try (InputStream in = TextFile.bytes(path)) {
       byte[] buf = new byte[1 << 16];
       int len = 0;
       int pos = 0;
@@ -87,7 +98,7 @@ final class FastCsv {
           }
           return false; // a blank line
         }
-        if (!parseLine(buf, pos, stop, values)) {
+        if (!parseLine(buf, pos, stop, delimiter, values)) {
           return false;
         }
         rows.row(values, line);
@@ -110,7 +121,7 @@ final class FastCsv {
   }
 
   /** The numbers of one line into {@code values}; false unless it is exactly that many plain decimals. */
-  private static boolean parseLine(byte[] b, int from, int to, double[] values) {
+  private static boolean parseLine(byte[] b, int from, int to, byte delimiter, double[] values) {
     int p = from;
     for (int c = 0; c < values.length; c++) {
       p = parseCell(b, skipSpaces(b, p, to), to, values, c);
@@ -119,7 +130,7 @@ final class FastCsv {
       }
       p = skipSpaces(b, p, to);
       if (c < values.length - 1) {
-        if (p >= to || b[p] != ',') {
+        if (p >= to || b[p] != delimiter) {
           return false;
         }
         p++;

@@ -15,11 +15,127 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * A numeric table read from a CSV file with a header row: every cell a finite number.
- * Values are row-major; each row remembers its line in the file, so that later checks (a count
- * that is not an integer) can say where.
+ * A table read from a delimited text file with a header row. Values are row-major; a missing cell
+ * (empty, or one of the NA tokens) is NaN; each row remembers its line in the file, so that later
+ * checks (a count that is not an integer) can say where.
+ *
+ * <p>A column with a cell that is not a number (an id, a label) keeps its cells as written in
+ * {@code text}, and its values are NaN: it is an error only when a variable, or --weights or
+ * --labels, takes it, at its first such cell; --sequence takes it as it is. So a column the model
+ * does not use is never a reason the file cannot be read.
+ *
+ * @param text for each column, null when every cell is a number or missing, else each row's cell
+ *     as written (a number as {@link DataMatrix#format} prints it), null where missing
+ * @param origin where the rows came from, to show a line again in a message
  */
-public record Table(String source, List<String> header, double[] values, int rows, int[] lines) {
+public record Table(String source, List<String> header, double[] values, int rows, int[] lines, List<String[]> text,
+    Origin origin) {
+
+  /** The file a table was read from and how its cells are delimited: how to find a cell again. */
+  public record Origin(Path path, char delimiter) {}
+
+  /** A table of numbers alone, from {@code source} read with commas. */
+  public Table(String source, List<String> header, double[] values, int rows, int[] lines) {
+    this(source, header, values, rows, lines, null, origin(source));
+  }
+
+  public Table {
+    if (text == null) {
+      text = java.util.Collections.nCopies(header.size(), null);
+    } else if (text.size() != header.size()) {
+      throw new IllegalArgumentException(text.size() + " text columns for " + header.size() + " columns");
+    }
+  }
+
+  private static Origin origin(String source) {
+    try {
+      return new Origin(Path.of(source), ',');
+    } catch (java.nio.file.InvalidPathException e) {
+      return new Origin(null, ',');
+    }
+  }
+
+  /** Whether column {@code c} has a cell that is not a number. */
+  public boolean hasText(int c) {
+    return text.get(c) != null;
+  }
+
+  /** Whether column {@code c} has cells and none of them is a number: an id or a label, not data. */
+  public boolean isWords(int c) {
+    String[] cells = text.get(c);
+    if (cells == null) {
+      return false;
+    }
+    for (String cell : cells) {
+      if (cell != null && isNumber(cell)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the cell at row r, column c is missing. */
+  public boolean isMissing(int r, int c) {
+    return text.get(c) == null ? Double.isNaN(get(r, c)) : text.get(c)[r] == null;
+  }
+
+  /** The cell as written, for a column of names (a number as {@link DataMatrix#format} prints it); null where missing. */
+  public String cell(int r, int c) {
+    return text.get(c) != null ? text.get(c)[r] : isMissing(r, c) ? null : DataMatrix.format(get(r, c));
+  }
+
+  /**
+   * The first cell of column {@code c} that is not a number, as an error at its place (what taking
+   * that column as numbers says); null when every cell is a number or missing.
+   */
+  public DataException notNumbers(int c) {
+    String[] cells = text.get(c);
+    for (int r = 0; cells != null && r < rows; r++) {
+      if (cells[r] != null && !isNumber(cells[r])) {
+        return atCell(r, c, problem(cells[r], header.get(c)));
+      }
+    }
+    return null;
+  }
+
+  /** An error at the cell of row {@code r}, column {@code c}, with its line shown. */
+  public DataException atCell(int r, int c, String message) {
+    int line = lines == null ? 0 : lines[r];
+    String text = line == 0 || origin.path() == null ? null : TextFile.lineText(origin.path(), line);
+    int[] span = cellSpan(text, c, origin.delimiter());
+    return new DataException(source, line, span[0] + 1, span[1], text, message);
+  }
+
+  /** The same table without column {@code at}. */
+  public Table without(int at) {
+    int c = columns();
+    List<String> h = new ArrayList<>(header);
+    h.remove(at);
+    List<String[]> t = new ArrayList<>(text);
+    t.remove(at);
+    double[] v = new double[rows * (c - 1)];
+    for (int r = 0, i = 0; r < rows; r++) {
+      for (int j = 0; j < c; j++) {
+        if (j != at) {
+          v[i++] = get(r, j);
+        }
+      }
+    }
+    return new Table(source, h, v, rows, lines, t, origin);
+  }
+
+  private static boolean isNumber(String cell) {
+    return DECIMAL.matcher(cell).matches() && Double.isFinite(Double.parseDouble(cell));
+  }
+
+  /** Why a cell is not a number, in the words the reader has always used. */
+  private static String problem(String cell, String column) {
+    if (DECIMAL.matcher(cell).matches()) {
+      return "`" + cell + "` in column " + column + " is too large";
+    }
+    boolean special = cell.matches("(?i)[+-]?(nan|inf|infinity)");
+    return "`" + cell + "` in column " + column + (special ? " is not a finite number" : " is not a number");
+  }
 
   /** A plain decimal number; Java's own parser would also take "NaN", "1d" and hex floats. */
   private static final java.util.regex.Pattern DECIMAL =
@@ -35,8 +151,16 @@ public record Table(String source, List<String> header, double[] values, int row
 
   /** Reads a CSV file; every problem is a {@link DataException} with its line and column. */
   public static Table read(Path path) throws DataException {
+    return read(path, path.toString(), ReadOptions.defaults());
+  }
+
+  /**
+   * Reads a delimited text file, plain or gzip, as {@code options} say; messages name it {@code
+   * name} (standard input is read from a copy, but named as itself).
+   */
+  public static Table read(Path path, String name, ReadOptions options) throws DataException {
     Table[] whole = {null};
-    stream(path, Integer.MAX_VALUE, new Slabs() {
+    stream(path, name, options, Integer.MAX_VALUE, new Slabs() {
       @Override
       public void accept(Table slab) {
         whole[0] = slab;
@@ -63,9 +187,16 @@ public record Table(String source, List<String> header, double[] values, int row
    * at once; every problem is a {@link DataException} with its line and column.
    */
   public static void stream(Path path, int slabRows, Slabs sink) throws DataException {
-    String name = path.toString();
+    stream(path, path.toString(), ReadOptions.defaults(), slabRows, sink);
+  }
+
+  /** The same, read as {@code options} say, named {@code name} in messages. */
+  public static void stream(Path path, String name, ReadOptions options, int slabRows, Slabs sink)
+      throws DataException {
+    Origin origin = new Origin(path, options.delimiterOf(TextFile.firstLine(path)));
+    Reading reading = new Reading(name, origin, options);
     try {
-      if (readFast(name, path, slabRows, sink)) {
+      if (readFast(reading, slabRows, sink)) {
         return;
       }
     } catch (IOException e) {
@@ -73,45 +204,77 @@ public record Table(String source, List<String> header, double[] values, int row
     }
     try (Reader reader = TextFile.open(path)) {
       sink.restart();
-      read(name, reader, path, slabRows, sink);
+      read(reading, reader, slabRows, sink);
     } catch (NoSuchFileException e) {
       throw new DataException(name, "cannot read the file: no such file");
     } catch (CharacterCodingException e) {
-      throw TextFile.notUtf8(path);
+      throw TextFile.notUtf8(path, name);
     } catch (IOException e) {
       throw new DataException(name, "cannot read the file: " + e.getMessage());
     }
   }
 
-  private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).get();
+  /** One file being read: its name in messages, where it is, and how its cells are read. */
+  private record Reading(String name, Origin origin, ReadOptions options) {
+    Path path() {
+      return origin.path();
+    }
+
+    CSVFormat format() {
+      return CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).setDelimiter(origin.delimiter()).get();
+    }
+  }
 
   /** Rows gathered into slabs of at most {@code limit} rows, each handed on when full. */
   private static final class Gather {
     final String name;
+    final Origin origin;
     final List<String> header;
     final int limit;
     final Slabs sink;
     double[] values = new double[1024];
     int[] lines = new int[64];
+    /** Each column's cells as written, from its first cell that is not a number on; null before. */
+    final String[][] text;
     int rows;
     long total;
 
-    Gather(String name, List<String> header, int limit, Slabs sink) {
+    Gather(String name, Origin origin, List<String> header, int limit, Slabs sink) {
       this.name = name;
+      this.origin = origin;
       this.header = header;
       this.limit = limit;
       this.sink = sink;
+      this.text = new String[header.size()][];
     }
 
-    void add(double[] row, int line) throws DataException, IOException {
+    /** Adds a row; {@code cells}, when given, holds the cells that are not numbers (null elsewhere). */
+    void add(double[] row, String[] cells, int line) throws DataException, IOException {
       int width = header.size();
       if ((rows + 1) * width > values.length) {
         values = java.util.Arrays.copyOf(values, Math.max(values.length * 2, (rows + 1) * width));
       }
       if (rows == lines.length) {
         lines = java.util.Arrays.copyOf(lines, lines.length * 2);
+        for (int c = 0; c < width; c++) {
+          text[c] = text[c] == null ? null : java.util.Arrays.copyOf(text[c], lines.length);
+        }
       }
       System.arraycopy(row, 0, values, rows * width, width);
+      for (int c = 0; c < width; c++) {
+        if (cells != null && cells[c] != null && text[c] == null) {
+          // The column's first word: its cells so far, numbers or missing, as written.
+          text[c] = new String[lines.length];
+          for (int r = 0; r < rows; r++) {
+            double v = values[r * width + c];
+            text[c][r] = Double.isNaN(v) ? null : DataMatrix.format(v);
+          }
+        }
+        if (text[c] != null) {
+          text[c][rows] = cells != null && cells[c] != null ? cells[c]
+              : Double.isNaN(row[c]) ? null : DataMatrix.format(row[c]);
+        }
+      }
       lines[rows++] = line;
       total++;
       if (rows == limit) {
@@ -121,8 +284,13 @@ public record Table(String source, List<String> header, double[] values, int row
 
     void flush() throws DataException, IOException {
       if (rows > 0) {
+        List<String[]> t = new ArrayList<>();
+        for (int c = 0; c < header.size(); c++) {
+          t.add(text[c] == null ? null : java.util.Arrays.copyOf(text[c], rows));
+          text[c] = null; // each slab says for itself which of its columns hold words
+        }
         sink.accept(new Table(name, header, java.util.Arrays.copyOf(values, rows * header.size()), rows,
-            java.util.Arrays.copyOf(lines, rows)));
+            java.util.Arrays.copyOf(lines, rows), t, origin));
         rows = 0;
       }
     }
@@ -139,11 +307,13 @@ public record Table(String source, List<String> header, double[] values, int row
    * The file read by {@link FastCsv}; false when it needs the general reader. Its header is read,
    * and checked, by the general one.
    */
-  private static boolean readFast(String name, Path path, int slabRows, Slabs sink)
+  private static boolean readFast(Reading reading, int slabRows, Slabs sink)
       throws IOException, DataException {
     List<String> header;
+    String name = reading.name();
+    Path path = reading.path();
     try (Reader reader = TextFile.open(path);
-        CSVParser parser = CSVParser.parse(reader, FORMAT)) {
+        CSVParser parser = CSVParser.parse(reader, reading.format())) {
       java.util.Iterator<CSVRecord> records = parser.iterator();
       if (!records.hasNext()) {
         return false;
@@ -152,15 +322,15 @@ public record Table(String source, List<String> header, double[] values, int row
       if (parser.getCurrentLineNumber() != 1) {
         return false;
       }
-      header = header(first, name, path, 1);
+      header = header(first, reading, 1);
     } catch (IllegalStateException | java.io.UncheckedIOException e) {
       return false;
     }
-    Gather gather = new Gather(name, header, slabRows, sink);
+    Gather gather = new Gather(name, reading.origin(), header, slabRows, sink);
     try {
-      if (!FastCsv.read(path, 1, header.size(), (row, line) -> {
+      if (!FastCsv.read(path, 1, header.size(), (byte) reading.origin().delimiter(), (row, line) -> {
         try {
-          gather.add(row, line);
+          gather.add(row, null, line);
         } catch (DataException e) {
           throw new Wrapped(e);
         }
@@ -184,10 +354,11 @@ public record Table(String source, List<String> header, double[] values, int row
     }
   }
 
-  private static List<String> header(CSVRecord record, String name, Path path, int line) throws DataException {
+  private static List<String> header(CSVRecord record, Reading reading, int line) throws DataException {
+    String name = reading.name();
     if (record.stream().allMatch(cell -> DECIMAL.matcher(cell.strip()).matches())) {
       // A file without a header would lose its first row to the column names.
-      String text = lineText(path, line);
+      String text = lineText(reading.path(), line);
       throw new DataException(name, line, 1, text == null ? 0 : text.length(), text,
           "this row is numbers, but the first row must be the header: a name for each column");
     }
@@ -196,10 +367,10 @@ public record Table(String source, List<String> header, double[] values, int row
     for (int c = 0; c < record.size(); c++) {
       String h = record.get(c).strip();
       if (h.isEmpty()) {
-        throw at(name, path, line, c, "column " + (c + 1) + " of the header has no name");
+        throw at(reading, line, c, "column " + (c + 1) + " of the header has no name");
       }
       if (!seen.add(h)) {
-        throw at(name, path, line, c, "the header names column " + h + " twice");
+        throw at(reading, line, c, "the header names column " + h + " twice");
       }
       header.add(h);
     }
@@ -208,7 +379,7 @@ public record Table(String source, List<String> header, double[] values, int row
 
   static Table read(String name, Reader reader, Path path) throws IOException, DataException {
     Table[] whole = {null};
-    read(name, reader, path, Integer.MAX_VALUE, new Slabs() {
+    read(new Reading(name, new Origin(path, ','), ReadOptions.defaults()), reader, Integer.MAX_VALUE, new Slabs() {
       @Override
       public void accept(Table slab) {
         whole[0] = slab;
@@ -220,16 +391,20 @@ public record Table(String source, List<String> header, double[] values, int row
     return whole[0];
   }
 
-  private static void read(String name, Reader reader, Path path, int slabRows, Slabs sink)
+  private static void read(Reading reading, Reader reader, int slabRows, Slabs sink)
       throws IOException, DataException {
-    try (CSVParser parser = CSVParser.parse(reader, FORMAT)) {
+    String name = reading.name();
+    Path path = reading.path();
+    try (CSVParser parser = CSVParser.parse(reader, reading.format())) {
       Gather gather = null;
       double[] row = null;
+      String[] cells = null;
       for (CSVRecord record : parser) {
         int line = (int) parser.getCurrentLineNumber();
         if (gather == null) {
-          gather = new Gather(name, header(record, name, path, line), slabRows, sink);
+          gather = new Gather(name, reading.origin(), header(record, reading, line), slabRows, sink);
           row = new double[gather.header.size()];
+          cells = new String[gather.header.size()];
           continue;
         }
         List<String> header = gather.header;
@@ -239,15 +414,26 @@ public record Table(String source, List<String> header, double[] values, int row
         if (record.size() != header.size()) {
           // Point at the first value too many, or at the end of a row that stops short.
           String text = lineText(path, line);
-          int[] span = record.size() > header.size() ? cellSpan(text, header.size())
+          int[] span = record.size() > header.size() ? cellSpan(text, header.size(), reading.origin().delimiter())
               : new int[] {text == null ? 0 : text.length(), 1};
           throw new DataException(name, line, span[0] + 1, span[1], text, "this row has " + record.size()
               + (record.size() == 1 ? " value" : " values") + ", but the header has " + header.size() + " columns");
         }
+        boolean words = false;
         for (int c = 0; c < header.size(); c++) {
-          row[c] = number(record.get(c), name, path, line, c, header.get(c));
+          String cell = record.get(c).strip();
+          cells[c] = null;
+          if (reading.options().missing(cell)) {
+            row[c] = Double.NaN; // whether the model can do without it is the binder's question
+          } else if (isNumber(cell)) {
+            row[c] = Double.parseDouble(cell);
+          } else {
+            row[c] = Double.NaN;
+            cells[c] = cell; // an error only if the column is taken as numbers
+            words = true;
+          }
         }
-        gather.add(row, line);
+        gather.add(row, words ? cells : null, line);
       }
       if (gather == null) {
         throw new DataException(name, "the file is empty; it needs a header row and data rows");
@@ -256,37 +442,18 @@ public record Table(String source, List<String> header, double[] values, int row
     } catch (IllegalStateException | java.io.UncheckedIOException e) {
       // commons-csv reports malformed quoting, and the reader's bytes that are not UTF-8, this way.
       if (path != null && e.getCause() instanceof CharacterCodingException) {
-        throw TextFile.notUtf8(path);
+        throw TextFile.notUtf8(path, name);
       }
-      DataException quote = path == null ? null : quoteError(name, path);
+      DataException quote = path == null ? null : quoteError(name, path, reading.origin().delimiter());
       throw quote != null ? quote : new DataException(name, "not well-formed CSV: "
           + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
     }
   }
 
-  private static double number(String cell, String name, Path path, int line, int column, String header)
-      throws DataException {
-    String text = cell.strip();
-    if (text.isEmpty()) {
-      // An empty cell: whether the model can do without it is the binder's question.
-      return Double.NaN;
-    }
-    if (!DECIMAL.matcher(text).matches()) {
-      boolean special = text.matches("(?i)[+-]?(nan|inf|infinity)");
-      throw at(name, path, line, column, "`" + text + "` in column " + header
-          + (special ? " is not a finite number" : " is not a number"));
-    }
-    double v = Double.parseDouble(text);
-    if (!Double.isFinite(v)) {
-      throw at(name, path, line, column, "`" + text + "` in column " + header + " is too large");
-    }
-    return v;
-  }
-
-  private static DataException at(String name, Path path, int line, int column, String message) {
-    String text = lineText(path, line);
-    int[] span = cellSpan(text, column);
-    return new DataException(name, line, span[0] + 1, span[1], text, message);
+  private static DataException at(Reading reading, int line, int column, String message) {
+    String text = lineText(reading.path(), line);
+    int[] span = cellSpan(text, column, reading.origin().delimiter());
+    return new DataException(reading.name(), line, span[0] + 1, span[1], text, message);
   }
 
   /** The line's text, read again only when there is an error to show. */
@@ -299,7 +466,7 @@ public record Table(String source, List<String> header, double[] values, int row
    * ignored): a quote that opens a cell and is never closed, or a cell that goes on after its
    * closing quote. Null when the quoting is right.
    */
-  private static DataException quoteError(String name, Path path) {
+  private static DataException quoteError(String name, Path path, char delimiter) {
     try (BufferedReader r = TextFile.openLeniently(path)) {
       int line = 1;
       int column = 0;
@@ -324,7 +491,7 @@ public record Table(String source, List<String> header, double[] values, int row
               closed = true;
             }
           }
-        } else if (c == ',' || c == '\n') {
+        } else if (c == delimiter || c == '\n') {
           cellStart = true;
           closed = false;
         } else if (c == ' ' || c == '\t' || c == '\r') {
@@ -349,6 +516,11 @@ public record Table(String source, List<String> header, double[] values, int row
 
   /** Start (0-based) and width of the {@code column}-th comma-separated cell, honouring quotes. */
   static int[] cellSpan(String line, int column) {
+    return cellSpan(line, column, ',');
+  }
+
+  /** The same for cells separated by {@code delimiter}. */
+  static int[] cellSpan(String line, int column, char delimiter) {
     if (line == null) {
       return new int[] {0, 0};
     }
@@ -356,17 +528,17 @@ public record Table(String source, List<String> header, double[] values, int row
     int cell = 0;
     boolean quoted = false;
     for (int i = 0; i <= line.length(); i++) {
-      char c = i < line.length() ? line.charAt(i) : ',';
+      char c = i < line.length() ? line.charAt(i) : delimiter;
       if (c == '"') {
         quoted = !quoted;
-      } else if (c == ',' && !quoted) {
+      } else if (c == delimiter && !quoted) {
         if (cell == column) {
           int s = start;
           int e = i;
-          while (s < e && line.charAt(s) == ' ') {
+          while (s < e && (line.charAt(s) == ' ' || line.charAt(s) == '\t')) {
             s++;
           }
-          while (e > s && line.charAt(e - 1) == ' ') {
+          while (e > s && (line.charAt(e - 1) == ' ' || line.charAt(e - 1) == '\t')) {
             e--;
           }
           return new int[] {s, Math.max(1, e - s)};

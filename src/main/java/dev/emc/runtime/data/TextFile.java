@@ -12,6 +12,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
 
 /**
  * A text file as emc reads one, model or data: UTF-8, without the byte-order mark some editors
@@ -38,12 +39,55 @@ public final class TextFile {
 
   /** The text after the byte-order mark, if any; bytes that are not UTF-8 throw {@link CharacterCodingException}. */
   public static BufferedReader open(Path path) throws IOException {
-    return skipMark(Files.newBufferedReader(path, StandardCharsets.UTF_8));
+    return skipMark(new BufferedReader(new InputStreamReader(bytes(path), StandardCharsets.UTF_8.newDecoder())));
   }
 
   /** The same, with each stretch of bytes that are not UTF-8 read as U+FFFD: for showing a line. */
   static BufferedReader openLeniently(Path path) throws IOException {
-    return skipMark(new BufferedReader(new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8)));
+    return skipMark(new BufferedReader(new InputStreamReader(bytes(path), StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * The file's bytes, decompressed when it is gzip (known by its first two bytes, whatever its
+   * name): every reader of data goes through here, so a .gz file reads, and shows its lines in
+   * messages, like the text inside it.
+   */
+  public static InputStream bytes(Path path) throws IOException {
+    InputStream in = new java.io.BufferedInputStream(Files.newInputStream(path), 1 << 16);
+    try {
+      return gzip(path) ? new GZIPInputStream(in, 1 << 16) : in;
+    } catch (IOException e) {
+      in.close();
+      throw e;
+    }
+  }
+
+  /** Whether the file starts with gzip's magic bytes (1F 8B). */
+  public static boolean gzip(Path path) throws IOException {
+    try (InputStream in = Files.newInputStream(path)) {
+      return in.read() == 0x1F && in.read() == 0x8B;
+    }
+  }
+
+  /** The first line's text (null for an empty file or one that cannot be read): what a delimiter is detected from. */
+  static String firstLine(Path path) {
+    try (BufferedReader r = openLeniently(path)) {
+      return r.readLine();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Standard input copied to a temporary file, deleted when the JVM exits. The readers read a file
+   * more than once (the fast path, then the general reader where it gives up, then a line again for
+   * a message) and a streamed fit reads it in its own pass: a stream can be read once, a file again.
+   */
+  public static Path spool(InputStream in) throws IOException {
+    Path file = Files.createTempFile("emc-stdin-", ".csv");
+    file.toFile().deleteOnExit();
+    Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    return file;
   }
 
   private static BufferedReader skipMark(BufferedReader r) throws IOException {
@@ -59,14 +103,17 @@ public final class TextFile {
    * points, as a reader counts on the screen), with the line shown.
    */
   static DataException notUtf8(Path path) {
-    String name = path.toString();
+    return notUtf8(path, path.toString());
+  }
+
+  static DataException notUtf8(Path path, String name) {
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder(); // reports malformed input
     ByteBuffer bytes = ByteBuffer.allocate(1 << 16).flip();
     CharBuffer chars = CharBuffer.allocate(1 << 16);
     int line = 1;
     int column = 1;
     boolean first = true;
-    try (InputStream in = Files.newInputStream(path)) {
+    try (InputStream in = bytes(path)) {
       boolean eof = false;
       while (true) {
         bytes.compact();
