@@ -267,6 +267,11 @@ abstract class HostileModelFuzz {
       String from = names.get(r % names.size());
       // Half the time a hostile name; else the case variant of a name, which may exist already.
       String to = r % 2 == 0 ? HOSTILE_NAMES.get((r / 2) % HOSTILE_NAMES.size()) : swapCase(from);
+      if (tokens.contains(to)) {
+        // A name the model already has (P renamed K in a model with K): that would merge two
+        // variables, not rename one.
+        continue;
+      }
       tokens.replaceAll(t -> t.equals(from) ? to : t);
     }
     String twin = String.join("", tokens);
