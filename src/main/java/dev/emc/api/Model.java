@@ -244,12 +244,14 @@ public final class Model {
   /**
    * Everything a bound model's generated source depends on but emc's code and plugins (which the
    * compile cache's keys add): the plan is {@link #plan} of the model's text and these settings and
-   * sizes, and the source is a function of the plan. The name is in too, though only messages use
-   * it, so that nothing the front end sees is left out. The compile cache finds a class by this
+   * sizes, and the source is a function of the plan. Of the file's name, only what names the model
+   * (the checker's default when the file declares none) is in: the rest reaches only messages
+   * (analysis reads the Source's text alone; derive and codegen never see it), so a model fitted
+   * from another directory finds its class all the same. The compile cache finds a class by this
    * without generating its source.
    */
   private String generationInputs(Map<String, Double> sized) {
-    StringBuilder s = new StringBuilder("model ").append(source.name()).append('\0').append(source.text()).append('\0');
+    StringBuilder s = new StringBuilder("model ").append(checked.name()).append('\0').append(source.text()).append('\0');
     // Sorted, and each value exactly: equal settings make one string, whatever their order.
     new java.util.TreeMap<>(sized).forEach((name, value) ->
         s.append(name).append('=').append(Long.toHexString(Double.doubleToLongBits(value))).append('\0'));

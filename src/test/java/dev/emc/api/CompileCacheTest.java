@@ -174,6 +174,12 @@ class CompileCacheTest {
     assertEquals(a, cache.inputsKey(emc.parse("gmm.model", text, Map.of("K", 2.0)).bind(Map.of("D", 2.0)).inputs(), List.of()));
     assertNotEquals(a, cache.inputsKey(emc.parse("gmm.model", text + "\n// a comment\n", Map.of("K", 2.0))
         .bind(Map.of("D", 2.0)).inputs(), List.of()), "the model's text");
+    assertEquals(a, cache.inputsKey(emc.parse("elsewhere/gmm.model", text, Map.of("K", 2.0)).bind(Map.of("D", 2.0)).inputs(),
+        List.of()), "the file's name reaches only messages");
+    String unnamed = text.replace("model gmm;", "");
+    assertNotEquals(cache.inputsKey(emc.parse("a.model", unnamed, Map.of()).bind(Map.of("D", 2.0)).inputs(), List.of()),
+        cache.inputsKey(emc.parse("b.model", unnamed, Map.of()).bind(Map.of("D", 2.0)).inputs(), List.of()),
+        "a model that declares no name is named after its file");
     assertNotEquals(a, cache.inputsKey(emc.parse("gmm.model", text, Map.of("K", 3.0))
         .bind(Map.of("D", 2.0)).inputs(), List.of()), "a --set");
     assertNotEquals(a, cache.inputsKey(model.bind(Map.of("D", 3.0)).inputs(), List.of()), "a size");
