@@ -13,12 +13,15 @@ import java.util.Optional;
 public final class Bound {
   private final Emc emc;
   private final EmPlan plan;
+  private final String inputs;
   private final Optional<DataMatrix> data;
   private String source;
 
-  Bound(Emc emc, EmPlan plan, Optional<DataMatrix> data) {
+  /** {@code inputs}: what {@code plan}, and so the generated source, was made from (see Model). */
+  Bound(Emc emc, EmPlan plan, String inputs, Optional<DataMatrix> data) {
     this.emc = emc;
     this.plan = plan;
+    this.inputs = inputs;
     this.data = data;
   }
 
@@ -48,6 +51,16 @@ public final class Bound {
 
   public String className() {
     return JavaGenerator.className(plan.model());
+  }
+
+  /** What the plan, and so the source, was made from: internal, for the compile cache's tests. */
+  String inputs() {
+    return inputs;
+  }
+
+  /** Whether the source was generated (a compile through the cache's pointer does not): for tests. */
+  boolean generated() {
+    return source != null;
   }
 
   /** The generated class, as source. */
@@ -121,19 +134,28 @@ public final class Bound {
 
   /**
    * The generated class, compiled in memory, or loaded from emc's compile cache when this source
-   * was compiled before.
+   * was compiled before. A model bound to the same text, settings and sizes as before is found
+   * by those without generating its source again (generating costs a cached fit most of its
+   * start); the entry it points to is still the one keyed by the source, and checked as such.
    */
   public Compiled compile() {
     long t0 = System.nanoTime();
+    Optional<CompileCache> cache = emc.cache();
+    String byInputs = cache.map(c -> c.inputsKey(inputs, emc.classPath())).orElse(null);
+    Optional<CompileCache.Entry> known = cache.flatMap(c -> c.byInputs(byInputs));
+    if (known.isPresent()) {
+      var type = InMemoryJavac.load(known.get().className(), known.get().classes(), emc.loader());
+      return new Compiled(type, data, (System.nanoTime() - t0) / 1e9, true);
+    }
     String name = className();
     String source = javaSource();
-    Optional<CompileCache> cache = emc.cache();
     String key = cache.map(c -> c.key(name, source, emc.classPath())).orElse(null);
     Optional<Map<String, byte[]>> stored = cache.flatMap(c -> c.get(key));
     Map<String, byte[]> classes = stored.orElseGet(() -> InMemoryJavac.compile(name, source, emc.classPath()));
     if (stored.isEmpty()) {
       cache.ifPresent(c -> c.put(key, classes));
     }
+    cache.ifPresent(c -> c.putInputs(byInputs, key, name));
     var type = InMemoryJavac.load(name, classes, emc.loader());
     return new Compiled(type, data, (System.nanoTime() - t0) / 1e9, stored.isPresent());
   }

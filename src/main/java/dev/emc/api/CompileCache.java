@@ -37,6 +37,13 @@ import java.util.stream.Stream;
  * format is deleted and compiled again, never loaded. Entries are written to a temporary file and
  * moved into place, so a reader never sees half of one, and concurrent writers of one key write
  * the same bytes. The oldest-used entries beyond {@link #KEEP} are deleted.
+ *
+ * <p>Beside the entries, a pointer file keyed by the generation's inputs (the model's text, its
+ * settings and sizes: see {@code Model}, hashed with emc and the plugins as above) names the key
+ * of the source they generate, and its class. Following it skips generating the source, the most
+ * of a cached fit's start; the entry it names is still found and checked by its own key, so a
+ * pointer can make a class be found sooner, never another class be loaded. A pointer that does not
+ * check out, or names no whole entry, is ignored and the source generated.
  */
 final class CompileCache {
   /** How many entries are kept. One is tens of kilobytes; a model's every K is a few hundred. */
@@ -44,6 +51,8 @@ final class CompileCache {
 
   private static final int MAGIC = 0x454d4331; // "EMC1"
   private static final String SUFFIX = ".classes";
+  private static final String POINTER = ".inputs";
+  private static final String POINTER_FORMAT = "emc inputs 1";
   private static final int CHECKSUM = 32;
 
   private final Path dir;
@@ -86,16 +95,66 @@ final class CompileCache {
 
   /** The key of a class: a hash of everything its bytecode depends on. */
   String key(String className, String source, List<Path> classPath) {
+    Hasher h = hasher("emc compile cache 1", classPath);
+    h.putString(className, StandardCharsets.UTF_8).putByte((byte) 0);
+    h.putString(source, StandardCharsets.UTF_8);
+    return h.hash().toString();
+  }
+
+  /**
+   * The key of a pointer: a hash of what the source is generated from ({@code inputs}) and by
+   * (emc, its plugins; the Java release too, as the entry's key has it).
+   */
+  String inputsKey(String inputs, List<Path> classPath) {
+    Hasher h = hasher(POINTER_FORMAT, classPath);
+    h.putString(inputs, StandardCharsets.UTF_8);
+    return h.hash().toString();
+  }
+
+  private Hasher hasher(String what, List<Path> classPath) {
     Hasher h = Hashing.sha256().newHasher();
-    h.putString("emc compile cache 1", StandardCharsets.UTF_8).putByte((byte) 0);
+    h.putString(what, StandardCharsets.UTF_8).putByte((byte) 0);
     h.putString(emc, StandardCharsets.UTF_8).putByte((byte) 0);
     h.putInt(Runtime.version().feature());
     for (Path p : classPath) {
       h.putBytes(contentHash(p).asBytes());
     }
-    h.putString(className, StandardCharsets.UTF_8).putByte((byte) 0);
-    h.putString(source, StandardCharsets.UTF_8);
-    return h.hash().toString();
+    return h;
+  }
+
+  /** An entry's classes, and which of them is the model's. */
+  record Entry(String className, Map<String, byte[]> classes) {}
+
+  /**
+   * The entry the pointer {@code inputsKey} names, when both check out and the entry holds the
+   * class it names.
+   */
+  Optional<Entry> byInputs(String inputsKey) {
+    String[] fields;
+    try {
+      fields = Files.readString(dir.resolve(inputsKey + POINTER), StandardCharsets.UTF_8).split("\n", -1);
+    } catch (IOException | UncheckedIOException e) {
+      return Optional.empty();
+    }
+    // format, inputs key, entry key, class name, a hash of the four lines, and the end.
+    if (fields.length != 6 || !fields[5].isEmpty() || !fields[0].equals(POINTER_FORMAT) || !fields[1].equals(inputsKey)
+        || !fields[4].equals(pointerSum(fields[0], fields[1], fields[2], fields[3]))) {
+      return Optional.empty();
+    }
+    String className = fields[3];
+    return get(fields[2]).filter(classes -> classes.containsKey(className)).map(classes -> new Entry(className, classes));
+  }
+
+  /** Points {@code inputsKey} at the entry {@code key}, whose model class is {@code className}. */
+  void putInputs(String inputsKey, String key, String className) {
+    String lines = POINTER_FORMAT + "\n" + inputsKey + "\n" + key + "\n" + className + "\n";
+    writeAtomically(inputsKey, POINTER,
+        (lines + pointerSum(POINTER_FORMAT, inputsKey, key, className) + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String pointerSum(String format, String inputsKey, String key, String className) {
+    return Hashing.sha256().hashString(format + "\n" + inputsKey + "\n" + key + "\n" + className + "\n",
+        StandardCharsets.UTF_8).toString();
   }
 
   /**
@@ -129,15 +188,20 @@ final class CompileCache {
    * disk) is skipped: the model is compiled again next time, and nothing else changes.
    */
   void put(String key, Map<String, byte[]> classes) {
+    writeAtomically(key, SUFFIX, encode(key, classes));
+  }
+
+  /** Writes {@code key + suffix} through a temporary file, or nothing when the cache cannot be written. */
+  private void writeAtomically(String key, String suffix, byte[] contents) {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, key, ".tmp");
-      Files.write(tmp, encode(key, classes));
+      Files.write(tmp, contents);
       try {
-        Files.move(tmp, dir.resolve(key + SUFFIX), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, dir.resolve(key + suffix), StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, dir.resolve(key + SUFFIX), StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, dir.resolve(key + suffix), StandardCopyOption.REPLACE_EXISTING);
       }
       tmp = null;
       prune();
@@ -201,8 +265,16 @@ final class CompileCache {
     }
   }
 
-  /** Deletes the oldest-used entries beyond {@link #KEEP}, and temporary files left by a killed writer. */
+  /**
+   * Deletes the oldest-used entries beyond {@link #KEEP}, the oldest-written pointers beyond as many, and
+   * temporary files left by a killed writer.
+   */
   private void prune() throws IOException {
+    prune(SUFFIX);
+    prune(POINTER);
+  }
+
+  private void prune(String suffix) throws IOException {
     long hourAgo = System.currentTimeMillis() - 3_600_000;
     try (Stream<Path> files = Files.list(dir)) {
       List<Path> entries = files.filter(f -> {
@@ -217,7 +289,7 @@ final class CompileCache {
           }
           return false;
         }
-        return name.endsWith(SUFFIX);
+        return name.endsWith(suffix);
       }).toList();
       if (entries.size() <= KEEP) {
         return;

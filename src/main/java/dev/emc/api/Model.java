@@ -120,11 +120,12 @@ public final class Model {
       rows = rows.withSequences(starts);
     }
     rows = w == null ? rows : rows.withWeights(w);
-    EmPlan plan = plan(sized(binding));
+    Map<String, Double> sized = sized(binding);
+    EmPlan plan = plan(sized);
     if (labelColumn >= 0) {
       rows = rows.withLabels(Binder.labels(labelled, labelColumn, plan.latent().components()));
     }
-    return new Bound(emc, plan, Optional.of(rows));
+    return new Bound(emc, plan, generationInputs(sized), Optional.of(rows));
   }
 
   private static int column(Table table, String name, String option) throws DataException {
@@ -204,7 +205,8 @@ public final class Model {
     try {
       Binder.Binding binding = new Binder.Binding(first[0].columns(), first[0].widths(), categories);
       DataMatrix data = new DataMatrix(name, names.get(0), null, rows.rows(), names.get(0).size(), null, rows);
-      return new Bound(emc, plan(sized(binding)), Optional.of(data));
+      Map<String, Double> sized = sized(binding);
+      return new Bound(emc, plan(sized), generationInputs(sized), Optional.of(data));
     } catch (RuntimeException e) {
       rows.close(); // the rows are bound to nothing: their cache goes now, not at exit
       throw e;
@@ -230,7 +232,24 @@ public final class Model {
   public Bound bind(Map<String, Double> sizes) {
     Map<String, Double> sized = new LinkedHashMap<>(settings);
     sized.putAll(sizes);
-    return new Bound(emc, plan(sized), Optional.empty());
+    return new Bound(emc, plan(sized), generationInputs(sized), Optional.empty());
+  }
+
+  /**
+   * Everything a bound model's generated source depends on but emc's code and plugins (which the
+   * compile cache's keys add): the plan is {@link #plan} of the model's text and these settings and
+   * sizes, and the source is a function of the plan. Of the file's name, only what names the model
+   * (the checker's default when the file declares none) is in: the rest reaches only messages
+   * (analysis reads the Source's text alone; derive and codegen never see it), so a model fitted
+   * from another directory finds its class all the same. The compile cache finds a class by this
+   * without generating its source.
+   */
+  private String generationInputs(Map<String, Double> sized) {
+    StringBuilder s = new StringBuilder("model ").append(checked.name()).append('\0').append(source.text()).append('\0');
+    // Sorted, and each value exactly: equal settings make one string, whatever their order.
+    new java.util.TreeMap<>(sized).forEach((name, value) ->
+        s.append(name).append('=').append(Long.toHexString(Double.doubleToLongBits(value))).append('\0'));
+    return s.toString();
   }
 
   /**

@@ -34,11 +34,16 @@ import picocli.CommandLine.Command;
     name = "emc",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "The EM compiler: a latent-variable model in, its EM algorithm out.",
-    subcommands = {CheckCommand.class, CompileCommand.class, FitCommand.class, SelectCommand.class, PredictCommand.class, SimulateCommand.class,
-        DeriveCommand.class,
-        CommandLine.HelpCommand.class})
+    description = "The EM compiler: a latent-variable model in, its EM algorithm out.")
 public final class Main implements Runnable {
+  /**
+   * The subcommands, in the order the usage lists them. They are added in {@link #run}: picocli
+   * reflects over every option of every command it is given, a tenth of a second of a cached
+   * fit's start for the ones the command line does not name.
+   */
+  private static final List<Class<?>> COMMANDS = List.of(CheckCommand.class, CompileCommand.class, FitCommand.class,
+      SelectCommand.class, PredictCommand.class, SimulateCommand.class, DeriveCommand.class, CommandLine.HelpCommand.class);
+
   static final int OK = 0;
   static final int BAD_INPUT = 2;
   /** Stopped by Ctrl-C (128 + SIGINT, as shells report it). */
@@ -101,6 +106,9 @@ public final class Main implements Runnable {
   /** Runs one command line, printing to {@code out} and {@code err}; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new Main());
+    for (Class<?> command : commandsFor(args)) {
+      cli.addSubcommand(command);
+    }
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -140,6 +148,20 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * The command that the first argument names, alone; all of them when it names none, or help
+   * (the usage lists them all, a misspelt name gets the nearest ones).
+   */
+  private static List<Class<?>> commandsFor(String[] args) {
+    for (Class<?> command : COMMANDS) {
+      String name = command.getAnnotation(Command.class).name();
+      if (args.length > 0 && args[0].equals(name) && command != CommandLine.HelpCommand.class) {
+        return List.of(command);
+      }
+    }
+    return COMMANDS;
   }
 
   /**

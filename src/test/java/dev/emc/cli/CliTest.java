@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,6 +79,22 @@ class CliTest {
     Run help = emc("--help");
     assertEquals(0, help.code());
     assertTrue(help.out().contains("check"));
+  }
+
+  @Test
+  void theUsageListsEveryCommandThoughACommandLineGetsOnlyTheOneItNames() {
+    String usage = emc("--help").out();
+    for (String name : List.of("check", "compile", "fit", "select", "predict", "simulate", "derive", "help")) {
+      assertTrue(usage.contains("  " + name + " "), name + " in\n" + usage);
+    }
+    assertTrue(emc("help", "fit").out().contains("Usage: emc fit"));
+    // The inherited options still reach the one command added, after its name as before it.
+    Run after = emc("fit", "--no-cache", "examples/gmm.model", "--data", "examples/data/faithful.csv", "--max-iter", "2");
+    assertEquals(0, after.code(), after.err());
+    assertFalse(after.out().contains("(from the compile cache)"), after.out());
+    Run misspelt = emc("fitt", "examples/gmm.model");
+    assertEquals(2, misspelt.code());
+    assertTrue(misspelt.err().contains("fit"), misspelt.err());
   }
 
   @Test
