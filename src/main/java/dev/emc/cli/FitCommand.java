@@ -10,6 +10,7 @@ import dev.emc.runtime.data.DataException;
 import dev.emc.runtime.fit.FitOptions;
 import dev.emc.runtime.fit.FitResult;
 import dev.emc.runtime.fit.LatentPass;
+import dev.emc.runtime.fit.Relabelling;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -60,6 +61,12 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--viterbi", paramLabel = "CSV", description = "For a model whose latent is a chain: write"
       + " each row's state on the most likely path (1..K), one per row, as CSV.")
   Path viterbi;
+
+  @Option(names = "--order-by", paramLabel = "KEY", description = "Order the components: weight (the default:"
+      + " the largest share of the rows first), a parameter with one number per component (lambda), or one number"
+      + " of each component's value (mu[2], Sigma[1,2]; 1-based), the smallest first; none keeps EM's order. Repeated"
+      + " fits and restarts then print comparable components. The JSON's order records it.")
+  String orderBy;
 
   @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
   boolean quiet;
@@ -136,11 +143,22 @@ final class FitCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--viterbi: model " + compiled.newModel().name() + " "
           + LatentPass.of(compiled.newModel()).noPath());
     }
-    FitResult fit = compiled.fit(bound.data().orElseThrow(), options, progress);
+    Relabelling.Order order = order(bound, compiled);
+    FitResult fitted = compiled.fit(bound.data().orElseThrow(), options, progress);
     progress.clear();
+    Relabelling.Ordered ordered = bound.relabelling().order(fitted, bound.data().orElseThrow(),
+        progress.interrupted() ? Relabelling.Order.NONE : order, options.threads());
+    FitResult fit = ordered.fit();
     if (out != null) {
       ObjectNode json = FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds), bound.sizes(),
           bound.data().orElseThrow().names());
+      ObjectNode recorded = json.putObject("order");
+      recorded.put("by", ordered.by().toString());
+      // Component j as printed is component fitted[j] as EM left it (1-based).
+      var fittedAs = recorded.putArray("fitted");
+      for (int j : ordered.from()) {
+        fittedAs.add(j + 1);
+      }
       FileRoles.write(out, () -> {
         FitJson.write(json, out);
         return null;
@@ -174,7 +192,37 @@ final class FitCommand implements Callable<Integer> {
     return Main.OK;
   }
 
+  /**
+   * What to order the components by: --order-by, checked against the model; by default by weight
+   * where the model has components it can rename, and as fitted where labels say which is which.
+   */
+  private Relabelling.Order order(Bound bound, Compiled compiled) {
+    Relabelling.Order order = orderBy == null ? Relabelling.Order.WEIGHT : Relabelling.Order.parse(orderBy);
+    if (rows.labels != null && !order.equals(Relabelling.Order.NONE)) {
+      if (orderBy != null) {
+        throw new ParameterException(spec.commandLine(), "--order-by: with --labels, component k is the one"
+            + " labelled k, so the components keep their labels' order");
+      }
+      return Relabelling.Order.NONE;
+    }
+    String problem = bound.relabelling().problem(compiled.newModel(), order);
+    if (problem != null) {
+      if (orderBy != null) {
+        throw new ParameterException(spec.commandLine(), "--order-by " + orderBy + ": " + problem);
+      }
+      return Relabelling.Order.NONE;
+    }
+    return order;
+  }
+
   private void validate() {
+    if (orderBy != null) {
+      try {
+        Relabelling.Order.parse(orderBy);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
     how.options(spec, 1);
     rows.marginalize(spec);
     if (plot != null && FitPlot.format(plot) == null) {
