@@ -7,6 +7,7 @@ import dev.emc.api.FitJson;
 import dev.emc.api.Model;
 import dev.emc.diag.DiagnosticPrinter;
 import dev.emc.runtime.data.DataException;
+import dev.emc.runtime.fit.Bootstrap;
 import dev.emc.runtime.fit.FitOptions;
 import dev.emc.runtime.fit.FitResult;
 import dev.emc.runtime.fit.LatentPass;
@@ -67,6 +68,15 @@ final class FitCommand implements Callable<Integer> {
       + " of each component's value (mu[2], Sigma[1,2]; 1-based), the smallest first; none keeps EM's order. Repeated"
       + " fits and restarts then print comparable components. The JSON's order records it.")
   String orderBy;
+
+  @Option(names = "--bootstrap", paramLabel = "B", description = "Standard errors and 95% percentile intervals"
+      + " from B bootstrap replicates, each refitted from the fit, on all cores; components matched to the fit's.")
+  Integer bootstrap;
+
+  @Option(names = "--bootstrap-kind", paramLabel = "KIND", defaultValue = "nonparametric", description = "How a"
+      + " replicate's rows are drawn: nonparametric (N rows with replacement) or weighted (N times Dirichlet(1, …, 1)"
+      + " weights, the weighted likelihood bootstrap) (default: ${DEFAULT-VALUE}).")
+  String bootstrapKind;
 
   @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
   boolean quiet;
@@ -149,6 +159,10 @@ final class FitCommand implements Callable<Integer> {
     Relabelling.Ordered ordered = bound.relabelling().order(fitted, bound.data().orElseThrow(),
         progress.interrupted() ? Relabelling.Order.NONE : order, options.threads());
     FitResult fit = ordered.fit();
+    Bootstrap.Result boot = bootstrap == null || progress.interrupted() ? null
+        : Bootstrap.run(compiled::newModel, fit, bound.data().orElseThrow(), options,
+            Bootstrap.Kind.valueOf(bootstrapKind.toUpperCase(java.util.Locale.ROOT)), bootstrap, options.seed(),
+            bound.relabelling(), options.threads());
     if (out != null) {
       ObjectNode json = FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds), bound.sizes(),
           bound.data().orElseThrow().names());
@@ -158,6 +172,9 @@ final class FitCommand implements Callable<Integer> {
       var fittedAs = recorded.putArray("fitted");
       for (int j : ordered.from()) {
         fittedAs.add(j + 1);
+      }
+      if (boot != null) {
+        BootstrapReport.write(json, fit, boot);
       }
       FileRoles.write(out, () -> {
         FitJson.write(json, out);
@@ -188,6 +205,9 @@ final class FitCommand implements Callable<Integer> {
     if (!quiet) {
       spec.commandLine().getOut().print(FitSummary.of(fit, bound.data().orElseThrow(), options,
           compileSeconds, compiled.cached(), loadSeconds));
+      if (boot != null) {
+        spec.commandLine().getOut().print(BootstrapReport.of(fit, boot));
+      }
     }
     return Main.OK;
   }
@@ -216,6 +236,13 @@ final class FitCommand implements Callable<Integer> {
   }
 
   private void validate() {
+    if (bootstrap != null && bootstrap < 2) {
+      throw new ParameterException(spec.commandLine(), "--bootstrap needs at least 2 replicates, not " + bootstrap);
+    }
+    if (!bootstrapKind.equals("nonparametric") && !bootstrapKind.equals("weighted")) {
+      throw new ParameterException(spec.commandLine(), "--bootstrap-kind is nonparametric or weighted, not "
+          + bootstrapKind + (bootstrapKind.equals("parametric") ? " (the parametric bootstrap is not supported yet)" : ""));
+    }
     if (orderBy != null) {
       try {
         Relabelling.Order.parse(orderBy);
