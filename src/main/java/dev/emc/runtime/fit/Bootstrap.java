@@ -44,7 +44,12 @@ public final class Bootstrap {
   public static Result run(Supplier<EmModel> factory, FitResult fit, DataMatrix data, FitOptions o, Kind kind,
       int replicates, long seed, Relabelling relabelling, int threads) throws DataException {
     EmModel probe = factory.get();
-    LatentPass.of(probe).check(data.withWeights(new double[data.rows()]));
+    try {
+      LatentPass.of(probe).check(data.withWeights(new double[data.rows()]));
+    } catch (DataException e) {
+      throw new DataException(e.file(), "the bootstrap draws each replicate's rows by weighing them, which this"
+          + " model cannot take: " + e.getMessage());
+    }
     FitOptions each = o.withStart(fit.params()).withThreads(1).withRestarts(1);
     double[] fitted = LatentPass.of(probe).finite() ? fit.predict(data).responsibilities() : null;
     SplittableRandom seeds = new SplittableRandom(seed);
