@@ -118,6 +118,14 @@ public final class Bound {
     return new Simulator(plan, emc.families(), params).draw(covariates, seed, names);
   }
 
+  /**
+   * How the latent's values label the parameters, so that a fit's components can be renamed
+   * (ordered) without changing the model.
+   */
+  public dev.emc.runtime.fit.Relabelling relabelling() {
+    return Labels.of(plan);
+  }
+
   /** Whether the model conditions on covariates, whose values a simulation must be given. */
   public boolean hasCovariates() {
     return plan.data().stream().anyMatch(EmPlan.DataSlot::covariate);

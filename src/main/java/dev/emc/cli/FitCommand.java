@@ -7,9 +7,11 @@ import dev.emc.api.FitJson;
 import dev.emc.api.Model;
 import dev.emc.diag.DiagnosticPrinter;
 import dev.emc.runtime.data.DataException;
+import dev.emc.runtime.fit.Bootstrap;
 import dev.emc.runtime.fit.FitOptions;
 import dev.emc.runtime.fit.FitResult;
 import dev.emc.runtime.fit.LatentPass;
+import dev.emc.runtime.fit.Relabelling;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -59,6 +61,21 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--viterbi", paramLabel = "CSV", description = "For a model whose latent is a chain: write"
       + " each row's state on the most likely path (1..K), one per row, as CSV.")
   Path viterbi;
+
+  @Option(names = "--order-by", paramLabel = "KEY", description = "Order the components: weight (the default:"
+      + " the largest share of the rows first), a parameter with one number per component (lambda), or one number"
+      + " of each component's value (mu[2], Sigma[1,2]; 1-based), the smallest first; none keeps EM's order. Repeated"
+      + " fits and restarts then print comparable components. The JSON's order records it.")
+  String orderBy;
+
+  @Option(names = "--bootstrap", paramLabel = "B", description = "Standard errors and 95% percentile intervals"
+      + " from B bootstrap replicates, each refitted from the fit, on all cores; components matched to the fit's.")
+  Integer bootstrap;
+
+  @Option(names = "--bootstrap-kind", paramLabel = "KIND", defaultValue = "nonparametric", description = "How a"
+      + " replicate's rows are drawn: nonparametric (N rows with replacement) or weighted (N times Dirichlet(1, …, 1)"
+      + " weights, the weighted likelihood bootstrap) (default: ${DEFAULT-VALUE}).")
+  String bootstrapKind;
 
   @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
   boolean quiet;
@@ -135,13 +152,31 @@ final class FitCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--viterbi: model " + compiled.newModel().name() + " "
           + LatentPass.of(compiled.newModel()).noPath());
     }
-    FitResult fit = compiled.fit(bound.data().orElseThrow(), options, progress);
+    Relabelling.Order order = order(bound, compiled);
+    FitResult fitted = compiled.fit(bound.data().orElseThrow(), options, progress);
     progress.clear();
+    Relabelling.Ordered ordered = bound.relabelling().order(fitted, bound.data().orElseThrow(),
+        progress.interrupted() ? Relabelling.Order.NONE : order, options.threads());
+    FitResult fit = ordered.fit();
+    Bootstrap.Result boot = bootstrap == null || progress.interrupted() ? null
+        : Bootstrap.run(compiled::newModel, fit, bound.data().orElseThrow(), options,
+            Bootstrap.Kind.valueOf(bootstrapKind.toUpperCase(java.util.Locale.ROOT)), bootstrap, options.seed(),
+            bound.relabelling(), options.threads());
     if (out != null) {
       ObjectNode json = FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds), bound.sizes(),
           bound.data().orElseThrow().names());
       if (FitSummary.classifies(fit, bound.data().orElseThrow())) {
         FitJson.putClassification(json, fit.classification(bound.data().orElseThrow()), rows.labels);
+      }
+      ObjectNode recorded = json.putObject("order");
+      recorded.put("by", ordered.by().toString());
+      // Component j as printed is component fitted[j] as EM left it (1-based).
+      var fittedAs = recorded.putArray("fitted");
+      for (int j : ordered.from()) {
+        fittedAs.add(j + 1);
+      }
+      if (boot != null) {
+        BootstrapReport.write(json, fit, boot);
       }
       FileRoles.write(out, () -> {
         FitJson.write(json, out);
@@ -172,11 +207,51 @@ final class FitCommand implements Callable<Integer> {
     if (!quiet) {
       spec.commandLine().getOut().print(FitSummary.of(fit, bound.data().orElseThrow(), options,
           compileSeconds, compiled.cached(), loadSeconds));
+      if (boot != null) {
+        spec.commandLine().getOut().print(BootstrapReport.of(fit, boot));
+      }
     }
     return Main.OK;
   }
 
+  /**
+   * What to order the components by: --order-by, checked against the model; by default by weight
+   * where the model has components it can rename, and as fitted where labels say which is which.
+   */
+  private Relabelling.Order order(Bound bound, Compiled compiled) {
+    Relabelling.Order order = orderBy == null ? Relabelling.Order.WEIGHT : Relabelling.Order.parse(orderBy);
+    if (rows.labels != null && !order.equals(Relabelling.Order.NONE)) {
+      if (orderBy != null) {
+        throw new ParameterException(spec.commandLine(), "--order-by: with --labels, component k is the one"
+            + " labelled k, so the components keep their labels' order");
+      }
+      return Relabelling.Order.NONE;
+    }
+    String problem = bound.relabelling().problem(compiled.newModel(), order);
+    if (problem != null) {
+      if (orderBy != null) {
+        throw new ParameterException(spec.commandLine(), "--order-by " + orderBy + ": " + problem);
+      }
+      return Relabelling.Order.NONE;
+    }
+    return order;
+  }
+
   private void validate() {
+    if (bootstrap != null && bootstrap < 2) {
+      throw new ParameterException(spec.commandLine(), "--bootstrap needs at least 2 replicates, not " + bootstrap);
+    }
+    if (!bootstrapKind.equals("nonparametric") && !bootstrapKind.equals("weighted")) {
+      throw new ParameterException(spec.commandLine(), "--bootstrap-kind is nonparametric or weighted, not "
+          + bootstrapKind + (bootstrapKind.equals("parametric") ? " (the parametric bootstrap is not supported yet)" : ""));
+    }
+    if (orderBy != null) {
+      try {
+        Relabelling.Order.parse(orderBy);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
     how.options(spec, 1);
     rows.marginalize(spec);
     if (plot != null && FitPlot.format(plot) == null) {

@@ -265,6 +265,20 @@ public final class Fitter implements AutoCloseable {
     return stats;
   }
 
+  /**
+   * One E-step pass over all of {@code data} at the model's current parameters: the merged
+   * statistics, with Σ_n log p(x_n) at {@link EmModel#LOGLIK} and the counts N_k at {@link
+   * EmModel#COUNT}.
+   */
+  public double[] statistics(EmModel m, DataMatrix data) throws DataException {
+    MissingCells missing = MissingCells.of(m, data);
+    String problem = m.prepare();
+    if (problem != null) {
+      throw new IllegalArgumentException("the parameters are not usable: " + problem);
+    }
+    return statistics(m, LatentPass.of(m), missing == null ? data : missing.complete(), missing);
+  }
+
   /** Whether this pass's objective is below {@code previous} beyond rounding, or not a number at all. */
   private static boolean falls(double[] stats, EmModel m, double previous) {
     double objective = stats[EmModel.LOGLIK] + m.logPenalty();
