@@ -121,7 +121,16 @@ public final class FitJson {
 
   /** Writes the whole file or nothing. */
   public static void write(ObjectNode json, Path out) throws IOException {
-    AtomicFiles.write(out, JSON.writeValueAsString(json) + "\n");
+    AtomicFiles.write(out, text(json));
+  }
+
+  /** The JSON as {@link #write} writes it. */
+  public static String text(ObjectNode json) {
+    try {
+      return JSON.writeValueAsString(json) + "\n";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The {@code sizes} of a JSON file (as {@link #of} writes), as settings of the model; empty when it has none. */

@@ -48,8 +48,12 @@ final class FitCommand implements Callable<Integer> {
       + " whole, would not fit in the free heap (estimated from the file's size and first lines).")
   boolean stream;
 
-  @Option(names = "--out", paramLabel = "JSON", description = "Write the fit as JSON.")
+  @Option(names = "--out", paramLabel = "JSON", description = "Write the fit as JSON; `-` writes it to standard"
+      + " output, and the summary to standard error.")
   Path out;
+
+  @Option(names = "--strict", description = "Exit with code 3 when the fit stops before it converges.")
+  boolean strict;
 
   @Option(names = "--plot", paramLabel = "FILE", description = "Draw the fit, as PNG or SVG by FILE's extension"
       + " (.png, .svg): the data with the fitted components — a normal vector's first two columns coloured by"
@@ -84,7 +88,7 @@ final class FitCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     validate();
     FileRoles.of(main, input).reads("--data", rows.data).reads("--init", init)
-        .writes("--out", out).writes("--plot", plot).writes("--viterbi", viterbi).check();
+        .writes("--out", toStdout() ? null : out).writes("--plot", plot).writes("--viterbi", viterbi).check();
     PrintWriter err = spec.commandLine().getErr();
     // Ctrl-C is caught from here on: during the load and the compile it stops the fit at its first iteration.
     try (Progress progress = new Progress(err, !quiet && System.console() != null)) {
@@ -178,14 +182,19 @@ final class FitCommand implements Callable<Integer> {
       if (boot != null) {
         BootstrapReport.write(json, fit, boot);
       }
-      FileRoles.write(out, () -> {
-        FitJson.write(json, out);
-        return null;
-      });
+      if (toStdout()) {
+        spec.commandLine().getOut().print(FitJson.text(json));
+      } else {
+        FileRoles.write(out, () -> {
+          FitJson.write(json, out);
+          return null;
+        });
+      }
     }
     if (progress.interrupted()) {
       err.println("emc: interrupted after " + fit.iterations() + " iterations"
-          + (out != null ? "; the best fit so far is in " + out : "; --out would have kept the best fit so far"));
+          + (out != null && !toStdout() ? "; the best fit so far is in " + out
+              : out != null ? "" : "; --out would have kept the best fit so far"));
       return Main.INTERRUPTED;
     }
     if (viterbi != null) {
@@ -204,14 +213,27 @@ final class FitCommand implements Callable<Integer> {
     for (String w : fit.warnings()) {
       err.println("emc: warning: " + w);
     }
+    // --tol 0 asks for exactly --max-iter iterations: stopping there is what was asked.
+    boolean unconverged = !fit.converged() && options.tol() > 0;
+    if (unconverged) {
+      err.println("emc: warning: the fit stopped after " + fit.iterations() + " iterations without converging"
+          + " (tol " + options.tol() + "); the result is its last iteration: raise --max-iter, or loosen --tol");
+    }
     if (!quiet) {
-      spec.commandLine().getOut().print(FitSummary.of(fit, bound.data().orElseThrow(), options,
+      // With the JSON on standard output, the summary goes to standard error.
+      PrintWriter summary = toStdout() ? err : spec.commandLine().getOut();
+      summary.print(FitSummary.of(fit, bound.data().orElseThrow(), options,
           compileSeconds, compiled.cached(), loadSeconds));
       if (boot != null) {
-        spec.commandLine().getOut().print(BootstrapReport.of(fit, boot));
+        summary.print(BootstrapReport.of(fit, boot));
       }
     }
-    return Main.OK;
+    return unconverged && strict ? Main.NOT_CONVERGED : Main.OK;
+  }
+
+  /** {@code --out -}: the JSON goes to standard output. */
+  private boolean toStdout() {
+    return out != null && out.toString().equals("-");
   }
 
   /**

@@ -35,7 +35,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "The EM compiler: a latent-variable model in, its EM algorithm out.")
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
   /**
    * The subcommands, in the order the usage lists them. They are added in {@link #run}: picocli
    * reflects over every option of every command it is given, a tenth of a second of a cached
@@ -46,6 +46,8 @@ public final class Main implements Runnable {
 
   static final int OK = 0;
   static final int BAD_INPUT = 2;
+  /** A fit that stopped before it converged, with --strict. */
+  static final int NOT_CONVERGED = 3;
   /** Stopped by Ctrl-C (128 + SIGINT, as shells report it). */
   static final int INTERRUPTED = 130;
   static final int INTERNAL = 70;
@@ -94,9 +96,13 @@ public final class Main implements Runnable {
     }
   }
 
+  /** {@code emc} alone: the usage, which lists every command, and exit 2 (no command was run). */
   @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "give a command: check, compile or fit");
+  public Integer call() {
+    CommandLine cli = spec.commandLine();
+    cli.getErr().println("emc: give a command:");
+    cli.usage(cli.getErr());
+    return BAD_INPUT;
   }
 
   public static void main(String[] args) {

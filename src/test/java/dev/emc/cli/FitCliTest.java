@@ -56,6 +56,38 @@ class FitCliTest {
   }
 
   @Test
+  void aFitThatStopsShortWarnsAndStrictExitsThree() {
+    Run shortFit = emc("fit", "examples/gmm.model", "--data", FAITHFUL, "--max-iter", "2");
+    assertEquals(0, shortFit.code(), shortFit.err());
+    assertTrue(shortFit.err().contains("warning: the fit stopped after 2 iterations without converging"),
+        shortFit.err());
+    assertEquals(3, emc("fit", "examples/gmm.model", "--data", FAITHFUL, "--max-iter", "2", "--strict").code());
+    // --tol 0 asks for exactly --max-iter iterations: no warning, and --strict has nothing to say.
+    Run exact = emc("fit", "examples/gmm.model", "--data", FAITHFUL, "--max-iter", "2", "--tol", "0", "--strict");
+    assertEquals(0, exact.code(), exact.err());
+    assertFalse(exact.err().contains("without converging"), exact.err());
+    assertEquals(0, emc("fit", "examples/gmm.model", "--data", FAITHFUL, "--strict", "-q").code());
+  }
+
+  @Test
+  void outDashWritesTheJsonToStandardOutputAndTheSummaryToStandardError() throws Exception {
+    Run r = emc("fit", "examples/gmm.model", "--data", FAITHFUL, "--out", "-");
+    assertEquals(0, r.code(), r.err());
+    JsonNode json = new ObjectMapper().readTree(r.out());
+    assertEquals(-1130.2640, json.get("logLikelihood").asDouble(), 1e-3);
+    assertTrue(r.err().contains("log-likelihood -1130.2640"), r.err());
+  }
+
+  @Test
+  void emcAloneListsEveryCommand() {
+    Run r = emc();
+    assertEquals(2, r.code());
+    for (String command : new String[] {"check", "compile", "fit", "select", "predict", "simulate", "derive"}) {
+      assertTrue(r.err().contains(command), command + " in " + r.err());
+    }
+  }
+
+  @Test
   void weightsComeFromTheirColumn(@TempDir Path dir) throws Exception {
     Path csv = dir.resolve("weighted.csv");
     StringBuilder b = new StringBuilder();
