@@ -150,4 +150,18 @@ public final class CodeNames {
       throw new UncheckedIOException(e);
     }
   }
+
+  /**
+   * The first of {@code candidates} that is not a name of the model (a size, constant or
+   * variable): for the derivation's own symbols (a multiplier, an HMM's scaling constants), which
+   * must not read as the model's. The last when every one is taken.
+   */
+  public static String unusedBy(dev.emc.semantics.CheckedModel model, String... candidates) {
+    for (String c : candidates) {
+      if (!model.variables().containsKey(c) && !model.sizes().containsKey(c) && !model.constants().containsKey(c)) {
+        return c;
+      }
+    }
+    return candidates[candidates.length - 1];
+  }
 }

@@ -519,6 +519,11 @@ final class FamilyPlanner {
     }
 
     @Override
+    public Expr ownSymbol(String... candidates) {
+      return new Expr.Sym(Symbol.name(CodeNames.unusedBy(model, candidates)));
+    }
+
+    @Override
     public Optional<Prior> prior(String name) {
       SiteArg a = (SiteArg) arg(name);
       PriorSite p = a.param() == null ? null : priors.get(a.param());

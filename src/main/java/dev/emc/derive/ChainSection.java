@@ -26,9 +26,16 @@ final class ChainSection extends FiniteSections {
   /** The chain, which holds its first-row and transition statements. */
   private final MarkovChain chain;
 
+  /** The scaling constants' symbol, c_n unless the model has a c. */
+  private final String scale;
+  /** The Lagrange multipliers' symbol, λ unless the model has a lambda (a Poisson rate). */
+  private final String multiplier;
+
   ChainSection(EmPlan plan, MarkovChain chain) {
     super(plan);
     this.chain = chain;
+    this.scale = own("c", "s", "kappa");
+    this.multiplier = own("lambda", "kappa", "eta");
   }
 
   @Override
@@ -101,19 +108,19 @@ final class ChainSection extends FiniteSections {
         + " and state:");
     equation("joint", new Expr.Relation(Op.EQ, Expr.log(emission()), logJoint()));
     prose("The forward pass carries ", alpha(), ", the probability of state k at row n given the rows up"
-        + " to n; ", sub("c", "n"), " is what makes each row's α sum to 1, so nothing underflows however long"
+        + " to n; ", sub(scale, "n"), " is what makes each row's α sum to 1, so nothing underflows however long"
         + " the sequence:");
     equation("forward-first", new Expr.Relation(Op.EQ, sub("alpha", "1k"),
-        Expr.div(Expr.mul(initial("k"), sub("b", "1k")), sub("c", "1"))));
+        Expr.div(Expr.mul(initial("k"), sub("b", "1k")), sub(scale, "1"))));
     equation("forward", new Expr.Relation(Op.EQ, alpha(), Expr.div(Expr.mul(emission(),
-        new Expr.SumK(Expr.mul(sub("alpha", "n−1,j"), transitionAt("jk")), "j")), sub("c", "n"))));
+        new Expr.SumK(Expr.mul(sub("alpha", "n−1,j"), transitionAt("jk")), "j")), sub(scale, "n"))));
     prose("The normalizers are the conditional densities of each row given those before it, so their"
         + " logarithms add up to the log-likelihood:");
-    equation("loglik-chain", new Expr.Relation(Op.EQ, ell(theta), new Expr.RowSum(Expr.log(sub("c", "n")), false)));
+    equation("loglik-chain", new Expr.Relation(Op.EQ, ell(theta), new Expr.RowSum(Expr.log(sub(scale, "n")), false)));
     prose("The backward pass, from the last row, carries the rows after n:");
     equation("backward-last", new Expr.Relation(Op.EQ, sub("beta", "Nk"), Expr.num(1)));
     equation("backward", new Expr.Relation(Op.EQ, sub("beta", "n−1,j"), Expr.div(new Expr.SumK(
-        Expr.mul(Expr.mul(transitionAt("jk"), emission()), beta())), sub("c", "n"))));
+        Expr.mul(Expr.mul(transitionAt("jk"), emission()), beta())), sub(scale, "n"))));
     prose("Together they give the posteriors that weight Q:");
     equation("gamma", new Expr.Relation(Op.EQ, new Expr.Relation(Op.EQ, gamma(),
         new Expr.Density(P, new Expr.Relation(Op.EQ, latentAt(), component()), List.of(named("X"), theta))),
@@ -121,7 +128,7 @@ final class ChainSection extends FiniteSections {
     prose("and ", xi("n", "jk"), ", the posterior probability that rows n − 1 and n are in states j and k:");
     equation("xi", new Expr.Relation(Op.EQ, xi("n", "jk"),
         Expr.div(Expr.mul(Expr.mul(Expr.mul(sub("alpha", "n−1,j"), transitionAt("jk")), emission()), beta()),
-            sub("c", "n"))));
+            sub(scale, "n"))));
     prose("The emission updates below are the mixture's with ", responsibility(), " = ", gamma(),
         "; each state's expected number of rows is");
     equation("count", new Expr.Relation(Op.EQ, count(), new Expr.RowSum(gamma(), false)));
@@ -197,7 +204,7 @@ final class ChainSection extends FiniteSections {
   /** The chain's M-step: the Lagrange-multiplier solution, as for a mixture's weights. */
   private void chainUpdate(FactorPlan f, EmPlan.Update u) {
     boolean first = f == chain.initial();
-    Expr lambda = named("lambda");
+    Expr lambda = named(multiplier);
     if (first) {
       prose("The update of ", initial("k"), ", from ", new Code(f.statement()), ". Its terms of Q, with the"
           + " constraint that the probabilities sum to 1 (a Lagrange multiplier ", lambda, "):");
@@ -212,14 +219,14 @@ final class ChainSection extends FiniteSections {
           Expr.div(sub("F", "k"), new Expr.SumK(sub("F", "j"), "j"))));
     } else {
       prose("The update of ", transitionAt("jk"), ", from ", new Code(f.statement()), ". Each row j of the"
-          + " transition matrix is a probability vector of its own, with its own multiplier ", sub("lambda", "j"),
+          + " transition matrix is a probability vector of its own, with its own multiplier ", sub(multiplier, "j"),
           ":");
       equation("terms:" + u.param(), Expr.add(new Expr.Sum("n", "2", "N", new Expr.SumK(
           Expr.mul(xi("n", "jk"), Expr.log(transitionAt("jk"))))),
-          Expr.mul(sub("lambda", "j"), Expr.sub(Expr.num(1), new Expr.SumK(transitionAt("jk"))))));
+          Expr.mul(sub(multiplier, "j"), Expr.sub(Expr.num(1), new Expr.SumK(transitionAt("jk"))))));
       prose("At the maximum the derivative in each ", transitionAt("jk"), " vanishes:");
       equation("stationary:" + u.param(), new Expr.Relation(Op.EQ, Expr.sub(Expr.div(
-          new Expr.Sum("n", "2", "N", xi("n", "jk")), transitionAt("jk")), sub("lambda", "j")), Expr.num(0)));
+          new Expr.Sum("n", "2", "N", xi("n", "jk")), transitionAt("jk")), sub(multiplier, "j")), Expr.num(0)));
       prose("so the new transition probabilities are the expected transitions out of j, normalized; T"
           + " adds them up over the rows of every sequence:");
       equation("update:" + u.param(), new Expr.Relation(Op.EQ, transitionAt("jk"),

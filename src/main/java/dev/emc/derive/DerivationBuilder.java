@@ -151,6 +151,24 @@ abstract class DerivationBuilder {
     return new Expr.Density(new Expr.Notation("ℓ", "\\ell", "<mi>ℓ</mi>"), argument, List.of());
   }
 
+  /**
+   * The first of {@code candidates} that names nothing of the model (a size, a parameter, a data
+   * variable, a latent), for a symbol of the derivation's own: an HMM's scaling constants c_n must
+   * not read as a data variable c.
+   */
+  String own(String... candidates) {
+    java.util.Set<String> taken = new java.util.HashSet<>(plan.sizes().keySet());
+    plan.params().forEach(p -> taken.add(p.name()));
+    plan.data().forEach(d -> taken.add(d.name()));
+    plan.latents().forEach(l -> taken.add(l.name()));
+    for (String c : candidates) {
+      if (!taken.contains(c)) {
+        return c;
+      }
+    }
+    return candidates[candidates.length - 1];
+  }
+
   static Expr named(String name) {
     return new Expr.Sym(Symbol.name(name));
   }

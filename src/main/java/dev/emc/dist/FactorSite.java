@@ -120,6 +120,15 @@ public interface FactorSite {
     void kernel(Expr shape, Expr rate);
   }
 
+  /**
+   * A symbol of the derivation's own, such as a Lagrange multiplier: the first of
+   * {@code candidates} (names as symbols write them, "lambda" for λ) that the model does not use,
+   * so that a multiplier λ never sits beside a Poisson rate λ_k as if they were one.
+   */
+  default Expr ownSymbol(String... candidates) {
+    return new Expr.Sym(Symbol.name(candidates[0]));
+  }
+
   /** r_nk, the E-step's posterior that row n comes from component k (for the derivation). */
   default Expr responsibility() {
     return new Expr.Sym(new Symbol("r", Symbol.Kind.RESPONSIBILITY, dev.emc.math.Shape.SCALAR, true, true));

@@ -31,6 +31,30 @@ class DerivationTest {
     return Documents.render(Derivation.of(Internals.structure(m)), format, model.toString(), "test");
   }
 
+  private static String deriveText(String text) {
+    var m = Emc.builtIn().parse("test.model", text, Map.of());
+    return Documents.render(Derivation.of(Internals.structure(m)), Documents.Format.MD, "test.model", "test");
+  }
+
+  @Test
+  void theDerivationsOwnSymbolsDoNotTakeTheModelsNames() {
+    // A Poisson rate named lambda: the weights' Lagrange multiplier is then κ, not a second λ.
+    String poisson = deriveText("K = 2; data x : count; z ~ Categorical(phi); x ~ Poisson(lambda[z]);");
+    assertTrue(poisson.contains("adds κ times that constraint"), poisson);
+    assertTrue(poisson.contains("\\kappa"), poisson);
+    String plain = deriveText("K = 2; data x : count; z ~ Categorical(phi); x ~ Poisson(rate[z]);");
+    assertTrue(plain.contains("adds λ times that constraint"), plain);
+    // An HMM of a data variable c: the scaling constants are s_n, and its rate λ leaves the chain's
+    // multipliers κ_j.
+    String chain = deriveText("K = 2; data c : count; latent z : 1..K; first(z) ~ Categorical(pi0);"
+        + " z ~ Categorical(A[prev(z)]); c ~ Poisson(lambda[z]);");
+    // ℓ = Σ_n log s_n: the data's c_n stays the data's.
+    assertTrue(chain.contains("\\log s_{n}"), chain);
+    assertFalse(chain.contains("\\log c_{n}"), chain);
+    assertTrue(chain.contains("\\kappa_{j}"), chain);
+    assertFalse(chain.contains("\\lambda_{j}"), chain);
+  }
+
   @Test
   void eachExampleDerivesAsItsGoldenFile() throws Exception {
     for (String example : List.of("gmm", "gmm-tied", "waiting", "poisson", "hmm", "factor", "ppca")) {

@@ -12,7 +12,6 @@ import dev.emc.dist.Update;
 import dev.emc.dist.Use;
 import dev.emc.math.Expr;
 import dev.emc.math.Function;
-import dev.emc.math.Symbol;
 import dev.emc.types.Dim;
 import dev.emc.types.Type;
 import java.util.List;
@@ -68,7 +67,8 @@ public final class Categorical implements Family {
       }
       extra = Expr.sub(alpha, Forms.ONE);
     }
-    Expr lambda = Expr.sym(Symbol.name("lambda"));
+    Expr lambda = site.ownSymbol("lambda", "kappa", "eta");
+    String l = dev.emc.math.Text.of(lambda);
     Expr zero = Expr.num(0);
     if (site.lhsIsLatent()) {
       if (p.perComponent()) {
@@ -95,10 +95,10 @@ public final class Categorical implements Family {
                   site.sumOverComponents(Expr.mul(nk, logDensity))),
               new Expr.Relation(Expr.Relation.Op.EQ, new Expr.Partial(lagrangian, probability),
                   new Expr.Relation(Expr.Relation.Op.EQ, Expr.sub(Expr.div(counts, probability), lambda), zero)),
-              "The probabilities must sum to 1, so the Lagrangian adds λ times that constraint"
+              "The probabilities must sum to 1, so the Lagrangian adds " + l + " times that constraint"
                   + (extra == null ? "" : " (and the Dirichlet prior adds α − 1 to every count)")
-                  + "; its derivative vanishes where each probability is its count over λ, and summing"
-                  + " over the components gives λ, the total count.")),
+                  + "; its derivative vanishes where each probability is its count over " + l + ", and summing"
+                  + " over the components gives " + l + ", the total count.")),
           null);
     }
     Dim categories = p.value().shape().dim();
@@ -117,8 +117,8 @@ public final class Categorical implements Family {
             new Expr.Relation(Expr.Relation.Op.EQ, Expr.sub(
                 new Expr.Hadamard(site.rowSum(oneHot), new Expr.Inv(p.value())),
                 new Expr.Fill(lambda, categories)), zero),
-            "With a Lagrange multiplier λ for the constraint that the probabilities sum to 1, each is"
-                + " its expected count over λ, and λ is the component's expected number of rows.")),
+            "With a Lagrange multiplier " + l + " for the constraint that the probabilities sum to 1, each is"
+                + " its expected count over " + l + ", and " + l + " is the component's expected number of rows.")),
         null);
   }
 
