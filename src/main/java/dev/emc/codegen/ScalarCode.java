@@ -87,7 +87,13 @@ final class ScalarCode extends LoweringWalk {
     for (Expr arg : e.args()) {
       args.add(scalar(arg).text());
     }
-    return Lowering.atom(e.function().java() + "(" + String.join(", ", args) + ")");
+    String call = e.function().java() + "(" + String.join(", ", args) + ")";
+    if (e.function() == dev.emc.math.Function.EXP && e.arg() instanceof Expr.Dot) {
+      // A regression's e^{βᵀu} is read by the log-density and by every entry of its statistics:
+      // in a written-out row it is computed once per row and component.
+      return Lowering.atom(low.rowValue("mu", call, sc, out));
+    }
+    return Lowering.atom(call);
   }
 
   /**
