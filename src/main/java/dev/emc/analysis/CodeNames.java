@@ -157,8 +157,16 @@ public final class CodeNames {
    * must not read as the model's. The last when every one is taken.
    */
   public static String unusedBy(dev.emc.semantics.CheckedModel model, String... candidates) {
+    java.util.Set<String> taken = new java.util.HashSet<>(model.variables().keySet());
+    taken.addAll(model.sizes().keySet());
+    taken.addAll(model.constants().keySet());
+    return firstNotIn(taken, candidates);
+  }
+
+  /** The first of {@code candidates} not in {@code taken}; the last when every one is. */
+  public static String firstNotIn(java.util.Set<String> taken, String... candidates) {
     for (String c : candidates) {
-      if (!model.variables().containsKey(c) && !model.sizes().containsKey(c) && !model.constants().containsKey(c)) {
+      if (!taken.contains(c)) {
         return c;
       }
     }

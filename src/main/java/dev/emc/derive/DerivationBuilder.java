@@ -161,12 +161,7 @@ abstract class DerivationBuilder {
     plan.params().forEach(p -> taken.add(p.name()));
     plan.data().forEach(d -> taken.add(d.name()));
     plan.latents().forEach(l -> taken.add(l.name()));
-    for (String c : candidates) {
-      if (!taken.contains(c)) {
-        return c;
-      }
-    }
-    return candidates[candidates.length - 1];
+    return dev.emc.analysis.CodeNames.firstNotIn(taken, candidates);
   }
 
   static Expr named(String name) {
