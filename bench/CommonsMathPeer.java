@@ -13,7 +13,7 @@ import org.apache.commons.math3.util.Pair;
 /**
  * Commons Math's Gaussian-mixture EM on a CSV from a start in emc's JSON, for bench/run.py:
  *
- *     java -cp target/emc.jar bench/CommonsMathPeer.java DATA.csv START.json ITERATIONS
+ *     java -cp emc-cli/target/emc.jar bench/CommonsMathPeer.java DATA.csv START.json ITERATIONS
  *
  * prints secondsPerIteration=… logLikelihood=… (the log-likelihood at the parameters after
  * ITERATIONS M-steps; seconds per iteration from the difference of ITERATIONS and 2). Its fit runs
