@@ -55,7 +55,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @CommandLine.Option(names = "--plugin", paramLabel = "JAR", scope = CommandLine.ScopeType.INHERIT,
-      description = "A jar of distribution families to load besides emc's own (repeatable).")
+      description = "A jar of distribution families to load besides emc's own (repeatable; EMC_PLUGINS"
+          + " names jars or directories of jars to load always).")
   List<Path> plugins = new ArrayList<>();
 
   @CommandLine.Option(names = "--no-cache", scope = CommandLine.ScopeType.INHERIT,
@@ -70,30 +71,75 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
   }
 
   private Emc withPlugins() {
-    if (plugins.isEmpty()) {
+    List<Path> jars = new ArrayList<>();
+    for (Path jar : plugins) {
+      jars.add(plugin("--plugin " + jar, jar));
+    }
+    jars.addAll(pluginsFromEnvironment());
+    if (jars.isEmpty()) {
       return Emc.builtIn();
     }
     List<URL> urls = new ArrayList<>();
-    for (Path jar : plugins) {
-      if (!Files.isRegularFile(jar)) {
-        throw new DiagnosticException(Diagnostic.error("plugin", "--plugin " + jar + ": no such file"));
-      }
-      try (JarFile file = new JarFile(jar.toFile())) {
-        if (file.getEntry("META-INF/services/dev.emc.dist.Family") == null) {
-          throw new DiagnosticException(Diagnostic.error("plugin", "--plugin " + jar
-              + " registers no distribution family: it needs META-INF/services/dev.emc.dist.Family"));
-        }
+    for (Path jar : jars) {
+      try {
         urls.add(jar.toUri().toURL());
       } catch (IOException e) {
-        throw new DiagnosticException(Diagnostic.error("plugin", "--plugin " + jar + " is not a jar: " + e.getMessage()));
+        throw new DiagnosticException(Diagnostic.error("plugin", jar + ": " + e.getMessage()));
       }
     }
     URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), Main.class.getClassLoader());
     try {
-      return Emc.withClassLoader(loader, plugins);
+      return Emc.withClassLoader(loader, jars);
     } catch (IllegalStateException e) {
       throw new DiagnosticException(Diagnostic.error("plugin", e.getMessage()));
     }
+  }
+
+  /**
+   * The jars named by EMC_PLUGINS (or the system property emc.plugins), a path list as the shell
+   * writes one: each entry a plugin's jar, or a directory whose jars are all plugins. So that a
+   * user who always fits with the same families need not repeat --plugin.
+   */
+  private static List<Path> pluginsFromEnvironment() {
+    String list = System.getProperty("emc.plugins", System.getenv("EMC_PLUGINS"));
+    List<Path> jars = new ArrayList<>();
+    if (list == null) {
+      return jars;
+    }
+    for (String entry : list.split(java.io.File.pathSeparator)) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      Path path = Path.of(entry);
+      if (Files.isDirectory(path)) {
+        try (var inside = Files.list(path)) {
+          for (Path jar : inside.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+            jars.add(plugin("EMC_PLUGINS entry " + path + ": " + jar.getFileName(), jar));
+          }
+        } catch (IOException e) {
+          throw new DiagnosticException(Diagnostic.error("plugin", "EMC_PLUGINS entry " + path + ": " + e.getMessage()));
+        }
+      } else {
+        jars.add(plugin("EMC_PLUGINS entry " + path, path));
+      }
+    }
+    return jars;
+  }
+
+  /** {@code jar}, checked to be a jar that registers families; {@code where} says who named it. */
+  private static Path plugin(String where, Path jar) {
+    if (!Files.isRegularFile(jar)) {
+      throw new DiagnosticException(Diagnostic.error("plugin", where + ": no such file"));
+    }
+    try (JarFile file = new JarFile(jar.toFile())) {
+      if (file.getEntry("META-INF/services/dev.emc.dist.Family") == null) {
+        throw new DiagnosticException(Diagnostic.error("plugin", where
+            + " registers no distribution family: it needs META-INF/services/dev.emc.dist.Family"));
+      }
+    } catch (IOException e) {
+      throw new DiagnosticException(Diagnostic.error("plugin", where + " is not a jar: " + e.getMessage()));
+    }
+    return jar;
   }
 
   /** {@code emc} alone: the usage, which lists every command, and exit 2 (no command was run). */

@@ -3,15 +3,20 @@ package dev.emc.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emc.diag.DiagnosticException;
 import dev.emc.dist.FactorModel;
 import dev.emc.dist.FactorSite;
 import dev.emc.dist.Families;
+import dev.emc.dist.Formulas;
 import dev.emc.dist.Family;
 import dev.emc.dist.Param;
 import dev.emc.dist.Signature;
+import dev.emc.dist.Update;
 import dev.emc.dist.Use;
+import dev.emc.math.Expr;
+import dev.emc.math.Function;
 import dev.emc.types.Type;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -87,6 +92,53 @@ class PluginFailureTest {
     public CannotBeMade() {
       throw new IllegalStateException("no configuration");
     }
+  }
+
+  /**
+   * An exponential family whose log-density calls a method its class does not have: javac finds
+   * the misspelling only when generated code calls it.
+   */
+  public static final class Misspelt extends Throws {
+    private static final Function LOG = new Function("log", PluginFailureTest.class.getName() + ".logg", "\\log", "log");
+
+    @Override
+    public String name() {
+      return "Misspelt";
+    }
+
+    @Override
+    public List<Signature> signatures() {
+      return List.of(Signature.of("exponential", Type.POSITIVE, new Param("rate", Type.POSITIVE)));
+    }
+
+    @Override
+    public FactorModel factor(FactorSite site) {
+      Expr x = site.lhs();
+      Expr rate = site.arg("rate").value();
+      Expr logDensity = Expr.sub(new Expr.Apply(LOG, rate), Expr.mul(rate, x));
+      Expr sum = site.statistic("S", x);
+      return new FactorModel(new Expr.Density(Formulas.named("Misspelt"), x, List.of(rate)), logDensity,
+          List.of(Update.of("rate", Expr.div(site.count(), sum), "closed form")), null);
+    }
+  }
+
+  public static double log(double x) {
+    return Math.log(x);
+  }
+
+  @Test
+  void aMisspeltMethodInAFamilysFormulasIsThePluginsBug(@TempDir Path dir) throws Exception {
+    Path model = dir.resolve("m.model");
+    Files.writeString(model, "K = 2;\nz ~ Categorical(phi);\nx ~ Misspelt(rate[z]);\n");
+    Path data = dir.resolve("x.csv");
+    Files.writeString(data, "x\n0.5\n1.5\n0.2\n3.1\n0.7\n");
+    CliTest.Run r = CliTest.emc("fit", "--no-cache", "--plugin", plugin(dir, Misspelt.class).toString(),
+        model.toString(), "--data", data.toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().startsWith("emc: error: the distribution family Misspelt (class " + Misspelt.class.getName()
+        + " in " + classes() + ") failed: the Java its formulas name does not compile"), r.err());
+    assertTrue(r.err().contains("this is a bug in the plugin, not in emc; javac says:\n  line "), r.err());
+    assertTrue(r.err().contains(".logg("), r.err());
   }
 
   @Test

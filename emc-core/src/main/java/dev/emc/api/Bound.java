@@ -159,12 +159,22 @@ public final class Bound {
     String source = javaSource();
     String key = cache.map(c -> c.key(name, source, emc.classPath())).orElse(null);
     Optional<Map<String, byte[]>> stored = cache.flatMap(c -> c.get(key));
-    Map<String, byte[]> classes = stored.orElseGet(() -> InMemoryJavac.compile(name, source, emc.classPath()));
+    Map<String, byte[]> classes = stored.orElseGet(() -> javac(name, source));
     if (stored.isEmpty()) {
       cache.ifPresent(c -> c.put(key, classes));
     }
     cache.ifPresent(c -> c.putInputs(byInputs, key, name));
     var type = InMemoryJavac.load(name, classes, emc.loader());
     return new Compiled(type, data, (System.nanoTime() - t0) / 1e9, stored.isPresent());
+  }
+
+  /** The source compiled; when javac refuses a line that calls a plugin's code, the plugin is named. */
+  private Map<String, byte[]> javac(String name, String source) {
+    try {
+      return InMemoryJavac.compile(name, source, emc.classPath());
+    } catch (InMemoryJavac.NotJava e) {
+      throw emc.families().pluginCalledIn(e.code, "the Java its formulas name does not compile",
+          "; javac says:" + e.getMessage().substring(e.getMessage().indexOf(':') + 1)).orElseThrow(() -> e);
+    }
   }
 }

@@ -68,14 +68,32 @@ final class InMemoryJavac {
     boolean ok = javac.getTask(null, files, diagnostics, options, null, List.of(unit)).call();
     if (!ok) {
       StringBuilder why = new StringBuilder();
+      StringBuilder code = new StringBuilder();
+      List<String> lines = source.lines().toList();
       for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
         why.append("\n  line ").append(d.getLineNumber()).append(": ").append(d.getMessage(Locale.ROOT));
+        if (d.getLineNumber() >= 1 && d.getLineNumber() <= lines.size()) {
+          String line = lines.get((int) d.getLineNumber() - 1);
+          why.append("\n    ").append(line.strip());
+          code.append(line).append('\n');
+        }
       }
-      throw new IllegalStateException("the generated Java for " + className + " does not compile:" + why);
+      throw new NotJava("the generated Java for " + className + " does not compile:" + why, code.toString());
     }
     Map<String, byte[]> bytecode = new TreeMap<>();
     classes.forEach((name, bytes) -> bytecode.put(name, bytes.toByteArray()));
     return bytecode;
+  }
+
+  /** Generated source javac refuses; {@code code} holds the lines it points at. */
+  static final class NotJava extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+    final transient String code;
+
+    NotJava(String message, String code) {
+      super(message);
+      this.code = code;
+    }
   }
 
   /** Loads the model class {@code className} of {@code classes} in a loader of its own. */

@@ -1,5 +1,6 @@
 package dev.emc.dist;
 
+import dev.emc.diag.DiagnosticException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -66,6 +67,21 @@ public final class Families {
 
   public Optional<Family> find(String name) {
     return Optional.ofNullable(byName.get(name));
+  }
+
+  /**
+   * The failure of the plugin family whose code {@code javaCode} calls, or empty when it calls no
+   * plugin's. A plugin's formulas name Java methods (its {@link dev.emc.math.Function}s), which
+   * javac checks only when generated code calls them, so a misspelt one is found there, and is the
+   * plugin's bug, not emc's.
+   */
+  public Optional<DiagnosticException> pluginCalledIn(String javaCode, String what, String detail) {
+    for (Family f : byName.values()) {
+      if (f instanceof PluginFamily p && javaCode.contains(p.codePackage() + ".")) {
+        return Optional.of(p.broken(what, detail));
+      }
+    }
+    return Optional.empty();
   }
 
   /** All names, sorted. */

@@ -62,6 +62,16 @@ final class PluginFamily implements Family {
     }
   }
 
+  /** The package of the plugin's class, which the Java its formulas name is expected to share. */
+  String codePackage() {
+    return plugin.getClass().getPackageName();
+  }
+
+  /** This plugin's failure: {@code what} went wrong, and {@code detail}'s lines show where. */
+  DiagnosticException broken(String what, String detail) {
+    return new DiagnosticException(Diagnostic.error("plugin", blame(plugin.getClass(), name, what) + detail));
+  }
+
   /** A call into the plugin, which may throw {@code E} as its own answer. */
   private interface Call<T, E extends Exception> {
     T get() throws E;
@@ -85,9 +95,12 @@ final class PluginFamily implements Family {
    * class came from, and what went wrong.
    */
   static DiagnosticException broken(Class<?> type, String name, String what) {
-    return new DiagnosticException(Diagnostic.error("plugin", "the distribution family "
-        + (name == null ? "" : name + " ") + "(class " + type.getName() + " in " + origin(type) + ") failed: "
-        + what + "; this is a bug in the plugin, not in emc"));
+    return new DiagnosticException(Diagnostic.error("plugin", blame(type, name, what)));
+  }
+
+  private static String blame(Class<?> type, String name, String what) {
+    return "the distribution family " + (name == null ? "" : name + " ") + "(class " + type.getName() + " in "
+        + origin(type) + ") failed: " + what + "; this is a bug in the plugin, not in emc";
   }
 
   /** Where a class was loaded from: its jar or folder, as a path when it is a file. */

@@ -113,7 +113,8 @@ final class Shapes {
   private String familyHint(String name) {
     Optional<String> near = Suggest.closest(name, families.names());
     return near.map(n -> "; did you mean " + n + "?")
-        .orElse("; the known families are " + String.join(", ", families.names()));
+        .orElse("; the known families are " + String.join(", ", families.names())
+            + "; a family emc does not ship is added from a plugin's jar with --plugin JAR or EMC_PLUGINS");
   }
 
   private void scanUses(Ast.Expr e) {

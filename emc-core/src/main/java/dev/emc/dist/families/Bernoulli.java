@@ -1,15 +1,16 @@
 package dev.emc.dist.families;
 
-import static dev.emc.dist.families.Forms.eq;
-import static dev.emc.dist.families.Forms.fill;
-import static dev.emc.dist.families.Forms.one;
-import static dev.emc.dist.families.Forms.times;
-import static dev.emc.dist.families.Forms.total;
+import static dev.emc.dist.Formulas.eq;
+import static dev.emc.dist.Formulas.fill;
+import static dev.emc.dist.Formulas.one;
+import static dev.emc.dist.Formulas.times;
+import static dev.emc.dist.Formulas.total;
 
 import dev.emc.dist.Arg;
 import dev.emc.dist.FactorModel;
 import dev.emc.dist.FactorSite;
 import dev.emc.dist.Family;
+import dev.emc.dist.Formulas;
 import dev.emc.dist.Param;
 import dev.emc.dist.Prior;
 import dev.emc.dist.Signature;
@@ -63,7 +64,7 @@ public final class Bernoulli implements Family {
     Expr q = Expr.sub(one(p), p);
     // 0 · log 0 = 0: a column that is always 1 (or 0) has p = 1 (or 0), and its other term vanishes.
     Expr logDensity = total(Expr.add(Expr.timesLog(x, p), Expr.timesLog(Expr.sub(one(x), x), q)));
-    Expr density = new Expr.Density(Forms.named("Bernoulli"), x, List.of(p));
+    Expr density = new Expr.Density(Formulas.named("Bernoulli"), x, List.of(p));
     if (!prob.isFree()) {
       return new FactorModel(density, logDensity, List.of(), null);
     }
@@ -71,25 +72,25 @@ public final class Bernoulli implements Family {
     Expr s = site.statistic("S", x);
     Expr rowSum = site.rowSum(x);
     Expr terms = site.rowSum(logDensity);
-    Expr gradient = site.rowSum(Expr.sub(Forms.over(x, p), Forms.over(Expr.sub(one(x), x), q)));
+    Expr gradient = site.rowSum(Expr.sub(Formulas.over(x, p), Formulas.over(Expr.sub(one(x), x), q)));
     Optional<Prior> prior = site.prior("probability");
     Update update;
     if (prior.isEmpty()) {
       update = Update.of("probability", Expr.div(s, n), "weighted mean")
           .withTextbook(Expr.div(rowSum, n))
-          .derivedFrom(terms, eq(gradient, Forms.ZERO),
+          .derivedFrom(terms, eq(gradient, Formulas.ZERO),
               "The derivative vanishes where the probability is the responsibility-weighted share of ones.");
     } else {
-      Prior pr = Forms.conjugate(prior.get(), "Beta", "a Bernoulli probability", "Beta(a, b)");
-      Forms.modeInside(pr, "a", "b");
-      Expr a1 = Expr.sub(pr.arg("a"), Forms.ONE);
-      Expr b1 = Expr.sub(pr.arg("b"), Forms.ONE);
+      Prior pr = Formulas.conjugate(prior.get(), "Beta", "a Bernoulli probability", "Beta(a, b)");
+      Formulas.modeInside(pr, "a", "b");
+      Expr a1 = Expr.sub(pr.arg("a"), Formulas.ONE);
+      Expr b1 = Expr.sub(pr.arg("b"), Formulas.ONE);
       update = Update.of("probability", Expr.div(Expr.add(s, fill(a1, x)), Expr.add(n, Expr.add(a1, b1))),
               "posterior mode (Beta prior)")
           .withTextbook(Expr.div(Expr.add(rowSum, fill(a1, x)), Expr.add(n, Expr.add(a1, b1))))
           .derivedFrom(Expr.add(terms, total(Expr.add(times(fill(a1, x), Expr.log(p)), times(fill(b1, x), Expr.log(q))))),
-              eq(Expr.add(gradient, Expr.sub(Forms.over(fill(a1, x), p), Forms.over(fill(b1, x), q))),
-                  Forms.ZERO),
+              eq(Expr.add(gradient, Expr.sub(Formulas.over(fill(a1, x), p), Formulas.over(fill(b1, x), q))),
+                  Formulas.ZERO),
               "The Beta prior adds a − 1 ones and b − 1 zeros: the derivative vanishes at the posterior mode.");
     }
     return new FactorModel(density, logDensity, List.of(update), null);
@@ -112,7 +113,7 @@ public final class Bernoulli implements Family {
     Expr beta = eta.left();
     Expr u = eta.right();
     Expr logDensity = Expr.sub(Expr.mul(x, eta), new Expr.Apply(Function.LOG1P_EXP, eta));
-    Expr density = new Expr.Density(Forms.named("Bernoulli"), x, List.of(p));
+    Expr density = new Expr.Density(Formulas.named("Bernoulli"), x, List.of(p));
     Expr residual = Expr.sub(x, p);
     Expr suu = site.statistic("Suu", Expr.square(u));
     Expr sg = site.statistic("Sg", Expr.mul(residual, u));

@@ -1,12 +1,13 @@
 package dev.emc.dist.families;
 
-import static dev.emc.dist.families.Forms.fill;
-import static dev.emc.dist.families.Forms.lgamma;
-import static dev.emc.dist.families.Forms.one;
-import static dev.emc.dist.families.Forms.times;
-import static dev.emc.dist.families.Forms.total;
+import static dev.emc.dist.Formulas.fill;
+import static dev.emc.dist.Formulas.lgamma;
+import static dev.emc.dist.Formulas.one;
+import static dev.emc.dist.Formulas.times;
+import static dev.emc.dist.Formulas.total;
 
 import dev.emc.dist.Family;
+import dev.emc.dist.Formulas;
 import dev.emc.dist.Param;
 import dev.emc.dist.Signature;
 import dev.emc.dist.Use;
@@ -55,7 +56,7 @@ public final class Beta implements Family {
   @Override
   public void sample(Signature form, List<double[]> args, RandomGenerator rng, double[] out) {
     for (int i = 0; i < out.length; i++) {
-      out[i] = new BetaDistribution(Forms.commons(rng), args.get(0)[0], args.get(1)[0]).sample();
+      out[i] = new BetaDistribution(Formulas.commons(rng), args.get(0)[0], args.get(1)[0]).sample();
     }
   }
 }

@@ -1,12 +1,13 @@
 package dev.emc.dist.families;
 
-import static dev.emc.dist.families.Forms.eq;
-import static dev.emc.dist.families.Forms.lgamma;
+import static dev.emc.dist.Formulas.eq;
+import static dev.emc.dist.Formulas.lgamma;
 
 import dev.emc.dist.Arg;
 import dev.emc.dist.FactorModel;
 import dev.emc.dist.FactorSite;
 import dev.emc.dist.Family;
+import dev.emc.dist.Formulas;
 import dev.emc.dist.Param;
 import dev.emc.dist.Prior;
 import dev.emc.dist.Signature;
@@ -60,13 +61,13 @@ public final class Binomial implements Family {
     Arg prob = site.arg("probability");
     Expr m = trials.value();
     Expr p = prob.value();
-    Expr q = Expr.sub(Forms.ONE, p);
-    Expr choose = Expr.sub(Expr.sub(lgamma(Expr.add(m, Forms.ONE)), lgamma(Expr.add(x, Forms.ONE))),
-        lgamma(Expr.add(Expr.sub(m, x), Forms.ONE)));
+    Expr q = Expr.sub(Formulas.ONE, p);
+    Expr choose = Expr.sub(Expr.sub(lgamma(Expr.add(m, Formulas.ONE)), lgamma(Expr.add(x, Formulas.ONE))),
+        lgamma(Expr.add(Expr.sub(m, x), Formulas.ONE)));
     // 0 · log 0 = 0: no successes (or no failures) anywhere give p = 0 (or 1).
     Expr kernel = Expr.add(Expr.timesLog(x, p), Expr.timesLog(Expr.sub(m, x), q));
     Expr logDensity = Expr.add(choose, kernel);
-    Expr density = new Expr.Density(Forms.named("Binomial"), x, List.of(m, p));
+    Expr density = new Expr.Density(Formulas.named("Binomial"), x, List.of(m, p));
     List<Expr> support = List.of(new Expr.Relation(Expr.Relation.Op.LE, x, m));
     if (!prob.isFree()) {
       return new FactorModel(density, logDensity, List.of(), null, support);
@@ -83,19 +84,19 @@ public final class Binomial implements Family {
     if (prior.isEmpty()) {
       update = Update.of("probability", Expr.div(s, trialsTotal), "weighted share of successes")
           .withTextbook(Expr.div(rowSum, trialsSum))
-          .derivedFrom(terms, eq(gradient, Forms.ZERO),
+          .derivedFrom(terms, eq(gradient, Formulas.ZERO),
               "The derivative vanishes where p is the responsibility-weighted share of successes among"
                   + " the trials.");
     } else {
-      Prior pr = Forms.conjugate(prior.get(), "Beta", "a binomial probability", "Beta(a, b)");
-      Forms.modeInside(pr, "a", "b");
-      Expr a1 = Expr.sub(pr.arg("a"), Forms.ONE);
-      Expr b1 = Expr.sub(pr.arg("b"), Forms.ONE);
+      Prior pr = Formulas.conjugate(prior.get(), "Beta", "a binomial probability", "Beta(a, b)");
+      Formulas.modeInside(pr, "a", "b");
+      Expr a1 = Expr.sub(pr.arg("a"), Formulas.ONE);
+      Expr b1 = Expr.sub(pr.arg("b"), Formulas.ONE);
       update = Update.of("probability", Expr.div(Expr.add(s, a1), Expr.add(trialsTotal, Expr.add(a1, b1))),
               "posterior mode (Beta prior)")
           .withTextbook(Expr.div(Expr.add(rowSum, a1), Expr.add(trialsSum, Expr.add(a1, b1))))
           .derivedFrom(Expr.add(terms, Expr.add(Expr.mul(a1, Expr.log(p)), Expr.mul(b1, Expr.log(q)))),
-              eq(Expr.add(gradient, Expr.sub(Expr.div(a1, p), Expr.div(b1, q))), Forms.ZERO),
+              eq(Expr.add(gradient, Expr.sub(Expr.div(a1, p), Expr.div(b1, q))), Formulas.ZERO),
               "The Beta prior adds a − 1 successes and b − 1 failures: the derivative vanishes at the"
                   + " posterior mode.");
     }
@@ -104,6 +105,6 @@ public final class Binomial implements Family {
 
   @Override
   public void sample(Signature form, List<double[]> args, RandomGenerator rng, double[] out) {
-    out[0] = new BinomialDistribution(Forms.commons(rng), (int) args.get(0)[0], args.get(1)[0]).sample();
+    out[0] = new BinomialDistribution(Formulas.commons(rng), (int) args.get(0)[0], args.get(1)[0]).sample();
   }
 }

@@ -4,6 +4,7 @@ import dev.emc.dist.Arg;
 import dev.emc.dist.Family;
 import dev.emc.dist.FactorModel;
 import dev.emc.dist.FactorSite;
+import dev.emc.dist.Formulas;
 import dev.emc.dist.Param;
 import dev.emc.dist.Prior;
 import dev.emc.dist.Signature;
@@ -59,13 +60,13 @@ public final class Categorical implements Family {
     // A Dirichlet(α) prior adds α − 1 pseudo-counts to every category.
     Expr extra = null;
     if (prior.isPresent()) {
-      Prior d = Forms.conjugate(prior.get(), "Dirichlet", "categorical probabilities", "Dirichlet(concentration)");
+      Prior d = Formulas.conjugate(prior.get(), "Dirichlet", "categorical probabilities", "Dirichlet(concentration)");
       Expr alpha = d.arg("concentration");
       if (alpha instanceof Expr.Num a && a.value() < 1) {
         throw new Unsupported("a Dirichlet concentration below 1 puts the posterior's mode on the edge of"
             + " the simplex, where it may not exist; use a concentration of at least 1");
       }
-      extra = Expr.sub(alpha, Forms.ONE);
+      extra = Expr.sub(alpha, Formulas.ONE);
     }
     Expr lambda = site.ownSymbol("lambda", "kappa", "eta");
     String l = dev.emc.math.Text.of(lambda);

@@ -1,8 +1,9 @@
 package dev.emc.dist.families;
 
-import static dev.emc.dist.families.Forms.lgamma;
+import static dev.emc.dist.Formulas.lgamma;
 
 import dev.emc.dist.Family;
+import dev.emc.dist.Formulas;
 import dev.emc.dist.Param;
 import dev.emc.dist.Signature;
 import dev.emc.dist.Use;
@@ -43,14 +44,14 @@ public final class Dirichlet implements Family {
     Expr k = Expr.size(phi.shape().dim());
     return Expr.add(Expr.sub(lgamma(Expr.mul(k, alpha)), Expr.mul(k, lgamma(alpha))),
         // 0 · log 0 = 0: with α = 1 an empty component's weight is 0.
-        new Expr.Apply(Function.TIMES_LOG, List.of(Expr.sub(alpha, Forms.ONE), new Expr.Total(Expr.log(phi)))));
+        new Expr.Apply(Function.TIMES_LOG, List.of(Expr.sub(alpha, Formulas.ONE), new Expr.Total(Expr.log(phi)))));
   }
 
   @Override
   public void sample(Signature form, List<double[]> args, RandomGenerator rng, double[] out) {
     double sum = 0;
     for (int i = 0; i < out.length; i++) {
-      out[i] = new GammaDistribution(Forms.commons(rng), args.get(0)[0], 1).sample();
+      out[i] = new GammaDistribution(Formulas.commons(rng), args.get(0)[0], 1).sample();
       sum += out[i];
     }
     for (int i = 0; i < out.length; i++) {

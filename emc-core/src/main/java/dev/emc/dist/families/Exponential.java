@@ -1,15 +1,16 @@
 package dev.emc.dist.families;
 
-import static dev.emc.dist.families.Forms.eq;
-import static dev.emc.dist.families.Forms.fill;
-import static dev.emc.dist.families.Forms.over;
-import static dev.emc.dist.families.Forms.times;
-import static dev.emc.dist.families.Forms.total;
+import static dev.emc.dist.Formulas.eq;
+import static dev.emc.dist.Formulas.fill;
+import static dev.emc.dist.Formulas.over;
+import static dev.emc.dist.Formulas.times;
+import static dev.emc.dist.Formulas.total;
 
 import dev.emc.dist.Arg;
 import dev.emc.dist.FactorModel;
 import dev.emc.dist.FactorSite;
 import dev.emc.dist.Family;
+import dev.emc.dist.Formulas;
 import dev.emc.dist.Param;
 import dev.emc.dist.Prior;
 import dev.emc.dist.Signature;
@@ -59,7 +60,7 @@ public final class Exponential implements Family {
     Arg rate = site.arg("rate");
     Expr lambda = rate.value();
     Expr logDensity = total(Expr.sub(Expr.log(lambda), times(lambda, x)));
-    Expr density = new Expr.Density(Forms.named("Exp"), x, List.of(lambda));
+    Expr density = new Expr.Density(Formulas.named("Exp"), x, List.of(lambda));
     if (!rate.isFree()) {
       return new FactorModel(density, logDensity, List.of(), null);
     }
@@ -67,23 +68,23 @@ public final class Exponential implements Family {
     Expr s = site.statistic("S", x);
     Expr rowSum = site.rowSum(x);
     Expr terms = site.rowSum(logDensity);
-    Expr gradient = site.rowSum(Expr.sub(Forms.reciprocal(lambda), x));
+    Expr gradient = site.rowSum(Expr.sub(Formulas.reciprocal(lambda), x));
     Optional<Prior> prior = site.prior("rate");
     Update update;
     if (prior.isEmpty()) {
       update = Update.of("rate", over(n, s), "inverse weighted mean")
           .withTextbook(over(n, rowSum))
-          .derivedFrom(terms, eq(gradient, Forms.ZERO),
+          .derivedFrom(terms, eq(gradient, Formulas.ZERO),
               "The derivative vanishes where the rate is the inverse of the responsibility-weighted mean.");
     } else {
-      Prior p = Forms.conjugate(prior.get(), "Gamma", "an exponential rate", "Gamma(shape, rate)");
-      Forms.modeInside(p, "shape");
-      Expr a1 = Expr.sub(p.arg("shape"), Forms.ONE);
+      Prior p = Formulas.conjugate(prior.get(), "Gamma", "an exponential rate", "Gamma(shape, rate)");
+      Formulas.modeInside(p, "shape");
+      Expr a1 = Expr.sub(p.arg("shape"), Formulas.ONE);
       Expr b = p.arg("rate");
       update = Update.of("rate", over(Expr.add(n, a1), Expr.add(s, fill(b, x))), "posterior mode (Gamma prior)")
           .withTextbook(over(Expr.add(n, a1), Expr.add(rowSum, fill(b, x))))
           .derivedFrom(Expr.add(terms, total(Expr.sub(Expr.mul(a1, Expr.log(lambda)), Expr.mul(b, lambda)))),
-              eq(Expr.add(gradient, Expr.sub(over(a1, lambda), fill(b, x))), Forms.ZERO),
+              eq(Expr.add(gradient, Expr.sub(over(a1, lambda), fill(b, x))), Formulas.ZERO),
               "The Gamma prior adds a − 1 pseudo-rows with a total of b: the derivative vanishes at the"
                   + " posterior mode.");
     }

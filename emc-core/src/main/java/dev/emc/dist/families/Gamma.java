@@ -1,16 +1,17 @@
 package dev.emc.dist.families;
 
-import static dev.emc.dist.families.Forms.eq;
-import static dev.emc.dist.families.Forms.fill;
-import static dev.emc.dist.families.Forms.lgamma;
-import static dev.emc.dist.families.Forms.over;
-import static dev.emc.dist.families.Forms.times;
-import static dev.emc.dist.families.Forms.total;
+import static dev.emc.dist.Formulas.eq;
+import static dev.emc.dist.Formulas.fill;
+import static dev.emc.dist.Formulas.lgamma;
+import static dev.emc.dist.Formulas.over;
+import static dev.emc.dist.Formulas.times;
+import static dev.emc.dist.Formulas.total;
 
 import dev.emc.dist.Arg;
 import dev.emc.dist.FactorModel;
 import dev.emc.dist.FactorSite;
 import dev.emc.dist.Family;
+import dev.emc.dist.Formulas;
 import dev.emc.dist.Param;
 import dev.emc.dist.Signature;
 import dev.emc.dist.Unsupported;
@@ -85,7 +86,7 @@ public final class Gamma implements Family {
           + " coordinate its own, as in `param shape[z] : positive[D]; param rate[z] : positive[D];`");
     }
     Expr logDensity = density(x, a, b);
-    Expr density = new Expr.Density(Forms.named("Gamma"), x, List.of(a, b));
+    Expr density = new Expr.Density(Formulas.named("Gamma"), x, List.of(a, b));
     if (!shapeArg.isFree() && !rateArg.isFree()) {
       return new FactorModel(density, logDensity, List.of(), null);
     }
@@ -101,7 +102,7 @@ public final class Gamma implements Family {
     Expr logs = site.statistic("L", Expr.log(x));
     Expr sumX = site.rowSum(x);
     Expr terms = site.rowSum(logDensity);
-    Expr rateCondition = eq(site.rowSum(Expr.sub(over(a, b), x)), Forms.ZERO);
+    Expr rateCondition = eq(site.rowSum(Expr.sub(over(a, b), x)), Formulas.ZERO);
     if (!shapeArg.isFree()) {
       return new FactorModel(density, logDensity, List.of(
           Update.of("rate", over(Expr.mul(a, n), s), "shape over the weighted mean")
@@ -135,7 +136,7 @@ public final class Gamma implements Family {
           + " mean is then 1, and the spread it divides keeps the data's scale");
     }
     Expr logDensity = density(w, a, a);
-    Expr density = new Expr.Density(Forms.named("Gamma"), w, List.of(a, a));
+    Expr density = new Expr.Density(Formulas.named("Gamma"), w, List.of(a, a));
     if (!shapeArg.isFree()) {
       return new FactorModel(density, logDensity, List.of(), null);
     }
@@ -145,8 +146,8 @@ public final class Gamma implements Family {
     Expr meanGap = pooled ? Expr.div(site.sumOverOtherComponents(gap), site.total()) : Expr.div(gap, n);
     Expr root = new Expr.Apply(SCALE_SHAPE, List.of(meanGap, a));
     Expr rowGap = site.rowSum(Expr.sub(scale.meanLog(), scale.mean()));
-    Expr condition = eq(Expr.add(Expr.add(Expr.sub(Expr.log(a), new Expr.Apply(Function.DIGAMMA, a)), Forms.ONE),
-        pooled ? Expr.div(site.sumOverOtherComponents(rowGap), site.total()) : Expr.div(rowGap, n)), Forms.ZERO);
+    Expr condition = eq(Expr.add(Expr.add(Expr.sub(Expr.log(a), new Expr.Apply(Function.DIGAMMA, a)), Formulas.ONE),
+        pooled ? Expr.div(site.sumOverOtherComponents(rowGap), site.total()) : Expr.div(rowGap, n)), Formulas.ZERO);
     return new FactorModel(density, logDensity, List.of(Update.of("shape", parameter(a, root),
             pooled ? "Newton's method on the pooled condition (ECM)" : "Newton's method (ECM)")
         .derivedFrom(pooled ? site.sumOverOtherComponents(site.rowSum(logDensity)) : site.rowSum(logDensity),
@@ -222,7 +223,7 @@ public final class Gamma implements Family {
     Expr aa = fill(a, x);
     Expr bb = fill(b, x);
     return total(Expr.add(Expr.sub(Expr.sub(times(aa, Expr.log(bb)), lgamma(aa)),
-        times(bb, x)), times(Expr.sub(aa, Forms.one(x)), Expr.log(x))));
+        times(bb, x)), times(Expr.sub(aa, Formulas.one(x)), Expr.log(x))));
   }
 
   /** As a prior on a rate λ (or on each of a vector of rates): log p(λ | a, b). */
@@ -237,7 +238,7 @@ public final class Gamma implements Family {
     double[] rate = args.get(1);
     for (int i = 0; i < out.length; i++) {
       int d = shape.length == 1 ? 0 : i;
-      out[i] = new GammaDistribution(Forms.commons(rng), shape[d], 1 / rate[d]).sample();
+      out[i] = new GammaDistribution(Formulas.commons(rng), shape[d], 1 / rate[d]).sample();
     }
   }
 }

@@ -1,11 +1,12 @@
 package dev.emc.dist.families;
 
-import static dev.emc.dist.families.Forms.eq;
+import static dev.emc.dist.Formulas.eq;
 
 import dev.emc.dist.Arg;
 import dev.emc.dist.FactorModel;
 import dev.emc.dist.FactorSite;
 import dev.emc.dist.Family;
+import dev.emc.dist.Formulas;
 import dev.emc.dist.Param;
 import dev.emc.dist.Prior;
 import dev.emc.dist.Signature;
@@ -49,10 +50,10 @@ public final class Geometric implements Family {
     Expr x = site.lhs();
     Arg prob = site.arg("probability");
     Expr p = prob.value();
-    Expr q = Expr.sub(Forms.ONE, p);
+    Expr q = Expr.sub(Formulas.ONE, p);
     // 0 · log 0 = 0: counts that are all 0 give p = 1.
     Expr logDensity = Expr.add(Expr.timesLog(x, q), Expr.log(p));
-    Expr density = new Expr.Density(Forms.named("Geometric"), x, List.of(p));
+    Expr density = new Expr.Density(Formulas.named("Geometric"), x, List.of(p));
     if (!prob.isFree()) {
       return new FactorModel(density, logDensity, List.of(), null);
     }
@@ -60,24 +61,24 @@ public final class Geometric implements Family {
     Expr s = site.statistic("S", x);
     Expr rowSum = site.rowSum(x);
     Expr terms = site.rowSum(logDensity);
-    Expr gradient = site.rowSum(Expr.sub(Expr.div(Forms.ONE, p), Expr.div(x, q)));
+    Expr gradient = site.rowSum(Expr.sub(Expr.div(Formulas.ONE, p), Expr.div(x, q)));
     Optional<Prior> prior = site.prior("probability");
     Update update;
     if (prior.isEmpty()) {
       update = Update.of("probability", Expr.div(n, Expr.add(n, s)), "one over one plus the weighted mean")
           .withTextbook(Expr.div(n, Expr.add(n, rowSum)))
-          .derivedFrom(terms, eq(gradient, Forms.ZERO),
+          .derivedFrom(terms, eq(gradient, Formulas.ZERO),
               "The derivative vanishes where p is one over one plus the responsibility-weighted mean.");
     } else {
-      Prior pr = Forms.conjugate(prior.get(), "Beta", "a geometric probability", "Beta(a, b)");
-      Forms.modeInside(pr, "a", "b");
-      Expr a1 = Expr.sub(pr.arg("a"), Forms.ONE);
-      Expr b1 = Expr.sub(pr.arg("b"), Forms.ONE);
+      Prior pr = Formulas.conjugate(prior.get(), "Beta", "a geometric probability", "Beta(a, b)");
+      Formulas.modeInside(pr, "a", "b");
+      Expr a1 = Expr.sub(pr.arg("a"), Formulas.ONE);
+      Expr b1 = Expr.sub(pr.arg("b"), Formulas.ONE);
       update = Update.of("probability", Expr.div(Expr.add(n, a1), Expr.add(Expr.add(n, s), Expr.add(a1, b1))),
               "posterior mode (Beta prior)")
           .withTextbook(Expr.div(Expr.add(n, a1), Expr.add(Expr.add(n, rowSum), Expr.add(a1, b1))))
           .derivedFrom(Expr.add(terms, Expr.add(Expr.mul(a1, Expr.log(p)), Expr.mul(b1, Expr.log(q)))),
-              eq(Expr.add(gradient, Expr.sub(Expr.div(a1, p), Expr.div(b1, q))), Forms.ZERO),
+              eq(Expr.add(gradient, Expr.sub(Expr.div(a1, p), Expr.div(b1, q))), Formulas.ZERO),
               "The Beta prior adds a − 1 successes and b − 1 failures: the derivative vanishes at the"
                   + " posterior mode.");
     }

@@ -1,6 +1,7 @@
 package dev.emc.dist.families;
 
 import dev.emc.dist.Family;
+import dev.emc.dist.Formulas;
 import dev.emc.dist.Param;
 import dev.emc.dist.Signature;
 import dev.emc.dist.Use;
@@ -49,7 +50,7 @@ public final class InverseWishart implements Family {
     Expr norm = Expr.sub(Expr.sub(Expr.mul(halfNu, new Expr.LogDet(psi)),
         Expr.mul(Expr.mul(halfNu, d), Expr.log(Expr.num(2)))),
         new Expr.Apply(LOG_MULTI_GAMMA, List.of(d, halfNu)));
-    return Expr.sub(Expr.sub(norm, Expr.mul(Expr.mul(0.5, Expr.add(Expr.add(nu, d), Forms.ONE)),
+    return Expr.sub(Expr.sub(norm, Expr.mul(Expr.mul(0.5, Expr.add(Expr.add(nu, d), Formulas.ONE)),
         new Expr.LogDet(sigma))), Expr.mul(0.5, new Expr.TraceInv(psi, sigma)));
   }
 }

@@ -1,14 +1,15 @@
 package dev.emc.dist.families;
 
-import static dev.emc.dist.families.Forms.eq;
-import static dev.emc.dist.families.Forms.over;
-import static dev.emc.dist.families.Forms.squared;
-import static dev.emc.dist.families.Forms.total;
+import static dev.emc.dist.Formulas.eq;
+import static dev.emc.dist.Formulas.over;
+import static dev.emc.dist.Formulas.squared;
+import static dev.emc.dist.Formulas.total;
 
 import dev.emc.dist.Arg;
 import dev.emc.dist.FactorModel;
 import dev.emc.dist.FactorSite;
 import dev.emc.dist.Family;
+import dev.emc.dist.Formulas;
 import dev.emc.dist.Param;
 import dev.emc.dist.Signature;
 import dev.emc.dist.Unsupported;
@@ -66,7 +67,7 @@ public final class LogNormal implements Family {
     Expr normalizer = x.shape().isScalar() ? log2pi : Expr.mul(Expr.size(x.shape().dim()), log2pi);
     Expr logDensity = Expr.sub(
         Expr.mul(-0.5, Expr.add(Expr.add(normalizer, logVariance(s2)), quadratic(s2, centred))), total(y));
-    Expr density = new Expr.Density(Forms.named("LogNormal"), x, List.of(mu, s2));
+    Expr density = new Expr.Density(Formulas.named("LogNormal"), x, List.of(mu, s2));
     if (meanArg.isFree() && varArg.isFree() && !meanArg.perComponent() && varArg.perComponent()) {
       throw new Unsupported("index the mean of the log and its variance alike, or only the mean");
     }
@@ -78,7 +79,7 @@ public final class LogNormal implements Family {
       updates.add(Update.of("meanlog", Expr.add(mu, delta), "weighted mean of log x")
           .withTextbook(Expr.div(site.rowSum(y), n))
           .derivedFrom(Expr.mul(-0.5, site.rowSum(quadratic(s2, centred))),
-              eq(site.rowSum(over(centred, s2)), Forms.ZERO),
+              eq(site.rowSum(over(centred, s2)), Formulas.ZERO),
               "The derivative vanishes where μ is the responsibility-weighted mean of log x."));
     }
     if (varArg.isFree()) {
@@ -93,7 +94,7 @@ public final class LogNormal implements Family {
           .withTextbook(Expr.div(rowScatter, rows))
           .derivedFrom(Expr.mul(-0.5, site.rowSum(Expr.add(logVariance(s2), quadratic(s2, centred)))),
               eq(Expr.add(Expr.mul(-0.5, over(rows, s2)), Expr.mul(0.5, over(rowScatter, squared(s2)))),
-                  Forms.ZERO),
+                  Formulas.ZERO),
               "The derivative vanishes where σ² is the responsibility-weighted scatter of log x about the"
                   + " new mean."));
     }

@@ -4,6 +4,7 @@ import dev.emc.dist.Arg;
 import dev.emc.dist.FactorModel;
 import dev.emc.dist.FactorSite;
 import dev.emc.dist.Family;
+import dev.emc.dist.Formulas;
 import dev.emc.dist.Param;
 import dev.emc.dist.Prior;
 import dev.emc.dist.Signature;
@@ -161,7 +162,7 @@ public final class Normal implements Family {
     }
     Form form = form(x, sigma);
     Expr centred = Expr.sub(x, mu);
-    Expr dims = x.shape().isScalar() ? Forms.ONE : Expr.size(x.shape().dim());
+    Expr dims = x.shape().isScalar() ? Formulas.ONE : Expr.size(x.shape().dim());
     Expr delta = new Expr.QuadInv(sigma, centred);
     Expr logDet = logDet(form, x, sigma);
     Expr log2pi = Expr.log(Expr.num(2 * Math.PI));
@@ -281,7 +282,7 @@ public final class Normal implements Family {
           .derivedFrom(null, null, "The prior counts as κ rows at the location m: the mean is their"
               + " responsibility-weighted average with the data's rows.");
     }
-    Prior p = Forms.conjugate(priors.mean().get(), "Normal", "a normal mean", "Normal(location, variance)");
+    Prior p = Formulas.conjugate(priors.mean().get(), "Normal", "a normal mean", "Normal(location, variance)");
     return Update.of("mean", posteriorMean(t.form, p, t.sigma, n, rowTotal),
             "posterior mode (Normal prior; conditional on the covariance)")
         .derivedFrom(null, null, "With the covariance at its current value the Normal prior is"
@@ -346,7 +347,7 @@ public final class Normal implements Family {
     Expr scale = p.arg("scale");
     Expr gap = Expr.sub(Expr.add(t.mu, delta), p.arg("location"));
     Expr shrink = Expr.div(Expr.mul(kappa, n), Expr.add(kappa, n));
-    Expr dims = t.x.shape().isScalar() ? Forms.ONE : Expr.size(t.x.shape().dim());
+    Expr dims = t.x.shape().isScalar() ? Formulas.ONE : Expr.size(t.x.shape().dim());
     Expr value = Expr.div(Expr.add(Expr.add(s.about(), Expr.mul(shrink, square(t.form, gap))), scale),
         Expr.add(Expr.add(n, dof), Expr.add(dims, Expr.num(2))));
     return Update.of(t.spreadName, value, "posterior mode (Normal-Inverse-Wishart prior)")
@@ -357,23 +358,23 @@ public final class Normal implements Family {
 
   /** A full covariance's mode under an inverse-Wishart prior. */
   private static Update inverseWishartSpread(Terms t, Prior prior, Scatter s) throws Unsupported {
-    Prior p = Forms.conjugate(prior, "InverseWishart", "a covariance", "InverseWishart(dof, scale)");
+    Prior p = Formulas.conjugate(prior, "InverseWishart", "a covariance", "InverseWishart(dof, scale)");
     Expr d = Expr.size(t.x.shape().dim());
     Expr value = Expr.div(Expr.add(s.total(), p.arg("scale")),
-        Expr.add(Expr.add(s.rows(), p.arg("dof")), Expr.add(d, Forms.ONE)));
+        Expr.add(Expr.add(s.rows(), p.arg("dof")), Expr.add(d, Formulas.ONE)));
     return Update.of(t.spreadName, value, "posterior mode (inverse-Wishart prior)")
         .withTextbook(Expr.div(Expr.add(s.textbook(), p.arg("scale")),
-            Expr.add(Expr.add(s.rows(), p.arg("dof")), Expr.add(d, Forms.ONE))))
+            Expr.add(Expr.add(s.rows(), p.arg("dof")), Expr.add(d, Formulas.ONE))))
         .derivedFrom(null, null, "The inverse-Wishart prior adds its scale Ψ to the scatter and ν + D + 1"
             + " to the count.");
   }
 
   /** A variance's (or each diagonal variance's) mode under an inverse-gamma prior. */
   private static Update inverseGammaSpread(Terms t, Prior prior, Scatter s) throws Unsupported {
-    Prior p = Forms.conjugate(prior, "InverseGamma", "a variance", "InverseGamma(shape, scale)");
+    Prior p = Formulas.conjugate(prior, "InverseGamma", "a variance", "InverseGamma(shape, scale)");
     Expr a = p.arg("shape");
     Expr b = p.arg("scale");
-    Expr twoB = Forms.fill(Expr.mul(2, b), t.form == Form.DIAGONAL ? t.sigma : Forms.ZERO);
+    Expr twoB = Formulas.fill(Expr.mul(2, b), t.form == Form.DIAGONAL ? t.sigma : Formulas.ZERO);
     Expr count = Expr.add(s.divisor(), Expr.add(Expr.mul(2, a), Expr.num(2)));
     return Update.of(t.spreadName, Expr.div(Expr.add(s.total(), twoB), count),
             "posterior mode (inverse-gamma prior)")
@@ -471,11 +472,11 @@ public final class Normal implements Family {
           Expr.add(Expr.div(new Expr.MatMul(sigma, m0), c), rowTotal));
     }
     Expr priorPrecision = s0 instanceof Expr.Mul m && m.right() instanceof Expr.Identity
-        ? Expr.div(Forms.ONE, m.left()) : new Expr.Inv(s0);
+        ? Expr.div(Formulas.ONE, m.left()) : new Expr.Inv(s0);
     if (form == Form.DIAGONAL) {
       Expr precision = new Expr.Inv(sigma);
       Expr numerator = Expr.add(times(priorPrecision, m0), new Expr.Hadamard(rowTotal, precision));
-      Expr denominator = Expr.add(Forms.fill(priorPrecision, sigma), Expr.mul(n, precision));
+      Expr denominator = Expr.add(Formulas.fill(priorPrecision, sigma), Expr.mul(n, precision));
       return new Expr.Hadamard(numerator, new Expr.Inv(denominator));
     }
     Expr numerator = Expr.add(times(priorPrecision, m0), Expr.div(rowTotal, sigma));

@@ -1,6 +1,7 @@
 package dev.emc.dist.families;
 
 import dev.emc.dist.Family;
+import dev.emc.dist.Formulas;
 import dev.emc.dist.Param;
 import dev.emc.dist.Signature;
 import dev.emc.dist.Use;
@@ -49,7 +50,7 @@ public final class NormalInverseWishart implements Family {
     Expr sigma = values.get(1);
     Expr m = args.get(0);
     Expr kappa = args.get(1);
-    Expr d = mu.shape().isScalar() ? Forms.ONE : Expr.size(mu.shape().dim());
+    Expr d = mu.shape().isScalar() ? Formulas.ONE : Expr.size(mu.shape().dim());
     Expr normal = Expr.mul(-0.5, Expr.add(Expr.add(
         Expr.mul(d, Expr.log(Expr.div(Expr.num(2 * Math.PI), kappa))), new Expr.LogDet(sigma)),
         Expr.mul(kappa, new Expr.QuadInv(sigma, Expr.sub(mu, m)))));
@@ -63,7 +64,7 @@ public final class NormalInverseWishart implements Family {
   private static Expr scalarInverseWishart(Expr s2, Expr nu, Expr psi) {
     Expr a = Expr.mul(0.5, nu);
     Expr b = Expr.mul(0.5, psi);
-    return Expr.sub(Expr.sub(Expr.sub(Expr.mul(a, Expr.log(b)), Forms.lgamma(a)),
-        Expr.mul(Expr.add(a, Forms.ONE), Expr.log(s2))), Expr.div(b, s2));
+    return Expr.sub(Expr.sub(Expr.sub(Expr.mul(a, Expr.log(b)), Formulas.lgamma(a)),
+        Expr.mul(Expr.add(a, Formulas.ONE), Expr.log(s2))), Expr.div(b, s2));
   }
 }

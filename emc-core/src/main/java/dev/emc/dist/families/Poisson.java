@@ -1,16 +1,17 @@
 package dev.emc.dist.families;
 
-import static dev.emc.dist.families.Forms.eq;
-import static dev.emc.dist.families.Forms.fill;
-import static dev.emc.dist.families.Forms.lgamma;
-import static dev.emc.dist.families.Forms.one;
-import static dev.emc.dist.families.Forms.times;
-import static dev.emc.dist.families.Forms.total;
+import static dev.emc.dist.Formulas.eq;
+import static dev.emc.dist.Formulas.fill;
+import static dev.emc.dist.Formulas.lgamma;
+import static dev.emc.dist.Formulas.one;
+import static dev.emc.dist.Formulas.times;
+import static dev.emc.dist.Formulas.total;
 
 import dev.emc.dist.Arg;
 import dev.emc.dist.FactorModel;
 import dev.emc.dist.FactorSite;
 import dev.emc.dist.Family;
+import dev.emc.dist.Formulas;
 import dev.emc.dist.Param;
 import dev.emc.dist.Prior;
 import dev.emc.dist.Signature;
@@ -63,7 +64,7 @@ public final class Poisson implements Family {
       return regression(site, lambda, eta);
     }
     Expr logDensity = total(Expr.sub(Expr.sub(times(x, Expr.log(lambda)), lambda), lgamma(Expr.add(x, one(x)))));
-    Expr density = new Expr.Density(Forms.named("Poisson"), x, List.of(lambda));
+    Expr density = new Expr.Density(Formulas.named("Poisson"), x, List.of(lambda));
     if (!rate.isFree()) {
       return new FactorModel(density, logDensity, List.of(), null);
     }
@@ -71,23 +72,23 @@ public final class Poisson implements Family {
     Expr s = site.statistic("S", x);
     Expr rowSum = site.rowSum(x);
     Expr terms = site.rowSum(total(Expr.sub(times(x, Expr.log(lambda)), lambda)));
-    Expr gradient = site.rowSum(Expr.sub(Forms.over(x, lambda), one(x)));
+    Expr gradient = site.rowSum(Expr.sub(Formulas.over(x, lambda), one(x)));
     Optional<Prior> prior = site.prior("rate");
     Update update;
     if (prior.isEmpty()) {
       update = Update.of("rate", Expr.div(s, n), "weighted mean")
           .withTextbook(Expr.div(rowSum, n))
-          .derivedFrom(terms, eq(gradient, Forms.ZERO),
+          .derivedFrom(terms, eq(gradient, Formulas.ZERO),
               "The derivative vanishes where the rate is the responsibility-weighted mean count.");
     } else {
-      Prior p = Forms.conjugate(prior.get(), "Gamma", "a Poisson rate", "Gamma(shape, rate)");
-      Forms.modeInside(p, "shape");
-      Expr a1 = Expr.sub(p.arg("shape"), Forms.ONE);
+      Prior p = Formulas.conjugate(prior.get(), "Gamma", "a Poisson rate", "Gamma(shape, rate)");
+      Formulas.modeInside(p, "shape");
+      Expr a1 = Expr.sub(p.arg("shape"), Formulas.ONE);
       Expr b = p.arg("rate");
       update = Update.of("rate", Expr.div(Expr.add(s, fill(a1, x)), Expr.add(n, b)), "posterior mode (Gamma prior)")
           .withTextbook(Expr.div(Expr.add(rowSum, fill(a1, x)), Expr.add(n, b)))
           .derivedFrom(Expr.add(terms, total(Expr.sub(times(fill(a1, x), Expr.log(lambda)), times(fill(b, x), lambda)))),
-              eq(Expr.add(gradient, Expr.sub(Forms.over(fill(a1, x), lambda), fill(b, x))), Forms.ZERO),
+              eq(Expr.add(gradient, Expr.sub(Formulas.over(fill(a1, x), lambda), fill(b, x))), Formulas.ZERO),
               "The Gamma prior adds a − 1 pseudo-counts over b pseudo-rows: the derivative vanishes at"
                   + " the posterior mode.");
     }
@@ -112,7 +113,7 @@ public final class Poisson implements Family {
     Expr beta = eta.left();
     Expr u = eta.right();
     Expr logDensity = Expr.sub(Expr.sub(Expr.mul(x, eta), mu), lgamma(Expr.add(x, one(x))));
-    Expr density = new Expr.Density(Forms.named("Poisson"), x, List.of(mu));
+    Expr density = new Expr.Density(Formulas.named("Poisson"), x, List.of(mu));
     Expr residual = Expr.sub(x, mu);
     Expr weighted = Expr.mul(mu, Expr.square(u));
     Expr sw = site.statistic("Sw", weighted);
@@ -120,7 +121,7 @@ public final class Poisson implements Family {
     Update update = Update.of("rate", Expr.add(beta, new Expr.Solve(sw, sg)),
             "Newton (IRLS) step, shortened while the objective falls (generalized EM)")
         .withTextbook(Expr.add(beta, new Expr.Solve(site.rowSum(weighted), site.rowSum(Expr.mul(residual, u)))))
-        .derivedFrom(site.rowSum(Expr.sub(Expr.mul(x, eta), mu)), eq(site.rowSum(Expr.mul(residual, u)), Forms.ZERO),
+        .derivedFrom(site.rowSum(Expr.sub(Expr.mul(x, eta), mu)), eq(site.rowSum(Expr.mul(residual, u)), Formulas.ZERO),
             "This has no closed-form solution. The terms are concave in the coefficients, with Hessian"
                 + " −Σ r exp(βᵀu) u uᵀ, but their curvature has no bound, so emc takes one Newton step from the"
                 + " current coefficients (iteratively reweighted least squares), a step toward the maximum"
@@ -137,7 +138,7 @@ public final class Poisson implements Family {
   public void sample(Signature form, List<double[]> args, RandomGenerator rng, double[] out) {
     double[] rates = args.get(0);
     for (int i = 0; i < out.length; i++) {
-      out[i] = new PoissonDistribution(Forms.commons(rng), rates[i], PoissonDistribution.DEFAULT_EPSILON,
+      out[i] = new PoissonDistribution(Formulas.commons(rng), rates[i], PoissonDistribution.DEFAULT_EPSILON,
           PoissonDistribution.DEFAULT_MAX_ITERATIONS).sample();
     }
   }
