@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.math3.analysis.MultivariateFunction;
 import org.apache.commons.math3.analysis.integration.RombergIntegrator;
@@ -25,9 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The plugin example, as its README says to use it, with no change to emc's sources: Maven builds
- * examples/plugins/vonmises against emc-cli/target/emc.jar, and `emc fit --plugin` fits its model. The
- * fit is checked against a direct maximization of the observed-data log-likelihood (BOBYQA, with
- * I₀ by numerical integration), which shares nothing with the plugin's code but the data.
+ * examples/plugins/vonmises against emc-core and runs its FamilyContract test from emc-testkit,
+ * and `emc fit --plugin` fits its model. The fit is checked against a direct maximization of the
+ * observed-data log-likelihood (BOBYQA, with I₀ by numerical integration), which shares nothing
+ * with the plugin's code but the data.
  */
 class PluginIT {
   private static final Path PLUGIN = Path.of("examples/plugins/vonmises");
@@ -35,7 +38,12 @@ class PluginIT {
   @Test
   void thePluginBuildsAndFitsAVonMisesMixture(@TempDir Path dir) throws Exception {
     Path emc = Path.of("emc-cli/target/emc.jar").toAbsolutePath();
-    run(List.of("mvn", "-B", "-q", "-f", PLUGIN.resolve("pom.xml").toString(), "package", "-Demc.jar=" + emc));
+    Path repository = Path.of("emc-cli/target/plugin-repository").toAbsolutePath();
+    Path settings = repositoryOfThisBuild(repository);
+    run(List.of("mvn", "-B", "-q", "-s", settings.toString(), "-Dmaven.repo.local=" + repository,
+        "-f", PLUGIN.resolve("pom.xml").toString(), "package"));
+    assertTrue(Files.readString(PLUGIN.resolve("target/surefire-reports/org.example.vonmises.VonMisesContractTest.txt"))
+        .contains("Tests run: 4, Failures: 0, Errors: 0, Skipped: 0"), "the plugin passes FamilyContract");
     Path jar = PLUGIN.resolve("target/emc-vonmises.jar");
     assertTrue(Files.exists(jar), "the plugin jar");
 
@@ -52,8 +60,9 @@ class PluginIT {
     double best = maximumLikelihood(angles, fit.get("params"));
     assertEquals(best, emcLl, 1e-6 * Math.abs(best), "emc's optimum against a direct maximization");
 
-    String derivation = run(List.of("java", "-jar", emc.toString(), "derive", "--plugin", jar.toString(),
-        PLUGIN.resolve("wind.model").toString()));
+    // Named once in EMC_PLUGINS (here, the folder the jar is in) rather than by --plugin each time.
+    String derivation = run(List.of("java", "-jar", emc.toString(), "derive", PLUGIN.resolve("wind.model").toString()),
+        Map.of("EMC_PLUGINS", jar.getParent().toString()));
     assertTrue(derivation.contains("\\log I_0"), "the plugin's formulas are in the derivation");
     assertTrue(derivation.contains("\\operatorname{atan2}"), derivation);
   }
@@ -98,8 +107,47 @@ class PluginIT {
     return kappa + Math.log(integral / Math.PI);
   }
 
+  /**
+   * A local Maven repository holding the emc-core and emc-testkit this build made, as `mvn install`
+   * would put them; everything else is taken from the build's own local repository, named as a
+   * remote one in the settings returned. So the plugin compiles against these sources, never
+   * against an emc-core some other build installed, and nothing is installed for the user.
+   */
+  private static Path repositoryOfThisBuild(Path repository) throws IOException {
+    String version = System.getProperty("emc.version");
+    for (String module : List.of("emc-core", "emc-testkit")) {
+      Path to = repository.resolve("dev/emc/" + module + "/" + version);
+      Files.createDirectories(to);
+      Files.copy(Path.of(module, "target", module + "-" + version + ".jar"), to.resolve(module + "-" + version + ".jar"),
+          StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(Path.of(module, "pom.xml"), to.resolve(module + "-" + version + ".pom"), StandardCopyOption.REPLACE_EXISTING);
+    }
+    Path parent = repository.resolve("dev/emc/emc-parent/" + version);
+    Files.createDirectories(parent);
+    Files.copy(Path.of("pom.xml"), parent.resolve("emc-parent-" + version + ".pom"), StandardCopyOption.REPLACE_EXISTING);
+    String local = Path.of(System.getProperty("maven.repo.local.of.build")).toUri().toString();
+    Path settings = repository.resolve("settings.xml");
+    Files.writeString(settings, """
+        <settings>
+          <profiles><profile><id>build</id>
+            <repositories><repository><id>build</id><url>%1$s</url></repository></repositories>
+            <pluginRepositories><pluginRepository><id>build</id><url>%1$s</url></pluginRepository></pluginRepositories>
+          </profile></profiles>
+          <activeProfiles><activeProfile>build</activeProfile></activeProfiles>
+        </settings>
+        """.formatted(local));
+    return settings;
+  }
+
   private static String run(List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+    return run(command, Map.of());
+  }
+
+  private static String run(List<String> command, Map<String, String> environment)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    Process p = builder.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(10, TimeUnit.MINUTES), "timed out: " + command);
     assertEquals(0, p.exitValue(), command + "\n" + output);

@@ -5,6 +5,7 @@ import dev.emc.diag.DiagnosticException;
 import dev.emc.diag.Source;
 import dev.emc.diag.Span;
 import dev.emc.dist.Families;
+import dev.emc.dist.Family;
 import dev.emc.runtime.data.DataException;
 import dev.emc.runtime.data.TextFile;
 import java.io.IOException;
@@ -54,6 +55,17 @@ public final class Emc {
    */
   public static Emc withClassLoader(ClassLoader loader, List<Path> classPath) {
     return new Emc(Families.load(loader), loader, classPath, CompileCache.user());
+  }
+
+  /**
+   * This emc with one more family, given as an object rather than found by its service file (and
+   * taking the place of a family of the same name): so a plugin's tests check the very instance
+   * they build. Generated code compiles against the jar or folder its class came from.
+   */
+  public Emc withFamily(Family family) {
+    List<Path> path = new java.util.ArrayList<>(classPath);
+    path.add(Path.of(InMemoryJavac.location(family.getClass())));
+    return new Emc(families.with(family), family.getClass().getClassLoader(), path, cache);
   }
 
   /** The same emc, compiling every model with javac: no compile cache is read or written. */

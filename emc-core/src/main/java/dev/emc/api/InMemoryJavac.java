@@ -116,7 +116,7 @@ final class InMemoryJavac {
   }
 
   /** Where a class was loaded from: emc's jar, or its classes directory in a build. */
-  private static String location(Class<?> c) {
+  static String location(Class<?> c) {
     try {
       return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     } catch (URISyntaxException e) {

@@ -61,6 +61,17 @@ public final class Families {
     }
   }
 
+  /**
+   * These families and {@code family}, which takes the place of one of the same name; wrapped as a
+   * plugin's, so that its failures name it, unless it is one of emc's own.
+   */
+  public Families with(Family family) {
+    Family f = builtIn(family.getClass()) ? family : new PluginFamily(family);
+    Map<String, Family> all = new TreeMap<>(byName);
+    all.put(f.name(), f);
+    return new Families(all);
+  }
+
   public static Families builtIn() {
     return load(Families.class.getClassLoader());
   }
