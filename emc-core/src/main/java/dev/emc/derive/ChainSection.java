@@ -30,12 +30,26 @@ final class ChainSection extends FiniteSections {
   private final String scale;
   /** The Lagrange multipliers' symbol, λ unless the model has a lambda (a Poisson rate). */
   private final String multiplier;
+  /**
+   * The forward-backward quantities' symbols, α, β, γ, ξ and the emission density b, each giving
+   * way to a model's name of the same spelling (a Beta prior's alpha, a data variable b).
+   */
+  private final String alpha;
+  private final String beta;
+  private final String gamma;
+  private final String xi;
+  private final String emission;
 
   ChainSection(EmPlan plan, MarkovChain chain) {
     super(plan);
     this.chain = chain;
     this.scale = own("c", "s", "kappa");
     this.multiplier = own("lambda", "kappa", "eta");
+    this.alpha = own("alpha", "f", "u");
+    this.beta = own("beta", "g", "v");
+    this.gamma = own("gamma", "r", "w");
+    this.xi = own("xi", "q", "zeta");
+    this.emission = own("b", "e", "p");
   }
 
   @Override
@@ -110,16 +124,16 @@ final class ChainSection extends FiniteSections {
     prose("The forward pass carries ", alpha(), ", the probability of state k at row n given the rows up"
         + " to n; ", sub(scale, "n"), " is what makes each row's α sum to 1, so nothing underflows however long"
         + " the sequence:");
-    equation("forward-first", new Expr.Relation(Op.EQ, sub("alpha", "1k"),
-        Expr.div(Expr.mul(initial("k"), sub("b", "1k")), sub(scale, "1"))));
+    equation("forward-first", new Expr.Relation(Op.EQ, sub(alpha, "1k"),
+        Expr.div(Expr.mul(initial("k"), sub(emission, "1k")), sub(scale, "1"))));
     equation("forward", new Expr.Relation(Op.EQ, alpha(), Expr.div(Expr.mul(emission(),
-        new Expr.SumK(Expr.mul(sub("alpha", "n−1,j"), transitionAt("jk")), "j")), sub(scale, "n"))));
+        new Expr.SumK(Expr.mul(sub(alpha, "n−1,j"), transitionAt("jk")), "j")), sub(scale, "n"))));
     prose("The normalizers are the conditional densities of each row given those before it, so their"
         + " logarithms add up to the log-likelihood:");
     equation("loglik-chain", new Expr.Relation(Op.EQ, ell(theta), new Expr.RowSum(Expr.log(sub(scale, "n")), false)));
     prose("The backward pass, from the last row, carries the rows after n:");
-    equation("backward-last", new Expr.Relation(Op.EQ, sub("beta", "Nk"), Expr.num(1)));
-    equation("backward", new Expr.Relation(Op.EQ, sub("beta", "n−1,j"), Expr.div(new Expr.SumK(
+    equation("backward-last", new Expr.Relation(Op.EQ, sub(beta, "Nk"), Expr.num(1)));
+    equation("backward", new Expr.Relation(Op.EQ, sub(beta, "n−1,j"), Expr.div(new Expr.SumK(
         Expr.mul(Expr.mul(transitionAt("jk"), emission()), beta())), sub(scale, "n"))));
     prose("Together they give the posteriors that weight Q:");
     equation("gamma", new Expr.Relation(Op.EQ, new Expr.Relation(Op.EQ, gamma(),
@@ -127,7 +141,7 @@ final class ChainSection extends FiniteSections {
         Expr.mul(alpha(), beta())));
     prose("and ", xi("n", "jk"), ", the posterior probability that rows n − 1 and n are in states j and k:");
     equation("xi", new Expr.Relation(Op.EQ, xi("n", "jk"),
-        Expr.div(Expr.mul(Expr.mul(Expr.mul(sub("alpha", "n−1,j"), transitionAt("jk")), emission()), beta()),
+        Expr.div(Expr.mul(Expr.mul(Expr.mul(sub(alpha, "n−1,j"), transitionAt("jk")), emission()), beta()),
             sub(scale, "n"))));
     prose("The emission updates below are the mixture's with ", responsibility(), " = ", gamma(),
         "; each state's expected number of rows is");
@@ -262,28 +276,28 @@ final class ChainSection extends FiniteSections {
   }
 
   /** b_nk = p(x_n | z_n = k). */
-  private static Expr emission() {
-    return perRowComponent("b");
+  private Expr emission() {
+    return perRowComponent(emission);
   }
 
-  private static Expr alpha() {
-    return perRowComponent("alpha");
+  private Expr alpha() {
+    return perRowComponent(alpha);
   }
 
-  private static Expr beta() {
-    return perRowComponent("beta");
+  private Expr beta() {
+    return perRowComponent(beta);
   }
 
-  private static Expr gamma() {
-    return perRowComponent("gamma");
+  private Expr gamma() {
+    return perRowComponent(gamma);
   }
 
-  private static Expr gammaAt(String index) {
-    return sub("gamma", index);
+  private Expr gammaAt(String index) {
+    return sub(gamma, index);
   }
 
-  private static Expr xi(String row, String pair) {
-    return sub("xi", row + "," + pair);
+  private Expr xi(String row, String pair) {
+    return sub(xi, row + "," + pair);
   }
 
   /** A name with a subscript of the derivation's own: α_{n−1,j}. */

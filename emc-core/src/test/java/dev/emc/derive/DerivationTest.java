@@ -53,6 +53,12 @@ class DerivationTest {
     assertFalse(chain.contains("\\log c_{n}"), chain);
     assertTrue(chain.contains("\\kappa_{j}"), chain);
     assertFalse(chain.contains("\\lambda_{j}"), chain);
+    // Emissions of a Gamma with parameters named alpha and beta, and a data variable b: the
+    // forward and backward variables are f and g, the emission density e.
+    String beta = deriveText("K = 2; data b : positive; latent z : 1..K; first(z) ~ Categorical(pi0);"
+        + " z ~ Categorical(A[prev(z)]); b ~ Gamma(alpha[z], beta[z]);");
+    assertTrue(beta.contains("f_{n k}") && beta.contains("g_{n k}") && beta.contains("e_{n k}"), beta);
+    assertFalse(beta.contains("\\alpha_{n k}") || beta.contains("\\beta_{n k}") || beta.contains("b_{n k}"), beta);
   }
 
   @Test
