@@ -119,6 +119,29 @@ class SelectCliTest {
     assertTrue(ImageIO.read(plot.toFile()).getWidth() > 0);
   }
 
+  /**
+   * Ten rows on the line b = 5 span one dimension of two: their component's covariance is singular
+   * but for --reg, whose Ψ / N_k is then all of its smallest eigenvalue. With --reg 1e-3 that is
+   * above 1e-6 of the largest, so the floor, not the ratio, flags it.
+   */
+  @Test
+  void aCovarianceKeptFiniteByTheRegularizationAloneIsSpurious(@TempDir Path dir) throws Exception {
+    StringBuilder csv = new StringBuilder("a,b\n");
+    for (int i = 0; i < 20; i++) {
+      csv.append(String.format(java.util.Locale.ROOT, "%.4f,%.4f%n", 2 * Math.sin(1.7 * i), 2 * Math.cos(2.3 * i)));
+    }
+    for (int i = 0; i < 10; i++) {
+      csv.append(String.format(java.util.Locale.ROOT, "%.4f,5%n", 10 + 0.7 * i));
+    }
+    Path data = dir.resolve("flat.csv");
+    java.nio.file.Files.writeString(data, csv);
+    Run r = CliTest.emc("select", "examples/gmm.model", "--data", data.toString(), "--set", "K=1..2", "--reg", "1e-3");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("! K = 2: component 2 (10.0 rows): its covariance's smallest eigenvalue"), r.out());
+    assertTrue(r.out().contains("is kept above 0 by the regularization alone"), r.out());
+    assertTrue(r.out().contains("chosen by BIC: gmm, K = 1"), r.out());
+  }
+
   private static JsonNode fit(JsonNode json, int k) {
     for (JsonNode fit : json.get("fits")) {
       if (fit.get("K").asInt() == k) {
