@@ -34,7 +34,13 @@ final class FileRoles {
 
   /** The files every command reads: the model and the --plugin jars. */
   static FileRoles of(Main main, ModelInput input) {
-    FileRoles roles = new FileRoles().reads("MODEL", input.model);
+    return of(main, List.of(input.model));
+  }
+
+  /** The files every command reads: the models and the --plugin jars. */
+  static FileRoles of(Main main, List<Path> models) {
+    FileRoles roles = new FileRoles();
+    models.forEach(model -> roles.reads("MODEL", model));
     main.plugins.forEach(jar -> roles.reads("--plugin", jar));
     return roles;
   }

@@ -62,6 +62,11 @@ final class FitCommand implements Callable<Integer> {
       + " the objective alone.")
   Path plot;
 
+  @Option(names = "--report", paramLabel = "HTML", description = "Write one self-contained HTML page of the fit:"
+      + " the model, the summary, the plots (as SVG), the objective per iteration and the derivation (MathML);"
+      + " no script, and nothing from a network.")
+  Path report;
+
   @Option(names = "--viterbi", paramLabel = "CSV", description = "For a model whose latent is a chain: write"
       + " each row's state on the most likely path (1..K), one per row, as CSV.")
   Path viterbi;
@@ -88,10 +93,11 @@ final class FitCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     validate();
     FileRoles.of(main, input).reads("--data", rows.data).reads("--init", init)
-        .writes("--out", toStdout() ? null : out).writes("--plot", plot).writes("--viterbi", viterbi).check();
+        .writes("--out", toStdout() ? null : out).writes("--plot", plot).writes("--report", report)
+        .writes("--viterbi", viterbi).check();
     PrintWriter err = spec.commandLine().getErr();
     // Ctrl-C is caught from here on: during the load and the compile it stops the fit at its first iteration.
-    try (Progress progress = new Progress(err, !quiet && System.console() != null)) {
+    try (Progress progress = new Progress(err, !quiet && System.console() != null, how.maxIter)) {
       return load(err, progress);
     }
   }
@@ -114,7 +120,7 @@ final class FitCommand implements Callable<Integer> {
         ? bindStreamed(model, err) : rows.bind(model, spec);
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
     try {
-      return fit(bound, loadSeconds, err, progress);
+      return fit(model, bound, loadSeconds, err, progress);
     } finally {
       if (bound.data().orElseThrow().cache() != null) {
         bound.data().orElseThrow().cache().close();
@@ -144,7 +150,7 @@ final class FitCommand implements Callable<Integer> {
     }
   }
 
-  private Integer fit(Bound bound, double loadSeconds, PrintWriter err, Progress progress) throws Exception {
+  private Integer fit(Model model, Bound bound, double loadSeconds, PrintWriter err, Progress progress) throws Exception {
     long t1 = System.nanoTime();
     Compiled compiled = bound.requireFittable().compile();
     double compileSeconds = (System.nanoTime() - t1) / 1e9;
@@ -209,6 +215,11 @@ final class FitCommand implements Callable<Integer> {
       if (note != null) {
         err.println("emc: " + note);
       }
+    }
+    if (report != null) {
+      String html = HtmlReport.of(model, input.source().text(), input.model, input.settingValues(), rows.data, fit,
+          bound.data().orElseThrow(), options, null);
+      FileRoles.write(report, html);
     }
     for (String w : fit.warnings()) {
       err.println("emc: warning: " + w);

@@ -63,17 +63,32 @@ final class FitPlot {
    * why the picture shows the objective alone.
    */
   static String write(FitResult fit, DataMatrix data, Path file) throws IOException {
-    // Pictures are drawn off screen: no display is needed, nor opened when there is one.
-    System.setProperty("java.awt.headless", "true");
+    Picture picture = picture(fit, data);
+    AtomicFiles.write(file, render(picture.panels(), format(file)));
+    return picture.note();
+  }
+
+  /** The panels of a fit's picture, and null or why it shows the objective alone. */
+  record Picture(List<Panel> panels, String note) {}
+
+  static Picture picture(FitResult fit, DataMatrix data) {
     DataPanel left = dataPanel(fit, data);
     List<Panel> panels = new ArrayList<>();
     if (left.panel() != null) {
       panels.add(left.panel());
     }
     panels.add(trace(fit, left.panel() == null)::paint);
+    return new Picture(panels, left.missing() == null ? null
+        : "the plot shows the objective per iteration alone: " + left.missing());
+  }
+
+  /** Panels side by side, as a PNG or an SVG file's bytes. */
+  static byte[] render(List<Panel> panels, Format format) throws IOException {
+    // Pictures are drawn off screen: no display is needed, nor opened when there is one.
+    System.setProperty("java.awt.headless", "true");
     int width = PANEL_WIDTH * panels.size();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    if (format(file) == Format.SVG) {
+    if (format == Format.SVG) {
       VectorGraphics2D g = new VectorGraphics2D();
       paint(g, panels);
       new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, width, HEIGHT)).writeTo(bytes);
@@ -84,8 +99,13 @@ final class FitPlot {
       g.dispose();
       ImageIO.write(image, "png", bytes);
     }
-    AtomicFiles.write(file, bytes.toByteArray());
-    return left.missing() == null ? null : "the plot shows the objective per iteration alone: " + left.missing();
+    return bytes.toByteArray();
+  }
+
+  /** Panels side by side as one {@code <svg>} element, for an HTML page. */
+  static String svg(List<Panel> panels) throws IOException {
+    String document = new String(render(panels, Format.SVG), java.nio.charset.StandardCharsets.UTF_8);
+    return document.substring(document.indexOf("<svg"));
   }
 
   private static void paint(Graphics2D g, List<Panel> panels) {

@@ -36,21 +36,12 @@ final class FitSummary {
     b.append(String.format(Locale.ROOT, "BIC %.3f, AIC %.3f (−2 log L + p log N, −2 log L + 2p: smaller is better; p = %d free parameters)%n",
         r.bic(), r.aic(), m.freeParameters()));
     b.append('\n');
-    for (ParamInfo p : m.params()) {
-      double[] v = r.params().get(p.name());
-      int n = p.elements();
-      for (int c = 0; c < p.copies(); c++) {
-        String label = p.copies() > 1 ? p.name() + "[" + (c + 1) + "]" : p.name();
-        int rows = p.shape().length == 2 ? p.shape()[0] : 1;
-        int cols = p.shape().length == 0 ? 1 : p.shape()[p.shape().length - 1];
-        for (int i = 0; i < rows; i++) {
-          b.append(String.format(Locale.ROOT, "  %-10s", i == 0 ? label : ""));
-          for (int j = 0; j < cols; j++) {
-            b.append(String.format(Locale.ROOT, " %12s", number(v[c * n + i * cols + j])));
-          }
-          b.append('\n');
-        }
+    for (String[] line : parameterLines(r)) {
+      b.append(String.format(Locale.ROOT, "  %-10s", line[0]));
+      for (int j = 1; j < line.length; j++) {
+        b.append(String.format(Locale.ROOT, " %12s", line[j]));
       }
+      b.append('\n');
     }
     b.append(classification(r, data));
     b.append('\n');
@@ -58,6 +49,32 @@ final class FitSummary {
         loadSeconds, compileSeconds, cached ? " (from the compile cache)" : "", r.fitSeconds(),
         r.secondsPerIteration() * 1000));
     return b.toString();
+  }
+
+  /**
+   * The parameters one matrix row a line: its label on the first row of each copy (mu[2]), blank
+   * on the others, then the numbers.
+   */
+  static java.util.List<String[]> parameterLines(FitResult r) {
+    java.util.List<String[]> lines = new java.util.ArrayList<>();
+    for (ParamInfo p : r.model().params()) {
+      double[] v = r.params().get(p.name());
+      int n = p.elements();
+      for (int c = 0; c < p.copies(); c++) {
+        String label = p.copies() > 1 ? p.name() + "[" + (c + 1) + "]" : p.name();
+        int rows = p.shape().length == 2 ? p.shape()[0] : 1;
+        int cols = p.shape().length == 0 ? 1 : p.shape()[p.shape().length - 1];
+        for (int i = 0; i < rows; i++) {
+          String[] line = new String[cols + 1];
+          line[0] = i == 0 ? label : "";
+          for (int j = 0; j < cols; j++) {
+            line[j + 1] = number(v[c * n + i * cols + j]);
+          }
+          lines.add(line);
+        }
+      }
+    }
+    return lines;
   }
 
   /**
@@ -116,11 +133,11 @@ final class FitSummary {
   }
 
   /** A count as a whole number, unless weights made it fractional. */
-  private static String count(double v) {
+  static String count(double v) {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : number(v);
   }
 
-  private static String number(double v) {
+  static String number(double v) {
     return String.format(Locale.ROOT, "%.6g", v);
   }
 }

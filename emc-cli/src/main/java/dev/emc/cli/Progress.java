@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A long fit as it goes: one line on the terminal, rewritten at most five times a second (run,
- * iteration, objective, its last change, iterations per second), and Ctrl-C as a request to stop
+ * iteration of the most, objective, its last change, iterations per second, time since the command
+ * began), and Ctrl-C as a request to stop
  * that the fit honours at its next iteration, so that what it has so far can still be written.
  */
 final class Progress implements Fitter.Monitor, AutoCloseable {
@@ -18,6 +19,9 @@ final class Progress implements Fitter.Monitor, AutoCloseable {
 
   private final PrintWriter err;
   private final boolean show;
+  private final int maxIterations;
+  /** When the command began: the elapsed time includes the load and the compile. */
+  private final long began = System.nanoTime();
   private final Thread hook;
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean interrupted;
@@ -29,10 +33,14 @@ final class Progress implements Fitter.Monitor, AutoCloseable {
   private double previous = Double.NaN;
   private boolean dirty;
 
-  /** {@code show}: draw the line (on a terminal, not --quiet); Ctrl-C is caught either way. */
-  Progress(PrintWriter err, boolean show) {
+  /**
+   * {@code show}: draw the line (on a terminal, not --quiet); Ctrl-C is caught either way.
+   * {@code maxIterations}: the most iterations a run takes (--max-iter).
+   */
+  Progress(PrintWriter err, boolean show, int maxIterations) {
     this.err = err;
     this.show = show;
+    this.maxIterations = maxIterations;
     this.hook = new Thread(() -> {
       interrupted = true;
       try {
@@ -62,14 +70,22 @@ final class Progress implements Fitter.Monitor, AutoCloseable {
     if (show && now - drawn >= REDRAW_NANOS) {
       drawn = now;
       double rate = iterations == 1 ? 0 : (iterations - 1) / ((now - started) / 1e9);
-      String change = Double.isNaN(previous) ? "" : String.format(Locale.ROOT, "  change %+.3g", objective - previous);
-      err.printf(Locale.ROOT, "\r\033[Krun %d/%d  iteration %d  objective %.6f%s  %.0f it/s",
-          run + 1, runs, iteration, objective, change, rate);
+      err.print("\r\033[K" + line(run, runs, iteration, maxIterations, objective, previous, rate, (now - began) / 1e9));
       err.flush();
       dirty = true;
     }
     previous = objective;
     return !interrupted;
+  }
+
+  /** The progress line's text: {@code previous} is NaN at a run's first iteration. */
+  static String line(int run, int runs, int iteration, int maxIterations, double objective, double previous,
+      double rate, double elapsedSeconds) {
+    String change = Double.isNaN(previous) ? "" : String.format(Locale.ROOT, "  change %+.3g", objective - previous);
+    long seconds = (long) elapsedSeconds;
+    return String.format(Locale.ROOT, "run %d/%d  iteration %d/%d  objective %.6f%s  %.0f it/s  elapsed %d:%02d:%02d",
+        run + 1, runs, iteration, maxIterations, objective, change, rate, seconds / 3600, seconds / 60 % 60,
+        seconds % 60);
   }
 
   /** Clears the line, for what is printed next. */
