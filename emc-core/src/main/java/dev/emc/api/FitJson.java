@@ -17,6 +17,11 @@ import dev.emc.runtime.fit.FitResult;
 import dev.emc.runtime.ParamInfo;
 import dev.emc.runtime.fit.Params;
 import dev.emc.runtime.data.TextFile;
+import dev.emc.semantics.CheckedModel;
+import dev.emc.semantics.Role;
+import dev.emc.semantics.Variable;
+import dev.emc.types.Dim;
+import dev.emc.types.Kind;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -287,6 +292,49 @@ public final class FitJson {
     return v.asBoolean();
   }
 
+  /**
+   * The sizes of a fit's file for {@code model}: its {@code sizes} block, or, in a file without
+   * one, what the arrays of its {@code params} say: each level of a parameter's nesting is one
+   * of the model's sizes (μ[z] of {@code vector[D]} is [K][D], so its lengths give K and D).
+   *
+   * @throws DataException naming the file and the key when two parameters disagree on a size
+   */
+  public static Map<String, Double> readSizes(Path file, Model model) throws DataException {
+    Map<String, Double> sizes = readSizes(file);
+    if (!sizes.isEmpty() || !read(file).has("params")) {
+      return sizes;
+    }
+    JsonNode params = params(file);
+    Map<String, String> from = new LinkedHashMap<>();
+    CheckedModel checked = model.checked();
+    for (Variable v : checked.withRole(Role.PARAM)) {
+      List<Dim> levels = new ArrayList<>();
+      for (String latent : v.index()) {
+        levels.addAll(checked.variable(latent).type().dims());
+      }
+      levels.addAll(v.type().dims());
+      if (v.type().kind() == Kind.COV) {
+        levels.addAll(v.type().dims()); // a d × d matrix
+      }
+      JsonNode node = params.get(v.name());
+      String path = "params." + v.name();
+      for (int level = 0; level < levels.size() && node != null && node.isArray() && node.size() > 0; level++) {
+        if (levels.get(level) instanceof Dim.Named n) {
+          Double had = sizes.putIfAbsent(n.name(), (double) node.size());
+          if (had != null && had != node.size()) {
+            throw new DataException(file.toString(), path + " is an array of " + node.size() + ", so " + n.name()
+                + " = " + node.size() + ", but " + from.get(n.name()) + " makes " + n.name() + " = " + had.intValue()
+                + " (the file has no \"sizes\", so they come from the params)");
+          }
+          from.putIfAbsent(n.name(), path);
+        }
+        node = node.get(0);
+        path += "[0]";
+      }
+    }
+    return sizes;
+  }
+
   /** The {@code columns} of a JSON file: the names of the columns fitted; empty when it has none. */
   public static List<String> readColumns(Path file) throws DataException {
     List<String> columns = new ArrayList<>();
@@ -382,7 +430,7 @@ public final class FitJson {
     } catch (JsonProcessingException e) {
       var at = e.getLocation();
       throw new DataException(name, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), 1,
-          null, "not valid JSON: " + e.getOriginalMessage());
+          null, "not valid JSON: " + e.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "["));
     } catch (IOException e) {
       throw new DataException(name, "cannot read the file: " + e.getMessage());
     }

@@ -337,7 +337,7 @@ public final class Model {
    * @throws DataException naming the file and the key when it is not a fit of this model
    */
   public FitResult loadFit(Path file) throws DataException {
-    return bind(FitJson.readSizes(file)).compile().load(file);
+    return bind(FitJson.readSizes(file, this)).compile().load(file);
   }
 
   /** The generated Java for sizes given without data. */
