@@ -1,35 +1,14 @@
 package dev.emc.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emc.runtime.ParamInfo;
 import dev.emc.runtime.fit.Bootstrap;
 import dev.emc.runtime.fit.FitResult;
 import dev.emc.runtime.fit.Params;
 import java.util.Locale;
 
-/** What `emc fit --bootstrap B` prints and writes: each parameter's standard error and 95% percentile interval. */
+/** What `emc fit --bootstrap B` prints (the JSON's part is FitJson.putBootstrap's): each parameter's standard error and 95% percentile interval. */
 final class BootstrapReport {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private BootstrapReport() {}
-
-  /** The JSON's {@code bootstrap}: the kind, B, the failed replicates, and the numbers nested as {@code params}. */
-  static void write(ObjectNode json, FitResult fit, Bootstrap.Result b) {
-    ObjectNode node = json.putObject("bootstrap");
-    node.put("kind", b.kind().name().toLowerCase(Locale.ROOT));
-    node.put("replicates", b.replicates());
-    node.put("failed", b.failed());
-    node.put("interval", "2.5% and 97.5% percentiles of the replicates");
-    ObjectNode se = node.putObject("standardErrors");
-    ObjectNode lower = node.putObject("lower");
-    ObjectNode upper = node.putObject("upper");
-    for (ParamInfo p : fit.model().params()) {
-      se.set(p.name(), JSON.valueToTree(Params.nested(p, b.standardErrors().get(p.name()))));
-      lower.set(p.name(), JSON.valueToTree(Params.nested(p, b.lower().get(p.name()))));
-      upper.set(p.name(), JSON.valueToTree(Params.nested(p, b.upper().get(p.name()))));
-    }
-  }
 
   /** Each number as the summary prints it, with its standard error and interval beside it: one number a line. */
   static String of(FitResult fit, Bootstrap.Result b) {

@@ -178,15 +178,9 @@ final class FitCommand implements Callable<Integer> {
       if (FitSummary.classifies(fit, bound.data().orElseThrow())) {
         FitJson.putClassification(json, fit.classification(bound.data().orElseThrow()), rows.labels);
       }
-      ObjectNode recorded = json.putObject("order");
-      recorded.put("by", ordered.by().toString());
-      // Component j as printed is component fitted[j] as EM left it (1-based).
-      var fittedAs = recorded.putArray("fitted");
-      for (int j : ordered.from()) {
-        fittedAs.add(j + 1);
-      }
+      FitJson.putOrder(json, ordered);
       if (boot != null) {
-        BootstrapReport.write(json, fit, boot);
+        FitJson.putBootstrap(json, fit, boot);
       }
       if (toStdout()) {
         spec.commandLine().getOut().print(FitJson.text(json));

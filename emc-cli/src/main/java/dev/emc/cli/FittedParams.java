@@ -16,11 +16,16 @@ final class FittedParams {
       description = "The fitted parameters, as emc fit --out writes them, with the model's sizes (--set overrides).")
   Path params;
 
-  /** The model, its sizes those of the fit unless --set gives others; its warnings go to {@code err}. */
+  /**
+   * The model, its sizes those of the fit (its sizes block, or its params' arrays) unless --set
+   * gives others; its warnings go to {@code err}.
+   */
   Model model(Main main, ModelInput input, PrintWriter err) throws DataException {
-    Map<String, Double> settings = new LinkedHashMap<>(FitJson.readSizes(params));
+    Model given = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
+    Map<String, Double> settings = new LinkedHashMap<>(FitJson.readSizes(params, given));
     settings.putAll(input.settingValues());
-    Model model = main.emc().parse(input.model.toString(), input.source().text(), settings);
+    Model model = settings.equals(input.settingValues()) ? given
+        : main.emc().parse(input.model.toString(), input.source().text(), settings);
     err.print(DiagnosticPrinter.render(model.warnings()));
     return model;
   }

@@ -15,11 +15,25 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
   record Run(int code, String out, String err) {}
 
+  /**
+   * Runs emc in this JVM. A fit's JSON that a run wrote ({@code --out FILE}, or {@code --out -}) is
+   * held to docs/fit.schema.json here, so every one the tests write is.
+   */
   static Run emc(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
+    Run run = new Run(code, out.toString(), err.toString());
+    int at = List.of(args).indexOf("--out");
+    if (args.length > 0 && args[0].equals("fit") && at >= 0 && at + 1 < args.length
+        && (code == Main.OK || code == Main.NOT_CONVERGED || code == Main.INTERRUPTED)) {
+      if (args[at + 1].equals("-")) {
+        FitSchema.check(run.out(), "emc fit --out -");
+      } else if (Files.exists(Path.of(args[at + 1]))) {
+        FitSchema.check(Path.of(args[at + 1]));
+      }
+    }
+    return run;
   }
 
   @Test

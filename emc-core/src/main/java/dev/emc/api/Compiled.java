@@ -10,20 +10,30 @@ import dev.emc.runtime.fit.Fitter;
 import dev.emc.runtime.ParamInfo;
 import dev.emc.runtime.fit.Params;
 import dev.emc.runtime.fit.Prediction;
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A generated model class, loaded, with the data it was bound to. */
+/**
+ * A generated model class, loaded, with the data it was bound to. One compile serves any number of
+ * fits: {@link #fit(DataMatrix, FitOptions)} makes a new model of the class for each, so fits of
+ * other rows, seeds or starts compile nothing again.
+ */
 public final class Compiled {
   private final Class<? extends EmModel> type;
   private final Optional<DataMatrix> data;
+  private final Map<String, Integer> sizes;
   private final double seconds;
   private final boolean cached;
 
-  Compiled(Class<? extends EmModel> type, Optional<DataMatrix> data, double seconds, boolean cached) {
+  Compiled(Class<? extends EmModel> type, Optional<DataMatrix> data, Map<String, Integer> sizes, double seconds,
+      boolean cached) {
     this.type = type;
     this.data = data;
+    this.sizes = Map.copyOf(sizes);
     this.seconds = seconds;
     this.cached = cached;
   }
@@ -38,6 +48,12 @@ public final class Compiled {
     return cached;
   }
 
+  /** Each size's value, as the class was generated for them. */
+  public Map<String, Integer> sizes() {
+    return sizes;
+  }
+
+  /** A new model of the class, its parameters not yet set. */
   public EmModel newModel() {
     try {
       return type.getDeclaredConstructor().newInstance();
@@ -86,6 +102,28 @@ public final class Compiled {
   /** Each row's posterior over the components and log-density at the given parameters. */
   public Prediction predict(Map<String, double[]> params, DataMatrix rows) {
     return Fitter.predict(model(params), rows);
+  }
+
+  /**
+   * Writes {@code fit}, a fit of this class, as the JSON {@code emc fit --out} writes ({@link
+   * FitJson#of}), whole or not at all: with the sizes and the columns of the rows the model was
+   * bound to (c1 … when it was bound to none).
+   */
+  public void save(FitResult fit, Path out) throws IOException {
+    List<String> columns = data.map(DataMatrix::names).orElse(List.of());
+    FitJson.write(FitJson.of(fit, new FitJson.Timing(seconds, 0), sizes, columns), out);
+  }
+
+  /**
+   * A fit back from a file {@link #save} (or {@code emc fit --out}) wrote, for a class of the same
+   * model and sizes: its parameters, checked ({@link FitJson#readParams}), set in a new model, and
+   * the numbers the file records about the fit.
+   *
+   * @throws DataException naming the file and the key when the file is not such a fit, or its
+   *     sizes or parameters are not this class's
+   */
+  public FitResult load(Path file) throws DataException {
+    return FitJson.load(file, this);
   }
 
   /** Fits the data the model was bound to. */

@@ -21,7 +21,7 @@ import java.util.Optional;
  * <pre>{@code
  * Model model = Emc.builtIn().load(Path.of("examples/gmm.model"), Map.of());
  * FitResult fit = model.fit(Path.of("examples/data/faithful.csv"), BindOptions.defaults(), FitOptions.defaults());
- * double[][] mu = (double[][]) Params.nested(fit, "mu");
+ * double[][] mu = fit.param("mu", double[][].class);
  * }</pre>
  *
  * Every problem with the model is a {@link DiagnosticException}; with the data, a

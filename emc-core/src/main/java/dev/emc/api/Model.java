@@ -308,16 +308,36 @@ public final class Model {
     return bind(Table.read(csv, csv.toString(), read), bind).requireFittable().compile().fit(options);
   }
 
-  /** Binds, compiles and fits rows given in memory; the model's one data variable takes them all. */
+  /**
+   * Binds, compiles and fits rows given in memory; the model's one data variable takes them all.
+   *
+   * @throws DataException naming the row's index when a row is null, of another width than the
+   *     first, or holds a number that is not finite
+   */
   public FitResult fit(double[][] rows, FitOptions options) throws DataException, FitException {
-    List<String> names = new ArrayList<>();
-    int width = rows.length == 0 ? 0 : rows[0].length;
-    for (int c = 0; c < width; c++) {
-      names.add("c" + (c + 1));
-    }
-    DataMatrix m = DataMatrix.of(rows, names);
-    Table table = new Table("data", names, m.values(), m.rows(), new int[m.rows()]);
-    return bind(table, BindOptions.defaults().withColumns(names)).requireFittable().compile().fit(options);
+    return compile(rows).fit(options);
+  }
+
+  /**
+   * Binds rows given in memory, as {@link #fit(double[][], FitOptions)} does, and compiles: the
+   * class then fits these rows, or others of their width, as often as wanted.
+   */
+  public Compiled compile(double[][] rows) throws DataException {
+    com.google.common.base.Preconditions.checkNotNull(rows, "rows");
+    int width = rows.length == 0 || rows[0] == null ? 0 : rows[0].length;
+    DataMatrix m = DataMatrix.checked("rows", rows, width);
+    Table table = new Table("rows", m.names(), m.values(), m.rows(), new int[m.rows()]);
+    return bind(table, BindOptions.defaults().withColumns(m.names())).requireFittable().compile();
+  }
+
+  /**
+   * A saved fit back ({@link Compiled#save}, or {@code emc fit --out}'s file): the model bound to the
+   * file's sizes, compiled, at the file's parameters.
+   *
+   * @throws DataException naming the file and the key when it is not a fit of this model
+   */
+  public FitResult loadFit(Path file) throws DataException {
+    return bind(FitJson.readSizes(file, this)).compile().load(file);
   }
 
   /** The generated Java for sizes given without data. */

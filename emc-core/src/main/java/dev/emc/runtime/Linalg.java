@@ -122,7 +122,7 @@ public final class Linalg {
   /**
    * Forward substitution for a block of right-hand sides at once: v := L⁻¹ v, where column b of v
    * is {@code v[0][b], …, v[d − 1][b]} and L is the lower factor at {@code l[base…]}; adds each
-   * column's squared norm ‖L⁻¹ v_b‖² to {@code q[b]}, for b < n. Loops run over the columns, so
+   * column's squared norm ‖L⁻¹ v_b‖² to {@code q[b]}, for b &lt; n. Loops run over the columns, so
    * that they are long and independent: the JIT vectorizes them.
    */
   public static void forwardSquares(double[] l, int base, int d, double[][] v, int n, double[] q) {

@@ -181,6 +181,37 @@ public record DataMatrix(String source, List<String> names, double[] values, int
     return new DataMatrix("data", names, values, rows.length, width, null);
   }
 
+  /**
+   * Rows given in memory, checked at the door: none null, each {@code width} numbers wide, each
+   * number finite. A row that is not is a {@link DataException} naming its index in {@code rows}
+   * (0-based, as Java indexes the array), not an {@code ArrayIndexOutOfBoundsException} later.
+   * The columns are named c1 … c{@code width}.
+   */
+  public static DataMatrix checked(String source, double[][] rows, int width) throws DataException {
+    if (rows == null) {
+      throw new DataException(source, "the rows are null");
+    }
+    List<String> names = new java.util.ArrayList<>();
+    for (int c = 0; c < width; c++) {
+      names.add("c" + (c + 1));
+    }
+    double[] values = new double[Math.multiplyExact(rows.length, width)];
+    for (int r = 0; r < rows.length; r++) {
+      if (rows[r] == null || rows[r].length != width) {
+        throw new DataException(source, "rows[" + r + "] " + (rows[r] == null ? "is null" : "has " + rows[r].length
+            + " values") + ", but each row has " + width + " (the model's columns)");
+      }
+      for (int c = 0; c < width; c++) {
+        if (!Double.isFinite(rows[r][c])) {
+          throw new DataException(source, "rows[" + r + "][" + c + "] is " + rows[r][c]
+              + ": each value must be a finite number");
+        }
+      }
+      System.arraycopy(rows[r], 0, values, r * width, width);
+    }
+    return new DataMatrix(source, names, values, rows.length, width, null);
+  }
+
   /** "3", not "3.0"; other numbers as Java prints them. */
   public static String format(double v) {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);

@@ -138,7 +138,7 @@ public final class Fitter implements AutoCloseable {
     double seconds = (System.nanoTime() - start) / 1e9;
     return new FitResult(best.model, params, best.logLikelihood, best.objective, best.iterations,
         best.converged, best.trace, best.halvings, best.index, all.rows(), all.totalWeight(), List.copyOf(warnings),
-        seconds, passes == 0 ? 0 : loopNanos / 1e9 / passes);
+        seconds, passes == 0 ? 0 : loopNanos / 1e9 / passes, o);
   }
 
   /** @param halvings E-step passes spent on shortened steps, besides the trace's one per iteration */

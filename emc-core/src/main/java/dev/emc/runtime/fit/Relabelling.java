@@ -247,7 +247,7 @@ public record Relabelling(Set<String> overComponents, String refusal) {
     }
     FitResult renamed = new FitResult(m, params, fit.logLikelihood(), fit.objective(), fit.iterations(),
         fit.converged(), fit.trace(), fit.halvings(), fit.restart(), fit.rows(), fit.weight(), fit.warnings(),
-        fit.fitSeconds(), fit.secondsPerIteration());
+        fit.fitSeconds(), fit.secondsPerIteration(), fit.options());
     return new Ordered(renamed, order, from, orderedKeys);
   }
 }
