@@ -105,6 +105,12 @@ public final class OnlineFit {
     return stepwise == null ? Double.NaN : stepwise.prequentialLogLikelihood();
   }
 
+  /** The running estimate of the log-likelihood of the rows seen, as {@link #current()} gives it. */
+  public double runningLogLikelihood() {
+    requireStarted();
+    return stepwise.runningLogLikelihood();
+  }
+
   /** Σ_n log p(x_n) over {@code batch} at the current parameters: one more pass, batch by batch, with no M-step. */
   public double logLikelihood(DataMatrix batch) {
     requireStarted();
@@ -120,7 +126,7 @@ public final class OnlineFit {
    */
   public FitResult current() {
     requireStarted();
-    return current(stepwise.runningLogLikelihood());
+    return current(runningLogLikelihood());
   }
 
   /** The fit so far, with the log-likelihood at its parameters given (from {@link #logLikelihood} over every row). */
