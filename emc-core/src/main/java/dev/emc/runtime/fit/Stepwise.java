@@ -1,15 +1,14 @@
 package dev.emc.runtime.fit;
 
 import dev.emc.runtime.EmModel;
-import dev.emc.runtime.Latent;
 import dev.emc.runtime.ParamInfo;
+import dev.emc.runtime.data.DataException;
+import dev.emc.runtime.data.DataMatrix;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import dev.emc.runtime.data.DataException;
-import dev.emc.runtime.data.DataMatrix;
 
 /**
  * Stepwise (online) EM, after Cappé and Moulines (2009): after each batch of rows, the running
@@ -30,6 +29,8 @@ import dev.emc.runtime.data.DataMatrix;
  * (a t mixture's scales): {@link #check} finds those by running the first batch's M-step from two
  * references, and refuses them, as it refuses a latent chain (a batch cuts its sequences) and
  * factors (their statistics hold the factors' posterior at the parameters the pass ran with).
+ * The reference being the start, a start many standard deviations from the fit costs the
+ * statistics digits to cancellation, as raw moments would.
  */
 public final class Stepwise {
   /**
@@ -82,6 +83,8 @@ public final class Stepwise {
   private long batches;
   private long rows;
   private double logLikelihood;
+  /** Whether {@link #check} has run to its end: until then, every M-step's batch is checked. */
+  private boolean checked;
 
   /**
    * Stepwise EM for {@code model}, whose parameters hold the start and whose settings the
@@ -130,25 +133,7 @@ public final class Stepwise {
 
   /** Why a latent structure or a stepped update cannot run online: checked before any row. */
   public static void refuseStructure(EmModel m) throws FitException {
-    String why = m.latent().accept(new Latent.Visitor<String>() {
-      @Override
-      public String visitRows(Latent.Rows r) {
-        return null;
-      }
-
-      @Override
-      public String visitChain(Latent.Chain c) {
-        return "its latent is a Markov chain along each sequence, whose E-step needs the whole sequence, and a"
-            + " batch of rows cuts sequences; fit it in memory or with --stream";
-      }
-
-      @Override
-      public String visitFactors(Latent.Factors f) {
-        return "its statistics hold the factors' posterior and residuals at the loadings the pass ran with, so"
-            + " statistics of batches at different parameters do not add, and emc cannot re-centre them yet;"
-            + " fit it in memory or with --stream";
-      }
-    });
+    String why = LatentPass.of(m).notOnline();
     if (why == null) {
       List<String> stepped = m.params().stream().filter(ParamInfo::stepped).map(ParamInfo::name).toList();
       if (!stepped.isEmpty()) {
@@ -275,8 +260,6 @@ public final class Stepwise {
     maximize();
   }
 
-  private boolean checked;
-
   /**
    * The M-step from n · s, with the model's parameters at the reference the statistics are
    * centred on. A component with no weight keeps its current parameters, as in a batch fit.
@@ -307,12 +290,11 @@ public final class Stepwise {
   }
 
   /**
-   * The first M-step's statistics centred on two references, the start and that M-step's result,
-   * must give the same parameters: else some update is not a function of the rows' expected
-   * statistics, and a running average of them cannot drive it.
+   * The batch's M-step from its statistics centred on two references, the start and that M-step's
+   * result, must give the same parameters: else some update is not a function of the rows'
+   * expected statistics, and a running average of them cannot drive it.
    */
   private void check(double[] values, int n, double[] resp) throws FitException {
-    checked = true;
     Map<String, double[]> fromStart = maximizeAt(reference, given(values, n, resp, reference));
     double[][] moved = new double[params.size()][];
     for (int i = 0; i < moved.length; i++) {
@@ -321,8 +303,9 @@ public final class Stepwise {
     set(moved);
     if (model.prepare() != null) {
       set(current);
-      return; // one batch is too little to estimate from: the M-step proper says so, or the next batch will do
+      return; // this batch alone is too little to estimate from: the next one is checked instead
     }
+    checked = true;
     Map<String, double[]> fromMoved = maximizeAt(moved, given(values, n, resp, moved));
     List<String> differ = new ArrayList<>();
     for (ParamInfo p : params) {
