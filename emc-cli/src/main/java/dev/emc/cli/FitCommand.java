@@ -216,14 +216,7 @@ final class FitCommand implements Callable<Integer> {
       if (boot != null) {
         BootstrapReport.write(json, fit, boot);
       }
-      if (toStdout()) {
-        spec.commandLine().getOut().print(FitJson.text(json));
-      } else {
-        FileRoles.write(out, () -> {
-          FitJson.write(json, out);
-          return null;
-        });
-      }
+      writeJson(json);
     }
     if (progress.interrupted()) {
       err.println("emc: interrupted after " + fit.iterations() + " iterations"
@@ -311,14 +304,7 @@ final class FitCommand implements Callable<Integer> {
       o.put("logLikelihoodBasis", basis);
       o.put("prequentialLogLikelihood", run.online.prequentialLogLikelihood());
       o.put("rowsPerSecond", fit.rows() / fit.fitSeconds());
-      if (toStdout()) {
-        spec.commandLine().getOut().print(FitJson.text(json));
-      } else {
-        FileRoles.write(out, () -> {
-          FitJson.write(json, out);
-          return null;
-        });
-      }
+      writeJson(json);
     }
     for (String w : fit.warnings()) {
       err.println("emc: warning: " + w);
@@ -353,6 +339,18 @@ final class FitCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--warmup must be 0 rows or more, not " + warmup);
     }
     return new Stepwise.Steps(stepDecay, stepOffset, warmup);
+  }
+
+  /** The fit's JSON to --out: standard output for {@code -}, else the file, whole or not at all. */
+  private void writeJson(ObjectNode json) {
+    if (toStdout()) {
+      spec.commandLine().getOut().print(FitJson.text(json));
+    } else {
+      FileRoles.write(out, () -> {
+        FitJson.write(json, out);
+        return null;
+      });
+    }
   }
 
   /** {@code --out -}: the JSON goes to standard output. */
