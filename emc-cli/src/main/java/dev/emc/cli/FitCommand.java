@@ -12,9 +12,13 @@ import dev.emc.runtime.fit.FitOptions;
 import dev.emc.runtime.fit.FitResult;
 import dev.emc.runtime.fit.LatentPass;
 import dev.emc.runtime.fit.Relabelling;
+import dev.emc.runtime.fit.Stepwise;
+import dev.emc.runtime.data.ReadOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,6 +93,36 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
   boolean quiet;
 
+  @Option(names = "--online", description = "Stepwise (online) EM: read the data once, --batch rows at a time,"
+      + " never all in memory (--data - reads standard input until it ends); after each batch, the running"
+      + " statistics s ← (1 − γ_t) s + γ_t ŝ(batch), γ_t = (t + t0)^−a, and the M-step from them. For mixtures"
+      + " and regressions whose updates are functions of their statistics.")
+  boolean online;
+
+  @Option(names = "--batch", paramLabel = "B", defaultValue = "1000",
+      description = "With --online: rows per batch (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--step-decay", paramLabel = "A", defaultValue = "1", description = "With --online: a in"
+      + " γ_t = (t + t0)^−a, in (0.5, 1]; 1 (the default) averages every batch alike, smaller forgets old ones faster.")
+  double stepDecay;
+
+  @Option(names = "--step-offset", paramLabel = "T0", defaultValue = "0",
+      description = "With --online: t0 ≥ 0 in γ_t = (t + t0)^−a (default: ${DEFAULT-VALUE}).")
+  double stepOffset;
+
+  @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
+      description = "With --online: rows to read before the first M-step (default: ${DEFAULT-VALUE}).")
+  long warmup;
+
+  /** The options a batch fit has and an online one cannot take. */
+  private static final List<String> NOT_ONLINE = List.of("--stream", "--plot", "--viterbi", "--bootstrap",
+      "--bootstrap-kind", "--order-by", "--weights", "--labels", "--sequence", "--missing", "--restarts", "--tol",
+      "--max-iter", "--strict", "--threads");
+
+  /** The options only an online fit takes. */
+  private static final List<String> ONLINE_ONLY = List.of("--batch", "--step-decay", "--step-offset", "--warmup");
+
   @Override
   public Integer call() throws Exception {
     validate();
@@ -98,7 +132,7 @@ final class FitCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     // Ctrl-C is caught from here on: during the load and the compile it stops the fit at its first iteration.
     try (Progress progress = new Progress(err, !quiet && System.console() != null, how.maxIter)) {
-      return load(err, progress);
+      return online ? online(err, progress) : load(err, progress);
     }
   }
 
@@ -182,14 +216,7 @@ final class FitCommand implements Callable<Integer> {
       if (boot != null) {
         FitJson.putBootstrap(json, fit, boot);
       }
-      if (toStdout()) {
-        spec.commandLine().getOut().print(FitJson.text(json));
-      } else {
-        FileRoles.write(out, () -> {
-          FitJson.write(json, out);
-          return null;
-        });
-      }
+      writeJson(json);
     }
     if (progress.interrupted()) {
       err.println("emc: interrupted after " + fit.iterations() + " iterations"
@@ -236,6 +263,101 @@ final class FitCommand implements Callable<Integer> {
     return unconverged && strict ? Main.NOT_CONVERGED : Main.OK;
   }
 
+  /**
+   * {@code --online}: one pass over the data, batch by batch. The log-likelihood reported is one
+   * more pass over a file at the final parameters; standard input cannot be read again, so for it
+   * (and for a pass Ctrl-C stopped) the running estimate.
+   */
+  private Integer online(PrintWriter err, Progress progress) throws Exception {
+    long t0 = System.nanoTime();
+    Model model = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
+    err.print(DiagnosticPrinter.render(model.warnings()));
+    FitOptions options = how.options(spec, 1);
+    Stepwise.Steps steps = steps();
+    boolean stdin = rows.data.toString().equals(ReadFlags.STDIN);
+    String name = ReadFlags.name(rows.data);
+    ReadOptions read = rows.read.options(spec);
+    OnlineRun run = new OnlineRun(model, Optional.ofNullable(rows.columns), steps, batch, progress);
+    run.fit(stdin ? null : rows.data, ReadFlags.stdin, name, read,
+        compiled -> init == null ? options : options.withStart(FitJson.readParams(init, compiled.newModel())));
+    progress.clear();
+    if (run.online == null || run.online.rows() == 0) {
+      err.println("emc: interrupted before the first batch: there is no fit to write");
+      return Main.INTERRUPTED;
+    }
+    String basis;
+    double ll;
+    if (stdin || run.stopped) {
+      ll = run.online.runningLogLikelihood();
+      basis = "running estimate: the rows times the γ-weighted mean of each batch's log-likelihood per row at the"
+          + " parameters it met; " + (run.stopped ? "the pass was interrupted" : "standard input is read once");
+    } else {
+      ll = run.logLikelihood(rows.data, name, read);
+      basis = "one more pass over the file at the final parameters";
+    }
+    FitResult fit = run.online.current(ll);
+    double readSeconds = Math.max(0, (System.nanoTime() - t0) / 1e9 - run.compileSeconds - fit.fitSeconds());
+    List<String> names = run.bound.data().orElseThrow().names();
+    if (out != null) {
+      ObjectNode json = FitJson.of(fit, new FitJson.Timing(run.compileSeconds, readSeconds), run.bound.sizes(), names);
+      ObjectNode o = json.putObject("online");
+      o.put("batches", run.online.batches());
+      o.put("batchRows", batch);
+      o.put("stepDecay", steps.decay());
+      o.put("stepOffset", steps.offset());
+      o.put("warmupRows", steps.warmup());
+      o.put("logLikelihoodBasis", basis);
+      o.put("prequentialLogLikelihood", run.online.prequentialLogLikelihood());
+      o.put("rowsPerSecond", fit.rows() / fit.fitSeconds());
+      writeJson(json);
+    }
+    for (String w : fit.warnings()) {
+      err.println("emc: warning: " + w);
+    }
+    if (run.stopped) {
+      err.println("emc: interrupted after " + fit.rows() + " rows"
+          + (out != null && !toStdout() ? "; the fit so far is in " + out
+              : out != null ? "" : "; --out would have kept the fit so far"));
+      return Main.INTERRUPTED;
+    }
+    if (!quiet) {
+      PrintWriter summary = toStdout() ? err : spec.commandLine().getOut();
+      summary.print(FitSummary.online(fit, names, steps, batch, basis, run.compileSeconds, run.compiled.cached(),
+          readSeconds));
+    }
+    return Main.OK;
+  }
+
+  /** The step-size rule of --online, checked. */
+  private Stepwise.Steps steps() {
+    if (batch < 1) {
+      throw new ParameterException(spec.commandLine(), "--batch must be at least 1 row, not " + batch);
+    }
+    if (!(stepDecay > 0.5 && stepDecay <= 1)) {
+      throw new ParameterException(spec.commandLine(), "--step-decay must be in (0.5, 1] (so that the steps γ_t add"
+          + " up to infinity and their squares do not), not " + stepDecay);
+    }
+    if (!(stepOffset >= 0) || Double.isInfinite(stepOffset)) {
+      throw new ParameterException(spec.commandLine(), "--step-offset must be a finite number, 0 or more, not " + stepOffset);
+    }
+    if (warmup < 0) {
+      throw new ParameterException(spec.commandLine(), "--warmup must be 0 rows or more, not " + warmup);
+    }
+    return new Stepwise.Steps(stepDecay, stepOffset, warmup);
+  }
+
+  /** The fit's JSON to --out: standard output for {@code -}, else the file, whole or not at all. */
+  private void writeJson(ObjectNode json) {
+    if (toStdout()) {
+      spec.commandLine().getOut().print(FitJson.text(json));
+    } else {
+      FileRoles.write(out, () -> {
+        FitJson.write(json, out);
+        return null;
+      });
+    }
+  }
+
   /** {@code --out -}: the JSON goes to standard output. */
   private boolean toStdout() {
     return out != null && out.toString().equals("-");
@@ -265,6 +387,16 @@ final class FitCommand implements Callable<Integer> {
   }
 
   private void validate() {
+    var parsed = spec.commandLine().getParseResult();
+    for (String option : online ? NOT_ONLINE : ONLINE_ONLY) {
+      if (parsed.hasMatchedOption(option)) {
+        throw new ParameterException(spec.commandLine(), online ? option + " does not apply to --online, which reads"
+            + " the rows once, batch by batch, and keeps none of them" : option + " needs --online");
+      }
+    }
+    if (online) {
+      steps();
+    }
     if (bootstrap != null && bootstrap < 2) {
       throw new ParameterException(spec.commandLine(), "--bootstrap needs at least 2 replicates, not " + bootstrap);
     }

@@ -6,6 +6,9 @@ import dev.emc.runtime.fit.FitOptions;
 import dev.emc.runtime.fit.FitResult;
 import dev.emc.runtime.fit.LatentPass;
 import dev.emc.runtime.ParamInfo;
+import dev.emc.runtime.fit.Params;
+import dev.emc.runtime.fit.Stepwise;
+import java.util.List;
 import java.util.Locale;
 
 /** What `emc fit` prints: the outcome, the criteria, and every parameter, one component a line. */
@@ -33,6 +36,44 @@ final class FitSummary {
     }
     b.append('\n');
     b.append(String.format(Locale.ROOT, "log-likelihood %.4f%n", r.logLikelihood()));
+    criteriaAndParams(b, r);
+    b.append(classification(r, data));
+    b.append('\n');
+    b.append(String.format(Locale.ROOT, "time: load %.2f s, compile %.2f s%s, fit %.3f s (%.3g ms per iteration)%n",
+        loadSeconds, compileSeconds, cached ? " (from the compile cache)" : "", r.fitSeconds(),
+        r.secondsPerIteration() * 1000));
+    return b.toString();
+  }
+
+  /**
+   * What `emc fit --online` prints: the pass, its batches and steps, the log-likelihood and what it
+   * is ({@code basis}), then the criteria and parameters as a batch fit's; no classification (the
+   * rows are gone).
+   */
+  static String online(FitResult r, List<String> names, Stepwise.Steps steps, int batch, String basis,
+      double compileSeconds, boolean cached, double readSeconds) {
+    StringBuilder b = new StringBuilder();
+    var m = r.model();
+    b.append(String.format(Locale.ROOT, "model %s: %s, %d rows × %d columns (%s)%n", m.name(),
+        LatentPass.of(m).counted(), r.rows(), names.size(), String.join(", ", names)));
+    long batches = r.iterations();
+    long last = r.rows() - (batches - 1) * (long) batch;
+    b.append(String.format(Locale.ROOT, "online EM: one pass, %d batch%s of %d rows%s; step γ_t = (t + %s)^−%s%s%n",
+        batches, batches == 1 ? "" : "es", batch, last == batch ? "" : " (the last " + last + ")",
+        Params.format(steps.offset()), Params.format(steps.decay()),
+        steps.warmup() > 0 ? ", the first M-step after " + steps.warmup() + " rows" : ""));
+    b.append(String.format(Locale.ROOT, "log-likelihood %.4f (%s)%n", r.logLikelihood(), basis));
+    criteriaAndParams(b, r);
+    b.append('\n');
+    b.append(String.format(Locale.ROOT, "time: read %.2f s, compile %.2f s%s, EM %.3f s (%.0f rows per second, %.0f"
+        + " with the reading)%n", readSeconds, compileSeconds, cached ? " (from the compile cache)" : "", r.fitSeconds(),
+        r.rows() / r.fitSeconds(), r.rows() / (r.fitSeconds() + readSeconds)));
+    return b.toString();
+  }
+
+  /** BIC and AIC, then every parameter, one component a line. */
+  private static void criteriaAndParams(StringBuilder b, FitResult r) {
+    var m = r.model();
     b.append(String.format(Locale.ROOT, "BIC %.3f, AIC %.3f (−2 log L + p log N, −2 log L + 2p: smaller is better; p = %d free parameters)%n",
         r.bic(), r.aic(), m.freeParameters()));
     b.append('\n');
@@ -43,12 +84,6 @@ final class FitSummary {
       }
       b.append('\n');
     }
-    b.append(classification(r, data));
-    b.append('\n');
-    b.append(String.format(Locale.ROOT, "time: load %.2f s, compile %.2f s%s, fit %.3f s (%.3g ms per iteration)%n",
-        loadSeconds, compileSeconds, cached ? " (from the compile cache)" : "", r.fitSeconds(),
-        r.secondsPerIteration() * 1000));
-    return b.toString();
   }
 
   /**

@@ -88,6 +88,30 @@ final class Progress implements Fitter.Monitor, AutoCloseable {
         seconds % 60);
   }
 
+  /**
+   * After batch {@code batches} of an online fit, {@code rows} rows in, with the running
+   * log-likelihood per row: the line shows them and the rows per second. False when Ctrl-C asks
+   * the fit to stop.
+   */
+  boolean batch(long batches, long rows, double perRow) {
+    long now = System.nanoTime();
+    if (iterations++ == 0) {
+      started = now;
+      startRows = rows;
+    }
+    if (show && now - drawn >= REDRAW_NANOS) {
+      drawn = now;
+      double rate = iterations == 1 ? 0 : (rows - startRows) / ((now - started) / 1e9);
+      err.printf(Locale.ROOT, "\r\033[Kbatch %d  rows %d  log-likelihood per row %.6f  %.0f rows/s",
+          batches, rows, perRow, rate);
+      err.flush();
+      dirty = true;
+    }
+    return !interrupted;
+  }
+
+  private long startRows;
+
   /** Clears the line, for what is printed next. */
   void clear() {
     if (dirty) {

@@ -10,6 +10,7 @@ import dev.emc.runtime.fit.Fitter;
 import dev.emc.runtime.ParamInfo;
 import dev.emc.runtime.fit.Params;
 import dev.emc.runtime.fit.Prediction;
+import dev.emc.runtime.fit.Stepwise;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
@@ -124,6 +125,19 @@ public final class Compiled {
    */
   public FitResult load(Path file) throws DataException {
     return FitJson.load(file, this);
+  }
+
+  /**
+   * A fit updated batch by batch ({@link OnlineFit}: stepwise EM with the steps {@code steps}),
+   * its rows named as the bound data's columns.
+   *
+   * @throws FitException when the model cannot be fitted online, saying why
+   */
+  public OnlineFit online(FitOptions options, Stepwise.Steps steps) throws FitException {
+    if (options.init() == FitOptions.Init.GIVEN) {
+      check(newModel(), options.start());
+    }
+    return new OnlineFit(this, options, steps, data.map(DataMatrix::names).orElse(null));
   }
 
   /** Fits the data the model was bound to. */

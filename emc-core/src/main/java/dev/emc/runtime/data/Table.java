@@ -214,6 +214,38 @@ public record Table(String source, List<String> header, double[] values, int row
     }
   }
 
+  /**
+   * Reads delimited text from a stream that can be read only once (standard input, as it
+   * arrives), plain or gzip, as tables of at most {@code slabRows} rows each, handed on as each
+   * fills: by the general reader alone, which never needs to start again ({@link Slabs#restart}
+   * is not called). Messages name it {@code name}; they give lines and columns but cannot show
+   * the line.
+   */
+  public static void stream(java.io.InputStream in, String name, ReadOptions options, int slabRows, Slabs sink)
+      throws DataException {
+    try {
+      java.io.BufferedInputStream bytes = new java.io.BufferedInputStream(in, 1 << 16);
+      bytes.mark(2);
+      boolean gzip = bytes.read() == 0x1F && bytes.read() == 0x8B;
+      bytes.reset();
+      BufferedReader reader = new BufferedReader(new java.io.InputStreamReader(
+          gzip ? new java.util.zip.GZIPInputStream(bytes, 1 << 16) : bytes,
+          java.nio.charset.StandardCharsets.UTF_8.newDecoder()), 1 << 16);
+      reader.mark(1);
+      if (reader.read() != '\uFEFF') {
+        reader.reset();
+      }
+      reader.mark(1 << 20);
+      String header = reader.readLine();
+      reader.reset();
+      read(new Reading(name, new Origin(null, options.delimiterOf(header)), options), reader, slabRows, sink);
+    } catch (CharacterCodingException e) {
+      throw new DataException(name, "not UTF-8 text; save the data as UTF-8");
+    } catch (IOException e) {
+      throw new DataException(name, "cannot read the data: " + e.getMessage());
+    }
+  }
+
   /** One file being read: its name in messages, where it is, and how its cells are read. */
   private record Reading(String name, Origin origin, ReadOptions options) {
     Path path() {

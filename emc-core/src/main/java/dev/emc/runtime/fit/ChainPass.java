@@ -109,6 +109,12 @@ final class ChainPass extends LatentPass {
   }
 
   @Override
+  String notOnline() {
+    return "its latent is a Markov chain along each sequence, whose E-step needs the whole sequence, and a"
+        + " batch of rows cuts sequences; fit it in memory or with --stream";
+  }
+
+  @Override
   public String noPath() {
     return null;
   }

@@ -123,4 +123,11 @@ final class FactorPass extends RowPass {
     });
     return new Prediction.Scores(factors.name(), q, means, covariance);
   }
+
+  @Override
+  String notOnline() {
+    return "its statistics hold the factors' posterior and residuals at the loadings the pass ran with, so"
+        + " statistics of batches at different parameters do not add, and emc cannot re-centre them yet;"
+        + " fit it in memory or with --stream";
+  }
 }

@@ -126,6 +126,14 @@ public abstract class LatentPass {
     return "has no latent chain, so no path; its rows' components are independent";
   }
 
+  /**
+   * Why batches of rows cannot be fitted online ({@link Stepwise}), or null when they can: a
+   * batch's statistics must be the rows' own, given their responsibilities.
+   */
+  String notOnline() {
+    return null;
+  }
+
   /** The most likely value of the latent at every row (0-based), where {@link #noPath()} is null. */
   abstract int[] path(DataMatrix data);
 
