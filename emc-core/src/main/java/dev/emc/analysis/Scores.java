@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,12 +25,16 @@ import java.util.Set;
  * @param logDensity log p(x_n, z = k), expanded number by number
  * @param score ∂/∂θ_a log p(x_n, z = k), one per coordinate
  * @param hessian ∂²/∂θ_a∂θ_b log p(x_n, z = k) for a ≤ b, row by row: (0,0), (0,1), …, (1,1), …
+ * @param matrixLeaves the leaves that stand for a covariance's log-determinant, the entries of its
+ *     inverse and its distinct entries (see {@link Derivative})
  */
-public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> score, List<Expr> hessian) {
+public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> score, List<Expr> hessian,
+    Map<Symbol, Derivative.MatrixLeaf> matrixLeaves) {
   public Scores {
     coordinates = List.copyOf(coordinates);
     score = List.copyOf(score);
     hessian = List.copyOf(hessian);
+    matrixLeaves = Map.copyOf(matrixLeaves);
   }
 
   /**
@@ -78,19 +83,44 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
     for (Expr term : plan.latent().rowLogDensities(plan.factors())) {
       joint = new Expr.Add(joint, term);
     }
-    Expr expanded = dev.emc.math.Simplify.of(Derivative.expand(joint, plan::size));
-    List<Coordinate> coordinates = coordinates(plan, expanded);
+    Derivative d = Derivative.expand(joint, plan::size);
+    Expr expanded = d.formula();
+    List<Coordinate> coordinates = coordinates(plan, d);
     List<Expr> score = new ArrayList<>();
     for (Coordinate c : coordinates) {
-      score.add(Derivative.of(expanded, c.leaf()));
+      score.add(dev.emc.math.Simplify.of(d.of(expanded, c.leaf())));
     }
     List<Expr> hessian = new ArrayList<>();
     for (int a = 0; a < coordinates.size(); a++) {
       for (int b = a; b < coordinates.size(); b++) {
-        hessian.add(Derivative.of(score.get(a), coordinates.get(b).leaf()));
+        hessian.add(dev.emc.math.Simplify.of(d.of(score.get(a), coordinates.get(b).leaf())));
       }
     }
-    return new Scores(coordinates, expanded, score, hessian);
+    int nodes = 0;
+    for (Expr h : hessian) {
+      nodes += size(h);
+    }
+    if (nodes > MAX_NODES) {
+      throw new Derivative.Unsupported("standard errors are not available for this model at these sizes yet: the"
+          + " Hessian of one component's log-density has " + hessian.size() + " entries (" + nodes + " terms), more"
+          + " than the generated code writes out (" + MAX_NODES + ")");
+    }
+    return new Scores(coordinates, expanded, score, hessian, d.matrixLeaves());
+  }
+
+  /**
+   * The most formula nodes the Hessian's entries may have between them: written out one statement
+   * an entry, more would pass the JVM's 64 KB limit on a method's code (a full covariance of D = 6
+   * has 28 coordinates a component, 406 entries).
+   */
+  static final int MAX_NODES = 12000;
+
+  private static int size(Expr e) {
+    int n = 1;
+    for (Expr c : Expr.children(e)) {
+      n += size(c);
+    }
+    return n;
   }
 
   private static String structure(EmPlan plan) {
@@ -99,15 +129,36 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
   }
 
   /** The parameters' numbers the formula reads, in the plan's order of parameters, then element by element. */
-  private static List<Coordinate> coordinates(EmPlan plan, Expr expanded) throws Derivative.Unsupported {
+  private static List<Coordinate> coordinates(EmPlan plan, Derivative d) throws Derivative.Unsupported {
     Set<Expr> leaves = new LinkedHashSet<>();
-    collect(expanded, leaves);
+    collect(d.formula(), leaves);
+    for (Derivative.MatrixLeaf m : d.matrixLeaves().values()) {
+      // A quadratic form's vector, x_n − μ_k, is read inside its leaf.
+      if (m.vector() != null) {
+        m.vector().forEach(v -> collect(v, leaves));
+      }
+    }
     List<Coordinate> out = new ArrayList<>();
+    Set<Symbol> matrices = new LinkedHashSet<>();
+    for (Derivative.MatrixLeaf m : d.matrixLeaves().values()) {
+      matrices.add(m.matrix());
+    }
+    for (Symbol m : matrices) {
+      ParamSlot slot = plan.params().stream().filter(p -> p.name().equals(m.name())).findFirst()
+          .orElseThrow(() -> new Derivative.Unsupported("the covariance " + m.name() + " is no parameter"));
+      int n = m.shape().dim() instanceof dev.emc.types.Dim.Known known ? known.value()
+          : plan.size(m.shape().dim().toString());
+      for (int i = 0; i < n; i++) {
+        for (int j = i; j < n; j++) {
+          out.add(new Coordinate(d.entry(m, i, j), slot, i * n + j));
+        }
+      }
+    }
     for (Expr leaf : leaves) {
       Symbol s = leaf instanceof Expr.At at ? ((Expr.Sym) at.vector()).symbol() : ((Expr.Sym) leaf).symbol();
       ParamSlot slot = plan.params().stream().filter(p -> p.name().equals(s.name())).findFirst().orElseThrow();
       if (slot.symbol().shape().isMatrix()) {
-        throw new Derivative.Unsupported("no score for a matrix parameter (" + slot.name() + ") yet");
+        throw new Derivative.Unsupported("no score for the matrix " + slot.name() + " read entry by entry yet");
       }
       int element = leaf instanceof Expr.At at
           ? at.index() instanceof Expr.Num n ? (int) n.value() - 1 : -1

@@ -12,7 +12,9 @@ import dev.emc.analysis.EquationNumbers;
 import dev.emc.analysis.Scores;
 import dev.emc.analysis.Scores.Coordinate;
 import dev.emc.codegen.Lowering.Scope;
+import dev.emc.math.Derivative;
 import dev.emc.math.Expr;
+import dev.emc.runtime.Linalg;
 import dev.emc.math.Text;
 import java.util.List;
 import javax.lang.model.element.Modifier;
@@ -94,6 +96,7 @@ final class ScoreCode {
     b.beginControlFlow("for (int k = 0; k < K; k++)");
     b.addStatement("final int s = k * $L", n);
     Scope sc = new Scope("row", "k", null, false);
+    inverses(b, sc);
     for (int a = 0; a < n; a++) {
       Expr d = scores.score().get(a);
       if (isZero(d)) {
@@ -123,6 +126,54 @@ final class ScoreCode {
         .addParameter(DOUBLES, "data", Modifier.FINAL).addParameter(TypeName.INT, "n", Modifier.FINAL)
         .addParameter(DOUBLES, "score", Modifier.FINAL).addParameter(DOUBLES, "hessian", Modifier.FINAL)
         .addCode(b.build()).build();
+  }
+
+  /**
+   * Σ_k⁻¹ for each covariance the derivatives read, once per row and component, and w = Σ_k⁻¹v of
+   * its quadratic form; each leaf (Σ⁻¹)_ab and w_a bound to what holds it.
+   */
+  private void inverses(CodeBlock.Builder b, Scope sc) {
+    java.util.Map<dev.emc.math.Symbol, String> arrays = new java.util.LinkedHashMap<>();
+    List<java.util.Map.Entry<dev.emc.math.Symbol, Derivative.MatrixLeaf>> solved = new java.util.ArrayList<>();
+    for (var e : scores.matrixLeaves().entrySet()) {
+      Derivative.MatrixLeaf leaf = e.getValue();
+      if (leaf.kind() == Derivative.MatrixLeaf.Kind.SOLVED) {
+        solved.add(e);
+      }
+      if (leaf.kind() != Derivative.MatrixLeaf.Kind.INVERSE && leaf.kind() != Derivative.MatrixLeaf.Kind.SOLVED) {
+        continue;
+      }
+      String array = arrays.computeIfAbsent(leaf.matrix(), m -> {
+        String name = low.fresh("inv_" + low.names.field(m.name()));
+        String d = low.names.size(m.shape().dim());
+        String written = Text.name(m.name()) + (m.perComponent() ? "_k" : "");
+        b.add("// $L⁻¹, whose entries the derivatives of log|$L| and of the quadratic form read\n", written, written);
+        b.addStatement("final double[] $L = $T.inverse($L, $L, $L)", name, Linalg.class, low.names.field(m.name()),
+            m.perComponent() ? "k * " + d + " * " + d : "0", d);
+        return name;
+      });
+      if (leaf.kind() == Derivative.MatrixLeaf.Kind.INVERSE) {
+        String d = low.names.size(leaf.matrix().shape().dim());
+        low.bind(e.getKey(), array + "[" + leaf.i() + " * " + d + " + " + leaf.j() + "]");
+      }
+    }
+    solved.sort(java.util.Comparator.comparingInt(e -> e.getValue().i()));
+    for (var e : solved) {
+      Derivative.MatrixLeaf leaf = e.getValue();
+      String array = arrays.get(leaf.matrix());
+      String d = low.names.size(leaf.matrix().shape().dim());
+      StringBuilder sum = new StringBuilder();
+      for (int c = 0; c < leaf.vector().size(); c++) {
+        sum.append(c == 0 ? "" : " + ").append(array).append("[").append(leaf.i()).append(" * ").append(d)
+            .append(" + ").append(c).append("] * ").append(low.scalar(leaf.vector().get(c), sc, b).at(2));
+      }
+      String w = low.fresh("w");
+      if (leaf.i() == 0) {
+        b.add("// w = $L⁻¹ v, v the quadratic form's vector\n", Text.name(leaf.matrix().name()));
+      }
+      b.addStatement("final double $L = $L", w, sum);
+      low.bind(e.getKey(), w);
+    }
   }
 
   private static boolean isZero(Expr e) {

@@ -15,12 +15,92 @@ import java.util.function.ToIntFunction;
  * 1-based as a category value is) or the scalar itself, and {@link #of} differentiates by the
  * rules of the calculus of one variable, folding the 0s and 1s that the rules leave.
  *
- * <p>What it cannot write out (a full covariance's inverse, a sum over the components inside a
- * row's density) it refuses with {@link Unsupported}: then the model has no analytic score, and
- * says so, rather than a wrong one.
+ * <p>A covariance matrix Σ is not written out. log|Σ| stays one leaf, and so does a quadratic
+ * form q = vᵀΣ⁻¹v, beside leaves for the entries of w = Σ⁻¹v and of Σ⁻¹, which the code computes
+ * once per row and component. Their derivatives are matrix calculus's (∂Σ⁻¹ = −Σ⁻¹(∂Σ)Σ⁻¹), by
+ * the distinct entries σ_ij = σ_ji (i ≤ j) that a covariance's free numbers are, moving both Σ_ij
+ * and Σ_ji, and by any other θ through v:
+ *
+ * <pre>
+ *   ∂log|Σ|/∂σ_ij = (2 − δ_ij) (Σ⁻¹)_ij          ∂q/∂σ_ij = −(2 − δ_ij) w_i w_j
+ *   ∂w_a/∂σ_ij = −(Σ⁻¹)_ai w_j − (1 − δ_ij) (Σ⁻¹)_aj w_i
+ *   ∂(Σ⁻¹)_ab/∂σ_ij = −(Σ⁻¹)_ai (Σ⁻¹)_jb − (1 − δ_ij) (Σ⁻¹)_aj (Σ⁻¹)_ib
+ *   ∂q/∂θ = 2 Σ_a w_a ∂v_a/∂θ                     ∂w_a/∂θ = Σ_b (Σ⁻¹)_ab ∂v_b/∂θ
+ * </pre>
+ *
+ * So the score of −½(log|Σ| + vᵀΣ⁻¹v) comes out as the textbook's Σ⁻¹v and ½(2 − δ_ij)(w_i w_j −
+ * (Σ⁻¹)_ij), and its Hessian as their derivatives, a few terms an entry whatever the size.
+ *
+ * <p>What it cannot write out (a sum over the components inside a row's density, a function
+ * whose derivative it does not know) it refuses with {@link Unsupported}: then the model has no
+ * analytic score, and says so, rather than a wrong one.
  */
 public final class Derivative {
-  private Derivative() {}
+  /** The covariance leaves of the expanded formula: log|Σ|, (Σ⁻¹)_ab, and σ_ij as coordinates. */
+  private final java.util.Map<Symbol, MatrixLeaf> leaves = new java.util.LinkedHashMap<>();
+  private final Expr formula;
+  /** Set when two quadratic forms would share their leaves' names: refused, not confused. */
+  private String conflict;
+
+  private Derivative(Expr e, ToIntFunction<String> size) throws Unsupported {
+    this.formula = Simplify.of(new Expansion(size, this).scalar(e));
+    if (conflict != null) {
+      throw new Unsupported(conflict);
+    }
+  }
+
+  /**
+   * A leaf that stands for something of a covariance matrix: its log-determinant, an entry of its
+   * inverse, or one of its distinct entries σ_ij (a coordinate to differentiate by). i ≤ j for
+   * an entry; i and j 0-based.
+   */
+  public record MatrixLeaf(Symbol matrix, Kind kind, int i, int j, List<Expr> vector) {
+    public enum Kind {
+      LOG_DET, INVERSE, ENTRY,
+      /** vᵀΣ⁻¹v, of {@code vector}'s elements v_a. */
+      QUAD,
+      /** (Σ⁻¹v)_i, of {@code vector}'s elements. */
+      SOLVED
+    }
+  }
+
+  /** The leaves of {@link #formula} that stand for covariance quantities, by their symbols. */
+  public java.util.Map<Symbol, MatrixLeaf> matrixLeaves() {
+    return java.util.Collections.unmodifiableMap(leaves);
+  }
+
+  /** The expanded formula. */
+  public Expr formula() {
+    return formula;
+  }
+
+  /** The leaf of the distinct entry σ_ij (0-based, i ≤ j) of a covariance: a coordinate. */
+  public Expr entry(Symbol matrix, int i, int j) {
+    return leaf(matrix, MatrixLeaf.Kind.ENTRY, Math.min(i, j), Math.max(i, j));
+  }
+
+  private Expr leaf(Symbol matrix, MatrixLeaf.Kind kind, int i, int j) {
+    return leaf(matrix, kind, i, j, null, null);
+  }
+
+  /** {@code written}: how a quadratic form's leaves print, the form itself. */
+  private Expr leaf(Symbol matrix, MatrixLeaf.Kind kind, int i, int j, List<Expr> vector, String written) {
+    String m = Text.name(matrix.name());
+    String name = switch (kind) {
+      case LOG_DET -> "log|" + m + "|";
+      case INVERSE -> m + "⁻¹[" + (i + 1) + "," + (j + 1) + "]";
+      case ENTRY -> m + "[" + (i + 1) + "," + (j + 1) + "]";
+      case QUAD -> "(" + written + ")";
+      case SOLVED -> "w[" + (i + 1) + "]";
+    };
+    Symbol s = new Symbol(name, Symbol.Kind.NAME, Shape.SCALAR, false, matrix.perComponent());
+    MatrixLeaf known = leaves.get(s);
+    if (known != null && !java.util.Objects.equals(known.vector(), vector)) {
+      conflict = "two quadratic forms in " + m + " in one row's density";
+    }
+    leaves.put(s, new MatrixLeaf(matrix, kind, i, j, vector));
+    return new Expr.Sym(s);
+  }
 
   /** A formula this unit cannot expand or differentiate, and why. */
   public static final class Unsupported extends Exception {
@@ -36,8 +116,8 @@ public final class Derivative {
    * reduction (a total, a dot product, a diagonal quadratic form or log-determinant) a sum of
    * its terms. {@code size} gives each named size's value.
    */
-  public static Expr expand(Expr e, ToIntFunction<String> size) throws Unsupported {
-    return new Expansion(size).scalar(e);
+  public static Derivative expand(Expr e, ToIntFunction<String> size) throws Unsupported {
+    return new Derivative(e, size);
   }
 
   /** Element {@code i} (1-based) of a vector symbol: the leaf a number of a parameter is. */
@@ -45,7 +125,7 @@ public final class Derivative {
     return new Expr.At(new Expr.Sym(vector), new Expr.Num(i));
   }
 
-  private record Expansion(ToIntFunction<String> size) {
+  private record Expansion(ToIntFunction<String> size, Derivative owner) {
     int length(Expr vector) {
       return length(vector.shape().dim());
     }
@@ -122,6 +202,16 @@ public final class Derivative {
         }
         return sum(length(l.matrix()), i -> log(elem(l.matrix(), i)));
       }
+      if (e instanceof Expr.LogDet l && l.matrix() instanceof Expr.Sym m) {
+        return owner.leaf(m.symbol(), MatrixLeaf.Kind.LOG_DET, 0, 0);
+      }
+      if (e instanceof Expr.QuadInv q && q.matrix() instanceof Expr.Sym m) {
+        List<Expr> v = new ArrayList<>();
+        for (int a = 1; a <= length(q.vector()); a++) {
+          v.add(elem(q.vector(), a));
+        }
+        return owner.leaf(m.symbol(), MatrixLeaf.Kind.QUAD, 0, 0, v, Text.of(q));
+      }
       throw new Unsupported("cannot write " + Text.of(e) + " number by number");
     }
 
@@ -190,9 +280,30 @@ public final class Derivative {
    * ∂e/∂x for an expanded scalar formula {@code e} (see {@link #expand}) and a leaf {@code x} of
    * it: a scalar parameter's symbol or an element {@code At(v, i)} or {@code At(φ, k)}.
    */
-  public static Expr of(Expr e, Expr x) throws Unsupported {
+  public Expr of(Expr e, Expr x) throws Unsupported {
     if (e.equals(x)) {
       return new Expr.Num(1);
+    }
+    MatrixLeaf leaf = e instanceof Expr.Sym s ? leaves.get(s.symbol()) : null;
+    MatrixLeaf by = x instanceof Expr.Sym w ? leaves.get(w.symbol()) : null;
+    if (leaf != null && by != null && by.kind() == MatrixLeaf.Kind.ENTRY && by.matrix().equals(leaf.matrix())) {
+      return matrixRule(leaf, by);
+    }
+    if (leaf != null && leaf.kind() == MatrixLeaf.Kind.QUAD) {
+      // ∂q/∂θ = 2 Σ_a w_a ∂v_a/∂θ
+      Expr sum = new Expr.Num(0);
+      for (int a = 0; a < leaf.vector().size(); a++) {
+        sum = add(sum, mul(solved(leaf, a), of(leaf.vector().get(a), x)));
+      }
+      return mul(new Expr.Num(2), sum);
+    }
+    if (leaf != null && leaf.kind() == MatrixLeaf.Kind.SOLVED) {
+      // ∂w_a/∂θ = Σ_b (Σ⁻¹)_ab ∂v_b/∂θ
+      Expr sum = new Expr.Num(0);
+      for (int b = 0; b < leaf.vector().size(); b++) {
+        sum = add(sum, mul(inverse(leaf.matrix(), leaf.i(), b), of(leaf.vector().get(b), x)));
+      }
+      return sum;
     }
     if (e instanceof Expr.Num || e instanceof Expr.Sym || e instanceof Expr.At) {
       return new Expr.Num(0);
@@ -225,7 +336,45 @@ public final class Derivative {
     throw new Unsupported("cannot differentiate " + Text.of(e));
   }
 
-  private static Expr apply(Expr.Apply a, Expr x) throws Unsupported {
+  /** ∂log|Σ|/∂σ_ij and ∂(Σ⁻¹)_ab/∂σ_ij, σ_ij moving both Σ_ij and Σ_ji. */
+  private Expr matrixRule(MatrixLeaf leaf, MatrixLeaf by) {
+    Symbol m = leaf.matrix();
+    int i = by.i();
+    int j = by.j();
+    if (leaf.kind() == MatrixLeaf.Kind.LOG_DET) {
+      Expr p = leaf(m, MatrixLeaf.Kind.INVERSE, i, j);
+      return i == j ? p : mul(new Expr.Num(2), p);
+    }
+    if (leaf.kind() == MatrixLeaf.Kind.ENTRY) {
+      return new Expr.Num(0);
+    }
+    if (leaf.kind() == MatrixLeaf.Kind.QUAD) {
+      Expr ww = i == j ? new Expr.Outer(solved(leaf, i), solved(leaf, i)) : mul(solved(leaf, i), solved(leaf, j));
+      return neg(i == j ? ww : mul(new Expr.Num(2), ww));
+    }
+    if (leaf.kind() == MatrixLeaf.Kind.SOLVED) {
+      int a = leaf.i();
+      Expr first = mul(inverse(m, a, i), solved(leaf, j));
+      return neg(i == j ? first : add(first, mul(inverse(m, a, j), solved(leaf, i))));
+    }
+    int a = leaf.i();
+    int b = leaf.j();
+    Expr first = mul(inverse(m, a, i), inverse(m, j, b));
+    Expr both = i == j ? first : add(first, mul(inverse(m, a, j), inverse(m, i, b)));
+    return neg(both);
+  }
+
+  /** w_a = (Σ⁻¹v)_a of the quadratic form (or solved entry) {@code of}. */
+  private Expr solved(MatrixLeaf of, int a) {
+    return leaf(of.matrix(), MatrixLeaf.Kind.SOLVED, a, 0, of.vector(), null);
+  }
+
+  /** (Σ⁻¹)_ab, with a ≤ b: Σ⁻¹ is symmetric, and one leaf per entry lets equal terms meet. */
+  private Expr inverse(Symbol m, int a, int b) {
+    return leaf(m, MatrixLeaf.Kind.INVERSE, Math.min(a, b), Math.max(a, b));
+  }
+
+  private Expr apply(Expr.Apply a, Expr x) throws Unsupported {
     Function f = a.function();
     if (f == Function.TIMES_LOG) {
       // a log b, written with log b as its second argument: the product rule.

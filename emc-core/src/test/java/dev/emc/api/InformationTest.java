@@ -69,6 +69,25 @@ class InformationTest {
     });
   }
 
+  /** The reference fit: Old Faithful, two components with full covariances. */
+  @Test
+  void fullCovarianceGaussianMixture() throws Exception {
+    check("examples/gmm.model", "examples/data/faithful.csv", (p, x) -> {
+      double[] phi = p.get("phi");
+      double[] lp = new double[phi.length];
+      for (int k = 0; k < phi.length; k++) {
+        double[] s = java.util.Arrays.copyOfRange(p.get("Sigma"), k * 4, k * 4 + 4);
+        double det = s[0] * s[3] - s[1] * s[2];
+        double a = x[0] - p.get("mu")[k * 2];
+        double b = x[1] - p.get("mu")[k * 2 + 1];
+        // (a b) Σ⁻¹ (a b)ᵀ with Σ⁻¹ = [s3 −s1; −s2 s0] / det
+        double q = (a * a * s[3] - a * b * (s[1] + s[2]) + b * b * s[0]) / det;
+        lp[k] = Math.log(phi[k]) - 0.5 * (2 * Math.log(2 * Math.PI) + Math.log(det) + q);
+      }
+      return lp;
+    });
+  }
+
   @Test
   void regressionMixture() throws Exception {
     check("examples/regression.model", "examples/data/regression.csv", (p, x) -> {
@@ -125,8 +144,11 @@ class InformationTest {
     return ll;
   }
 
-  /** A free coordinate: a stored number, and the simplex entry that moves against it (or −1). */
-  private record Free(String param, int index, int against) {}
+  /**
+   * A free coordinate: a stored number, and the one that moves with it (a covariance's mirror
+   * entry, sign +1) or against it (a simplex's last entry, sign −1); other −1 for none.
+   */
+  private record Free(String param, int index, int other, int sign) {}
 
   private static void check(String model, String csv, Joint joint) throws Exception {
     Bound bound = Fits.model(Files.readString(Path.of(model)), Map.of())
@@ -144,10 +166,17 @@ class InformationTest {
       for (int i = 0; i < n; i++) {
         if (p.constraint() == ParamInfo.Constraint.SIMPLEX) {
           if (i < n - 1) {
-            free.add(new Free(p.name(), i, n - 1));
+            free.add(new Free(p.name(), i, n - 1, -1));
+          }
+        } else if (p.constraint() == ParamInfo.Constraint.COVARIANCE) {
+          int d = p.shape()[0];
+          int row = i % (d * d) / d;
+          int col = i % d;
+          if (row <= col) {
+            free.add(new Free(p.name(), i, row == col ? -1 : i - row * d - col + col * d + row, 1));
           }
         } else {
-          free.add(new Free(p.name(), i, -1));
+          free.add(new Free(p.name(), i, -1, 0));
         }
       }
     }
@@ -163,8 +192,8 @@ class InformationTest {
       for (int i = 0; i < f; i++) {
         Free c = free.get(i);
         p.get(c.param())[c.index()] += step[i];
-        if (c.against() >= 0) {
-          p.get(c.param())[c.against()] -= step[i];
+        if (c.other() >= 0) {
+          p.get(c.param())[c.other()] += c.sign() * step[i];
         }
       }
       return logLikelihood(joint, p, data);

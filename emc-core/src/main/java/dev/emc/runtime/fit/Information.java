@@ -24,7 +24,8 @@ import java.util.Map;
  * observed log-likelihood Σ_n log p(x_n), at any θ, in one pass over the rows.
  *
  * <p>It is taken in free coordinates: a simplex's K − 1 first entries (its last is 1 minus their
- * sum), every other number as the model stores it. The covariance of the estimates is I⁻¹ there,
+ * sum), a covariance's distinct entries σ_ij, i ≤ j (each moving σ_ji with it), every other
+ * number as the model stores it. The covariance of the estimates is I⁻¹ there,
  * mapped back (linearly, so exactly) to every stored number: the last simplex entry's variance is
  * that of the sum of the others. A free coordinate that I does not pin down (a pivot of its
  * Cholesky factor lost to rounding against its diagonal: an empty component, a parameter the data
@@ -169,6 +170,12 @@ public record Information(List<String> names, double[][] covariance, Map<String,
         col[g] = 1;
         if (each > 1) {
           col[base[p] + (i / each) * each + each - 1] = -1;
+        }
+        if (pi.constraint() == ParamInfo.Constraint.COVARIANCE) {
+          // σ_ij (i < j, the entry the scores read) moves σ_ji with it.
+          int d = pi.shape()[0];
+          int at = i % (d * d);
+          col[g - at + (at % d) * d + at / d] = 1;
         }
         columns.add(col);
         freeAt.add(g);
