@@ -125,7 +125,9 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
 
   private static String structure(EmPlan plan) {
     return plan.latent().bySequence() ? "a hidden Markov model (its score runs forward–backward)"
-        : plan.latent().finite() ? "this latent structure" : "a continuous latent (factor analysis)";
+        : plan.latent().finite() ? "this latent structure"
+        : "a continuous latent (factor analysis: its loadings are identified only up to a rotation, so their"
+            + " information is singular until one is fixed; the means and noise variances are identified)";
   }
 
   /** The parameters' numbers the formula reads, in the plan's order of parameters, then element by element. */

@@ -46,6 +46,7 @@ final class ChainSection extends FiniteSections {
     mStep();
     statistics();
     monotonicity();
+    information();
     symbols();
   }
 
