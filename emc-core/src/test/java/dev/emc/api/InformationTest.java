@@ -101,6 +101,19 @@ class InformationTest {
     });
   }
 
+  /** A component that no row belongs to: its rate is not identified, and the warning names it. */
+  @Test
+  void anEmptyComponentIsNamedAndGetsNoStandardError() throws Exception {
+    Bound bound = Fits.model(Files.readString(Path.of("examples/poisson.model")), Map.of())
+        .bind(Table.read(Path.of("examples/data/poisson.csv")), BindOptions.defaults());
+    Compiled compiled = bound.compile();
+    Map<String, double[]> params = Map.of("phi", new double[] {1, 0}, "lambda", new double[] {3, 1e6});
+    Information info = Information.of(compiled.newModel(), params, bound.data().orElseThrow());
+    assertTrue(info.warnings().stream().anyMatch(w -> w.contains("singular at lambda[2]")), info.warnings().toString());
+    assertTrue(Double.isNaN(info.standardErrors().get("lambda")[1]));
+    assertTrue(info.standardErrors().get("lambda")[0] > 0);
+  }
+
   @Test
   void aModelWithoutScoresSaysWhy() throws Exception {
     Bound hmm = Fits.model(Files.readString(Path.of("examples/hmm.model")), Map.of())

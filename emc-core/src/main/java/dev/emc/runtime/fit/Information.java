@@ -71,8 +71,14 @@ public record Information(List<String> names, double[][] covariance, Map<String,
     if (bad != null) {
       throw new IllegalArgumentException("the fitted parameters cannot be prepared: " + bad);
     }
+    boolean[] read = new boolean[total];
+    for (int c = 0; c < model.components(); c++) {
+      for (int a = 0; a < length; a++) {
+        read[model.scoreCoordinate(c, a)] = true;
+      }
+    }
     double[][] info = observed(model, data, total, length);
-    return invert(infos, params, base, total, info);
+    return invert(infos, params, base, total, info, read);
   }
 
   /** Louis' identity, added up over the rows. */
@@ -139,7 +145,7 @@ public record Information(List<String> names, double[][] covariance, Map<String,
 
   /** I⁻¹ in free coordinates, mapped back to every stored number. */
   private static Information invert(List<ParamInfo> infos, Map<String, double[]> params, int[] base, int total,
-      double[][] info) {
+      double[][] info, boolean[] read) {
     List<String> names = new ArrayList<>();
     double[] value = new double[total];
     ParamInfo[] owner = new ParamInfo[total];
@@ -153,7 +159,7 @@ public record Information(List<String> names, double[][] covariance, Map<String,
       }
     }
     // The map from free coordinates to stored numbers: θ = θ̂ + A η. A simplex's last entry moves
-    // against the others; a number no density reads (none, today) is not free.
+    // against the others; a number no density reads (a covariance's σ_ji, i > j, which σ_ij moves) is not free.
     List<double[]> columns = new ArrayList<>();
     List<Integer> freeAt = new ArrayList<>();
     for (int p = 0; p < infos.size(); p++) {
@@ -163,7 +169,7 @@ public record Information(List<String> names, double[][] covariance, Map<String,
       for (int i = 0; i < n; i++) {
         int g = base[p] + i;
         boolean last = each > 1 && i % each == each - 1;
-        if (last || isZeroRow(info[g])) {
+        if (last || !read[g]) {
           continue;
         }
         double[] col = new double[total];
@@ -275,15 +281,6 @@ public record Information(List<String> names, double[][] covariance, Map<String,
       upper.put(pi.name(), hi);
     }
     return new Information(List.copyOf(names), cov, se, lower, upper, f, List.copyOf(warnings));
-  }
-
-  private static boolean isZeroRow(double[] row) {
-    for (double v : row) {
-      if (v != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**
