@@ -3,6 +3,7 @@ package dev.emc.cli;
 import dev.emc.runtime.ParamInfo;
 import dev.emc.runtime.fit.Bootstrap;
 import dev.emc.runtime.fit.FitResult;
+import dev.emc.runtime.fit.Information;
 import dev.emc.runtime.fit.Params;
 import java.util.Locale;
 
@@ -18,16 +19,9 @@ final class BootstrapReport {
         b.failed() == 0 ? "" : " (" + b.failed() + " failed, left out)"));
     out.append(String.format(Locale.ROOT, "  %-16s %12s %12s   %s%n", "", "estimate", "std. error", "95% interval"));
     for (ParamInfo p : fit.model().params()) {
-      int[] dims = Params.dims(p);
       double[] v = fit.params().get(p.name());
       for (int i = 0; i < v.length; i++) {
-        StringBuilder place = new StringBuilder();
-        int rest = i;
-        for (int level = dims.length - 1; level >= 0; level--) {
-          place.insert(0, "[" + (rest % dims[level] + 1) + "]");
-          rest /= dims[level];
-        }
-        out.append(String.format(Locale.ROOT, "  %-16s %12s %12s   [%s, %s]%n", p.name() + place, number(v[i]),
+        out.append(String.format(Locale.ROOT, "  %-16s %12s %12s   [%s, %s]%n", Information.label(p, i), number(v[i]),
             number(b.standardErrors().get(p.name())[i]), number(b.lower().get(p.name())[i]),
             number(b.upper().get(p.name())[i])));
       }
@@ -36,6 +30,6 @@ final class BootstrapReport {
   }
 
   private static String number(double v) {
-    return String.format(Locale.ROOT, "%.6g", v);
+    return InformationReport.number(v);
   }
 }

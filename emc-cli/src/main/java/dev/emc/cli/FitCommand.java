@@ -8,6 +8,7 @@ import dev.emc.api.Model;
 import dev.emc.diag.DiagnosticPrinter;
 import dev.emc.runtime.data.DataException;
 import dev.emc.runtime.fit.Bootstrap;
+import dev.emc.runtime.fit.Information;
 import dev.emc.runtime.fit.FitOptions;
 import dev.emc.runtime.fit.FitResult;
 import dev.emc.runtime.fit.LatentPass;
@@ -89,6 +90,11 @@ final class FitCommand implements Callable<Integer> {
       + " replicate's rows are drawn: nonparametric (N rows with replacement) or weighted (N times Dirichlet(1, …, 1)"
       + " weights, the weighted likelihood bootstrap) (default: ${DEFAULT-VALUE}).")
   String bootstrapKind;
+
+  @Option(names = "--se", description = "Standard errors and 95% intervals from the observed information (Louis'"
+      + " identity over the complete-data scores the compiler writes), printed after the summary; the JSON gets"
+      + " standardErrors and covariance. For mixtures of independent rows.")
+  boolean se;
 
   @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
   boolean quiet;
@@ -196,6 +202,9 @@ final class FitCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--viterbi: model " + compiled.newModel().name() + " "
           + LatentPass.of(compiled.newModel()).noPath());
     }
+    if (se && bound.scoresUnavailable() != null) {
+      throw new ParameterException(spec.commandLine(), "--se: " + bound.scoresUnavailable());
+    }
     Relabelling.Order order = order(bound, compiled);
     FitResult fitted = compiled.fit(bound.data().orElseThrow(), options, progress);
     progress.clear();
@@ -206,6 +215,8 @@ final class FitCommand implements Callable<Integer> {
         : Bootstrap.run(compiled::newModel, fit, bound.data().orElseThrow(), options,
             Bootstrap.Kind.valueOf(bootstrapKind.toUpperCase(java.util.Locale.ROOT)), bootstrap, options.seed(),
             bound.relabelling(), options.threads());
+    Information info = !se || progress.interrupted() ? null
+        : Information.of(compiled.newModel(), fit.params(), bound.data().orElseThrow());
     if (out != null) {
       ObjectNode json = FitJson.of(fit, new FitJson.Timing(compileSeconds, loadSeconds), bound.sizes(),
           bound.data().orElseThrow().names());
@@ -215,6 +226,9 @@ final class FitCommand implements Callable<Integer> {
       FitJson.putOrder(json, ordered);
       if (boot != null) {
         FitJson.putBootstrap(json, fit, boot);
+      }
+      if (info != null) {
+        InformationReport.write(json, fit, info);
       }
       writeJson(json);
     }
@@ -245,6 +259,9 @@ final class FitCommand implements Callable<Integer> {
     for (String w : fit.warnings()) {
       err.println("emc: warning: " + w);
     }
+    for (String w : info == null ? java.util.List.<String>of() : info.warnings()) {
+      err.println("emc: warning: --se: " + w);
+    }
     // --tol 0 asks for exactly --max-iter iterations: stopping there is what was asked.
     boolean unconverged = !fit.converged() && options.tol() > 0;
     if (unconverged) {
@@ -258,6 +275,9 @@ final class FitCommand implements Callable<Integer> {
           compileSeconds, compiled.cached(), loadSeconds));
       if (boot != null) {
         summary.print(BootstrapReport.of(fit, boot));
+      }
+      if (info != null) {
+        summary.print(InformationReport.of(fit, info));
       }
     }
     return unconverged && strict ? Main.NOT_CONVERGED : Main.OK;

@@ -53,7 +53,7 @@ public final class CodeNames {
           "EMPTY", "logConst", "v", "m", "base", "penalty", "N", "Nk", "w0", "w1", "w2", "normalize",
           "collect", "logJoint", "prepare", "maximize", "e", "prod", "b", "nb", "BLOCK", "quadForms",
           "b0", "b1", "bn", "chh", "column", "delta", "l", "mn", "src", "logDetPsi", "quadN", "vq", "rows",
-          "logB", "gamma", "xi", "pass"),
+          "logB", "gamma", "xi", "pass", "score", "hessian"),
       javaLang())
       .flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
 

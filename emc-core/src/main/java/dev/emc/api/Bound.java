@@ -126,6 +126,19 @@ public final class Bound {
     return Labels.of(plan);
   }
 
+  /**
+   * Why the compiled model has no analytic score, so no standard errors by its observed
+   * information ({@code runtime.fit.Information}); null when it has one.
+   */
+  public String scoresUnavailable() {
+    try {
+      dev.emc.analysis.Scores.of(plan);
+      return null;
+    } catch (dev.emc.math.Derivative.Unsupported e) {
+      return e.getMessage();
+    }
+  }
+
   /** Whether the model conditions on covariates, whose values a simulation must be given. */
   public boolean hasCovariates() {
     return plan.data().stream().anyMatch(EmPlan.DataSlot::covariate);

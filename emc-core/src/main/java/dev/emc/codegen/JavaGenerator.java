@@ -17,6 +17,7 @@ import dev.emc.analysis.EmPlan.SettingSlot;
 import dev.emc.analysis.EmPlan.Statistic;
 import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EquationNumbers;
+import dev.emc.analysis.Scores;
 import dev.emc.analysis.latent.Enumerated;
 import dev.emc.analysis.latent.LatentStructure;
 import dev.emc.analysis.latent.LinearGaussian;
@@ -24,6 +25,7 @@ import dev.emc.analysis.latent.MarkovChain;
 import dev.emc.codegen.Lowering.Hoisted;
 import dev.emc.codegen.Lowering.J;
 import dev.emc.codegen.Lowering.Scope;
+import dev.emc.math.Derivative;
 import dev.emc.math.Expr;
 import dev.emc.math.Shape;
 import dev.emc.math.Text;
@@ -193,6 +195,12 @@ public final class JavaGenerator {
     type.addMethod(maximize);
     type.addMethod(penalty);
     type.addMethod(checkRow());
+    // Last, so that the temporaries above keep their numbers whether or not a model has scores.
+    try {
+      type.addMethods(new ScoreCode(plan, Scores.of(plan), derivation, low).methods());
+    } catch (Derivative.Unsupported e) {
+      // No analytic score: the class keeps EmModel's scoreLength() of 0, and the API says why.
+    }
   }
 
   private String file(String origin, String version) {

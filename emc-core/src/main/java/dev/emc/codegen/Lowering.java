@@ -239,6 +239,9 @@ final class Lowering {
     if (index instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.COMPONENT) {
       return sc.k();
     }
+    if (index instanceof Expr.Num n) {
+      return Integer.toString((int) n.value() - 1);
+    }
     String t = fresh("c");
     out.addStatement("final int $L = (int) $L - 1", t, scalar(index, sc, out).at(1));
     return t;

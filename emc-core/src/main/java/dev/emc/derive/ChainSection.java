@@ -60,6 +60,7 @@ final class ChainSection extends FiniteSections {
     mStep();
     statistics();
     monotonicity();
+    information();
     symbols();
   }
 

@@ -97,6 +97,58 @@ abstract class DerivationBuilder {
     blocks.add(new Listing(String.join("\n", plan.statements())));
   }
 
+  // -------------------------------------------------------------- standard errors
+
+  /** What {@code emc fit --se} computes for this model, and from which formulas; or why it cannot. */
+  void information() {
+    section("The information matrix (emc fit --se)");
+    dev.emc.analysis.Scores scores;
+    try {
+      scores = dev.emc.analysis.Scores.of(plan);
+    } catch (dev.emc.math.Derivative.Unsupported e) {
+      prose("emc fit --se: " + e.getMessage() + ". The bootstrap (--bootstrap B) gives standard errors where"
+          + " the rows can be reweighted.");
+      return;
+    }
+    prose("The standard errors are the square roots of the diagonal of I⁻¹, where I is the observed"
+        + " information: minus the Hessian of the observed-data log-likelihood ℓ(θ) = Σ_n log p(x_n) at the"
+        + " fit. For a finite mixture Louis' identity gives it exactly from the complete-data score"
+        + " s_nk = ∂/∂θ log p(x_n, z = k) and Hessian H_nk = ∂²/∂θ∂θᵀ log p(x_n, z = k), log φ_k included:"
+        + " I = Σ_n [Σ_k r_nk (−H_nk) − Σ_k r_nk s_nk s_nkᵀ + s_n s_nᵀ], with s_n = Σ_k r_nk s_nk, the score"
+        + " of row n. (Σ_n s_n s_nᵀ alone, the empirical information, is a cheaper approximation that emc"
+        + " does not use.) One pass over the rows adds it up at the fitted parameters.");
+    prose("emc writes s_nk and H_nk by differentiating log p(x_n, z = k), as the E-step evaluates it, one"
+        + " number of θ at a time; a covariance's log-determinant, its quadratic form vᵀΣ⁻¹v, w = Σ⁻¹v and"
+        + " the entries of Σ⁻¹ are differentiated by the rules of matrix calculus. The score of component k"
+        + sizes() + ":");
+    for (int a = 0; a < scores.coordinates().size(); a++) {
+      prose("∂/∂", scores.coordinates().get(a).leaf(), ": ", scores.score().get(a));
+    }
+    prose("The parametrization: a simplex's first K − 1 entries are free and its last is 1 minus their sum;"
+        + " a covariance's free numbers are its distinct entries σ_ij, i ≤ j, each moving σ_ji with it; every"
+        + " other number is free as stored. I is inverted there, and the covariance of the estimates is"
+        + " mapped back (the map is linear, so exactly) to every number of the model's own parameters: the"
+        + " last simplex entry's variance is that of minus the sum of the others. The 95% intervals are Wald"
+        + " intervals, on the log scale for a positive parameter and on the logit scale for a probability"
+        + " (the delta method maps the standard error there). A number that I does not pin down given the"
+        + " others (a pivot of its Cholesky factor below 10⁻¹⁰ of its diagonal: an empty component, a"
+        + " parameter not identified) is named in a warning and gets no standard error; below 10⁻⁶ it is"
+        + " named as ill-conditioned. The regularization and any prior are not part of ℓ: the information"
+        + " is the likelihood's.");
+  }
+
+  /** ", written for D = 2", the sizes other than the components' that the scores are written out for. */
+  private String sizes() {
+    List<String> each = new ArrayList<>();
+    plan.sizes().forEach((name, value) -> {
+      if (!name.equals(plan.latent().size())) {
+        each.add(name + " = " + value);
+      }
+    });
+    return each.isEmpty() ? "" : ", written out for " + String.join(", ", each)
+        + " (emc compile and emc fit write it for the data's sizes)";
+  }
+
   // -------------------------------------------------------------- the closing section
 
   void monotonicity() {

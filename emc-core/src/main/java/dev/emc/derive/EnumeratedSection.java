@@ -48,6 +48,7 @@ final class EnumeratedSection extends FiniteSections {
     statistics();
     plan.factors().stream().filter(f -> f.gaussian() != null).findFirst().ifPresent(this::emptyCells);
     monotonicity();
+    information();
     symbols();
   }
 

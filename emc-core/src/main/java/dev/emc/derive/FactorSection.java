@@ -80,6 +80,7 @@ final class FactorSection extends DerivationBuilder {
     mStep();
     statistics();
     monotonicity();
+    information();
   }
 
   private void model() {

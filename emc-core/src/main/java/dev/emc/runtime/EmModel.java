@@ -125,6 +125,32 @@ public interface EmModel {
     }
   }
 
+  /**
+   * L, the numbers of the parameters that one component's log p(x_n, z = k) reads (φ_k, μ_k's
+   * elements, …), over which {@link #rowScores} differentiates; 0 when the compiler wrote no
+   * score for this model.
+   */
+  default int scoreLength() {
+    return 0;
+  }
+
+  /**
+   * Where coordinate {@code c} (0 … L−1) of component {@code k} sits in the parameters' storage
+   * laid end to end in {@link #params()}' order.
+   */
+  default int scoreCoordinate(int k, int c) {
+    throw new UnsupportedOperationException(name() + " has no score");
+  }
+
+  /**
+   * Row n's complete-data score ∂/∂θ log p(x_n, z = k) into {@code score[k * L + a]}, and its
+   * Hessian's entries a ≤ b into {@code hessian[(k * L + a) * L + b]}, for every k; entries that are
+   * 0 are not written, so the caller zeroes the arrays. At the prepared parameters.
+   */
+  default void rowScores(double[] data, int n, double[] score, double[] hessian) {
+    throw new UnsupportedOperationException(name() + " has no score");
+  }
+
   /** The data variables whose empty cells can be integrated out; empty when none can. */
   default List<Gaussian> gaussians() {
     return List.of();

@@ -103,6 +103,28 @@ public final class Linalg {
     }
   }
 
+  /**
+   * A⁻¹ of the symmetric positive-definite d×d block of {@code a} at {@code off}, row-major, from
+   * its Cholesky factor; null when it is not positive definite.
+   */
+  public static double[] inverse(double[] a, int off, int d) {
+    double[] l = new double[d * d];
+    if (!cholesky(a, off, d, l, 0)) {
+      return null;
+    }
+    double[] inv = new double[d * d];
+    double[] e = new double[d];
+    for (int j = 0; j < d; j++) {
+      java.util.Arrays.fill(e, 0.0);
+      e[j] = 1;
+      solveCholesky(l, e, d);
+      for (int i = 0; i < d; i++) {
+        inv[i * d + j] = e[i];
+      }
+    }
+    return inv;
+  }
+
   /** tr(A⁻¹) from A's Cholesky factor. */
   public static double traceInverse(double[] l, int off, int d) {
     double[] ones = new double[d];

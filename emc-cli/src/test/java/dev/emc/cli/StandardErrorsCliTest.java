@@ -1,0 +1,45 @@
+package dev.emc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.emc.cli.CliTest.Run;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** emc fit --se: the printed table, the JSON's numbers, and a model without scores. */
+class StandardErrorsCliTest {
+  @Test
+  void theReferenceFitPrintsAndWritesItsStandardErrors(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("fit.json");
+    Run r = CliTest.emc("fit", "examples/gmm.model", "--data", "examples/data/faithful.csv", "--se",
+        "--out", json.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("standard errors: observed information by Louis' identity"), r.out());
+    assertTrue(r.out().contains("over 11 free parameters"), r.out());
+    assertFalse(r.out().contains("NaN"), r.out());
+    JsonNode fit = new ObjectMapper().readTree(json.toFile());
+    JsonNode se = fit.get("standardErrors");
+    // Two components' φ move against each other: one standard error for both.
+    assertEquals(se.get("phi").get(0).asDouble(), se.get("phi").get(1).asDouble(), 1e-12);
+    // A covariance's σ_12 and σ_21 are one number.
+    assertEquals(se.get("Sigma").get(0).get(0).get(1).asDouble(), se.get("Sigma").get(0).get(1).get(0).asDouble(), 0);
+    JsonNode cov = fit.get("covariance");
+    assertEquals(14, cov.get("parameters").size());
+    assertEquals("mu[1][1]", cov.get("parameters").get(2).asText());
+    double v = cov.get("matrix").get(2).get(2).asDouble();
+    assertEquals(se.get("mu").get(0).get(0).asDouble(), Math.sqrt(v), 1e-12);
+  }
+
+  @Test
+  void aModelWithoutScoresSaysWhyAndExitsTwo() {
+    Run r = CliTest.emc("fit", "examples/hmm.model", "--data", "examples/data/hmm.csv", "--se");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--se: standard errors are not available for a hidden Markov model"), r.err());
+    assertFalse(r.err().contains("Exception"), r.err());
+  }
+}

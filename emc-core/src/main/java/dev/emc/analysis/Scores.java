@@ -1,0 +1,191 @@
+package dev.emc.analysis;
+
+import dev.emc.analysis.EmPlan.ParamSlot;
+import dev.emc.analysis.latent.Enumerated;
+import dev.emc.math.Derivative;
+import dev.emc.math.Expr;
+import dev.emc.math.Symbol;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A row's complete-data score and Hessian, ∂/∂θ log p(x_n, z = k) and ∂²/∂θ∂θᵀ log p(x_n, z = k),
+ * written from the row's log-density by {@link Derivative}: what the observed information (Louis'
+ * identity, in {@code runtime.fit.Information}) adds up over the rows.
+ *
+ * <p>θ here is the numbers of the parameters that component k's log-density reads, the same
+ * formula for every k: φ_k, then μ_k's elements, then σ²_k's, in the order of the plan's
+ * parameters. Each is a {@link Coordinate}; the code generator maps it to its place in the
+ * parameters' storage.
+ *
+ * @param logDensity log p(x_n, z = k), expanded number by number
+ * @param score ∂/∂θ_a log p(x_n, z = k), one per coordinate
+ * @param hessian ∂²/∂θ_a∂θ_b log p(x_n, z = k) for a ≤ b, row by row: (0,0), (0,1), …, (1,1), …
+ * @param matrixLeaves the leaves that stand for a covariance's log-determinant, the entries of its
+ *     inverse and its distinct entries (see {@link Derivative})
+ */
+public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> score, List<Expr> hessian,
+    Map<Symbol, Derivative.MatrixLeaf> matrixLeaves) {
+  public Scores {
+    coordinates = List.copyOf(coordinates);
+    score = List.copyOf(score);
+    hessian = List.copyOf(hessian);
+    matrixLeaves = Map.copyOf(matrixLeaves);
+  }
+
+  /**
+   * One number of a parameter, as the expanded formula reads it.
+   *
+   * @param leaf the parameter's symbol (a scalar), {@code At(v, i)} (element i of a vector), or
+   *     {@code At(φ, k)} (the component's own entry of a parameter over the components)
+   * @param param the parameter
+   * @param element its 0-based place in one value, or −1 for the component's own entry
+   */
+  public record Coordinate(Expr leaf, ParamSlot param, int element) {
+    /** Whether the coordinate's place moves with the component: μ_k's elements, φ_k. */
+    public boolean perComponent() {
+      return param.perComponent() || element < 0;
+    }
+  }
+
+  /** The entry of {@link #hessian} for coordinates a and b, in either order. */
+  public Expr hessian(int a, int b) {
+    int i = Math.min(a, b);
+    int j = Math.max(a, b);
+    int n = coordinates.size();
+    return hessian.get(i * n - i * (i - 1) / 2 + (j - i));
+  }
+
+  /**
+   * The scores of a model whose latent is enumerated row by row (a mixture, a mixture of
+   * regressions).
+   *
+   * @throws Derivative.Unsupported for any other structure, or a density this unit cannot write
+   *     out number by number: the message says which
+   */
+  public static Scores of(EmPlan plan) throws Derivative.Unsupported {
+    if (!(plan.latent() instanceof Enumerated e)) {
+      throw new Derivative.Unsupported("standard errors are not available for " + structure(plan) + " yet");
+    }
+    if (!e.given().isEmpty()) {
+      throw new Derivative.Unsupported("standard errors are not available for a mixture with a latent integrated"
+          + " out given the component (" + e.given().get(0).name() + ") yet");
+    }
+    if (!plan.priors().isEmpty()) {
+      throw new Derivative.Unsupported("standard errors are not available with a prior yet (the information"
+          + " would be the log-likelihood's, not the posterior's)");
+    }
+    Expr joint = new Expr.Num(0);
+    for (Expr term : plan.latent().rowLogDensities(plan.factors())) {
+      joint = new Expr.Add(joint, term);
+    }
+    Derivative d = Derivative.expand(joint, plan::size);
+    Expr expanded = d.formula();
+    List<Coordinate> coordinates = coordinates(plan, d);
+    List<Expr> score = new ArrayList<>();
+    for (Coordinate c : coordinates) {
+      score.add(dev.emc.math.Simplify.of(d.of(expanded, c.leaf())));
+    }
+    List<Expr> hessian = new ArrayList<>();
+    for (int a = 0; a < coordinates.size(); a++) {
+      for (int b = a; b < coordinates.size(); b++) {
+        hessian.add(dev.emc.math.Simplify.of(d.of(score.get(a), coordinates.get(b).leaf())));
+      }
+    }
+    int nodes = 0;
+    for (Expr h : hessian) {
+      nodes += size(h);
+    }
+    if (nodes > MAX_NODES) {
+      throw new Derivative.Unsupported("standard errors are not available for this model at these sizes yet: the"
+          + " Hessian of one component's log-density has " + hessian.size() + " entries (" + nodes + " terms), more"
+          + " than the generated code writes out (" + MAX_NODES + ")");
+    }
+    return new Scores(coordinates, expanded, score, hessian, d.matrixLeaves());
+  }
+
+  /**
+   * The most formula nodes the Hessian's entries may have between them: written out one statement
+   * an entry, more would pass the JVM's 64 KB limit on a method's code (a full covariance of D = 6
+   * has 28 coordinates a component, 406 entries).
+   */
+  static final int MAX_NODES = 12000;
+
+  private static int size(Expr e) {
+    int n = 1;
+    for (Expr c : Expr.children(e)) {
+      n += size(c);
+    }
+    return n;
+  }
+
+  private static String structure(EmPlan plan) {
+    return plan.latent().bySequence() ? "a hidden Markov model (its score runs forward–backward)"
+        : plan.latent().finite() ? "this latent structure"
+        : "a continuous latent (factor analysis: its loadings are identified only up to a rotation, so their"
+            + " information is singular until one is fixed; the means and noise variances are identified)";
+  }
+
+  /** The parameters' numbers the formula reads, in the plan's order of parameters, then element by element. */
+  private static List<Coordinate> coordinates(EmPlan plan, Derivative d) throws Derivative.Unsupported {
+    Set<Expr> leaves = new LinkedHashSet<>();
+    collect(d.formula(), leaves);
+    for (Derivative.MatrixLeaf m : d.matrixLeaves().values()) {
+      // A quadratic form's vector, x_n − μ_k, is read inside its leaf.
+      if (m.vector() != null) {
+        m.vector().forEach(v -> collect(v, leaves));
+      }
+    }
+    List<Coordinate> out = new ArrayList<>();
+    Set<Symbol> matrices = new LinkedHashSet<>();
+    for (Derivative.MatrixLeaf m : d.matrixLeaves().values()) {
+      matrices.add(m.matrix());
+    }
+    for (Symbol m : matrices) {
+      ParamSlot slot = plan.params().stream().filter(p -> p.name().equals(m.name())).findFirst()
+          .orElseThrow(() -> new Derivative.Unsupported("the covariance " + m.name() + " is no parameter"));
+      int n = m.shape().dim() instanceof dev.emc.types.Dim.Known known ? known.value()
+          : plan.size(m.shape().dim().toString());
+      for (int i = 0; i < n; i++) {
+        for (int j = i; j < n; j++) {
+          out.add(new Coordinate(d.entry(m, i, j), slot, i * n + j));
+        }
+      }
+    }
+    for (Expr leaf : leaves) {
+      Symbol s = leaf instanceof Expr.At at ? ((Expr.Sym) at.vector()).symbol() : ((Expr.Sym) leaf).symbol();
+      ParamSlot slot = plan.params().stream().filter(p -> p.name().equals(s.name())).findFirst().orElseThrow();
+      if (slot.symbol().shape().isMatrix()) {
+        throw new Derivative.Unsupported("no score for the matrix " + slot.name() + " read entry by entry yet");
+      }
+      int element = leaf instanceof Expr.At at
+          ? at.index() instanceof Expr.Num n ? (int) n.value() - 1 : -1
+          : 0;
+      if (element < 0 && slot.perComponent()) {
+        throw new Derivative.Unsupported(slot.name() + " read at the component inside a component");
+      }
+      out.add(new Coordinate(leaf, slot, element));
+    }
+    out.sort(Comparator.comparingInt((Coordinate c) -> plan.params().indexOf(c.param()))
+        .thenComparingInt(Coordinate::element));
+    return out;
+  }
+
+  private static void collect(Expr e, Set<Expr> leaves) {
+    if (e instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.PARAM) {
+      leaves.add(e);
+      return;
+    }
+    if (e instanceof Expr.At at && at.vector() instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.PARAM) {
+      leaves.add(e);
+      return;
+    }
+    for (Expr c : Expr.children(e)) {
+      collect(c, leaves);
+    }
+  }
+}

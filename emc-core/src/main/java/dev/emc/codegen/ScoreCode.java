@@ -1,0 +1,182 @@
+package dev.emc.codegen;
+
+import static dev.emc.codegen.JavaGenerator.DOUBLES;
+import static dev.emc.codegen.JavaGenerator.override;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import dev.emc.analysis.EmPlan;
+import dev.emc.analysis.EmPlan.ParamSlot;
+import dev.emc.analysis.EquationNumbers;
+import dev.emc.analysis.Scores;
+import dev.emc.analysis.Scores.Coordinate;
+import dev.emc.codegen.Lowering.Scope;
+import dev.emc.math.Derivative;
+import dev.emc.math.Expr;
+import dev.emc.runtime.Linalg;
+import dev.emc.math.Text;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+
+/**
+ * A row's complete-data score and Hessian as Java ({@link Scores}): one statement per nonzero
+ * derivative, each under the formula it computes, for the observed information that {@code emc
+ * fit --se} adds up over the rows.
+ */
+final class ScoreCode {
+  private final EmPlan plan;
+  private final Scores scores;
+  private final EquationNumbers derivation;
+  private final Lowering low;
+
+  ScoreCode(EmPlan plan, Scores scores, EquationNumbers derivation, Lowering low) {
+    this.plan = plan;
+    this.scores = scores;
+    this.derivation = derivation;
+    this.low = low;
+  }
+
+  List<MethodSpec> methods() {
+    return List.of(scoreLength(), scoreCoordinate(), rowScores());
+  }
+
+  private MethodSpec scoreLength() {
+    return override("scoreLength").returns(TypeName.INT)
+        .addStatement("return $L", scores.coordinates().size()).build();
+  }
+
+  /** Where each coordinate's number sits in the parameters' storage, laid end to end in params()' order. */
+  private MethodSpec scoreCoordinate() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    StringBuilder layout = new StringBuilder();
+    for (ParamSlot p : plan.params()) {
+      layout.append(layout.length() == 0 ? "" : ", ").append(p.name()).append(" at ").append(base(p));
+    }
+    b.add("// The parameters end to end, as params() lists them: $L.\n", layout);
+    b.beginControlFlow("switch (c)");
+    List<Coordinate> cs = scores.coordinates();
+    for (int c = 0; c < cs.size(); c++) {
+      Coordinate co = cs.get(c);
+      String place;
+      if (co.element() < 0) {
+        place = base(co.param()) + " + k";
+      } else if (co.param().perComponent()) {
+        place = base(co.param()) + " + k * " + co.param().elements() + " + " + co.element();
+      } else {
+        place = Integer.toString(base(co.param()) + co.element());
+      }
+      b.add("// $L\n", Text.of(co.leaf()));
+      b.addStatement("case $L: return $L", c, place);
+    }
+    b.addStatement("default: throw new $T(\"no coordinate \" + c)", IllegalArgumentException.class);
+    b.endControlFlow();
+    return override("scoreCoordinate").returns(TypeName.INT)
+        .addParameter(TypeName.INT, "k", Modifier.FINAL).addParameter(TypeName.INT, "c", Modifier.FINAL)
+        .addCode(b.build()).build();
+  }
+
+  private int base(ParamSlot p) {
+    int at = 0;
+    for (ParamSlot q : plan.params()) {
+      if (q == p) {
+        return at;
+      }
+      at += (q.perComponent() ? plan.latent().components() : 1) * q.elements();
+    }
+    throw new IllegalStateException("no parameter " + p.name());
+  }
+
+  private MethodSpec rowScores() {
+    int n = scores.coordinates().size();
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.add("// (eq. $L) $L = $L, number by number; each line below is its derivative.\n",
+        derivation.number("joint"), EStepCode.joint(plan), Text.of(scores.logDensity()));
+    b.addStatement("final int row = n * COLUMNS");
+    b.beginControlFlow("for (int k = 0; k < K; k++)");
+    b.addStatement("final int s = k * $L", n);
+    Scope sc = new Scope("row", "k", null, false);
+    inverses(b, sc);
+    for (int a = 0; a < n; a++) {
+      Expr d = scores.score().get(a);
+      if (isZero(d)) {
+        continue;
+      }
+      b.add("// ∂/∂$L: $L\n", Text.of(scores.coordinates().get(a).leaf()), Text.of(d));
+      b.addStatement("score[s + $L] = $L", a, low.scalar(d, sc, b));
+    }
+    for (int a = 0; a < n; a++) {
+      for (int c = a; c < n; c++) {
+        Expr d = scores.hessian(a, c);
+        if (isZero(d)) {
+          continue;
+        }
+        b.add("// ∂²/∂$L∂$L: $L\n", Text.of(scores.coordinates().get(a).leaf()),
+            Text.of(scores.coordinates().get(c).leaf()), Text.of(d));
+        b.addStatement("hessian[(s + $L) * $L + $L] = $L", a, n, c, low.scalar(d, sc, b));
+      }
+    }
+    b.endControlFlow();
+    return override("rowScores")
+        .addJavadoc("Row n's complete-data score ∂/∂θ $L into {@code score[k * $L + a]} and its Hessian\n"
+            + "∂²/∂θ_a∂θ_b, for a ≤ b, into {@code hessian[(k * $L + a) * $L + b]}, for every component k;\n"
+            + "θ_a is the number {@link #scoreCoordinate} places. Written by symbolic differentiation of\n"
+            + "(eq. $L); a derivative that is 0 is not written, so the caller zeroes the arrays.\n",
+            EStepCode.joint(plan), n, n, n, derivation.number("joint"))
+        .addParameter(DOUBLES, "data", Modifier.FINAL).addParameter(TypeName.INT, "n", Modifier.FINAL)
+        .addParameter(DOUBLES, "score", Modifier.FINAL).addParameter(DOUBLES, "hessian", Modifier.FINAL)
+        .addCode(b.build()).build();
+  }
+
+  /**
+   * Σ_k⁻¹ for each covariance the derivatives read, once per row and component, and w = Σ_k⁻¹v of
+   * its quadratic form; each leaf (Σ⁻¹)_ab and w_a bound to what holds it.
+   */
+  private void inverses(CodeBlock.Builder b, Scope sc) {
+    java.util.Map<dev.emc.math.Symbol, String> arrays = new java.util.LinkedHashMap<>();
+    List<java.util.Map.Entry<dev.emc.math.Symbol, Derivative.MatrixLeaf>> solved = new java.util.ArrayList<>();
+    for (var e : scores.matrixLeaves().entrySet()) {
+      Derivative.MatrixLeaf leaf = e.getValue();
+      if (leaf.kind() == Derivative.MatrixLeaf.Kind.SOLVED) {
+        solved.add(e);
+      }
+      if (leaf.kind() != Derivative.MatrixLeaf.Kind.INVERSE && leaf.kind() != Derivative.MatrixLeaf.Kind.SOLVED) {
+        continue;
+      }
+      String array = arrays.computeIfAbsent(leaf.matrix(), m -> {
+        String name = low.fresh("inv_" + low.names.field(m.name()));
+        String d = low.names.size(m.shape().dim());
+        String written = Text.name(m.name()) + (m.perComponent() ? "_k" : "");
+        b.add("// $L⁻¹, whose entries the derivatives of log|$L| and of the quadratic form read\n", written, written);
+        b.addStatement("final double[] $L = $T.inverse($L, $L, $L)", name, Linalg.class, low.names.field(m.name()),
+            m.perComponent() ? "k * " + d + " * " + d : "0", d);
+        return name;
+      });
+      if (leaf.kind() == Derivative.MatrixLeaf.Kind.INVERSE) {
+        String d = low.names.size(leaf.matrix().shape().dim());
+        low.bind(e.getKey(), array + "[" + leaf.i() + " * " + d + " + " + leaf.j() + "]");
+      }
+    }
+    solved.sort(java.util.Comparator.comparingInt(e -> e.getValue().i()));
+    for (var e : solved) {
+      Derivative.MatrixLeaf leaf = e.getValue();
+      String array = arrays.get(leaf.matrix());
+      String d = low.names.size(leaf.matrix().shape().dim());
+      StringBuilder sum = new StringBuilder();
+      for (int c = 0; c < leaf.vector().size(); c++) {
+        sum.append(c == 0 ? "" : " + ").append(array).append("[").append(leaf.i()).append(" * ").append(d)
+            .append(" + ").append(c).append("] * ").append(low.scalar(leaf.vector().get(c), sc, b).at(2));
+      }
+      String w = low.fresh("w");
+      if (leaf.i() == 0) {
+        b.add("// w = $L⁻¹ v, v the quadratic form's vector\n", Text.name(leaf.matrix().name()));
+      }
+      b.addStatement("final double $L = $L", w, sum);
+      low.bind(e.getKey(), w);
+    }
+  }
+
+  private static boolean isZero(Expr e) {
+    return e instanceof Expr.Num x && x.value() == 0;
+  }
+}

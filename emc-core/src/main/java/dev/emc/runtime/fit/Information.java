@@ -1,0 +1,350 @@
+package dev.emc.runtime.fit;
+
+import dev.emc.runtime.EmModel;
+import dev.emc.runtime.Linalg;
+import dev.emc.runtime.ParamInfo;
+import dev.emc.runtime.data.DataException;
+import dev.emc.runtime.data.DataMatrix;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Analytic standard errors: the observed information of a fit by Louis' identity, exact for a
+ * finite mixture,
+ *
+ * <pre>
+ *   I = Σ_n [ Σ_k r_nk (−H_nk) − Σ_k r_nk s_nk s_nkᵀ + s_n s_nᵀ ],   s_n = Σ_k r_nk s_nk,
+ * </pre>
+ *
+ * with s_nk and H_nk the complete-data score and Hessian of row n in component k, log φ_k
+ * included, which the generated code writes ({@link EmModel#rowScores}). It is −∂²/∂θ∂θᵀ of the
+ * observed log-likelihood Σ_n log p(x_n), at any θ, in one pass over the rows.
+ *
+ * <p>It is taken in free coordinates: a simplex's K − 1 first entries (its last is 1 minus their
+ * sum), a covariance's distinct entries σ_ij, i ≤ j (each moving σ_ji with it), every other
+ * number as the model stores it. The covariance of the estimates is I⁻¹ there,
+ * mapped back (linearly, so exactly) to every stored number: the last simplex entry's variance is
+ * that of the sum of the others. A free coordinate that I does not pin down (a pivot of its
+ * Cholesky factor lost to rounding against its diagonal: an empty component, a parameter the data
+ * do not identify) is named in a warning and left out, and so is every number that depends on it:
+ * its standard error is NaN here, which the reports print as "not identified", never as NaN.
+ *
+ * <p>Intervals are 95% Wald intervals, on the log scale for a positive parameter and on the logit
+ * scale for a probability or simplex entry (the delta method maps the standard error there), so
+ * that they stay inside the parameter's range.
+ *
+ * @param names each stored number, as {@code mu[2][1]} (1-based), in {@link EmModel#params}' order
+ * @param covariance the estimates' covariance over {@code names}; NaN where not identified
+ * @param free the free coordinates the information was taken over
+ */
+public record Information(List<String> names, double[][] covariance, Map<String, double[]> standardErrors,
+    Map<String, double[]> lower, Map<String, double[]> upper, int free, List<String> warnings) {
+
+  /** A pivot below this fraction of its diagonal is lost: the coordinate is not identified. */
+  static final double SINGULAR = 1e-10;
+  /** Below this fraction the coordinate's standard error is unreliable: a warning, but kept. */
+  static final double ILL_CONDITIONED = 1e-6;
+  private static final double Z = 1.959963984540054;
+
+  /**
+   * @param model a model of the fit's class (its parameters are set here)
+   * @throws DataException when a row has an empty cell (its score would need the cell integrated out)
+   */
+  public static Information of(EmModel model, Map<String, double[]> params, DataMatrix data) throws DataException {
+    int length = model.scoreLength();
+    if (length == 0) {
+      throw new IllegalArgumentException(model.name() + " has no score");
+    }
+    List<ParamInfo> infos = model.params();
+    int[] base = new int[infos.size()];
+    int total = 0;
+    for (int p = 0; p < infos.size(); p++) {
+      base[p] = total;
+      double[] v = params.get(infos.get(p).name());
+      System.arraycopy(v, 0, model.param(infos.get(p).name()), 0, v.length);
+      total += v.length;
+    }
+    String bad = model.prepare();
+    if (bad != null) {
+      throw new IllegalArgumentException("the fitted parameters cannot be prepared: " + bad);
+    }
+    boolean[] read = new boolean[total];
+    for (int c = 0; c < model.components(); c++) {
+      for (int a = 0; a < length; a++) {
+        read[model.scoreCoordinate(c, a)] = true;
+      }
+    }
+    double[][] info = observed(model, data, total, length);
+    return invert(infos, params, base, total, info, read);
+  }
+
+  /** Louis' identity, added up over the rows. */
+  private static double[][] observed(EmModel model, DataMatrix data, int total, int length) throws DataException {
+    int k = model.components();
+    int[][] at = new int[k][length];
+    for (int c = 0; c < k; c++) {
+      for (int a = 0; a < length; a++) {
+        at[c][a] = model.scoreCoordinate(c, a);
+      }
+    }
+    double[][] info = new double[total][total];
+    double[] score = new double[k * length];
+    double[] hessian = new double[k * length * length];
+    double[] sn = new double[total];
+    boolean[] read = new boolean[total];
+    for (int[] row : at) {
+      for (int g : row) {
+        read[g] = true;
+      }
+    }
+    int[] used = java.util.stream.IntStream.range(0, total).filter(g -> read[g]).toArray();
+    double[] r = new double[k];
+    data.<DataException>slabs((values, first, rows) -> {
+      for (int n = 0; n < rows; n++) {
+        for (int c = n * data.columns(); c < (n + 1) * data.columns(); c++) {
+          if (Double.isNaN(values[c])) {
+            throw new DataException(data.source(), "standard errors need every cell of the rows; row "
+                + (first + n + 1) + " has an empty one");
+          }
+        }
+        model.responsibilities(values, n, n + 1, r);
+        Arrays.fill(score, 0.0);
+        Arrays.fill(hessian, 0.0);
+        model.rowScores(values, n, score, hessian);
+        double w = data.weight(first + n);
+        for (int g : used) {
+          sn[g] = 0.0;
+        }
+        for (int c = 0; c < k; c++) {
+          double rc = r[c];
+          if (rc == 0.0) {
+            continue;
+          }
+          int s = c * length;
+          for (int a = 0; a < length; a++) {
+            double sa = score[s + a];
+            sn[at[c][a]] += rc * sa;
+            for (int b = 0; b < length; b++) {
+              double hab = a <= b ? hessian[(s + a) * length + b] : hessian[(s + b) * length + a];
+              info[at[c][a]][at[c][b]] -= w * rc * (hab + sa * score[s + b]);
+            }
+          }
+        }
+        for (int g : used) {
+          for (int h : used) {
+            info[g][h] += w * sn[g] * sn[h];
+          }
+        }
+      }
+    });
+    return info;
+  }
+
+  /** I⁻¹ in free coordinates, mapped back to every stored number. */
+  private static Information invert(List<ParamInfo> infos, Map<String, double[]> params, int[] base, int total,
+      double[][] info, boolean[] read) {
+    List<String> names = new ArrayList<>();
+    double[] value = new double[total];
+    ParamInfo[] owner = new ParamInfo[total];
+    for (int p = 0; p < infos.size(); p++) {
+      ParamInfo pi = infos.get(p);
+      double[] v = params.get(pi.name());
+      for (int i = 0; i < v.length; i++) {
+        names.add(label(pi, i));
+        value[base[p] + i] = v[i];
+        owner[base[p] + i] = pi;
+      }
+    }
+    // The map from free coordinates to stored numbers: θ = θ̂ + A η. A simplex's last entry moves
+    // against the others; a number no density reads (a covariance's σ_ji, i > j, which σ_ij moves) is not free.
+    List<double[]> columns = new ArrayList<>();
+    List<Integer> freeAt = new ArrayList<>();
+    for (int p = 0; p < infos.size(); p++) {
+      ParamInfo pi = infos.get(p);
+      int n = params.get(pi.name()).length;
+      int each = pi.constraint() == ParamInfo.Constraint.SIMPLEX ? pi.elements() : 1;
+      for (int i = 0; i < n; i++) {
+        int g = base[p] + i;
+        boolean last = each > 1 && i % each == each - 1;
+        if (last || !read[g]) {
+          continue;
+        }
+        double[] col = new double[total];
+        col[g] = 1;
+        if (each > 1) {
+          col[base[p] + (i / each) * each + each - 1] = -1;
+        }
+        if (pi.constraint() == ParamInfo.Constraint.COVARIANCE) {
+          // σ_ij (i < j, the entry the scores read) moves σ_ji with it.
+          int d = pi.shape()[0];
+          int at = i % (d * d);
+          col[g - at + (at % d) * d + at / d] = 1;
+        }
+        columns.add(col);
+        freeAt.add(g);
+      }
+    }
+    int f = columns.size();
+    double[][] a = new double[f][f];
+    for (int i = 0; i < f; i++) {
+      double[] ci = columns.get(i);
+      for (int j = 0; j < f; j++) {
+        double[] cj = columns.get(j);
+        double s = 0;
+        for (int g = 0; g < total; g++) {
+          if (ci[g] == 0) {
+            continue;
+          }
+          for (int h = 0; h < total; h++) {
+            if (cj[h] != 0) {
+              s += ci[g] * info[g][h] * cj[h];
+            }
+          }
+        }
+        a[i][j] = s;
+      }
+    }
+    List<String> warnings = new ArrayList<>();
+    boolean[] kept = pivots(a, i -> names.get(freeAt.get(i)), warnings);
+    int[] keep = java.util.stream.IntStream.range(0, f).filter(i -> kept[i]).toArray();
+    int m = keep.length;
+    double[] sub = new double[m * m];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < m; j++) {
+        sub[i * m + j] = a[keep[i]][keep[j]];
+      }
+    }
+    double[] l = new double[m * m];
+    if (!Linalg.cholesky(sub, 0, m, l, 0)) {
+      throw new IllegalStateException("the identified part of the information is not positive definite");
+    }
+    double[][] cfree = new double[f][f];
+    for (double[] row : cfree) {
+      Arrays.fill(row, Double.NaN);
+    }
+    for (int j = 0; j < m; j++) {
+      double[] e = new double[m];
+      e[j] = 1;
+      Linalg.solveCholesky(l, e, m);
+      for (int i = 0; i < m; i++) {
+        cfree[keep[i]][keep[j]] = e[i];
+      }
+    }
+    // C = A C_free Aᵀ; a stored number that no free coordinate moves has no variance: NaN.
+    double[][] cov = new double[total][total];
+    boolean[] moved = new boolean[total];
+    for (double[] col : columns) {
+      for (int g = 0; g < total; g++) {
+        moved[g] |= col[g] != 0;
+      }
+    }
+    for (int g = 0; g < total; g++) {
+      for (int h = 0; h < total; h++) {
+        double s = 0;
+        for (int i = 0; i < f; i++) {
+          double ag = columns.get(i)[g];
+          if (ag == 0) {
+            continue;
+          }
+          for (int j = 0; j < f; j++) {
+            double ah = columns.get(j)[h];
+            if (ah != 0) {
+              s += ag * cfree[i][j] * ah;
+            }
+          }
+        }
+        cov[g][h] = moved[g] && moved[h] ? s : Double.NaN;
+      }
+    }
+    Map<String, double[]> se = new LinkedHashMap<>();
+    Map<String, double[]> lower = new LinkedHashMap<>();
+    Map<String, double[]> upper = new LinkedHashMap<>();
+    for (int p = 0; p < infos.size(); p++) {
+      ParamInfo pi = infos.get(p);
+      int n = params.get(pi.name()).length;
+      double[] s = new double[n];
+      double[] lo = new double[n];
+      double[] hi = new double[n];
+      for (int i = 0; i < n; i++) {
+        int g = base[p] + i;
+        double v = cov[g][g];
+        s[i] = v >= 0 ? Math.sqrt(v) : Double.NaN;
+        double[] ci = interval(pi.constraint(), value[g], s[i]);
+        lo[i] = ci[0];
+        hi[i] = ci[1];
+      }
+      se.put(pi.name(), s);
+      lower.put(pi.name(), lo);
+      upper.put(pi.name(), hi);
+    }
+    return new Information(List.copyOf(names), cov, se, lower, upper, f, List.copyOf(warnings));
+  }
+
+  /**
+   * Which free coordinates the information identifies: a Cholesky factorization that passes over
+   * a coordinate whose pivot is lost against its diagonal, and warns by name.
+   */
+  private static boolean[] pivots(double[][] a, java.util.function.IntFunction<String> name, List<String> warnings) {
+    int f = a.length;
+    boolean[] kept = new boolean[f];
+    double[][] l = new double[f][f];
+    for (int i = 0; i < f; i++) {
+      double d = a[i][i];
+      for (int m = 0; m < i; m++) {
+        d -= l[i][m] * l[i][m];
+      }
+      if (!(a[i][i] > 0) || !(d > SINGULAR * a[i][i])) {
+        warnings.add("the information matrix is singular at " + name.apply(i)
+            + ": the data do not pin it down given the others (an empty component, or a parameter not"
+            + " identified), so it and what depends on it get no standard error");
+        continue;
+      }
+      if (d < ILL_CONDITIONED * a[i][i]) {
+        warnings.add("the information matrix is ill-conditioned at " + name.apply(i)
+            + ": its standard error is unreliable");
+      }
+      kept[i] = true;
+      double li = Math.sqrt(d);
+      l[i][i] = li;
+      for (int j = i + 1; j < f; j++) {
+        double s = a[j][i];
+        for (int m = 0; m < i; m++) {
+          s -= l[j][m] * l[i][m];
+        }
+        l[j][i] = s / li;
+      }
+    }
+    return kept;
+  }
+
+  /** The 95% Wald interval, on the scale where the parameter's range is the whole line. */
+  static double[] interval(ParamInfo.Constraint c, double v, double se) {
+    if (Double.isNaN(se)) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    return switch (c) {
+      case POSITIVE -> new double[] {v * Math.exp(-Z * se / v), v * Math.exp(Z * se / v)};
+      case PROBABILITY, SIMPLEX -> {
+        double logit = Math.log(v / (1 - v));
+        double half = Z * se / (v * (1 - v));
+        yield new double[] {1 / (1 + Math.exp(-(logit - half))), 1 / (1 + Math.exp(-(logit + half)))};
+      }
+      default -> new double[] {v - Z * se, v + Z * se};
+    };
+  }
+
+  /** A stored number's name as the summary prints it: {@code mu[2][1]}, 1-based, component first. */
+  public static String label(ParamInfo p, int flat) {
+    int[] dims = Params.dims(p);
+    StringBuilder place = new StringBuilder();
+    int rest = flat;
+    for (int level = dims.length - 1; level >= 0; level--) {
+      place.insert(0, "[" + (rest % dims[level] + 1) + "]");
+      rest /= dims[level];
+    }
+    return p.name() + place;
+  }
+}
