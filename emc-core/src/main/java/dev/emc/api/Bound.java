@@ -153,7 +153,7 @@ public final class Bound {
     Optional<CompileCache.Entry> known = cache.flatMap(c -> c.byInputs(byInputs));
     if (known.isPresent()) {
       var type = InMemoryJavac.load(known.get().className(), known.get().classes(), emc.loader());
-      return new Compiled(type, data, (System.nanoTime() - t0) / 1e9, true);
+      return new Compiled(type, known.get().classes(), data, (System.nanoTime() - t0) / 1e9, true);
     }
     String name = className();
     String source = javaSource();
@@ -165,6 +165,6 @@ public final class Bound {
     }
     cache.ifPresent(c -> c.putInputs(byInputs, key, name));
     var type = InMemoryJavac.load(name, classes, emc.loader());
-    return new Compiled(type, data, (System.nanoTime() - t0) / 1e9, stored.isPresent());
+    return new Compiled(type, classes, data, (System.nanoTime() - t0) / 1e9, stored.isPresent());
   }
 }

@@ -17,12 +17,15 @@ import java.util.Optional;
 /** A generated model class, loaded, with the data it was bound to. */
 public final class Compiled {
   private final Class<? extends EmModel> type;
+  private final Map<String, byte[]> classes;
   private final Optional<DataMatrix> data;
   private final double seconds;
   private final boolean cached;
 
-  Compiled(Class<? extends EmModel> type, Optional<DataMatrix> data, double seconds, boolean cached) {
+  Compiled(Class<? extends EmModel> type, Map<String, byte[]> classes, Optional<DataMatrix> data, double seconds,
+      boolean cached) {
     this.type = type;
+    this.classes = Map.copyOf(classes);
     this.data = data;
     this.seconds = seconds;
     this.cached = cached;
@@ -36,6 +39,19 @@ public final class Compiled {
   /** Whether the class came from the compile cache rather than javac. */
   public boolean cached() {
     return cached;
+  }
+
+  /** The generated class's name, which {@link #classFiles()} defines. */
+  public String className() {
+    return type.getName();
+  }
+
+  /**
+   * The generated class files by binary name: what another JVM (a cluster's executor) defines to
+   * run the model, in a class loader that sees emc's runtime and the model's plugin families.
+   */
+  public Map<String, byte[]> classFiles() {
+    return classes;
   }
 
   public EmModel newModel() {
