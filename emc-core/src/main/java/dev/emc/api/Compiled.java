@@ -31,6 +31,15 @@ public final class Compiled {
     this.cached = cached;
   }
 
+  /**
+   * The model class {@code className} of {@code classFiles} (as {@link #classFiles()} gives them),
+   * defined in a class loader of its own below {@code parent}: how another JVM (a cluster's
+   * executor) runs a model compiled elsewhere.
+   */
+  public static Compiled define(String className, Map<String, byte[]> classFiles, ClassLoader parent) {
+    return new Compiled(InMemoryJavac.load(className, classFiles, parent), classFiles, Optional.empty(), 0, false);
+  }
+
   /** How long generating and compiling (or loading from the cache) took. */
   public double seconds() {
     return seconds;

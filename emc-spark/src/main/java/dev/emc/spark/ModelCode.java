@@ -1,8 +1,8 @@
 package dev.emc.spark;
 
+import dev.emc.api.Compiled;
 import dev.emc.runtime.EmModel;
 import java.io.Serializable;
-import java.lang.reflect.InvocationTargetException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ModelCode implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final Map<String, Class<? extends EmModel>> DEFINED = new ConcurrentHashMap<>();
+  private static final Map<String, Compiled> DEFINED = new ConcurrentHashMap<>();
 
   private final String className;
   private final Map<String, byte[]> classes;
@@ -31,33 +31,10 @@ final class ModelCode implements Serializable {
 
   /** A fresh instance of the model, its class defined in this JVM the first time. */
   EmModel newModel() {
-    Class<? extends EmModel> type = DEFINED.computeIfAbsent(digest, d -> define());
-    try {
-      return type.getDeclaredConstructor().newInstance();
-    } catch (InstantiationException | IllegalAccessException | NoSuchMethodException e) {
-      throw new IllegalStateException(e);
-    } catch (InvocationTargetException e) {
-      throw new IllegalStateException(e.getCause());
-    }
-  }
-
-  private Class<? extends EmModel> define() {
-    ClassLoader parent = Thread.currentThread().getContextClassLoader();
-    ClassLoader loader = new ClassLoader(parent == null ? EmModel.class.getClassLoader() : parent) {
-      @Override
-      protected Class<?> findClass(String name) throws ClassNotFoundException {
-        byte[] b = classes.get(name);
-        if (b == null) {
-          throw new ClassNotFoundException(name);
-        }
-        return defineClass(name, b, 0, b.length);
-      }
-    };
-    try {
-      return loader.loadClass(className).asSubclass(EmModel.class);
-    } catch (ClassNotFoundException e) {
-      throw new IllegalStateException(e);
-    }
+    return DEFINED.computeIfAbsent(digest, d -> {
+      ClassLoader parent = Thread.currentThread().getContextClassLoader();
+      return Compiled.define(className, classes, parent == null ? EmModel.class.getClassLoader() : parent);
+    }).newModel();
   }
 
   private static String digest(String className, Map<String, byte[]> classes) {
