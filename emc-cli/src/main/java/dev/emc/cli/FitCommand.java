@@ -129,10 +129,19 @@ final class FitCommand implements Callable<Integer> {
   /** The options only an online fit takes. */
   private static final List<String> ONLINE_ONLY = List.of("--batch", "--step-decay", "--step-offset", "--warmup");
 
+  @Option(names = "--engine", paramLabel = "NAME", defaultValue = "memory", description = "Where the E-step passes"
+      + " run: memory (this JVM) or spark (Spark jobs on --master, the rows read by Spark from CSV or Parquet;"
+      + " needs the emc-spark module, which bin/emc adds) (default: ${DEFAULT-VALUE}).")
+  String engine;
+
+  @Option(names = "--master", paramLabel = "URL", description = "With --engine spark: Spark's master, as"
+      + " spark-submit takes it (default: spark-submit's, else local[*]).")
+  String master;
+
   @Override
   public Integer call() throws Exception {
     validate();
-    FileRoles.of(main, input).reads("--data", rows.data).reads("--init", init)
+    FileRoles.of(main, input).reads("--data", onEngine() ? null : rows.data).reads("--init", init)
         .writes("--out", toStdout() ? null : out).writes("--plot", plot).writes("--report", report)
         .writes("--viterbi", viterbi).check();
     PrintWriter err = spec.commandLine().getErr();
@@ -146,6 +155,17 @@ final class FitCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Model model = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
     err.print(DiagnosticPrinter.render(model.warnings()));
+    if (onEngine()) {
+      Engine e = Engine.named(engine).orElseThrow(() -> new ParameterException(spec.commandLine(), "--engine "
+          + engine + ": no such engine on the class path; the spark engine is the emc-spark module: build it"
+          + " (mvn -B install) and run bin/emc, which adds it for --engine spark, or spark-submit its jar"));
+      // The data's name as given: a URL (hdfs://, s3a://) is not a path.
+      String data = spec.findOption("--data").originalStringValues().get(0);
+      try (Engine.Rows held = e.read(model, data, master, java.util.Optional.ofNullable(rows.columns),
+          java.util.Optional.ofNullable(rows.sequence))) {
+        return fit(model, held.bound(), held, (System.nanoTime() - t0) / 1e9, err, progress);
+      }
+    }
     boolean marginalize = rows.marginalize(spec);
     if (marginalize && stream) {
       throw new ParameterException(spec.commandLine(), "--missing marginalize needs the rows in memory, not --stream");
@@ -160,7 +180,7 @@ final class FitCommand implements Callable<Integer> {
         ? bindStreamed(model, err) : rows.bind(model, spec);
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
     try {
-      return fit(model, bound, loadSeconds, err, progress);
+      return fit(model, bound, null, loadSeconds, err, progress);
     } finally {
       if (bound.data().orElseThrow().cache() != null) {
         bound.data().orElseThrow().cache().close();
@@ -190,7 +210,9 @@ final class FitCommand implements Callable<Integer> {
     }
   }
 
-  private Integer fit(Model model, Bound bound, double loadSeconds, PrintWriter err, Progress progress) throws Exception {
+  /** @param held the rows an engine holds, which the fit's passes run over; null for the rows in memory */
+  private Integer fit(Model model, Bound bound, Engine.Rows held, double loadSeconds, PrintWriter err,
+      Progress progress) throws Exception {
     long t1 = System.nanoTime();
     Compiled compiled = bound.requireFittable().compile();
     double compileSeconds = (System.nanoTime() - t1) / 1e9;
@@ -206,7 +228,8 @@ final class FitCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--se: " + bound.scoresUnavailable());
     }
     Relabelling.Order order = order(bound, compiled);
-    FitResult fitted = compiled.fit(bound.data().orElseThrow(), options, progress);
+    FitResult fitted = held == null ? compiled.fit(bound.data().orElseThrow(), options, progress)
+        : held.fit(compiled, options, progress);
     progress.clear();
     Relabelling.Ordered ordered = bound.relabelling().order(fitted, bound.data().orElseThrow(),
         progress.interrupted() ? Relabelling.Order.NONE : order, options.threads());
@@ -378,6 +401,11 @@ final class FitCommand implements Callable<Integer> {
     }
   }
 
+  /** Whether the fit runs on an engine other than this JVM's memory. */
+  private boolean onEngine() {
+    return !engine.equals("memory");
+  }
+
   /** {@code --out -}: the JSON goes to standard output. */
   private boolean toStdout() {
     return out != null && out.toString().equals("-");
@@ -433,6 +461,19 @@ final class FitCommand implements Callable<Integer> {
     }
     how.options(spec, 1);
     rows.marginalize(spec);
+    if (onEngine()) {
+      // What needs every row in this JVM, or reads the file itself.
+      String memory = stream ? "--stream" : rows.weights != null ? "--weights" : rows.labels != null ? "--labels"
+          : rows.marginalize(spec) ? "--missing marginalize" : bootstrap != null ? "--bootstrap"
+          : viterbi != null ? "--viterbi" : rows.read.delimiter != null ? "--delimiter" : rows.read.na != null ? "--na"
+          : null;
+      if (memory != null) {
+        throw new ParameterException(spec.commandLine(), memory + " works on the rows in memory, not with --engine "
+            + engine);
+      }
+    } else if (master != null) {
+      throw new ParameterException(spec.commandLine(), "--master is Spark's: give it with --engine spark");
+    }
     if (plot != null && FitPlot.format(plot) == null) {
       throw new ParameterException(spec.commandLine(), "--plot writes a .png or .svg file, not " + plot);
     }

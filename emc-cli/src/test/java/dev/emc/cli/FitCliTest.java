@@ -19,6 +19,19 @@ class FitCliTest {
     return CliTest.emc(args);
   }
 
+  /** emc-cli alone has no engine but memory: --engine spark says where the engine is, in one line. */
+  @Test
+  void anEngineNotOnTheClassPathIsOneLineAndExit2() {
+    Run r = emc("fit", "examples/gmm.model", "--data", "examples/data/faithful.csv", "--engine", "spark");
+    assertEquals(2, r.code());
+    assertEquals("emc: error: --engine spark: no such engine on the class path; the spark engine is the emc-spark"
+        + " module: build it (mvn -B install) and run bin/emc, which adds it for --engine spark, or spark-submit its"
+        + " jar (see emc fit --help)", r.err().strip());
+    Run master = emc("fit", "examples/gmm.model", "--data", "examples/data/faithful.csv", "--master", "local[2]");
+    assertEquals(2, master.code());
+    assertTrue(master.err().contains("--master is Spark's: give it with --engine spark"), master.err());
+  }
+
   @Test
   void theReferenceFitPrintsItsSummaryAndWritesItsJson(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("fit.json");

@@ -25,18 +25,31 @@ import java.util.Optional;
  */
 public final class Compiled {
   private final Class<? extends EmModel> type;
+  private final Map<String, byte[]> classes;
   private final Optional<DataMatrix> data;
   private final Map<String, Integer> sizes;
   private final double seconds;
   private final boolean cached;
 
-  Compiled(Class<? extends EmModel> type, Optional<DataMatrix> data, Map<String, Integer> sizes, double seconds,
+  Compiled(Class<? extends EmModel> type, Map<String, byte[]> classes, Optional<DataMatrix> data,
+      Map<String, Integer> sizes, double seconds,
       boolean cached) {
     this.type = type;
+    this.classes = Map.copyOf(classes);
     this.data = data;
     this.sizes = Map.copyOf(sizes);
     this.seconds = seconds;
     this.cached = cached;
+  }
+
+  /**
+   * The model class {@code className} of {@code classFiles} (as {@link #classFiles()} gives them),
+   * defined in a class loader of its own below {@code parent}: how another JVM (a cluster's
+   * executor) runs a model compiled elsewhere.
+   */
+  public static Compiled define(String className, Map<String, byte[]> classFiles, ClassLoader parent) {
+    return new Compiled(InMemoryJavac.load(className, classFiles, parent), classFiles, Optional.empty(), Map.of(), 0,
+        false);
   }
 
   /** How long generating and compiling (or loading from the cache) took. */
@@ -47,6 +60,19 @@ public final class Compiled {
   /** Whether the class came from the compile cache rather than javac. */
   public boolean cached() {
     return cached;
+  }
+
+  /** The generated class's name, which {@link #classFiles()} defines. */
+  public String className() {
+    return type.getName();
+  }
+
+  /**
+   * The generated class files by binary name: what another JVM (a cluster's executor) defines to
+   * run the model, in a class loader that sees emc's runtime and the model's plugin families.
+   */
+  public Map<String, byte[]> classFiles() {
+    return classes;
   }
 
   /** Each size's value, as the class was generated for them. */

@@ -86,11 +86,51 @@ public final class Fitter implements AutoCloseable {
           + " or fit without labels");
     }
     DataMatrix all = data;
-    data = missing == null ? all : missing.complete();
+    DataMatrix complete = missing == null ? all : missing.complete();
     LatentPass pass = LatentPass.of(probe);
-    DataChecks.check(probe, pass, data, o);
-    List<String> warnings = new ArrayList<>(DataChecks.constantColumnWarnings(probe, data, o));
+    DataChecks.check(probe, pass, complete, o);
+    List<String> warnings = new ArrayList<>(DataChecks.constantColumnWarnings(probe, complete, o));
     warnings.addAll(pass.warnings());
+    return runs(factory, probe, complete, m -> statistics(m, LatentPass.of(m), complete, missing), all.rows(),
+        all.totalWeight(), warnings, o, start);
+  }
+
+  /**
+   * One E-step pass over all the rows at a model's prepared parameters: their merged statistics, as
+   * {@link EmModel#accumulate} adds them, in an order that does not depend on how the rows are split.
+   * The in-memory pass runs on this fitter's threads; another engine (a cluster's) gives its own.
+   */
+  public interface Pass {
+    double[] statistics(EmModel m);
+  }
+
+  /**
+   * Fits a model to rows that only {@code all} reaches, as the in-memory fit does the rows in memory:
+   * the checks, the start and the regularization come from {@code sample}, at most
+   * {@link DataMatrix#START_SAMPLE} rows spread over all of them (all of them when they are fewer,
+   * and then the fit is the in-memory one); each iteration's E-step is one {@code all} pass. The
+   * rows' own checks ({@link EmModel#checkRow}) beyond the sample are the pass's.
+   *
+   * @param rows how many rows {@code all} passes over, each of weight 1
+   */
+  public FitResult fit(Supplier<EmModel> factory, DataMatrix sample, int rows, Pass all, FitOptions o)
+      throws DataException, FitException {
+    long start = System.nanoTime();
+    EmModel probe = factory.get();
+    if (MissingCells.of(probe, sample) != null || sample.weights() != null || sample.labels() != null) {
+      throw new DataException(sample.source(), "rows with empty cells, weights or labels can only be fitted in"
+          + " memory yet");
+    }
+    LatentPass pass = LatentPass.of(probe);
+    DataChecks.check(probe, pass, sample, o);
+    List<String> warnings = new ArrayList<>(DataChecks.constantColumnWarnings(probe, sample, o));
+    warnings.addAll(pass.warnings());
+    return runs(factory, probe, sample, all, rows, rows, warnings, o, start);
+  }
+
+  /** The runs from their starts, and the best of them as the fit. */
+  private FitResult runs(Supplier<EmModel> factory, EmModel probe, DataMatrix data, Pass all, int rows,
+      double weight, List<String> warnings, FitOptions o, long start) throws FitException {
     int runs = o.init() == FitOptions.Init.GIVEN ? 1 : Math.max(1, o.restarts());
     SplittableRandom seeds = new SplittableRandom(o.seed());
     Run best = null;
@@ -101,7 +141,7 @@ public final class Fitter implements AutoCloseable {
       long runSeed = seeds.nextLong();
       EmModel model = r == 0 ? probe : factory.get();
       try {
-        Run run = run(model, data, missing, o, runSeed, r, runs, warnings);
+        Run run = run(model, data, all, o, runSeed, r, runs, warnings);
         loopNanos += run.nanos;
         passes += run.trace.size() + run.halvings;
         if (best == null || run.objective > best.objective) {
@@ -137,7 +177,7 @@ public final class Fitter implements AutoCloseable {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new FitResult(best.model, params, best.logLikelihood, best.objective, best.iterations,
-        best.converged, best.trace, best.halvings, best.index, all.rows(), all.totalWeight(), List.copyOf(warnings),
+        best.converged, best.trace, best.halvings, best.index, rows, weight, List.copyOf(warnings),
         seconds, passes == 0 ? 0 : loopNanos / 1e9 / passes, o);
   }
 
@@ -146,12 +186,11 @@ public final class Fitter implements AutoCloseable {
       boolean converged, boolean stopped, List<Double> trace, int halvings, double[] stats, long nanos) {}
 
   /** One run: its start, then EM from it. */
-  private Run run(EmModel m, DataMatrix data, MissingCells missing, FitOptions o, long seed, int index, int runs,
+  private Run run(EmModel m, DataMatrix data, Pass all, FitOptions o, long seed, int index, int runs,
       List<String> warnings) throws FitException {
     DataChecks.setRegularization(m, data, o.reg());
-    LatentPass pass = LatentPass.of(m);
-    start(pass, data.sample(DataMatrix.START_SAMPLE), o, seed, index, runs, warnings);
-    return iterate(m, pass, data, missing, o, index, runs);
+    start(LatentPass.of(m), data.sample(DataMatrix.START_SAMPLE), o, seed, index, runs, warnings);
+    return iterate(m, all, o, index, runs);
   }
 
   /**
@@ -193,8 +232,7 @@ public final class Fitter implements AutoCloseable {
    * converges, the monitor stops the run or the iterations run out. After an M-step that moved
    * stepped parameters, a fall of the objective shortens their step first ({@link Steps}).
    */
-  private Run iterate(EmModel m, LatentPass pass, DataMatrix data, MissingCells missing, FitOptions o, int index,
-      int runs) throws FitException {
+  private Run iterate(EmModel m, Pass all, FitOptions o, int index, int runs) throws FitException {
     long t0 = System.nanoTime();
     List<Double> trace = new ArrayList<>();
     Steps steps = new Steps(m);
@@ -207,7 +245,7 @@ public final class Fitter implements AutoCloseable {
     double ll;
     double objective;
     while (true) {
-      stats = statistics(m, pass, data, missing);
+      stats = all.statistics(m);
       boolean shortened = false;
       if (iterations > 0 && steps.any()) {
         // The stepped parameters' Newton direction rises on their concave terms of Q, so a short
@@ -217,7 +255,7 @@ public final class Fitter implements AutoCloseable {
         for (int h = 1; h <= HALVINGS && falls(stats, m, previous); h++) {
           steps.shorten(Math.scalb(1.0, -h));
           prepare(m, iterations, o);
-          stats = statistics(m, pass, data, missing);
+          stats = all.statistics(m);
           halvings++;
           shortened = true;
         }
