@@ -12,7 +12,7 @@ import org.apache.commons.math3.linear.EigenDecomposition;
  * Whether a fit of a normal mixture is spurious: a component that sits on a handful of rows, so
  * that its log-likelihood grows without bound as its covariance collapses, and that model
  * selection would otherwise reward (McLachlan and Peel 2000, §3.10). A fit is spurious when a
- * component with its own covariance holds fewer than D + 1 rows (Σ_n r_nk < D + 1: too few to
+ * component with its own covariance holds fewer than D + 1 rows (Σ_n r_nk &lt; D + 1: too few to
  * span D dimensions around a mean), or when a covariance is near-singular: its smallest eigenvalue
  * below {@link #RATIO} times its largest, or, with --reg R &gt; 0, no more than {@link #FLOOR}
  * times what the regularization alone puts there. The update is (scatter + Ψ) / N_k, so along a
