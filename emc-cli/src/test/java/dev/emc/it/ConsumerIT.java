@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -26,17 +25,8 @@ class ConsumerIT {
 
   @Test
   void theConsumerProjectFitsPredictsSavesAndLoads(@TempDir Path dir) throws Exception {
-    Path jar = Path.of("emc-core/target/emc-core-0.1.0.jar");
-    assertTrue(Files.exists(jar), "emc-core's jar is built before the integration tests: " + jar);
     Path repo = dir.resolve("repository");
-    install(Path.of("pom.xml"), repo.resolve("dev/emc/emc-parent/0.1.0/emc-parent-0.1.0.pom"));
-    install(Path.of("emc-core/pom.xml"), repo.resolve("dev/emc/emc-core/0.1.0/emc-core-0.1.0.pom"));
-    install(jar, repo.resolve("dev/emc/emc-core/0.1.0/emc-core-0.1.0.jar"));
-    Path home = Path.of(System.getProperty("maven.repo.local.of.build",
-        System.getProperty("user.home") + "/.m2/repository")).toAbsolutePath();
-    Path settings = dir.resolve("settings.xml");
-    Files.writeString(settings, "<settings><mirrors><mirror><id>build</id><mirrorOf>*</mirrorOf><url>"
-        + home.toUri() + "</url></mirror></mirrors></settings>\n");
+    Path settings = BuildRepository.of(repo, List.of("emc-core"));
     Path out = dir.resolve("faithful-fit.json").toAbsolutePath();
 
     String printed = run(List.of("mvn", "-B", "-s", settings.toString(), "-Dmaven.repo.local=" + repo.toAbsolutePath(),
@@ -51,11 +41,6 @@ class ConsumerIT {
     assertTrue(Files.exists(repo.resolve("com/fasterxml/jackson/core/jackson-databind")), "emc-core's dependencies");
     assertTrue(!Files.exists(repo.resolve("info/picocli")) && !Files.exists(repo.resolve("org/knowm")),
         "picocli or XChart was resolved for a project that depends on emc-core alone");
-  }
-
-  private static void install(Path from, Path to) throws Exception {
-    Files.createDirectories(to.getParent());
-    Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
   }
 
   private static String run(List<String> command) throws Exception {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,7 @@ class PluginIT {
   void thePluginBuildsAndFitsAVonMisesMixture(@TempDir Path dir) throws Exception {
     Path emc = Path.of("emc-cli/target/emc.jar").toAbsolutePath();
     Path repository = Path.of("emc-cli/target/plugin-repository").toAbsolutePath();
-    Path settings = repositoryOfThisBuild(repository);
+    Path settings = BuildRepository.of(repository, List.of("emc-core", "emc-testkit"));
     run(List.of("mvn", "-B", "-q", "-s", settings.toString(), "-Dmaven.repo.local=" + repository,
         "-f", PLUGIN.resolve("pom.xml").toString(), "package"));
     assertTrue(Files.readString(PLUGIN.resolve("target/surefire-reports/org.example.vonmises.VonMisesContractTest.txt"))
@@ -105,38 +104,6 @@ class PluginIT {
     double integral = new RombergIntegrator(1e-13, 1e-300, 3, 30)
         .integrate(10_000_000, t -> Math.exp(kappa * (Math.cos(t) - 1)), 0, Math.PI);
     return kappa + Math.log(integral / Math.PI);
-  }
-
-  /**
-   * A local Maven repository holding the emc-core and emc-testkit this build made, as `mvn install`
-   * would put them; everything else is taken from the build's own local repository, named as a
-   * remote one in the settings returned. So the plugin compiles against these sources, never
-   * against an emc-core some other build installed, and nothing is installed for the user.
-   */
-  private static Path repositoryOfThisBuild(Path repository) throws IOException {
-    String version = System.getProperty("emc.version");
-    for (String module : List.of("emc-core", "emc-testkit")) {
-      Path to = repository.resolve("dev/emc/" + module + "/" + version);
-      Files.createDirectories(to);
-      Files.copy(Path.of(module, "target", module + "-" + version + ".jar"), to.resolve(module + "-" + version + ".jar"),
-          StandardCopyOption.REPLACE_EXISTING);
-      Files.copy(Path.of(module, "pom.xml"), to.resolve(module + "-" + version + ".pom"), StandardCopyOption.REPLACE_EXISTING);
-    }
-    Path parent = repository.resolve("dev/emc/emc-parent/" + version);
-    Files.createDirectories(parent);
-    Files.copy(Path.of("pom.xml"), parent.resolve("emc-parent-" + version + ".pom"), StandardCopyOption.REPLACE_EXISTING);
-    String local = Path.of(System.getProperty("maven.repo.local.of.build")).toUri().toString();
-    Path settings = repository.resolve("settings.xml");
-    Files.writeString(settings, """
-        <settings>
-          <profiles><profile><id>build</id>
-            <repositories><repository><id>build</id><url>%1$s</url></repository></repositories>
-            <pluginRepositories><pluginRepository><id>build</id><url>%1$s</url></pluginRepository></pluginRepositories>
-          </profile></profiles>
-          <activeProfiles><activeProfile>build</activeProfile></activeProfiles>
-        </settings>
-        """.formatted(local));
-    return settings;
   }
 
   private static String run(List<String> command) throws IOException, InterruptedException {
