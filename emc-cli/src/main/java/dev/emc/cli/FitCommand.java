@@ -124,7 +124,7 @@ final class FitCommand implements Callable<Integer> {
   /** The options a batch fit has and an online one cannot take. */
   private static final List<String> NOT_ONLINE = List.of("--stream", "--plot", "--viterbi", "--bootstrap",
       "--bootstrap-kind", "--order-by", "--weights", "--labels", "--sequence", "--missing", "--restarts", "--tol",
-      "--max-iter", "--strict", "--threads");
+      "--max-iter", "--strict", "--threads", "--engine", "--master");
 
   /** The options only an online fit takes. */
   private static final List<String> ONLINE_ONLY = List.of("--batch", "--step-decay", "--step-offset", "--warmup");

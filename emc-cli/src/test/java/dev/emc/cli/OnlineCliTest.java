@@ -110,6 +110,8 @@ class OnlineCliTest {
         "fit", "examples/gmm.model", "--data", FAITHFUL.toString(), "--batch", "10");
     refused("--bootstrap does not apply to --online, which reads the rows once, batch by batch, and keeps none of"
         + " them (see emc fit --help)", concat(base, "--bootstrap", "10"));
+    refused("--engine does not apply to --online, which reads the rows once, batch by batch, and keeps none of"
+        + " them (see emc fit --help)", concat(base, "--engine", "spark"));
     refused("model hmm cannot be fitted online: its latent is a Markov chain along each sequence, whose E-step needs"
         + " the whole sequence, and a batch of rows cuts sequences; fit it in memory or with --stream",
         "fit", "examples/hmm.model", "--data", "examples/data/hmm.csv", "--online");
