@@ -13,6 +13,7 @@ import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EquationNumbers;
 import dev.emc.math.Shape;
 import dev.emc.runtime.EmModel;
+import dev.emc.runtime.FastMath;
 import dev.emc.runtime.Latent;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +96,7 @@ final class RowPassCode implements PassCode {
     b.add("// (eq. $L) log p(x_n) = max + log Σ_j exp(lp_j − max)\n", derivation.number("loglik-lse"));
     b.addStatement("double sum = 0.0");
     b.beginControlFlow("for (int k = 0; k < K; k++)");
-    b.addStatement("lp[k] = java.lang.Math.exp(lp[k] - max)");
+    b.addStatement("lp[k] = $T.exp(lp[k] - max)", FastMath.class);
     b.addStatement("sum += lp[k]");
     b.endControlFlow();
     b.addStatement("final double inv = 1.0 / sum");

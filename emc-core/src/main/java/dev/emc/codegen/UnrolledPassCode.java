@@ -12,6 +12,7 @@ import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EquationNumbers;
 import dev.emc.codegen.Lowering.Scope;
 import dev.emc.math.Shape;
+import dev.emc.runtime.FastMath;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,6 +143,7 @@ final class UnrolledPassCode {
   /** r_k from lp_k; returns the sum of the exponentials whose log the row adds, or null for K = 1. */
   private String responsibilities(CodeBlock.Builder row) {
     int kk = plan.latent().components();
+    // FastMath.exp rather than Math.exp: for a short row the exp is most of its time.
     row.add("// (eq. $L) r_nk = exp(lp_k − max) / Σ_j exp(lp_j − max)\n", derivation.number("lse"));
     if (kk == 1) {
       row.addStatement("final double r_0 = 1.0");
@@ -149,7 +151,7 @@ final class UnrolledPassCode {
     }
     if (kk == 2) {
       row.add("// With two components one exp serves both: exp(−|lp_0 − lp_1|) is the smaller's share.\n");
-      row.addStatement("final double e = java.lang.Math.exp(-java.lang.Math.abs(lp_0 - lp_1))");
+      row.addStatement("final double e = $T.exp(-java.lang.Math.abs(lp_0 - lp_1))", FastMath.class);
       row.addStatement("final double inv = 1.0 / (1.0 + e)");
       row.addStatement("final double r_0 = lp_0 >= lp_1 ? inv : e * inv");
       row.addStatement("final double r_1 = lp_0 >= lp_1 ? e * inv : inv");
@@ -157,7 +159,7 @@ final class UnrolledPassCode {
     }
     StringBuilder total = new StringBuilder();
     for (int k = 0; k < kk; k++) {
-      row.addStatement("final double e_$L = java.lang.Math.exp(lp_$L - max)", k, k);
+      row.addStatement("final double e_$L = $T.exp(lp_$L - max)", k, FastMath.class, k);
       total.append(k == 0 ? "" : " + ").append("e_").append(k);
     }
     row.addStatement("final double sum = $L", total);
