@@ -4,11 +4,12 @@ from the same start, for the same number of iterations. Prints seconds per itera
 peer : emc (how many times faster emc is), and whether the log-likelihoods agree.
 
     /usr/bin/python3 bench/generate.py          # once: bench/data/*.csv
-    /usr/bin/python3 bench/run.py [a b c d] [--iters N] [--no-commons]
+    /usr/bin/python3 bench/run.py [a b c d] [--iters N] [--threads T] [--no-commons]
 
 Per iteration means: (time for N iterations − time for 1) / (N − 1), so that loading, compiling
 and setting up are not counted for anyone. Both peers and emc run with no regularization and no
-convergence test (emc: --reg 0 --tol 0; scikit-learn: reg_covar=0, tol=0).
+convergence test (emc: --reg 0 --tol 0; scikit-learn: reg_covar=0, tol=0). --threads T gives emc
+T threads (default: all cores) and numpy's BLAS the same T.
 """
 import json
 import os
@@ -17,13 +18,20 @@ import sys
 import tempfile
 import time
 
+threads = None
+if "--threads" in sys.argv:
+    threads = sys.argv[sys.argv.index("--threads") + 1]
+    # Before numpy loads: its BLAS reads these once.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = threads
+
 import numpy as np
 from sklearn.mixture import GaussianMixture
 
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(here)
 # The jar bin/emc builds; EMC_JAR points elsewhere (a copy, to keep benchmarking while editing).
-jar = os.environ.get("EMC_JAR", os.path.join(root, "target", "emc.jar"))
+jar = os.environ.get("EMC_JAR", os.path.join(root, "emc-cli", "target", "emc.jar"))
 data_dir = os.path.join(here, "data")
 
 # name: (data file, emc model, K, covariance type for scikit-learn or None for the Poisson mixture)
@@ -71,6 +79,8 @@ def emc_fit(model, csv, k, init, iters):
         out = os.path.join(tmp, "fit.json")
         cmd = ["java", "-jar", jar, "fit", os.path.join(root, model), "--data", csv, "--set", "K=%d" % k,
                "--init", init, "--tol", "0", "--reg", "0", "--max-iter", str(iters), "--out", out]
+        if threads:
+            cmd += ["--threads", threads]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         with open(out) as f:
             return json.load(f)
@@ -139,6 +149,9 @@ def main():
     if "--iters" in args:
         i = args.index("--iters")
         iters = int(args[i + 1])
+        del args[i:i + 2]
+    if "--threads" in args:
+        i = args.index("--threads")
         del args[i:i + 2]
     commons = "--no-commons" not in args
     which = [a for a in args if a in WORKLOADS] or list(WORKLOADS)
