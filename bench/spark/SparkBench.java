@@ -80,20 +80,21 @@ public class SparkBench {
           + " log-likelihood after them: emc %.6f, MLlib %.6f per row%n", iters, emcPerIter, mllibPerIter,
           mllibPerIter / emcPerIter, emc.logLikelihood() / n, mllibLl / n);
       one.k();
-      if (!all) {
-        spark.stop();
-        return;
+      if (all) {
+        FitResult emcDefault = fit.fit(compiled, FitOptions.defaults().withMaxIter(300), (r, rs, i, o) -> true);
+        GaussianMixtureModel mllibDefault = new GaussianMixture().setK(k).setSeed(1).run(vectors.rdd());
+        System.out.printf("default starts: emc %.6f per row (%d iterations, converged %b), MLlib %.6f per row;"
+            + " the generating parameters %.6f per row%n", emcDefault.logLikelihood() / n, emcDefault.iterations(),
+            emcDefault.converged(), logLikelihood(fit, compiled, params(mllibDefault, d)) / n,
+            logLikelihood(fit, compiled, truth(d, k, 3.0, 1.0, 1)) / n);
       }
-
-      FitResult emcDefault = fit.fit(compiled, FitOptions.defaults().withMaxIter(300), (r, rs, i, o) -> true);
-      GaussianMixtureModel mllibDefault = new GaussianMixture().setK(k).setSeed(1).run(vectors.rdd());
-      System.out.printf("default starts: emc %.6f per row (%d iterations, converged %b), MLlib %.6f per row;"
-          + " the generating parameters %.6f per row%n", emcDefault.logLikelihood() / n, emcDefault.iterations(),
-          emcDefault.converged(), logLikelihood(fit, compiled, params(mllibDefault, d)) / n,
-          logLikelihood(fit, compiled, truth(d, k, 3.0, 1.0, 1)) / n);
     }
     rows.unpersist();
     vectors.unpersist();
+    if (!all) {
+      spark.stop();
+      return;
+    }
 
     // ---- 3: D = 100, K = 3, each coordinate's spread ~1000 (in units a density underflows in)
     int n3 = 20_000, d3 = 100, k3 = 3;
