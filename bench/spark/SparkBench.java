@@ -28,7 +28,8 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * emc on Spark against MLlib's GaussianMixture (the RDD API, which takes a start), in one local[2]
- * session on the same cached rows. Run by bench/spark/run.sh; prints what BENCHMARKS.md reports.
+ * session on the same cached rows. Run by bench/spark/run.sh [ROWS [ITERATIONS [timing]]]; prints
+ * what BENCHMARKS.md reports ("timing": part 1 alone).
  *
  * 1. Seconds per iteration from the same start (emc's k-means++ start, given to both), full
  *    covariance, no regularization, no convergence test: (time of 1 + I iterations − time of 1) / I.
@@ -41,6 +42,8 @@ public class SparkBench {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int iters = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    // "timing": part 1 alone (at 1M rows MLlib's default start takes up to 100 of its iterations).
+    boolean all = args.length < 3 || !args[2].equals("timing");
     SparkSession spark = SparkSession.builder().master("local[2]").appName("emc vs MLlib")
         .config("spark.ui.enabled", "false").getOrCreate();
     spark.sparkContext().setLogLevel("ERROR");
@@ -77,16 +80,21 @@ public class SparkBench {
           + " log-likelihood after them: emc %.6f, MLlib %.6f per row%n", iters, emcPerIter, mllibPerIter,
           mllibPerIter / emcPerIter, emc.logLikelihood() / n, mllibLl / n);
       one.k();
-
-      FitResult emcDefault = fit.fit(compiled, FitOptions.defaults().withMaxIter(300), (r, rs, i, o) -> true);
-      GaussianMixtureModel mllibDefault = new GaussianMixture().setK(k).setSeed(1).run(vectors.rdd());
-      System.out.printf("default starts: emc %.6f per row (%d iterations, converged %b), MLlib %.6f per row;"
-          + " the generating parameters %.6f per row%n", emcDefault.logLikelihood() / n, emcDefault.iterations(),
-          emcDefault.converged(), logLikelihood(fit, compiled, params(mllibDefault, d)) / n,
-          logLikelihood(fit, compiled, truth(d, k, 3.0, 1.0, 1)) / n);
+      if (all) {
+        FitResult emcDefault = fit.fit(compiled, FitOptions.defaults().withMaxIter(300), (r, rs, i, o) -> true);
+        GaussianMixtureModel mllibDefault = new GaussianMixture().setK(k).setSeed(1).run(vectors.rdd());
+        System.out.printf("default starts: emc %.6f per row (%d iterations, converged %b), MLlib %.6f per row;"
+            + " the generating parameters %.6f per row%n", emcDefault.logLikelihood() / n, emcDefault.iterations(),
+            emcDefault.converged(), logLikelihood(fit, compiled, params(mllibDefault, d)) / n,
+            logLikelihood(fit, compiled, truth(d, k, 3.0, 1.0, 1)) / n);
+      }
     }
     rows.unpersist();
     vectors.unpersist();
+    if (!all) {
+      spark.stop();
+      return;
+    }
 
     // ---- 3: D = 100, K = 3, each coordinate's spread ~1000 (in units a density underflows in)
     int n3 = 20_000, d3 = 100, k3 = 3;

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # emc on Spark against MLlib's GaussianMixture in one local[2] session (BENCHMARKS.md, "On Spark").
-# Usage: bench/spark/run.sh [ROWS [ITERATIONS]]   (default 1000000 rows, 5 timed iterations)
+# Usage: bench/spark/run.sh [ROWS [ITERATIONS [timing]]]   (default 1000000 rows, 5 timed iterations;
+# "timing": the seconds per iteration alone). The driver's heap (local[2]: the executors' too) is
+# EMC_BENCH_HEAP, default 8g: at 1M × 10 the rows are held four times (Spark's cache, MLlib's
+# vectors, emc's blocks, the driver's start sample).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -14,5 +17,5 @@ for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio 
   opens+=(--add-opens="java.base/$p=ALL-UNNAMED")
 done
 exec java "${opens[@]}" -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true \
-  -Dlog4j2.configurationFile="$root/emc-spark/log4j2.properties" -Xmx8g \
+  -Dlog4j2.configurationFile="$root/emc-spark/log4j2.properties" -Xmx"${EMC_BENCH_HEAP:-8g}" \
   -cp "target/spark-bench:$cp" SparkBench "$@"

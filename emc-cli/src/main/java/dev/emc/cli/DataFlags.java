@@ -54,6 +54,12 @@ final class DataFlags {
     return missing.equals("marginalize");
   }
 
+  /** The first of these flags given that needs the rows in this JVM, or that only emc's reader takes; or null. */
+  String inMemory(CommandSpec spec) {
+    return weights != null ? "--weights" : labels != null ? "--labels" : marginalize(spec) ? "--missing marginalize"
+        : read.delimiter != null ? "--delimiter" : read.na != null ? "--na" : null;
+  }
+
   /** The file to read: --data, or standard input's copy for {@code -}. */
   Path file() throws DataException {
     return ReadFlags.file(data);

@@ -129,19 +129,12 @@ final class FitCommand implements Callable<Integer> {
   /** The options only an online fit takes. */
   private static final List<String> ONLINE_ONLY = List.of("--batch", "--step-decay", "--step-offset", "--warmup");
 
-  @Option(names = "--engine", paramLabel = "NAME", defaultValue = "memory", description = "Where the E-step passes"
-      + " run: memory (this JVM) or spark (Spark jobs on --master, the rows read by Spark from CSV or Parquet;"
-      + " needs the emc-spark module, which bin/emc adds) (default: ${DEFAULT-VALUE}).")
-  String engine;
-
-  @Option(names = "--master", paramLabel = "URL", description = "With --engine spark: Spark's master, as"
-      + " spark-submit takes it (default: spark-submit's, else local[*]).")
-  String master;
+  @Mixin EngineFlags where;
 
   @Override
   public Integer call() throws Exception {
     validate();
-    FileRoles.of(main, input).reads("--data", onEngine() ? null : rows.data).reads("--init", init)
+    FileRoles.of(main, input).reads("--data", where.on() ? null : rows.data).reads("--init", init)
         .writes("--out", toStdout() ? null : out).writes("--plot", plot).writes("--report", report)
         .writes("--viterbi", viterbi).check();
     PrintWriter err = spec.commandLine().getErr();
@@ -155,14 +148,8 @@ final class FitCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Model model = main.emc().parse(input.model.toString(), input.source().text(), input.settingValues());
     err.print(DiagnosticPrinter.render(model.warnings()));
-    if (onEngine()) {
-      Engine e = Engine.named(engine).orElseThrow(() -> new ParameterException(spec.commandLine(), "--engine "
-          + engine + ": no such engine on the class path; the spark engine is the emc-spark module: build it"
-          + " (mvn -B install) and run bin/emc, which adds it for --engine spark, or spark-submit its jar"));
-      // The data's name as given: a URL (hdfs://, s3a://) is not a path.
-      String data = spec.findOption("--data").originalStringValues().get(0);
-      try (Engine.Rows held = e.read(model, data, master, java.util.Optional.ofNullable(rows.columns),
-          java.util.Optional.ofNullable(rows.sequence))) {
+    if (where.on()) {
+      try (Engine.Rows held = where.read(model, rows, spec)) {
         return fit(model, held.bound(), held, (System.nanoTime() - t0) / 1e9, err, progress);
       }
     }
@@ -401,11 +388,6 @@ final class FitCommand implements Callable<Integer> {
     }
   }
 
-  /** Whether the fit runs on an engine other than this JVM's memory. */
-  private boolean onEngine() {
-    return !engine.equals("memory");
-  }
-
   /** {@code --out -}: the JSON goes to standard output. */
   private boolean toStdout() {
     return out != null && out.toString().equals("-");
@@ -461,19 +443,9 @@ final class FitCommand implements Callable<Integer> {
     }
     how.options(spec, 1);
     rows.marginalize(spec);
-    if (onEngine()) {
-      // What needs every row in this JVM, or reads the file itself.
-      String memory = stream ? "--stream" : rows.weights != null ? "--weights" : rows.labels != null ? "--labels"
-          : rows.marginalize(spec) ? "--missing marginalize" : bootstrap != null ? "--bootstrap"
-          : viterbi != null ? "--viterbi" : rows.read.delimiter != null ? "--delimiter" : rows.read.na != null ? "--na"
-          : null;
-      if (memory != null) {
-        throw new ParameterException(spec.commandLine(), memory + " works on the rows in memory, not with --engine "
-            + engine);
-      }
-    } else if (master != null) {
-      throw new ParameterException(spec.commandLine(), "--master is Spark's: give it with --engine spark");
-    }
+    // What needs every row in this JVM, or reads the file itself.
+    where.check(spec, stream ? "--stream" : rows.inMemory(spec) != null ? rows.inMemory(spec)
+        : bootstrap != null ? "--bootstrap" : viterbi != null ? "--viterbi" : null);
     if (plot != null && FitPlot.format(plot) == null) {
       throw new ParameterException(spec.commandLine(), "--plot writes a .png or .svg file, not " + plot);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emc.api.AtomicFiles;
 import dev.emc.api.Bound;
+import dev.emc.api.Compiled;
 import dev.emc.api.Emc;
 import dev.emc.api.FitJson;
 import dev.emc.api.Model;
@@ -64,6 +65,7 @@ final class SelectCommand implements Callable<Integer> {
 
   @Mixin DataFlags rows;
   @Mixin FitFlags how;
+  @Mixin EngineFlags where;
 
   @Option(names = "--allow-spurious", description = "Let a spurious fit be chosen (it is still marked).")
   boolean allowSpurious;
@@ -98,8 +100,10 @@ final class SelectCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--plot writes a .png or .svg file, not " + plot);
     }
     FitOptions options = how.options(spec, 10);
+    where.check(spec, rows.inMemory(spec));
     List<Input> inputs = inputs();
-    FileRoles roles = FileRoles.of(main, inputs.stream().map(Input::file).toList()).reads("--data", rows.data);
+    FileRoles roles = FileRoles.of(main, inputs.stream().map(Input::file).toList())
+        .reads("--data", where.on() ? null : rows.data);
     roles.writes("--out", out).writes("--plot", plot).writes("--report", report).check();
     Map<String, String> fixed = new LinkedHashMap<>(settings);
     String name = null;
@@ -135,13 +139,19 @@ final class SelectCommand implements Callable<Integer> {
         if (v == from) {
           err.print(DiagnosticPrinter.render(model.warnings()));
         }
-        Bound bound = rows.bind(model, spec);
-        DataMatrix data = bound.data().orElseThrow();
-        try {
-          FitResult fit = bound.requireFittable().compile().fit(options);
-          table.add(new Row(in.name(), v, fit, fit.icl(data), Spurious.of(fit, data), null));
-        } catch (FitException e) {
-          table.add(new Row(in.name(), v, null, Double.NaN, null, e.getMessage()));
+        // On an engine, the data here are its sample of the rows (all of them up to 2²⁰), which
+        // ICL's entropy and the spurious check scale up to every row.
+        try (Engine.Rows held = where.on() ? where.read(model, rows, spec) : null) {
+          Bound bound = held == null ? rows.bind(model, spec) : held.bound();
+          DataMatrix data = bound.data().orElseThrow();
+          try {
+            Compiled compiled = bound.requireFittable().compile();
+            FitResult fit = held == null ? compiled.fit(options)
+                : held.fit(compiled, options, (run, runs, i, o) -> true);
+            table.add(new Row(in.name(), v, fit, fit.icl(data), Spurious.of(fit, data), null));
+          } catch (FitException e) {
+            table.add(new Row(in.name(), v, null, Double.NaN, null, e.getMessage()));
+          }
         }
       }
     }
@@ -173,7 +183,10 @@ final class SelectCommand implements Callable<Integer> {
         Input in = inputs.stream().filter(i -> i.name().equals(chosen.model)).findFirst().orElseThrow();
         Map<String, Double> values = values(fixed, name, chosen.value);
         Model model = main.emc().parse(in.file().toString(), in.source().text(), values);
-        DataMatrix data = rows.bind(model, spec).data().orElseThrow();
+        DataMatrix data;
+        try (Engine.Rows held = where.on() ? where.read(model, rows, spec) : null) {
+          data = (held == null ? rows.bind(model, spec) : held.bound()).data().orElseThrow();
+        }
         String html = HtmlReport.of(model, in.source().text(), in.file(), values, rows.data, chosen.fit, data, options,
             new HtmlReport.Selection(text, FitPlot.svg(List.of(chart(name, inputs, table)::paint))));
         FileRoles.write(report, html);

@@ -166,7 +166,8 @@ public final class Bound {
     Optional<CompileCache.Entry> known = cache.flatMap(c -> c.byInputs(byInputs));
     if (known.isPresent()) {
       var type = InMemoryJavac.load(known.get().className(), known.get().classes(), emc.loader());
-      return new Compiled(type, known.get().classes(), data, plan.sizes(), (System.nanoTime() - t0) / 1e9, true);
+      return new Compiled(type, known.get().classes(), emc.classPath(), data, plan.sizes(),
+          (System.nanoTime() - t0) / 1e9, true);
     }
     String name = className();
     String source = javaSource();
@@ -178,7 +179,8 @@ public final class Bound {
     }
     cache.ifPresent(c -> c.putInputs(byInputs, key, name));
     var type = InMemoryJavac.load(name, classes, emc.loader());
-    return new Compiled(type, classes, data, plan.sizes(), (System.nanoTime() - t0) / 1e9, stored.isPresent());
+    return new Compiled(type, classes, emc.classPath(), data, plan.sizes(), (System.nanoTime() - t0) / 1e9,
+        stored.isPresent());
   }
 
   /** The source compiled; when javac refuses a line that calls a plugin's code, the plugin is named. */

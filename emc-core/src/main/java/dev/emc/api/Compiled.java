@@ -26,16 +26,17 @@ import java.util.Optional;
 public final class Compiled {
   private final Class<? extends EmModel> type;
   private final Map<String, byte[]> classes;
+  private final List<Path> classPath;
   private final Optional<DataMatrix> data;
   private final Map<String, Integer> sizes;
   private final double seconds;
   private final boolean cached;
 
-  Compiled(Class<? extends EmModel> type, Map<String, byte[]> classes, Optional<DataMatrix> data,
-      Map<String, Integer> sizes, double seconds,
-      boolean cached) {
+  Compiled(Class<? extends EmModel> type, Map<String, byte[]> classes, List<Path> classPath,
+      Optional<DataMatrix> data, Map<String, Integer> sizes, double seconds, boolean cached) {
     this.type = type;
     this.classes = Map.copyOf(classes);
+    this.classPath = List.copyOf(classPath);
     this.data = data;
     this.sizes = Map.copyOf(sizes);
     this.seconds = seconds;
@@ -48,8 +49,8 @@ public final class Compiled {
    * executor) runs a model compiled elsewhere.
    */
   public static Compiled define(String className, Map<String, byte[]> classFiles, ClassLoader parent) {
-    return new Compiled(InMemoryJavac.load(className, classFiles, parent), classFiles, Optional.empty(), Map.of(), 0,
-        false);
+    return new Compiled(InMemoryJavac.load(className, classFiles, parent), classFiles, List.of(), Optional.empty(),
+        Map.of(), 0, false);
   }
 
   /** How long generating and compiling (or loading from the cache) took. */
@@ -73,6 +74,14 @@ public final class Compiled {
    */
   public Map<String, byte[]> classFiles() {
     return classes;
+  }
+
+  /**
+   * The plugins' jars the class was compiled against, whose families' code it calls: what another
+   * JVM that defines it needs on its class path beside emc's runtime (empty for emc's own families).
+   */
+  public List<Path> classPath() {
+    return classPath;
   }
 
   /** Each size's value, as the class was generated for them. */

@@ -122,6 +122,30 @@ class ReferenceFitTest {
     assertEquals(icl, r.icl(bound.data().orElseThrow()), 1e-5, mclust);
   }
 
+  /**
+   * ICL from a sample of the fitted rows (what a fit on Spark keeps in the driver) is the sample's
+   * entropy scaled up to every row: with each of faithful's rows twice, faithful itself is an even
+   * sample, and its ICL is the one computed over all 544 rows.
+   */
+  @Test
+  void iclFromAnEvenSampleIsScaledUpToEveryRow() throws Exception {
+    Table faithful = Table.read(Fits.FAITHFUL);
+    double[] twice = new double[2 * faithful.values().length];
+    int c = faithful.columns();
+    for (int r = 0; r < faithful.rows(); r++) {
+      System.arraycopy(faithful.values(), r * c, twice, 2 * r * c, c);
+      System.arraycopy(faithful.values(), r * c, twice, (2 * r + 1) * c, c);
+    }
+    Table doubled = new Table("doubled", faithful.header(), twice, 2 * faithful.rows(), new int[2 * faithful.rows()]);
+    Model gmm = Fits.model(GMM, Map.of());
+    Bound all = gmm.bind(doubled, BindOptions.defaults());
+    FitResult r = all.compile().fit(FitOptions.defaults());
+    double everyRow = r.icl(all.data().orElseThrow());
+    double sample = r.icl(gmm.bind(faithful, BindOptions.defaults()).data().orElseThrow());
+    assertEquals(everyRow, sample, 1e-9 * Math.abs(everyRow));
+    assertTrue(everyRow - r.bic() > 1, "the entropy term is there to scale: " + (everyRow - r.bic()));
+  }
+
   @Test
   void aTiedCovarianceMatchesMclustEee() throws Exception {
     String model = read(Path.of("examples/gmm-tied.model"));

@@ -259,6 +259,7 @@ public final class SparkFit implements Engine.Rows {
   public FitResult fit(Compiled compiled, FitOptions options, Fitter.Monitor monitor)
       throws DataException, FitException {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(blocks.context());
+    ship(jsc, compiled);
     Broadcast<ModelCode> code = jsc.broadcast(new ModelCode(compiled.className(), compiled.classFiles()));
     try {
       check(jsc, code);
@@ -268,6 +269,24 @@ public final class SparkFit implements Engine.Rows {
       }
     } finally {
       code.destroy();
+    }
+  }
+
+  /**
+   * The plugins' jars the generated class calls into, added to the context once each: the
+   * executors fetch them into the class loader their tasks run under, which {@link ModelCode}
+   * defines the class below. (A folder of classes, as a plugin's own tests give a family, cannot
+   * be shipped: it must be on the executors' class path already, as in a local session.)
+   */
+  private static void ship(JavaSparkContext jsc, Compiled compiled) {
+    java.util.Set<String> shipped = new java.util.HashSet<>();
+    for (String url : scala.jdk.javaapi.CollectionConverters.asJava(jsc.sc().listJars())) {
+      shipped.add(url.substring(url.lastIndexOf('/') + 1));
+    }
+    for (java.nio.file.Path jar : compiled.classPath()) {
+      if (java.nio.file.Files.isRegularFile(jar) && !shipped.contains(jar.getFileName().toString())) {
+        jsc.addJar(jar.toAbsolutePath().toString());
+      }
     }
   }
 

@@ -79,6 +79,61 @@ class SparkFitTest {
     }
   }
 
+  /**
+   * emc select --engine spark: every K's fit, each the best of 3 k-means++ restarts, run on Spark,
+   * prints the in-memory table, and its JSON holds the same numbers; at K = 2, mclust 6's VVV fit's
+   * BIC and ICL (as in emc-core's ReferenceFitTest, in emc's sign).
+   */
+  @Test
+  void selectOnSparkIsTheInMemorySelect(@TempDir Path dir) throws Exception {
+    LocalSpark.get();
+    List<String> line = List.of("select", GMM.toString(), "--data", FAITHFUL.toString(), "--set", "K=1..3",
+        "--seed", "3", "--restarts", "3");
+    Run memory = emc(concat(line, "--out", dir.resolve("memory.json").toString()));
+    Run spark = emc(concat(line, "--out", dir.resolve("spark.json").toString(), "--engine", "spark", "--master",
+        "local[2]"));
+    assertEquals(0, memory.code(), memory.err());
+    assertEquals(0, spark.code(), spark.err());
+    assertEquals(memory.out(), spark.out());
+    assertTrue(memory.out().contains("chosen by BIC: gmm, K = 2"), memory.out());
+    JsonNode m = new ObjectMapper().readTree(Files.readString(dir.resolve("memory.json")));
+    JsonNode s = new ObjectMapper().readTree(Files.readString(dir.resolve("spark.json")));
+    for (int k = 0; k < 3; k++) {
+      for (String key : List.of("logLikelihood", "bic", "icl")) {
+        double expected = m.get("fits").get(k).get(key).asDouble();
+        assertEquals(expected, s.get("fits").get(k).get(key).asDouble(), 1e-10 * Math.abs(expected), key);
+      }
+      assertEquals(m.get("fits").get(k).get("iterations"), s.get("fits").get(k).get("iterations"));
+    }
+    // mclust's at tol 1e-14 without regularization; select's --reg 1e-6 and --tol 1e-10 move them by 2e-5.
+    assertEquals(2322.191743, s.get("fits").get(1).get("bic").asDouble(), 1e-4);
+    assertEquals(2322.704680, s.get("fits").get(1).get("icl").asDouble(), 1e-4);
+  }
+
+  @Test
+  void selectRefusesWhatNeedsTheRowsInMemory() {
+    Run r = emc(List.of("select", GMM.toString(), "--data", FAITHFUL.toString(), "--set", "K=1..2", "--engine",
+        "spark", "--weights", "eruptions"));
+    assertEquals(2, r.code());
+    assertEquals("emc: error: --weights works on the rows in memory, not with --engine spark (see emc select --help)",
+        r.err().strip());
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run emc(List<String> line) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(line.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static List<String> concat(List<String> line, String... more) {
+    List<String> all = new java.util.ArrayList<>(line);
+    all.addAll(List.of(more));
+    return all;
+  }
+
   @Test
   void whatNeedsTheRowsInMemoryIsRefusedInOneLine() {
     StringWriter err = new StringWriter();

@@ -251,7 +251,9 @@ public record FitResult(
    * The integrated complete-data likelihood criterion (Biernacki, Celeux and Govaert 2000) as
    * mclust computes it, in BIC's sign here: BIC − 2 Σ_n w_n log r_n,ẑ_n, with ẑ_n row n's most
    * likely component. It adds to BIC the entropy of the classification, so it prefers components
-   * that are well apart. {@code data} are the rows the model was fitted to.
+   * that are well apart. {@code data} are the rows the model was fitted to, or a sample of them
+   * spread over all (a fit on Spark keeps at most 2²⁰ rows in the driver): then the sample's
+   * entropy is scaled up to the fitted rows' total weight.
    */
   public double icl(DataMatrix data) {
     Prediction p = predict(data);
@@ -260,7 +262,15 @@ public record FitResult(
       double r = p.responsibilities()[n * p.components() + p.component(n)];
       entropy -= data.weight(n) * Math.log(r);
     }
-    return bic() + 2 * entropy;
+    return bic() + 2 * entropy * sampled(data);
+  }
+
+  /**
+   * How many of the fitted rows each of {@code data}'s stands for: 1 for the fitted rows
+   * themselves, the total weight over the sample's for a sample of them.
+   */
+  double sampled(DataMatrix data) {
+    return data.rows() < rows ? weight / data.totalWeight() : 1;
   }
 
   /** −2 log L + 2p: smaller is better. */

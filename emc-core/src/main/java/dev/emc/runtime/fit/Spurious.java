@@ -29,7 +29,8 @@ public final class Spurious {
 
   /**
    * Null when no component of {@code fit} is spurious, else why the first one is; {@code data} are
-   * the rows it was fitted to (the components' sizes are their posteriors summed over them).
+   * the rows it was fitted to (the components' sizes are their posteriors summed over them), or a
+   * sample of them spread over all, whose sums are scaled up to the fitted rows' total weight.
    */
   public static String of(FitResult fit, DataMatrix data) {
     EmModel m = fit.model();
@@ -37,6 +38,10 @@ public final class Spurious {
       return null;
     }
     double[] sizes = fit.classification(data).posteriorSums();
+    double scale = fit.sampled(data);
+    for (int k = 0; k < sizes.length; k++) {
+      sizes[k] *= scale;
+    }
     for (EmModel.Gaussian g : m.gaussians()) {
       if (g.scatter() < 0) {
         continue;
