@@ -42,7 +42,8 @@ import javax.lang.model.element.Modifier;
 /**
  * The code generator: an {@link EmPlan} to the Java source of one class implementing
  * {@link EmModel}, specialized to the plan's sizes (K, D become constants) and depending on
- * nothing but emc's runtime.
+ * nothing but emc's runtime; or generic in the sizes the data decide ({@link #generateGeneric},
+ * made so by {@link GenericClass}).
  *
  * <p>The class reads like the algorithm: {@code logJoint} is the E-step's log p(x_n, z = k),
  * {@code accumulate} normalizes it with log-sum-exp and calls {@code collect}, which adds one
@@ -99,10 +100,10 @@ public final class JavaGenerator {
 
   /**
    * The source of a class generic in the sizes {@code open} (each with what it is, in words): each
-   * is a {@code public final int} its constructor takes, in this order, and every length and offset that reads one is an
-   * instance field the constructor computes. The plan's values of these sizes must reach no line
-   * of the class ({@link GenericClass} checks that two plans that differ in them give one source).
-   * The pass over the rows is the looped form, and the class has no analytic score.
+   * is a {@code public final int} its constructor takes, in this order, and every length and offset
+   * that reads one is an instance field the constructor computes. The plan's values of these sizes
+   * must reach no line of the class: the caller plans them at two values and checks that both give
+   * one source. The pass over the rows is the looped form, and the class has no analytic score.
    */
   public static String generateGeneric(EmPlan plan, EquationNumbers derivation, String className, String origin,
       String version, Map<String, String> open) {
