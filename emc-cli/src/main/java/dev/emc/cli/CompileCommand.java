@@ -1,7 +1,6 @@
 package dev.emc.cli;
 
 import dev.emc.api.BindOptions;
-import dev.emc.api.Bound;
 import dev.emc.api.Emc;
 import dev.emc.api.Model;
 import java.nio.file.Path;
@@ -17,7 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "compile",
     mixinStandardHelpOptions = true,
     description = {"Write the Java source of a model's EM algorithm.",
-        "Sizes the model leaves open (the data's width D) come from --set or from --data."})
+        "Sizes the model leaves open (the data's width D) come from --set or from --data;",
+        "without either, the class is generic in them: its constructor takes them."})
 final class CompileCommand implements Callable<Integer> {
   @Mixin ModelInput input;
   @Spec CommandSpec spec;
@@ -42,8 +42,9 @@ final class CompileCommand implements Callable<Integer> {
     Path file = out == null ? null : out.resolve(model.className() + ".java");
     FileRoles.of(main, input).reads("--data", data).writes("--out", file).check();
     BindOptions options = columns == null ? BindOptions.defaults() : BindOptions.defaults().withColumns(columns);
-    Bound bound = data == null ? model.bind(Map.of()) : model.bind(read.read(data, spec), options);
-    String source = bound.javaSource();
+    // Without data, the class is generic in the sizes the data would decide (unless --set gives them).
+    String source = data == null ? model.javaSource(Map.of())
+        : model.bind(read.read(data, spec), options).javaSource();
     if (out == null) {
       spec.commandLine().getOut().print(source);
       return Main.OK;

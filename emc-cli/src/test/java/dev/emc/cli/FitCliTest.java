@@ -286,10 +286,21 @@ class FitCliTest {
   }
 
   @Test
-  void compileWithoutTheDataWidthSaysHowToGiveIt() {
+  void compileWithoutTheDataWidthWritesAClassGenericInIt(@TempDir Path tmp) throws Exception {
     Run r = emc("compile", "examples/gmm.model");
-    assertEquals(2, r.code());
-    assertTrue(r.err().contains("D (columns of x) is not set"), r.err());
-    assertEquals(0, emc("compile", "examples/gmm.model", "--set", "D=3").code());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("public GmmModel(final int D) {"), r.out());
+    assertTrue(r.out().contains("public final int D;"), r.out());
+    assertFalse(r.out().contains("public static final int D"), r.out());
+    // Given the width, the class is specialized to it, as with --data.
+    Run set = emc("compile", "examples/gmm.model", "--set", "D=3");
+    assertEquals(0, set.code(), set.err());
+    assertTrue(set.out().contains("public static final int D = 3;"), set.out());
+    // The components' count is no size the class can be generic in: the model must give it.
+    Path noK = tmp.resolve("nok.model");
+    Files.writeString(noK, "model nok;\nz ~ Categorical(phi);\nx ~ Normal(mu[z], Sigma[z]);\n");
+    Run open = emc("compile", noK.toString());
+    assertEquals(2, open.code());
+    assertTrue(open.err().contains("K (number of components) is not set"), open.err());
   }
 }

@@ -146,7 +146,7 @@ public final class Analyzer {
     return t.isScalar() ? Shape.SCALAR : Shape.vector(t.dim());
   }
 
-  private ParamSlot paramSlot(Variable v, String latent, int k) {
+  private ParamSlot paramSlot(Variable v, String latent, int k, String copiesCount) {
     Shape shape = shapeOf(v.type());
     boolean perComponent = v.index().contains(latent);
     int d = shape.isScalar() ? 1 : value(shape.dim());
@@ -160,8 +160,17 @@ public final class Analyzer {
       default -> elements;
     };
     int copies = perComponent ? k : 1;
+    // The same count in the sizes' names.
+    String dn = shape.isScalar() ? "1" : ParamSlot.size(shape.dim());
+    String cn = shape.isMatrix() ? ParamSlot.size(shape.cols()) : "1";
+    String one = switch (v.type().kind()) {
+      case SIMPLEX -> "(" + dn + " - 1)";
+      case COV -> "(" + dn + " * (" + dn + " + 1) / 2)";
+      case MATRIX -> "(" + dn + " * " + cn + " - " + cn + " * (" + cn + " - 1) / 2)";
+      default -> shape.isScalar() ? "1" : shape.isVector() ? dn : "(" + dn + " * " + cn + ")";
+    };
     return new ParamSlot(v.name(), v.type(), Symbol.param(v.name(), shape, perComponent),
-        perComponent, elements, free * copies);
+        perComponent, elements, free * copies, !perComponent ? one : one.equals("1") ? copiesCount : copiesCount + " * " + one);
   }
 
   /** What this model's analysis shares with the structure that plans it. */
@@ -209,8 +218,11 @@ public final class Analyzer {
     @Override
     public Map<String, ParamSlot> params(int components) {
       Map<String, ParamSlot> params = new LinkedHashMap<>();
+      // The components in a count: K, when they are the finite latent's values.
+      String copies = latent.type().kind() == Kind.CATEGORY && value(latent.type().dim()) == components
+          ? ParamSlot.size(latent.type().dim()) : Integer.toString(components);
       for (Variable v : model.withRole(Role.PARAM)) {
-        params.put(v.name(), paramSlot(v, latent.name(), components));
+        params.put(v.name(), paramSlot(v, latent.name(), components, copies));
       }
       return params;
     }

@@ -7,8 +7,10 @@ import java.net.URI;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -68,9 +70,22 @@ public final class CodeNames {
   private final Map<String, String> constants = new HashMap<>();
   private final Map<String, String> statOffsets = new HashMap<>();
   private final Map<String, String> offsets = new HashMap<>();
+  private final Map<String, String> widths = new HashMap<>();
+  /** The sizes a class generic in them reads at construction (none for a specialized class). */
+  private final Set<String> open;
+  private String columns;
 
   public CodeNames(EmPlan plan) {
+    this(plan, Set.of());
+  }
+
+  /**
+   * The names of a class generic in the sizes {@code open}: a data variable's offset and width,
+   * and the row's length, are then sums of size names rather than the plan's numbers for them.
+   */
+  public CodeNames(EmPlan plan, Set<String> open) {
     this.plan = plan;
+    this.open = Set.copyOf(open);
     taken.addAll(RESERVED);
     // The model's names first, in a fixed order, so that every CodeNames of a plan agrees and no
     // temporary of the generator can take a name the model's needs.
@@ -82,11 +97,25 @@ public final class CodeNames {
     }
     for (EmPlan.DataSlot d : plan.data()) {
       field(d.name());
-      offsets.put(d.name(), Integer.toString(d.offset()));
     }
     for (String size : plan.sizes().keySet()) {
       constant(size);
     }
+    // After the sizes' constants, which the sums name.
+    List<String> terms = new ArrayList<>();
+    int number = 0;
+    for (EmPlan.DataSlot d : plan.data()) {
+      offsets.put(d.name(), open.isEmpty() ? Integer.toString(d.offset()) : sum(terms, number));
+      boolean byNumber = open.isEmpty() || d.symbol().shape().isScalar();
+      String width = byNumber ? Integer.toString(d.width()) : size(d.symbol().shape().dim());
+      widths.put(d.name(), width);
+      if (width.matches("[0-9]+")) {
+        number += Integer.parseInt(width);
+      } else {
+        terms.add(width);
+      }
+    }
+    columns = open.isEmpty() ? Integer.toString(plan.columns()) : sum(terms, number);
     for (EmPlan.Statistic st : plan.statistics()) {
       statOffset(st.symbol().name());
     }
@@ -115,6 +144,34 @@ public final class CodeNames {
 
   public String dataOffset(String data) {
     return offsets.get(data);
+  }
+
+  /** How many values of a row a data variable takes. */
+  public String dataWidth(String data) {
+    return widths.get(data);
+  }
+
+  /** The values per row, all data variables side by side. */
+  public String columns() {
+    return columns;
+  }
+
+  /** Whether the class reads this size at construction rather than holding it as a constant. */
+  public boolean isOpen(String size) {
+    return open.contains(size);
+  }
+
+  /** Whether the class is generic in some size. */
+  public boolean generic() {
+    return !open.isEmpty();
+  }
+
+  private static String sum(List<String> terms, int number) {
+    List<String> all = new ArrayList<>(terms);
+    if (number != 0 || all.isEmpty()) {
+      all.add(Integer.toString(number));
+    }
+    return String.join(" + ", all);
   }
 
   /** The offset constant of a statistic in the statistics array. */

@@ -5,6 +5,7 @@ import dev.emc.math.Expr;
 import dev.emc.math.Shape;
 import dev.emc.math.Symbol;
 import dev.emc.math.Text;
+import dev.emc.types.Dim;
 import dev.emc.types.Type;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -74,9 +75,16 @@ public record EmPlan(
    * @param elements numbers in one component's value (1, D, D·D, or K for a simplex)
    * @param free numbers the fit chooses freely, over all components (a simplex of K has K − 1,
    *     a covariance D(D+1)/2): what BIC and AIC count
+   * @param count {@code free} as a formula in the sizes' names, for a class generic in them: integer
+   *     arithmetic (+, −, ·, / exact or truncating as Java's) and max(a, b)
    */
   public record ParamSlot(
-      String name, Type type, Symbol symbol, boolean perComponent, int elements, int free) {}
+      String name, Type type, Symbol symbol, boolean perComponent, int elements, int free, String count) {
+    /** A size in a {@link #count}: its name, or its number. */
+    public static String size(Dim d) {
+      return d instanceof Dim.Known k ? Integer.toString(k.value()) : ((Dim.Named) d).name();
+    }
+  }
 
   /** A number the user sets at fit time: the covariance regularization of a data variable. */
   public record SettingSlot(Symbol symbol, String data, String meaning) {}

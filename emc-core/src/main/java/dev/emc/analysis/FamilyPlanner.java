@@ -425,7 +425,8 @@ final class FamilyPlanner {
     int p = data.stream().filter(d -> d.name().equals(u.name())).findFirst().orElseThrow().width();
     int k = matrix.elements() / p;
     Symbol row = Symbol.param(matrix.name(), covariate.shape(), true);
-    ParamSlot rows = new ParamSlot(matrix.name(), matrix.type(), row, true, p, (k - 1) * p);
+    ParamSlot rows = new ParamSlot(matrix.name(), matrix.type(), row, true, p, (k - 1) * p,
+        "(" + ParamSlot.size(matrix.type().dims().get(0)) + " - 1) * " + ParamSlot.size(matrix.type().dims().get(1)));
     params.put(matrix.name(), rows);
     Expr value = new Expr.Apply(Function.SOFTMAX, new Expr.Dot(new Expr.Sym(row), new Expr.Sym(covariate)));
     return Optional.of(new SiteArg(value, true, true, matrix.name()));

@@ -3,6 +3,7 @@ package dev.emc.api;
 import dev.emc.analysis.Analyzer;
 import dev.emc.analysis.EmPlan;
 import dev.emc.codegen.JavaGenerator;
+import dev.emc.derive.Derivation;
 import dev.emc.diag.Diagnostic;
 import dev.emc.diag.DiagnosticException;
 import dev.emc.diag.Diagnostics;
@@ -340,9 +341,79 @@ public final class Model {
     return bind(FitJson.readSizes(file, this)).compile().load(file);
   }
 
-  /** The generated Java for sizes given without data. */
+  /**
+   * The generated Java for sizes given without data: the class specialized to them when they set
+   * every size, else a class generic in the sizes left open, which its constructor takes in the
+   * order of {@link #openSizes} ({@code emc compile} without {@code --data}).
+   *
+   * @throws DiagnosticException naming the size when the class cannot be generic in one: the code
+   *     it generates needs its value
+   */
   public String javaSource(Map<String, Double> sizes) {
-    return bind(sizes).javaSource();
+    List<String> open = openSizes(sizes);
+    if (open.isEmpty() || open.contains(structure().latent().size())) {
+      // The components' count stays a constant: a class generic in it is not written.
+      return bind(sizes).javaSource();
+    }
+    Map<String, Double> at = placeholders(sizes, open, null);
+    EmPlan plan = plan(at);
+    String source = genericSource(plan, open);
+    // The source must not depend on the values the open sizes were planned at: planned again
+    // with each at another value, it must come out the same, line for line.
+    for (String size : open) {
+      String other = genericSource(plan(placeholders(sizes, open, size)), open);
+      if (!other.equals(source)) {
+        Diagnostics d = new Diagnostics(this.source);
+        d.errorInFile("size", size + " (" + checked.sizes().get(size).origin() + ") is needed to write the"
+            + " class, which cannot be generic in it (its value reaches the line `" + firstDifference(source, other)
+            + "`); give it with --set " + size + "=… or take it from the data with --data");
+        throw new DiagnosticException(d.all());
+      }
+    }
+    return source;
+  }
+
+  /** The sizes neither the model, its settings nor {@code sizes} set, in the model's order. */
+  public List<String> openSizes(Map<String, Double> sizes) {
+    List<String> open = new ArrayList<>();
+    checked.sizes().forEach((name, size) -> {
+      if (size.value().isEmpty() && !settings.containsKey(name) && !sizes.containsKey(name)) {
+        open.add(name);
+      }
+    });
+    return open;
+  }
+
+  /**
+   * The settings and sizes, each open size at a value of its own (so that code that confused two
+   * could not pass unseen), {@code moved}, if not null, one higher. Small values: the derivation
+   * writes the score's coordinates out one by one.
+   */
+  private Map<String, Double> placeholders(Map<String, Double> sizes, List<String> open, String moved) {
+    Map<String, Double> at = new LinkedHashMap<>(settings);
+    at.putAll(sizes);
+    for (int i = 0; i < open.size(); i++) {
+      at.put(open.get(i), 5.0 + 3 * i + (open.get(i).equals(moved) ? 1 : 0));
+    }
+    return at;
+  }
+
+  private String genericSource(EmPlan plan, List<String> open) {
+    Map<String, String> what = new LinkedHashMap<>();
+    open.forEach(size -> what.put(size, checked.sizes().get(size).origin()));
+    return JavaGenerator.generateGeneric(plan, Derivation.of(plan), className(), plan.model() + ".model",
+        Emc.version(), what);
+  }
+
+  private static String firstDifference(String a, String b) {
+    String[] x = a.split("\n");
+    String[] y = b.split("\n");
+    for (int i = 0; i < Math.min(x.length, y.length); i++) {
+      if (!x[i].equals(y[i])) {
+        return x[i].strip();
+      }
+    }
+    return x[Math.min(x.length, y.length) - 1].strip();
   }
 
   public String className() {

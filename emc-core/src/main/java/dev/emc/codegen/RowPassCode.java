@@ -158,12 +158,11 @@ final class RowPassCode implements PassCode {
       if (g == null) {
         continue;
       }
-      EmPlan.DataSlot d = plan.data().stream().filter(s -> s.name().equals(g.data())).findFirst().orElseThrow();
       Shape cov = g.covariance().shape();
       EmModel.Gaussian.Form form = cov.isMatrix() ? EmModel.Gaussian.Form.FULL
           : cov.isVector() ? EmModel.Gaussian.Form.DIAGONAL : EmModel.Gaussian.Form.SPHERICAL;
       list.add(list.isEmpty() ? "" : ",\n");
-      list.add("new $T($L, $L, $S, $L, $S, $L, $T.$L, $L)", EmModel.Gaussian.class, d.offset(), d.width(),
+      list.add("new $T($L, $L, $S, $L, $S, $L, $T.$L, $L)", EmModel.Gaussian.class, names.dataOffset(g.data()), names.dataWidth(g.data()),
           g.mean().name(), g.mean().perComponent(), g.covariance().name(), g.covariance().perComponent(),
           EmModel.Gaussian.Form.class, form, g.scatter() == null ? "-1" : names.statOffset(g.scatter().name()));
     }

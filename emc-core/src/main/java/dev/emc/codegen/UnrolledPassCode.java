@@ -44,9 +44,13 @@ final class UnrolledPassCode {
 
   /**
    * The pass written out, or null when that would be too long: the JIT compiles no method of more
-   * than 8000 bytes of bytecode.
+   * than 8000 bytes of bytecode; null too for a class generic in its sizes, which has no sizes to
+   * write it out for.
    */
   MethodSpec accumulate() {
+    if (names.generic()) {
+      return null;
+    }
     Map<String, Integer> sizes = sizes();
     // Each element of a per-component statistic is at least one statement per component: when
     // that alone passes the limit, the written-out form is not built at all (with K in the

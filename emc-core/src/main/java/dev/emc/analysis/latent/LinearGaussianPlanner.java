@@ -159,7 +159,9 @@ final class LinearGaussianPlanner implements LatentPlanner {
     // its family's (φ_k = N_k / N for a Categorical).
     List<FactorPlan> factors = weights == null ? List.of(latentFactor(shared, prior, lg), data)
         : List.of(weights, latentFactor(shared, prior, lg), data);
-    return Optional.of(new Plan(lg, counted(params, l, x.width(), components), settings, factors, List.of()));
+    String copies = z == null ? "1" : ParamSlot.size(z.type().dim());
+    return Optional.of(new Plan(lg, counted(params, l, x.width(), components, ParamSlot.size(x.type().dim()), copies),
+        settings, factors, List.of()));
   }
 
   /**
@@ -213,14 +215,21 @@ final class LinearGaussianPlanner implements LatentPlanner {
    * that (for diagonal Ψ, the Ledermann bound (D − Q)² &lt; D + Q) the model is just a full
    * covariance, and BIC counts it as one.
    */
-  private static List<ParamSlot> counted(Map<String, ParamSlot> params, Linear l, int d, int components) {
+  private static List<ParamSlot> counted(Map<String, ParamSlot> params, Linear l, int d, int components,
+      String dCount, String copies) {
     // In a mixture, each component's: its W_k and μ_k, and its Ψ_k or the shared Ψ.
     int noise = l.noise.perComponent() ? l.noise.free() / components : l.noise.free();
     int excess = (l.loadings.free() + l.mean.free()) / components + noise - d * (d + 3) / 2;
     ParamSlot w = l.loadings;
-    return params.values().stream().map(p -> !p.name().equals(w.name()) || excess <= 0 ? p
+    // The same in the sizes' names, for any of their values.
+    String perCopy = copies.equals("1") ? "" : ") / " + copies;
+    String noiseCount = l.noise.perComponent() && !perCopy.isEmpty() ? "(" + l.noise.count() + perCopy : l.noise.count();
+    String excessCount = (perCopy.isEmpty() ? "" : "(") + l.loadings.count() + " + " + l.mean.count() + perCopy
+        + " + " + noiseCount + " - " + dCount + " * (" + dCount + " + 3) / 2";
+    String count = w.count() + " - " + (perCopy.isEmpty() ? "" : copies + " * ") + "max(0, " + excessCount + ")";
+    return params.values().stream().map(p -> !p.name().equals(w.name()) ? p
         : new ParamSlot(w.name(), w.type(), w.symbol(), w.perComponent(), w.elements(),
-            w.free() - excess * components)).toList();
+            excess <= 0 ? w.free() : w.free() - excess * components, count)).toList();
   }
 
   /** {@code h ~ Normal(0, 1)}: a mean of 0 and a variance (or covariance) of 1. */
