@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -26,6 +27,17 @@ import javax.lang.model.element.Modifier;
 final class UnrolledPassCode {
   /** Statements in an unrolled row loop beyond which the loop form is smaller and as fast. */
   private static final int UNROLL_LIMIT = 300;
+
+  /**
+   * Names and numbers in the written-out method beyond which its bytecode may pass the 8000 bytes
+   * the JIT compiles (8000 / 3.2): javac's output measured 1.9 to 3.2 bytes per such token, more as
+   * the locals pass 255 and need wide loads. Past the limit the method runs interpreted: gmm at
+   * K = 2, D = 10 (2876 tokens, 8845 bytes) ran 5 to 8 times slower written out than looped.
+   */
+  private static final int TOKEN_LIMIT = 2500;
+
+  /** A name or a number in generated Java: what costs a load or a constant in the bytecode. */
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z_][A-Za-z_0-9]*|[0-9]+(\\.[0-9]+)?");
 
   private final EmPlan plan;
   /** The derivation whose equation numbers the comments cite. */
@@ -84,7 +96,14 @@ final class UnrolledPassCode {
     if (rowCode.toString().split("\n").length > UNROLL_LIMIT) {
       return null;
     }
-    return method(u, rowCode);
+    MethodSpec written = method(u, rowCode);
+    return tokens(written.code()) > TOKEN_LIMIT ? null : written;
+  }
+
+  /** The names and numbers of code, its comments left out. */
+  private static long tokens(CodeBlock code) {
+    return code.toString().lines().map(String::strip).filter(line -> !line.startsWith("//"))
+        .mapToLong(line -> TOKEN.matcher(line).results().count()).sum();
   }
 
   /** The sizes the written-out code is specialized to, by their names in code: K, then the model's. */
