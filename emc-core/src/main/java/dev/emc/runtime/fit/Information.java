@@ -1,6 +1,7 @@
 package dev.emc.runtime.fit;
 
 import dev.emc.runtime.EmModel;
+import dev.emc.runtime.Latent;
 import dev.emc.runtime.Linalg;
 import dev.emc.runtime.ParamInfo;
 import dev.emc.runtime.data.DataException;
@@ -12,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Analytic standard errors: the observed information of a fit by Louis' identity, exact for a
- * finite mixture,
+ * Analytic standard errors: the observed information of a fit, for a hidden Markov model by the
+ * forward recursion of derivatives ({@code ChainInformation}), for a finite mixture by Louis'
+ * identity, exact there,
  *
  * <pre>
  *   I = Σ_n [ Σ_k r_nk (−H_nk) − Σ_k r_nk s_nk s_nkᵀ + s_n s_nᵀ ],   s_n = Σ_k r_nk s_nk,
@@ -36,12 +38,20 @@ import java.util.Map;
  * scale for a probability or simplex entry (the delta method maps the standard error there), so
  * that they stay inside the parameter's range.
  *
+ * @param method how the information was taken: {@link #LOUIS} or {@link #FORWARD}
  * @param names each stored number, as {@code mu[2][1]} (1-based), in {@link EmModel#params}' order
  * @param covariance the estimates' covariance over {@code names}; NaN where not identified
  * @param free the free coordinates the information was taken over
  */
-public record Information(List<String> names, double[][] covariance, Map<String, double[]> standardErrors,
-    Map<String, double[]> lower, Map<String, double[]> upper, int free, List<String> warnings) {
+public record Information(String method, List<String> names, double[][] covariance,
+    Map<String, double[]> standardErrors, Map<String, double[]> lower, Map<String, double[]> upper, int free,
+    List<String> warnings) {
+  /** How a mixture's information is taken. */
+  public static final String LOUIS = "observed information by Louis' identity, from the compiled complete-data scores";
+  /** How a hidden Markov model's is. */
+  public static final String FORWARD = "observed information by the forward recursion of the log-likelihood's"
+      + " first and second derivatives (Lystig and Hughes 2002), from the compiled emission scores";
+
 
   /** A pivot below this fraction of its diagonal is lost: the coordinate is not identified. */
   static final double SINGULAR = 1e-10;
@@ -77,8 +87,39 @@ public record Information(List<String> names, double[][] covariance, Map<String,
         read[model.scoreCoordinate(c, a)] = true;
       }
     }
-    double[][] info = observed(model, data, total, length);
-    return invert(infos, params, base, total, info, read);
+    double[][] info;
+    String method = LOUIS;
+    if (model.latent() instanceof Latent.Chain chain) {
+      method = FORWARD;
+      int k = model.components();
+      int first = base[index(infos, chain.initial())];
+      int transitions = base[index(infos, chain.transition())];
+      Arrays.fill(read, first, first + k, true);
+      Arrays.fill(read, transitions, transitions + k * k, true);
+      info = ChainInformation.observed(model, chain, data, total, length, first, transitions, read);
+    } else {
+      info = observed(model, data, total, length);
+    }
+    return invert(method, infos, params, base, total, info, read);
+  }
+
+  private static int index(List<ParamInfo> infos, String name) {
+    for (int p = 0; p < infos.size(); p++) {
+      if (infos.get(p).name().equals(name)) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no parameter " + name);
+  }
+
+  /** A row's cells, all of which the scores read: an empty one is refused by its row's number. */
+  static void checkCells(DataMatrix data, double[] values, int first, int n) throws DataException {
+    for (int c = n * data.columns(); c < (n + 1) * data.columns(); c++) {
+      if (Double.isNaN(values[c])) {
+        throw new DataException(data.source(), "standard errors need every cell of the rows; row "
+            + (first + n + 1) + " has an empty one");
+      }
+    }
   }
 
   /** Louis' identity, added up over the rows. */
@@ -104,12 +145,7 @@ public record Information(List<String> names, double[][] covariance, Map<String,
     double[] r = new double[k];
     data.<DataException>slabs((values, first, rows) -> {
       for (int n = 0; n < rows; n++) {
-        for (int c = n * data.columns(); c < (n + 1) * data.columns(); c++) {
-          if (Double.isNaN(values[c])) {
-            throw new DataException(data.source(), "standard errors need every cell of the rows; row "
-                + (first + n + 1) + " has an empty one");
-          }
-        }
+        checkCells(data, values, first, n);
         model.responsibilities(values, n, n + 1, r);
         Arrays.fill(score, 0.0);
         Arrays.fill(hessian, 0.0);
@@ -144,7 +180,7 @@ public record Information(List<String> names, double[][] covariance, Map<String,
   }
 
   /** I⁻¹ in free coordinates, mapped back to every stored number. */
-  private static Information invert(List<ParamInfo> infos, Map<String, double[]> params, int[] base, int total,
+  private static Information invert(String method, List<ParamInfo> infos, Map<String, double[]> params, int[] base, int total,
       double[][] info, boolean[] read) {
     List<String> names = new ArrayList<>();
     double[] value = new double[total];
@@ -280,7 +316,7 @@ public record Information(List<String> names, double[][] covariance, Map<String,
       lower.put(pi.name(), lo);
       upper.put(pi.name(), hi);
     }
-    return new Information(List.copyOf(names), cov, se, lower, upper, f, List.copyOf(warnings));
+    return new Information(method, List.copyOf(names), cov, se, lower, upper, f, List.copyOf(warnings));
   }
 
   /**
