@@ -45,6 +45,22 @@ class InformationTest {
     });
   }
 
+  /** A gamma shape's Hessian reads ψ′, the derivative of the ψ in its score. */
+  @Test
+  void gammaMixture() throws Exception {
+    check("examples/gamma.model", "examples/data/gamma.csv", (p, x) -> {
+      double[] phi = p.get("phi");
+      double[] lp = new double[phi.length];
+      for (int k = 0; k < phi.length; k++) {
+        double a = p.get("shape")[k];
+        double b = p.get("rate")[k];
+        lp[k] = Math.log(phi[k]) + a * Math.log(b) - org.apache.commons.numbers.gamma.LogGamma.value(a)
+            + (a - 1) * Math.log(x[0]) - b * x[0];
+      }
+      return lp;
+    });
+  }
+
   @Test
   void univariateNormalMixture() throws Exception {
     check("examples/waiting.model", "examples/data/faithful.csv", (p, x) -> {
