@@ -111,6 +111,11 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
     return new Scores(coordinates, expanded, score, hessian, d.matrixLeaves());
   }
 
+  /** What the analytic standard errors cover, for the message of a model they do not. */
+  public static final String COVERS = "--se covers finite mixtures of independent rows (mixtures of regressions,"
+      + " gamma shapes and full covariances up to D = 6 among them) and hidden Markov models;"
+      + " --bootstrap B covers the others (--bootstrap-kind parametric where the rows cannot be reweighted)";
+
   /**
    * The most formula nodes the Hessian's entries may have between them: written out one statement
    * an entry, more would pass the JVM's 64 KB limit on a method's code (a full covariance of D = 6

@@ -140,14 +140,14 @@ public final class Bound {
 
   /**
    * Why the compiled model has no analytic score, so no standard errors by its observed
-   * information ({@code runtime.fit.Information}); null when it has one.
+   * information ({@code runtime.fit.Information}), and what they cover; null when it has one.
    */
   public String scoresUnavailable() {
     try {
       dev.emc.analysis.Scores.of(plan);
       return null;
     } catch (dev.emc.math.Derivative.Unsupported e) {
-      return e.getMessage();
+      return e.getMessage() + ". " + dev.emc.analysis.Scores.COVERS;
     }
   }
 

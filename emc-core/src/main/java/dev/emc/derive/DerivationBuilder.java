@@ -106,8 +106,7 @@ abstract class DerivationBuilder {
     try {
       scores = dev.emc.analysis.Scores.of(plan);
     } catch (dev.emc.math.Derivative.Unsupported e) {
-      prose("emc fit --se: " + e.getMessage() + ". The bootstrap (--bootstrap B) gives standard errors where"
-          + " the rows can be reweighted.");
+      prose("emc fit --se: " + e.getMessage() + ". " + dev.emc.analysis.Scores.COVERS + ".");
       return;
     }
     boolean chain = plan.latent().bySequence();

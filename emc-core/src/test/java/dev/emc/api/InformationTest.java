@@ -166,6 +166,25 @@ class InformationTest {
     });
   }
 
+  /**
+   * A hidden Markov state that no row can come from (its mean a million away): its emission and
+   * the row of A out of it are not identified, and the warnings name them.
+   */
+  @Test
+  void anUnvisitedStateIsNamedAndGetsNoStandardError() throws Exception {
+    Bound bound = Fits.model(Files.readString(Path.of("examples/hmm.model")), Map.of())
+        .bind(Table.read(Path.of("examples/data/hmm.csv")), BindOptions.defaults().withSequence("seq"));
+    Map<String, double[]> params = Map.of("pi0", new double[] {0.5, 0.5}, "A", new double[] {0.9, 0.1, 0.5, 0.5},
+        "mu", new double[] {1, 1e6}, "s2", new double[] {2, 1});
+    Information info = Information.of(bound.compile().newModel(), params, bound.data().orElseThrow());
+    String warnings = info.warnings().toString();
+    assertTrue(warnings.contains("singular at A[2][1]"), warnings);
+    assertTrue(warnings.contains("singular at mu[2]"), warnings);
+    assertTrue(Double.isNaN(info.standardErrors().get("mu")[1]));
+    assertTrue(Double.isNaN(info.standardErrors().get("A")[2]));
+    assertTrue(info.standardErrors().get("mu")[0] > 0);
+  }
+
   @Test
   void aModelWithoutScoresSaysWhy() throws Exception {
     Bound fa = Fits.model(Files.readString(Path.of("examples/factor.model")), Map.of())

@@ -60,7 +60,10 @@ final class ChainInformation {
     double[] pi = model.param(chain.initial());
     double[] a = model.param(chain.transition());
     double[] values = data.values();
-    int cols = data.columns();
+    if (values == null) {
+      throw new DataException(data.source(), "standard errors of a latent chain run over whole sequences: the rows"
+          + " must be in memory");
+    }
     double[][] info = new double[total][total];
     int[] bounds = data.sequenceBounds();
     for (int q = 0; q + 1 < bounds.length; q++) {
