@@ -52,7 +52,6 @@ public record Information(String method, List<String> names, double[][] covarian
   public static final String FORWARD = "observed information by the forward recursion of the log-likelihood's"
       + " first and second derivatives (Lystig and Hughes 2002), from the compiled emission scores";
 
-
   /** A pivot below this fraction of its diagonal is lost: the coordinate is not identified. */
   static final double SINGULAR = 1e-10;
   /** Below this fraction the coordinate's standard error is unreliable: a warning, but kept. */
