@@ -185,6 +185,29 @@ class InformationTest {
     assertTrue(info.standardErrors().get("mu")[0] > 0);
   }
 
+  /**
+   * One sequence: the first state's probabilities go to a vertex (π0 = (1, 0) maximizes the
+   * likelihood of one first row), where no Wald interval applies; the warning names π0 and the
+   * others keep theirs.
+   */
+  @Test
+  void aProbabilityOnItsEdgeIsNamedAndGetsNoStandardError() throws Exception {
+    Bound bound = Fits.model(Files.readString(Path.of("examples/hmm.model")), Map.of())
+        .bind(Table.read(Path.of("examples/data/hmm.csv")), BindOptions.defaults());
+    Compiled compiled = bound.compile();
+    FitResult fit = compiled.fit(FitOptions.defaults().withThreads(1));
+    assertTrue(Math.min(fit.params().get("pi0")[0], fit.params().get("pi0")[1]) < Information.EDGE);
+    Information info = Information.of(compiled.newModel(), fit.params(), bound.data().orElseThrow());
+    String warnings = info.warnings().toString();
+    assertTrue(warnings.contains("pi0[1] is at the edge of its range"), warnings);
+    assertTrue(Double.isNaN(info.standardErrors().get("pi0")[0]));
+    for (String p : List.of("A", "mu", "s2")) {
+      for (double se : info.standardErrors().get(p)) {
+        assertTrue(se > 0, p + " " + se);
+      }
+    }
+  }
+
   @Test
   void aModelWithoutScoresSaysWhy() throws Exception {
     Bound fa = Fits.model(Files.readString(Path.of("examples/factor.model")), Map.of())

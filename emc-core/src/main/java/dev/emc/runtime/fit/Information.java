@@ -32,7 +32,8 @@ import java.util.Map;
  * that of the sum of the others. A free coordinate that I does not pin down (a pivot of its
  * Cholesky factor lost to rounding against its diagonal: an empty component, a parameter the data
  * do not identify) is named in a warning and left out, and so is every number that depends on it:
- * its standard error is NaN here, which the reports print as "not identified", never as NaN.
+ * its standard error is NaN here, which the reports print as "not identified", never as NaN. So is
+ * a probability or simplex entry at 0 or 1 (within {@link #EDGE}), whose maximum is on the boundary.
  *
  * <p>Intervals are 95% Wald intervals, on the log scale for a positive parameter and on the logit
  * scale for a probability or simplex entry (the delta method maps the standard error there), so
@@ -54,6 +55,11 @@ public record Information(String method, List<String> names, double[][] covarian
 
   /** A pivot below this fraction of its diagonal is lost: the coordinate is not identified. */
   static final double SINGULAR = 1e-10;
+  /**
+   * A probability within this of 0 or 1 is on its range's edge, where EM's estimate creeps toward
+   * the boundary and a Wald interval has no meaning.
+   */
+  public static final double EDGE = 1e-8;
   /** Below this fraction the coordinate's standard error is unreliable: a warning, but kept. */
   static final double ILL_CONDITIONED = 1e-6;
   private static final double Z = 1.959963984540054;
@@ -197,6 +203,7 @@ public record Information(String method, List<String> names, double[][] covarian
     // against the others; a number no density reads (a covariance's σ_ji, i > j, which σ_ij moves) is not free.
     List<double[]> columns = new ArrayList<>();
     List<Integer> freeAt = new ArrayList<>();
+    List<Boolean> edges = new ArrayList<>();
     for (int p = 0; p < infos.size(); p++) {
       ParamInfo pi = infos.get(p);
       int n = params.get(pi.name()).length;
@@ -220,6 +227,12 @@ public record Information(String method, List<String> names, double[][] covarian
         }
         columns.add(col);
         freeAt.add(g);
+        double v = value[g];
+        edges.add(switch (pi.constraint()) {
+          case SIMPLEX -> v < EDGE || value[base[p] + (i / each) * each + each - 1] < EDGE;
+          case PROBABILITY -> v < EDGE || v > 1 - EDGE;
+          default -> false;
+        });
       }
     }
     int f = columns.size();
@@ -243,7 +256,7 @@ public record Information(String method, List<String> names, double[][] covarian
       }
     }
     List<String> warnings = new ArrayList<>();
-    boolean[] kept = pivots(a, i -> names.get(freeAt.get(i)), warnings);
+    boolean[] kept = pivots(a, i -> names.get(freeAt.get(i)), i -> edges.get(i), warnings);
     int[] keep = java.util.stream.IntStream.range(0, f).filter(i -> kept[i]).toArray();
     int m = keep.length;
     double[] sub = new double[m * m];
@@ -320,13 +333,22 @@ public record Information(String method, List<String> names, double[][] covarian
 
   /**
    * Which free coordinates the information identifies: a Cholesky factorization that passes over
-   * a coordinate whose pivot is lost against its diagonal, and warns by name.
+   * a coordinate whose pivot is lost against its diagonal, or that is on its range's edge, and
+   * warns by name.
    */
-  private static boolean[] pivots(double[][] a, java.util.function.IntFunction<String> name, List<String> warnings) {
+  private static boolean[] pivots(double[][] a, java.util.function.IntFunction<String> name,
+      java.util.function.IntPredicate edge, List<String> warnings) {
     int f = a.length;
     boolean[] kept = new boolean[f];
     double[][] l = new double[f][f];
     for (int i = 0; i < f; i++) {
+      if (edge.test(i)) {
+        warnings.add(name.apply(i) + " is at the edge of its range (a probability of 0 or 1): the maximum is on"
+            + " the boundary, where the information gives no standard error (a hidden Markov model fitted to"
+            + " one sequence puts its first state's probability on one state), so it gets none; the others are"
+            + " taken with it fixed");
+        continue;
+      }
       double d = a[i][i];
       for (int m = 0; m < i; m++) {
         d -= l[i][m] * l[i][m];
