@@ -87,13 +87,14 @@ final class FitCommand implements Callable<Integer> {
   Integer bootstrap;
 
   @Option(names = "--bootstrap-kind", paramLabel = "KIND", defaultValue = "nonparametric", description = "How a"
-      + " replicate's rows are drawn: nonparametric (N rows with replacement) or weighted (N times Dirichlet(1, …, 1)"
-      + " weights, the weighted likelihood bootstrap) (default: ${DEFAULT-VALUE}).")
+      + " replicate's rows are drawn: nonparametric (N rows with replacement), weighted (N times Dirichlet(1, …, 1)"
+      + " weights, the weighted likelihood bootstrap) or parametric (a new data set drawn from the fitted model:"
+      + " as many rows, sequences of the same lengths, the same covariates) (default: ${DEFAULT-VALUE}).")
   String bootstrapKind;
 
   @Option(names = "--se", description = "Standard errors and 95% intervals from the observed information (Louis'"
-      + " identity over the complete-data scores the compiler writes), printed after the summary; the JSON gets"
-      + " standardErrors and covariance. For mixtures of independent rows.")
+      + " identity over the complete-data scores the compiler writes; for an HMM, the forward recursion of the"
+      + " log-likelihood's derivatives), printed after the summary; the JSON gets standardErrors and covariance.")
   boolean se;
 
   @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
@@ -221,10 +222,16 @@ final class FitCommand implements Callable<Integer> {
     Relabelling.Ordered ordered = bound.relabelling().order(fitted, bound.data().orElseThrow(),
         progress.interrupted() ? Relabelling.Order.NONE : order, options.threads());
     FitResult fit = ordered.fit();
-    Bootstrap.Result boot = bootstrap == null || progress.interrupted() ? null
-        : Bootstrap.run(compiled::newModel, fit, bound.data().orElseThrow(), options,
-            Bootstrap.Kind.valueOf(bootstrapKind.toUpperCase(java.util.Locale.ROOT)), bootstrap, options.seed(),
-            bound.relabelling(), options.threads());
+    Bootstrap.Result boot;
+    try {
+      boot = bootstrap == null || progress.interrupted() ? null
+          : Bootstrap.run(compiled::newModel, fit, bound.data().orElseThrow(), options,
+              Bootstrap.Kind.valueOf(bootstrapKind.toUpperCase(java.util.Locale.ROOT)), bootstrap, options.seed(),
+              bound.relabelling(), options.threads(),
+              seed -> bound.simulateLike(fit.params(), bound.data().orElseThrow(), seed));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--bootstrap: " + e.getMessage());
+    }
     Information info = !se || progress.interrupted() ? null
         : Information.of(compiled.newModel(), fit.params(), bound.data().orElseThrow());
     if (out != null) {
@@ -430,9 +437,13 @@ final class FitCommand implements Callable<Integer> {
     if (bootstrap != null && bootstrap < 2) {
       throw new ParameterException(spec.commandLine(), "--bootstrap needs at least 2 replicates, not " + bootstrap);
     }
-    if (!bootstrapKind.equals("nonparametric") && !bootstrapKind.equals("weighted")) {
-      throw new ParameterException(spec.commandLine(), "--bootstrap-kind is nonparametric or weighted, not "
-          + bootstrapKind + (bootstrapKind.equals("parametric") ? " (the parametric bootstrap is not supported yet)" : ""));
+    if (!List.of("nonparametric", "weighted", "parametric").contains(bootstrapKind)) {
+      throw new ParameterException(spec.commandLine(), "--bootstrap-kind is nonparametric, weighted or parametric,"
+          + " not " + bootstrapKind);
+    }
+    if (bootstrap != null && bootstrapKind.equals("parametric") && rows.labels != null) {
+      throw new ParameterException(spec.commandLine(), "--bootstrap-kind parametric draws new rows, which have no"
+          + " labels: the replicates could not be fitted as the labelled fit was");
     }
     if (orderBy != null) {
       try {

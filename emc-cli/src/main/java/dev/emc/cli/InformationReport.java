@@ -17,7 +17,6 @@ import java.util.Locale;
  */
 final class InformationReport {
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final String METHOD = "observed information by Louis' identity, from the compiled complete-data scores";
   static final String INTERVAL = "95% Wald interval: estimate ± 1.96 SE, on the log scale for a positive parameter"
       + " and the logit scale for a probability";
 
@@ -30,7 +29,7 @@ final class InformationReport {
   static void write(ObjectNode json, FitResult fit, Information info) {
     ObjectNode se = json.putObject("standardErrors");
     ObjectNode node = json.putObject("information");
-    node.put("method", METHOD);
+    node.put("method", info.method());
     node.put("freeParameters", info.free());
     node.put("interval", INTERVAL);
     ObjectNode lower = node.putObject("lower");
@@ -63,7 +62,7 @@ final class InformationReport {
   /** Each number as the summary prints it, with its standard error and interval beside it: one number a line. */
   static String of(FitResult fit, Information info) {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%nstandard errors: %s, over %d free parameters%n", METHOD, info.free()));
+    out.append(String.format(Locale.ROOT, "%nstandard errors: %s, over %d free parameters%n", info.method(), info.free()));
     out.append(String.format(Locale.ROOT, "  (%s)%n%n", INTERVAL));
     out.append(String.format(Locale.ROOT, "  %-16s %12s %12s   %s%n", "", "estimate", "std. error", "95% interval"));
     for (ParamInfo p : fit.model().params()) {

@@ -35,11 +35,30 @@ class StandardErrorsCliTest {
     assertEquals(se.get("mu").get(0).get(0).asDouble(), Math.sqrt(v), 1e-12);
   }
 
+  /** A hidden Markov model: each row of A is a simplex of its own, so its two entries share one error. */
+  @Test
+  void aHiddenMarkovModelsStandardErrorsComeFromTheForwardRecursion(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("fit.json");
+    Run r = CliTest.emc("fit", "examples/hmm.model", "--data", "examples/data/hmm.csv", "--sequence", "seq", "--se",
+        "--out", json.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("standard errors: observed information by the forward recursion"), r.out());
+    assertTrue(r.out().contains("over 7 free parameters"), r.out());
+    assertFalse(r.out().contains("NaN"), r.out());
+    JsonNode fit = new ObjectMapper().readTree(json.toFile());
+    assertTrue(fit.get("information").get("method").asText().contains("Lystig and Hughes"));
+    JsonNode a = fit.get("standardErrors").get("A");
+    for (int j = 0; j < 2; j++) {
+      assertEquals(a.get(j).get(0).asDouble(), a.get(j).get(1).asDouble(), 1e-12);
+      assertTrue(a.get(j).get(0).asDouble() > 0);
+    }
+  }
+
   @Test
   void aModelWithoutScoresSaysWhyAndExitsTwo() {
-    Run r = CliTest.emc("fit", "examples/hmm.model", "--data", "examples/data/hmm.csv", "--se");
+    Run r = CliTest.emc("fit", "examples/factor.model", "--data", "examples/data/wine.csv", "--se");
     assertEquals(2, r.code());
-    assertTrue(r.err().contains("--se: standard errors are not available for a hidden Markov model"), r.err());
+    assertTrue(r.err().contains("--se: standard errors are not available for a continuous latent"), r.err());
     assertFalse(r.err().contains("Exception"), r.err());
   }
 }

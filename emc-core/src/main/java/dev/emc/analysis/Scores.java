@@ -2,6 +2,7 @@ package dev.emc.analysis;
 
 import dev.emc.analysis.EmPlan.ParamSlot;
 import dev.emc.analysis.latent.Enumerated;
+import dev.emc.analysis.latent.MarkovChain;
 import dev.emc.math.Derivative;
 import dev.emc.math.Expr;
 import dev.emc.math.Symbol;
@@ -62,16 +63,18 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
 
   /**
    * The scores of a model whose latent is enumerated row by row (a mixture, a mixture of
-   * regressions).
+   * regressions), or of a hidden Markov chain's emission densities log p(x_n | z_n = k), which the
+   * forward recursion of derivatives in {@code runtime.fit.Information} combines with the chain's own
+   * first-state and transition probabilities.
    *
    * @throws Derivative.Unsupported for any other structure, or a density this unit cannot write
    *     out number by number: the message says which
    */
   public static Scores of(EmPlan plan) throws Derivative.Unsupported {
-    if (!(plan.latent() instanceof Enumerated e)) {
+    if (!(plan.latent() instanceof Enumerated) && !(plan.latent() instanceof MarkovChain)) {
       throw new Derivative.Unsupported("standard errors are not available for " + structure(plan) + " yet");
     }
-    if (!e.given().isEmpty()) {
+    if (plan.latent() instanceof Enumerated e && !e.given().isEmpty()) {
       throw new Derivative.Unsupported("standard errors are not available for a mixture with a latent integrated"
           + " out given the component (" + e.given().get(0).name() + ") yet");
     }
@@ -108,6 +111,11 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
     return new Scores(coordinates, expanded, score, hessian, d.matrixLeaves());
   }
 
+  /** What the analytic standard errors cover, for the message of a model they do not. */
+  public static final String COVERS = "--se covers finite mixtures of independent rows (mixtures of regressions,"
+      + " gamma shapes and full covariances up to D = 6 among them) and hidden Markov models;"
+      + " --bootstrap B covers the others (--bootstrap-kind parametric where the rows cannot be reweighted)";
+
   /**
    * The most formula nodes the Hessian's entries may have between them: written out one statement
    * an entry, more would pass the JVM's 64 KB limit on a method's code (a full covariance of D = 6
@@ -124,8 +132,7 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
   }
 
   private static String structure(EmPlan plan) {
-    return plan.latent().bySequence() ? "a hidden Markov model (its score runs forward–backward)"
-        : plan.latent().finite() ? "this latent structure"
+    return plan.latent().finite() ? "this latent structure"
         : "a continuous latent (factor analysis: its loadings are identified only up to a rotation, so their"
             + " information is singular until one is fixed; the means and noise variances are identified)";
   }

@@ -87,6 +87,18 @@ public final class Bound {
   }
 
   /**
+   * Draws a data set like {@code data} from the model at {@code params}: as many rows, in sequences
+   * of the same lengths, with the same weights, each row keeping its covariates; what the parametric
+   * bootstrap refits.
+   *
+   * @throws IllegalArgumentException when a family has no sampler, or the covariates are not in memory
+   */
+  public DataMatrix simulateLike(Map<String, double[]> params, DataMatrix data, long seed) {
+    DataMatrix drawn = new Simulator(plan, emc.families(), params).like(data, seed).data();
+    return data.weights() == null ? drawn : drawn.withWeights(data.weights());
+  }
+
+  /**
    * Draws one row for each row of {@code table} at {@code params}, for a model with covariates: it
    * conditions on them, so each drawn row keeps its row's covariates, read from the table's columns
    * by name ({@code names}, a fit's columns, when they fit the model's layout; else u, or
@@ -128,14 +140,14 @@ public final class Bound {
 
   /**
    * Why the compiled model has no analytic score, so no standard errors by its observed
-   * information ({@code runtime.fit.Information}); null when it has one.
+   * information ({@code runtime.fit.Information}), and what they cover; null when it has one.
    */
   public String scoresUnavailable() {
     try {
       dev.emc.analysis.Scores.of(plan);
       return null;
     } catch (dev.emc.math.Derivative.Unsupported e) {
-      return e.getMessage();
+      return e.getMessage() + ". " + dev.emc.analysis.Scores.COVERS;
     }
   }
 

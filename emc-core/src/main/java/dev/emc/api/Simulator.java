@@ -97,7 +97,36 @@ final class Simulator {
    * (a fit's columns) when they fit the model's layout.
    */
   Simulation draw(int rows, int sequences, long seed, List<String> names) {
-    return draw(rows, sequences, seed, names, null);
+    int[] starts = new int[sequences];
+    for (int s = 0; s < sequences; s++) {
+      starts[s] = (int) ((long) rows * s / sequences);
+    }
+    return draw(rows, starts, seed, names, null);
+  }
+
+  /**
+   * A data set like {@code data}: as many rows, in sequences of the same lengths, each keeping its
+   * row's covariates; every other column drawn (the parametric bootstrap's replicate).
+   */
+  Simulation like(DataMatrix data, long seed) {
+    List<EmPlan.DataSlot> given = covariateSlots();
+    int width = given.stream().mapToInt(EmPlan.DataSlot::width).sum();
+    double[] covariates = null;
+    if (width > 0) {
+      if (data.values() == null) {
+        throw new IllegalArgumentException("drawing rows like the data needs their covariates in memory (not --stream)");
+      }
+      covariates = new double[data.rows() * width];
+      for (int n = 0; n < data.rows(); n++) {
+        int at = n * width;
+        for (EmPlan.DataSlot d : given) {
+          System.arraycopy(data.values(), n * data.columns() + d.offset(), covariates, at, d.width());
+          at += d.width();
+        }
+      }
+    }
+    int[] bounds = data.sequenceBounds();
+    return draw(data.rows(), java.util.Arrays.copyOf(bounds, bounds.length - 1), seed, data.names(), covariates);
   }
 
   /**
@@ -109,14 +138,16 @@ final class Simulator {
     if (width == 0) {
       throw new IllegalArgumentException("model " + plan.model() + " has no covariates to simulate at");
     }
-    return draw(covariates.length / width, 1, seed, names, covariates);
+    return draw(covariates.length / width, new int[] {0}, seed, names, covariates);
   }
 
   private List<EmPlan.DataSlot> covariateSlots() {
     return plan.data().stream().filter(EmPlan.DataSlot::covariate).toList();
   }
 
-  private Simulation draw(int rows, int sequences, long seed, List<String> names, double[] covariates) {
+  /** {@code rows} rows, a sequence starting at each of {@code starts} (the first at 0). */
+  private Simulation draw(int rows, int[] starts, long seed, List<String> names, double[] covariates) {
+    int sequences = starts.length;
     List<EmPlan.DataSlot> given = covariateSlots();
     if (!given.isEmpty() && covariates == null) {
       throw new IllegalArgumentException("model " + plan.model() + " has the covariate " + given.get(0).name()
@@ -140,10 +171,6 @@ final class Simulator {
     // (factors h) enters their arguments instead. A mixture of factor analysers has both: z, then h.
     boolean finite = latent != null;
     int width = factors == null ? 0 : size(plan.latent().dimension());
-    int[] starts = new int[sequences];
-    for (int s = 0; s < sequences; s++) {
-      starts[s] = (int) ((long) rows * s / sequences);
-    }
     int previous = 0;
     for (int n = 0, s = 0; n < rows; n++) {
       boolean firstOfSequence = s < sequences && starts[s] == n;

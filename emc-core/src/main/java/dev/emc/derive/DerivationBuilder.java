@@ -106,25 +106,43 @@ abstract class DerivationBuilder {
     try {
       scores = dev.emc.analysis.Scores.of(plan);
     } catch (dev.emc.math.Derivative.Unsupported e) {
-      prose("emc fit --se: " + e.getMessage() + ". The bootstrap (--bootstrap B) gives standard errors where"
-          + " the rows can be reweighted.");
+      prose("emc fit --se: " + e.getMessage() + ". " + dev.emc.analysis.Scores.COVERS + ".");
       return;
     }
-    prose("The standard errors are the square roots of the diagonal of I⁻¹, where I is the observed"
-        + " information: minus the Hessian of the observed-data log-likelihood ℓ(θ) = Σ_n log p(x_n) at the"
-        + " fit. For a finite mixture Louis' identity gives it exactly from the complete-data score"
-        + " s_nk = ∂/∂θ log p(x_n, z = k) and Hessian H_nk = ∂²/∂θ∂θᵀ log p(x_n, z = k), log φ_k included:"
-        + " I = Σ_n [Σ_k r_nk (−H_nk) − Σ_k r_nk s_nk s_nkᵀ + s_n s_nᵀ], with s_n = Σ_k r_nk s_nk, the score"
-        + " of row n. (Σ_n s_n s_nᵀ alone, the empirical information, is a cheaper approximation that emc"
-        + " does not use.) One pass over the rows adds it up at the fitted parameters.");
-    prose("emc writes s_nk and H_nk by differentiating log p(x_n, z = k), as the E-step evaluates it, one"
-        + " number of θ at a time; a covariance's log-determinant, its quadratic form vᵀΣ⁻¹v, w = Σ⁻¹v and"
-        + " the entries of Σ⁻¹ are differentiated by the rules of matrix calculus. The score of component k"
-        + sizes() + ":");
+    boolean chain = plan.latent().bySequence();
+    if (chain) {
+      prose("The standard errors are the square roots of the diagonal of I⁻¹, where I is the observed"
+          + " information: minus the Hessian of the observed-data log-likelihood ℓ(θ) = Σ_sequences log p(x_1, …,"
+          + " x_N) at the fit. The rows of a sequence are not independent, so Louis' identity row by row does"
+          + " not apply (and the empirical information, the outer products of the sequences' scores, is only"
+          + " an approximation, which emc does not use). emc takes I exactly by carrying the forward"
+          + " recursion to first and second derivatives (Lystig and Hughes 2002): with u_1(k) = pi0_k,"
+          + " u_n(k) = Σ_j α_n−1(j) A_jk and α_n(k) = u_n(k) b_n(k), b_n(k) = p(x_n | z_n = k),"
+          + " ∂α_n(k) = b_n(k) [∂u_n(k) + u_n(k) s_nk] and ∂²α_n(k) = b_n(k) [∂²u_n(k) + ∂u_n(k) s_nkᵀ +"
+          + " s_nk ∂u_n(k)ᵀ + u_n(k) (H_nk + s_nk s_nkᵀ)], where ∂u carries ∂A_jk = 1 and ∂pi0_k = 1 at their"
+          + " own coordinates; then ∂ℓ = Σ_k ∂α_N(k) / L and ∂²ℓ = Σ_k ∂²α_N(k) / L − ∂ℓ ∂ℓᵀ, L = Σ_k α_N(k)."
+          + " Each step divides α, ∂α and ∂²α by Σ_k α_n(k), which leaves these ratios as they are.");
+      prose("emc writes s_nk = ∂/∂θ log p(x_n | z_n = k) and H_nk = ∂²/∂θ∂θᵀ log p(x_n | z_n = k), the"
+          + " emission density's, by differentiating it as the E-step evaluates it, one number of θ at a time."
+          + " The score of state k" + sizes() + ":");
+    } else {
+      prose("The standard errors are the square roots of the diagonal of I⁻¹, where I is the observed"
+          + " information: minus the Hessian of the observed-data log-likelihood ℓ(θ) = Σ_n log p(x_n) at the"
+          + " fit. For a finite mixture Louis' identity gives it exactly from the complete-data score"
+          + " s_nk = ∂/∂θ log p(x_n, z = k) and Hessian H_nk = ∂²/∂θ∂θᵀ log p(x_n, z = k), log φ_k included:"
+          + " I = Σ_n [Σ_k r_nk (−H_nk) − Σ_k r_nk s_nk s_nkᵀ + s_n s_nᵀ], with s_n = Σ_k r_nk s_nk, the score"
+          + " of row n. (Σ_n s_n s_nᵀ alone, the empirical information, is a cheaper approximation that emc"
+          + " does not use.) One pass over the rows adds it up at the fitted parameters.");
+      prose("emc writes s_nk and H_nk by differentiating log p(x_n, z = k), as the E-step evaluates it, one"
+          + " number of θ at a time; a covariance's log-determinant, its quadratic form vᵀΣ⁻¹v, w = Σ⁻¹v and"
+          + " the entries of Σ⁻¹ are differentiated by the rules of matrix calculus. The score of component k"
+          + sizes() + ":");
+    }
     for (int a = 0; a < scores.coordinates().size(); a++) {
       prose("∂/∂", scores.coordinates().get(a).leaf(), ": ", scores.score().get(a));
     }
-    prose("The parametrization: a simplex's first K − 1 entries are free and its last is 1 minus their sum;"
+    prose("The parametrization: a simplex's first K − 1 entries are free and its last is 1 minus their sum"
+        + (chain ? " (each row of A is a simplex)" : "") + ";"
         + " a covariance's free numbers are its distinct entries σ_ij, i ≤ j, each moving σ_ji with it; every"
         + " other number is free as stored. I is inverted there, and the covariance of the estimates is"
         + " mapped back (the map is linear, so exactly) to every number of the model's own parameters: the"

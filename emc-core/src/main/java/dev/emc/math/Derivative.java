@@ -406,6 +406,8 @@ public final class Derivative {
       outer = div(new Expr.Num(0.5), a);
     } else if (f == Function.LOG_GAMMA) {
       outer = new Expr.Apply(Function.DIGAMMA, u);
+    } else if (f == Function.DIGAMMA) {
+      outer = new Expr.Apply(Function.TRIGAMMA, u);
     } else if (f == Function.LOGISTIC) {
       outer = mul(a, sub(new Expr.Num(1), a));
     } else if (f == Function.LOG1P_EXP) {

@@ -16,6 +16,9 @@ public record Function(String name, String java, String tex, String text) {
       new Function("lgamma", "dev.emc.runtime.Special.logGamma", "\\log\\Gamma", "log Γ");
   public static final Function DIGAMMA =
       new Function("digamma", "dev.emc.runtime.Special.digamma", "\\psi", "ψ");
+  /** ψ′(x) = d/dx ψ(x), which a gamma shape's Hessian reads. */
+  public static final Function TRIGAMMA =
+      new Function("trigamma", "dev.emc.runtime.Special.trigamma", "\\psi'", "ψ′");
   /**
    * x log y from x and log y, with 0 · log 0 = 0 (the limit of x log x): a log-density's term at
    * its support's edge, such as (1 − x) log(1 − p) for a yes/no value that is always 1. It takes

@@ -55,6 +55,11 @@ public final class Special {
     return Digamma.value(x);
   }
 
+  /** ψ′(x) = d/dx ψ(x). */
+  public static double trigamma(double x) {
+    return Trigamma.value(x);
+  }
+
   /** log Γ_D(a) = D(D−1)/4 log π + Σ_{j=1..D} log Γ(a + (1 − j)/2), the multivariate gamma. */
   public static double logMultiGamma(double d, double a) {
     double sum = d * (d - 1) / 4 * Math.log(Math.PI);

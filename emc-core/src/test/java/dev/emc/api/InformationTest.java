@@ -23,8 +23,11 @@ import org.junit.jupiter.api.Test;
  * The analytic standard errors (Louis' identity over the generated scores) against the inverse of
  * a finite-difference Hessian of the observed log-likelihood, which each test writes itself from
  * the textbook densities, in the same free coordinates: a simplex's first K − 1 entries (the last
- * is 1 minus their sum), every other number as stored. Central differences of steps 1e-3 of each
- * number's size have a truncation error of about 1e-6 relative, so the two must agree to 1e-4.
+ * is 1 minus their sum; each row of a transition matrix is one), every other number as stored.
+ * Central differences of steps 1e-3 of each number's size (of a simplex entry's or its last
+ * entry's, whichever is nearer 0) have a truncation error of about 1e-6 relative, so the two must
+ * agree to 1e-4. For a hidden Markov model the rows are not independent and the test's
+ * log-likelihood is its own forward recursion over each sequence.
  */
 class InformationTest {
   private static final double TOL = 1e-4;
@@ -37,6 +40,22 @@ class InformationTest {
       double[] lp = new double[phi.length];
       for (int k = 0; k < phi.length; k++) {
         lp[k] = Math.log(phi[k]) + x[0] * Math.log(lambda[k]) - lambda[k] - logFactorial(x[0]);
+      }
+      return lp;
+    });
+  }
+
+  /** A gamma shape's Hessian reads ψ′, the derivative of the ψ in its score. */
+  @Test
+  void gammaMixture() throws Exception {
+    check("examples/gamma.model", "examples/data/gamma.csv", (p, x) -> {
+      double[] phi = p.get("phi");
+      double[] lp = new double[phi.length];
+      for (int k = 0; k < phi.length; k++) {
+        double a = p.get("shape")[k];
+        double b = p.get("rate")[k];
+        lp[k] = Math.log(phi[k]) + a * Math.log(b) - org.apache.commons.numbers.gamma.LogGamma.value(a)
+            + (a - 1) * Math.log(x[0]) - b * x[0];
       }
       return lp;
     });
@@ -114,11 +133,86 @@ class InformationTest {
     assertTrue(info.standardErrors().get("lambda")[0] > 0);
   }
 
+  /**
+   * The two-state HMM of examples/hmm.model over the sequences of examples/data/hmm.csv: the
+   * observed log-likelihood is the test's own forward recursion, in logs, over each sequence.
+   */
+  @Test
+  void hiddenMarkovModel() throws Exception {
+    check("examples/hmm.model", "examples/data/hmm.csv", BindOptions.defaults().withSequence("seq"), (p, data) -> {
+      double[] pi0 = p.get("pi0");
+      double[] a = p.get("A");
+      int k = pi0.length;
+      int[] bounds = data.sequenceBounds();
+      double ll = 0;
+      for (int q = 0; q + 1 < bounds.length; q++) {
+        double[] logAlpha = new double[k];
+        for (int n = bounds[q]; n < bounds[q + 1]; n++) {
+          double x = data.values()[n * data.columns()];
+          double[] next = new double[k];
+          for (int j = 0; j < k; j++) {
+            double[] terms = new double[k];
+            for (int i = 0; i < k; i++) {
+              terms[i] = n == bounds[q] ? (i == j ? Math.log(pi0[j]) : Double.NEGATIVE_INFINITY)
+                  : logAlpha[i] + Math.log(a[i * k + j]);
+            }
+            next[j] = logSumExp(terms) + normal(x, p.get("mu")[j], p.get("s2")[j]);
+          }
+          logAlpha = next;
+        }
+        ll += logSumExp(logAlpha);
+      }
+      return ll;
+    });
+  }
+
+  /**
+   * A hidden Markov state that no row can come from (its mean a million away): its emission and
+   * the row of A out of it are not identified, and the warnings name them.
+   */
+  @Test
+  void anUnvisitedStateIsNamedAndGetsNoStandardError() throws Exception {
+    Bound bound = Fits.model(Files.readString(Path.of("examples/hmm.model")), Map.of())
+        .bind(Table.read(Path.of("examples/data/hmm.csv")), BindOptions.defaults().withSequence("seq"));
+    Map<String, double[]> params = Map.of("pi0", new double[] {0.5, 0.5}, "A", new double[] {0.9, 0.1, 0.5, 0.5},
+        "mu", new double[] {1, 1e6}, "s2", new double[] {2, 1});
+    Information info = Information.of(bound.compile().newModel(), params, bound.data().orElseThrow());
+    String warnings = info.warnings().toString();
+    assertTrue(warnings.contains("singular at A[2][1]"), warnings);
+    assertTrue(warnings.contains("singular at mu[2]"), warnings);
+    assertTrue(Double.isNaN(info.standardErrors().get("mu")[1]));
+    assertTrue(Double.isNaN(info.standardErrors().get("A")[2]));
+    assertTrue(info.standardErrors().get("mu")[0] > 0);
+  }
+
+  /**
+   * One sequence: the first state's probabilities go to a vertex (π0 = (1, 0) maximizes the
+   * likelihood of one first row), where no Wald interval applies; the warning names π0 and the
+   * others keep theirs.
+   */
+  @Test
+  void aProbabilityOnItsEdgeIsNamedAndGetsNoStandardError() throws Exception {
+    Bound bound = Fits.model(Files.readString(Path.of("examples/hmm.model")), Map.of())
+        .bind(Table.read(Path.of("examples/data/hmm.csv")), BindOptions.defaults());
+    Compiled compiled = bound.compile();
+    FitResult fit = compiled.fit(FitOptions.defaults().withThreads(1));
+    assertTrue(Math.min(fit.params().get("pi0")[0], fit.params().get("pi0")[1]) < Information.EDGE);
+    Information info = Information.of(compiled.newModel(), fit.params(), bound.data().orElseThrow());
+    String warnings = info.warnings().toString();
+    assertTrue(warnings.contains("pi0[1] is at the edge of its range"), warnings);
+    assertTrue(Double.isNaN(info.standardErrors().get("pi0")[0]));
+    for (String p : List.of("A", "mu", "s2")) {
+      for (double se : info.standardErrors().get(p)) {
+        assertTrue(se > 0, p + " " + se);
+      }
+    }
+  }
+
   @Test
   void aModelWithoutScoresSaysWhy() throws Exception {
-    Bound hmm = Fits.model(Files.readString(Path.of("examples/hmm.model")), Map.of())
-        .bind(Table.read(Path.of("examples/data/hmm.csv")), BindOptions.defaults());
-    assertTrue(hmm.scoresUnavailable().contains("hidden Markov model"), hmm.scoresUnavailable());
+    Bound fa = Fits.model(Files.readString(Path.of("examples/factor.model")), Map.of())
+        .bind(Table.read(Path.of("examples/data/wine.csv")), BindOptions.defaults());
+    assertTrue(fa.scoresUnavailable().contains("continuous latent"), fa.scoresUnavailable());
   }
 
   /** log p(x_n, z = k) for each k, from the test's own formulas. */
@@ -138,23 +232,36 @@ class InformationTest {
     return s;
   }
 
+  /** Σ_n log p(x_n) over independent rows. */
   private static double logLikelihood(Joint joint, Map<String, double[]> params, DataMatrix data) {
     double ll = 0;
     double[] row = new double[data.columns()];
     for (int n = 0; n < data.rows(); n++) {
       System.arraycopy(data.values(), n * data.columns(), row, 0, row.length);
-      double[] lp = joint.at(params, row);
-      double max = Double.NEGATIVE_INFINITY;
-      for (double v : lp) {
-        max = Math.max(max, v);
-      }
-      double s = 0;
-      for (double v : lp) {
-        s += Math.exp(v - max);
-      }
-      ll += max + Math.log(s);
+      ll += logSumExp(joint.at(params, row));
     }
     return ll;
+  }
+
+  private static double logSumExp(double[] lp) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : lp) {
+      max = Math.max(max, v);
+    }
+    double s = 0;
+    for (double v : lp) {
+      s += Math.exp(v - max);
+    }
+    return max + Math.log(s);
+  }
+
+  /** The observed log-likelihood of all the data at the given parameters. */
+  interface LogLikelihood {
+    double of(Map<String, double[]> params, DataMatrix data);
+  }
+
+  private static void check(String model, String csv, Joint joint) throws Exception {
+    check(model, csv, BindOptions.defaults(), (p, data) -> logLikelihood(joint, p, data));
   }
 
   /**
@@ -163,9 +270,10 @@ class InformationTest {
    */
   private record Free(String param, int index, int other, int sign) {}
 
-  private static void check(String model, String csv, Joint joint) throws Exception {
+  private static void check(String model, String csv, BindOptions options, LogLikelihood logLikelihood)
+      throws Exception {
     Bound bound = Fits.model(Files.readString(Path.of(model)), Map.of())
-        .bind(Table.read(Path.of(csv)), BindOptions.defaults());
+        .bind(Table.read(Path.of(csv)), options);
     assertNull(bound.scoresUnavailable());
     Compiled compiled = bound.compile();
     FitResult fit = compiled.fit(FitOptions.defaults().withThreads(1).withSeed(1));
@@ -178,8 +286,10 @@ class InformationTest {
       int n = fit.params().get(p.name()).length;
       for (int i = 0; i < n; i++) {
         if (p.constraint() == ParamInfo.Constraint.SIMPLEX) {
-          if (i < n - 1) {
-            free.add(new Free(p.name(), i, n - 1, -1));
+          // Each simplex (a transition matrix's row) has its own last entry.
+          int each = p.elements();
+          if (i % each < each - 1) {
+            free.add(new Free(p.name(), i, i - i % each + each - 1, -1));
           }
         } else if (p.constraint() == ParamInfo.Constraint.COVARIANCE) {
           int d = p.shape()[0];
@@ -197,7 +307,12 @@ class InformationTest {
     int f = free.size();
     double[] h = new double[f];
     for (int i = 0; i < f; i++) {
-      h[i] = 1e-3 * Math.max(Math.abs(fit.params().get(free.get(i).param())[free.get(i).index()]), 0.1);
+      Free c = free.get(i);
+      double[] v = fit.params().get(c.param());
+      // A simplex entry's step moves its last entry too: the nearer either is to 0, the smaller the
+      // step (a transition probability of 0.04 stepped by 1e-3 would cost 1e-3 in truncation).
+      double size = c.sign() < 0 ? Math.min(v[c.index()], v[c.other()]) : Math.max(Math.abs(v[c.index()]), 0.1);
+      h[i] = 1e-3 * size;
     }
     ToDoubleFunction<double[]> ll = step -> {
       Map<String, double[]> p = new LinkedHashMap<>();
@@ -209,7 +324,7 @@ class InformationTest {
           p.get(c.param())[c.other()] += c.sign() * step[i];
         }
       }
-      return logLikelihood(joint, p, data);
+      return logLikelihood.of(p, data);
     };
     double[] hessian = new double[f * f];
     for (int i = 0; i < f; i++) {

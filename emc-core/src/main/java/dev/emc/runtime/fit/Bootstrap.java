@@ -18,9 +18,12 @@ import java.util.function.Supplier;
 /**
  * Bootstrap standard errors and percentile intervals of a fit: B replicates, each the model
  * refitted by EM from the fit's parameters to rows drawn anew, on all cores (one replicate a
- * thread). Rows are drawn by reweighting the data: a nonparametric replicate gives each row the
- * number of times it is drawn in N draws with replacement (a multinomial count), a weighted one
- * (the weighted likelihood bootstrap, mclust's "wlbs") N times a uniform Dirichlet weight. A
+ * thread). A nonparametric replicate reweights the data, giving each row the number of times it is
+ * drawn in N draws with replacement (a multinomial count); a weighted one (the weighted likelihood
+ * bootstrap, mclust's "wlbs") N times a uniform Dirichlet weight; a parametric one is a new data set
+ * drawn from the fitted model itself, as many rows in sequences of the same lengths with the same
+ * covariates ({@link Simulate}), so it also serves a hidden Markov model, whose rows cannot be
+ * reweighted one by one. A
  * replicate's components are then matched to the fit's by the assignment of least total distance
  * between them ({@link #matched}, {@link Hungarian}), so that a replicate that swapped two labels does
  * not inflate the spread.
@@ -28,7 +31,13 @@ import java.util.function.Supplier;
 public final class Bootstrap {
   private Bootstrap() {}
 
-  public enum Kind { NONPARAMETRIC, WEIGHTED }
+  public enum Kind { NONPARAMETRIC, WEIGHTED, PARAMETRIC }
+
+  /** Draws a parametric replicate: a data set like the fitted one, from the fitted model. */
+  @FunctionalInterface
+  public interface Simulate {
+    DataMatrix draw(long seed);
+  }
 
   /**
    * Each parameter's number's spread over the replicates, flat as the model stores them.
@@ -38,17 +47,30 @@ public final class Bootstrap {
   public record Result(Kind kind, int replicates, int failed, Map<String, double[]> standardErrors,
       Map<String, double[]> lower, Map<String, double[]> upper) {}
 
-  /**
-   * @throws DataException when the rows cannot be reweighted (a latent chain's)
-   */
+  /** A nonparametric or weighted bootstrap, which reweights the data's rows. */
   public static Result run(Supplier<EmModel> factory, FitResult fit, DataMatrix data, FitOptions o, Kind kind,
       int replicates, long seed, Relabelling relabelling, int threads) throws DataException {
+    return run(factory, fit, data, o, kind, replicates, seed, relabelling, threads, null);
+  }
+
+  /**
+   * @param simulate how a parametric replicate is drawn; only read when {@code kind} is parametric
+   * @throws IllegalArgumentException when {@code simulate} cannot draw from the model, with its message
+   * @throws DataException when the rows cannot be reweighted (a latent chain's) for a kind that
+   *     reweights them
+   */
+  public static Result run(Supplier<EmModel> factory, FitResult fit, DataMatrix data, FitOptions o, Kind kind,
+      int replicates, long seed, Relabelling relabelling, int threads, Simulate simulate) throws DataException {
     EmModel probe = factory.get();
-    try {
-      LatentPass.of(probe).check(data.withWeights(new double[data.rows()]));
-    } catch (DataException e) {
-      throw new DataException(e.file(), "the bootstrap draws each replicate's rows by weighing them, which this"
-          + " model cannot take: " + e.getMessage());
+    if (kind != Kind.PARAMETRIC) {
+      try {
+        LatentPass.of(probe).check(data.withWeights(new double[data.rows()]));
+      } catch (DataException e) {
+        throw new DataException(e.file(), "the bootstrap draws each replicate's rows by weighing them, which this"
+            + " model cannot take: " + e.getMessage() + " (--bootstrap-kind parametric draws new data sets instead)");
+      }
+    } else if (simulate == null) {
+      throw new IllegalArgumentException("a parametric bootstrap needs a way to draw data sets");
     }
     FitOptions each = o.withStart(fit.params()).withThreads(1).withRestarts(1);
     double[] fitted = LatentPass.of(probe).finite() ? fit.predict(data).responsibilities() : null;
@@ -57,8 +79,10 @@ public final class Bootstrap {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       for (int b = 0; b < replicates; b++) {
-        DataMatrix drawn = data.withWeights(weights(data, kind, seeds.split()));
+        SplittableRandom rng = seeds.split();
         jobs.add(pool.submit(() -> {
+          DataMatrix drawn = kind == Kind.PARAMETRIC ? simulate.draw(rng.nextLong())
+              : data.withWeights(weights(data, kind, rng));
           try (Fitter f = new Fitter(1)) {
             FitResult r = f.fit(factory, drawn, each);
             return matched(r, fitted, data, relabelling);
@@ -79,6 +103,10 @@ public final class Bootstrap {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("the bootstrap was interrupted", e);
     } catch (java.util.concurrent.ExecutionException e) {
+      if (kind == Kind.PARAMETRIC && e.getCause() instanceof IllegalArgumentException drawing) {
+        // A parametric replicate the model cannot draw (a family without a sampler): the caller's message.
+        throw drawing;
+      }
       throw new IllegalStateException(e.getCause());
     } finally {
       pool.shutdownNow();

@@ -1,6 +1,7 @@
 package dev.emc.runtime.fit;
 
 import dev.emc.runtime.EmModel;
+import dev.emc.runtime.Latent;
 import dev.emc.runtime.Linalg;
 import dev.emc.runtime.ParamInfo;
 import dev.emc.runtime.data.DataException;
@@ -12,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Analytic standard errors: the observed information of a fit by Louis' identity, exact for a
- * finite mixture,
+ * Analytic standard errors: the observed information of a fit, for a hidden Markov model by the
+ * forward recursion of derivatives ({@code ChainInformation}), for a finite mixture by Louis'
+ * identity, exact there,
  *
  * <pre>
  *   I = Σ_n [ Σ_k r_nk (−H_nk) − Σ_k r_nk s_nk s_nkᵀ + s_n s_nᵀ ],   s_n = Σ_k r_nk s_nk,
@@ -30,21 +32,34 @@ import java.util.Map;
  * that of the sum of the others. A free coordinate that I does not pin down (a pivot of its
  * Cholesky factor lost to rounding against its diagonal: an empty component, a parameter the data
  * do not identify) is named in a warning and left out, and so is every number that depends on it:
- * its standard error is NaN here, which the reports print as "not identified", never as NaN.
+ * its standard error is NaN here, which the reports print as "not identified", never as NaN. So is
+ * a probability or simplex entry at 0 or 1 (within {@link #EDGE}), whose maximum is on the boundary.
  *
  * <p>Intervals are 95% Wald intervals, on the log scale for a positive parameter and on the logit
  * scale for a probability or simplex entry (the delta method maps the standard error there), so
  * that they stay inside the parameter's range.
  *
+ * @param method how the information was taken: {@link #LOUIS} or {@link #FORWARD}
  * @param names each stored number, as {@code mu[2][1]} (1-based), in {@link EmModel#params}' order
  * @param covariance the estimates' covariance over {@code names}; NaN where not identified
  * @param free the free coordinates the information was taken over
  */
-public record Information(List<String> names, double[][] covariance, Map<String, double[]> standardErrors,
-    Map<String, double[]> lower, Map<String, double[]> upper, int free, List<String> warnings) {
+public record Information(String method, List<String> names, double[][] covariance,
+    Map<String, double[]> standardErrors, Map<String, double[]> lower, Map<String, double[]> upper, int free,
+    List<String> warnings) {
+  /** How a mixture's information is taken. */
+  public static final String LOUIS = "observed information by Louis' identity, from the compiled complete-data scores";
+  /** How a hidden Markov model's is. */
+  public static final String FORWARD = "observed information by the forward recursion of the log-likelihood's"
+      + " first and second derivatives (Lystig and Hughes 2002), from the compiled emission scores";
 
   /** A pivot below this fraction of its diagonal is lost: the coordinate is not identified. */
   static final double SINGULAR = 1e-10;
+  /**
+   * A probability within this of 0 or 1 is on its range's edge, where EM's estimate creeps toward
+   * the boundary and a Wald interval has no meaning.
+   */
+  public static final double EDGE = 1e-8;
   /** Below this fraction the coordinate's standard error is unreliable: a warning, but kept. */
   static final double ILL_CONDITIONED = 1e-6;
   private static final double Z = 1.959963984540054;
@@ -77,8 +92,39 @@ public record Information(List<String> names, double[][] covariance, Map<String,
         read[model.scoreCoordinate(c, a)] = true;
       }
     }
-    double[][] info = observed(model, data, total, length);
-    return invert(infos, params, base, total, info, read);
+    double[][] info;
+    String method = LOUIS;
+    if (model.latent() instanceof Latent.Chain chain) {
+      method = FORWARD;
+      int k = model.components();
+      int first = base[index(infos, chain.initial())];
+      int transitions = base[index(infos, chain.transition())];
+      Arrays.fill(read, first, first + k, true);
+      Arrays.fill(read, transitions, transitions + k * k, true);
+      info = ChainInformation.observed(model, chain, data, total, length, first, transitions, read);
+    } else {
+      info = observed(model, data, total, length);
+    }
+    return invert(method, infos, params, base, total, info, read);
+  }
+
+  private static int index(List<ParamInfo> infos, String name) {
+    for (int p = 0; p < infos.size(); p++) {
+      if (infos.get(p).name().equals(name)) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no parameter " + name);
+  }
+
+  /** A row's cells, all of which the scores read: an empty one is refused by its row's number. */
+  static void checkCells(DataMatrix data, double[] values, int first, int n) throws DataException {
+    for (int c = n * data.columns(); c < (n + 1) * data.columns(); c++) {
+      if (Double.isNaN(values[c])) {
+        throw new DataException(data.source(), "standard errors need every cell of the rows; row "
+            + (first + n + 1) + " has an empty one");
+      }
+    }
   }
 
   /** Louis' identity, added up over the rows. */
@@ -104,12 +150,7 @@ public record Information(List<String> names, double[][] covariance, Map<String,
     double[] r = new double[k];
     data.<DataException>slabs((values, first, rows) -> {
       for (int n = 0; n < rows; n++) {
-        for (int c = n * data.columns(); c < (n + 1) * data.columns(); c++) {
-          if (Double.isNaN(values[c])) {
-            throw new DataException(data.source(), "standard errors need every cell of the rows; row "
-                + (first + n + 1) + " has an empty one");
-          }
-        }
+        checkCells(data, values, first, n);
         model.responsibilities(values, n, n + 1, r);
         Arrays.fill(score, 0.0);
         Arrays.fill(hessian, 0.0);
@@ -144,7 +185,7 @@ public record Information(List<String> names, double[][] covariance, Map<String,
   }
 
   /** I⁻¹ in free coordinates, mapped back to every stored number. */
-  private static Information invert(List<ParamInfo> infos, Map<String, double[]> params, int[] base, int total,
+  private static Information invert(String method, List<ParamInfo> infos, Map<String, double[]> params, int[] base, int total,
       double[][] info, boolean[] read) {
     List<String> names = new ArrayList<>();
     double[] value = new double[total];
@@ -162,6 +203,7 @@ public record Information(List<String> names, double[][] covariance, Map<String,
     // against the others; a number no density reads (a covariance's σ_ji, i > j, which σ_ij moves) is not free.
     List<double[]> columns = new ArrayList<>();
     List<Integer> freeAt = new ArrayList<>();
+    List<Boolean> edges = new ArrayList<>();
     for (int p = 0; p < infos.size(); p++) {
       ParamInfo pi = infos.get(p);
       int n = params.get(pi.name()).length;
@@ -185,6 +227,12 @@ public record Information(List<String> names, double[][] covariance, Map<String,
         }
         columns.add(col);
         freeAt.add(g);
+        double v = value[g];
+        edges.add(switch (pi.constraint()) {
+          case SIMPLEX -> v < EDGE || value[base[p] + (i / each) * each + each - 1] < EDGE;
+          case PROBABILITY -> v < EDGE || v > 1 - EDGE;
+          default -> false;
+        });
       }
     }
     int f = columns.size();
@@ -208,7 +256,7 @@ public record Information(List<String> names, double[][] covariance, Map<String,
       }
     }
     List<String> warnings = new ArrayList<>();
-    boolean[] kept = pivots(a, i -> names.get(freeAt.get(i)), warnings);
+    boolean[] kept = pivots(a, i -> names.get(freeAt.get(i)), i -> edges.get(i), warnings);
     int[] keep = java.util.stream.IntStream.range(0, f).filter(i -> kept[i]).toArray();
     int m = keep.length;
     double[] sub = new double[m * m];
@@ -280,18 +328,27 @@ public record Information(List<String> names, double[][] covariance, Map<String,
       lower.put(pi.name(), lo);
       upper.put(pi.name(), hi);
     }
-    return new Information(List.copyOf(names), cov, se, lower, upper, f, List.copyOf(warnings));
+    return new Information(method, List.copyOf(names), cov, se, lower, upper, f, List.copyOf(warnings));
   }
 
   /**
    * Which free coordinates the information identifies: a Cholesky factorization that passes over
-   * a coordinate whose pivot is lost against its diagonal, and warns by name.
+   * a coordinate whose pivot is lost against its diagonal, or that is on its range's edge, and
+   * warns by name.
    */
-  private static boolean[] pivots(double[][] a, java.util.function.IntFunction<String> name, List<String> warnings) {
+  private static boolean[] pivots(double[][] a, java.util.function.IntFunction<String> name,
+      java.util.function.IntPredicate edge, List<String> warnings) {
     int f = a.length;
     boolean[] kept = new boolean[f];
     double[][] l = new double[f][f];
     for (int i = 0; i < f; i++) {
+      if (edge.test(i)) {
+        warnings.add(name.apply(i) + " is at the edge of its range (a probability of 0 or 1): the maximum is on"
+            + " the boundary, where the information gives no standard error (a hidden Markov model fitted to"
+            + " one sequence puts its first state's probability on one state), so it gets none; the others are"
+            + " taken with it fixed");
+        continue;
+      }
       double d = a[i][i];
       for (int m = 0; m < i; m++) {
         d -= l[i][m] * l[i][m];
