@@ -4,12 +4,11 @@ from the same start, for the same number of iterations. Prints seconds per itera
 peer : emc (how many times faster emc is), and whether the log-likelihoods agree.
 
     /usr/bin/python3 bench/generate.py          # once: bench/data/*.csv
-    /usr/bin/python3 bench/run.py [a b c d] [--iters N] [--threads T] [--no-commons]
+    /usr/bin/python3 bench/run.py [a b c d] [--iters N] [--threads 1,2] [--no-commons]
 
 Per iteration means: (time for N iterations − time for 1) / (N − 1), so that loading, compiling
 and setting up are not counted for anyone. Both peers and emc run with no regularization and no
-convergence test (emc: --reg 0 --tol 0; scikit-learn: reg_covar=0, tol=0). --threads T gives emc
-T threads (default: all cores) and numpy's BLAS the same T.
+convergence test (emc: --reg 0 --tol 0; scikit-learn: reg_covar=0, tol=0).
 """
 import json
 import os
@@ -17,13 +16,6 @@ import subprocess
 import sys
 import tempfile
 import time
-
-threads = None
-if "--threads" in sys.argv:
-    threads = sys.argv[sys.argv.index("--threads") + 1]
-    # Before numpy loads: its BLAS reads these once.
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = threads
 
 import numpy as np
 from sklearn.mixture import GaussianMixture
@@ -74,21 +66,21 @@ def emc_params(weights, means, covs, cov):
     return {"phi": weights.tolist(), "mu": means.tolist(), "Sigma": covs.tolist()}
 
 
-def emc_fit(model, csv, k, init, iters):
+def emc_fit(model, csv, k, init, iters, threads=None):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "fit.json")
-        cmd = ["java", "-jar", jar, "fit", os.path.join(root, model), "--data", csv, "--set", "K=%d" % k,
-               "--init", init, "--tol", "0", "--reg", "0", "--max-iter", str(iters), "--out", out]
-        if threads:
-            cmd += ["--threads", threads]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        # As bin/emc runs it: with the Vector API for the full-covariance kernels.
+        cmd = ["java", "--add-modules=jdk.incubator.vector", "-jar", jar, "fit", os.path.join(root, model),
+               "--data", csv, "--set", "K=%d" % k, "--init", init, "--tol", "0", "--reg", "0",
+               "--max-iter", str(iters), "--out", out] + (["--threads", str(threads)] if threads else [])
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(out) as f:
             return json.load(f)
 
 
-def run_emc(model, csv, k, init, iters):
-    one = emc_fit(model, csv, k, init, 1)
-    many = emc_fit(model, csv, k, init, iters)
+def run_emc(model, csv, k, init, iters, threads=None):
+    one = emc_fit(model, csv, k, init, 1, threads)
+    many = emc_fit(model, csv, k, init, iters, threads)
     seconds = (many["timing"]["fitSeconds"] - one["timing"]["fitSeconds"]) / (iters - 1)
     return seconds, many["logLikelihood"], many
 
@@ -150,8 +142,11 @@ def main():
         i = args.index("--iters")
         iters = int(args[i + 1])
         del args[i:i + 2]
+    # --threads 1,2: emc once per thread count (default: all cores), each against the same peer run.
+    threads = [None]
     if "--threads" in args:
         i = args.index("--threads")
+        threads = [int(t) for t in args[i + 1].split(",")]
         del args[i:i + 2]
     commons = "--no-commons" not in args
     which = [a for a in args if a in WORKLOADS] or list(WORKLOADS)
@@ -166,16 +161,22 @@ def main():
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump({"params": emc_params(weights, means, covs, cov)}, f)
             init = f.name
-        emc_s, emc_ll, _ = run_emc(model, csv, k, init, iters)
         label = "%s (%s, K=%d)" % (name, "x".join(map(str, x.shape)), k)
         if cov is None:
-            peer_s, peer_ll = poisson_numpy(x, weights, means[:, 0], iters)
-            print("%-3s %-24s %12.4f %12.4f %8.1fx  %s" % (name, "numpy (vectorized)", peer_s, emc_s, peer_s / emc_s,
-                                                             agree(emc_ll, peer_ll)))
+            peer, (peer_s, peer_ll) = "numpy (vectorized)", poisson_numpy(x, weights, means[:, 0], iters)
         else:
-            sk_s, sk_ll = run_sklearn(x, k, cov, weights, means, covs, iters)
-            print("%-3s %-24s %12.4f %12.4f %8.1fx  %s" % (name, "scikit-learn", sk_s, emc_s, sk_s / emc_s,
-                                                             agree(emc_ll, sk_ll)))
+            peer, (peer_s, peer_ll) = "scikit-learn", run_sklearn(x, k, cov, weights, means, covs, iters)
+        for t in threads:
+            emc_s, emc_ll, _ = run_emc(model, csv, k, init, iters, t)
+            flops = ""
+            if cov == "full":
+                # E-step and statistics: a triangular solve and a rank-one update per row and component.
+                d = x.shape[1]
+                flops = "  emc %.1f GFLOP/s" % (len(x) * k * (2 * d * d + 6 * d) / emc_s / 1e9)
+            print("%-3s %-24s %12.4f %12.4f %8.1fx  %s%s%s" % (
+                name, peer, peer_s, emc_s, peer_s / emc_s, agree(emc_ll, peer_ll),
+                "" if t is None else "  (emc on %d thread%s)" % (t, "" if t == 1 else "s"), flops))
+        if cov is not None:
             if commons and cov == "full" and name == "a":
                 cm_s, cm_ll = run_commons(csv, init, iters)
                 print("%-3s %-24s %12.4f %12.4f %8.1fx  %s" % (name, "Commons Math", cm_s, emc_s, cm_s / emc_s,

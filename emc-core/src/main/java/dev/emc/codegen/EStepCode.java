@@ -13,6 +13,7 @@ import dev.emc.codegen.Lowering.J;
 import dev.emc.codegen.Lowering.Scope;
 import dev.emc.math.Expr;
 import dev.emc.math.Text;
+import dev.emc.runtime.BlockKernels;
 import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Modifier;
@@ -146,11 +147,11 @@ final class EStepCode {
       Scope sc = new Scope("row", q.perComponent() ? "k" : null, null, true);
       b.beginControlFlow("for (int n = b0; n < b1; n++)");
       b.addStatement("final int row = n * COLUMNS");
-      low.each(q.dim(), sc, b, (i, in) -> in.addStatement("$L[$L][n - b0] = $L", q.scratch(), i,
+      low.each(q.dim(), sc, b, (i, in) -> in.addStatement("$L[$L * BLOCK + n - b0] = $L", q.scratch(), i,
           low.elem(q.q().vector(), i, sc, in)));
       b.endControlFlow();
       b.addStatement("$T.fill($L[$L], 0.0)", java.util.Arrays.class, q.name(), k);
-      b.addStatement("Linalg.forwardSquares($L, $L, $L, $L, b1 - b0, $L[$L])", q.chol().field(),
+      b.addStatement("$T.forwardSquares($L, $L, $L, $L, BLOCK, b1 - b0, $L[$L])", BlockKernels.class, q.chol().field(),
           low.matrixBase(q.chol(), sc), q.dim(), q.scratch(), q.name(), k);
       if (q.perComponent()) {
         b.endControlFlow();
@@ -164,7 +165,7 @@ final class EStepCode {
         .addParameter(TypeName.INT, "b1", Modifier.FINAL);
     for (Lowering.BlockQuad q : low.blockQuads()) {
       m.addParameter(ArrayTypeName.of(DOUBLES), q.name(), Modifier.FINAL);
-      m.addParameter(ArrayTypeName.of(DOUBLES), q.scratch(), Modifier.FINAL);
+      m.addParameter(DOUBLES, q.scratch(), Modifier.FINAL);
     }
     return m.addCode(b.build()).build();
   }
@@ -174,7 +175,7 @@ final class EStepCode {
     StringBuilder args = new StringBuilder();
     for (Lowering.BlockQuad q : low.blockQuads()) {
       b.addStatement("final double[][] $L = new double[$L][BLOCK]", q.name(), q.perComponent() ? "K" : "1");
-      b.addStatement("final double[][] $L = new double[$L][BLOCK]", q.scratch(), q.dim());
+      b.addStatement("final double[] $L = new double[$L * BLOCK]", q.scratch(), q.dim());
       args.append(", ").append(q.name()).append(", ").append(q.scratch());
     }
     return args.toString();

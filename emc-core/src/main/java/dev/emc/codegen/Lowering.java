@@ -141,9 +141,10 @@ final class Lowering {
 
   /**
    * vᵀ M⁻¹ v for every row b of a block and every component k, into {@code name[k][b]}: the rows'
-   * v as the columns of {@code vq} (one array per element of v), then forward substitution
-   * against M's Cholesky factor on all of them at once — long loops over rows that the JIT turns
-   * into vector instructions, where one row's substitution is a chain of short dependent ones.
+   * v as the columns of {@code vq} (element i of row b at {@code vq[i * BLOCK + b]}), then forward
+   * substitution against M's Cholesky factor on all of them at once
+   * ({@link dev.emc.runtime.BlockKernels#forwardSquares}), where one row's substitution is a chain
+   * of short dependent ones.
    */
   record BlockQuad(String name, String scratch, Expr.QuadInv q, Hoisted chol, String dim, boolean perComponent) {}
 

@@ -2,7 +2,6 @@ package dev.emc.codegen;
 
 import static dev.emc.codegen.JavaGenerator.DOUBLES;
 
-import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
@@ -17,6 +16,7 @@ import dev.emc.math.Expr;
 import dev.emc.math.Shape;
 import dev.emc.math.Symbol;
 import dev.emc.math.Text;
+import dev.emc.runtime.BlockKernels;
 import java.util.HashMap;
 import java.util.Map;
 import javax.lang.model.element.Modifier;
@@ -46,7 +46,12 @@ final class StatisticsCode {
     CodeBlock.Builder b = CodeBlock.builder();
     Scope perK = new Scope("row", "k", "stats", false);
     b.add("// Component by component, so that each one's statistics stay in cache over the rows.\n");
+    boolean scatter = plan.statistics().stream().anyMatch(StatisticsCode::byRows);
     b.beginControlFlow("for (int k = 0; k < K; k++)");
+    if (scatter) {
+      b.add("// Rows of X and W so far, whose scatter WᵀX is added in blocks of BLOCK.\n");
+      b.addStatement("int filled = 0");
+    }
     b.beginControlFlow("for (int n = b0; n < b1; n++)");
     b.addStatement("final double rk = resp[(n - b0) * K + k]");
     b.beginControlFlow("if (rk == 0.0)");
@@ -61,7 +66,18 @@ final class StatisticsCode {
         accumulateStatistic(st, "rk", perK, b);
       }
     }
+    if (scatter) {
+      b.beginControlFlow("if (++filled == BLOCK)");
+      scatter(b);
+      b.addStatement("filled = 0");
+      b.endControlFlow();
+    }
     b.endControlFlow();
+    if (scatter) {
+      b.beginControlFlow("if (filled > 0)");
+      scatter(b);
+      b.endControlFlow();
+    }
     b.endControlFlow();
     if (plan.rowStatistics().stream().anyMatch(StatisticsCode::overRows)) {
       b.add("// What every row adds in full, per component: at its weight, the sum of its responsibilities.\n");
@@ -100,10 +116,24 @@ final class StatisticsCode {
         .addParameter(DOUBLES, "resp", Modifier.FINAL).addParameter(DOUBLES, "stats", Modifier.FINAL);
     for (Statistic st : plan.statistics()) {
       if (byRows(st)) {
-        m.addParameter(ArrayTypeName.of(DOUBLES), rowsName(st), Modifier.FINAL);
+        m.addParameter(DOUBLES, rowsName(st), Modifier.FINAL);
+        m.addParameter(DOUBLES, blockName(st, "x"), Modifier.FINAL);
+        m.addParameter(DOUBLES, blockName(st, "w"), Modifier.FINAL);
       }
     }
     return m.addCode(b.build()).build();
+  }
+
+  /** S += WᵀX for the rows of X and W filled so far, for every statistic collect() adds so. */
+  private void scatter(CodeBlock.Builder b) {
+    for (Statistic st : plan.statistics()) {
+      if (byRows(st)) {
+        String d = names.size(st.shape().dim());
+        b.addStatement("$T.scatterLower($L, $L, filled, $L, $T.padded($L), $L, k * $L * $T.padded($L))",
+            BlockKernels.class, blockName(st, "x"), blockName(st, "w"), d, BlockKernels.class, d, rowsName(st), d,
+            BlockKernels.class, d);
+      }
+    }
   }
 
   /** A statistic per component that every row adds in full, not at r_nk. */
@@ -112,10 +142,11 @@ final class StatisticsCode {
   }
 
   /**
-   * A per-component statistic Σ_n r_nk v vᵀ whose lower triangle collect() sums into one array per
-   * row of the matrix ({@code OFFSET_rows[k * D + i][j]}) rather than into the statistics: long
-   * loops over arrays that start at 0 are what the JIT vectorizes. accumulate() adds them in at
-   * the end.
+   * A per-component statistic Σ_n r_nk v vᵀ that collect() adds a block of rows at a time, as the
+   * lower triangle of WᵀX where the rows of X are the rows' v and those of W their r_nk v
+   * ({@link BlockKernels#scatterLower}, whose tiles keep their sums in registers), into an array
+   * of its own ({@code OFFSET_rows[(k * D + i) * dp + j]}, rows padded to dp); accumulate() adds
+   * them into the statistics at the end.
    */
   private static boolean byRows(Statistic st) {
     return st.atResponsibility() && st.shape().isMatrix()
@@ -123,8 +154,13 @@ final class StatisticsCode {
   }
 
   private String rowsName(Statistic st) {
-    return rowsNames.computeIfAbsent(st.symbol().name(),
-        n -> names.fresh(names.statOffset(st.symbol().name()) + "_rows"));
+    return blockName(st, "rows");
+  }
+
+  /** The arrays of a statistic collect() adds by blocks: its sums ("rows") and a block's X and W. */
+  private String blockName(Statistic st, String what) {
+    return rowsNames.computeIfAbsent(st.symbol().name() + " " + what,
+        n -> names.fresh(names.statOffset(st.symbol().name()) + "_" + what));
   }
 
   /** Declares the row accumulators; returns collect()'s extra arguments. */
@@ -133,8 +169,14 @@ final class StatisticsCode {
     for (Statistic st : plan.statistics()) {
       if (byRows(st)) {
         String d = names.size(st.shape().dim());
-        b.addStatement("final double[][] $L = new double[K * $L][$L]", rowsName(st), d, d);
-        args.append(", ").append(rowsName(st));
+        b.addStatement("final double[] $L = new double[K * $L * $T.padded($L)]", rowsName(st), d,
+            BlockKernels.class, d);
+        b.addStatement("final double[] $L = new double[BLOCK * $T.padded($L)]", blockName(st, "x"),
+            BlockKernels.class, d);
+        b.addStatement("final double[] $L = new double[BLOCK * $T.padded($L)]", blockName(st, "w"),
+            BlockKernels.class, d);
+        args.append(", ").append(rowsName(st)).append(", ").append(blockName(st, "x")).append(", ")
+            .append(blockName(st, "w"));
       }
     }
     return args.toString();
@@ -144,8 +186,9 @@ final class StatisticsCode {
   void addRows(CodeBlock.Builder b) {
     for (Statistic st : plan.statistics()) {
       if (byRows(st)) {
-        b.addStatement("Linalg.addLowerRows($L, K, $L, stats, $L)", rowsName(st), names.size(st.shape().dim()),
-            names.statOffset(st.symbol().name()));
+        String d = names.size(st.shape().dim());
+        b.addStatement("$T.addLower($L, K, $L, $T.padded($L), stats, $L)", BlockKernels.class, rowsName(st), d,
+            BlockKernels.class, d, names.statOffset(st.symbol().name()));
       }
     }
   }
@@ -183,15 +226,17 @@ final class StatisticsCode {
       low.each(names.size(shape.dim()), sc, b, (i, in) -> in.addStatement("$L += $L$L",
           low.access(s, sc, i, null), w, low.elem(st.perRow(), i, sc, b).at(2)));
     } else if (sc.unroll() == null && weight != null && byRows(st)) {
-      String d = names.size(shape.dim());
-      String v = low.fresh("dv");
-      b.addStatement("final double[] $L = new double[$L]", v, d);
       Expr left = ((Expr.Outer) st.perRow()).left();
-      low.each(d, sc, b, (i, in) -> in.addStatement("$L[$L] = $L", v, i, low.elem(left, i, sc, in)));
-      low.each(d, sc, b, (i, row) -> {
-        row.addStatement("final double a = $L * $L[$L]", weight, v, i);
-        row.addStatement("final double[] s = $L[k * $L + $L]", rowsName(st), d, i);
-        low.each(i + " + 1", sc, row, (j, in) -> in.addStatement("s[$L] += a * $L[$L]", j, v, j));
+      b.add("// The row joins X as $L and W as r_nk $L: the sum is WᵀX, added BLOCK rows at a time.\n",
+          Text.of(left), Text.of(left));
+      String d = names.size(shape.dim());
+      String x = blockName(st, "x");
+      String w2 = blockName(st, "w");
+      String at = low.fresh("at");
+      b.addStatement("final int $L = filled * $T.padded($L)", at, BlockKernels.class, d);
+      low.each(d, sc, b, (i, in) -> {
+        in.addStatement("$L[$L + $L] = $L", x, at, i, low.elem(left, i, sc, in));
+        in.addStatement("$L[$L + $L] = $L * $L[$L + $L]", w2, at, i, weight, x, at, i);
       });
     } else {
       boolean symmetric = st.perRow() instanceof Expr.Outer o && o.isSymmetric();

@@ -140,44 +140,4 @@ public final class Linalg {
     }
     return m;
   }
-
-  /**
-   * Forward substitution for a block of right-hand sides at once: v := L⁻¹ v, where column b of v
-   * is {@code v[0][b], …, v[d − 1][b]} and L is the lower factor at {@code l[base…]}; adds each
-   * column's squared norm ‖L⁻¹ v_b‖² to {@code q[b]}, for b &lt; n. Loops run over the columns, so
-   * that they are long and independent: the JIT vectorizes them.
-   */
-  public static void forwardSquares(double[] l, int base, int d, double[][] v, int n, double[] q) {
-    for (int i = 0; i < d; i++) {
-      final double inv = 1.0 / l[base + i * d + i];
-      final double[] vi = v[i];
-      for (int b = 0; b < n; b++) {
-        final double t = vi[b] * inv;
-        vi[b] = t;
-        q[b] += t * t;
-      }
-      for (int j = i + 1; j < d; j++) {
-        final double lji = l[base + j * d + i];
-        final double[] vj = v[j];
-        for (int b = 0; b < n; b++) {
-          vj[b] -= lji * vi[b];
-        }
-      }
-    }
-  }
-
-  /**
-   * Adds the lower triangles of k matrices of order d, held one array per row
-   * ({@code rows[c * d + i][j]}, j ≤ i), into {@code stats} from {@code offset} on, row-major.
-   */
-  public static void addLowerRows(double[][] rows, int k, int d, double[] stats, int offset) {
-    for (int c = 0; c < k; c++) {
-      for (int i = 0; i < d; i++) {
-        final double[] row = rows[c * d + i];
-        for (int j = 0; j <= i; j++) {
-          stats[offset + c * d * d + i * d + j] += row[j];
-        }
-      }
-    }
-  }
 }

@@ -1,0 +1,228 @@
+package dev.emc.bench;
+
+import dev.emc.runtime.Linalg;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Workload b's two dense steps on its shapes (D = 30, K = 30, a block of 64 rows), for all K
+ * components: the triangular solve of the block against each component's Cholesky factor, with the
+ * squared norms (TRSM-like, about K·n·D² flops), and the weighted scatter S_k += X_bᵀ diag(r_k) X_b,
+ * lower triangle (SYRK-like, K·n·D(D+1) flops). Each three ways: as the pass did it before
+ * ("today"), runtime.BlockKernels (with the Vector API; {@code -jvmArgsAppend -Demc.vector=false}
+ * for its plain loops), and dev.ludovic.netlib's dtrsm/dsyrk (OpenBLAS through JNI when the OS has
+ * it: {@code apt-get install libopenblas0}; run with OPENBLAS_NUM_THREADS=1).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@State(Scope.Thread)
+public class KernelBenchmark {
+  static final int D = 30, K = 30, N = 64, DP = 32;
+
+  double[] chol = new double[K * D * D];
+  double[] data = new double[N * D];
+  double[] mu = new double[K * D];
+  double[] resp = new double[N * K];
+  double[][] v = new double[D][N];
+  double[] q = new double[N];
+  double[][] sRows = new double[K * D][DP];
+  double[] xc = new double[N * DP];
+  double[] w = new double[N * DP];
+
+  @Setup
+  public void setUp() {
+    Random rnd = new Random(1);
+    for (int k = 0; k < K; k++) {
+      double[] a = new double[D * D];
+      double[] g = new double[D * D];
+      for (int i = 0; i < D * D; i++) {
+        g[i] = rnd.nextGaussian();
+      }
+      for (int i = 0; i < D; i++) {
+        for (int j = 0; j < D; j++) {
+          double s = i == j ? D : 0;
+          for (int m = 0; m < D; m++) {
+            s += g[i * D + m] * g[j * D + m];
+          }
+          a[i * D + j] = s;
+        }
+      }
+      Linalg.cholesky(a, 0, D, chol, k * D * D);
+    }
+    for (int i = 0; i < data.length; i++) {
+      data[i] = rnd.nextGaussian();
+    }
+    for (int i = 0; i < mu.length; i++) {
+      mu[i] = 0.1 * rnd.nextGaussian();
+    }
+    for (int i = 0; i < resp.length; i++) {
+      resp[i] = rnd.nextDouble();
+    }
+  }
+
+  private void center(int k) {
+    for (int i = 0; i < D; i++) {
+      for (int b = 0; b < N; b++) {
+        v[i][b] = data[b * D + i] - mu[k * D + i];
+      }
+    }
+  }
+
+  // ---- TRSM with squares -------------------------------------------------------------------
+
+  /** The substitution as the pass did it before the block kernels: a loop over columns per step. */
+  static void forwardSquaresToday(double[] l, int base, int d, double[][] v, int n, double[] q) {
+    for (int i = 0; i < d; i++) {
+      final double inv = 1.0 / l[base + i * d + i];
+      final double[] vi = v[i];
+      for (int b = 0; b < n; b++) {
+        final double t = vi[b] * inv;
+        vi[b] = t;
+        q[b] += t * t;
+      }
+      for (int j = i + 1; j < d; j++) {
+        final double lji = l[base + j * d + i];
+        final double[] vj = v[j];
+        for (int b = 0; b < n; b++) {
+          vj[b] -= lji * vi[b];
+        }
+      }
+    }
+  }
+
+  @Benchmark
+  public double trsmToday() {
+    double s = 0;
+    for (int k = 0; k < K; k++) {
+      center(k);
+      java.util.Arrays.fill(q, 0);
+      forwardSquaresToday(chol, k * D * D, D, v, N, q);
+      s += q[0];
+    }
+    return s;
+  }
+
+  // ---- weighted SYRK ------------------------------------------------------------------------
+
+  /** Today's generated collect: a rank-1 update per row and component. */
+  @Benchmark
+  public double syrkToday() {
+    for (int k = 0; k < K; k++) {
+      for (int n = 0; n < N; n++) {
+        final double rk = resp[n * K + k];
+        final int row = n * D;
+        final double[] dv1 = new double[D];
+        for (int i2 = 0; i2 < D; i2++) {
+          dv1[i2] = data[row + i2] - mu[k * D + i2];
+        }
+        for (int i3 = 0; i3 < D; i3++) {
+          final double a = rk * dv1[i3];
+          final double[] s = sRows[k * D + i3];
+          for (int i4 = 0; i4 < i3 + 1; i4++) {
+            s[i4] += a * dv1[i4];
+          }
+        }
+      }
+    }
+    return sRows[5][3];
+  }
+
+  private void centerRows(int k) {
+    for (int n = 0; n < N; n++) {
+      final double rk = resp[n * K + k];
+      for (int j = 0; j < D; j++) {
+        final double x = data[n * D + j] - mu[k * D + j];
+        xc[n * DP + j] = x;
+        w[n * DP + j] = rk * x;
+      }
+    }
+  }
+
+  // ---- dev.ludovic.netlib (native BLAS when the OS has one, else its Java kernels) ------------
+
+  private static final dev.ludovic.netlib.blas.BLAS BLAS = dev.ludovic.netlib.blas.BLAS.getInstance();
+  private final double[] colMajor = new double[N * D];
+  private final double[] sFlat = new double[K * D * D];
+
+  /** dtrsm of the block's rows (D × n column-major: row b's values contiguous) by L, then the squares. */
+  @Benchmark
+  public double trsmNetlib() {
+    double s = 0;
+    for (int k = 0; k < K; k++) {
+      for (int b = 0; b < N; b++) {
+        for (int i = 0; i < D; i++) {
+          colMajor[b * D + i] = data[b * D + i] - mu[k * D + i];
+        }
+      }
+      // Row-major L is column-major Lᵀ (upper): solve L y = x as Lᵀᵀ.
+      BLAS.dtrsm("L", "U", "T", "N", D, N, 1.0, chol, k * D * D, D, colMajor, 0, D);
+      for (int b = 0; b < N; b++) {
+        double t = 0;
+        for (int i = 0; i < D; i++) {
+          t += colMajor[b * D + i] * colMajor[b * D + i];
+        }
+        q[b] = t;
+      }
+      s += q[0];
+    }
+    return s;
+  }
+
+  /** dsyrk of the rows scaled by √r (so that the update is weighted by r). */
+  @Benchmark
+  public double syrkNetlib() {
+    for (int k = 0; k < K; k++) {
+      for (int b = 0; b < N; b++) {
+        final double sr = Math.sqrt(resp[b * K + k]);
+        for (int i = 0; i < D; i++) {
+          colMajor[b * D + i] = sr * (data[b * D + i] - mu[k * D + i]);
+        }
+      }
+      BLAS.dsyrk("U", "N", D, N, 1.0, colMajor, 0, D, 1.0, sFlat, k * D * D, D);
+    }
+    return sFlat[5];
+  }
+
+  // ---- the runtime's BlockKernels (Vector API when the JVM has it; emc.vector=false: plain) ----
+
+  private final double[] flat = new double[D * N];
+  private final double[] sPadded = new double[K * D * DP];
+
+  @Benchmark
+  public double trsmBlockKernels() {
+    double s = 0;
+    for (int k = 0; k < K; k++) {
+      for (int b = 0; b < N; b++) {
+        for (int i = 0; i < D; i++) {
+          flat[i * N + b] = data[b * D + i] - mu[k * D + i];
+        }
+      }
+      java.util.Arrays.fill(q, 0);
+      dev.emc.runtime.BlockKernels.forwardSquares(chol, k * D * D, D, flat, N, N, q);
+      s += q[0];
+    }
+    return s;
+  }
+
+  @Benchmark
+  public double syrkBlockKernels() {
+    for (int k = 0; k < K; k++) {
+      centerRows(k);
+      dev.emc.runtime.BlockKernels.scatterLower(xc, w, N, D, DP, sPadded, k * D * DP);
+    }
+    return sPadded[5];
+  }
+}

@@ -1,0 +1,251 @@
+package dev.emc.runtime;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link BlockKernels} with the Vector API, loaded only when the JVM has it. Each kernel works on a
+ * tile — four rows of the result by two vectors of columns — whose eight partial sums stay in
+ * registers while it streams the operands past them: per step, two vector loads and four
+ * broadcasts feed eight multiply-adds, where a loop over one row of the result would load and store
+ * the row for every multiply-add. Every partial sum adds its terms in the order the plain loops do.
+ */
+final class VectorKernels {
+  private VectorKernels() {}
+
+  private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+
+  static int padded(int d) {
+    return (d + L - 1) / L * L;
+  }
+
+  private static DoubleVector at(double[] a, int i) {
+    return DoubleVector.fromArray(S, a, i);
+  }
+
+  private static DoubleVector all(double c) {
+    return DoubleVector.broadcast(S, c);
+  }
+
+  /**
+   * Left-looking: row i of L⁻¹v is (v_i − Σ_{m&lt;i} l_im y_m) / l_ii, for rows i four at a time
+   * and 2L columns at a time; the columns past the last whole 2L go to the plain loops.
+   */
+  static void forwardSquares(double[] l, int base, int d, double[] v, int stride, int n, double[] q) {
+    int b = 0;
+    for (; b + 2 * L <= n; b += 2 * L) {
+      int i = 0;
+      for (; i + 4 <= d; i += 4) {
+        fourRows(l, base, d, v, stride, b, i, q);
+      }
+      for (; i < d; i++) {
+        oneRow(l, base, d, v, stride, b, i, q);
+      }
+    }
+    if (b < n) {
+      BlockKernels.forwardSquares(l, base, d, v, stride, b, n, q);
+    }
+  }
+
+  // One method per tile, small enough that the JIT compiles every vector in it to a register.
+
+  /** Rows i … i + 3 of L⁻¹v, columns b … b + 2L − 1, and their squares added to q. */
+  private static void fourRows(double[] l, int base, int d, double[] v, int stride, int b, int i, double[] q) {
+    final int r0 = i * stride + b;
+    final int r1 = r0 + stride;
+    final int r2 = r1 + stride;
+    final int r3 = r2 + stride;
+    final int l0 = base + i * d;
+    final int l1 = l0 + d;
+    final int l2 = l1 + d;
+    final int l3 = l2 + d;
+    DoubleVector a00 = at(v, r0), a01 = at(v, r0 + L), a10 = at(v, r1), a11 = at(v, r1 + L);
+    DoubleVector a20 = at(v, r2), a21 = at(v, r2 + L), a30 = at(v, r3), a31 = at(v, r3 + L);
+    for (int m = 0; m < i; m++) {
+      final int rm = m * stride + b;
+      final DoubleVector y0 = at(v, rm);
+      final DoubleVector y1 = at(v, rm + L);
+      DoubleVector c = all(-l[l0 + m]);
+      a00 = y0.fma(c, a00);
+      a01 = y1.fma(c, a01);
+      c = all(-l[l1 + m]);
+      a10 = y0.fma(c, a10);
+      a11 = y1.fma(c, a11);
+      c = all(-l[l2 + m]);
+      a20 = y0.fma(c, a20);
+      a21 = y1.fma(c, a21);
+      c = all(-l[l3 + m]);
+      a30 = y0.fma(c, a30);
+      a31 = y1.fma(c, a31);
+    }
+    a00.intoArray(v, r0);
+    a01.intoArray(v, r0 + L);
+    a10.intoArray(v, r1);
+    a11.intoArray(v, r1 + L);
+    a20.intoArray(v, r2);
+    a21.intoArray(v, r2 + L);
+    a30.intoArray(v, r3);
+    a31.intoArray(v, r3 + L);
+    diagonal(l, base, d, v, stride, b, i, q);
+  }
+
+  /**
+   * The 4×4 block on the diagonal of rows i … i + 3, whose terms of rows m &lt; i v already holds:
+   * a row at a time. (Apart from fourRows' loop: vectors that live through a loop and past it are
+   * what the JIT keeps as objects.)
+   */
+  private static void diagonal(double[] l, int base, int d, double[] v, int stride, int b, int i, double[] q) {
+    final int r0 = i * stride + b;
+    final int r1 = r0 + stride;
+    final int r2 = r1 + stride;
+    final int r3 = r2 + stride;
+    final int l0 = base + i * d;
+    final int l1 = l0 + d;
+    final int l2 = l1 + d;
+    final int l3 = l2 + d;
+    DoubleVector c = all(1.0 / l[l0 + i]);
+    final DoubleVector a00 = at(v, r0).mul(c);
+    final DoubleVector a01 = at(v, r0 + L).mul(c);
+    c = all(-l[l1 + i]);
+    DoubleVector a10 = a00.fma(c, at(v, r1));
+    DoubleVector a11 = a01.fma(c, at(v, r1 + L));
+    c = all(1.0 / l[l1 + i + 1]);
+    a10 = a10.mul(c);
+    a11 = a11.mul(c);
+    c = all(-l[l2 + i]);
+    DoubleVector a20 = a00.fma(c, at(v, r2));
+    DoubleVector a21 = a01.fma(c, at(v, r2 + L));
+    c = all(-l[l2 + i + 1]);
+    a20 = a10.fma(c, a20);
+    a21 = a11.fma(c, a21);
+    c = all(1.0 / l[l2 + i + 2]);
+    a20 = a20.mul(c);
+    a21 = a21.mul(c);
+    c = all(-l[l3 + i]);
+    DoubleVector a30 = a00.fma(c, at(v, r3));
+    DoubleVector a31 = a01.fma(c, at(v, r3 + L));
+    c = all(-l[l3 + i + 1]);
+    a30 = a10.fma(c, a30);
+    a31 = a11.fma(c, a31);
+    c = all(-l[l3 + i + 2]);
+    a30 = a20.fma(c, a30);
+    a31 = a21.fma(c, a31);
+    c = all(1.0 / l[l3 + i + 3]);
+    a30 = a30.mul(c);
+    a31 = a31.mul(c);
+    a00.intoArray(v, r0);
+    a01.intoArray(v, r0 + L);
+    a10.intoArray(v, r1);
+    a11.intoArray(v, r1 + L);
+    a20.intoArray(v, r2);
+    a21.intoArray(v, r2 + L);
+    a30.intoArray(v, r3);
+    a31.intoArray(v, r3 + L);
+    DoubleVector q0 = at(q, b);
+    DoubleVector q1 = at(q, b + L);
+    q0 = a00.fma(a00, q0);
+    q1 = a01.fma(a01, q1);
+    q0 = a10.fma(a10, q0);
+    q1 = a11.fma(a11, q1);
+    q0 = a20.fma(a20, q0);
+    q1 = a21.fma(a21, q1);
+    q0 = a30.fma(a30, q0);
+    q1 = a31.fma(a31, q1);
+    q0.intoArray(q, b);
+    q1.intoArray(q, b + L);
+  }
+
+  /** Row i of L⁻¹v, columns b … b + 2L − 1, and its square added to q. */
+  private static void oneRow(double[] l, int base, int d, double[] v, int stride, int b, int i, double[] q) {
+    final int r0 = i * stride + b;
+    final int l0 = base + i * d;
+    DoubleVector a00 = at(v, r0), a01 = at(v, r0 + L);
+    for (int m = 0; m < i; m++) {
+      final int rm = m * stride + b;
+      final DoubleVector c = all(-l[l0 + m]);
+      a00 = at(v, rm).fma(c, a00);
+      a01 = at(v, rm + L).fma(c, a01);
+    }
+    final DoubleVector c = all(1.0 / l[l0 + i]);
+    a00 = a00.mul(c);
+    a01 = a01.mul(c);
+    a00.intoArray(v, r0);
+    a01.intoArray(v, r0 + L);
+    a00.fma(a00, at(q, b)).intoArray(q, b);
+    a01.fma(a01, at(q, b + L)).intoArray(q, b + L);
+  }
+
+  /**
+   * Tiles of four rows i by two vectors of columns j of S, over the lower triangle (and the part
+   * of the diagonal tiles above it), each summing the block's rows m in order.
+   */
+  static void scatterLower(double[] x, double[] w, int n, int d, int dp, double[] s, int sOff) {
+    int i = 0;
+    for (; i + 4 <= d; i += 4) {
+      final int vectors = (i + 3) / L + 1; // those that hold columns 0 … i + 3
+      final int s0 = sOff + i * dp;
+      final int s1 = s0 + dp;
+      final int s2 = s1 + dp;
+      final int s3 = s2 + dp;
+      int jv = 0;
+      for (; jv + 2 <= vectors; jv += 2) {
+        final int j = jv * L;
+        DoubleVector t00 = at(s, s0 + j), t01 = at(s, s0 + j + L), t10 = at(s, s1 + j), t11 = at(s, s1 + j + L);
+        DoubleVector t20 = at(s, s2 + j), t21 = at(s, s2 + j + L), t30 = at(s, s3 + j), t31 = at(s, s3 + j + L);
+        for (int m = 0; m < n; m++) {
+          final int r = m * dp;
+          final DoubleVector x0 = at(x, r + j);
+          final DoubleVector x1 = at(x, r + j + L);
+          DoubleVector c = all(w[r + i]);
+          t00 = x0.fma(c, t00);
+          t01 = x1.fma(c, t01);
+          c = all(w[r + i + 1]);
+          t10 = x0.fma(c, t10);
+          t11 = x1.fma(c, t11);
+          c = all(w[r + i + 2]);
+          t20 = x0.fma(c, t20);
+          t21 = x1.fma(c, t21);
+          c = all(w[r + i + 3]);
+          t30 = x0.fma(c, t30);
+          t31 = x1.fma(c, t31);
+        }
+        t00.intoArray(s, s0 + j);
+        t01.intoArray(s, s0 + j + L);
+        t10.intoArray(s, s1 + j);
+        t11.intoArray(s, s1 + j + L);
+        t20.intoArray(s, s2 + j);
+        t21.intoArray(s, s2 + j + L);
+        t30.intoArray(s, s3 + j);
+        t31.intoArray(s, s3 + j + L);
+      }
+      if (jv < vectors) {
+        final int j = jv * L;
+        DoubleVector t0 = at(s, s0 + j), t1 = at(s, s1 + j), t2 = at(s, s2 + j), t3 = at(s, s3 + j);
+        for (int m = 0; m < n; m++) {
+          final int r = m * dp;
+          final DoubleVector x0 = at(x, r + j);
+          t0 = x0.fma(all(w[r + i]), t0);
+          t1 = x0.fma(all(w[r + i + 1]), t1);
+          t2 = x0.fma(all(w[r + i + 2]), t2);
+          t3 = x0.fma(all(w[r + i + 3]), t3);
+        }
+        t0.intoArray(s, s0 + j);
+        t1.intoArray(s, s1 + j);
+        t2.intoArray(s, s2 + j);
+        t3.intoArray(s, s3 + j);
+      }
+    }
+    for (; i < d; i++) {
+      final int si = sOff + i * dp;
+      for (int j = 0; j <= i; j += L) {
+        DoubleVector t = at(s, si + j);
+        for (int m = 0; m < n; m++) {
+          final int r = m * dp;
+          t = at(x, r + j).fma(all(w[r + i]), t);
+        }
+        t.intoArray(s, si + j);
+      }
+    }
+  }
+}
