@@ -89,6 +89,12 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
     Derivative d = Derivative.expand(joint, plan::size);
     Expr expanded = d.formula();
     List<Coordinate> coordinates = coordinates(plan, d);
+    // Each entry is at least one node: past the limit in entries alone, the Hessian is not built
+    // (at D = 64 a full covariance has 2145 coordinates, 2.3 million entries, half a minute's work).
+    long entries = (long) coordinates.size() * (coordinates.size() + 1) / 2;
+    if (entries > MAX_NODES) {
+      throw tooLarge(entries, entries);
+    }
     List<Expr> score = new ArrayList<>();
     for (Coordinate c : coordinates) {
       score.add(dev.emc.math.Simplify.of(d.of(expanded, c.leaf())));
@@ -104,11 +110,15 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
       nodes += size(h);
     }
     if (nodes > MAX_NODES) {
-      throw new Derivative.Unsupported("standard errors are not available for this model at these sizes yet: the"
-          + " Hessian of one component's log-density has " + hessian.size() + " entries (" + nodes + " terms), more"
-          + " than the generated code writes out (" + MAX_NODES + ")");
+      throw tooLarge(hessian.size(), nodes);
     }
     return new Scores(coordinates, expanded, score, hessian, d.matrixLeaves());
+  }
+
+  private static Derivative.Unsupported tooLarge(long entries, long nodes) {
+    return new Derivative.Unsupported("standard errors are not available for this model at these sizes yet: the"
+        + " Hessian of one component's log-density has " + entries + " entries (at least " + nodes + " terms),"
+        + " more than the generated code writes out (" + MAX_NODES + ")");
   }
 
   /** What the analytic standard errors cover, for the message of a model they do not. */
