@@ -227,8 +227,8 @@ final class StatisticsCode {
           low.access(s, sc, i, null), w, low.elem(st.perRow(), i, sc, b).at(2)));
     } else if (sc.unroll() == null && weight != null && byRows(st)) {
       Expr left = ((Expr.Outer) st.perRow()).left();
-      b.add("// The row joins X as $L and W as r_nk $L: the sum is WᵀX, added BLOCK rows at a time.\n",
-          Text.of(left), Text.of(left));
+      b.add("// The row joins X as $L and W as $L: the sum is WᵀX, added BLOCK rows at a time.\n",
+          Text.of(left), Text.times("r_nk", left));
       String d = names.size(shape.dim());
       String x = blockName(st, "x");
       String w2 = blockName(st, "w");
