@@ -148,7 +148,8 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
 
   /** What the analytic standard errors cover, for the message of a model they do not. */
   public static final String COVERS = "--se covers finite mixtures of independent rows (mixtures of regressions,"
-      + " gamma shapes, full covariances up to D = 6 and t mixtures up to D = 4 among them) and hidden Markov models;"
+      + " gamma shapes, full covariances up to D = 6 and t mixtures up to D = 4, or 8 with diagonal scales, among"
+      + " them) and hidden Markov models;"
       + " --bootstrap B covers the others (--bootstrap-kind parametric where the rows cannot be reweighted)";
 
   /**
@@ -176,17 +177,19 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
   private static List<Coordinate> coordinates(EmPlan plan, Derivative d) throws Derivative.Unsupported {
     Set<Expr> leaves = new LinkedHashSet<>();
     collect(d.formula(), leaves);
+    Set<Symbol> matrices = new LinkedHashSet<>();
     for (Derivative.MatrixLeaf m : d.matrixLeaves().values()) {
-      // A quadratic form's vector, x_n − μ_k, is read inside its leaf.
-      if (m.vector() != null) {
-        m.vector().forEach(v -> collect(v, leaves));
+      // A quadratic form's vector, x_n − μ_k, is read inside its leaf; so is a diagonal spread.
+      if (!m.matrix().shape().isMatrix()) {
+        collect(Derivative.writtenOut(m), leaves);
+      } else {
+        matrices.add(m.matrix());
+        if (m.vector() != null) {
+          m.vector().forEach(v -> collect(v, leaves));
+        }
       }
     }
     List<Coordinate> out = new ArrayList<>();
-    Set<Symbol> matrices = new LinkedHashSet<>();
-    for (Derivative.MatrixLeaf m : d.matrixLeaves().values()) {
-      matrices.add(m.matrix());
-    }
     for (Symbol m : matrices) {
       ParamSlot slot = plan.params().stream().filter(p -> p.name().equals(m.name())).findFirst()
           .orElseThrow(() -> new Derivative.Unsupported("the covariance " + m.name() + " is no parameter"));

@@ -182,9 +182,18 @@ final class ScoreCode {
   /**
    * δ = vᵀΣ⁻¹v = Σ_a v_a w_a, for derivatives that read the quadratic form itself: a t's, whose
    * log(ν/2 + δ/2) keeps δ after differentiating (a normal's derivatives read only w and Σ⁻¹).
-   * Every w_a is bound by then: the coordinates include each σ_aa, and ∂δ/∂σ_aa reads w_a.
+   * Every w_a is bound by then: the coordinates include each σ_aa, and ∂δ/∂σ_aa reads w_a. In a
+   * diagonal or spherical spread, δ = Σ_a v_a² / σ²_a.
    */
   private void quadratic(CodeBlock.Builder b, Scope sc, dev.emc.math.Symbol quad, Derivative.MatrixLeaf leaf) {
+    String delta = low.fresh("delta");
+    b.add("// δ = $L, the quadratic form the derivatives read itself\n", quad.name());
+    if (!leaf.matrix().shape().isMatrix()) {
+      // A diagonal or spherical spread's: written out, a term per element.
+      b.addStatement("final double $L = $L", delta, low.scalar(Derivative.writtenOut(leaf), sc, b));
+      low.bind(quad, delta);
+      return;
+    }
     java.util.Map<Integer, Expr> solved = new java.util.HashMap<>();
     for (var e : scores.matrixLeaves().entrySet()) {
       Derivative.MatrixLeaf w = e.getValue();
@@ -202,8 +211,6 @@ final class ScoreCode {
       sum.append(a == 0 ? "" : " + ").append(low.scalar(leaf.vector().get(a), sc, b).at(2)).append(" * ")
           .append(low.scalar(w, sc, b).at(2));
     }
-    String delta = low.fresh("delta");
-    b.add("// δ = $L, the quadratic form the derivatives read itself\n", quad.name());
     b.addStatement("final double $L = $L", delta, sum);
     low.bind(quad, delta);
   }

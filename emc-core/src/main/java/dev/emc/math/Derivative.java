@@ -190,6 +190,15 @@ public final class Derivative {
           Expr v = scalar(q.vector());
           return div(new Expr.Outer(v, v), scalar(q.matrix()));
         }
+        if (q.matrix() instanceof Expr.Sym m) {
+          // One leaf, as a covariance's is: a t's log(ν/2 + δ/2) keeps δ in every derivative, and
+          // δ written out there, D terms each time, would make the Hessian D times larger.
+          List<Expr> v = new ArrayList<>();
+          for (int a = 1; a <= length(q.vector()); a++) {
+            v.add(elem(q.vector(), a));
+          }
+          return owner.leaf(m.symbol(), MatrixLeaf.Kind.QUAD, 0, 0, v, Text.of(q));
+        }
         boolean diagonal = q.matrix().shape().isVector();
         return sum(length(q.vector()), i -> {
           Expr v = elem(q.vector(), i);
@@ -289,6 +298,9 @@ public final class Derivative {
     if (leaf != null && by != null && by.kind() == MatrixLeaf.Kind.ENTRY && by.matrix().equals(leaf.matrix())) {
       return matrixRule(leaf, by);
     }
+    if (leaf != null && leaf.kind() == MatrixLeaf.Kind.QUAD && !leaf.matrix().shape().isMatrix()) {
+      return of(writtenOut(leaf), x);
+    }
     if (leaf != null && leaf.kind() == MatrixLeaf.Kind.QUAD) {
       // ∂q/∂θ = 2 Σ_a w_a ∂v_a/∂θ
       Expr sum = new Expr.Num(0);
@@ -362,6 +374,21 @@ public final class Derivative {
     Expr first = mul(inverse(m, a, i), inverse(m, j, b));
     Expr both = i == j ? first : add(first, mul(inverse(m, a, j), inverse(m, i, b)));
     return neg(both);
+  }
+
+  /**
+   * A quadratic form in a diagonal or spherical spread, Σ_a v_a² / σ²_a or Σ_a v_a² / σ², written
+   * out number by number: what its leaf stands for, and is differentiated as.
+   */
+  public static Expr writtenOut(MatrixLeaf quadratic) {
+    Expr sum = new Expr.Num(0);
+    for (int a = 0; a < quadratic.vector().size(); a++) {
+      Expr v = quadratic.vector().get(a);
+      Expr spread = quadratic.matrix().shape().isVector() ? element(quadratic.matrix(), a + 1)
+          : new Expr.Sym(quadratic.matrix());
+      sum = add(sum, div(new Expr.Outer(v, v), spread));
+    }
+    return sum;
   }
 
   /** w_a = (Σ⁻¹v)_a of the quadratic form (or solved entry) {@code of}. */
