@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * is integrated out given the component, against the inverse of a finite-difference Hessian of the
  * observed log-likelihood Σ_n log Σ_k φ_k t_ν(x_n; μ_k, Σ_k), the t density written here by its
  * closed form, not as emc's scale mixture (InformationTest's {@code check}): ν per component, ν
- * shared by the components, ν a number, diagonal scale matrices, and full ones at D = 4, the
- * largest the generated code writes out.
+ * shared by the components, ν a number; diagonal, tied and spherical scale matrices; and full
+ * ones at D = 4 and diagonal ones at D = 8, the largest the generated code writes out.
  */
 class TMixtureInformationTest {
   private static final Path DATA = Path.of("examples/data/t-mixture.csv");
@@ -41,27 +41,50 @@ class TMixtureInformationTest {
     double of(Map<String, double[]> params, int k);
   }
 
+  /** Component k's 2 × 2 scale matrix, row by row, from the parameters as the model stores them. */
+  private interface Spread {
+    double[] of(Map<String, double[]> params, int k);
+  }
+
+  private static final Spread FULL = (p, k) -> Arrays.copyOfRange(p.get("Sigma"), k * D * D, (k + 1) * D * D);
+
   @Test
   void nuPerComponent() throws Exception {
-    check("t mixture, nu per component", model(), (p, k) -> p.get("nu")[k], false);
+    check("t mixture, nu per component", model(), (p, k) -> p.get("nu")[k], FULL);
   }
 
   @Test
   void nuTiedAcrossComponents() throws Exception {
-    check("t mixture, nu tied", model().replace(PER_COMPONENT, TIED), (p, k) -> p.get("nu")[0], false);
+    check("t mixture, nu tied", model().replace(PER_COMPONENT, TIED), (p, k) -> p.get("nu")[0], FULL);
   }
 
   @Test
   void nuFixed() throws Exception {
     String text = model().replace(PER_COMPONENT, TIED).replace("K = 2;", "K = 2;\nnu = 5;");
-    check("t mixture, nu = 5", text, (p, k) -> 5, false);
+    check("t mixture, nu = 5", text, (p, k) -> 5, FULL);
   }
 
   /** Σ_k diagonal, its variances a positive vector per component. */
   @Test
   void diagonalScaleMatrices() throws Exception {
     String text = model().replace("K = 2;", "K = 2;\nparam Sigma[z] : positive[D];");
-    check("t mixture, diagonal", text, (p, k) -> p.get("nu")[k], true);
+    check("t mixture, diagonal", text, (p, k) -> p.get("nu")[k],
+        (p, k) -> new double[] {p.get("Sigma")[k * D], 0, 0, p.get("Sigma")[k * D + 1]});
+  }
+
+  /** One Σ shared by the components: its inverse is the same for both, their δ each its own. */
+  @Test
+  void tiedScaleMatrix() throws Exception {
+    String text = model().replace("Sigma[z] / w", "Sigma / w");
+    check("t mixture, Sigma tied", text, (p, k) -> p.get("nu")[k], (p, k) -> p.get("Sigma").clone());
+  }
+
+  /** A spherical spread σ²_k I: δ = Σ_d (x_d − μ_kd)² / σ²_k. */
+  @Test
+  void sphericalScale() throws Exception {
+    String text = model().replace("K = 2;", "K = 2;\nparam s2[z] : positive;").replace("Sigma[z] / w", "s2[z] / w");
+    check("t mixture, spherical", text, (p, k) -> p.get("nu")[k],
+        (p, k) -> new double[] {p.get("s2")[k], 0, 0, p.get("s2")[k]});
   }
 
   /**
@@ -174,15 +197,12 @@ class TMixtureInformationTest {
     return new Table("simulated", header, values, rows, lines);
   }
 
-  private static void check(String name, String text, Nu nu, boolean diagonal) throws Exception {
+  private static void check(String name, String text, Nu nu, Spread spread) throws Exception {
     InformationTest.check(name, text, Table.read(DATA), (p, x) -> {
       double[] phi = p.get("phi");
       double[] lp = new double[phi.length];
       for (int k = 0; k < phi.length; k++) {
-        double[] s = diagonal
-            ? new double[] {p.get("Sigma")[k * D], 0, 0, p.get("Sigma")[k * D + 1]}
-            : Arrays.copyOfRange(p.get("Sigma"), k * D * D, (k + 1) * D * D);
-        lp[k] = Math.log(phi[k]) + logT(x, p.get("mu")[k * D], p.get("mu")[k * D + 1], s, nu.of(p, k));
+        lp[k] = Math.log(phi[k]) + logT(x, p.get("mu")[k * D], p.get("mu")[k * D + 1], spread.of(p, k), nu.of(p, k));
       }
       return lp;
     });
