@@ -92,6 +92,28 @@ class OnlineCliTest {
     assertTrue(stdin.get("logLikelihood").asDouble() < file.get("logLikelihood").asDouble());
   }
 
+  /** Factor analysis runs online too (its statistics kept as moments), and standard input gives the file's fit. */
+  @Test
+  void factorAnalysisFromAFileAndFromStandardInputGiveOneFit() throws Exception {
+    Path wine = Path.of("examples/data/wine.csv");
+    Path fromFile = dir.resolve("file.json");
+    CliTest.Run r = CliTest.emc("fit", "examples/factor.model", "--data", wine.toString(), "--online", "--batch", "200",
+        "--out", fromFile.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("online EM: one pass, 1 batch of 200 rows (the last 178)"), r.out());
+    ReadFlags.reset(new ByteArrayInputStream(Files.readAllBytes(wine)));
+    Path fromStdin = dir.resolve("stdin.json");
+    CliTest.Run s = CliTest.emc("fit", "examples/factor.model", "--data", "-", "--online", "--batch", "200",
+        "--out", fromStdin.toString());
+    assertEquals(0, s.code(), s.err());
+    JsonNode file = new ObjectMapper().readTree(fromFile.toFile());
+    JsonNode stdin = new ObjectMapper().readTree(fromStdin.toFile());
+    assertEquals(file.get("params"), stdin.get("params"));
+    for (String p : new String[] {"W", "mu", "Psi"}) {
+      assertTrue(file.get("params").has(p), p);
+    }
+  }
+
   private static void refused(String message, String... args) {
     CliTest.Run r = CliTest.emc(args);
     assertEquals(2, r.code(), r.err());

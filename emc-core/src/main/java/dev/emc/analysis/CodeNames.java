@@ -47,7 +47,7 @@ public final class CodeNames {
           // the types the generated class imports
           "Linalg", "List", "Map", "EmModel", "ParamInfo", "DataInfo", "SettingInfo", "Arrays",
           "Override", "Special", "ForwardBackward", "Latent",
-          "FactorScores"),
+          "FactorScores", "Moments"),
       Set.of(
           // what generated code declares
           "data", "from", "to", "n", "row", "k", "i", "j", "s", "lp", "max", "sum", "inv", "r", "rk",
@@ -55,7 +55,7 @@ public final class CodeNames {
           "EMPTY", "logConst", "v", "m", "base", "penalty", "N", "Nk", "w0", "w1", "w2", "normalize",
           "collect", "logJoint", "prepare", "maximize", "e", "prod", "b", "nb", "BLOCK", "quadForms",
           "b0", "b1", "bn", "chh", "column", "delta", "l", "mn", "src", "logDetPsi", "quadN", "vq", "rows",
-          "logB", "gamma", "xi", "pass", "score", "hessian"),
+          "logB", "gamma", "xi", "pass", "score", "hessian", "shift", "moments", "outer", "cross", "gap"),
       javaLang())
       .flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
 

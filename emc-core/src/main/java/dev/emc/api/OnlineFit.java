@@ -43,7 +43,7 @@ public final class OnlineFit {
 
   /**
    * @param names the columns' names, for messages and the result ({@code c1, c2, …} when null)
-   * @throws FitException when the model cannot be fitted online (a latent chain, factors, a
+   * @throws FitException when the model cannot be fitted online (a latent chain, a
    *     Newton-stepped update), before any row
    */
   OnlineFit(Compiled compiled, FitOptions options, Stepwise.Steps steps, List<String> names) throws FitException {

@@ -13,6 +13,7 @@ import dev.emc.runtime.EmModel;
 import dev.emc.runtime.FactorScores;
 import dev.emc.runtime.Latent;
 import dev.emc.runtime.Linalg;
+import dev.emc.runtime.Moments;
 import javax.lang.model.element.Modifier;
 import static dev.emc.codegen.JavaGenerator.DOUBLES;
 import static dev.emc.codegen.JavaGenerator.override;
@@ -143,6 +144,12 @@ final class FactorAnalysisCode {
     type.addSuperinterface(FactorScores.class);
     type.addMethod(mixed ? mixtureScores() : scores());
     type.addMethod(override("posteriorCovariance").returns(DOUBLES).addStatement("return G.clone()").build());
+    type.addSuperinterface(Moments.class);
+    type.addMethod(override("momentsLength").returns(TypeName.INT)
+        .addStatement("return STATS").build());
+    type.addMethod(override("shift").returns(DOUBLES).addStatement("return $L.clone()", mu).build());
+    type.addMethod(moments());
+    type.addMethod(centred());
   }
 
   /** Each row's m_n, by the E-step's posterior(). */
@@ -675,6 +682,157 @@ final class FactorAnalysisCode {
     return override("maximize").addParameter(DOUBLES, "stats", Modifier.FINAL).addCode(b.build()).build();
   }
 
+  /**
+   * The moments of rows [from, to) about the shift c (for online EM): the same E-step as
+   * accumulate()'s, but x_n − c where accumulate() has the residual, so that they add across
+   * parameters. They fill the statistics' own slots: Σ r (x − c) S_r's, Σ r (x − c)² S_rr's,
+   * Σ r (x − c) mᵀ S_rh's; S_h and S_hh are accumulate()'s.
+   */
+  private MethodSpec moments() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    if (mixed) {
+      mixtureLocals(b);
+      b.addStatement("final double[] nk = new double[K]");
+    } else {
+      locals(b);
+    }
+    b.addStatement("double ll = 0.0");
+    b.beginControlFlow("for (int n = from; n < to; n++)");
+    String m;
+    String block;
+    if (mixed) {
+      eachComponent(b);
+      bayes(b, "logp");
+      b.addStatement("ll += logp");
+      b.beginControlFlow("for (int k = 0; k < K; k++)");
+      b.addStatement("final double wn = lp[k]");
+      b.beginControlFlow("if (wn == 0.0)");
+      b.addStatement("continue");
+      b.endControlFlow();
+      b.addStatement("nk[k] += wn");
+      m = "mk[k * " + q + " + ";
+      block = " + k * ";
+    } else {
+      b.addStatement("ll += posterior(data, n * COLUMNS, e, bn, mn)");
+      b.addStatement("final double wn = 1.0");
+      m = "mn[";
+      block = null;
+    }
+    b.add("// Σ r (x_n − c), Σ r (x_n − c)², Σ r (x_n − c) m_nᵀ, Σ r m_n, Σ r m_n m_nᵀ (the G part below)\n");
+    b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+    b.addStatement("final double y = data[n * COLUMNS + $Li] - shift[$Li]", offset.equals("0") ? "" : offset + " + ",
+        mixed ? "k * " + d + " + " : "");
+    b.addStatement("final double wy = wn * y");
+    b.addStatement("stats[$L + i] += wy", slot(lg.sr(), block, d));
+    b.addStatement("stats[$L + i] += wy * y", slot(lg.srr(), block, d));
+    b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
+    b.addStatement("stats[$L + i * $L + a] += wy * $La]", slot(lg.srh(), block, d + " * " + q), q, m);
+    b.endControlFlow();
+    b.endControlFlow();
+    b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
+    b.addStatement("final double rm = wn * $La]", m);
+    b.addStatement("stats[$L + a] += rm", slot(lg.sh(), block, q));
+    b.beginControlFlow("for (int c = 0; c < $L; c++)", q);
+    b.addStatement("stats[$L + a * $L + c] += rm * $Lc]", slot(lg.shh(), block, q + " * " + q), q, m);
+    b.endControlFlow();
+    b.endControlFlow();
+    if (mixed) {
+      b.endControlFlow();
+    }
+    b.endControlFlow();
+    if (mixed) {
+      b.add("// E[h hᵀ | x_n, z = k] = G_k + m_nk m_nkᵀ: G_k once for all of component k's weight\n");
+      b.addStatement("double weight = 0.0");
+      b.beginControlFlow("for (int k = 0; k < K; k++)");
+      b.beginControlFlow("for (int a = 0; a < $L * $L; a++)", q, q);
+      b.addStatement("stats[$L + k * $L * $L + a] += nk[k] * G[k * $L * $L + a]", stat(lg.shh()), q, q, q, q);
+      b.endControlFlow();
+      b.addStatement("stats[COUNT + k] += nk[k]");
+      b.addStatement("weight += nk[k]");
+      b.endControlFlow();
+    } else {
+      b.add("// E[h hᵀ | x_n] = G + m_n m_nᵀ: G once for all the rows\n");
+      b.addStatement("final double weight = to - from");
+      b.beginControlFlow("for (int a = 0; a < $L * $L; a++)", q, q);
+      b.addStatement("stats[$L + a] += weight * G[a]", stat(lg.shh()));
+      b.endControlFlow();
+      b.addStatement("stats[COUNT] += weight");
+    }
+    b.addStatement("stats[LOGLIK] += ll");
+    b.addStatement("stats[WEIGHT] += weight");
+    return override("moments").addParameter(DOUBLES, "data", Modifier.FINAL)
+        .addParameter(TypeName.INT, "from", Modifier.FINAL).addParameter(TypeName.INT, "to", Modifier.FINAL)
+        .addParameter(DOUBLES, "shift", Modifier.FINAL).addParameter(DOUBLES, "stats", Modifier.FINAL)
+        .addCode(b.build()).build();
+  }
+
+  /** A statistic's offset, plus component k's block of {@code size} in a mixture ({@code block} non-null). */
+  private String slot(dev.emc.math.Symbol statistic, String block, String size) {
+    return stat(statistic) + (block == null ? "" : block + size);
+  }
+
+  /**
+   * The statistics accumulate() would give at the prepared parameters, from moments about c: with
+   * d = μ − c, S_r = Σ r (x − c) − N d − W S_h, S_rh = Σ r (x − μ) mᵀ − W A and S_rr,i = Σ r (x_i − μ_i)²
+   * − 2 w_iᵀ Σ r (x_i − μ_i) m + w_iᵀ A w_i, where A = S_hh − N G stands for Σ r m mᵀ: the M-step adds
+   * N W G and N w_iᵀ G w_i back, so that it sees Σ E[(x − μ − W h) hᵀ] and Σ E[(x_i − μ_i − w_iᵀh)²],
+   * which hold the moments' E[h hᵀ] whatever G it has.
+   */
+  private MethodSpec centred() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    String block = mixed ? " + k * " : null;
+    b.addStatement("System.arraycopy(moments, 0, stats, 0, COUNT + K)");
+    b.addStatement("final double[] outer = new double[$L * $L]", q, q);
+    b.addStatement("final double[] cross = new double[$L]", q);
+    if (mixed) {
+      b.beginControlFlow("for (int k = 0; k < K; k++)");
+      b.addStatement("final int wk = k * $L * $L", d, q);
+      b.addStatement("final int muk = k * $L", d);
+      b.addStatement("final int gk = k * $L * $L", q, q);
+      b.addStatement("final double N = moments[COUNT + k]");
+    } else {
+      b.addStatement("final double N = moments[COUNT]");
+    }
+    b.add("// S_h and S_hh as they are; A = S_hh − N G, in outer\n");
+    b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
+    b.addStatement("stats[$L + a] = moments[$L + a]", slot(lg.sh(), block, q), slot(lg.sh(), block, q));
+    b.beginControlFlow("for (int c = 0; c < $L; c++)", q);
+    b.addStatement("final double s = moments[$L + a * $L + c]", slot(lg.shh(), block, q + " * " + q), q);
+    b.addStatement("stats[$L + a * $L + c] = s", slot(lg.shh(), block, q + " * " + q), q);
+    b.addStatement("outer[a * $L + c] = s - N * $L", q, at("G", gBase, "a * " + q + " + c"));
+    b.endControlFlow();
+    b.endControlFlow();
+    String sh = slot(lg.sh(), block, q);
+    b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+    b.addStatement("final double gap = $L - shift[$Li]", at(mu, muBase, "i"), mixed ? "muk + " : "");
+    b.addStatement("final double sumY = moments[$L + i]", slot(lg.sr(), block, d));
+    b.add("// Σ r (x_i − μ_i)², and cross = Σ r (x_i − μ_i) m\n");
+    b.addStatement("double syy = moments[$L + i] - gap * (2.0 * sumY - N * gap)", slot(lg.srr(), block, d));
+    b.addStatement("double fitted = 0.0");
+    b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
+    b.addStatement("cross[a] = moments[$L + i * $L + a] - gap * stats[$L + a]", slot(lg.srh(), block, d + " * " + q), q, sh);
+    b.addStatement("fitted += $L * stats[$L + a]", at(w, wBase, "i * " + q + " + a"), sh);
+    b.endControlFlow();
+    b.addStatement("stats[$L + i] = sumY - N * gap - fitted", slot(lg.sr(), block, d));
+    b.add("// S_rh's row i = cross − A w_i; S_rr,i = Σ r (x_i − μ_i)² − w_iᵀ cross − w_iᵀ (cross − A w_i)\n");
+    b.beginControlFlow("for (int a = 0; a < $L; a++)", q);
+    b.addStatement("double row = cross[a]");
+    b.beginControlFlow("for (int c = 0; c < $L; c++)", q);
+    b.addStatement("row -= outer[a * $L + c] * $L", q, at(w, wBase, "i * " + q + " + c"));
+    b.endControlFlow();
+    b.addStatement("stats[$L + i * $L + a] = row", slot(lg.srh(), block, d + " * " + q), q);
+    b.addStatement("syy -= $L * (cross[a] + row)", at(w, wBase, "i * " + q + " + a"));
+    b.endControlFlow();
+    b.addStatement("stats[$L + i] = syy", slot(lg.srr(), block, d));
+    b.endControlFlow();
+    if (mixed) {
+      b.endControlFlow();
+    }
+    return override("centred").addParameter(DOUBLES, "moments", Modifier.FINAL)
+        .addParameter(DOUBLES, "shift", Modifier.FINAL).addParameter(DOUBLES, "stats", Modifier.FINAL)
+        .addCode(b.build()).build();
+  }
+
   private MethodSpec logPenalty() {
     CodeBlock.Builder b = CodeBlock.builder();
     b.add("// −½ tr(Ψ_reg Ψ⁻¹): what the regularization adds to the objective\n");
@@ -696,8 +854,8 @@ final class FactorAnalysisCode {
 
   private MethodSpec latent() {
     return override("latent").returns(Latent.class)
-        .addStatement("return new $T(this, $S, $L, $L, $L, $S, $S, $S)", Latent.Factors.class, lg.latent().name(),
-            offset, d, q, lg.loadings().name(), lg.mean().name(), lg.noise().name())
+        .addStatement("return new $T(this, $S, $L, $L, $L, $S, $S, $S, $L)", Latent.Factors.class, lg.latent().name(),
+            offset, d, q, lg.loadings().name(), lg.mean().name(), lg.noise().name(), "this")
         .build();
   }
 

@@ -42,11 +42,12 @@ public sealed interface Latent {
    * A continuous latent h ~ N(0, I_Q) with data x (the {@code width} columns from {@code offset})
    * of mean W h + μ and noise Ψ, diagonal or one variance: the parameters' names, so that a fit
    * can start from the data's principal components; the model's factor scores, and the latent's
-   * name, which names their columns (h1 … hQ). With a finite latent above h (a mixture of factor
-   * analysers) the model has K components and W, μ (and perhaps Ψ) one per component.
+   * name, which names their columns (h1 … hQ); and its moments, which add across parameters (for
+   * online EM). With a finite latent above h (a mixture of factor analysers) the model has K
+   * components and W, μ (and perhaps Ψ) one per component.
    */
   record Factors(FactorScores scores, String name, int offset, int width, int factors, String loadings, String mean,
-      String noise) implements Latent {
+      String noise, Moments moments) implements Latent {
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.visitFactors(this);

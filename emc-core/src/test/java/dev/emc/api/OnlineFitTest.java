@@ -151,9 +151,6 @@ class OnlineFitTest {
     String hmm = assertThrows(FitException.class, () -> compiled("hmm").online(FitOptions.defaults(),
         Stepwise.Steps.defaults())).getMessage();
     assertTrue(hmm.startsWith("model hmm cannot be fitted online: its latent is a Markov chain"), hmm);
-    String factor = assertThrows(FitException.class, () -> compiled("factor").online(FitOptions.defaults(),
-        Stepwise.Steps.defaults())).getMessage();
-    assertTrue(factor.startsWith("model factor cannot be fitted online: its statistics hold the factors'"), factor);
     String poisson = assertThrows(FitException.class, () -> compiled("poisson-regression")
         .online(FitOptions.defaults(), Stepwise.Steps.defaults())).getMessage();
     assertTrue(poisson.contains("the update of beta is a Newton step"), poisson);

@@ -3,6 +3,7 @@ package dev.emc.runtime.fit;
 import dev.emc.runtime.EmModel;
 import dev.emc.runtime.FactorScores;
 import dev.emc.runtime.Latent;
+import dev.emc.runtime.Moments;
 import dev.emc.runtime.data.DataException;
 import dev.emc.runtime.data.DataMatrix;
 import java.util.List;
@@ -124,10 +125,9 @@ final class FactorPass extends RowPass {
     return new Prediction.Scores(factors.name(), q, means, covariance);
   }
 
+  /** The factors' posterior moments are the parameters' own: online EM averages their moments about a fixed shift. */
   @Override
-  String notOnline() {
-    return "its statistics hold the factors' posterior and residuals at the loadings the pass ran with, so"
-        + " statistics of batches at different parameters do not add, and emc cannot re-centre them yet;"
-        + " fit it in memory or with --stream";
+  Moments moments() {
+    return factors.moments();
   }
 }

@@ -2,6 +2,7 @@ package dev.emc.runtime.fit;
 
 import dev.emc.runtime.EmModel;
 import dev.emc.runtime.Latent;
+import dev.emc.runtime.Moments;
 import dev.emc.runtime.data.DataException;
 import dev.emc.runtime.data.DataMatrix;
 import java.util.List;
@@ -131,6 +132,15 @@ public abstract class LatentPass {
    * batch's statistics must be the rows' own, given their responsibilities.
    */
   String notOnline() {
+    return null;
+  }
+
+  /**
+   * For online EM, statistics that add across parameters when the structure's own cannot be
+   * re-centred from a batch's responsibilities alone (they hold a posterior at the parameters of
+   * their pass, as factors' do); null when they can.
+   */
+  Moments moments() {
     return null;
   }
 

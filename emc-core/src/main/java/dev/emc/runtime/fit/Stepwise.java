@@ -1,6 +1,7 @@
 package dev.emc.runtime.fit;
 
 import dev.emc.runtime.EmModel;
+import dev.emc.runtime.Moments;
 import dev.emc.runtime.ParamInfo;
 import dev.emc.runtime.data.DataException;
 import dev.emc.runtime.data.DataMatrix;
@@ -27,10 +28,15 @@ import java.util.function.Supplier;
  * Gamma shape's Newton root). It is not for an update that is a step from the current value
  * (a Newton step, Böhning's bound step) nor for statistics with a posterior of their own inside
  * (a t mixture's scales): {@link #check} finds those by running the first batch's M-step from two
- * references, and refuses them, as it refuses a latent chain (a batch cuts its sequences) and
- * factors (their statistics hold the factors' posterior at the parameters the pass ran with).
+ * references, and refuses them, as it refuses a latent chain (a batch cuts its sequences).
  * The reference being the start, a start many standard deviations from the fit costs the
  * statistics digits to cancellation, as raw moments would.
+ *
+ * <p>Factors' statistics hold the factors' posterior at the parameters the pass ran with, which
+ * no responsibilities can re-centre; their model gives {@link Moments} instead: each batch's
+ * E-step at the current parameters, as moments about a fixed shift (the start's means), which
+ * add across parameters. The running average is of those, and each M-step reads them
+ * {@link Moments#centred} at the current parameters.
  */
 public final class Stepwise {
   /**
@@ -79,6 +85,10 @@ public final class Stepwise {
   private final List<ParamInfo> params;
   private final double[][] reference;
   private final double[][] current;
+  /** The model's moments when its statistics cannot be re-centred (factors), else null. */
+  private final Moments moments;
+  /** The fixed shift the moments are about: the start's means. */
+  private final double[] shift;
   private double[] running;
   private long batches;
   private long rows;
@@ -103,6 +113,8 @@ public final class Stepwise {
     if (problem != null) {
       throw new FitException("the starting parameters are not usable: " + problem);
     }
+    this.moments = LatentPass.of(model).moments();
+    this.shift = moments == null ? null : moments.shift();
   }
 
   /**
@@ -181,7 +193,10 @@ public final class Stepwise {
     return out;
   }
 
-  /** The running statistics per row (a copy), null before the first batch. */
+  /**
+   * The running statistics per row (a copy), null before the first batch: for factors, moments
+   * about the start's means ({@link Moments}).
+   */
   public double[] statistics() {
     return running == null ? null : running.clone();
   }
@@ -228,18 +243,29 @@ public final class Stepwise {
     if (n == 0) {
       return;
     }
-    int k = model.components();
-    double[] resp = new double[n * k];
     set(current);
     model.prepare();
-    double ll = model.responsibilities(values, 0, n, resp);
+    double[] resp = null;
+    double[] batch = null;
+    double ll;
+    if (moments == null) {
+      resp = new double[n * model.components()];
+      ll = model.responsibilities(values, 0, n, resp);
+    } else {
+      // The moments' pass is the E-step itself: its log-likelihood comes with it.
+      batch = new double[moments.momentsLength()];
+      moments.moments(values, 0, n, shift, batch);
+      ll = batch[EmModel.LOGLIK];
+    }
     if (!Double.isFinite(ll)) {
       throw new FitException("batch " + (batches + 1) + " (rows " + (rows + 1) + " to " + (rows + n) + ") has"
           + " log-likelihood " + ll + " at the current parameters: " + (ll == Double.NEGATIVE_INFINITY
               ? "some row has zero probability under every component" : "the parameters have become degenerate"));
     }
-    double[] batch = given(values, n, resp, reference);
-    batch[EmModel.LOGLIK] = ll;
+    if (moments == null) {
+      batch = given(values, n, resp, reference);
+      batch[EmModel.LOGLIK] = ll;
+    }
     boolean first = running == null;
     batches++;
     rows += n;
@@ -254,7 +280,7 @@ public final class Stepwise {
     if (rows < steps.warmup()) {
       return;
     }
-    if (!checked) {
+    if (!checked && moments == null) {
       check(values, n, resp);
     }
     maximize();
@@ -262,14 +288,23 @@ public final class Stepwise {
 
   /**
    * The M-step from n · s, with the model's parameters at the reference the statistics are
-   * centred on. A component with no weight keeps its current parameters, as in a batch fit.
+   * centred on; or, from moments, at the current parameters they are centred at. A component
+   * with no weight keeps its current parameters, as in a batch fit.
    */
   private void maximize() throws FitException {
     double[] scaled = new double[running.length];
     for (int i = 0; i < running.length; i++) {
       scaled[i] = running[i] * rows;
     }
-    set(reference);
+    if (moments == null) {
+      set(reference);
+    } else {
+      set(current);
+      model.prepare();
+      double[] stats = new double[model.statisticsLength()];
+      moments.centred(scaled, shift, stats);
+      scaled = stats;
+    }
     model.maximize(scaled);
     for (int i = 0; i < params.size(); i++) {
       ParamInfo p = params.get(i);
