@@ -34,18 +34,20 @@ public final class MarginalGaussian {
         : "ℓ(θ) = Σ_n log N(x_n; " + mu + ", C), C = " + w + " " + w + "ᵀ + " + noise;
     String scores = "With e = x_n − " + mu + k + ", P = " + c + "⁻¹ and α = P e, the score of log N(x_n; " + mu + k
         + ", " + c + ") is ∂/∂" + mu + k + " = α, ∂/∂" + w + k + " = (α αᵀ − P) " + w + k + " and "
-        + (lg.spherical() ? "∂/∂" + psi + n + " = ½ (αᵀα − tr P)" : "∂/∂" + psi + n + "_d = ½ (α_d² − P_dd)")
+        + (lg.spherical() ? "∂/∂" + psi + n + " = ½ (αᵀα − tr P)" : "∂/∂(" + psi + n + ")_d = ½ (α_d² − P_dd)")
         + ". For a number θ_a that moves the mean by m_a and the covariance by C_a (and C_ab, nonzero only for two"
         + " entries of one column of " + w + "), ∂_a log N = m_aᵀα − ½ tr(P C_a) + ½ αᵀC_aα and ∂_ab log N ="
         + " ½ tr(P C_a P C_b) − ½ tr(P C_ab) − m_aᵀP m_b − m_aᵀP C_b α − m_bᵀP C_a α − αᵀC_a P C_b α + ½ αᵀC_ab α."
-        + " The rows enter these only through α, so summed over the rows they read Σ α and Σ α αᵀ (weighted by r_nk"
-        + " in a mixture): one pass over the rows.";
+        + " The rows enter these only through α, so summed over the rows they read Σ α and Σ α αᵀ"
+        + (mixed ? " (each weighted by r_nk), and Louis' identity adds the outer products row by row" : "")
+        + ": one pass over the rows.";
     String exact = mixed
         ? "The standard errors are the square roots of the diagonal of I⁻¹, where I is the observed information:"
             + " minus the Hessian of the observed-data log-likelihood. With the factors integrated out, a row of"
             + " component k is Gaussian, so " + likelihood + ". I is exact, by Louis' identity with (x_n, z) as the"
             + " complete data and the factors integrated out in closed form: I = Σ_n [Σ_k r_nk (−H_nk) − Σ_k r_nk"
-            + " s_nk s_nkᵀ + s_n s_nᵀ], s_n = Σ_k r_nk s_nk, where s_nk and H_nk are the score and Hessian of log φ_k"
+            + " s_nk s_nkᵀ + s_n s_nᵀ], s_n = Σ_k r_nk s_nk, where s_nk and H_nk are the score and Hessian of log "
+            + lg.mixture().weights().name() + "_k"
             + " + log N(x_n; " + mu + "_k, C_k)."
         : "The standard errors are the square roots of the diagonal of I⁻¹, where I is the observed information:"
             + " minus the Hessian of the observed-data log-likelihood. With the factors integrated out a row is"
@@ -61,12 +63,15 @@ public final class MarginalGaussian {
         + " none (with Q = 1 the only ambiguity is a sign, and they do). So the free numbers are " + (mixed ? "K − 1 +"
         + " K (" : "") + "D + DQ − Q(Q − 1)/2" + (mixed && !lg.noisePerComponent() ? ") + " : " + ")
         + (lg.spherical() ? "1" : "D") + (lg.noisePerComponent() ? ")" : "") + ", as BIC counts them.";
-    String warnings = "A noise variance below 10⁻⁴ of its column's variance is a Heywood case: it is on the boundary"
+    String warnings = "A noise variance below 10⁻⁴ of " + (lg.spherical() ? "the columns' mean variance"
+        : "its column's variance") + " is a Heywood case: it is on the boundary"
         + " of its range, named in a warning, and gets no standard error; the others are taken with it fixed. A"
         + " number that I does not pin down given the others (a pivot of its Cholesky factor below 10⁻¹⁰ of its"
-        + " diagonal: more factors than the data identify, an empty component) is named in a warning and gets no"
+        + " diagonal: more factors than the data identify" + (mixed ? ", an empty component" : "")
+        + ") is named in a warning and gets no"
         + " standard error. The 95% intervals are Wald intervals, on the log scale for a positive parameter (and"
-        + " a diagonal entry of " + w + " " + w + "ᵀ) and the logit scale for a weight. The regularization is not"
+        + " a diagonal entry of " + w + " " + w + "ᵀ)" + (mixed ? " and the logit scale for a weight" : "")
+        + ". The regularization is not"
         + " part of ℓ: the information is the likelihood's.";
     return List.of(exact, scores, identified, warnings);
   }
