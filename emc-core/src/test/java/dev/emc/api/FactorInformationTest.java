@@ -94,6 +94,11 @@ class FactorInformationTest {
     assertFalse(info.derived().names().isEmpty());
   }
 
+  /**
+   * At the maximum μ̂ = x̄, and the information's μ block, N C⁻¹, is apart from the others (their
+   * cross terms are C⁻¹ Σ_n (x_n − μ̂) = 0): the standard error of μ_i is √(C_ii / N), C = WWᵀ + Ψ,
+   * W's entries have none, and W Wᵀ's distinct entries have theirs.
+   */
   @Test
   void wsEntriesAreNotIdentifiedButWWtIs() throws Exception {
     Bound bound = Fits.model(Files.readString(Path.of("examples/factor.model")), Map.of())
@@ -109,6 +114,12 @@ class FactorInformationTest {
     assertEquals(91, info.derived().names().size());
     assertEquals(fit.model().freeParameters(), info.free());
     assertTrue(info.derived().note().contains("rotation"), info.derived().note());
+    int n = bound.data().orElseThrow().rows();
+    double[] w = fit.params().get("W");
+    for (int i = 0; i < 13; i++) {
+      double c = fit.params().get("Psi")[i] + w[2 * i] * w[2 * i] + w[2 * i + 1] * w[2 * i + 1];
+      assertEquals(Math.sqrt(c / n), info.standardErrors().get("mu")[i], 1e-6 * Math.sqrt(c / n), "mu[" + (i + 1) + "]");
+    }
   }
 
   /** Component c's noise variance of column d, as the model stores it. */

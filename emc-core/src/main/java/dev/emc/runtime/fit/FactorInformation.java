@@ -118,19 +118,18 @@ final class FactorInformation {
   }
 
   /**
-   * A free coordinate η: its name, how a step in it moves the stored numbers (the delta method's
-   * Jacobian for log Ψ) and the expanded coordinates.
+   * A free coordinate η: its name, how a step in it moves the stored numbers (for log Ψ, the delta
+   * method's Jacobian ψ) and the expanded coordinates; whether it is on its range's edge (a weight
+   * of 0 or 1), and the warning of a Heywood case, null for none.
    */
   private record Free(String name, int[] stored, double[] storedBy, int[] expanded, double[] expandedBy, boolean log,
-      boolean edge, String heywood, boolean loadings) {}
+      boolean edge, String heywood) {}
 
   static Information of(EmModel model, Latent.Factors f, Map<String, double[]> params, DataMatrix data)
       throws DataException {
     List<ParamInfo> infos = model.params();
     Layout layout = Layout.of(infos, params);
     int k = model.components();
-    int d = f.width();
-    int q = f.factors();
     ParamInfo noise = infos.get(layout.index(f.noise()));
     ParamInfo weights = infos.stream().filter(p -> p.constraint() == ParamInfo.Constraint.SIMPLEX).findFirst()
         .orElse(null);
@@ -142,6 +141,7 @@ final class FactorInformation {
     if (k > 1 && weights == null) {
       throw new IllegalStateException("a mixture of factor analysers without weights");
     }
+    int d = f.width();
     boolean spherical = noise.shape().length == 0;
     boolean noisePerComponent = noise.copies() == k && k > 1;
     int width = spherical ? 1 : d;
@@ -153,11 +153,9 @@ final class FactorInformation {
       }
     }
     double[] phi = k > 1 ? params.get(weights.name()) : new double[] {1.0};
-    FactorInformation fi = new FactorInformation(k, d, q, phi, params.get(f.loadings()), params.get(f.mean()), psi);
-
+    FactorInformation fi = new FactorInformation(k, d, f.factors(), phi, params.get(f.loadings()), params.get(f.mean()),
+        psi);
     Pass pass = fi.pass(data, f.offset());
-    double[][] info = pass.info;
-    double[] gradient = pass.gradient;
 
     // The free coordinates, the loadings last: what the pivots cannot tell apart is then put on W.
     List<Free> free = new ArrayList<>();
@@ -165,113 +163,71 @@ final class FactorInformation {
       int base = layout.base[layout.index(weights.name())];
       for (int j = 0; j < k - 1; j++) {
         free.add(new Free(layout.names.get(base + j), new int[] {base + j, base + k - 1}, new double[] {1, -1},
-            new int[] {j}, new double[] {1}, false, phi[j] < Information.EDGE || phi[k - 1] < Information.EDGE, null,
-            false));
+            new int[] {j}, new double[] {1}, false, phi[j] < Information.EDGE || phi[k - 1] < Information.EDGE, null));
       }
     }
     int muBase = layout.base[layout.index(f.mean())];
     for (int c = 0; c < k; c++) {
       for (int i = 0; i < d; i++) {
         free.add(new Free(layout.names.get(muBase + c * d + i), new int[] {muBase + c * d + i}, new double[] {1},
-            new int[] {fi.block(c) + i}, new double[] {1}, false, false, null, false));
+            new int[] {fi.block(c) + i}, new double[] {1}, false, false, null));
       }
     }
     double[] variance = columnVariances(data, f.offset(), d);
     int psiBase = layout.base[layout.index(noise.name())];
     for (int t = 0; t < storedPsi.length; t++) {
-      double v = storedPsi[t];
+      // Each stored ψ moves the expanded ψ_kd of its components and columns: one column, or all (σ²).
       List<Integer> at = new ArrayList<>();
-      double scale = 0;
       for (int c = 0; c < k; c++) {
-        if (noisePerComponent && c != t / width) {
-          continue;
-        }
         for (int i = 0; i < d; i++) {
-          if (spherical || i == t % width) {
-            at.add(fi.block(c) + d + d * q + i);
+          if ((!noisePerComponent || c == t / width) && (spherical || i == t % width)) {
+            at.add(fi.block(c) + d + d * fi.q + i);
           }
         }
       }
-      for (int i = 0; i < d; i++) {
-        if (spherical || i == t % width) {
-          scale += variance[i];
-        }
-      }
-      scale /= spherical ? d : 1;
-      String name = layout.names.get(psiBase + t);
-      String heywood = v < HEYWOOD * scale
-          ? name + " = " + number(v) + " is a Heywood case: below " + HEYWOOD + " of "
-              + (spherical ? "the columns' mean variance" : "the variance of column " + data.names().get(f.offset() + t % width))
-              + " (" + number(scale) + "), the noise variance is on the boundary of its range, where"
-              + " the information gives no standard error, so it gets none; the others are taken with it fixed (a"
-              + " column the factors explain entirely: fewer factors, or --reg, keep it inside)"
-          : null;
+      double v = storedPsi[t];
       double[] by = new double[at.size()];
       Arrays.fill(by, v);
-      free.add(new Free(name, new int[] {psiBase + t}, new double[] {v}, at.stream().mapToInt(Integer::intValue).toArray(),
-          by, true, false, heywood, false));
+      String name = layout.names.get(psiBase + t);
+      double scale = spherical ? Arrays.stream(variance).average().orElse(0) : variance[t % width];
+      String heywood = !(v < HEYWOOD * scale) ? null : name + " = " + number(v) + " is a Heywood case, below " + HEYWOOD
+          + " of " + (spherical ? "the columns' mean variance" : "the variance of column "
+              + data.names().get(f.offset() + t % width)) + " (" + number(scale) + "): a noise variance on the boundary"
+          + " of its range, where the information gives no standard error, so it gets none; the others are taken with"
+          + " it fixed (the factors explain the column entirely: fewer factors, or --reg, keep it inside)";
+      free.add(new Free(name, new int[] {psiBase + t}, new double[] {v}, at.stream().mapToInt(Integer::intValue)
+          .toArray(), by, true, false, heywood));
     }
     int wBase = layout.base[layout.index(f.loadings())];
+    int dq = d * fi.q;
     for (int c = 0; c < k; c++) {
       List<double[]> directions = fi.complement(c);
       for (int m = 0; m < directions.size(); m++) {
         double[] v = directions.get(m);
-        int[] stored = new int[d * q];
-        int[] expanded = new int[d * q];
+        int[] stored = new int[dq];
+        int[] expanded = new int[dq];
         int nonzero = -1;
         int count = 0;
-        for (int j = 0; j < d * q; j++) {
-          stored[j] = wBase + c * d * q + j;
+        for (int j = 0; j < dq; j++) {
+          stored[j] = wBase + c * dq + j;
           expanded[j] = fi.block(c) + d + j;
           if (v[j] != 0) {
             nonzero = j;
             count++;
           }
         }
-        String whose = f.loadings() + (k > 1 ? "[" + (c + 1) + "]" : "");
-        String name = count == 1 ? layout.names.get(wBase + c * d * q + nonzero)
-            : whose + " along direction " + (m + 1) + " of the " + directions.size() + " that are not its rotations";
-        free.add(new Free(name, stored, v, expanded, v, false, false, null, true));
+        // With no rotations (Q = 1) each direction is one of W's entries, named as such.
+        String name = count == 1 ? layout.names.get(wBase + c * dq + nonzero)
+            : f.loadings() + (k > 1 ? "[" + (c + 1) + "]" : "") + " along direction " + (m + 1) + " of the "
+                + directions.size() + " that are not its rotations";
+        free.add(new Free(name, stored, v, expanded, v, false, false, null));
       }
     }
 
-    // −∂²ℓ/∂η∂η: Bᵀ I B over the expanded coordinates, and for log ψ the gradient times ∂²ψ/∂(log ψ)² = ψ.
-    int nf = free.size();
-    double[][] a = new double[nf][nf];
-    for (int i = 0; i < nf; i++) {
-      Free fi1 = free.get(i);
-      double[] column = new double[fi.size];
-      for (int x = 0; x < fi.size; x++) {
-        double s = 0;
-        for (int m = 0; m < fi1.expanded().length; m++) {
-          s += info[x][fi1.expanded()[m]] * fi1.expandedBy()[m];
-        }
-        column[x] = s;
-      }
-      for (int j = 0; j < nf; j++) {
-        Free fj = free.get(j);
-        double s = 0;
-        for (int m = 0; m < fj.expanded().length; m++) {
-          s += fj.expandedBy()[m] * column[fj.expanded()[m]];
-        }
-        a[j][i] = s;
-      }
-      if (fi1.log()) {
-        double g = 0;
-        for (int m = 0; m < fi1.expanded().length; m++) {
-          g += gradient[fi1.expanded()[m]] * fi1.expandedBy()[m];
-        }
-        a[i][i] -= g;
-      }
-    }
-
+    double[][] a = pass.on(free);
     List<String> warnings = new ArrayList<>();
-    int[] open = java.util.stream.IntStream.range(0, nf).filter(i -> free.get(i).heywood() == null).toArray();
-    for (Free c : free) {
-      if (c.heywood() != null) {
-        warnings.add(c.heywood());
-      }
-    }
+    free.stream().filter(c -> c.heywood() != null).forEach(c -> warnings.add(c.heywood()));
+    int[] open = java.util.stream.IntStream.range(0, free.size()).filter(i -> free.get(i).heywood() == null).toArray();
     double[][] sub = new double[open.length][open.length];
     for (int i = 0; i < open.length; i++) {
       for (int j = 0; j < open.length; j++) {
@@ -280,93 +236,104 @@ final class FactorInformation {
     }
     boolean[] pivoted = Information.pivots(sub, i -> free.get(open[i]).name(), i -> free.get(open[i]).edge(), warnings);
     int[] keep = java.util.stream.IntStream.range(0, open.length).filter(i -> pivoted[i]).map(i -> open[i]).toArray();
-    double[][] cfree = inverse(a, keep);
-
-    // The stored numbers' covariance, A C Aᵀ, with A the Jacobian of the stored numbers in η.
-    int total = layout.total;
-    double[][] columns = new double[nf][];
-    boolean[] moved = new boolean[total];
-    for (int i = 0; i < nf; i++) {
-      double[] col = new double[total];
-      Free c = free.get(i);
-      for (int m = 0; m < c.stored().length; m++) {
-        col[c.stored()[m]] += c.storedBy()[m];
-        moved[c.stored()[m]] |= c.storedBy()[m] != 0;
+    double[][] cov = stored(free, inverse(a, keep), layout.total);
+    Information.Derived derived = fi.derived(f.loadings(), f.noise(), wBase, cov);
+    if (fi.q > 1) {
+      // W's entries are identified only up to the rotation: their covariance depends on how the
+      // rotations were taken out, so it is no one's.
+      for (int g = wBase; g < wBase + k * dq; g++) {
+        for (int h = 0; h < layout.total; h++) {
+          cov[g][h] = cov[h][g] = Double.NaN;
+        }
       }
-      columns[i] = col;
+    }
+    return result(k > 1 ? MIXTURE : ONE, layout, params, cov, free.size(), warnings, derived);
+  }
+
+  /**
+   * The stored numbers' covariance A C Aᵀ, with A the Jacobian of the stored numbers in η and C
+   * the covariance over η (NaN where not identified); a number no coordinate moves has none.
+   */
+  private static double[][] stored(List<Free> free, double[][] c, int total) {
+    int nf = free.size();
+    // A row by row: the coordinates that move stored number g, and by how much.
+    List<List<double[]>> rows = new ArrayList<>();
+    for (int g = 0; g < total; g++) {
+      rows.add(new ArrayList<>());
+    }
+    for (int i = 0; i < nf; i++) {
+      Free f = free.get(i);
+      for (int m = 0; m < f.stored().length; m++) {
+        if (f.storedBy()[m] != 0) {
+          rows.get(f.stored()[m]).add(new double[] {i, f.storedBy()[m]});
+        }
+      }
+    }
+    double[][] ac = new double[total][nf];
+    for (int g = 0; g < total; g++) {
+      for (double[] e : rows.get(g)) {
+        double[] ci = c[(int) e[0]];
+        for (int j = 0; j < nf; j++) {
+          ac[g][j] += e[1] * ci[j];
+        }
+      }
     }
     double[][] cov = new double[total][total];
     for (int g = 0; g < total; g++) {
-      for (int h = g; h < total; h++) {
+      for (int h = 0; h < total; h++) {
         double s = 0;
-        for (int i = 0; i < nf; i++) {
-          double ag = columns[i][g];
-          if (ag == 0) {
-            continue;
-          }
-          for (int j = 0; j < nf; j++) {
-            double ah = columns[j][h];
-            if (ah != 0) {
-              s += ag * cfree[i][j] * ah;
-            }
-          }
+        for (double[] e : rows.get(h)) {
+          s += ac[g][(int) e[0]] * e[1];
         }
-        cov[g][h] = cov[h][g] = moved[g] && moved[h] ? s : Double.NaN;
+        cov[g][h] = rows.get(g).isEmpty() || rows.get(h).isEmpty() ? Double.NaN : s;
       }
     }
+    return cov;
+  }
 
-    // W Wᵀ's distinct entries: ∂(WWᵀ)_ij/∂W_ia = W_ja, ∂/∂W_ja = W_ia; its variance ∇ᵀ Cov_W ∇.
-    List<String> derivedNames = new ArrayList<>();
-    List<double[]> derivedRows = new ArrayList<>();
-    String wwt = f.loadings() + f.loadings() + "ᵀ";
+  /**
+   * W Wᵀ's distinct entries, each component's, with standard errors by the delta method:
+   * ∂(WWᵀ)_ij/∂W_ia = W_ja and ∂/∂W_ja = W_ia, so its variance is ∇ᵀ Cov_W ∇.
+   */
+  private Information.Derived derived(String loadings, String noise, int wBase, double[][] cov) {
+    int dq = d * q;
+    List<String> names = new ArrayList<>();
+    List<double[]> rows = new ArrayList<>();
+    String wwt = loadings + loadings + "ᵀ";
+    double[] grad = new double[dq];
     for (int c = 0; c < k; c++) {
+      int at = wBase + c * dq;
       for (int i = 0; i < d; i++) {
         for (int j = i; j < d; j++) {
+          Arrays.fill(grad, 0.0);
           double value = 0;
-          double[] grad = new double[total];
           for (int x = 0; x < q; x++) {
-            double wi = fi.w[c * d * q + i * q + x];
-            double wj = fi.w[c * d * q + j * q + x];
-            value += wi * wj;
-            grad[wBase + c * d * q + i * q + x] += wj;
-            grad[wBase + c * d * q + j * q + x] += wi;
+            value += w(c, i, x) * w(c, j, x);
+            grad[i * q + x] += w(c, j, x);
+            grad[j * q + x] += w(c, i, x);
           }
           double var = 0;
-          for (int g = wBase + c * d * q; g < wBase + (c + 1) * d * q; g++) {
-            if (grad[g] == 0) {
-              continue;
-            }
-            for (int h = wBase + c * d * q; h < wBase + (c + 1) * d * q; h++) {
-              if (grad[h] != 0) {
-                var += grad[g] * cov[g][h] * grad[h];
+          for (int g = 0; g < dq; g++) {
+            for (int h = 0; h < dq; h++) {
+              if (grad[g] != 0 && grad[h] != 0) {
+                var += grad[g] * cov[at + g][at + h] * grad[h];
               }
             }
           }
           double se = var >= 0 ? Math.sqrt(var) : Double.NaN;
           double[] ci = Information.interval(i == j ? ParamInfo.Constraint.POSITIVE : ParamInfo.Constraint.REAL,
               value, se);
-          derivedNames.add(wwt + (k > 1 ? "[" + (c + 1) + "]" : "") + "[" + (i + 1) + "][" + (j + 1) + "]");
-          derivedRows.add(new double[] {value, se, ci[0], ci[1]});
+          names.add(wwt + (k > 1 ? "[" + (c + 1) + "]" : "") + "[" + (i + 1) + "][" + (j + 1) + "]");
+          rows.add(new double[] {value, se, ci[0], ci[1]});
         }
       }
     }
-    if (q > 1) {
-      // W's entries are identified only up to the rotation: their covariance depends on how the
-      // rotations were taken out, so it is no one's.
-      for (int g = wBase; g < wBase + k * d * q; g++) {
-        for (int h = 0; h < total; h++) {
-          cov[g][h] = cov[h][g] = Double.NaN;
-        }
-      }
-    }
-    Information.Derived derived = new Information.Derived(wwt + (k > 1 ? " (each component's)" : "") + ", the"
-        + " loadings' part of the covariance " + f.loadings() + f.loadings() + "ᵀ + " + f.noise() + ": identified,"
-        + " its standard errors by the delta method"
-        + (q > 1 ? "; " + f.loadings() + " itself is identified only up to a rotation " + f.loadings() + " → "
-            + f.loadings() + "R (R orthogonal), so its entries get none" : "; with one factor " + f.loadings()
-            + " is identified up to its sign"),
-        derivedNames, column(derivedRows, 0), column(derivedRows, 1), column(derivedRows, 2), column(derivedRows, 3));
-    return result(k > 1 ? MIXTURE : ONE, layout, params, cov, nf, warnings, derived);
+    String note = wwt + (k > 1 ? " (each component's)" : "") + ", the loadings' part of the covariance " + wwt + " + "
+        + noise + ": identified, its standard errors by the delta method"
+        + (q > 1 ? "; " + loadings + " itself is identified only up to a rotation " + loadings + " → " + loadings
+            + "R (R orthogonal), so its entries get none" : "; with one factor " + loadings
+            + " is identified up to its sign");
+    return new Information.Derived(note, names, column(rows, 0), column(rows, 1), column(rows, 2), column(rows, 3));
   }
 
   /** Each stored number's standard error and 95% interval, from the diagonal of their covariance. */
@@ -544,7 +511,44 @@ final class FactorInformation {
   }
 
   /** −∂²ℓ and ∂ℓ over the expanded coordinates. */
-  private record Pass(double[][] info, double[] gradient) {}
+  private record Pass(double[][] info, double[] gradient) {
+    /**
+     * −∂²ℓ/∂η∂η over the free coordinates: Bᵀ I B, B the expanded coordinates' Jacobian in η,
+     * and for log ψ minus the gradient times ∂²ψ/∂(log ψ)² = ψ (0 at the maximum).
+     */
+    double[][] on(List<Free> free) {
+      int nf = free.size();
+      int size = gradient.length;
+      double[][] a = new double[nf][nf];
+      double[] column = new double[size];
+      for (int i = 0; i < nf; i++) {
+        Free fi = free.get(i);
+        for (int x = 0; x < size; x++) {
+          double s = 0;
+          for (int m = 0; m < fi.expanded().length; m++) {
+            s += info[x][fi.expanded()[m]] * fi.expandedBy()[m];
+          }
+          column[x] = s;
+        }
+        for (int j = 0; j < nf; j++) {
+          Free fj = free.get(j);
+          double s = 0;
+          for (int m = 0; m < fj.expanded().length; m++) {
+            s += fj.expandedBy()[m] * column[fj.expanded()[m]];
+          }
+          a[j][i] = s;
+        }
+        if (fi.log()) {
+          double g = 0;
+          for (int m = 0; m < fi.expanded().length; m++) {
+            g += gradient[fi.expanded()[m]] * fi.expandedBy()[m];
+          }
+          a[i][i] -= g;
+        }
+      }
+      return a;
+    }
+  }
 
   private Pass pass(DataMatrix data, int offset) throws DataException {
     // Each component's P = C⁻¹, log|C|, V = P W and Z = Wᵀ P W.
