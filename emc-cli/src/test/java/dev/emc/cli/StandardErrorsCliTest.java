@@ -54,6 +54,27 @@ class StandardErrorsCliTest {
     }
   }
 
+  /** A t mixture: w is integrated out given the component, and ν gets its standard error from the t density. */
+  @Test
+  void aTMixturePrintsNusStandardError(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("fit.json");
+    Run r = CliTest.emc("fit", "examples/t-mixture.model", "--data", "examples/data/t-mixture.csv", "--se",
+        "--out", json.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("over 13 free parameters"), r.out());
+    assertFalse(r.out().contains("NaN"), r.out());
+    JsonNode nu = new ObjectMapper().readTree(json.toFile()).get("standardErrors").get("nu");
+    for (int k = 0; k < 2; k++) {
+      double se = nu.get(k).asDouble();
+      assertTrue(se > 0, "nu[" + (k + 1) + "]: " + se);
+      // The table's row: nu[k], its estimate, this standard error as printed, its interval.
+      String name = "nu[" + (k + 1) + "]";
+      String[] row = r.out().lines().map(l -> l.strip().split("\\s+"))
+          .filter(t -> t[0].equals(name) && t.length == 5).findFirst().orElseThrow();
+      assertEquals(se, Double.parseDouble(row[2]), 1e-5 * se, String.join(" ", row));
+    }
+  }
+
   /**
    * Factor analysis: μ and Ψ get standard errors, W's entries are identified only up to a rotation
    * and get none, and W Wᵀ's distinct entries are reported, derived, with theirs.

@@ -74,10 +74,6 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
     if (!(plan.latent() instanceof Enumerated) && !(plan.latent() instanceof MarkovChain)) {
       throw new Derivative.Unsupported("standard errors are not available for " + structure(plan) + " yet");
     }
-    if (plan.latent() instanceof Enumerated e && !e.given().isEmpty()) {
-      throw new Derivative.Unsupported("standard errors are not available for a mixture with a latent integrated"
-          + " out given the component (" + e.given().get(0).name() + ") yet");
-    }
     if (!plan.priors().isEmpty()) {
       throw new Derivative.Unsupported("standard errors are not available with a prior yet (the information"
           + " would be the log-likelihood's, not the posterior's)");
@@ -115,6 +111,35 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
     return new Scores(coordinates, expanded, score, hessian, d.matrixLeaves());
   }
 
+  /**
+   * The quadratic forms vᵀΣ⁻¹v (their {@link Derivative.MatrixLeaf.Kind#QUAD} leaves) that the
+   * score or the Hessian reads itself, not only through w = Σ⁻¹v and Σ⁻¹: a t's log(ν/2 + δ/2)
+   * keeps δ after differentiating, where a normal's −δ/2 leaves only w.
+   */
+  public List<Symbol> quadraticFormsRead() {
+    List<Symbol> read = new ArrayList<>();
+    for (Map.Entry<Symbol, Derivative.MatrixLeaf> e : matrixLeaves.entrySet()) {
+      Expr form = new Expr.Sym(e.getKey());
+      if (e.getValue().kind() == Derivative.MatrixLeaf.Kind.QUAD
+          && (score.stream().anyMatch(d -> reads(d, form)) || hessian.stream().anyMatch(d -> reads(d, form)))) {
+        read.add(e.getKey());
+      }
+    }
+    return read;
+  }
+
+  private static boolean reads(Expr e, Expr leaf) {
+    if (e.equals(leaf)) {
+      return true;
+    }
+    for (Expr c : Expr.children(e)) {
+      if (reads(c, leaf)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static Derivative.Unsupported tooLarge(long entries, long nodes) {
     return new Derivative.Unsupported("standard errors are not available for this model at these sizes yet: the"
         + " Hessian of one component's log-density has " + entries + " entries (at least " + nodes + " terms),"
@@ -123,7 +148,8 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
 
   /** What the analytic standard errors cover, for the message of a model they do not. */
   public static final String COVERS = "--se covers finite mixtures of independent rows (mixtures of regressions,"
-      + " gamma shapes and full covariances up to D = 6 among them) and hidden Markov models;"
+      + " gamma shapes, full covariances up to D = 6 and t mixtures up to D = 4, or 8 with diagonal scales, among"
+      + " them) and hidden Markov models;"
       + " factor analysis and its mixtures too (W only up to a rotation);"
       + " --bootstrap B covers the others (--bootstrap-kind parametric where the rows cannot be reweighted)";
 
@@ -152,17 +178,19 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
   private static List<Coordinate> coordinates(EmPlan plan, Derivative d) throws Derivative.Unsupported {
     Set<Expr> leaves = new LinkedHashSet<>();
     collect(d.formula(), leaves);
+    Set<Symbol> matrices = new LinkedHashSet<>();
     for (Derivative.MatrixLeaf m : d.matrixLeaves().values()) {
-      // A quadratic form's vector, x_n − μ_k, is read inside its leaf.
-      if (m.vector() != null) {
-        m.vector().forEach(v -> collect(v, leaves));
+      // A quadratic form's vector, x_n − μ_k, is read inside its leaf; so is a diagonal spread.
+      if (!m.matrix().shape().isMatrix()) {
+        collect(Derivative.writtenOut(m), leaves);
+      } else {
+        matrices.add(m.matrix());
+        if (m.vector() != null) {
+          m.vector().forEach(v -> collect(v, leaves));
+        }
       }
     }
     List<Coordinate> out = new ArrayList<>();
-    Set<Symbol> matrices = new LinkedHashSet<>();
-    for (Derivative.MatrixLeaf m : d.matrixLeaves().values()) {
-      matrices.add(m.matrix());
-    }
     for (Symbol m : matrices) {
       ParamSlot slot = plan.params().stream().filter(p -> p.name().equals(m.name())).findFirst()
           .orElseThrow(() -> new Derivative.Unsupported("the covariance " + m.name() + " is no parameter"));

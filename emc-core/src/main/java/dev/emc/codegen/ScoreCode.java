@@ -174,6 +174,45 @@ final class ScoreCode {
       b.addStatement("final double $L = $L", w, sum);
       low.bind(e.getKey(), w);
     }
+    for (dev.emc.math.Symbol form : scores.quadraticFormsRead()) {
+      quadratic(b, sc, form, scores.matrixLeaves().get(form));
+    }
+  }
+
+  /**
+   * δ = vᵀΣ⁻¹v = Σ_a v_a w_a, for derivatives that read the quadratic form itself: a t's, whose
+   * log(ν/2 + δ/2) keeps δ after differentiating (a normal's derivatives read only w and Σ⁻¹).
+   * Every w_a is bound by then: the coordinates include each σ_aa, and ∂δ/∂σ_aa reads w_a. In a
+   * diagonal or spherical spread, δ = Σ_a v_a² / σ²_a.
+   */
+  private void quadratic(CodeBlock.Builder b, Scope sc, dev.emc.math.Symbol quad, Derivative.MatrixLeaf leaf) {
+    String delta = low.fresh("delta");
+    b.add("// δ = $L, the quadratic form the derivatives read itself\n", quad.name());
+    if (!leaf.matrix().shape().isMatrix()) {
+      // A diagonal or spherical spread's: written out, a term per element.
+      b.addStatement("final double $L = $L", delta, low.scalar(Derivative.writtenOut(leaf), sc, b));
+      low.bind(quad, delta);
+      return;
+    }
+    java.util.Map<Integer, Expr> solved = new java.util.HashMap<>();
+    for (var e : scores.matrixLeaves().entrySet()) {
+      Derivative.MatrixLeaf w = e.getValue();
+      if (w.kind() == Derivative.MatrixLeaf.Kind.SOLVED && w.matrix().equals(leaf.matrix())
+          && w.vector().equals(leaf.vector())) {
+        solved.put(w.i(), new Expr.Sym(e.getKey()));
+      }
+    }
+    StringBuilder sum = new StringBuilder();
+    for (int a = 0; a < leaf.vector().size(); a++) {
+      Expr w = solved.get(a);
+      if (w == null) {
+        throw new IllegalStateException("no w[" + (a + 1) + "] for the quadratic form " + quad.name());
+      }
+      sum.append(a == 0 ? "" : " + ").append(low.scalar(leaf.vector().get(a), sc, b).at(2)).append(" * ")
+          .append(low.scalar(w, sc, b).at(2));
+    }
+    b.addStatement("final double $L = $L", delta, sum);
+    low.bind(quad, delta);
   }
 
   private static boolean isZero(Expr e) {

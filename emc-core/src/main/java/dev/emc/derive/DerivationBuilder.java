@@ -40,6 +40,8 @@ abstract class DerivationBuilder {
   final Expr old = named("theta_old");
   final Expr fresh = named("theta_new");
   final Expr n = new Expr.Sym(new Symbol("N", Symbol.Kind.TOTAL, Shape.SCALAR, false, false));
+  /** A quadratic form (x_n − μ_k)ᵀ Σ_k⁻¹ (x_n − μ_k) where the information's scores read it. */
+  static final Expr DELTA = named("δ_nk");
 
   private final List<String> titles = new ArrayList<>();
   private final List<List<Block>> contents = new ArrayList<>();
@@ -85,6 +87,11 @@ abstract class DerivationBuilder {
       numbers.put(key, number);
     }
     blocks.add(new Equation(key, number, math));
+  }
+
+  /** The number of the equation written under {@code key}. */
+  int number(String key) {
+    return numbers.get(key);
   }
 
   /** A block of another kind: a table. */
@@ -133,13 +140,25 @@ abstract class DerivationBuilder {
           + " I = Σ_n [Σ_k r_nk (−H_nk) − Σ_k r_nk s_nk s_nkᵀ + s_n s_nᵀ], with s_n = Σ_k r_nk s_nk, the score"
           + " of row n. (Σ_n s_n s_nᵀ alone, the empirical information, is a cheaper approximation that emc"
           + " does not use.) One pass over the rows adds it up at the fitted parameters.");
+      integratedOut();
       prose("emc writes s_nk and H_nk by differentiating log p(x_n, z = k), as the E-step evaluates it, one"
           + " number of θ at a time; a covariance's log-determinant, its quadratic form vᵀΣ⁻¹v, w = Σ⁻¹v and"
           + " the entries of Σ⁻¹ are differentiated by the rules of matrix calculus. The score of component k"
           + sizes() + ":");
     }
+    // A quadratic form the scores read itself (a t's log(ν/2 + δ/2)) prints as δ_nk, defined once.
+    List<Symbol> forms = scores.quadraticFormsRead();
     for (int a = 0; a < scores.coordinates().size(); a++) {
-      prose("∂/∂", scores.coordinates().get(a).leaf(), ": ", scores.score().get(a));
+      Expr score = scores.score().get(a);
+      if (forms.size() == 1) {
+        score = dev.emc.math.Simplify.substitute(score, new Expr.Sym(forms.get(0)), DELTA);
+      }
+      prose("∂/∂", scores.coordinates().get(a).leaf(), ": ", score);
+    }
+    if (forms.size() == 1) {
+      String form = forms.get(0).name();
+      prose("where ", DELTA, " = " + form.substring(1, form.length() - 1) + ", the quadratic form, which the"
+          + " code computes once per row and component.");
     }
     prose("The parametrization: a simplex's first K − 1 entries are free and its last is 1 minus their sum"
         + (chain ? " (each row of A is a simplex)" : "") + ";"
@@ -154,6 +173,9 @@ abstract class DerivationBuilder {
         + " named as ill-conditioned. The regularization and any prior are not part of ℓ: the information"
         + " is the likelihood's.");
   }
+
+  /** What a latent integrated out given the component makes of the scores, in words; nothing by default. */
+  void integratedOut() {}
 
   /** ", written for D = 2", the sizes other than the components' that the scores are written out for. */
   private String sizes() {

@@ -239,6 +239,27 @@ final class EnumeratedSection extends FiniteSections {
         + " objective never falls.");
   }
 
+  /** The information of a t mixture is its marginal's: w is integrated out before differentiating. */
+  @Override
+  void integratedOut() {
+    for (Conditional c : given) {
+      c.accept(new Conditional.Visitor<Void>() {
+        @Override
+        public Void visitGammaScale(GammaScale g) {
+          Expr w = new Expr.Sym(g.latent());
+          prose("Here ", w, " is integrated out given the component: log p(x_n, z = k) is log φ_k plus the"
+              + " marginal log p(x_n | z_n = k) of equation (" + number("scale-marginal") + ") (for a normal, the"
+              + " multivariate t), and ℓ(θ) = Σ_n"
+              + " log Σ_k φ_k p(x_n | z_n = k) does not involve ", w, ". So Louis' identity over z alone is"
+              + " exact with s_nk and H_nk the derivatives of that marginal, in the parameters of ",
+              new Expr.Density(GAMMA, w, List.of(g.shape(), g.rate())), " too: its log Γ terms give ψ in the"
+              + " score and ψ′ in the Hessian.");
+          return null;
+        }
+      });
+    }
+  }
+
   /**
    * Π_f f(lhs_f | args_f) at component k: φ_k 𝒩(x_n | μ_k, Σ_k); with a latent given the component
    * integrated out, the marginal of its statements, φ_k p(x_n | z_n = k).

@@ -10,10 +10,10 @@ import java.util.function.ToIntFunction;
  * from the same log-density the E-step evaluates.
  *
  * <p>It works in two steps. {@link #expand} writes a scalar formula over its vectors' elements,
- * for sizes known at compile time: Σ_d (x_d − μ_d)² / σ²_d for a diagonal quadratic form, Σ_d β_d
- * u_d for βᵀu. Each number of a parameter is then a leaf, {@code At(μ, d)} (its element d,
- * 1-based as a category value is) or the scalar itself, and {@link #of} differentiates by the
- * rules of the calculus of one variable, folding the 0s and 1s that the rules leave.
+ * for sizes known at compile time: Σ_d β_d u_d for βᵀu. Each number of a parameter is then a
+ * leaf, {@code At(μ, d)} (its element d, 1-based as a category value is) or the scalar itself,
+ * and {@link #of} differentiates by the rules of the calculus of one variable, folding the 0s and
+ * 1s that the rules leave.
  *
  * <p>A covariance matrix Σ is not written out. log|Σ| stays one leaf, and so does a quadratic
  * form q = vᵀΣ⁻¹v, beside leaves for the entries of w = Σ⁻¹v and of Σ⁻¹, which the code computes
@@ -30,6 +30,10 @@ import java.util.function.ToIntFunction;
  *
  * So the score of −½(log|Σ| + vᵀΣ⁻¹v) comes out as the textbook's Σ⁻¹v and ½(2 − δ_ij)(w_i w_j −
  * (Σ⁻¹)_ij), and its Hessian as their derivatives, a few terms an entry whatever the size.
+ *
+ * <p>A quadratic form in a diagonal or spherical spread, δ = Σ_d (x_d − μ_d)² / σ²_d, is one leaf
+ * too, differentiated as that sum ({@link #writtenOut}): where a derivative keeps δ itself (a t's
+ * log(ν/2 + δ/2)), the sum written out there instead would repeat its D terms in every entry.
  *
  * <p>What it cannot write out (a sum over the components inside a row's density, a function
  * whose derivative it does not know) it refuses with {@link Unsupported}: then the model has no
@@ -52,7 +56,8 @@ public final class Derivative {
   /**
    * A leaf that stands for something of a covariance matrix: its log-determinant, an entry of its
    * inverse, or one of its distinct entries σ_ij (a coordinate to differentiate by). i ≤ j for
-   * an entry; i and j 0-based.
+   * an entry; i and j 0-based. A quadratic form's {@code matrix} may be a diagonal spread (a
+   * vector) or a spherical one (a scalar).
    */
   public record MatrixLeaf(Symbol matrix, Kind kind, int i, int j, List<Expr> vector) {
     public enum Kind {
@@ -190,6 +195,15 @@ public final class Derivative {
           Expr v = scalar(q.vector());
           return div(new Expr.Outer(v, v), scalar(q.matrix()));
         }
+        if (q.matrix() instanceof Expr.Sym m) {
+          // One leaf, as a covariance's is: a t's log(ν/2 + δ/2) keeps δ in every derivative, and
+          // δ written out there, D terms each time, would make the Hessian D times larger.
+          List<Expr> v = new ArrayList<>();
+          for (int a = 1; a <= length(q.vector()); a++) {
+            v.add(elem(q.vector(), a));
+          }
+          return owner.leaf(m.symbol(), MatrixLeaf.Kind.QUAD, 0, 0, v, Text.of(q));
+        }
         boolean diagonal = q.matrix().shape().isVector();
         return sum(length(q.vector()), i -> {
           Expr v = elem(q.vector(), i);
@@ -289,6 +303,9 @@ public final class Derivative {
     if (leaf != null && by != null && by.kind() == MatrixLeaf.Kind.ENTRY && by.matrix().equals(leaf.matrix())) {
       return matrixRule(leaf, by);
     }
+    if (leaf != null && leaf.kind() == MatrixLeaf.Kind.QUAD && !leaf.matrix().shape().isMatrix()) {
+      return of(writtenOut(leaf), x);
+    }
     if (leaf != null && leaf.kind() == MatrixLeaf.Kind.QUAD) {
       // ∂q/∂θ = 2 Σ_a w_a ∂v_a/∂θ
       Expr sum = new Expr.Num(0);
@@ -362,6 +379,21 @@ public final class Derivative {
     Expr first = mul(inverse(m, a, i), inverse(m, j, b));
     Expr both = i == j ? first : add(first, mul(inverse(m, a, j), inverse(m, i, b)));
     return neg(both);
+  }
+
+  /**
+   * A quadratic form in a diagonal or spherical spread, Σ_a v_a² / σ²_a or Σ_a v_a² / σ², written
+   * out number by number: what its leaf stands for, and is differentiated as.
+   */
+  public static Expr writtenOut(MatrixLeaf quadratic) {
+    Expr sum = new Expr.Num(0);
+    for (int a = 0; a < quadratic.vector().size(); a++) {
+      Expr v = quadratic.vector().get(a);
+      Expr spread = quadratic.matrix().shape().isVector() ? element(quadratic.matrix(), a + 1)
+          : new Expr.Sym(quadratic.matrix());
+      sum = add(sum, div(new Expr.Outer(v, v), spread));
+    }
+    return sum;
   }
 
   /** w_a = (Σ⁻¹v)_a of the quadratic form (or solved entry) {@code of}. */

@@ -281,8 +281,17 @@ class InformationTest {
 
   private static void check(String model, String csv, BindOptions options, LogLikelihood logLikelihood)
       throws Exception {
-    Bound bound = Fits.model(Files.readString(Path.of(model)), Map.of())
-        .bind(Table.read(Path.of(csv)), options);
+    check(model, Files.readString(Path.of(model)), Table.read(Path.of(csv)), logLikelihood, options);
+  }
+
+  /** The same for a model's text and data ({@code name} says which in the printout), over independent rows. */
+  static void check(String name, String text, Table table, Joint joint) throws Exception {
+    check(name, text, table, (p, data) -> logLikelihood(joint, p, data), BindOptions.defaults());
+  }
+
+  private static void check(String model, String text, Table table, LogLikelihood logLikelihood, BindOptions options)
+      throws Exception {
+    Bound bound = Fits.model(text, Map.of()).bind(table, options);
     assertNull(bound.scoresUnavailable());
     Compiled compiled = bound.compile();
     FitResult fit = compiled.fit(FitOptions.defaults().withThreads(1).withSeed(1));

@@ -172,6 +172,26 @@ class DerivationTest {
     assertContains(md, "\\tag{" + d.number("update:mu") + "}");
   }
 
+  /**
+   * A t mixture's information section: the scores are the marginal t density's, w integrated out;
+   * ν's score reads the quadratic form itself, which prints as δ_nk and is defined once.
+   */
+  @Test
+  void aTMixturesScoresAreItsMarginalsDerivatives() throws Exception {
+    String md = derive("t-mixture", Documents.Format.MD);
+    Derivation d = Derivation.of(Internals.structure(Emc.builtIn().parse("examples/t-mixture.model",
+        Files.readString(Path.of("examples/t-mixture.model")), Map.of())));
+    String information = md.substring(md.indexOf("The information matrix (emc fit --se)"));
+    String words = information.replaceAll("\\s+", " ");
+    assertFalse(words.contains("not available"), information);
+    assertContains(words, "is integrated out given the component: log p(x_n, z = k) is log φ_k plus the marginal log"
+        + " p(x_n | z_n = k) of equation (" + d.number("scale-marginal") + ")");
+    String nu = information.lines().dropWhile(l -> !l.startsWith("∂/∂$\\nu_{k}$")).skip(1).findFirst().orElseThrow();
+    assertContains(nu, "\\psi\\left(\\frac{\\nu_{k}}{2}\\right)");
+    assertContains(nu, "\\log\\left(\\frac{\\nu_{k}}{2}+\\frac{\\delta_{\\mathit{nk}}}{2}\\right)");
+    assertContains(words, "where $\\delta_{\\mathit{nk}}$ = (x_n − μ_k)ᵀ Σ_k⁻¹ (x_n − μ_k), the quadratic form");
+  }
+
   private static void assertContains(String text, String part) {
     assertTrue(text.contains(part), () -> "missing: " + part);
   }
