@@ -122,6 +122,35 @@ class FactorInformationTest {
     }
   }
 
+  /**
+   * A weight of 2 on every row counts each twice: the information doubles, in the moments and in
+   * a mixture's outer products alike, so every variance halves.
+   */
+  @Test
+  void aWeightOfTwoHalvesEveryVariance() throws Exception {
+    Bound bound = Fits.model(Files.readString(Path.of("examples/mfa.model")), Map.of())
+        .bind(Table.read(Path.of("examples/data/mfa.csv")), BindOptions.defaults());
+    Compiled compiled = bound.compile();
+    FitResult fit = compiled.fit(FitOptions.defaults().withThreads(1).withSeed(1));
+    DataMatrix data = bound.data().orElseThrow();
+    double[] twos = new double[data.rows()];
+    java.util.Arrays.fill(twos, 2.0);
+    Information once = Information.of(compiled.newModel(), fit.params(), data);
+    Information twice = Information.of(compiled.newModel(), fit.params(), data.withWeights(twos));
+    for (String p : List.of("phi", "mu", "Psi")) {
+      double[] a = once.standardErrors().get(p);
+      double[] b = twice.standardErrors().get(p);
+      for (int i = 0; i < a.length; i++) {
+        assertEquals(a[i] / Math.sqrt(2), b[i], 1e-9 * a[i], p + "[" + i + "]");
+      }
+    }
+    double[] a = once.derived().standardErrors();
+    double[] b = twice.derived().standardErrors();
+    for (int i = 0; i < a.length; i++) {
+      assertEquals(a[i] / Math.sqrt(2), b[i], 1e-9 * a[i], once.derived().names().get(i));
+    }
+  }
+
   /** Component c's noise variance of column d, as the model stores it. */
   interface Noise {
     double of(Map<String, double[]> params, int c, int d);
