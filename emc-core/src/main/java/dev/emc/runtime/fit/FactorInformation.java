@@ -321,8 +321,9 @@ final class FactorInformation {
             }
           }
           double se = var >= 0 ? Math.sqrt(var) : Double.NaN;
-          double[] ci = Information.interval(i == j ? ParamInfo.Constraint.POSITIVE : ParamInfo.Constraint.REAL,
-              value, se);
+          // A diagonal entry is a variance: its interval on the log scale, unless it is 0 (a row of W of zeros).
+          double[] ci = Information.interval(i == j && value > 0 ? ParamInfo.Constraint.POSITIVE
+              : ParamInfo.Constraint.REAL, value, se);
           names.add(wwt + (k > 1 ? "[" + (c + 1) + "]" : "") + "[" + (i + 1) + "][" + (j + 1) + "]");
           rows.add(new double[] {value, se, ci[0], ci[1]});
         }
