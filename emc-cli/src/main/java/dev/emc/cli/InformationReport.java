@@ -24,7 +24,7 @@ final class InformationReport {
 
   /**
    * The JSON's {@code standardErrors} (nested as {@code params}), {@code covariance} (over every
-   * stored number, named) and {@code information} (how, and the intervals).
+   * stored number, named) and {@code information} (how, the intervals, and any derived quantities).
    */
   static void write(ObjectNode json, FitResult fit, Information info) {
     ObjectNode se = json.putObject("standardErrors");
@@ -41,6 +41,17 @@ final class InformationReport {
     }
     ArrayNode warnings = node.putArray("warnings");
     info.warnings().forEach(warnings::add);
+    Information.Derived derived = info.derived();
+    if (!derived.names().isEmpty()) {
+      ObjectNode d = node.putObject("derived");
+      d.put("note", derived.note());
+      ArrayNode names = d.putArray("parameters");
+      derived.names().forEach(names::add);
+      d.set("estimates", finite(JSON.valueToTree(derived.values())));
+      d.set("standardErrors", finite(JSON.valueToTree(derived.standardErrors())));
+      d.set("lower", finite(JSON.valueToTree(derived.lower())));
+      d.set("upper", finite(JSON.valueToTree(derived.upper())));
+    }
     ObjectNode cov = json.putObject("covariance");
     ArrayNode names = cov.putArray("parameters");
     info.names().forEach(names::add);
@@ -73,6 +84,18 @@ final class InformationReport {
             ? String.format(Locale.ROOT, "  %-16s %12s %12s%n", Information.label(p, i), number(v[i]), "not identified")
             : String.format(Locale.ROOT, "  %-16s %12s %12s   [%s, %s]%n", Information.label(p, i), number(v[i]),
                 number(se), number(info.lower().get(p.name())[i]), number(info.upper().get(p.name())[i])));
+      }
+    }
+    Information.Derived derived = info.derived();
+    if (!derived.names().isEmpty()) {
+      out.append(String.format(Locale.ROOT, "%n  derived: %s%n%n", derived.note()));
+      for (int i = 0; i < derived.names().size(); i++) {
+        double se = derived.standardErrors()[i];
+        out.append(Double.isNaN(se)
+            ? String.format(Locale.ROOT, "  %-16s %12s %12s%n", derived.names().get(i), number(derived.values()[i]),
+                "not identified")
+            : String.format(Locale.ROOT, "  %-16s %12s %12s   [%s, %s]%n", derived.names().get(i),
+                number(derived.values()[i]), number(se), number(derived.lower()[i]), number(derived.upper()[i])));
       }
     }
     return out.toString();

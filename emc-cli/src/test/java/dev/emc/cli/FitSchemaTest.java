@@ -35,7 +35,7 @@ class FitSchemaTest {
         List.of("examples/gmm.model", "--data", "examples/data/faithful-missing-labels.csv", "--labels", "label"),
         List.of("examples/hmm.model", "--data", "examples/data/hmm.csv", "--sequence", "seq", "--se", "--bootstrap", "3",
             "--bootstrap-kind", "parametric"),
-        List.of("examples/factor.model", "--data", "examples/data/wine.csv", "--max-iter", "50"),
+        List.of("examples/factor.model", "--data", "examples/data/wine.csv", "--max-iter", "50", "--se"),
         List.of("examples/mfa.model", "--data", "examples/data/mfa.csv", "--max-iter", "20"),
         List.of("examples/poisson-regression.model", "--data", "examples/data/poisson-regression.csv"));
     int i = 0;

@@ -75,11 +75,50 @@ class StandardErrorsCliTest {
     }
   }
 
+  /**
+   * Factor analysis: μ and Ψ get standard errors, W's entries are identified only up to a rotation
+   * and get none, and W Wᵀ's distinct entries are reported, derived, with theirs.
+   */
   @Test
-  void aModelWithoutScoresSaysWhyAndExitsTwo() {
-    Run r = CliTest.emc("fit", "examples/factor.model", "--data", "examples/data/wine.csv", "--se");
+  void factorAnalysisReportsWhatIsIdentified(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("fit.json");
+    Run r = CliTest.emc("fit", "examples/factor.model", "--data", "examples/data/wine.csv", "--se", "--out",
+        json.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("standard errors: observed information of the marginal Gaussian"), r.out());
+    assertTrue(r.out().contains("over 51 free parameters"), r.out());
+    assertTrue(r.out().contains("W[1][1]"), r.out());
+    assertTrue(r.out().contains("derived: WWᵀ"), r.out());
+    assertTrue(r.out().contains("WWᵀ[1][13]"), r.out());
+    assertFalse(r.out().contains("WWᵀ[13][1]"), r.out());
+    assertFalse(r.out().contains("NaN"), r.out());
+    JsonNode fit = new ObjectMapper().readTree(json.toFile());
+    JsonNode se = fit.get("standardErrors");
+    assertTrue(se.get("mu").get(0).asDouble() > 0);
+    assertTrue(se.get("Psi").get(12).asDouble() > 0);
+    assertTrue(se.get("W").get(0).get(0).isNull());
+    JsonNode derived = fit.get("information").get("derived");
+    assertEquals(91, derived.get("parameters").size());
+    assertEquals("WWᵀ[1][2]", derived.get("parameters").get(1).asText());
+    assertTrue(derived.get("standardErrors").get(1).asDouble() > 0);
+  }
+
+  /** A full covariance at D = 7, past what the generated scores write out. */
+  @Test
+  void aModelWithoutScoresSaysWhyAndExitsTwo(@TempDir Path dir) throws Exception {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    StringBuilder csv = new StringBuilder("a,b,c,d,e,f,g\n");
+    for (int n = 0; n < 40; n++) {
+      for (int d = 0; d < 7; d++) {
+        csv.append(d == 0 ? "" : ",").append(random.nextGaussian());
+      }
+      csv.append('\n');
+    }
+    Path data = dir.resolve("d7.csv");
+    java.nio.file.Files.writeString(data, csv);
+    Run r = CliTest.emc("fit", "examples/gmm.model", "--data", data.toString(), "--se");
     assertEquals(2, r.code());
-    assertTrue(r.err().contains("--se: standard errors are not available for a continuous latent"), r.err());
+    assertTrue(r.err().contains("--se: standard errors are not available for this model at these sizes"), r.err());
     assertFalse(r.err().contains("Exception"), r.err());
   }
 }

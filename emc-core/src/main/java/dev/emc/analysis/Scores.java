@@ -150,6 +150,7 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
   public static final String COVERS = "--se covers finite mixtures of independent rows (mixtures of regressions,"
       + " gamma shapes, full covariances up to D = 6 and t mixtures up to D = 4, or 8 with diagonal scales, among"
       + " them) and hidden Markov models;"
+      + " factor analysis and its mixtures too (W only up to a rotation);"
       + " --bootstrap B covers the others (--bootstrap-kind parametric where the rows cannot be reweighted)";
 
   /**
@@ -169,8 +170,8 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
 
   private static String structure(EmPlan plan) {
     return plan.latent().finite() ? "this latent structure"
-        : "a continuous latent (factor analysis: its loadings are identified only up to a rotation, so their"
-            + " information is singular until one is fixed; the means and noise variances are identified)";
+        : "a continuous latent by generated scores (factor analysis: its standard errors are its marginal"
+            + " Gaussian's, in closed form, MarginalGaussian)";
   }
 
   /** The parameters' numbers the formula reads, in the plan's order of parameters, then element by element. */

@@ -143,6 +143,9 @@ public final class Bound {
    * information ({@code runtime.fit.Information}), and what they cover; null when it has one.
    */
   public String scoresUnavailable() {
+    if (dev.emc.analysis.MarginalGaussian.covers(plan)) {
+      return null;
+    }
     try {
       dev.emc.analysis.Scores.of(plan);
       return null;

@@ -3,6 +3,7 @@ package dev.emc.derive;
 import dev.emc.analysis.EmPlan;
 import dev.emc.analysis.EmPlan.FactorPlan;
 import dev.emc.analysis.EmPlan.Statistic;
+import dev.emc.analysis.MarginalGaussian;
 import dev.emc.analysis.latent.LinearGaussian;
 import dev.emc.math.Expr.Relation.Op;
 import dev.emc.math.Expr;
@@ -81,6 +82,13 @@ final class FactorSection extends DerivationBuilder {
     statistics();
     monotonicity();
     information();
+  }
+
+  /** The information matrix of the marginal Gaussian, not of generated scores: a factor model has none. */
+  @Override
+  void information() {
+    section("The information matrix (emc fit --se)");
+    MarginalGaussian.derivation(lg).forEach(p -> prose(p));
   }
 
   private void model() {

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Analytic standard errors: the observed information of a fit, for a hidden Markov model by the
- * forward recursion of derivatives ({@code ChainInformation}), for a finite mixture by Louis'
+ * forward recursion of derivatives ({@code ChainInformation}), for a factor model by the closed
+ * form of its marginal Gaussian ({@code FactorInformation}), for a finite mixture by Louis'
  * identity, exact there,
  *
  * <pre>
@@ -43,10 +44,35 @@ import java.util.Map;
  * @param names each stored number, as {@code mu[2][1]} (1-based), in {@link EmModel#params}' order
  * @param covariance the estimates' covariance over {@code names}; NaN where not identified
  * @param free the free coordinates the information was taken over
+ * @param derived identified functions of parameters that are not identified themselves (a factor
+ *     model's W Wᵀ, {@code FactorInformation}); {@link Derived#NONE} for most models
  */
 public record Information(String method, List<String> names, double[][] covariance,
     Map<String, double[]> standardErrors, Map<String, double[]> lower, Map<String, double[]> upper, int free,
-    List<String> warnings) {
+    List<String> warnings, Derived derived) {
+  /** A model whose stored numbers are all the quantities reported. */
+  public Information(String method, List<String> names, double[][] covariance, Map<String, double[]> standardErrors,
+      Map<String, double[]> lower, Map<String, double[]> upper, int free, List<String> warnings) {
+    this(method, names, covariance, standardErrors, lower, upper, free, warnings, Derived.NONE);
+  }
+
+  /**
+   * Quantities reported beside the parameters, each with its standard error (by the delta method)
+   * and 95% interval; NaN where not identified.
+   *
+   * @param note what they are, and why they are reported
+   * @param names each one's name, as {@code WWᵀ[1][2]} (1-based)
+   */
+  public record Derived(String note, List<String> names, double[] values, double[] standardErrors, double[] lower,
+      double[] upper) {
+    public static final Derived NONE = new Derived("", List.of(), new double[0], new double[0], new double[0],
+        new double[0]);
+
+    public Derived {
+      names = List.copyOf(names);
+    }
+  }
+
   /** How a mixture's information is taken. */
   public static final String LOUIS = "observed information by Louis' identity, from the compiled complete-data scores";
   /** How a hidden Markov model's is. */
@@ -69,6 +95,10 @@ public record Information(String method, List<String> names, double[][] covarian
    * @throws DataException when a row has an empty cell (its score would need the cell integrated out)
    */
   public static Information of(EmModel model, Map<String, double[]> params, DataMatrix data) throws DataException {
+    if (model.latent() instanceof Latent.Factors f) {
+      // Its information is the marginal Gaussian's, in closed form, with no generated scores.
+      return FactorInformation.of(model, f, params, data);
+    }
     int length = model.scoreLength();
     if (length == 0) {
       throw new IllegalArgumentException(model.name() + " has no score");
@@ -336,7 +366,7 @@ public record Information(String method, List<String> names, double[][] covarian
    * a coordinate whose pivot is lost against its diagonal, or that is on its range's edge, and
    * warns by name.
    */
-  private static boolean[] pivots(double[][] a, java.util.function.IntFunction<String> name,
+  static boolean[] pivots(double[][] a, java.util.function.IntFunction<String> name,
       java.util.function.IntPredicate edge, List<String> warnings) {
     int f = a.length;
     boolean[] kept = new boolean[f];
