@@ -629,6 +629,13 @@ final class FactorInformation {
           r[c] = Math.exp(r[c] - max);
           sum += r[c];
         }
+        int label = data.labels() == null ? -1 : data.labels()[from + n];
+        if (label >= 0) {
+          // A labelled row's likelihood is component label's alone: one-hot, as Information's Louis pass.
+          Arrays.fill(r, 0.0);
+          r[label] = 1.0;
+          sum = 1.0;
+        }
         double wn = data.weight(from + n);
         for (int c = 0; c < k; c++) {
           r[c] /= sum;

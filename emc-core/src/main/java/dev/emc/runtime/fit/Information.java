@@ -181,7 +181,15 @@ public record Information(String method, List<String> names, double[][] covarian
     data.<DataException>slabs((values, first, rows) -> {
       for (int n = 0; n < rows; n++) {
         checkCells(data, values, first, n);
-        model.responsibilities(values, n, n + 1, r);
+        int label = data.labels() == null ? -1 : data.labels()[first + n];
+        if (label < 0) {
+          model.responsibilities(values, n, n + 1, r);
+        } else {
+          // A labelled row's likelihood is p(x, z = label): its observed score and Hessian are that
+          // component's complete-data ones, which Louis' identity gives with one-hot responsibilities.
+          Arrays.fill(r, 0.0);
+          r[label] = 1.0;
+        }
         Arrays.fill(score, 0.0);
         Arrays.fill(hessian, 0.0);
         model.rowScores(values, n, score, hessian);
