@@ -51,6 +51,7 @@ public class OnlineCheck {
 
     OnlineFit online = compiled.online(FitOptions.defaults(), new Stepwise.Steps(decay, 0, 0));
     t0 = System.nanoTime();
+    online.start(slice(drawn, 0, Math.min(rows, 1 << 16)));  // as `emc fit --online` starts: its first slab
     for (int from = 0; from < rows; from += size) {
       online.update(slice(drawn, from, size));
     }

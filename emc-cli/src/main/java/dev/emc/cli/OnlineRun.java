@@ -94,14 +94,16 @@ final class OnlineRun {
           bound = model.bind(slab, columns.map(BindOptions.defaults()::withColumns).orElse(BindOptions.defaults()));
           compiled = bound.compile();
           compileSeconds = (System.nanoTime() - t0) / 1e9;
+          rows = bound.data().orElseThrow();
           try {
             online = compiled.online(start.of(compiled), steps);
+            // The start sees the whole first slab (up to 64Ki rows), not only the first batch.
+            online.start(rows);
           } catch (FitException e) {
             throw new Failed(e);
           }
           buffer = new double[batch * compiled.newModel().columns()];
           lines = new int[batch];
-          rows = bound.data().orElseThrow();
         } else {
           Binder.Binding b = Binder.rebind(model.specs(), slab, binding);
           for (Map.Entry<String, Integer> c : b.categories().entrySet()) {

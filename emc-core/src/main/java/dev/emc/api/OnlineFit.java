@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * A fit updated batch by batch as rows arrive (a {@code partial_fit}): stepwise EM
- * ({@link Stepwise}). The first batch starts it, from {@code options}' given parameters or by
- * the ordinary start on its rows; each batch then moves the running statistics and the
+ * ({@link Stepwise}). {@link #start} or else the first batch starts it, from {@code options}'
+ * given parameters or by the ordinary start on its rows; each batch then moves the running statistics and the
  * parameters, and {@link #current} is the fit so far. From a compiled model:
  *
  * <pre>
@@ -24,7 +24,7 @@ import java.util.List;
  * </pre>
  *
  * Of {@code options}, the start ({@code init}, {@code start}, {@code seed}) and the
- * regularization ({@code reg}, Ψ from the first batch's column variances) count; the rest are a
+ * regularization ({@code reg}, Ψ from the starting rows' column variances) count; the rest are a
  * batch fit's.
  */
 public final class OnlineFit {
@@ -60,6 +60,24 @@ public final class OnlineFit {
       names = made;
     }
     this.names = List.copyOf(names);
+  }
+
+  /**
+   * Starts the fit from {@code sample} before the first batch: the ordinary start (or
+   * {@code options}' given parameters) and the regularization from more rows than a batch holds.
+   * A start from a small batch leaves a factor model's loadings, and a mixture's k-means centres,
+   * as noisy as that batch, and stepwise EM with a decaying step takes long to forget them. The
+   * sample is not a batch: it moves no statistics. Without this, the first batch starts the fit.
+   *
+   * @throws IllegalStateException when the fit has started
+   */
+  public void start(DataMatrix sample) throws DataException, FitException {
+    if (stepwise != null) {
+      throw new IllegalStateException("the fit has started");
+    }
+    long t0 = System.nanoTime();
+    stepwise = Stepwise.start(compiled::newModel, sample, options, steps, warnings);
+    nanos += System.nanoTime() - t0;
   }
 
   /** One batch, one array per row in the model's columns. */
