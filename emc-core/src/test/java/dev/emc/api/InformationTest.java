@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
+import java.util.function.UnaryOperator;
+import org.apache.commons.numbers.gamma.LogGamma;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -118,6 +121,106 @@ class InformationTest {
       }
       return lp;
     });
+  }
+
+  /**
+   * Latent class analysis: each answer looks up its component's probability table, log ta_k[a_n],
+   * whose score by ta_k[j] is [a_n = j] / ta_k[j]. The fit puts tb[1][4] at 8e-8, on its way to
+   * the edge, where central differences of ℓ lose their digits (ℓ'' ≈ 1e9 there); Louis' identity
+   * is −∇²ℓ at any θ, so the check is at the fit with tb[1] mixed 3% toward the uniform.
+   */
+  @Test
+  void latentClassAnalysis() throws Exception {
+    check("examples/survey.model", "examples/data/survey.csv", BindOptions.defaults(), Set.of(), p -> {
+      double[] tb = p.get("tb");
+      for (int j = 0; j < 4; j++) {
+        tb[j] = 0.97 * tb[j] + 0.03 * 0.25;
+      }
+      return p;
+    }, (p, data) -> logLikelihood((q, x) -> {
+      double[] phi = q.get("phi");
+      double[] lp = new double[phi.length];
+      for (int k = 0; k < phi.length; k++) {
+        lp[k] = Math.log(phi[k]) + Math.log(q.get("ta")[k * 3 + (int) x[0] - 1])
+            + Math.log(q.get("tb")[k * 4 + (int) x[1] - 1]) + Math.log(q.get("tc")[k * 2 + (int) x[2] - 1]);
+      }
+      return lp;
+    }, p, data));
+  }
+
+  /**
+   * A mixture of experts: the weights are softmax(G u_n), which a common shift of G's rows does
+   * not change, so G's free coordinates are its first K − 1 rows and its stored rows are centred.
+   */
+  @Test
+  void mixtureOfExperts() throws Exception {
+    check("examples/experts.model", "examples/data/experts.csv", BindOptions.defaults(), Set.of("G"), p -> p,
+        (p, data) -> logLikelihood((q, x) -> {
+          double[] g = q.get("G");
+          double[] beta = q.get("beta");
+          int k = q.get("s2").length;
+          double[] eta = new double[k];
+          for (int c = 0; c < k; c++) {
+            eta[c] = g[c * 2] * x[1] + g[c * 2 + 1] * x[2];
+          }
+          double norm = logSumExp(eta);
+          double[] lp = new double[k];
+          for (int c = 0; c < k; c++) {
+            lp[c] = eta[c] - norm + normal(x[0], beta[c * 2] * x[1] + beta[c * 2 + 1] * x[2], q.get("s2")[c]);
+          }
+          return lp;
+        }, p, data));
+  }
+
+  /**
+   * MAP-EM with a Dirichlet(2) prior on φ and a Gamma(2, rate 0.5) prior on each λ_k: the
+   * standard errors are the posterior's normal approximation at the mode, the inverse of minus
+   * the Hessian of the log posterior, which the test differences as log-likelihood plus log prior.
+   */
+  @Test
+  void poissonMixtureWithPriors() throws Exception {
+    check("examples/poisson-map.model", "examples/data/poisson.csv", BindOptions.defaults(), Set.of(), p -> p,
+        (p, data) -> logLikelihood((q, x) -> {
+          double[] phi = q.get("phi");
+          double[] lambda = q.get("lambda");
+          double[] lp = new double[phi.length];
+          for (int k = 0; k < phi.length; k++) {
+            lp[k] = Math.log(phi[k]) + x[0] * Math.log(lambda[k]) - lambda[k] - logFactorial(x[0]);
+          }
+          return lp;
+        }, p, data) + logDirichlet(p.get("phi"), 2) + logGamma(p.get("lambda"), 2, 0.5));
+  }
+
+  /**
+   * MAP-EM on Old Faithful with full covariances, a normal-inverse-Wishart prior on each (μ_k,
+   * Σ_k) (m = 0, κ = 0.01, ν = 4, Ψ = I) and a Dirichlet(2) on φ, written from the textbook
+   * densities: log 𝒩(μ | m, Σ/κ) + log IW(Σ | ν, Ψ).
+   */
+  @Test
+  void gaussianMixtureWithNormalInverseWishartPrior() throws Exception {
+    check("examples/gmm-niw.model", "examples/data/faithful.csv", BindOptions.defaults(), Set.of(), p -> p,
+        (p, data) -> {
+          double ll = logLikelihood((q, x) -> {
+            double[] phi = q.get("phi");
+            double[] lp = new double[phi.length];
+            for (int k = 0; k < phi.length; k++) {
+              double[] s = java.util.Arrays.copyOfRange(q.get("Sigma"), k * 4, k * 4 + 4);
+              lp[k] = Math.log(phi[k]) + mvnormal(x[0] - q.get("mu")[k * 2], x[1] - q.get("mu")[k * 2 + 1], s, 1);
+            }
+            return lp;
+          }, p, data);
+          double prior = logDirichlet(p.get("phi"), 2);
+          double nu = 4;
+          for (int k = 0; k < 2; k++) {
+            double[] s = java.util.Arrays.copyOfRange(p.get("Sigma"), k * 4, k * 4 + 4);
+            double det = s[0] * s[3] - s[1] * s[2];
+            // μ_k ~ 𝒩(0, Σ_k / κ), and Σ_k ~ IW(ν, I): tr(Σ⁻¹) = (s0 + s3) / det
+            prior += mvnormal(p.get("mu")[k * 2], p.get("mu")[k * 2 + 1], s, 0.01);
+            prior += -nu * Math.log(2) - logMultiGamma2(nu / 2) - 0.5 * (nu + 3) * Math.log(det)
+                - 0.5 * (s[0] + s[3]) / det;
+          }
+          return ll + prior;
+        });
   }
 
   /** A component that no row belongs to: its rate is not identified, and the warning names it. */
@@ -224,6 +327,36 @@ class InformationTest {
     return -0.5 * (Math.log(2 * Math.PI * variance) + (x - mean) * (x - mean) / variance);
   }
 
+  /** log 𝒩((a, b) | 0, S / κ) for a 2×2 covariance S stored row by row. */
+  private static double mvnormal(double a, double b, double[] s, double kappa) {
+    double det = s[0] * s[3] - s[1] * s[2];
+    double q = (a * a * s[3] - a * b * (s[1] + s[2]) + b * b * s[0]) / det;
+    return -0.5 * (2 * Math.log(2 * Math.PI / kappa) + Math.log(det) + kappa * q);
+  }
+
+  /** log Dirichlet(φ | α, …, α). */
+  private static double logDirichlet(double[] phi, double alpha) {
+    double s = LogGamma.value(phi.length * alpha) - phi.length * LogGamma.value(alpha);
+    for (double v : phi) {
+      s += (alpha - 1) * Math.log(v);
+    }
+    return s;
+  }
+
+  /** Σ_k log Gamma(λ_k | shape a, rate b). */
+  private static double logGamma(double[] lambda, double a, double b) {
+    double s = 0;
+    for (double v : lambda) {
+      s += a * Math.log(b) - LogGamma.value(a) + (a - 1) * Math.log(v) - b * v;
+    }
+    return s;
+  }
+
+  /** log Γ_2(a) = ½ log π + log Γ(a) + log Γ(a − ½). */
+  private static double logMultiGamma2(double a) {
+    return 0.5 * Math.log(Math.PI) + LogGamma.value(a) + LogGamma.value(a - 0.5);
+  }
+
   private static double logFactorial(double x) {
     double s = 0;
     for (int i = 2; i <= x; i++) {
@@ -233,7 +366,7 @@ class InformationTest {
   }
 
   /** Σ_n log p(x_n) over independent rows. */
-  private static double logLikelihood(Joint joint, Map<String, double[]> params, DataMatrix data) {
+  static double logLikelihood(Joint joint, Map<String, double[]> params, DataMatrix data) {
     double ll = 0;
     double[] row = new double[data.columns()];
     for (int n = 0; n < data.rows(); n++) {
@@ -272,20 +405,39 @@ class InformationTest {
 
   private static void check(String model, String csv, BindOptions options, LogLikelihood logLikelihood)
       throws Exception {
+    check(model, csv, options, Set.of(), p -> p, logLikelihood);
+  }
+
+  /**
+   * The same at {@code at} of the fit's parameters. A parameter in {@code centred} is read only
+   * through a softmax over the components, which a common shift of its values does not change:
+   * its free coordinates are the first K − 1 components' values, each stepped alone (the shift
+   * the fit's centring would add changes nothing), and the stored, centred values move by the
+   * centring's map, component j's value by 1 − 1/K and every other's by −1/K.
+   */
+  private static void check(String model, String csv, BindOptions options, Set<String> centred,
+      UnaryOperator<Map<String, double[]>> at, LogLikelihood logLikelihood) throws Exception {
     Bound bound = Fits.model(Files.readString(Path.of(model)), Map.of())
         .bind(Table.read(Path.of(csv)), options);
     assertNull(bound.scoresUnavailable());
     Compiled compiled = bound.compile();
-    FitResult fit = compiled.fit(FitOptions.defaults().withThreads(1).withSeed(1));
+    FitResult fitted = compiled.fit(FitOptions.defaults().withThreads(1).withSeed(1));
+    Map<String, double[]> point = new LinkedHashMap<>();
+    fitted.params().forEach((k, v) -> point.put(k, v.clone()));
+    Map<String, double[]> params = at.apply(point);
     DataMatrix data = bound.data().orElseThrow();
-    Information info = Information.of(compiled.newModel(), fit.params(), data);
+    Information info = Information.of(compiled.newModel(), params, data);
     assertTrue(info.warnings().isEmpty(), info.warnings().toString());
 
     List<Free> free = new ArrayList<>();
-    for (ParamInfo p : fit.model().params()) {
-      int n = fit.params().get(p.name()).length;
+    for (ParamInfo p : fitted.model().params()) {
+      int n = params.get(p.name()).length;
       for (int i = 0; i < n; i++) {
-        if (p.constraint() == ParamInfo.Constraint.SIMPLEX) {
+        if (centred.contains(p.name())) {
+          if (i / p.elements() < p.copies() - 1) {
+            free.add(new Free(p.name(), i, -1, 0));
+          }
+        } else if (p.constraint() == ParamInfo.Constraint.SIMPLEX) {
           // Each simplex (a transition matrix's row) has its own last entry.
           int each = p.elements();
           if (i % each < each - 1) {
@@ -308,7 +460,7 @@ class InformationTest {
     double[] h = new double[f];
     for (int i = 0; i < f; i++) {
       Free c = free.get(i);
-      double[] v = fit.params().get(c.param());
+      double[] v = params.get(c.param());
       // A simplex entry's step moves its last entry too: the nearer either is to 0, the smaller the
       // step (a transition probability of 0.04 stepped by 1e-3 would cost 1e-3 in truncation).
       double size = c.sign() < 0 ? Math.min(v[c.index()], v[c.other()]) : Math.max(Math.abs(v[c.index()]), 0.1);
@@ -316,7 +468,7 @@ class InformationTest {
     }
     ToDoubleFunction<double[]> ll = step -> {
       Map<String, double[]> p = new LinkedHashMap<>();
-      fit.params().forEach((k, v) -> p.put(k, v.clone()));
+      params.forEach((k, v) -> p.put(k, v.clone()));
       for (int i = 0; i < f; i++) {
         Free c = free.get(i);
         p.get(c.param())[c.index()] += step[i];
@@ -353,21 +505,47 @@ class InformationTest {
         cov[i][j] = e[i];
       }
     }
-    double worst = 0;
+    // Mapped to the stored numbers: a simplex's last entry moves against the others, a
+    // covariance's σ_ji with σ_ij, a centred parameter's values by the centring.
+    int total = info.names().size();
+    double[][] a = new double[f][total];
     for (int i = 0; i < f; i++) {
-      int gi = info.names().indexOf(label(fit, free.get(i)));
-      for (int j = 0; j < f; j++) {
-        int gj = info.names().indexOf(label(fit, free.get(j)));
-        double scale = Math.sqrt(cov[i][i] * cov[j][j]);
-        worst = Math.max(worst, Math.abs(info.covariance()[gi][gj] - cov[i][j]) / scale);
+      Free c = free.get(i);
+      ParamInfo p = param(fitted, c.param());
+      int base = info.names().indexOf(Information.label(p, 0));
+      a[i][base + c.index()] = 1;
+      if (c.other() >= 0) {
+        a[i][base + c.other()] += c.sign();
+      }
+      if (centred.contains(c.param())) {
+        for (int k = 0; k < p.copies(); k++) {
+          a[i][base + k * p.elements() + c.index() % p.elements()] -= 1.0 / p.copies();
+        }
+      }
+    }
+    double worst = 0;
+    for (int g = 0; g < total; g++) {
+      for (int m = 0; m < total; m++) {
+        double s = 0;
+        double sg = 0;
+        double sm = 0;
+        for (int i = 0; i < f; i++) {
+          for (int j = 0; j < f; j++) {
+            s += a[i][g] * cov[i][j] * a[j][m];
+            sg += a[i][g] * cov[i][j] * a[j][g];
+            sm += a[i][m] * cov[i][j] * a[j][m];
+          }
+        }
+        if (sg > 0 && sm > 0) {
+          worst = Math.max(worst, Math.abs(info.covariance()[g][m] - s) / Math.sqrt(sg * sm));
+        }
       }
     }
     System.out.printf("%s: %d free coordinates, largest difference %.2e of sqrt(C_ii C_jj)%n", model, f, worst);
     assertTrue(worst < TOL, model + ": analytic and finite-difference covariances differ by " + worst);
   }
 
-  private static String label(FitResult fit, Free c) {
-    ParamInfo p = fit.model().params().stream().filter(q -> q.name().equals(c.param())).findFirst().orElseThrow();
-    return Information.label(p, c.index());
+  private static ParamInfo param(FitResult fit, String name) {
+    return fit.model().params().stream().filter(q -> q.name().equals(name)).findFirst().orElseThrow();
   }
 }
