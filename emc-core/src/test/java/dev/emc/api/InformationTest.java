@@ -173,6 +173,34 @@ class InformationTest {
   }
 
   /**
+   * The experts' fit with every row of the gate shifted by 1000 in the intercept: the weights
+   * softmax(G u_n) are the same, but each exp(G_kᵀu_n) overflows a double. The softmax is taken
+   * with the largest score subtracted, so the standard errors are those at the fit.
+   */
+  @Test
+  void aShiftedGateGivesTheSameStandardErrors() throws Exception {
+    Bound bound = Fits.model(Files.readString(Path.of("examples/experts.model")), Map.of())
+        .bind(Table.read(Path.of("examples/data/experts.csv")), BindOptions.defaults());
+    Compiled compiled = bound.compile();
+    FitResult fit = compiled.fit(FitOptions.defaults().withThreads(1).withSeed(1));
+    Map<String, double[]> params = new LinkedHashMap<>();
+    fit.params().forEach((k, v) -> params.put(k, v.clone()));
+    double[] g = params.get("G");
+    g[0] += 1000;
+    g[2] += 1000;
+    Information shifted = Information.of(compiled.newModel(), params, bound.data().orElseThrow());
+    Information atFit = Information.of(compiled.newModel(), fit.params(), bound.data().orElseThrow());
+    assertTrue(shifted.warnings().isEmpty(), shifted.warnings().toString());
+    for (String p : List.of("G", "beta", "s2")) {
+      double[] a = atFit.standardErrors().get(p);
+      double[] b = shifted.standardErrors().get(p);
+      for (int i = 0; i < a.length; i++) {
+        assertEquals(a[i], b[i], 1e-9 * a[i], p + "[" + i + "]");
+      }
+    }
+  }
+
+  /**
    * MAP-EM with a Dirichlet(2) prior on φ and a Gamma(2, rate 0.5) prior on each λ_k: the
    * standard errors are the posterior's normal approximation at the mode, the inverse of minus
    * the Hessian of the log posterior, which the test differences as log-likelihood plus log prior.
