@@ -223,7 +223,8 @@ public final class Derivative {
       throw new Unsupported("cannot write " + Text.of(e) + " at each component inside a sum over them");
     }
     if (param != null) {
-      String name = Text.name(param.name()) + "_" + (j + 1) + (param.shape().isScalar() ? "" : "[" + (element + 1) + "]");
+      // G[j,p], as the model writes its matrix of the components' values.
+      String name = Text.name(param.name()) + "[" + (j + 1) + (param.shape().isScalar() ? "" : "," + (element + 1)) + "]";
       Symbol s = new Symbol(name, Symbol.Kind.NAME, Shape.SCALAR, false, false);
       components.put(s, new ComponentLeaf(param, j, element));
       return new Expr.Sym(s);
