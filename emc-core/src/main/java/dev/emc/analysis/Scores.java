@@ -148,8 +148,9 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
   }
 
   /** What the analytic standard errors cover, for the message of a model they do not. */
-  public static final String COVERS = "--se covers finite mixtures of independent rows (mixtures of regressions,"
-      + " gamma shapes and full covariances up to D = 6 among them) and hidden Markov models;"
+  public static final String COVERS = "--se covers finite mixtures of independent rows (mixtures of regressions"
+      + " and of experts, latent class tables, gamma shapes and full covariances up to D = 6 among them; with a"
+      + " prior, as the posterior's Laplace approximation) and hidden Markov models;"
       + " --bootstrap B covers the others (--bootstrap-kind parametric where the rows cannot be reweighted)";
 
   /**
