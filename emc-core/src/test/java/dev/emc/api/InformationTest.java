@@ -21,13 +21,16 @@ import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
 import org.apache.commons.numbers.gamma.LogGamma;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The analytic standard errors (Louis' identity over the generated scores) against the inverse of
  * a finite-difference Hessian of the observed log-likelihood, which each test writes itself from
  * the textbook densities, in the same free coordinates: a simplex's first K − 1 entries (the last
- * is 1 minus their sum; each row of a transition matrix is one), every other number as stored.
- * Central differences of steps 1e-3 of each number's size (of a simplex entry's or its last
+ * is 1 minus their sum; each row of a transition matrix is one), every other number as stored;
+ * the finite-difference covariance is mapped to every stored number as the free coordinates move
+ * them, and compared there. With a prior the fit is the posterior's mode, and the test differences
+ * the log posterior (log-likelihood plus log prior). Central differences of steps 1e-3 of each number's size (of a simplex entry's or its last
  * entry's, whichever is nearer 0) have a truncation error of about 1e-6 relative, so the two must
  * agree to 1e-4. For a hidden Markov model the rows are not independent and the test's
  * log-likelihood is its own forward recursion over each sequence.
@@ -155,21 +158,60 @@ class InformationTest {
   @Test
   void mixtureOfExperts() throws Exception {
     check("examples/experts.model", "examples/data/experts.csv", BindOptions.defaults(), Set.of("G"), p -> p,
-        (p, data) -> logLikelihood((q, x) -> {
-          double[] g = q.get("G");
-          double[] beta = q.get("beta");
-          int k = q.get("s2").length;
-          double[] eta = new double[k];
-          for (int c = 0; c < k; c++) {
-            eta[c] = g[c * 2] * x[1] + g[c * 2 + 1] * x[2];
-          }
-          double norm = logSumExp(eta);
-          double[] lp = new double[k];
-          for (int c = 0; c < k; c++) {
-            lp[c] = eta[c] - norm + normal(x[0], beta[c * 2] * x[1] + beta[c * 2 + 1] * x[2], q.get("s2")[c]);
-          }
-          return lp;
-        }, p, data));
+        experts());
+  }
+
+  /** log softmax_k(G u_n) + log 𝒩(y_n | β_kᵀu_n, s2_k), u_n = (one, t). */
+  private static LogLikelihood experts() {
+    return (p, data) -> logLikelihood((q, x) -> {
+      double[] g = q.get("G");
+      double[] beta = q.get("beta");
+      int k = q.get("s2").length;
+      double[] eta = new double[k];
+      for (int c = 0; c < k; c++) {
+        eta[c] = g[c * 2] * x[1] + g[c * 2 + 1] * x[2];
+      }
+      double norm = logSumExp(eta);
+      double[] lp = new double[k];
+      for (int c = 0; c < k; c++) {
+        lp[c] = eta[c] - norm + normal(x[0], beta[c * 2] * x[1] + beta[c * 2 + 1] * x[2], q.get("s2")[c]);
+      }
+      return lp;
+    }, p, data);
+  }
+
+  /**
+   * Three experts, where the centring is not a sign flip as at K = 2: 900 rows drawn here from
+   * gate rows (0.5, 1.5), (0.5, −1.5), (0, 0) and lines (1, 2), (3, −1), (−2, 0.5), noise variance
+   * 0.3, t uniform on (−3, 3).
+   */
+  @Test
+  void mixtureOfThreeExperts(@TempDir Path dir) throws Exception {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+    double[][] gate = {{0.5, 1.5}, {0.5, -1.5}, {0, 0}};
+    double[][] line = {{1, 2}, {3, -1}, {-2, 0.5}};
+    StringBuilder csv = new StringBuilder("y,one,t\n");
+    for (int n = 0; n < 900; n++) {
+      double t = rng.nextDouble(-3, 3);
+      double[] eta = new double[3];
+      for (int k = 0; k < 3; k++) {
+        eta[k] = gate[k][0] + gate[k][1] * t;
+      }
+      double u = rng.nextDouble();
+      double norm = logSumExp(eta);
+      int z = 0;
+      for (double cum = Math.exp(eta[0] - norm); z < 2 && u >= cum; cum += Math.exp(eta[z] - norm)) {
+        z++;
+      }
+      // a normal draw by Box-Muller
+      double e = Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
+      csv.append(line[z][0] + line[z][1] * t + Math.sqrt(0.3) * e).append(",1,").append(t).append('\n');
+    }
+    Path data = dir.resolve("experts3.csv");
+    Path model = dir.resolve("experts3.model");
+    Files.writeString(data, csv);
+    Files.writeString(model, Files.readString(Path.of("examples/experts.model")).replace("K = 2;", "K = 3;"));
+    check(model.toString(), data.toString(), BindOptions.defaults(), Set.of("G"), p -> p, experts());
   }
 
   /**
