@@ -312,31 +312,53 @@ class InformationTest {
    */
   @Test
   void hiddenMarkovModel() throws Exception {
-    check("examples/hmm.model", "examples/data/hmm.csv", BindOptions.defaults().withSequence("seq"), (p, data) -> {
-      double[] pi0 = p.get("pi0");
-      double[] a = p.get("A");
-      int k = pi0.length;
-      int[] bounds = data.sequenceBounds();
-      double ll = 0;
-      for (int q = 0; q + 1 < bounds.length; q++) {
-        double[] logAlpha = new double[k];
-        for (int n = bounds[q]; n < bounds[q + 1]; n++) {
-          double x = data.values()[n * data.columns()];
-          double[] next = new double[k];
-          for (int j = 0; j < k; j++) {
-            double[] terms = new double[k];
-            for (int i = 0; i < k; i++) {
-              terms[i] = n == bounds[q] ? (i == j ? Math.log(pi0[j]) : Double.NEGATIVE_INFINITY)
-                  : logAlpha[i] + Math.log(a[i * k + j]);
-            }
-            next[j] = logSumExp(terms) + normal(x, p.get("mu")[j], p.get("s2")[j]);
-          }
-          logAlpha = next;
-        }
-        ll += logSumExp(logAlpha);
+    check("examples/hmm.model", "examples/data/hmm.csv", BindOptions.defaults().withSequence("seq"),
+        InformationTest::hmmLogLikelihood);
+  }
+
+  /**
+   * The same hidden Markov model with an InverseGamma(2, 1) prior on each s2_k: the forward
+   * recursion's information less the log prior's Hessian, against the log posterior's differences.
+   */
+  @Test
+  void hiddenMarkovModelWithAPrior(@TempDir Path dir) throws Exception {
+    Path model = dir.resolve("hmm-map.model");
+    Files.writeString(model, Files.readString(Path.of("examples/hmm.model")) + "s2 ~ InverseGamma(2.0, 1.0);\n");
+    check(model.toString(), "examples/data/hmm.csv", BindOptions.defaults().withSequence("seq"), (p, data) -> {
+      double prior = 0;
+      for (double v : p.get("s2")) {
+        // log InverseGamma(v | shape 2, scale 1) = 2 log 1 − log Γ(2) − 3 log v − 1/v
+        prior += -LogGamma.value(2) - 3 * Math.log(v) - 1 / v;
       }
-      return ll;
+      return hmmLogLikelihood(p, data) + prior;
     });
+  }
+
+  /** The two-state HMM's log-likelihood by the test's own forward recursion, in logs, over each sequence. */
+  private static double hmmLogLikelihood(Map<String, double[]> p, DataMatrix data) {
+    double[] pi0 = p.get("pi0");
+    double[] a = p.get("A");
+    int k = pi0.length;
+    int[] bounds = data.sequenceBounds();
+    double ll = 0;
+    for (int q = 0; q + 1 < bounds.length; q++) {
+      double[] logAlpha = new double[k];
+      for (int n = bounds[q]; n < bounds[q + 1]; n++) {
+        double x = data.values()[n * data.columns()];
+        double[] next = new double[k];
+        for (int j = 0; j < k; j++) {
+          double[] terms = new double[k];
+          for (int i = 0; i < k; i++) {
+            terms[i] = n == bounds[q] ? (i == j ? Math.log(pi0[j]) : Double.NEGATIVE_INFINITY)
+                : logAlpha[i] + Math.log(a[i * k + j]);
+          }
+          next[j] = logSumExp(terms) + normal(x, p.get("mu")[j], p.get("s2")[j]);
+        }
+        logAlpha = next;
+      }
+      ll += logSumExp(logAlpha);
+    }
+    return ll;
   }
 
   /**
