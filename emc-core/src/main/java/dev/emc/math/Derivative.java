@@ -240,17 +240,19 @@ public final class Derivative {
     return Children.with(e, out);
   }
 
-  /** Whether a formula, as written before expansion, reads a parameter: one that does not is a constant. */
-  private static boolean readsParameter(Expr e) {
+  /** Whether a formula reads no parameter, nor any leaf that stands for one: a constant. */
+  private boolean constant(Expr e) {
     if (e instanceof Expr.Sym s) {
-      return s.symbol().kind() == Symbol.Kind.PARAM;
+      Symbol v = s.symbol();
+      return v.kind() != Symbol.Kind.PARAM && !leaves.containsKey(v) && !softmax.containsKey(v)
+          && !components.containsKey(v);
     }
     for (Expr c : Children.of(e)) {
-      if (readsParameter(c)) {
-        return true;
+      if (!constant(c)) {
+        return false;
       }
     }
-    return false;
+    return true;
   }
 
   /** Whether {@code e} is θ[y_n], a parameter's entry looked up by a category of the row. */
@@ -376,7 +378,7 @@ public final class Derivative {
         Expr c = identityMultiple(t.weight());
         return mul(c, sum(length(m), a -> owner.inverse(m.symbol(), a - 1, a - 1)));
       }
-      if (!readsParameter(e)) {
+      if (owner.constant(e)) {
         // A constant of the formula (the log-determinant of a prior's scale): its derivatives are 0.
         return e;
       }
@@ -533,7 +535,7 @@ public final class Derivative {
     if (e instanceof Expr.Apply a) {
       return apply(a, x);
     }
-    if (!readsParameter(e)) {
+    if (constant(e)) {
       return new Expr.Num(0);
     }
     throw new Unsupported("cannot differentiate " + Text.of(e));
