@@ -94,7 +94,8 @@ final class FitCommand implements Callable<Integer> {
 
   @Option(names = "--se", description = "Standard errors and 95% intervals from the observed information (Louis'"
       + " identity over the complete-data scores the compiler writes; for an HMM, the forward recursion of the"
-      + " log-likelihood's derivatives; for a factor model, its marginal Gaussian's, with W only up to a rotation),"
+      + " log-likelihood's derivatives; for a factor model, its marginal Gaussian's, with W only up to a rotation;"
+      + " with a prior, the posterior's normal (Laplace) approximation at the MAP),"
       + " printed after the summary; the JSON gets standardErrors and covariance.")
   boolean se;
 

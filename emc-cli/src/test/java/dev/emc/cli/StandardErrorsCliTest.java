@@ -54,6 +54,47 @@ class StandardErrorsCliTest {
     }
   }
 
+  /** Latent class analysis: each answer's probability table has one free entry fewer than its categories. */
+  @Test
+  void aLatentClassModelsStandardErrors() {
+    Run r = CliTest.emc("fit", "examples/survey.model", "--data", "examples/data/survey.csv", "--se");
+    assertEquals(0, r.code(), r.err());
+    // φ 1, ta 2 × 2, tb 2 × 3, tc 2 × 1
+    assertTrue(r.out().contains("over 13 free parameters"), r.out());
+    assertFalse(r.out().contains("NaN"), r.out());
+  }
+
+  /** A mixture of experts: two centred gate rows are one free row, so their errors agree. */
+  @Test
+  void aMixtureOfExpertsGateHasKMinusOneFreeRows(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("fit.json");
+    Run r = CliTest.emc("fit", "examples/experts.model", "--data", "examples/data/experts.csv", "--se",
+        "--out", json.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("over 8 free parameters"), r.out());
+    JsonNode g = new ObjectMapper().readTree(json.toFile()).get("standardErrors").get("G");
+    for (int p = 0; p < 2; p++) {
+      assertEquals(g.get(0).get(p).asDouble(), g.get(1).get(p).asDouble(), 1e-12);
+      assertTrue(g.get(0).get(p).asDouble() > 0);
+    }
+  }
+
+  /** With priors the fit is a posterior mode, and the errors say they are its normal approximation. */
+  @Test
+  void aMapFitsStandardErrorsAreTheLaplaceApproximation(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("fit.json");
+    Run r = CliTest.emc("fit", "examples/gmm-niw.model", "--data", "examples/data/faithful.csv", "--se",
+        "--out", json.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("standard errors: normal approximation to the posterior (Laplace) at the MAP"), r.out());
+    assertTrue(new ObjectMapper().readTree(json.toFile()).get("information").get("method").asText()
+        .contains("Hessian of the log prior"));
+    Run p = CliTest.emc("fit", "examples/poisson-map.model", "--data", "examples/data/poisson.csv", "--se");
+    assertEquals(0, p.code(), p.err());
+    assertTrue(p.out().contains("(Laplace) at the MAP"), p.out());
+    assertTrue(p.out().contains("over 3 free parameters"), p.out());
+  }
+
   /** A t mixture: w is integrated out given the component, and ν gets its standard error from the t density. */
   @Test
   void aTMixturePrintsNusStandardError(@TempDir Path dir) throws Exception {

@@ -28,14 +28,35 @@ import java.util.Set;
  * @param hessian ∂²/∂θ_a∂θ_b log p(x_n, z = k) for a ≤ b, row by row: (0,0), (0,1), …, (1,1), …
  * @param matrixLeaves the leaves that stand for a covariance's log-determinant, the entries of its
  *     inverse and its distinct entries (see {@link Derivative})
+ * @param softmaxLeaves the leaves of a softmax over the components, its log-normalizer and its
+ *     probabilities, which the code computes once per row (see {@link Derivative.SoftmaxLeaf})
+ * @param componentLeaves the leaves that are a given component's numbers (see {@link
+ *     Derivative.ComponentLeaf})
  */
 public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> score, List<Expr> hessian,
-    Map<Symbol, Derivative.MatrixLeaf> matrixLeaves) {
+    Map<Symbol, Derivative.MatrixLeaf> matrixLeaves, Map<Symbol, Derivative.SoftmaxLeaf> softmaxLeaves,
+    Map<Symbol, Derivative.ComponentLeaf> componentLeaves) {
   public Scores {
     coordinates = List.copyOf(coordinates);
     score = List.copyOf(score);
     hessian = List.copyOf(hessian);
     matrixLeaves = Map.copyOf(matrixLeaves);
+    softmaxLeaves = Map.copyOf(softmaxLeaves);
+    componentLeaves = Map.copyOf(componentLeaves);
+  }
+
+  public Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> score, List<Expr> hessian,
+      Map<Symbol, Derivative.MatrixLeaf> matrixLeaves) {
+    this(coordinates, logDensity, score, hessian, matrixLeaves, Map.of(), Map.of());
+  }
+
+  /**
+   * The parameters read at every component through a softmax over them (a mixture of experts'
+   * gate G): a common shift of their components' values changes no probability, so only K − 1 of
+   * them are identified, and the fit keeps them centred, Σ_k g_k = 0.
+   */
+  public List<String> centred() {
+    return coordinates.stream().filter(c -> c.component() >= 0).map(c -> c.param().name()).distinct().toList();
   }
 
   /**
@@ -45,11 +66,17 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
    *     {@code At(φ, k)} (the component's own entry of a parameter over the components)
    * @param param the parameter
    * @param element its 0-based place in one value, or −1 for the component's own entry
+   * @param component for a number of one component's value that every component's density reads
+   *     (G_j inside a softmax over the components, 0-based j), that component; else −1
    */
-  public record Coordinate(Expr leaf, ParamSlot param, int element) {
+  public record Coordinate(Expr leaf, ParamSlot param, int element, int component) {
+    public Coordinate(Expr leaf, ParamSlot param, int element) {
+      this(leaf, param, element, -1);
+    }
+
     /** Whether the coordinate's place moves with the component: μ_k's elements, φ_k. */
     public boolean perComponent() {
-      return param.perComponent() || element < 0;
+      return component < 0 && (param.perComponent() || element < 0);
     }
   }
 
@@ -74,15 +101,13 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
     if (!(plan.latent() instanceof Enumerated) && !(plan.latent() instanceof MarkovChain)) {
       throw new Derivative.Unsupported("standard errors are not available for " + structure(plan) + " yet");
     }
-    if (!plan.priors().isEmpty()) {
-      throw new Derivative.Unsupported("standard errors are not available with a prior yet (the information"
-          + " would be the log-likelihood's, not the posterior's)");
-    }
+    // With a prior the information is the log posterior's: the prior's Hessian must be written too.
+    PriorCurvature.of(plan);
     Expr joint = new Expr.Num(0);
     for (Expr term : plan.latent().rowLogDensities(plan.factors())) {
       joint = new Expr.Add(joint, term);
     }
-    Derivative d = Derivative.expand(joint, plan::size);
+    Derivative d = Derivative.expand(joint, plan::size, plan.latent().size());
     Expr expanded = d.formula();
     List<Coordinate> coordinates = coordinates(plan, d);
     // Each entry is at least one node: past the limit in entries alone, the Hessian is not built
@@ -108,7 +133,8 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
     if (nodes > MAX_NODES) {
       throw tooLarge(hessian.size(), nodes);
     }
-    return new Scores(coordinates, expanded, score, hessian, d.matrixLeaves());
+    return new Scores(coordinates, expanded, score, hessian, d.matrixLeaves(), d.softmaxLeaves(),
+        d.componentLeaves());
   }
 
   /**
@@ -140,17 +166,17 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
     return false;
   }
 
-  private static Derivative.Unsupported tooLarge(long entries, long nodes) {
+  static Derivative.Unsupported tooLarge(long entries, long nodes) {
     return new Derivative.Unsupported("standard errors are not available for this model at these sizes yet: the"
         + " Hessian of one component's log-density has " + entries + " entries (at least " + nodes + " terms),"
         + " more than the generated code writes out (" + MAX_NODES + ")");
   }
 
   /** What the analytic standard errors cover, for the message of a model they do not. */
-  public static final String COVERS = "--se covers finite mixtures of independent rows (mixtures of regressions,"
-      + " gamma shapes, full covariances up to D = 6 and t mixtures up to D = 4, or 8 with diagonal scales, among"
-      + " them) and hidden Markov models;"
-      + " factor analysis and its mixtures too (W only up to a rotation);"
+  public static final String COVERS = "--se covers finite mixtures of independent rows (mixtures of regressions"
+      + " and of experts, latent class tables, gamma shapes, full covariances up to D = 6 and t mixtures up to D = 4,"
+      + " or 8 with diagonal scales, among them; with a prior, as the posterior's Laplace approximation) and hidden"
+      + " Markov models; factor analysis and its mixtures too (W only up to a rotation);"
       + " --bootstrap B covers the others (--bootstrap-kind parametric where the rows cannot be reweighted)";
 
   /**
@@ -160,7 +186,7 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
    */
   static final int MAX_NODES = 12000;
 
-  private static int size(Expr e) {
+  static int size(Expr e) {
     int n = 1;
     for (Expr c : Expr.children(e)) {
       n += size(c);
@@ -175,7 +201,7 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
   }
 
   /** The parameters' numbers the formula reads, in the plan's order of parameters, then element by element. */
-  private static List<Coordinate> coordinates(EmPlan plan, Derivative d) throws Derivative.Unsupported {
+  static List<Coordinate> coordinates(EmPlan plan, Derivative d) throws Derivative.Unsupported {
     Set<Expr> leaves = new LinkedHashSet<>();
     collect(d.formula(), leaves);
     Set<Symbol> matrices = new LinkedHashSet<>();
@@ -202,9 +228,30 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
         }
       }
     }
+    // A parameter that the density reads at every component (G_j in a softmax over them) has
+    // every component's numbers for coordinates; its own component's, G_k, are among them.
+    Set<String> everyComponent = new LinkedHashSet<>();
+    for (var e : d.componentLeaves().entrySet()) {
+      Derivative.ComponentLeaf c = e.getValue();
+      ParamSlot slot = plan.params().stream().filter(p -> p.name().equals(c.param().name())).findFirst().orElseThrow();
+      everyComponent.add(slot.name());
+      out.add(new Coordinate(new Expr.Sym(e.getKey()), slot, c.element(), c.component()));
+    }
     for (Expr leaf : leaves) {
       Symbol s = leaf instanceof Expr.At at ? ((Expr.Sym) at.vector()).symbol() : ((Expr.Sym) leaf).symbol();
       ParamSlot slot = plan.params().stream().filter(p -> p.name().equals(s.name())).findFirst().orElseThrow();
+      if (everyComponent.contains(slot.name())) {
+        continue;
+      }
+      if (leaf instanceof Expr.At at && at.index() instanceof Expr.Sym i && i.symbol().kind() == Symbol.Kind.DATA) {
+        // θ[y_n]: the row reads one entry, a different one per row; every entry is a coordinate.
+        int n = s.shape().dim() instanceof dev.emc.types.Dim.Known known ? known.value()
+            : plan.size(s.shape().dim().toString());
+        for (int j = 1; j <= n; j++) {
+          out.add(new Coordinate(Derivative.element(s, j), slot, j - 1));
+        }
+        continue;
+      }
       if (slot.symbol().shape().isMatrix()) {
         throw new Derivative.Unsupported("no score for the matrix " + slot.name() + " read entry by entry yet");
       }
@@ -216,8 +263,9 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
       }
       out.add(new Coordinate(leaf, slot, element));
     }
+    out = new ArrayList<>(new LinkedHashSet<>(out));
     out.sort(Comparator.comparingInt((Coordinate c) -> plan.params().indexOf(c.param()))
-        .thenComparingInt(Coordinate::element));
+        .thenComparingInt(Coordinate::component).thenComparingInt(Coordinate::element));
     return out;
   }
 

@@ -227,7 +227,8 @@ public final class JavaGenerator {
       return;
     }
     try {
-      type.addMethods(new ScoreCode(plan, Scores.of(plan), derivation, low).methods());
+      type.addMethods(new ScoreCode(plan, Scores.of(plan), dev.emc.analysis.PriorCurvature.of(plan), derivation, low)
+          .methods());
     } catch (Derivative.Unsupported e) {
       // No analytic score: the class keeps EmModel's scoreLength() of 0, and the API says why.
     }

@@ -27,18 +27,84 @@ import javax.lang.model.element.Modifier;
 final class ScoreCode {
   private final EmPlan plan;
   private final Scores scores;
+  private final dev.emc.analysis.PriorCurvature prior;
   private final EquationNumbers derivation;
   private final Lowering low;
 
-  ScoreCode(EmPlan plan, Scores scores, EquationNumbers derivation, Lowering low) {
+  ScoreCode(EmPlan plan, Scores scores, dev.emc.analysis.PriorCurvature prior, EquationNumbers derivation,
+      Lowering low) {
     this.plan = plan;
     this.scores = scores;
+    this.prior = prior;
     this.derivation = derivation;
     this.low = low;
   }
 
   List<MethodSpec> methods() {
-    return List.of(scoreLength(), scoreCoordinate(), rowScores());
+    List<MethodSpec> out = new java.util.ArrayList<>(List.of(scoreLength(), scoreCoordinate(), rowScores()));
+    if (!scores.centred().isEmpty()) {
+      out.add(centred());
+    }
+    if (!prior.blocks().isEmpty()) {
+      out.add(priorHessian());
+    }
+    return out;
+  }
+
+  /**
+   * The log prior's Hessian, added into the T × T matrix over the parameters' numbers: a prior on
+   * per-component parameters once per component, each entry at both (a, b) and (b, a).
+   */
+  private MethodSpec priorHessian() {
+    int total = 0;
+    for (ParamSlot q : plan.params()) {
+      total += (q.perComponent() ? plan.latent().components() : 1) * q.elements();
+    }
+    CodeBlock.Builder b = CodeBlock.builder();
+    for (dev.emc.analysis.PriorCurvature.Block block : prior.blocks()) {
+      b.add("// $L  log p = $L\n", JavaText.comment(block.statement()), Text.of(block.logDensity()));
+      Scope sc = new Scope(null, block.perComponent() ? "k" : null, null, false);
+      if (block.perComponent()) {
+        b.beginControlFlow("for (int k = 0; k < K; k++)");
+      }
+      inverses(b, sc, block.matrixLeaves());
+      List<Coordinate> cs = block.coordinates();
+      for (int a = 0; a < cs.size(); a++) {
+        for (int c = a; c < cs.size(); c++) {
+          Expr d = block.hessian(a, c);
+          if (isZero(d)) {
+            continue;
+          }
+          b.add("// ∂²/∂$L∂$L: $L\n", Text.of(cs.get(a).leaf()), Text.of(cs.get(c).leaf()), Text.of(d));
+          String v = low.fresh("h");
+          b.addStatement("final double $L = $L", v, low.scalar(d, sc, b));
+          String ga = place(cs.get(a));
+          String gc = place(cs.get(c));
+          b.addStatement("hessian[($L) * $L + $L] += $L", ga, total, gc, v);
+          if (a != c) {
+            b.addStatement("hessian[($L) * $L + $L] += $L", gc, total, ga, v);
+          }
+        }
+      }
+      if (block.perComponent()) {
+        b.endControlFlow();
+      }
+    }
+    b.addStatement("return true");
+    return override("priorHessian").returns(TypeName.BOOLEAN)
+        .addJavadoc("∂²/∂θ∂θᵀ log p(θ) of the priors, added into {@code hessian[g * $L + h]}, g and h the numbers'\n"
+            + "places in the parameters laid end to end: written by symbolic differentiation of each prior's\n"
+            + "log-density, for the posterior's normal approximation at the mode.\n", total)
+        .addParameter(DOUBLES, "hessian", Modifier.FINAL).addCode(b.build()).build();
+  }
+
+  private MethodSpec centred() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.add("// Read only through the softmax over the components, which a common shift of the rows does not change.\n");
+    b.addStatement("return $T.of($L)", List.class,
+        String.join(", ", scores.centred().stream().map(n -> "\"" + n + "\"").toList()));
+    return override("centred").returns(com.palantir.javapoet.ParameterizedTypeName.get(List.class, String.class))
+        .addCode(b.build()).build();
   }
 
   private MethodSpec scoreLength() {
@@ -58,22 +124,26 @@ final class ScoreCode {
     List<Coordinate> cs = scores.coordinates();
     for (int c = 0; c < cs.size(); c++) {
       Coordinate co = cs.get(c);
-      String place;
-      if (co.element() < 0) {
-        place = base(co.param()) + " + k";
-      } else if (co.param().perComponent()) {
-        place = base(co.param()) + " + k * " + co.param().elements() + " + " + co.element();
-      } else {
-        place = Integer.toString(base(co.param()) + co.element());
-      }
       b.add("// $L\n", Text.of(co.leaf()));
-      b.addStatement("case $L: return $L", c, place);
+      b.addStatement("case $L: return $L", c, place(co));
     }
     b.addStatement("default: throw new $T(\"no coordinate \" + c)", IllegalArgumentException.class);
     b.endControlFlow();
     return override("scoreCoordinate").returns(TypeName.INT)
         .addParameter(TypeName.INT, "k", Modifier.FINAL).addParameter(TypeName.INT, "c", Modifier.FINAL)
         .addCode(b.build()).build();
+  }
+
+  /** A coordinate's place in the parameters laid end to end, for component {@code k} where it moves with it. */
+  private String place(Coordinate co) {
+    if (co.component() >= 0) {
+      return Integer.toString(base(co.param()) + co.component() * co.param().elements() + co.element());
+    } else if (co.element() < 0) {
+      return base(co.param()) + " + k";
+    } else if (co.param().perComponent()) {
+      return base(co.param()) + " + k * " + co.param().elements() + " + " + co.element();
+    }
+    return Integer.toString(base(co.param()) + co.element());
   }
 
   private int base(ParamSlot p) {
@@ -93,10 +163,11 @@ final class ScoreCode {
     b.add("// (eq. $L) $L = $L, number by number; each line below is its derivative.\n",
         derivation.number("joint"), EStepCode.joint(plan), Text.of(scores.logDensity()));
     b.addStatement("final int row = n * COLUMNS");
+    Scope sc = new Scope("row", "k", null, false);
+    softmax(b, sc);
     b.beginControlFlow("for (int k = 0; k < K; k++)");
     b.addStatement("final int s = k * $L", n);
-    Scope sc = new Scope("row", "k", null, false);
-    inverses(b, sc);
+    inverses(b, sc, scores.matrixLeaves());
     for (int a = 0; a < n; a++) {
       Expr d = scores.score().get(a);
       if (isZero(d)) {
@@ -129,13 +200,62 @@ final class ScoreCode {
   }
 
   /**
+   * A softmax over the components, once per row before the component loop: each η_j, then
+   * π_j = exp(η_j − m) / Σ_i exp(η_i − m) with m the largest η, so that no exp overflows; the
+   * leaves π_j bound to their locals. Component j's numbers
+   * that the η read are bound to their places first.
+   */
+  private void softmax(CodeBlock.Builder b, Scope sc) {
+    if (scores.softmaxLeaves().isEmpty()) {
+      return;
+    }
+    for (var e : scores.componentLeaves().entrySet()) {
+      Derivative.ComponentLeaf c = e.getValue();
+      int elements = plan.params().stream().filter(p -> p.name().equals(c.param().name())).findFirst()
+          .orElseThrow().elements();
+      low.bind(e.getKey(), low.names.field(c.param().name()) + "[" + (c.component() * elements + c.element()) + "]");
+    }
+    List<Expr> etas = scores.softmaxLeaves().values().iterator().next().etas();
+    b.add("// The softmax over the components, with the largest η_j subtracted: π_j = exp(η_j − m) / Σ_i exp(η_i − m)\n");
+    String[] eta = new String[etas.size()];
+    for (int j = 0; j < etas.size(); j++) {
+      eta[j] = low.fresh("eta");
+      b.add("// η_$L = $L\n", j + 1, Text.of(etas.get(j)));
+      b.addStatement("final double $L = $L", eta[j], low.scalar(etas.get(j), sc, b));
+    }
+    String m = low.fresh("m");
+    b.addStatement("double $L = $L", m, eta[0]);
+    for (int j = 1; j < eta.length; j++) {
+      b.addStatement("$L = $T.max($L, $L)", m, Math.class, m, eta[j]);
+    }
+    String z = low.fresh("z");
+    StringBuilder sum = new StringBuilder();
+    for (int j = 0; j < eta.length; j++) {
+      sum.append(j == 0 ? "" : " + ").append("Math.exp(").append(eta[j]).append(" - ").append(m).append(")");
+    }
+    b.addStatement("final double $L = $L", z, sum);
+    String[] pi = new String[eta.length];
+    for (int j = 0; j < eta.length; j++) {
+      pi[j] = low.fresh("pi");
+      b.addStatement("final double $L = Math.exp($L - $L) / $L", pi[j], eta[j], m, z);
+    }
+    // The log-normalizer's derivatives read only the π_j: it is not bound, and code that read it would not compile.
+    for (var e : scores.softmaxLeaves().entrySet()) {
+      int j = e.getValue().j();
+      if (j >= 0) {
+        low.bind(e.getKey(), pi[j]);
+      }
+    }
+  }
+
+  /**
    * Σ_k⁻¹ for each covariance the derivatives read, once per row and component, and w = Σ_k⁻¹v of
    * its quadratic form; each leaf (Σ⁻¹)_ab and w_a bound to what holds it.
    */
-  private void inverses(CodeBlock.Builder b, Scope sc) {
+  private void inverses(CodeBlock.Builder b, Scope sc, java.util.Map<dev.emc.math.Symbol, Derivative.MatrixLeaf> leaves) {
     java.util.Map<dev.emc.math.Symbol, String> arrays = new java.util.LinkedHashMap<>();
     List<java.util.Map.Entry<dev.emc.math.Symbol, Derivative.MatrixLeaf>> solved = new java.util.ArrayList<>();
-    for (var e : scores.matrixLeaves().entrySet()) {
+    for (var e : leaves.entrySet()) {
       Derivative.MatrixLeaf leaf = e.getValue();
       if (leaf.kind() == Derivative.MatrixLeaf.Kind.SOLVED) {
         solved.add(e);

@@ -160,6 +160,24 @@ abstract class DerivationBuilder {
       prose("where ", DELTA, " = " + form.substring(1, form.length() - 1) + ", the quadratic form, which the"
           + " code computes once per row and component.");
     }
+    if (!scores.softmaxLeaves().isEmpty()) {
+      prose("The weights' log-normalizer log Σ_j exp η_j reads every component's coefficients: its"
+          + " derivative by η_j is the softmax π_j = exp(η_j) / Σ_i exp(η_i), and π_j's is π_j ([i = j] − π_i)"
+          + " by η_i, so the score of component k by G_j is ([k = j] − π_j) u_n. The code takes π_j with the"
+          + " largest η subtracted, so that no exp overflows.");
+    }
+    if (!plan.priors().isEmpty()) {
+      prose("With a prior the fit is the posterior's mode (MAP), and the standard errors are those of the"
+          + " normal approximation to the posterior there (Laplace): I is minus the Hessian of the log"
+          + " posterior, the observed information above less the Hessian of the log prior, ∂²/∂θ∂θᵀ log p(θ),"
+          + " which emc writes by differentiating each prior's log-density in the same coordinates ("
+          + String.join(" ", plan.priors().stream().map(EmPlan.PriorPlan::statement).toList()) + ").");
+    }
+    String centred = scores.centred().isEmpty() ? ""
+        : " The softmax does not change when every component's " + String.join(" and ", scores.centred())
+            + " moves by the same amount, so only K − 1 components' values are identified: each moves"
+            + " against the last component's, and the fit keeps them centred (Σ_k g_k = 0), to which the"
+            + " covariance is mapped back.";
     prose("The parametrization: a simplex's first K − 1 entries are free and its last is 1 minus their sum"
         + (chain ? " (each row of A is a simplex)" : "") + ";"
         + " a covariance's free numbers are its distinct entries σ_ij, i ≤ j, each moving σ_ji with it; every"
@@ -167,11 +185,12 @@ abstract class DerivationBuilder {
         + " mapped back (the map is linear, so exactly) to every number of the model's own parameters: the"
         + " last simplex entry's variance is that of minus the sum of the others. The 95% intervals are Wald"
         + " intervals, on the log scale for a positive parameter and on the logit scale for a probability"
-        + " (the delta method maps the standard error there). A number that I does not pin down given the"
-        + " others (a pivot of its Cholesky factor below 10⁻¹⁰ of its diagonal: an empty component, a"
+        + " (the delta method maps the standard error there)." + centred + " A number that I does not pin down"
+        + " given the others (a pivot of its Cholesky factor below 10⁻¹⁰ of its diagonal: an empty component, a"
         + " parameter not identified) is named in a warning and gets no standard error; below 10⁻⁶ it is"
-        + " named as ill-conditioned. The regularization and any prior are not part of ℓ: the information"
-        + " is the likelihood's.");
+        + " named as ill-conditioned." + (plan.priors().isEmpty()
+            ? " The regularization and any prior are not part of ℓ: the information is the likelihood's."
+            : " A regularization, unlike a prior, is not part of I."));
   }
 
   /** What a latent integrated out given the component makes of the scores, in words; nothing by default. */

@@ -241,6 +241,11 @@ final class Formula {
 
     @Override
     public T visitAt(Expr.At e) {
+      if (e.vector() instanceof Expr.OneHot h) {
+        // An entry of a one-hot vector is an indicator, written as Iverson's bracket: [a_n = 1].
+        return atom(w.row(w.operator("["), print(h.index(), k).text, w.operator("="), print(e.index(), k).text,
+            w.operator("]")));
+      }
       String index = e.index() instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.COMPONENT
           ? w.identifier(k.k(), Style.PLAIN) : print(e.index(), k).text;
       if (e.vector() instanceof Expr.Sym s) {

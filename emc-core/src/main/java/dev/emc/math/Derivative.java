@@ -43,14 +43,53 @@ public final class Derivative {
   /** The covariance leaves of the expanded formula: log|Σ|, (Σ⁻¹)_ab, and σ_ij as coordinates. */
   private final java.util.Map<Symbol, MatrixLeaf> leaves = new java.util.LinkedHashMap<>();
   private final Expr formula;
+  /** The leaves of a softmax's log-normalizer and of the entries of other components it reads. */
+  private final java.util.Map<Symbol, SoftmaxLeaf> softmax = new java.util.LinkedHashMap<>();
+  private final java.util.Map<Symbol, ComponentLeaf> components = new java.util.LinkedHashMap<>();
   /** Set when two quadratic forms would share their leaves' names: refused, not confused. */
   private String conflict;
 
-  private Derivative(Expr e, ToIntFunction<String> size) throws Unsupported {
+  /** The size the components run over, as the model names it; null where no sum over them is written out. */
+  private final String componentsSize;
+
+  private Derivative(Expr e, ToIntFunction<String> size, String componentsSize) throws Unsupported {
+    this.componentsSize = componentsSize;
     this.formula = Simplify.of(new Expansion(size, this).scalar(e));
     if (conflict != null) {
       throw new Unsupported(conflict);
     }
+  }
+
+  /**
+   * A leaf of a softmax over the components, log Σ_j exp η_j (a mixture of experts' gate): the
+   * log-normalizer itself, or π_j = exp(η_j − log Σ_i exp η_i), each η_j expanded over {@link
+   * ComponentLeaf}s. The code computes them once per row with the largest η subtracted, so that
+   * large scores do not overflow; their derivatives are the softmax's:
+   *
+   * <pre>
+   *   ∂ log Σ_j exp η_j / ∂θ = Σ_j π_j ∂η_j/∂θ        ∂π_j/∂θ = π_j (∂η_j/∂θ − Σ_i π_i ∂η_i/∂θ)
+   * </pre>
+   *
+   * @param j the component of π_j, 0-based; −1 for the log-normalizer
+   * @param etas η_1 … η_K
+   */
+  public record SoftmaxLeaf(int j, List<Expr> etas) {}
+
+  /**
+   * Element {@code element} (0-based) of component {@code component}'s value of a per-component
+   * parameter, read by a row's density whatever its own component: G_j inside Σ_j exp(G_jᵀu).
+   * The component's own value, G_k, is the same number when j = k: ∂G_k[p]/∂G_j[p] = [k = j].
+   */
+  public record ComponentLeaf(Symbol param, int component, int element) {}
+
+  /** The softmax leaves of {@link #formula}, by their symbols. */
+  public java.util.Map<Symbol, SoftmaxLeaf> softmaxLeaves() {
+    return java.util.Collections.unmodifiableMap(softmax);
+  }
+
+  /** The leaves of {@link #formula} that are other components' parameters, by their symbols. */
+  public java.util.Map<Symbol, ComponentLeaf> componentLeaves() {
+    return java.util.Collections.unmodifiableMap(components);
   }
 
   /**
@@ -122,7 +161,119 @@ public final class Derivative {
    * its terms. {@code size} gives each named size's value.
    */
   public static Derivative expand(Expr e, ToIntFunction<String> size) throws Unsupported {
-    return new Derivative(e, size);
+    return new Derivative(e, size, null);
+  }
+
+  /**
+   * The same, for a component's log-density that may read every component through a softmax over
+   * them, log Σ_j exp η_j, written out for the {@code components} (the size K, as the model names
+   * it) that the components run over: see {@link SoftmaxLeaf}.
+   */
+  public static Derivative expand(Expr e, ToIntFunction<String> size, String components) throws Unsupported {
+    return new Derivative(e, size, components);
+  }
+
+  private dev.emc.types.Dim componentsDim() {
+    return componentsSize.matches("[0-9]+") ? dev.emc.types.Dim.of(Integer.parseInt(componentsSize))
+        : dev.emc.types.Dim.of(componentsSize);
+  }
+
+  /**
+   * log Σ_j exp η_j as a leaf, η_j written out for each component j: {@code eta}, expanded, with
+   * each per-component parameter's own value replaced by component j's ({@link ComponentLeaf}).
+   */
+  private Expr logNormalizer(Expr written, Expr eta, Expansion x) throws Unsupported {
+    if (componentsSize == null) {
+      throw new Unsupported("cannot write " + Text.of(written) + " number by number");
+    }
+    Expr expanded = Simplify.of(x.scalar(eta));
+    List<Expr> etas = new ArrayList<>();
+    for (int j = 0; j < x.length(componentsDim()); j++) {
+      etas.add(atComponent(expanded, j));
+    }
+    Symbol s = new Symbol("log Σ_j exp η_j", Symbol.Kind.NAME, Shape.SCALAR, false, false);
+    SoftmaxLeaf leaf = new SoftmaxLeaf(-1, etas);
+    SoftmaxLeaf known = softmax.get(s);
+    if (known != null && !known.equals(leaf)) {
+      conflict = "two softmaxes over " + Text.of(eta) + " in one row's density";
+    }
+    softmax.put(s, leaf);
+    return new Expr.Sym(s);
+  }
+
+  /** π_i of the softmax whose leaf is {@code of}. */
+  private Expr probability(SoftmaxLeaf of, int i) {
+    Symbol s = new Symbol("π_" + (i + 1), Symbol.Kind.NAME, Shape.SCALAR, false, false);
+    SoftmaxLeaf leaf = new SoftmaxLeaf(i, of.etas());
+    SoftmaxLeaf known = softmax.get(s);
+    if (known != null && !known.equals(leaf)) {
+      conflict = "two softmaxes in one row's density";
+    }
+    softmax.put(s, leaf);
+    return new Expr.Sym(s);
+  }
+
+  /** {@code e} with every per-component parameter read at component j (0-based), not at the row's own. */
+  private Expr atComponent(Expr e, int j) throws Unsupported {
+    Symbol param = null;
+    int element = 0;
+    if (e instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.PARAM && s.symbol().perComponent()) {
+      param = s.symbol();
+    } else if (e instanceof Expr.At at && at.vector() instanceof Expr.Sym s && s.symbol().kind() == Symbol.Kind.PARAM
+        && s.symbol().perComponent() && at.index() instanceof Expr.Num n) {
+      param = s.symbol();
+      element = (int) n.value() - 1;
+    } else if (e instanceof Expr.Sym s && (s.symbol().perComponent() || s.symbol().kind() == Symbol.Kind.COMPONENT)
+        || e instanceof Expr.At at && at.index() instanceof Expr.Sym i && i.symbol().kind() == Symbol.Kind.COMPONENT) {
+      throw new Unsupported("cannot write " + Text.of(e) + " at each component inside a sum over them");
+    }
+    if (param != null) {
+      // G[j,p], as the model writes its matrix of the components' values.
+      String name = Text.name(param.name()) + "[" + (j + 1) + (param.shape().isScalar() ? "" : "," + (element + 1)) + "]";
+      Symbol s = new Symbol(name, Symbol.Kind.NAME, Shape.SCALAR, false, false);
+      components.put(s, new ComponentLeaf(param, j, element));
+      return new Expr.Sym(s);
+    }
+    List<Expr> children = Children.of(e);
+    if (children.isEmpty()) {
+      return e;
+    }
+    List<Expr> out = new ArrayList<>();
+    for (Expr c : children) {
+      out.add(atComponent(c, j));
+    }
+    return Children.with(e, out);
+  }
+
+  /** Whether a formula reads no parameter, nor any leaf that stands for one: a constant. */
+  private boolean constant(Expr e) {
+    if (e instanceof Expr.Sym s) {
+      Symbol v = s.symbol();
+      return v.kind() != Symbol.Kind.PARAM && !leaves.containsKey(v) && !softmax.containsKey(v)
+          && !components.containsKey(v);
+    }
+    for (Expr c : Children.of(e)) {
+      if (!constant(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code e} is θ[y_n], a parameter's entry looked up by a category of the row. */
+  private static boolean lookup(Expr e) {
+    return e instanceof Expr.At at && at.vector() instanceof Expr.Sym v && v.symbol().kind() == Symbol.Kind.PARAM
+        && at.index() instanceof Expr.Sym i && i.symbol().kind() == Symbol.Kind.DATA;
+  }
+
+  /** Whether {@code e} is the row's own component's value of {@code other}'s number: G_k[p] for G_j[p]. */
+  private static boolean own(Expr e, ComponentLeaf other) {
+    Symbol p = other.param();
+    if (p.shape().isScalar()) {
+      return e instanceof Expr.Sym s && s.symbol().equals(p);
+    }
+    return e instanceof Expr.At at && at.vector() instanceof Expr.Sym s && s.symbol().equals(p)
+        && at.index() instanceof Expr.Num n && (int) n.value() - 1 == other.element();
   }
 
   /** Element {@code i} (1-based) of a vector symbol: the leaf a number of a parameter is. */
@@ -172,6 +323,10 @@ public final class Derivative {
       if (e instanceof Expr.Inv v && v.matrix().shape().isScalar()) {
         return div(new Expr.Num(1), scalar(v.matrix()));
       }
+      if (e instanceof Expr.Apply a && a.function() == Function.LOG && a.arg() instanceof Expr.SumK sum
+          && sum.body() instanceof Expr.Apply exp && exp.function() == Function.EXP) {
+        return owner.logNormalizer(e, exp.arg(), this);
+      }
       if (e instanceof Expr.Apply a) {
         List<Expr> args = new ArrayList<>();
         for (Expr x : a.args()) {
@@ -182,6 +337,11 @@ public final class Derivative {
       if (e instanceof Expr.At at && at.vector() instanceof Expr.Sym
           && at.index() instanceof Expr.Sym i && i.symbol().kind() == Symbol.Kind.COMPONENT) {
         // φ_k: a number of a parameter, which one depends on the component.
+        return e;
+      }
+      if (lookup(e)) {
+        // θ[y_n], a probability looked up by a category of the row: a leaf whose derivative by
+        // θ[j] is the indicator [y_n = j] (see #of).
         return e;
       }
       if (e instanceof Expr.Total t) {
@@ -226,7 +386,28 @@ public final class Derivative {
         }
         return owner.leaf(m.symbol(), MatrixLeaf.Kind.QUAD, 0, 0, v, Text.of(q));
       }
+      if (e instanceof Expr.TraceInv t && t.matrix() instanceof Expr.Sym m && m.symbol().shape().isMatrix()
+          && identityMultiple(t.weight()) != null) {
+        // tr(c I Σ⁻¹) = c Σ_a (Σ⁻¹)_aa: an inverse-Wishart prior's scale, which emc writes as c I.
+        Expr c = identityMultiple(t.weight());
+        return mul(c, sum(length(m), a -> owner.inverse(m.symbol(), a - 1, a - 1)));
+      }
+      if (owner.constant(e)) {
+        // A constant of the formula (the log-determinant of a prior's scale): its derivatives are 0.
+        return e;
+      }
       throw new Unsupported("cannot write " + Text.of(e) + " number by number");
+    }
+
+    /** c for c I (or I, c = 1); null for any other matrix. */
+    private static Expr identityMultiple(Expr m) {
+      if (m instanceof Expr.Identity) {
+        return new Expr.Num(1);
+      }
+      if (m instanceof Expr.Mul x && x.left() instanceof Expr.Num c && x.right() instanceof Expr.Identity) {
+        return c;
+      }
+      return null;
     }
 
     interface Term {
@@ -322,6 +503,27 @@ public final class Derivative {
       }
       return sum;
     }
+    SoftmaxLeaf soft = e instanceof Expr.Sym s ? softmax.get(s.symbol()) : null;
+    if (soft != null) {
+      // Σ_j π_j ∂η_j, and π_j (∂η_j − Σ_i π_i ∂η_i)
+      Expr mean = new Expr.Num(0);
+      for (int i = 0; i < soft.etas().size(); i++) {
+        mean = add(mean, mul(probability(soft, i), of(soft.etas().get(i), x)));
+      }
+      return soft.j() < 0 ? mean : mul(e, sub(of(soft.etas().get(soft.j()), x), mean));
+    }
+    ComponentLeaf other = x instanceof Expr.Sym w ? components.get(w.symbol()) : null;
+    if (other != null && own(e, other)) {
+      // G_k[p] by G_j[p]: [k = j], which the code reads off the component loop.
+      Expr k = new Expr.Sym(new Symbol("k", Symbol.Kind.COMPONENT, Shape.SCALAR, false, true));
+      return new Expr.At(new Expr.OneHot(k, componentsDim()), new Expr.Num(other.component() + 1));
+    }
+    if (lookup(e) && x instanceof Expr.At entry && entry.vector().equals(((Expr.At) e).vector())
+        && entry.index() instanceof Expr.Num) {
+      Expr.At at = (Expr.At) e;
+      // ∂θ[y_n]/∂θ[j] = [y_n = j]
+      return new Expr.At(new Expr.OneHot(at.index(), at.vector().shape().dim()), entry.index());
+    }
     if (e instanceof Expr.Num || e instanceof Expr.Sym || e instanceof Expr.At) {
       return new Expr.Num(0);
     }
@@ -349,6 +551,9 @@ public final class Derivative {
     }
     if (e instanceof Expr.Apply a) {
       return apply(a, x);
+    }
+    if (constant(e)) {
+      return new Expr.Num(0);
     }
     throw new Unsupported("cannot differentiate " + Text.of(e));
   }
@@ -425,6 +630,11 @@ public final class Derivative {
       return new Expr.Num(0);
     }
     Expr u = a.arg();
+    if (f == Function.LOG && lookup(u) && x instanceof Expr.At entry && entry.vector().equals(((Expr.At) u).vector())) {
+      // ∂ log θ[y_n] / ∂θ[j] = [y_n = j] / θ[j]: θ[j], not θ[y_n], so that the second derivatives
+      // by θ[j'] are 0 for j' ≠ j at compile time, not by a product of indicators in the code.
+      return div(of(u, x), x);
+    }
     Expr du = of(u, x);
     if (isZero(du)) {
       return du;

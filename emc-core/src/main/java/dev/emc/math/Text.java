@@ -203,6 +203,10 @@ public final class Text {
 
     @Override
     public Printed visitAt(Expr.At e) {
+      if (e.vector() instanceof Expr.OneHot h) {
+        // An entry of a one-hot vector is an indicator: [a_n = 1].
+        return atom("[" + print(h.index(), 0) + " = " + print(e.index(), 0) + "]");
+      }
       String index = print(e.index(), 0);
       return atom(print(e.vector(), 3) + (index.length() == 1 ? "_" + index : "[" + index + "]"));
     }

@@ -151,6 +151,25 @@ public interface EmModel {
     throw new UnsupportedOperationException(name() + " has no score");
   }
 
+  /**
+   * Adds the log prior's Hessian ∂²/∂θ∂θᵀ log p(θ) at the current parameters into {@code hessian},
+   * T × T row-major over the parameters' numbers laid end to end in {@link #params()}' order (T
+   * their count), at the places {@link #scoreCoordinate} uses; returns false, adding nothing, when
+   * the model has no prior (or the compiler wrote no score for it).
+   */
+  default boolean priorHessian(double[] hessian) {
+    return false;
+  }
+
+  /**
+   * The parameters whose values over the components are identified only up to a common shift,
+   * which the fit keeps centred (Σ_k g_k = 0): a mixture of experts' gate, read only through the
+   * softmax over the components. Their information is taken over K − 1 components' values.
+   */
+  default List<String> centred() {
+    return List.of();
+  }
+
   /** The data variables whose empty cells can be integrated out; empty when none can. */
   default List<Gaussian> gaussians() {
     return List.of();

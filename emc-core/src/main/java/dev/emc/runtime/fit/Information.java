@@ -36,11 +36,18 @@ import java.util.Map;
  * its standard error is NaN here, which the reports print as "not identified", never as NaN. So is
  * a probability or simplex entry at 0 or 1 (within {@link #EDGE}), whose maximum is on the boundary.
  *
+ * <p>With a prior the fit is the posterior's mode (MAP), and I is minus the log posterior's
+ * Hessian, the log prior's ({@link EmModel#priorHessian}) subtracted from the log-likelihood's: I⁻¹
+ * is the covariance of the posterior's normal (Laplace) approximation at the mode. A parameter
+ * kept centred over the components ({@link EmModel#centred}, a mixture of experts' gate) has K − 1
+ * free values: each moves against the last component's, the values centred again.
+ *
  * <p>Intervals are 95% Wald intervals, on the log scale for a positive parameter and on the logit
  * scale for a probability or simplex entry (the delta method maps the standard error there), so
  * that they stay inside the parameter's range.
  *
- * @param method how the information was taken: {@link #LOUIS} or {@link #FORWARD}
+ * @param method how the information was taken: {@link #LOUIS} or {@link #FORWARD}, with a prior
+ *     either as {@link #laplace} words it
  * @param names each stored number, as {@code mu[2][1]} (1-based), in {@link EmModel#params}' order
  * @param covariance the estimates' covariance over {@code names}; NaN where not identified
  * @param free the free coordinates the information was taken over
@@ -78,6 +85,12 @@ public record Information(String method, List<String> names, double[][] covarian
   /** How a hidden Markov model's is. */
   public static final String FORWARD = "observed information by the forward recursion of the log-likelihood's"
       + " first and second derivatives (Lystig and Hughes 2002), from the compiled emission scores";
+
+  /** How the information is taken with a prior, whose fit is the posterior's mode (MAP). */
+  public static String laplace(String likelihood) {
+    return "normal approximation to the posterior (Laplace) at the MAP: minus the compiled Hessian of the log prior"
+        + " added to the log-likelihood's " + likelihood;
+  }
 
   /** A pivot below this fraction of its diagonal is lost: the coordinate is not identified. */
   static final double SINGULAR = 1e-10;
@@ -135,7 +148,18 @@ public record Information(String method, List<String> names, double[][] covarian
     } else {
       info = observed(model, data, total, length);
     }
-    return invert(method, infos, params, base, total, info, read);
+    double[] prior = new double[total * total];
+    if (model.priorHessian(prior)) {
+      // The fit is the posterior's mode: minus the log posterior's Hessian is the precision of its
+      // normal approximation there.
+      method = laplace(method);
+      for (int g = 0; g < total; g++) {
+        for (int h = 0; h < total; h++) {
+          info[g][h] -= prior[g * total + h];
+        }
+      }
+    }
+    return invert(method, infos, params, base, total, info, read, model.centred());
   }
 
   private static int index(List<ParamInfo> infos, String name) {
@@ -224,7 +248,7 @@ public record Information(String method, List<String> names, double[][] covarian
 
   /** I⁻¹ in free coordinates, mapped back to every stored number. */
   private static Information invert(String method, List<ParamInfo> infos, Map<String, double[]> params, int[] base, int total,
-      double[][] info, boolean[] read) {
+      double[][] info, boolean[] read, List<String> centred) {
     List<String> names = new ArrayList<>();
     double[] value = new double[total];
     ParamInfo[] owner = new ParamInfo[total];
@@ -246,14 +270,23 @@ public record Information(String method, List<String> names, double[][] covarian
       ParamInfo pi = infos.get(p);
       int n = params.get(pi.name()).length;
       int each = pi.constraint() == ParamInfo.Constraint.SIMPLEX ? pi.elements() : 1;
+      boolean shifted = centred.contains(pi.name());
       for (int i = 0; i < n; i++) {
         int g = base[p] + i;
-        boolean last = each > 1 && i % each == each - 1;
+        boolean last = each > 1 && i % each == each - 1
+            || shifted && i / pi.elements() == pi.copies() - 1;
         if (last || !read[g]) {
           continue;
         }
         double[] col = new double[total];
         col[g] = 1;
+        if (shifted) {
+          // Component j's value moves against the last's, and the rows are centred again: each
+          // component's value moves by −1/K, j's own by 1 − 1/K.
+          for (int c = 0; c < pi.copies(); c++) {
+            col[base[p] + c * pi.elements() + i % pi.elements()] -= 1.0 / pi.copies();
+          }
+        }
         if (each > 1) {
           col[base[p] + (i / each) * each + each - 1] = -1;
         }
