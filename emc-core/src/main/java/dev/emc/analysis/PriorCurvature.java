@@ -6,6 +6,8 @@ import dev.emc.math.Expr;
 import dev.emc.math.Simplify;
 import dev.emc.math.Symbol;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,7 +41,7 @@ public record PriorCurvature(List<Block> blocks) {
     public Block {
       coordinates = List.copyOf(coordinates);
       hessian = List.copyOf(hessian);
-      matrixLeaves = Map.copyOf(matrixLeaves);
+      matrixLeaves = Collections.unmodifiableMap(new LinkedHashMap<>(matrixLeaves));  // in order, as Scores keeps them
     }
 
     /** The entry for coordinates a and b, in either order. */

@@ -7,6 +7,8 @@ import dev.emc.math.Derivative;
 import dev.emc.math.Expr;
 import dev.emc.math.Symbol;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,9 +42,10 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
     coordinates = List.copyOf(coordinates);
     score = List.copyOf(score);
     hessian = List.copyOf(hessian);
-    matrixLeaves = Map.copyOf(matrixLeaves);
-    softmaxLeaves = Map.copyOf(softmaxLeaves);
-    componentLeaves = Map.copyOf(componentLeaves);
+    // In the order found: the generated code follows it, and Map.copyOf's order changes from run to run.
+    matrixLeaves = Collections.unmodifiableMap(new LinkedHashMap<>(matrixLeaves));
+    softmaxLeaves = Collections.unmodifiableMap(new LinkedHashMap<>(softmaxLeaves));
+    componentLeaves = Collections.unmodifiableMap(new LinkedHashMap<>(componentLeaves));
   }
 
   public Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> score, List<Expr> hessian,
