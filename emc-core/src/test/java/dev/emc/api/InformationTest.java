@@ -30,25 +30,29 @@ import org.junit.jupiter.api.io.TempDir;
  * is 1 minus their sum; each row of a transition matrix is one), every other number as stored;
  * the finite-difference covariance is mapped to every stored number as the free coordinates move
  * them, and compared there. With a prior the fit is the posterior's mode, and the test differences
- * the log posterior (log-likelihood plus log prior). Central differences of steps 1e-3 of each number's size (of a simplex entry's or its last
- * entry's, whichever is nearer 0) have a truncation error of about 1e-6 relative, so the two must
+ * the log posterior (log-likelihood plus log prior). Central differences of steps 1e-3 of each
+ * number's size (of a simplex entry's or its last entry's, whichever is nearer 0) have a
+ * truncation error of about 1e-6 relative, so the two must
  * agree to 1e-4. For a hidden Markov model the rows are not independent and the test's
  * log-likelihood is its own forward recursion over each sequence.
  */
 class InformationTest {
   private static final double TOL = 1e-4;
 
+  /** A Poisson mixture's log φ_k + log Poisson(x | λ_k). */
+  private static final Joint POISSON = (p, x) -> {
+    double[] phi = p.get("phi");
+    double[] lambda = p.get("lambda");
+    double[] lp = new double[phi.length];
+    for (int k = 0; k < phi.length; k++) {
+      lp[k] = Math.log(phi[k]) + x[0] * Math.log(lambda[k]) - lambda[k] - logFactorial(x[0]);
+    }
+    return lp;
+  };
+
   @Test
   void poissonMixture() throws Exception {
-    check("examples/poisson.model", "examples/data/poisson.csv", (p, x) -> {
-      double[] phi = p.get("phi");
-      double[] lambda = p.get("lambda");
-      double[] lp = new double[phi.length];
-      for (int k = 0; k < phi.length; k++) {
-        lp[k] = Math.log(phi[k]) + x[0] * Math.log(lambda[k]) - lambda[k] - logFactorial(x[0]);
-      }
-      return lp;
-    });
+    check("examples/poisson.model", "examples/data/poisson.csv", POISSON);
   }
 
   /** A gamma shape's Hessian reads ψ′, the derivative of the ψ in its score. */
@@ -250,15 +254,8 @@ class InformationTest {
   @Test
   void poissonMixtureWithPriors() throws Exception {
     check("examples/poisson-map.model", "examples/data/poisson.csv", BindOptions.defaults(), Set.of(), p -> p,
-        (p, data) -> logLikelihood((q, x) -> {
-          double[] phi = q.get("phi");
-          double[] lambda = q.get("lambda");
-          double[] lp = new double[phi.length];
-          for (int k = 0; k < phi.length; k++) {
-            lp[k] = Math.log(phi[k]) + x[0] * Math.log(lambda[k]) - lambda[k] - logFactorial(x[0]);
-          }
-          return lp;
-        }, p, data) + logDirichlet(p.get("phi"), 2) + logGamma(p.get("lambda"), 2, 0.5));
+        (p, data) -> logLikelihood(POISSON, p, data) + logDirichlet(p.get("phi"), 2)
+            + logGamma(p.get("lambda"), 2, 0.5));
   }
 
   /**
@@ -300,7 +297,7 @@ class InformationTest {
    * analytic information must match the FD Hessian of that likelihood.
    */
   @Test
-  void partlyLabelledRows(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+  void partlyLabelledRows(@TempDir Path dir) throws Exception {
     List<String> lines = Files.readAllLines(Path.of("examples/data/poisson.csv"));
     StringBuilder csv = new StringBuilder("count,label\n");
     int[] labels = new int[lines.size() - 1];
@@ -311,19 +308,10 @@ class InformationTest {
     }
     Path file = dir.resolve("poisson-labelled.csv");
     Files.writeString(file, csv);
-    Joint joint = (p, x) -> {
-      double[] phi = p.get("phi");
-      double[] lambda = p.get("lambda");
-      double[] lp = new double[phi.length];
-      for (int k = 0; k < phi.length; k++) {
-        lp[k] = Math.log(phi[k]) + x[0] * Math.log(lambda[k]) - lambda[k] - logFactorial(x[0]);
-      }
-      return lp;
-    };
     check("examples/poisson.model", file.toString(), BindOptions.defaults().withLabels("label"), (p, data) -> {
       double ll = 0;
       for (int n = 0; n < data.rows(); n++) {
-        double[] lp = joint.at(p, new double[] {data.values()[n * data.columns()]});
+        double[] lp = POISSON.at(p, new double[] {data.values()[n * data.columns()]});
         ll += labels[n] == 0 ? logSumExp(lp) : lp[labels[n] - 1];
       }
       return ll;

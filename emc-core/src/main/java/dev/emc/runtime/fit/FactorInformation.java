@@ -236,7 +236,7 @@ final class FactorInformation {
     }
     boolean[] pivoted = Information.pivots(sub, i -> free.get(open[i]).name(), i -> free.get(open[i]).edge(), warnings);
     int[] keep = java.util.stream.IntStream.range(0, open.length).filter(i -> pivoted[i]).map(i -> open[i]).toArray();
-    double[][] cov = stored(free, inverse(a, keep), layout.total);
+    double[][] cov = stored(free, Information.inverse(a, keep), layout.total);
     Information.Derived derived = fi.derived(f.loadings(), f.noise(), wBase, cov);
     if (fi.q > 1) {
       // W's entries are identified only up to the rotation: their covariance depends on how the
@@ -363,35 +363,6 @@ final class FactorInformation {
     }
     return new Information(method, List.copyOf(layout.names()), cov, se, lower, upper, free, List.copyOf(warnings),
         derived);
-  }
-
-  /** The inverse of a's rows and columns {@code keep}, in place among NaN for the others. */
-  private static double[][] inverse(double[][] a, int[] keep) {
-    int f = a.length;
-    int m = keep.length;
-    double[] sub = new double[m * m];
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < m; j++) {
-        sub[i * m + j] = a[keep[i]][keep[j]];
-      }
-    }
-    double[] l = new double[m * m];
-    if (!Linalg.cholesky(sub, 0, m, l, 0)) {
-      throw new IllegalStateException("the identified part of the information is not positive definite");
-    }
-    double[][] out = new double[f][f];
-    for (double[] row : out) {
-      Arrays.fill(row, Double.NaN);
-    }
-    for (int j = 0; j < m; j++) {
-      double[] e = new double[m];
-      e[j] = 1;
-      Linalg.solveCholesky(l, e, m);
-      for (int i = 0; i < m; i++) {
-        out[keep[i]][keep[j]] = e[i];
-      }
-    }
-    return out;
   }
 
   private static String number(double v) {

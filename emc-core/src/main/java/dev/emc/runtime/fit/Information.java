@@ -171,6 +171,35 @@ public record Information(String method, List<String> names, double[][] covarian
     throw new IllegalStateException("no parameter " + name);
   }
 
+  /** The inverse of a's rows and columns {@code keep}, in place among NaN for the others. */
+  static double[][] inverse(double[][] a, int[] keep) {
+    int f = a.length;
+    int m = keep.length;
+    double[] sub = new double[m * m];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < m; j++) {
+        sub[i * m + j] = a[keep[i]][keep[j]];
+      }
+    }
+    double[] l = new double[m * m];
+    if (!Linalg.cholesky(sub, 0, m, l, 0)) {
+      throw new IllegalStateException("the identified part of the information is not positive definite");
+    }
+    double[][] out = new double[f][f];
+    for (double[] row : out) {
+      Arrays.fill(row, Double.NaN);
+    }
+    for (int j = 0; j < m; j++) {
+      double[] e = new double[m];
+      e[j] = 1;
+      Linalg.solveCholesky(l, e, m);
+      for (int i = 0; i < m; i++) {
+        out[keep[i]][keep[j]] = e[i];
+      }
+    }
+    return out;
+  }
+
   /** A row's cells, all of which the scores read: an empty one is refused by its row's number. */
   static void checkCells(DataMatrix data, double[] values, int first, int n) throws DataException {
     for (int c = n * data.columns(); c < (n + 1) * data.columns(); c++) {
@@ -329,29 +358,7 @@ public record Information(String method, List<String> names, double[][] covarian
     List<String> warnings = new ArrayList<>();
     boolean[] kept = pivots(a, i -> names.get(freeAt.get(i)), i -> edges.get(i), warnings);
     int[] keep = java.util.stream.IntStream.range(0, f).filter(i -> kept[i]).toArray();
-    int m = keep.length;
-    double[] sub = new double[m * m];
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < m; j++) {
-        sub[i * m + j] = a[keep[i]][keep[j]];
-      }
-    }
-    double[] l = new double[m * m];
-    if (!Linalg.cholesky(sub, 0, m, l, 0)) {
-      throw new IllegalStateException("the identified part of the information is not positive definite");
-    }
-    double[][] cfree = new double[f][f];
-    for (double[] row : cfree) {
-      Arrays.fill(row, Double.NaN);
-    }
-    for (int j = 0; j < m; j++) {
-      double[] e = new double[m];
-      e[j] = 1;
-      Linalg.solveCholesky(l, e, m);
-      for (int i = 0; i < m; i++) {
-        cfree[keep[i]][keep[j]] = e[i];
-      }
-    }
+    double[][] cfree = inverse(a, keep);
     // C = A C_free Aᵀ; a stored number that no free coordinate moves has no variance: NaN.
     double[][] cov = new double[total][total];
     boolean[] moved = new boolean[total];
