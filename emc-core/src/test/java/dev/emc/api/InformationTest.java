@@ -551,6 +551,11 @@ class InformationTest {
     check(name, text, table, BindOptions.defaults(), Set.of(), p -> p, (p, data) -> logLikelihood(joint, p, data));
   }
 
+  /** The same for a model's text and data, with the test's own observed log-likelihood. */
+  static void checkLikelihood(String name, String text, Table table, LogLikelihood logLikelihood) throws Exception {
+    check(name, text, table, BindOptions.defaults(), Set.of(), p -> p, logLikelihood);
+  }
+
   private static void check(String model, String text, Table table, BindOptions options, Set<String> centred,
       UnaryOperator<Map<String, double[]>> at, LogLikelihood logLikelihood) throws Exception {
     Bound bound = Fits.model(text, Map.of()).bind(table, options);
