@@ -14,9 +14,11 @@ import dev.emc.runtime.fit.Information;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.DecompositionSolver;
 import org.apache.commons.math3.linear.MatrixUtils;
@@ -74,6 +76,23 @@ class GaussianInformationTest {
   }
 
   /**
+   * A component that no row belongs to (its mean moved far off): both name the same coordinates as
+   * singular, and leave the same numbers without a standard error.
+   */
+  @Test
+  void anEmptyComponentIsNamedAlike() throws Exception {
+    Information closed = agree("empty component", FULL, simulated(3, 1, 120, 4), BindOptions.defaults(), p -> {
+      p.put("phi", new double[] {0.99, 0.01});
+      p.put("mu", new double[] {0, 0, 0, 1e3, 1e3, 1e3});
+      return p;
+    });
+    assertTrue(closed.warnings().stream().anyMatch(w -> w.contains("singular at mu[2][1]")),
+        closed.warnings().toString());
+    assertTrue(Double.isNaN(closed.standardErrors().get("Sigma")[9]));
+    assertTrue(closed.standardErrors().get("mu")[0] > 0);
+  }
+
+  /**
    * At D = 8 the generated code has no scores (the Hessian is past what it holds): the closed form
    * is what {@code --se} takes, against finite differences of the log-likelihood.
    */
@@ -112,14 +131,23 @@ class GaussianInformationTest {
    * and in closed form ({@link Information#closedForm}) at the same parameters.
    */
   private static void agree(String name, String text, Table table, BindOptions options) throws Exception {
+    agree(name, text, table, options, p -> p);
+  }
+
+  /** The same at {@code at} of the fit's parameters; returns the closed form's. */
+  private static Information agree(String name, String text, Table table, BindOptions options,
+      UnaryOperator<Map<String, double[]>> at) throws Exception {
     Bound bound = Fits.model(text, Map.of()).bind(table, options);
     assertNull(bound.scoresUnavailable());
     Compiled compiled = bound.compile();
     assertTrue(compiled.newModel().scoreLength() > 0, name + ": generated scores");
     FitResult fit = compiled.fit(FitOptions.defaults().withThreads(1).withSeed(1));
+    Map<String, double[]> point = new LinkedHashMap<>();
+    fit.params().forEach((k, v) -> point.put(k, v.clone()));
+    Map<String, double[]> params = at.apply(point);
     DataMatrix data = bound.data().orElseThrow();
-    Information symbolic = Information.of(compiled.newModel(), fit.params(), data);
-    Information closed = Information.closedForm(compiled.newModel(), fit.params(), data);
+    Information symbolic = Information.of(compiled.newModel(), params, data);
+    Information closed = Information.closedForm(compiled.newModel(), params, data);
     assertEquals(symbolic.names(), closed.names(), name);
     assertEquals(symbolic.free(), closed.free(), name);
     assertEquals(symbolic.warnings(), closed.warnings(), name);
@@ -137,6 +165,7 @@ class GaussianInformationTest {
     System.out.printf("%s: %d free coordinates, largest difference %.2e of sqrt(C_ii C_jj)%n", name,
         symbolic.free(), worst);
     assertTrue(worst < 1e-10, name + ": the closed form and the generated scores differ by " + worst);
+    return closed;
   }
 
   /**

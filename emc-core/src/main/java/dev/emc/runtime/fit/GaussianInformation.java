@@ -38,7 +38,10 @@ final class GaussianInformation {
   /** How the information is taken. */
   static final String METHOD = "observed information of the Gaussian mixture Σ_k φ_k N(μ_k, Σ_k), exact, by Louis'"
       + " identity over the components, in closed form";
-  /** The most free numbers taken: E × E doubles, several of them, at 4000 are 128 MB each. */
+  /**
+   * The most free numbers taken: E × E doubles, several of them, at 4000 are 128 MB each. The
+   * analysis refuses past the same bound before the fit ({@code analysis.GaussianMixture}).
+   */
   static final int MAX_FREE = 4000;
   private static final double LOG_2PI = Math.log(2 * Math.PI);
 
