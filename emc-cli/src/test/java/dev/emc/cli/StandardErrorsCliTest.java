@@ -144,22 +144,43 @@ class StandardErrorsCliTest {
     assertTrue(derived.get("standardErrors").get(1).asDouble() > 0);
   }
 
-  /** A full covariance at D = 7, past what the generated scores write out. */
+  /** A t mixture with a full scale matrix at D = 5, past what the generated scores write out. */
   @Test
   void aModelWithoutScoresSaysWhyAndExitsTwo(@TempDir Path dir) throws Exception {
-    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
-    StringBuilder csv = new StringBuilder("a,b,c,d,e,f,g\n");
-    for (int n = 0; n < 40; n++) {
-      for (int d = 0; d < 7; d++) {
-        csv.append(d == 0 ? "" : ",").append(random.nextGaussian());
-      }
-      csv.append('\n');
-    }
-    Path data = dir.resolve("d7.csv");
-    java.nio.file.Files.writeString(data, csv);
-    Run r = CliTest.emc("fit", "examples/gmm.model", "--data", data.toString(), "--se");
+    Path data = dir.resolve("d5.csv");
+    java.nio.file.Files.writeString(data, gaussianRows(5, 40, 7));
+    Run r = CliTest.emc("fit", "examples/t-mixture.model", "--data", data.toString(), "--se");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--se: standard errors are not available for this model at these sizes"), r.err());
     assertFalse(r.err().contains("Exception"), r.err());
+  }
+
+  /** A full-covariance Gaussian mixture at D = 8 gets its standard errors in closed form. */
+  @Test
+  void aGaussianMixtureAtEightDimensions(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("d8.csv");
+    java.nio.file.Files.writeString(data, gaussianRows(8, 200, 8));
+    Run r = CliTest.emc("fit", "examples/gmm.model", "--data", data.toString(), "--se");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("in closed form"), r.out());
+    assertTrue(r.out().contains("Sigma[2][8][8]"), r.out());
+    assertFalse(r.out().contains("NaN"), r.out());
+  }
+
+  /** Rows of D columns from two clusters, the second shifted by 4 in every column. */
+  private static String gaussianRows(int d, int rows, long seed) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    StringBuilder csv = new StringBuilder();
+    for (int a = 0; a < d; a++) {
+      csv.append(a == 0 ? "" : ",").append("x").append(a + 1);
+    }
+    csv.append('\n');
+    for (int n = 0; n < rows; n++) {
+      for (int a = 0; a < d; a++) {
+        csv.append(a == 0 ? "" : ",").append(4 * (n % 2) + random.nextGaussian());
+      }
+      csv.append('\n');
+    }
+    return csv.toString();
   }
 }

@@ -150,7 +150,10 @@ public final class Bound {
       dev.emc.analysis.Scores.of(plan);
       return null;
     } catch (dev.emc.math.Derivative.Unsupported e) {
-      return e.getMessage() + ". " + dev.emc.analysis.Scores.COVERS;
+      // Past the generated scores' sizes a plain Gaussian mixture has its information in closed form.
+      var gaussian = dev.emc.analysis.GaussianMixture.of(plan);
+      String why = gaussian.isPresent() ? dev.emc.analysis.GaussianMixture.tooLarge(gaussian.get()) : e.getMessage();
+      return why == null ? null : why + ". " + dev.emc.analysis.Scores.COVERS;
     }
   }
 

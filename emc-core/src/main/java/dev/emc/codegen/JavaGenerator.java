@@ -221,6 +221,7 @@ public final class JavaGenerator {
     type.addMethod(maximize);
     type.addMethod(penalty);
     type.addMethod(checkRow());
+    dev.emc.analysis.GaussianMixture.of(plan).ifPresent(g -> type.addMethod(normalMixture(g)));
     // Last, so that the temporaries above keep their numbers whether or not a model has scores.
     if (names.generic()) {
       // A class generic in its sizes has none: the score's coordinates are written out one by one.
@@ -334,6 +335,14 @@ public final class JavaGenerator {
   }
 
   // ------------------------------------------------------------------ what the driver asks
+
+  /** The plain Gaussian mixture's descriptor, for its closed-form information where no scores are written. */
+  private MethodSpec normalMixture(dev.emc.analysis.GaussianMixture.Plain g) {
+    return override("normalMixture").returns(EmModel.NormalMixture.class)
+        .addStatement("return new $T($S, $S, $S, $L, $L, $L)", EmModel.NormalMixture.class, g.weights(), g.mean(),
+            g.covariance(), g.tied(), names.dataOffset(g.data()), names.dataWidth(g.data()))
+        .build();
+  }
 
   private MethodSpec checkRow() {
     CodeBlock.Builder b = CodeBlock.builder();

@@ -110,11 +110,19 @@ abstract class DerivationBuilder {
   void information() {
     section("The information matrix (emc fit --se)");
     dev.emc.analysis.Scores scores;
+    // A plain Gaussian mixture's information has a closed form, which emc takes where the scores are not written.
+    var gaussian = dev.emc.analysis.GaussianMixture.of(plan)
+        .filter(g -> dev.emc.analysis.GaussianMixture.tooLarge(g) == null);
     try {
       scores = dev.emc.analysis.Scores.of(plan);
     } catch (dev.emc.math.Derivative.Unsupported e) {
-      prose("emc fit --se: " + e.getMessage() + ". " + dev.emc.analysis.Scores.COVERS + ".");
-      return;
+      if (gaussian.isEmpty()) {
+        String why = dev.emc.analysis.GaussianMixture.of(plan).map(dev.emc.analysis.GaussianMixture::tooLarge)
+            .orElse(e.getMessage());
+        prose("emc fit --se: " + why + ". " + dev.emc.analysis.Scores.COVERS + ".");
+        return;
+      }
+      scores = null;
     }
     boolean chain = plan.latent().bySequence();
     if (chain) {
@@ -141,11 +149,23 @@ abstract class DerivationBuilder {
           + " of row n. (Σ_n s_n s_nᵀ alone, the empirical information, is a cheaper approximation that emc"
           + " does not use.) One pass over the rows adds it up at the fitted parameters.");
       integratedOut();
-      prose("emc writes s_nk and H_nk by differentiating log p(x_n, z = k), as the E-step evaluates it, one"
-          + " number of θ at a time; a covariance's log-determinant, its quadratic form vᵀΣ⁻¹v, w = Σ⁻¹v and"
-          + " the entries of Σ⁻¹ are differentiated by the rules of matrix calculus. The score of component k"
-          + sizes() + ":");
+      if (scores != null) {
+        prose("emc writes s_nk and H_nk by differentiating log p(x_n, z = k), as the E-step evaluates it, one"
+            + " number of θ at a time; a covariance's log-determinant, its quadratic form vᵀΣ⁻¹v, w = Σ⁻¹v and"
+            + " the entries of Σ⁻¹ are differentiated by the rules of matrix calculus. The score of component k"
+            + sizes() + ":");
+      }
     }
+    if (scores != null) {
+      listScores(scores);
+    }
+    parametrization(chain, scores == null ? List.of() : scores.centred());
+    boolean written = scores != null;
+    gaussian.ifPresent(g -> prose(dev.emc.analysis.GaussianMixture.derivation(g, written)));
+  }
+
+  /** Each coordinate's score, as {@code emc fit --se} writes it for component k. */
+  private void listScores(dev.emc.analysis.Scores scores) {
     // A quadratic form the scores read itself (a t's log(ν/2 + δ/2)) prints as δ_nk, defined once.
     List<Symbol> forms = scores.quadraticFormsRead();
     for (int a = 0; a < scores.coordinates().size(); a++) {
@@ -173,8 +193,12 @@ abstract class DerivationBuilder {
           + " which emc writes by differentiating each prior's log-density in the same coordinates ("
           + String.join(" ", plan.priors().stream().map(EmPlan.PriorPlan::statement).toList()) + ").");
     }
-    String centred = scores.centred().isEmpty() ? ""
-        : " The softmax does not change when every component's " + String.join(" and ", scores.centred())
+  }
+
+  /** How the information is parametrized, inverted and mapped back, and what a warning says. */
+  private void parametrization(boolean chain, List<String> centredParams) {
+    String centred = centredParams.isEmpty() ? ""
+        : " The softmax does not change when every component's " + String.join(" and ", centredParams)
             + " moves by the same amount, so only K − 1 components' values are identified: each moves"
             + " against the last component's, and the fit keeps them centred (Σ_k g_k = 0), to which the"
             + " covariance is mapped back.";

@@ -174,4 +174,17 @@ public interface EmModel {
   default List<Gaussian> gaussians() {
     return List.of();
   }
+
+  /**
+   * A plain mixture of multivariate normals with full covariances, z ~ Categorical(φ) and x ~
+   * Normal(μ[z], Σ[z]) or Σ shared ({@code tied}), nothing else: its parameters' names and its
+   * columns ({@code width} from {@code offset}), whose observed information has a closed form
+   * ({@code fit.GaussianInformation}) where {@link #rowScores} is not written.
+   */
+  record NormalMixture(String weights, String mean, String covariance, boolean tied, int offset, int width) {}
+
+  /** This model as a plain {@link NormalMixture}; null for any other model. */
+  default NormalMixture normalMixture() {
+    return null;
+  }
 }

@@ -89,7 +89,7 @@ final class FactorInformation {
   }
 
   /** The first stored number of each parameter, and their count, in {@link EmModel#params}' order. */
-  private record Layout(List<ParamInfo> infos, int[] base, int total, double[] value, List<String> names) {
+  record Layout(List<ParamInfo> infos, int[] base, int total, double[] value, List<String> names) {
     static Layout of(List<ParamInfo> infos, Map<String, double[]> params) {
       int[] base = new int[infos.size()];
       List<String> names = new ArrayList<>();
@@ -122,7 +122,7 @@ final class FactorInformation {
    * method's Jacobian ψ) and the expanded coordinates; whether it is on its range's edge (a weight
    * of 0 or 1), and the warning of a Heywood case, null for none.
    */
-  private record Free(String name, int[] stored, double[] storedBy, int[] expanded, double[] expandedBy, boolean log,
+  record Free(String name, int[] stored, double[] storedBy, int[] expanded, double[] expandedBy, boolean log,
       boolean edge, String heywood) {}
 
   static Information of(EmModel model, Latent.Factors f, Map<String, double[]> params, DataMatrix data)
@@ -254,7 +254,7 @@ final class FactorInformation {
    * The stored numbers' covariance A C Aᵀ, with A the Jacobian of the stored numbers in η and C
    * the covariance over η (NaN where not identified); a number no coordinate moves has none.
    */
-  private static double[][] stored(List<Free> free, double[][] c, int total) {
+  static double[][] stored(List<Free> free, double[][] c, int total) {
     int nf = free.size();
     // A row by row: the coordinates that move stored number g, and by how much.
     List<List<double[]>> rows = new ArrayList<>();
@@ -338,7 +338,7 @@ final class FactorInformation {
   }
 
   /** Each stored number's standard error and 95% interval, from the diagonal of their covariance. */
-  private static Information result(String method, Layout layout, Map<String, double[]> params, double[][] cov,
+  static Information result(String method, Layout layout, Map<String, double[]> params, double[][] cov,
       int free, List<String> warnings, Information.Derived derived) {
     Map<String, double[]> se = new LinkedHashMap<>();
     Map<String, double[]> lower = new LinkedHashMap<>();

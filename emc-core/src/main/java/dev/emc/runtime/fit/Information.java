@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * Analytic standard errors: the observed information of a fit, for a hidden Markov model by the
  * forward recursion of derivatives ({@code ChainInformation}), for a factor model by the closed
- * form of its marginal Gaussian ({@code FactorInformation}), for a finite mixture by Louis'
- * identity, exact there,
+ * form of its marginal Gaussian ({@code FactorInformation}), and so for a plain Gaussian mixture
+ * past the sizes whose scores are written out ({@code GaussianInformation}), for a finite mixture
+ * by Louis' identity, exact there,
  *
  * <pre>
  *   I = Σ_n [ Σ_k r_nk (−H_nk) − Σ_k r_nk s_nk s_nkᵀ + s_n s_nᵀ ],   s_n = Σ_k r_nk s_nk,
@@ -112,6 +113,11 @@ public record Information(String method, List<String> names, double[][] covarian
       // Its information is the marginal Gaussian's, in closed form, with no generated scores.
       return FactorInformation.of(model, f, params, data);
     }
+    if (model.normalMixture() != null && model.scoreLength() == 0) {
+      // Past the sizes whose scores the generated code writes out, a plain Gaussian mixture's
+      // information is taken in closed form.
+      return GaussianInformation.of(model, model.normalMixture(), params, data);
+    }
     int length = model.scoreLength();
     if (length == 0) {
       throw new IllegalArgumentException(model.name() + " has no score");
@@ -160,6 +166,21 @@ public record Information(String method, List<String> names, double[][] covarian
       }
     }
     return invert(method, infos, params, base, total, info, read, model.centred());
+  }
+
+  /**
+   * A plain Gaussian mixture's information by its closed form ({@code GaussianInformation}), which
+   * {@link #of} takes where the generated scores are not written; here at any size, so that the
+   * two can be compared where both are.
+   *
+   * @throws IllegalArgumentException when the model is no plain Gaussian mixture
+   */
+  public static Information closedForm(EmModel model, Map<String, double[]> params, DataMatrix data)
+      throws DataException {
+    if (model.normalMixture() == null) {
+      throw new IllegalArgumentException(model.name() + " is no plain Gaussian mixture");
+    }
+    return GaussianInformation.of(model, model.normalMixture(), params, data);
   }
 
   private static int index(List<ParamInfo> infos, String name) {
