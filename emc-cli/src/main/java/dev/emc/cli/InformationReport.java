@@ -80,8 +80,10 @@ final class InformationReport {
       double[] v = fit.params().get(p.name());
       for (int i = 0; i < v.length; i++) {
         double se = info.standardErrors().get(p.name())[i];
+        // A simplex of one entry (one component's weight) is 1 by definition, not an estimate.
+        String none = p.constraint() == ParamInfo.Constraint.SIMPLEX && p.elements() == 1 ? "fixed" : "not identified";
         out.append(Double.isNaN(se)
-            ? String.format(Locale.ROOT, "  %-16s %12s %12s%n", Information.label(p, i), number(v[i]), "not identified")
+            ? String.format(Locale.ROOT, "  %-16s %12s %12s%n", Information.label(p, i), number(v[i]), none)
             : String.format(Locale.ROOT, "  %-16s %12s %12s   [%s, %s]%n", Information.label(p, i), number(v[i]),
                 number(se), number(info.lower().get(p.name())[i]), number(info.upper().get(p.name())[i])));
       }

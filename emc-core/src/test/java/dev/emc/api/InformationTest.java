@@ -318,6 +318,23 @@ class InformationTest {
     });
   }
 
+  /**
+   * One component: φ = 1 is fixed, not a free number, and the rate's standard error is the
+   * closed form of a single Poisson's, √(λ̂ / N) with λ̂ the rows' mean.
+   */
+  @Test
+  void oneComponentsWeightIsNotFree() throws Exception {
+    Bound bound = Fits.model(Files.readString(Path.of("examples/poisson.model")), Map.of("K", 1.0))
+        .bind(Table.read(Path.of("examples/data/poisson.csv")), BindOptions.defaults());
+    Compiled compiled = bound.compile();
+    FitResult fit = compiled.fit(FitOptions.defaults().withThreads(1));
+    Information info = Information.of(compiled.newModel(), fit.params(), bound.data().orElseThrow());
+    assertEquals(1, info.free());
+    double lambda = fit.params().get("lambda")[0];
+    assertEquals(Math.sqrt(lambda / fit.rows()), info.standardErrors().get("lambda")[0], 1e-12 * lambda);
+    assertTrue(info.warnings().isEmpty(), info.warnings().toString());
+  }
+
   /** A component that no row belongs to: its rate is not identified, and the warning names it. */
   @Test
   void anEmptyComponentIsNamedAndGetsNoStandardError() throws Exception {

@@ -323,7 +323,8 @@ public record Information(String method, List<String> names, double[][] covarian
       boolean shifted = centred.contains(pi.name());
       for (int i = 0; i < n; i++) {
         int g = base[p] + i;
-        boolean last = each > 1 && i % each == each - 1
+        // A simplex's last entry is 1 minus the others: with one component, φ = 1 is not free at all.
+        boolean last = pi.constraint() == ParamInfo.Constraint.SIMPLEX && i % each == each - 1
             || shifted && i / pi.elements() == pi.copies() - 1;
         if (last || !read[g]) {
           continue;
