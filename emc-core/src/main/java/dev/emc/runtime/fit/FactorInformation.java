@@ -595,29 +595,11 @@ final class FactorInformation {
           r[c] = logPhi[c] - 0.5 * (d * LOG_2PI + logDet[c] + quad);
           max = Math.max(max, r[c]);
         }
-        double sum = 0;
-        for (int c = 0; c < k; c++) {
-          r[c] = Math.exp(r[c] - max);
-          sum += r[c];
-        }
-        int label = data.labels() == null ? -1 : data.labels()[from + n];
-        if (label >= 0) {
-          // A labelled row's likelihood is component label's alone: one-hot, as Information's Louis pass.
-          Arrays.fill(r, 0.0);
-          r[label] = 1.0;
-          sum = 1.0;
-        }
+        Information.posterior(r, k, max, data.labels() == null ? -1 : data.labels()[from + n]);
         double wn = data.weight(from + n);
         for (int c = 0; c < k; c++) {
-          r[c] /= sum;
-          double wr = wn * r[c];
-          total[c] += wr;
-          for (int i = 0; i < d; i++) {
-            first[c][i] += wr * alpha[c][i];
-            for (int j = 0; j < d; j++) {
-              second[c][i * d + j] += wr * alpha[c][i] * alpha[c][j];
-            }
-          }
+          total[c] += wn * r[c];
+          Information.addMoments(wn * r[c], alpha[c], d, first[c], second[c]);
         }
         if (k > 1) {
           louis(wn, r, alpha, v, p, scores, sn, louis);

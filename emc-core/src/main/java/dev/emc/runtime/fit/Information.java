@@ -192,6 +192,37 @@ public record Information(String method, List<String> names, double[][] covarian
     throw new IllegalStateException("no parameter " + name);
   }
 
+  /**
+   * A row's responsibilities, in place, from r_k = log φ_k + log p(x | k) whose largest is
+   * {@code max}; a labelled row's ({@code label} ≥ 0) are one-hot on its label, whose likelihood
+   * is p(x, z = label) alone.
+   */
+  static void posterior(double[] r, int k, double max, int label) {
+    if (label >= 0) {
+      Arrays.fill(r, 0, k, 0.0);
+      r[label] = 1.0;
+      return;
+    }
+    double sum = 0;
+    for (int c = 0; c < k; c++) {
+      r[c] = Math.exp(r[c] - max);
+      sum += r[c];
+    }
+    for (int c = 0; c < k; c++) {
+      r[c] /= sum;
+    }
+  }
+
+  /** Adds w α and w α αᵀ to a Gaussian component's moments: the rows enter its Hessian only through them. */
+  static void addMoments(double w, double[] alpha, int d, double[] first, double[] second) {
+    for (int i = 0; i < d; i++) {
+      first[i] += w * alpha[i];
+      for (int j = 0; j < d; j++) {
+        second[i * d + j] += w * alpha[i] * alpha[j];
+      }
+    }
+  }
+
   /** The inverse of a's rows and columns {@code keep}, in place among NaN for the others. */
   static double[][] inverse(double[][] a, int[] keep) {
     int f = a.length;
