@@ -161,7 +161,28 @@ abstract class DerivationBuilder {
     }
     parametrization(chain, scores == null ? List.of() : scores.centred());
     boolean written = scores != null;
-    gaussian.ifPresent(g -> prose(dev.emc.analysis.GaussianMixture.derivation(g, written)));
+    gaussian.ifPresent(g -> prose(closedForm(g, written)));
+  }
+
+  /** The paragraph on a plain Gaussian mixture's closed-form information, in the parameters' names. */
+  private static String closedForm(dev.emc.analysis.GaussianMixture.Plain p, boolean written) {
+    String phi = p.weights();
+    String mu = p.mean();
+    String sigma = p.covariance() + (p.tied() ? "" : "_k");
+    String how = "I is the same, exact, in closed form: with e = x_n − " + mu + "_k, P = " + sigma + "⁻¹ and α = P e,"
+        + " a number θ_a that moves " + mu + "_k by m_a and " + sigma + " by C_a (E_ij + E_ji for an entry σ_ij"
+        + " off the diagonal, E_ii on it) has ∂_a log N = m_aᵀα − ½ tr(P C_a) + ½ αᵀC_aα and ∂_ab log N ="
+        + " ½ tr(P C_a P C_b) − m_aᵀP m_b − m_aᵀP C_b α − m_bᵀP C_a α − αᵀC_a P C_b α, as for a factor"
+        + " model with C = " + sigma + ". Summed over the rows, Σ_n r_nk H_nk reads them only through Σ_n r_nk,"
+        + " Σ_n r_nk α and Σ_n r_nk α αᵀ, and Louis' identity adds the outer products of the scores row by"
+        + " row: O(N E²) for E = K − 1 + K D + " + (p.tied() ? "" : "K ") + "D(D + 1)/2 free numbers ("
+        + phi + "'s first K − 1, each " + mu + "_k, " + (p.tied() ? "the shared " : "each ") + p.covariance()
+        + (p.tied() ? "" : "_k") + "'s distinct entries), the same coordinates and map back as above.";
+    return written
+        ? "Where writing H_nk out entry by entry would pass what the generated code holds (a full covariance from"
+            + " D = 7 on), " + how
+        : "emc does not write s_nk and H_nk out entry by entry at these sizes (they would pass what the generated"
+            + " code holds); " + how;
   }
 
   /** Each coordinate's score, as {@code emc fit --se} writes it for component k. */
