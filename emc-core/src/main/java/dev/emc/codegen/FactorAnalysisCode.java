@@ -505,15 +505,7 @@ final class FactorAnalysisCode {
     b.endControlFlow();
     b.endControlFlow();
     b.endControlFlow();
-    b.add("// E[h hᵀ | x_n, z = k] = G_k + m_nk m_nkᵀ: G_k once for all of component k's weight\n");
-    b.addStatement("double weight = 0.0");
-    b.beginControlFlow("for (int k = 0; k < K; k++)");
-    b.beginControlFlow("for (int a = 0; a < $L * $L; a++)", q, q);
-    b.addStatement("stats[$L + k * $L * $L + a] += nk[k] * G[k * $L * $L + a]", stat(lg.shh()), q, q, q, q);
-    b.endControlFlow();
-    b.addStatement("stats[COUNT + k] += nk[k]");
-    b.addStatement("weight += nk[k]");
-    b.endControlFlow();
+    posteriorCovariances(b);
     if (!given) {
       b.addStatement("stats[LOGLIK] += ll");
     }
@@ -741,15 +733,7 @@ final class FactorAnalysisCode {
     }
     b.endControlFlow();
     if (mixed) {
-      b.add("// E[h hᵀ | x_n, z = k] = G_k + m_nk m_nkᵀ: G_k once for all of component k's weight\n");
-      b.addStatement("double weight = 0.0");
-      b.beginControlFlow("for (int k = 0; k < K; k++)");
-      b.beginControlFlow("for (int a = 0; a < $L * $L; a++)", q, q);
-      b.addStatement("stats[$L + k * $L * $L + a] += nk[k] * G[k * $L * $L + a]", stat(lg.shh()), q, q, q, q);
-      b.endControlFlow();
-      b.addStatement("stats[COUNT + k] += nk[k]");
-      b.addStatement("weight += nk[k]");
-      b.endControlFlow();
+      posteriorCovariances(b);
     } else {
       b.add("// E[h hᵀ | x_n] = G + m_n m_nᵀ: G once for all the rows\n");
       b.addStatement("final double weight = to - from");
@@ -861,5 +845,21 @@ final class FactorAnalysisCode {
 
   private String stat(dev.emc.math.Symbol s) {
     return names.statOffset(s.name());
+  }
+
+  /**
+   * A mixture's Σ_n r_nk E[h hᵀ | x_n, z = k] beyond the m_nk m_nkᵀ already added: G_k once, times
+   * component k's weight nk[k], which is also its count; {@code weight} their sum.
+   */
+  private void posteriorCovariances(CodeBlock.Builder b) {
+    b.add("// E[h hᵀ | x_n, z = k] = G_k + m_nk m_nkᵀ: G_k once for all of component k's weight\n");
+    b.addStatement("double weight = 0.0");
+    b.beginControlFlow("for (int k = 0; k < K; k++)");
+    b.beginControlFlow("for (int a = 0; a < $L * $L; a++)", q, q);
+    b.addStatement("stats[$L + k * $L * $L + a] += nk[k] * G[k * $L * $L + a]", stat(lg.shh()), q, q, q, q);
+    b.endControlFlow();
+    b.addStatement("stats[COUNT + k] += nk[k]");
+    b.addStatement("weight += nk[k]");
+    b.endControlFlow();
   }
 }
