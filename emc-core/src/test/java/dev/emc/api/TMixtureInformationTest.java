@@ -167,7 +167,7 @@ class TMixtureInformationTest {
    * in each coordinate, L_z lower triangular with ones on the diagonal and 0.3 (z = 1) or −0.2
    * (z = 2) below it.
    */
-  private static Table simulated(int d, int rows, long seed) {
+  static Table simulated(int d, int rows, long seed) {
     var random = new Well19937c(seed);
     var gamma = new GammaDistribution(random, 2, 0.5);
     double[] values = new double[rows * d];
