@@ -13,15 +13,18 @@ import java.util.Map;
 
 /**
  * Analytic standard errors of a plain mixture of multivariate normals with full covariances, one
- * per component or one shared ({@link EmModel.NormalMixture}), from the closed form of its observed
+ * per component or one shared ({@link EmModel.NormalMixture}), or of multivariate t distributions
+ * with full scale matrices ({@link EmModel.TMixture}), from the closed form of its observed
  * information: the generated scores write the Hessian of a component's log-density entry by entry,
- * which past D = 6 is more than generated code holds; this takes the same I at any D.
+ * which past D = 6 (a t's past D = 4) is more than generated code holds; this takes the same I at
+ * any D.
  *
  * <p>It is {@link FactorInformation}'s Louis identity with C_k = Σ_k and no factors. The free
- * coordinates are those of the generated path ({@link Information}): φ's first K − 1 entries, each
- * μ_k as stored, and Σ's distinct entries σ_ij, i ≤ j, each moving σ_ji with it. For σ_ij write
- * C_a = c_a (E_ij + E_ji), c_a = 1 off the diagonal and ½ on it (so C_a = E_ii there); C_ab = 0.
- * With e = x − μ_k, P = Σ_k⁻¹ and α = P e, the class comment of {@link FactorInformation} gives
+ * coordinates are those of the generated path ({@link Information}): φ's first K − 1 entries, a t's
+ * ν as stored (one per component or one shared; none when ν is a number), each μ_k as stored, and
+ * Σ's distinct entries σ_ij, i ≤ j, each moving σ_ji with it. For σ_ij write C_a = c_a (E_ij +
+ * E_ji), c_a = 1 off the diagonal and ½ on it (so C_a = E_ii there); C_ab = 0. With e = x − μ_k,
+ * P = Σ_k⁻¹ and α = P e, the class comment of {@link FactorInformation} gives
  *
  * <pre>
  *   ∂ log N / ∂μ_i    = α_i
@@ -34,6 +37,26 @@ import java.util.Map;
  * Σ_n w_n r_nk H_nk reads the rows only through R_k = Σ w r, a_k = Σ w r α and B_k = Σ w r ααᵀ;
  * the outer products of Louis' identity are added row by row, O(N E²) for E free numbers, which
  * {@link #MAX_FREE} bounds.
+ *
+ * <p>A t component, w ~ Gamma(ν/2, ν/2) and x ~ N(μ_k, Σ_k / w) with w integrated out, has log
+ * t = c(ν) − ½ log|Σ_k| − ((ν + D)/2) log(1 + δ/ν), δ = eᵀPe, c(ν) = log Γ((ν + D)/2) − log Γ(ν/2)
+ * − (D/2) log(νπ): the normal's −½ δ becomes f(δ), f′ = −u/2 and f″ = u²/(2(ν + D)), with the
+ * row's weight u = (ν + D)/(ν + δ). With ∂δ/∂μ_i = −2α_i and ∂δ/∂σ_ij = −2 c_a α_i α_j, that is
+ * −2 v for v = (α; c_a α_i α_j) over (μ_k, Σ_k's entries), the normal's formulas above hold with
+ * every term that comes from δ (all but ½ tr(P C_a P C_b) = c_a c_b [P_jp P_iq + P_jq P_ip])
+ * scaled by u, and
+ *
+ * <pre>
+ *   ∂ log t / ∂μ_i, ∂σ_ij  = u α_i,  c_a (u α_i α_j − P_ij)
+ *   ∂ log t / ∂ν           = ½ [ψ((ν + D)/2) − ψ(ν/2) − log(1 + δ/ν) + (δ − D)/(ν + δ)]
+ *   ∂² / over (μ, Σ)²      = the normal's at u  +  2u²/(ν + D) v vᵀ
+ *   ∂² / ∂ν ∂(μ, Σ)        = (δ − D)/(ν + δ)² v
+ *   ∂² / ∂ν²               = ¼ [ψ′((ν + D)/2) − ψ′(ν/2)] + ½ [δ/(ν(ν + δ)) − (δ − D)/(ν + δ)²]
+ * </pre>
+ *
+ * So the normal's sums are taken at u (Σ w r u, Σ w r u α, Σ w r u ααᵀ, R_k unscaled in the trace
+ * term and log φ_k's), and the rest, which u makes no function of those sums, row by row over
+ * (ν, μ_k, Σ_k's entries): O(N K (D + D(D + 1)/2)²), no more than Louis' outer products.
  */
 final class GaussianInformation {
   /** How the information is taken. */
