@@ -144,15 +144,33 @@ class StandardErrorsCliTest {
     assertTrue(derived.get("standardErrors").get(1).asDouble() > 0);
   }
 
-  /** A t mixture with a full scale matrix at D = 5, past what the generated scores write out. */
+  /**
+   * A t mixture with diagonal scale matrices at D = 9: past what the generated scores write out, and
+   * with no closed form (the full scale matrices' is below).
+   */
   @Test
   void aModelWithoutScoresSaysWhyAndExitsTwo(@TempDir Path dir) throws Exception {
-    Path data = dir.resolve("d5.csv");
-    java.nio.file.Files.writeString(data, gaussianRows(5, 40, 7));
-    Run r = CliTest.emc("fit", "examples/t-mixture.model", "--data", data.toString(), "--se");
+    Path data = dir.resolve("d9.csv");
+    java.nio.file.Files.writeString(data, gaussianRows(9, 40, 7));
+    Path model = dir.resolve("t-diagonal.model");
+    java.nio.file.Files.writeString(model, java.nio.file.Files.readString(Path.of("examples/t-mixture.model"))
+        .replace("K = 2;", "K = 2;\nparam Sigma[z] : positive[D];"));
+    Run r = CliTest.emc("fit", model.toString(), "--data", data.toString(), "--se");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--se: standard errors are not available for this model at these sizes"), r.err());
     assertFalse(r.err().contains("Exception"), r.err());
+  }
+
+  /** A t mixture with full scale matrices at D = 6 gets its standard errors in closed form. */
+  @Test
+  void aTMixtureAtSixDimensions(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("d6.csv");
+    java.nio.file.Files.writeString(data, gaussianRows(6, 200, 6));
+    Run r = CliTest.emc("fit", "examples/t-mixture.model", "--data", data.toString(), "--se");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("in closed form"), r.out());
+    assertTrue(r.out().contains("Sigma[2][6][6]") && r.out().contains("nu[2]"), r.out());
+    assertFalse(r.out().contains("NaN"), r.out());
   }
 
   /** A full-covariance Gaussian mixture at D = 8 gets its standard errors in closed form. */

@@ -13,7 +13,8 @@ import java.util.Optional;
  * C = Σ, which the runtime takes where the generated scores are not written: from a size on
  * (D = 7 for a full covariance) the per-entry Hessian that {@link Scores} writes out is past what
  * generated code can hold. Below that the generated scores are kept: they are what the finite
- * difference tests check, and the closed form is tested against them.
+ * difference tests check, and the closed form is tested against them. A t mixture's is
+ * {@link TMixture}'s.
  */
 public final class GaussianMixture {
   private GaussianMixture() {}

@@ -178,7 +178,8 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
   /** What the analytic standard errors cover, for the message of a model they do not. */
   public static final String COVERS = "--se covers finite mixtures of independent rows (mixtures of regressions"
       + " and of experts, latent class tables, gamma shapes, full covariances up to D = 6 (in a plain Gaussian"
-      + " mixture at any D, by its closed form) and t mixtures up to D = 4, or 8 with diagonal scales, among them; with a prior, as the posterior's Laplace approximation) and hidden"
+      + " mixture at any D, by its closed form) and t mixtures (full scale matrices at any D, by their closed form;"
+      + " diagonal ones up to D = 8) among them; with a prior, as the posterior's Laplace approximation) and hidden"
       + " Markov models; factor analysis and its mixtures too (W only up to a rotation);"
       + " --bootstrap B covers the others (--bootstrap-kind parametric where the rows cannot be reweighted)";
 

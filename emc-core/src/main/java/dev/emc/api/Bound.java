@@ -150,9 +150,11 @@ public final class Bound {
       dev.emc.analysis.Scores.of(plan);
       return null;
     } catch (dev.emc.math.Derivative.Unsupported e) {
-      // Past the generated scores' sizes a plain Gaussian mixture has its information in closed form.
+      // Past the generated scores' sizes a plain Gaussian or t mixture has its information in closed form.
       var gaussian = dev.emc.analysis.GaussianMixture.of(plan);
-      String why = gaussian.isPresent() ? dev.emc.analysis.GaussianMixture.tooLarge(gaussian.get()) : e.getMessage();
+      var t = dev.emc.analysis.TMixture.of(plan);
+      String why = gaussian.isPresent() ? dev.emc.analysis.GaussianMixture.tooLarge(gaussian.get())
+          : t.isPresent() ? dev.emc.analysis.TMixture.tooLarge(t.get()) : e.getMessage();
       return why == null ? null : why + ". " + dev.emc.analysis.Scores.COVERS;
     }
   }

@@ -222,6 +222,7 @@ public final class JavaGenerator {
     type.addMethod(penalty);
     type.addMethod(checkRow());
     dev.emc.analysis.GaussianMixture.of(plan).ifPresent(g -> type.addMethod(normalMixture(g)));
+    dev.emc.analysis.TMixture.of(plan).ifPresent(t -> type.addMethod(tMixture(t)));
     // Last, so that the temporaries above keep their numbers whether or not a model has scores.
     if (names.generic()) {
       // A class generic in its sizes has none: the score's coordinates are written out one by one.
@@ -341,6 +342,15 @@ public final class JavaGenerator {
     return override("normalMixture").returns(EmModel.NormalMixture.class)
         .addStatement("return new $T($S, $S, $S, $L, $L, $L)", EmModel.NormalMixture.class, g.weights(), g.mean(),
             g.covariance(), g.tied(), names.dataOffset(g.data()), names.dataWidth(g.data()))
+        .build();
+  }
+
+  /** The plain t mixture's descriptor, for its closed-form information where no scores are written. */
+  private MethodSpec tMixture(dev.emc.analysis.TMixture.Plain t) {
+    return override("tMixture").returns(EmModel.TMixture.class)
+        .addStatement("return new $T($S, $S, $L, $L, $S, $S, $L, $L, $L)", EmModel.TMixture.class, t.weights(), t.nu(),
+            t.nuPerComponent(), t.nu() == null ? Double.toString(t.fixedNu()) : "Double.NaN", t.mean(),
+            t.covariance(), t.tied(), names.dataOffset(t.data()), names.dataWidth(t.data()))
         .build();
   }
 

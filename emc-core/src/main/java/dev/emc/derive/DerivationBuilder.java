@@ -113,11 +113,14 @@ abstract class DerivationBuilder {
     // A plain Gaussian mixture's information has a closed form, which emc takes where the scores are not written.
     var gaussian = dev.emc.analysis.GaussianMixture.of(plan)
         .filter(g -> dev.emc.analysis.GaussianMixture.tooLarge(g) == null);
+    // And so has a plain t mixture's with full scale matrices.
+    var student = dev.emc.analysis.TMixture.of(plan).filter(g -> dev.emc.analysis.TMixture.tooLarge(g) == null);
     try {
       scores = dev.emc.analysis.Scores.of(plan);
     } catch (dev.emc.math.Derivative.Unsupported e) {
-      if (gaussian.isEmpty()) {
+      if (gaussian.isEmpty() && student.isEmpty()) {
         String why = dev.emc.analysis.GaussianMixture.of(plan).map(dev.emc.analysis.GaussianMixture::tooLarge)
+            .or(() -> dev.emc.analysis.TMixture.of(plan).map(dev.emc.analysis.TMixture::tooLarge))
             .orElse(e.getMessage());
         prose("emc fit --se: " + why + ". " + dev.emc.analysis.Scores.COVERS + ".");
         return;
@@ -162,6 +165,32 @@ abstract class DerivationBuilder {
     parametrization(chain, scores == null ? List.of() : scores.centred());
     boolean written = scores != null;
     gaussian.ifPresent(g -> prose(closedForm(g, written)));
+    student.ifPresent(g -> prose(closedForm(g, written)));
+  }
+
+  /** The paragraph on a plain t mixture's closed-form information, in the parameters' names. */
+  private static String closedForm(dev.emc.analysis.TMixture.Plain p, boolean written) {
+    String mu = p.mean();
+    String sigma = p.covariance() + (p.tied() ? "" : "_k");
+    String nu = p.nu() == null ? "ν" : p.nu() + (p.nuPerComponent() ? "_k" : "");
+    String nus = p.nu() == null ? "" : p.nuPerComponent() ? "K + " : "1 + ";
+    String how = "I is the same, exact, in closed form: with e = x_n − " + mu + "_k, P = " + sigma + "⁻¹, α = P e,"
+        + " δ = eᵀα and u = (ν + D)/(ν + δ) (E[w] given the row and k), log t_ν = c(ν) − ½ log|" + sigma + "| −"
+        + " ((ν + D)/2) log(1 + δ/ν) has ∂/∂" + mu + "_k = u α, ∂/∂σ_ij = c_ij (u α_i α_j − P_ij) (c_ij = 1 off the"
+        + " diagonal, ½ on it)" + (p.nu() == null ? "" : " and ∂/∂" + nu + " = ½ [ψ((ν + D)/2) − ψ(ν/2) − log(1 +"
+        + " δ/ν) + (δ − D)/(ν + δ)]") + "; its Hessian over " + mu + "_k and " + sigma + " is a normal's"
+        + " (as for a Gaussian mixture, a factor model's with C = " + sigma + ") with the terms that come from δ"
+        + " scaled by u, plus 2u²/(ν + D) v vᵀ, v = (α; c_ij α_i α_j)"
+        + (p.nu() == null ? "" : ", and in " + nu + " it has (δ − D)/(ν + δ)² v with them and ¼ [ψ′((ν + D)/2) −"
+        + " ψ′(ν/2)] + ½ [δ/(ν(ν + δ)) − (δ − D)/(ν + δ)²] with itself") + ". Summed over the rows, the normal's"
+        + " terms read them only through Σ_n r_nk u, Σ_n r_nk u α and Σ_n r_nk u α αᵀ; the rest and the outer"
+        + " products of Louis' identity are added row by row: O(N E²) for E = K − 1 + " + nus + "K D + "
+        + (p.tied() ? "" : "K ") + "D(D + 1)/2 free numbers, the same coordinates and map back as above.";
+    return written
+        ? "Where writing H_nk out entry by entry would pass what the generated code holds (a full scale matrix"
+            + " from D = 5 on), " + how
+        : "emc does not write s_nk and H_nk out entry by entry at these sizes (they would pass what the generated"
+            + " code holds); " + how;
   }
 
   /** The paragraph on a plain Gaussian mixture's closed-form information, in the parameters' names. */

@@ -187,4 +187,19 @@ public interface EmModel {
   default NormalMixture normalMixture() {
     return null;
   }
+
+  /**
+   * A plain mixture of multivariate t distributions with full scale matrices, z ~ Categorical(φ),
+   * w ~ Gamma(ν/2, ν/2) and x ~ Normal(μ[z], Σ[z] / w) (or Σ shared, {@code tied}), nothing else:
+   * its parameters' names, ν's ({@code nu} null when ν is the number {@code fixedNu}; one value per
+   * component or one shared) and its columns, whose observed information has a closed form
+   * ({@code fit.GaussianInformation}) where {@link #rowScores} is not written.
+   */
+  record TMixture(String weights, String nu, boolean nuPerComponent, double fixedNu, String mean,
+      String covariance, boolean tied, int offset, int width) {}
+
+  /** This model as a plain {@link TMixture}; null for any other model. */
+  default TMixture tMixture() {
+    return null;
+  }
 }

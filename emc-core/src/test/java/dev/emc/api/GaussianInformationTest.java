@@ -130,12 +130,12 @@ class GaussianInformationTest {
    * Fits the model, then takes its information by the generated scores ({@link Information#of})
    * and in closed form ({@link Information#closedForm}) at the same parameters.
    */
-  private static void agree(String name, String text, Table table, BindOptions options) throws Exception {
+  static void agree(String name, String text, Table table, BindOptions options) throws Exception {
     agree(name, text, table, options, p -> p);
   }
 
   /** The same at {@code at} of the fit's parameters; returns the closed form's. */
-  private static Information agree(String name, String text, Table table, BindOptions options,
+  static Information agree(String name, String text, Table table, BindOptions options,
       UnaryOperator<Map<String, double[]>> at) throws Exception {
     Bound bound = Fits.model(text, Map.of()).bind(table, options);
     assertNull(bound.scoresUnavailable());

@@ -446,22 +446,29 @@ class InformationTest {
   }
 
   /**
-   * A t mixture with a full scale matrix at D = 5: its Hessian is past what the generated code
-   * writes out, and it has no closed form (a Gaussian mixture's is taken at any D).
+   * A t mixture with diagonal scale matrices at D = 9: its Hessian is past what the generated code
+   * writes out, and it has no closed form (a Gaussian or t mixture's with full ones is taken at any
+   * D). Checked without a fit.
    */
   @Test
   void aModelWithoutScoresSaysWhy() throws Exception {
     java.util.SplittableRandom random = new java.util.SplittableRandom(7);
-    double[][] rows = new double[40][5];
+    double[][] rows = new double[40][9];
+    String[] names = new String[9];
+    for (int d = 0; d < 9; d++) {
+      names[d] = "x" + (d + 1);
+    }
     for (double[] row : rows) {
-      for (int d = 0; d < 5; d++) {
+      for (int d = 0; d < 9; d++) {
         row[d] = random.nextGaussian();
       }
     }
-    Bound t = Fits.model(Files.readString(Path.of("examples/t-mixture.model")), Map.of())
-        .bind(Fits.table(rows, "a", "b", "c", "d", "e"), BindOptions.defaults());
+    String diagonal = Files.readString(Path.of("examples/t-mixture.model"))
+        .replace("K = 2;", "K = 2;\nparam Sigma[z] : positive[D];");
+    Bound t = Fits.model(diagonal, Map.of()).bind(Fits.table(rows, names), BindOptions.defaults());
     String why = t.scoresUnavailable();
     assertTrue(why != null && why.contains("not available for this model at these sizes"), why);
+    assertTrue(why.contains("--bootstrap"), why);
   }
 
   /** log p(x_n, z = k) for each k, from the test's own formulas. */

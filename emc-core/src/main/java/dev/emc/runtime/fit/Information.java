@@ -15,8 +15,8 @@ import java.util.Map;
 /**
  * Analytic standard errors: the observed information of a fit, for a hidden Markov model by the
  * forward recursion of derivatives ({@code ChainInformation}), for a factor model by the closed
- * form of its marginal Gaussian ({@code FactorInformation}), and so for a plain Gaussian mixture
- * past the sizes whose scores are written out ({@code GaussianInformation}), for a finite mixture
+ * form of its marginal Gaussian ({@code FactorInformation}), and so for a plain Gaussian or t
+ * mixture past the sizes whose scores are written out ({@code GaussianInformation}), for a finite mixture
  * by Louis' identity, exact there,
  *
  * <pre>
@@ -118,6 +118,10 @@ public record Information(String method, List<String> names, double[][] covarian
       // information is taken in closed form.
       return GaussianInformation.of(model, model.normalMixture(), params, data);
     }
+    if (model.tMixture() != null && model.scoreLength() == 0) {
+      // And so a plain t mixture's, with w integrated out.
+      return GaussianInformation.of(model, model.tMixture(), params, data);
+    }
     int length = model.scoreLength();
     if (length == 0) {
       throw new IllegalArgumentException(model.name() + " has no score");
@@ -169,18 +173,21 @@ public record Information(String method, List<String> names, double[][] covarian
   }
 
   /**
-   * A plain Gaussian mixture's information by its closed form ({@code GaussianInformation}), which
-   * {@link #of} takes where the generated scores are not written; here at any size, so that the
-   * two can be compared where both are.
+   * A plain Gaussian or t mixture's information by its closed form ({@code GaussianInformation}),
+   * which {@link #of} takes where the generated scores are not written; here at any size, so that
+   * the two can be compared where both are.
    *
-   * @throws IllegalArgumentException when the model is no plain Gaussian mixture
+   * @throws IllegalArgumentException when the model is no plain Gaussian or t mixture
    */
   public static Information closedForm(EmModel model, Map<String, double[]> params, DataMatrix data)
       throws DataException {
-    if (model.normalMixture() == null) {
-      throw new IllegalArgumentException(model.name() + " is no plain Gaussian mixture");
+    if (model.normalMixture() != null) {
+      return GaussianInformation.of(model, model.normalMixture(), params, data);
     }
-    return GaussianInformation.of(model, model.normalMixture(), params, data);
+    if (model.tMixture() != null) {
+      return GaussianInformation.of(model, model.tMixture(), params, data);
+    }
+    throw new IllegalArgumentException(model.name() + " is no plain Gaussian or t mixture");
   }
 
   private static int index(List<ParamInfo> infos, String name) {
