@@ -202,11 +202,24 @@ class GaussianInformationTest {
 
   /**
    * Σ_n log Σ_k φ_k N(x_n; μ_k, Σ_k), the normal density written out: log N = −½ (D log 2π +
-   * log|Σ| + (x − μ)ᵀ Σ⁻¹ (x − μ)), by Commons Math's Cholesky factor of each Σ_k.
+   * log|Σ| + (x − μ)ᵀ Σ⁻¹ (x − μ)).
    */
   private static double logLikelihood(Map<String, double[]> p, DataMatrix data, int d) {
-    double[] phi = p.get("phi");
-    int k = phi.length;
+    return mixtureLogLikelihood(p, data, d, (c, logDet, quad) ->
+        Math.log(p.get("phi")[c]) - 0.5 * (d * Math.log(2 * Math.PI) + logDet + quad));
+  }
+
+  /** log φ_k p(x | z = k) from Σ_k's log-determinant and the row's δ = (x − μ_k)ᵀ Σ_k⁻¹ (x − μ_k). */
+  interface ComponentDensity {
+    double of(int k, double logDet, double delta);
+  }
+
+  /**
+   * Σ_n log Σ_k exp(density_k), for densities of the row through δ only, with each Σ_k's
+   * log-determinant and δ by Commons Math's Cholesky factor.
+   */
+  static double mixtureLogLikelihood(Map<String, double[]> p, DataMatrix data, int d, ComponentDensity density) {
+    int k = p.get("phi").length;
     DecompositionSolver[] solvers = new DecompositionSolver[k];
     double[] logDet = new double[k];
     for (int c = 0; c < k; c++) {
@@ -229,8 +242,7 @@ class GaussianInformationTest {
         for (int i = 0; i < d; i++) {
           e.setEntry(i, data.values()[n * data.columns() + i] - p.get("mu")[c * d + i]);
         }
-        double quad = e.dotProduct(solvers[c].solve(e));
-        lp[c] = Math.log(phi[c]) - 0.5 * (d * Math.log(2 * Math.PI) + logDet[c] + quad);
+        lp[c] = density.of(c, logDet[c], e.dotProduct(solvers[c].solve(e)));
         max = Math.max(max, lp[c]);
       }
       double s = 0;

@@ -12,11 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.apache.commons.math3.linear.CholeskyDecomposition;
-import org.apache.commons.math3.linear.DecompositionSolver;
-import org.apache.commons.math3.linear.MatrixUtils;
-import org.apache.commons.math3.linear.RealMatrix;
-import org.apache.commons.math3.linear.RealVector;
 import org.apache.commons.math3.special.Gamma;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,46 +118,13 @@ class TInformationTest {
 
   /**
    * Σ_n log Σ_k φ_k t_ν_k(x_n; μ_k, Σ_k), log t = log Γ((ν + D)/2) − log Γ(ν/2) − (D/2) log(νπ) −
-   * ½ log|Σ| − ((ν + D)/2) log(1 + δ/ν), δ = (x − μ)ᵀ Σ⁻¹ (x − μ), by Commons Math's Cholesky
-   * factor of each Σ_k.
+   * ½ log|Σ| − ((ν + D)/2) log(1 + δ/ν), δ = (x − μ)ᵀ Σ⁻¹ (x − μ).
    */
   private static double logLikelihood(Map<String, double[]> p, DataMatrix data, int d) {
-    double[] phi = p.get("phi");
-    int k = phi.length;
-    DecompositionSolver[] solvers = new DecompositionSolver[k];
-    double[] logDet = new double[k];
-    for (int c = 0; c < k; c++) {
-      RealMatrix sigma = MatrixUtils.createRealMatrix(d, d);
-      for (int i = 0; i < d; i++) {
-        for (int j = 0; j < d; j++) {
-          sigma.setEntry(i, j, p.get("Sigma")[c * d * d + i * d + j]);
-        }
-      }
-      CholeskyDecomposition chol = new CholeskyDecomposition(sigma, 1e-12, 1e-14);
-      solvers[c] = chol.getSolver();
-      logDet[c] = Math.log(chol.getDeterminant());
-    }
-    double ll = 0;
-    double[] lp = new double[k];
-    for (int n = 0; n < data.rows(); n++) {
-      double max = Double.NEGATIVE_INFINITY;
-      for (int c = 0; c < k; c++) {
-        RealVector e = MatrixUtils.createRealVector(new double[d]);
-        for (int i = 0; i < d; i++) {
-          e.setEntry(i, data.values()[n * data.columns() + i] - p.get("mu")[c * d + i]);
-        }
-        double delta = e.dotProduct(solvers[c].solve(e));
-        double nu = p.get("nu")[c];
-        lp[c] = Math.log(phi[c]) + Gamma.logGamma((nu + d) / 2) - Gamma.logGamma(nu / 2)
-            - d / 2.0 * Math.log(nu * Math.PI) - 0.5 * logDet[c] - (nu + d) / 2 * Math.log1p(delta / nu);
-        max = Math.max(max, lp[c]);
-      }
-      double s = 0;
-      for (double v : lp) {
-        s += Math.exp(v - max);
-      }
-      ll += max + Math.log(s);
-    }
-    return ll;
+    return GaussianInformationTest.mixtureLogLikelihood(p, data, d, (c, logDet, delta) -> {
+      double nu = p.get("nu")[c];
+      return Math.log(p.get("phi")[c]) + Gamma.logGamma((nu + d) / 2) - Gamma.logGamma(nu / 2)
+          - d / 2.0 * Math.log(nu * Math.PI) - 0.5 * logDet - (nu + d) / 2 * Math.log1p(delta / nu);
+    });
   }
 }
