@@ -46,10 +46,7 @@ public record PriorCurvature(List<Block> blocks) {
 
     /** The entry for coordinates a and b, in either order. */
     public Expr hessian(int a, int b) {
-      int i = Math.min(a, b);
-      int j = Math.max(a, b);
-      int n = coordinates.size();
-      return hessian.get(i * n - i * (i - 1) / 2 + (j - i));
+      return hessian.get(Scores.packed(a, b, coordinates.size()));
     }
   }
 

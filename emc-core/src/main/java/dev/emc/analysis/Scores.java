@@ -85,10 +85,14 @@ public record Scores(List<Coordinate> coordinates, Expr logDensity, List<Expr> s
 
   /** The entry of {@link #hessian} for coordinates a and b, in either order. */
   public Expr hessian(int a, int b) {
+    return hessian.get(packed(a, b, coordinates.size()));
+  }
+
+  /** Where entry (a, b), in either order, of an n × n symmetric matrix stands in its upper triangle row by row. */
+  static int packed(int a, int b, int n) {
     int i = Math.min(a, b);
     int j = Math.max(a, b);
-    int n = coordinates.size();
-    return hessian.get(i * n - i * (i - 1) / 2 + (j - i));
+    return i * n - i * (i - 1) / 2 + (j - i);
   }
 
   /**

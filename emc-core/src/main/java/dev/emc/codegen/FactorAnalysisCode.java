@@ -479,12 +479,7 @@ final class FactorAnalysisCode {
       bayes(b, "logp");
       b.addStatement("ll += logp");
     }
-    b.beginControlFlow("for (int k = 0; k < K; k++)");
-    b.addStatement("final double wn = lp[k]");
-    b.beginControlFlow("if (wn == 0.0)");
-    b.addStatement("continue");
-    b.endControlFlow();
-    b.addStatement("nk[k] += wn");
+    weightedComponents(b);
     b.add("// (eq. $L) component k's S_r, S_rr, S_h, S_hh (its G_k part below) and S_rh, weighted by r_nk\n",
         derivation.number("fa-statistics"));
     b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
@@ -696,12 +691,7 @@ final class FactorAnalysisCode {
       eachComponent(b);
       bayes(b, "logp");
       b.addStatement("ll += logp");
-      b.beginControlFlow("for (int k = 0; k < K; k++)");
-      b.addStatement("final double wn = lp[k]");
-      b.beginControlFlow("if (wn == 0.0)");
-      b.addStatement("continue");
-      b.endControlFlow();
-      b.addStatement("nk[k] += wn");
+      weightedComponents(b);
       m = "mk[k * " + q + " + ";
       block = " + k * ";
     } else {
@@ -861,5 +851,18 @@ final class FactorAnalysisCode {
     b.addStatement("stats[COUNT + k] += nk[k]");
     b.addStatement("weight += nk[k]");
     b.endControlFlow();
+  }
+
+  /**
+   * Opens the loop over the components with the row's weight wn = r_nk (lp[k] holds the
+   * responsibilities), skipping a component the row has no weight in, and adds wn to nk[k].
+   */
+  private static void weightedComponents(CodeBlock.Builder b) {
+    b.beginControlFlow("for (int k = 0; k < K; k++)");
+    b.addStatement("final double wn = lp[k]");
+    b.beginControlFlow("if (wn == 0.0)");
+    b.addStatement("continue");
+    b.endControlFlow();
+    b.addStatement("nk[k] += wn");
   }
 }

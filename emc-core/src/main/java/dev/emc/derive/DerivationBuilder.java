@@ -186,11 +186,7 @@ abstract class DerivationBuilder {
         + " terms read them only through Σ_n r_nk u, Σ_n r_nk u α and Σ_n r_nk u α αᵀ; the rest and the outer"
         + " products of Louis' identity are added row by row: O(N E²) for E = K − 1 + " + nus + "K D + "
         + (p.tied() ? "" : "K ") + "D(D + 1)/2 free numbers, the same coordinates and map back as above.";
-    return written
-        ? "Where writing H_nk out entry by entry would pass what the generated code holds (a full scale matrix"
-            + " from D = 5 on), " + how
-        : "emc does not write s_nk and H_nk out entry by entry at these sizes (they would pass what the generated"
-            + " code holds); " + how;
+    return pastGenerated(written, "a full scale matrix from D = 5 on", how);
   }
 
   /** The paragraph on a plain Gaussian mixture's closed-form information, in the parameters' names. */
@@ -207,9 +203,16 @@ abstract class DerivationBuilder {
         + " row: O(N E²) for E = K − 1 + K D + " + (p.tied() ? "" : "K ") + "D(D + 1)/2 free numbers ("
         + phi + "'s first K − 1, each " + mu + "_k, " + (p.tied() ? "the shared " : "each ") + p.covariance()
         + (p.tied() ? "" : "_k") + "'s distinct entries), the same coordinates and map back as above.";
+    return pastGenerated(written, "a full covariance from D = 7 on", how);
+  }
+
+  /**
+   * A closed form's paragraph, introduced by where it takes over: past what the generated scores
+   * hold ({@code from}), or at these sizes when they were not written at all.
+   */
+  private static String pastGenerated(boolean written, String from, String how) {
     return written
-        ? "Where writing H_nk out entry by entry would pass what the generated code holds (a full covariance from"
-            + " D = 7 on), " + how
+        ? "Where writing H_nk out entry by entry would pass what the generated code holds (" + from + "), " + how
         : "emc does not write s_nk and H_nk out entry by entry at these sizes (they would pass what the generated"
             + " code holds); " + how;
   }
