@@ -105,4 +105,143 @@ public final class BlockKernels {
       }
     }
   }
+
+  /**
+   * The lanes a vector kernel keeps its partial sums in ({@link #moments}, {@link #sums}): the
+   * preferred vector's with the Vector API, else 1. A statistic summed so has this many partial
+   * sums per element; {@link #addLanes} adds them up in lane order.
+   */
+  public static int lanes() {
+    return VECTOR ? VectorKernels.L : 1;
+  }
+
+  /**
+   * The E-step's normalization of a block of rows, in place: column b &lt; n of {@code lp}
+   * ({@code lp[j * stride + b]}, j &lt; k) holds log p(x_b, z = j) and becomes the responsibilities
+   * r_bj = exp(lp_bj − m_b) / s_b, where m_b = max_j lp_bj and s_b = Σ_j exp(lp_bj − m_b). Returns
+   * Σ_b log p(x_b) = Σ_b (m_b + log s_b): the logs of the s_b, which lie in [1, k], are taken of
+   * their product, once per block unless it nears overflow. A row no component gives any
+   * probability (m_b = −∞) gets r = 0 and makes the sum −∞. Rows k and k + 1 of lp (two more
+   * rows of stride) are scratch, for m and s.
+   */
+  public static double responsibilities(double[] lp, int stride, int k, int n) {
+    return responsibilities(lp, stride, k, n, VECTOR);
+  }
+
+  static double responsibilities(double[] lp, int stride, int k, int n, boolean vector) {
+    int from = vector ? VectorKernels.responsibilities(lp, stride, k, n) : 0;
+    for (int b = from; b < n; b++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < k; j++) {
+        max = Math.max(max, lp[j * stride + b]);
+      }
+      double sum = 0.0;
+      if (max != Double.NEGATIVE_INFINITY) {
+        for (int j = 0; j < k; j++) {
+          final double e = FastMath.exp(lp[j * stride + b] - max);
+          lp[j * stride + b] = e;
+          sum += e;
+        }
+      }
+      final double inv = 1.0 / sum;
+      for (int j = 0; j < k; j++) {
+        lp[j * stride + b] = max == Double.NEGATIVE_INFINITY ? 0.0 : lp[j * stride + b] * inv;
+      }
+      lp[k * stride + b] = max;
+      lp[(k + 1) * stride + b] = sum;
+    }
+    double ll = 0.0;
+    double prod = 1.0;
+    for (int b = 0; b < n; b++) {
+      ll += lp[k * stride + b];
+      prod *= lp[(k + 1) * stride + b];
+      if (prod > 1e280) {
+        ll += Math.log(prod);
+        prod = 1.0;
+      }
+    }
+    return ll + Math.log(prod);
+  }
+
+  /**
+   * Σ_b (v_b − c_i)² / σ_i for the columns b &lt; n of a block of rows' vectors v (element i of row
+   * b at {@code v[i * stride + b]}, i &lt; d), added to {@code q[b]}: a diagonal quadratic form,
+   * with c_i = {@code shift[base + i]} (0 when shift is null) and 1/σ_i = {@code inv[base + i]}.
+   */
+  public static void diagonalSquares(double[] v, int stride, int n, int d, double[] shift, double[] inv, int base,
+      double[] q) {
+    diagonalSquares(v, stride, n, d, shift, inv, base, q, VECTOR);
+  }
+
+  static void diagonalSquares(double[] v, int stride, int n, int d, double[] shift, double[] inv, int base,
+      double[] q, boolean vector) {
+    int from = vector ? VectorKernels.diagonalSquares(v, stride, n, d, shift, inv, base, q) : 0;
+    for (int i = 0; i < d; i++) {
+      final double c = shift == null ? 0.0 : shift[base + i];
+      final double w = inv[base + i];
+      for (int b = from; b < n; b++) {
+        final double t = v[i * stride + b] - c;
+        q[b] += t * t * w;
+      }
+    }
+  }
+
+  /**
+   * The first and second moments of a block of rows' vectors about c, at weights r: Σ_b r_b (v_bi −
+   * c_i) and Σ_b r_b (v_bi − c_i)², for rows b &lt; n (v as in {@link #diagonalSquares}, r_b =
+   * {@code r[rOff + b]}, c_i = {@code shift[base + i]} or 0), added to the {@link #lanes} partial
+   * sums of element i at {@code first[(firstOff + i) * lanes + …]}, and likewise into second;
+   * either may be null.
+   */
+  public static void moments(double[] v, int stride, int n, int d, double[] shift, int base, double[] r, int rOff,
+      double[] first, int firstOff, double[] second, int secondOff) {
+    moments(v, stride, n, d, shift, base, r, rOff, first, firstOff, second, secondOff, VECTOR);
+  }
+
+  static void moments(double[] v, int stride, int n, int d, double[] shift, int base, double[] r, int rOff,
+      double[] first, int firstOff, double[] second, int secondOff, boolean vector) {
+    final int lanes = vector ? VectorKernels.L : 1;
+    int from = vector ? VectorKernels.moments(v, stride, n, d, shift, base, r, rOff, first, firstOff, second,
+        secondOff) : 0;
+    for (int i = 0; i < d; i++) {
+      final double c = shift == null ? 0.0 : shift[base + i];
+      for (int b = from; b < n; b++) {
+        final double t = v[i * stride + b] - c;
+        final double rt = r[rOff + b] * t;
+        // A row past the vectors' last whole one joins the partial sum of its lane.
+        final int lane = b % lanes;
+        if (first != null) {
+          first[(firstOff + i) * lanes + lane] += rt;
+        }
+        if (second != null) {
+          second[(secondOff + i) * lanes + lane] += rt * t;
+        }
+      }
+    }
+  }
+
+  /** Σ_b r_b for b &lt; n (r_b = {@code r[rOff + b]}), added to the {@link #lanes} partial sums at {@code out[off * lanes + …]}. */
+  public static void sums(double[] r, int rOff, int n, double[] out, int off) {
+    sums(r, rOff, n, out, off, VECTOR);
+  }
+
+  static void sums(double[] r, int rOff, int n, double[] out, int off, boolean vector) {
+    final int lanes = vector ? VectorKernels.L : 1;
+    int from = vector ? VectorKernels.sums(r, rOff, n, out, off) : 0;
+    for (int b = from; b < n; b++) {
+      out[off * lanes + b % lanes] += r[rOff + b];
+    }
+  }
+
+  /** Adds m elements' {@link #lanes} partial sums, each in lane order, into {@code stats[offset …]}. */
+  public static void addLanes(double[] partial, int m, double[] stats, int offset) {
+    final int lanes = lanes();
+    for (int e = 0; e < m; e++) {
+      double s = 0.0;
+      for (int l = 0; l < lanes; l++) {
+        s += partial[e * lanes + l];
+      }
+      stats[offset + e] += s;
+    }
+  }
 }

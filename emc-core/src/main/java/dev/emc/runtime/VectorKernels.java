@@ -1,6 +1,8 @@
 package dev.emc.runtime;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,7 +16,7 @@ final class VectorKernels {
   private VectorKernels() {}
 
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
-  private static final int L = S.length();
+  static final int L = S.length();
 
   static int padded(int d) {
     return (d + L - 1) / L * L;
@@ -247,5 +249,141 @@ final class VectorKernels {
         t.intoArray(s, si + j);
       }
     }
+  }
+
+  // ------------------------------------------------------------------ rows in lanes
+
+  // e^x = 2^n e^r with n = round(x / ln 2) and |r| ≤ ln 2 / 2, r = x − n ln 2 in two parts (Cody and
+  // Waite), e^r by its Taylor polynomial to r¹³ (the next term is below 2e-17 of it), 2^n put in a
+  // double's exponent as two factors so that results in the subnormal range round once. Only
+  // operations IEEE 754 defines exactly, so that the interpreter and the JIT agree to the bit.
+  private static final double LOG2E = 1.4426950408889634;
+  /** 1.5 · 2⁵²: x / ln 2 + SHIFT rounds to the nearest integer n, which the low bits then hold. */
+  private static final double SHIFT = 0x1.8p52;
+  private static final long SHIFT_BITS = Double.doubleToRawLongBits(SHIFT);
+  private static final double LN2_HI = 0x1.62e42fefa39efp-1;
+  private static final double LN2_LO = 0x1.abc9e3b39803fp-56;
+  private static final double[] TAYLOR = new double[14];
+
+  static {
+    double factorial = 1.0;
+    for (int j = 0; j < TAYLOR.length; j++) {
+      factorial *= Math.max(j, 1);
+      TAYLOR[j] = 1.0 / factorial;
+    }
+  }
+
+  /**
+   * e^x in every lane, within 1 ulp where e^x is a normal double (2.3e-16 relative; VectorExpTest),
+   * one step of the subnormal grid below it, 0 below −745.13, +∞ above 709.78, NaN for NaN.
+   */
+  static DoubleVector exp(DoubleVector x) {
+    final DoubleVector xc = x.max(-746.0).min(710.0); // keeps n's bits in range; NaN stays NaN
+    final DoubleVector t = xc.fma(all(LOG2E), all(SHIFT));
+    final DoubleVector n = t.sub(SHIFT);
+    DoubleVector r = n.fma(all(-LN2_HI), xc);
+    r = n.fma(all(-LN2_LO), r);
+    DoubleVector p = all(TAYLOR[13]);
+    for (int j = 12; j >= 0; j--) {
+      p = p.fma(r, all(TAYLOR[j]));
+    }
+    final LongVector bits = t.reinterpretAsLongs().sub(SHIFT_BITS);
+    final LongVector half = bits.lanewise(VectorOperators.ASHR, 1);
+    return p.mul(power(half)).mul(power(bits.sub(half)));
+  }
+
+  /** 2^m for |m| ≤ 1022. */
+  private static DoubleVector power(LongVector m) {
+    return m.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+  }
+
+  /**
+   * {@link BlockKernels#responsibilities} for the rows of whole vectors, returning how many rows it
+   * did; it leaves a group with a row of m = −∞ (and the rows past the last whole vector) to the
+   * plain loop.
+   */
+  static int responsibilities(double[] lp, int stride, int k, int n) {
+    int b = 0;
+    for (; b + L <= n; b += L) {
+      DoubleVector max = at(lp, b);
+      for (int j = 1; j < k; j++) {
+        max = max.max(at(lp, j * stride + b));
+      }
+      if (max.compare(VectorOperators.EQ, Double.NEGATIVE_INFINITY).anyTrue()) {
+        break;
+      }
+      DoubleVector sum = all(0.0);
+      for (int j = 0; j < k; j++) {
+        final DoubleVector e = exp(at(lp, j * stride + b).sub(max));
+        e.intoArray(lp, j * stride + b);
+        sum = sum.add(e);
+      }
+      final DoubleVector inv = all(1.0).div(sum);
+      for (int j = 0; j < k; j++) {
+        at(lp, j * stride + b).mul(inv).intoArray(lp, j * stride + b);
+      }
+      max.intoArray(lp, k * stride + b);
+      sum.intoArray(lp, (k + 1) * stride + b);
+    }
+    return b;
+  }
+
+  /** {@link BlockKernels#diagonalSquares} for the rows of whole vectors; returns how many it did. */
+  static int diagonalSquares(double[] v, int stride, int n, int d, double[] shift, double[] inv, int base,
+      double[] q) {
+    int b = 0;
+    for (; b + L <= n; b += L) {
+      DoubleVector sum = at(q, b);
+      for (int i = 0; i < d; i++) {
+        final DoubleVector t = at(v, i * stride + b).sub(shift == null ? 0.0 : shift[base + i]);
+        sum = t.mul(t).fma(all(inv[base + i]), sum);
+      }
+      sum.intoArray(q, b);
+    }
+    return b;
+  }
+
+  /** {@link BlockKernels#moments} for the rows of whole vectors; returns how many it did. */
+  static int moments(double[] v, int stride, int n, int d, double[] shift, int base, double[] r, int rOff,
+      double[] first, int firstOff, double[] second, int secondOff) {
+    final int whole = n / L * L;
+    for (int i = 0; i < d; i++) {
+      final DoubleVector c = all(shift == null ? 0.0 : shift[base + i]);
+      if (first != null && second != null) {
+        DoubleVector s1 = at(first, (firstOff + i) * L);
+        DoubleVector s2 = at(second, (secondOff + i) * L);
+        for (int b = 0; b < whole; b += L) {
+          final DoubleVector t = at(v, i * stride + b).sub(c);
+          final DoubleVector rt = at(r, rOff + b).mul(t);
+          s1 = s1.add(rt);
+          s2 = rt.fma(t, s2);
+        }
+        s1.intoArray(first, (firstOff + i) * L);
+        s2.intoArray(second, (secondOff + i) * L);
+      } else if (first != null || second != null) {
+        final boolean squared = first == null;
+        final double[] out = squared ? second : first;
+        final int at = ((squared ? secondOff : firstOff) + i) * L;
+        DoubleVector s = at(out, at);
+        for (int b = 0; b < whole; b += L) {
+          final DoubleVector t = at(v, i * stride + b).sub(c);
+          final DoubleVector rt = at(r, rOff + b).mul(t);
+          s = squared ? rt.fma(t, s) : s.add(rt);
+        }
+        s.intoArray(out, at);
+      }
+    }
+    return whole;
+  }
+
+  /** {@link BlockKernels#sums} for the rows of whole vectors; returns how many it did. */
+  static int sums(double[] r, int rOff, int n, double[] out, int off) {
+    final int whole = n / L * L;
+    DoubleVector s = at(out, off * L);
+    for (int b = 0; b < whole; b += L) {
+      s = s.add(at(r, rOff + b));
+    }
+    s.intoArray(out, off * L);
+    return whole;
   }
 }

@@ -93,4 +93,117 @@ class BlockKernelsTest {
       assertEquals(start[i], vector[i], 0.0, "the first matrix is not touched");
     }
   }
+
+  @ParameterizedTest
+  @CsvSource({"1, 1", "1, 64", "2, 7", "3, 17", "5, 64", "7, 33", "30, 63", "30, 64"})
+  void theResponsibilitiesAreTheLogSumExp(int k, int n) {
+    final int stride = 64;
+    SplittableRandom rng = new SplittableRandom(k * 100L + n);
+    double[] lp = new double[(k + 2) * stride];
+    for (int j = 0; j < k; j++) {
+      for (int b = 0; b < n; b++) {
+        // Spread wide, so that some exps underflow to 0, and one row that no component explains.
+        lp[j * stride + b] = b == n / 2 && n > 8 ? Double.NEGATIVE_INFINITY : -800 * rng.nextDouble() - 5;
+      }
+    }
+    double[] plain = lp.clone();
+    double[] vector = lp.clone();
+    double llPlain = BlockKernels.responsibilities(plain, stride, k, n, false);
+    double llVector = BlockKernels.responsibilities(vector, stride, k, n, true);
+    double ll = 0;
+    for (int b = 0; b < n; b++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < k; j++) {
+        max = Math.max(max, lp[j * stride + b]);
+      }
+      double sum = 0;
+      for (int j = 0; j < k; j++) {
+        sum += Math.exp(lp[j * stride + b] - max);
+      }
+      ll += max == Double.NEGATIVE_INFINITY ? max : max + Math.log(sum);
+      for (int j = 0; j < k; j++) {
+        double r = max == Double.NEGATIVE_INFINITY ? 0.0 : Math.exp(lp[j * stride + b] - max) / sum;
+        assertEquals(r, plain[j * stride + b], 1e-15, "plain r " + b + "," + j);
+        assertEquals(r, vector[j * stride + b], 1e-15, "vector r " + b + "," + j);
+      }
+    }
+    assertEquals(ll, llPlain, 1e-12 * Math.abs(ll));
+    assertEquals(ll, llVector, 1e-12 * Math.abs(ll));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1, 1", "1, 64", "3, 17", "10, 64", "10, 37", "17, 63", "64, 9"})
+  void theDiagonalFormAndTheMomentsAreTheirSums(int d, int n) {
+    final int stride = 64;
+    final int lanes = VectorKernels.L;
+    SplittableRandom rng = new SplittableRandom(d * 10_000L + n);
+    double[] v = new double[d * stride];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = 3 + rng.nextGaussian();
+    }
+    // The second component's centre and reciprocals, as the pass passes them (base = d).
+    double[] shift = new double[2 * d];
+    double[] inv = new double[2 * d];
+    for (int i = 0; i < 2 * d; i++) {
+      shift[i] = rng.nextGaussian();
+      inv[i] = 0.5 + rng.nextDouble();
+    }
+    double[] r = new double[stride + 3];
+    for (int b = 0; b < r.length; b++) {
+      r[b] = rng.nextDouble();
+    }
+    double[] q0 = new double[stride];
+    for (int b = 0; b < n; b++) {
+      q0[b] = rng.nextDouble();
+    }
+    for (boolean vector : new boolean[] {false, true}) {
+      int m = vector ? lanes : 1;
+      double[] q = q0.clone();
+      BlockKernels.diagonalSquares(v, stride, n, d, shift, inv, d, q, vector);
+      double[] first = new double[(d + 1) * m];
+      double[] second = new double[(d + 1) * m];
+      double[] count = new double[2 * m];
+      BlockKernels.moments(v, stride, n, d, shift, d, r, 3, first, 1, second, 1, vector);
+      BlockKernels.sums(r, 3, n, count, 1, vector);
+      double[] firstOnly = new double[(d + 1) * m];
+      BlockKernels.moments(v, stride, n, d, null, 0, r, 3, firstOnly, 1, null, 0, vector);
+      for (int b = 0; b < n; b++) {
+        double s = q0[b];
+        for (int i = 0; i < d; i++) {
+          double t = v[i * stride + b] - shift[d + i];
+          s += t * t * inv[d + i];
+        }
+        assertEquals(s, q[b], 1e-12 * s, "q " + b + (vector ? " vector" : " plain"));
+      }
+      for (int i = 0; i < d; i++) {
+        double s1 = 0;
+        double s2 = 0;
+        double raw = 0;
+        for (int b = 0; b < n; b++) {
+          double t = v[i * stride + b] - shift[d + i];
+          s1 += r[3 + b] * t;
+          s2 += r[3 + b] * t * t;
+          raw += r[3 + b] * v[i * stride + b];
+        }
+        assertEquals(s1, lanes(first, 1 + i, m), 1e-12 * (1 + Math.abs(s1)));
+        assertEquals(s2, lanes(second, 1 + i, m), 1e-12 * s2);
+        assertEquals(raw, lanes(firstOnly, 1 + i, m), 1e-12 * Math.abs(raw));
+        assertEquals(0.0, lanes(first, 0, m), "element 0 is not touched");
+      }
+      double total = 0;
+      for (int b = 0; b < n; b++) {
+        total += r[3 + b];
+      }
+      assertEquals(total, lanes(count, 1, m), 1e-12 * total);
+    }
+  }
+
+  /** The m partial sums of element e, added up. */
+  private static double lanes(double[] partial, int e, int m) {
+    double s = 0;
+    for (int l = 0; l < m; l++) {
+      s += partial[e * m + l];
+    }
+    return s;
+  }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * every point of a dense sweep of the whole range where e^x is neither 0 nor ∞.
  */
 class FastMathTest {
-  private static final MathContext MC = new MathContext(60);
+  static final MathContext MC = new MathContext(60);
 
   @Test
   void specialValuesAndTheEndsOfTheRange() {
@@ -91,7 +91,7 @@ class FastMathTest {
   }
 
   /** e^x to 60 digits: the Taylor series of e^(x/2^12), squared 12 times. */
-  private static BigDecimal exactExp(double x) {
+  static BigDecimal exactExp(double x) {
     BigDecimal y = new BigDecimal(x).divide(BigDecimal.valueOf(4096), MC);
     BigDecimal term = BigDecimal.ONE;
     BigDecimal sum = BigDecimal.ONE;
