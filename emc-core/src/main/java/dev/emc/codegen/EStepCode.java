@@ -127,6 +127,37 @@ final class EStepCode {
     return (c < 0 ? " - " : " + ") + mag + " * " + term.at(2);
   }
 
+  /**
+   * Whether the block's log p(x_n, z = k) is logConst[k] plus multiples of its blocked quadratic
+   * forms alone (a Gaussian mixture's), so that {@link #blockJoint} can write it a component at a
+   * time over the rows; else logJoint goes row by row. Asked after logJoint is lowered.
+   */
+  boolean jointByBlock() {
+    JointTerms terms = JointTerms.of(plan);
+    List<Expr> blocked = low.blockQuads().stream().map(q -> (Expr) q.q()).toList();
+    return terms.base().isEmpty() && !terms.perComponent().isEmpty()
+        && terms.perComponent().stream().allMatch(t -> blocked.contains(t.expr()));
+  }
+
+  /** log p(x_n, z = k) of rows b0 … b1 − 1 into {@code out[k * BLOCK + n − b0]} ({@link #jointByBlock}). */
+  void blockJoint(CodeBlock.Builder b, String out) {
+    JointTerms terms = JointTerms.of(plan);
+    b.add("// (eq. $L) $L = $L, a component at a time\n", derivation.number("joint"), joint(plan),
+        Text.of(terms.all()));
+    b.beginControlFlow("for (int k = 0; k < K; k++)");
+    StringBuilder v = new StringBuilder("logConst[k]");
+    for (Exprs.Term t : terms.perComponent()) {
+      Lowering.BlockQuad q = low.blockQuads().stream().filter(x -> x.q().equals(t.expr())).findFirst().orElseThrow();
+      String form = q.name() + (q.perComponent() ? "_k" : "_0");
+      b.addStatement("final double[] $L = $L[$L]", form, q.name(), q.perComponent() ? "k" : "0");
+      v.append(signed(t.coefficient(), Lowering.atom(form + "[n]")));
+    }
+    b.beginControlFlow("for (int n = 0; n < b1 - b0; n++)");
+    b.addStatement("$L[k * BLOCK + n] = $L", out, v);
+    b.endControlFlow();
+    b.endControlFlow();
+  }
+
   /** Whether logJoint reads quadratic forms that quadForms() computes a block at a time. */
   boolean hasQuadForms() {
     return !low.blockQuads().isEmpty();
@@ -140,6 +171,10 @@ final class EStepCode {
     CodeBlock.Builder b = CodeBlock.builder();
     for (Lowering.BlockQuad q : low.blockQuads()) {
       b.add("// $L for rows b0 … b1 − 1\n", Text.of(q.q()));
+      if (q.diagonal()) {
+        diagonalForms(q, b);
+        continue;
+      }
       if (q.perComponent()) {
         b.beginControlFlow("for (int k = 0; k < K; k++)");
       }
@@ -151,8 +186,8 @@ final class EStepCode {
           low.elem(q.q().vector(), i, sc, in)));
       b.endControlFlow();
       b.addStatement("$T.fill($L[$L], 0.0)", java.util.Arrays.class, q.name(), k);
-      b.addStatement("$T.forwardSquares($L, $L, $L, $L, BLOCK, b1 - b0, $L[$L])", BlockKernels.class, q.chol().field(),
-          low.matrixBase(q.chol(), sc), q.dim(), q.scratch(), q.name(), k);
+      b.addStatement("$T.forwardSquares($L, $L, $L, $L, BLOCK, b1 - b0, $L[$L])", BlockKernels.class, q.factor().field(),
+          low.matrixBase(q.factor(), sc), q.dim(), q.scratch(), q.name(), k);
       if (q.perComponent()) {
         b.endControlFlow();
       }
@@ -165,20 +200,81 @@ final class EStepCode {
         .addParameter(TypeName.INT, "b1", Modifier.FINAL);
     for (Lowering.BlockQuad q : low.blockQuads()) {
       m.addParameter(ArrayTypeName.of(DOUBLES), q.name(), Modifier.FINAL);
-      m.addParameter(DOUBLES, q.scratch(), Modifier.FINAL);
+      if (!q.diagonal()) {
+        m.addParameter(DOUBLES, q.scratch(), Modifier.FINAL);
+      }
+    }
+    for (String array : diagonalColumns()) {
+      m.addParameter(DOUBLES, array, Modifier.FINAL);
     }
     return m.addCode(b.build()).build();
   }
 
-  /** Declares the block's quadratic-form arrays and scratch; returns quadForms' extra arguments. */
+  /**
+   * A diagonal form Σ_i (a_i − c_i)² / d_i: the rows' a transposed into the scratch once, then per
+   * component one pass of {@link BlockKernels#diagonalSquares} with c and 1/d from prepare().
+   */
+  private void diagonalForms(Lowering.BlockQuad q, CodeBlock.Builder b) {
+    Exprs.Centred v = Exprs.Centred.of(q.q().vector());
+    if (q.perComponent()) {
+      b.beginControlFlow("for (int k = 0; k < K; k++)");
+    }
+    String k = q.perComponent() ? "k" : "0";
+    Scope sc = new Scope("row", q.perComponent() ? "k" : null, null, true);
+    Lowering.Slice centre = low.slice(v.centre(), sc);
+    Lowering.Slice inverse = low.slice(q.factor(), sc);
+    b.addStatement("$T.fill($L[$L], 0.0)", java.util.Arrays.class, q.name(), k);
+    b.addStatement("$T.diagonalSquares($L, BLOCK, b1 - b0, $L, $L, $L, $L, $L, $L[$L])", BlockKernels.class,
+        low.columns(v.row()), q.dim(), centre.array(), centre.base(), inverse.array(), inverse.base(), q.name(), k);
+    if (q.perComponent()) {
+      b.endControlFlow();
+    }
+  }
+
+  /** Declares the arrays of the block's transposed rows ({@link Lowering#columns()}). */
+  void columnArrays(CodeBlock.Builder b) {
+    low.columns().forEach((v, array) -> b.addStatement("final double[] $L = new double[$L * BLOCK]", array,
+        low.names().size(v.shape().dim())));
+  }
+
+  /** Fills them for rows b0 … b1 − 1. */
+  void transpose(CodeBlock.Builder b) {
+    Scope rows = new Scope("row", null, null, false);
+    low.columns().forEach((v, array) -> {
+      b.add("// The rows' $L, a column per element\n", Text.of(v));
+      b.beginControlFlow("for (int n = b0; n < b1; n++)");
+      b.addStatement("final int row = n * COLUMNS");
+      low.each(low.names().size(v.shape().dim()), rows, b, (i, in) -> in.addStatement("$L[$L * BLOCK + n - b0] = $L",
+          array, i, low.elem(v, i, rows, in)));
+      b.endControlFlow();
+    });
+  }
+
+  /**
+   * Declares the block's transposed rows, quadratic-form arrays and scratch; returns quadForms' extra
+   * arguments.
+   */
   String blockArrays(CodeBlock.Builder b) {
+    columnArrays(b);
     StringBuilder args = new StringBuilder();
     for (Lowering.BlockQuad q : low.blockQuads()) {
       b.addStatement("final double[][] $L = new double[$L][BLOCK]", q.name(), q.perComponent() ? "K" : "1");
-      b.addStatement("final double[] $L = new double[$L * BLOCK]", q.scratch(), q.dim());
-      args.append(", ").append(q.name()).append(", ").append(q.scratch());
+      args.append(", ").append(q.name());
+      if (!q.diagonal()) {
+        b.addStatement("final double[] $L = new double[$L * BLOCK]", q.scratch(), q.dim());
+        args.append(", ").append(q.scratch());
+      }
+    }
+    for (String array : diagonalColumns()) {
+      args.append(", ").append(array);
     }
     return args.toString();
+  }
+
+  /** The transposed rows the diagonal forms read. */
+  private List<String> diagonalColumns() {
+    return low.blockQuads().stream().filter(Lowering.BlockQuad::diagonal)
+        .map(q -> low.columns(Exprs.Centred.of(q.q().vector()).row())).distinct().toList();
   }
 
   /** logJoint's extra arguments: the block's quadratic forms. */
@@ -194,6 +290,7 @@ final class EStepCode {
   void openBlock(CodeBlock.Builder b, String quadForms) {
     b.beginControlFlow("for (int b0 = from; b0 < to; b0 += BLOCK)");
     b.addStatement("final int b1 = java.lang.Math.min(to, b0 + BLOCK)");
+    transpose(b);
     if (hasQuadForms()) {
       b.addStatement("quadForms(data, b0, b1$L)", quadForms);
     }
@@ -216,8 +313,20 @@ final class EStepCode {
 
   MethodSpec accumulateGiven() {
     CodeBlock.Builder b = CodeBlock.builder();
+    columnArrays(b);
     String rows = statistics.rowAccumulators(b);
-    b.addStatement("collect(data, from, to, resp, stats$L)", rows);
+    b.addStatement("final double[] block = new double[K * BLOCK]");
+    b.beginControlFlow("for (int b0 = from; b0 < to; b0 += BLOCK)");
+    b.addStatement("final int b1 = java.lang.Math.min(to, b0 + BLOCK)");
+    transpose(b);
+    b.add("// collect() reads a block's responsibilities a component at a time.\n");
+    b.beginControlFlow("for (int n = b0; n < b1; n++)");
+    b.beginControlFlow("for (int k = 0; k < K; k++)");
+    b.addStatement("block[k * BLOCK + n - b0] = resp[(n - from) * K + k]");
+    b.endControlFlow();
+    b.endControlFlow();
+    b.addStatement("collect(data, b0, b1, block, stats$L)", rows);
+    b.endControlFlow();
     statistics.addRows(b);
     b.add("// The rows weigh what their responsibilities add up to: 1 each, unless they were weighted.\n");
     b.addStatement("double weight = 0.0");

@@ -19,6 +19,25 @@ final class Exprs {
     return any(e, Symbol::perComponent, true);
   }
 
+  /**
+   * A vector of the row about a centre, v = a − c, with a read from the row alone (the same for
+   * every component) and c a parameter, or c null for v = a: what the row-lane kernels take as a
+   * block of the rows' a, transposed once, and c's elements per component.
+   */
+  record Centred(Expr row, Expr.Sym centre) {
+    static Centred of(Expr v) {
+      if (v instanceof Expr.Sub s && s.right() instanceof Expr.Sym c && c.symbol().kind() == Symbol.Kind.PARAM
+          && c.shape().isVector() && isRowOnly(s.left())) {
+        return new Centred(s.left(), c);
+      }
+      return isRowOnly(v) ? new Centred(v, null) : null;
+    }
+
+    private static boolean isRowOnly(Expr a) {
+      return a.shape().isVector() && dependsOnRow(a) && !dependsOnComponent(a);
+    }
+  }
+
   private interface Test {
     boolean test(Symbol s);
   }

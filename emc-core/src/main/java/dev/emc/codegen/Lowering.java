@@ -42,6 +42,12 @@ final class Lowering {
    * computed for a block of rows at once ({@link BlockQuad}).
    */
   private final Map<Expr, BlockQuad> blockQuads = new LinkedHashMap<>();
+  /**
+   * Vectors read from the row alone that a block of rows holds transposed, element i of row n at
+   * {@code [i * BLOCK + n − b0]}, for the row-lane kernels: each is transposed once per block, for
+   * the E-step's forms and the statistics alike.
+   */
+  private final Map<Expr, String> columns = new LinkedHashMap<>();
   private int fresh;
   /** Symbols the code has computed into locals where it is being written: a row's posterior moments. */
   private final Map<Symbol, String> locals = new java.util.HashMap<>();
@@ -77,10 +83,27 @@ final class Lowering {
     return List.copyOf(blockQuads.values());
   }
 
-  /** The blocked quadratic form vᵀM⁻¹v, named the first time it is read. */
-  BlockQuad blockQuad(Expr.QuadInv q, Hoisted chol, String dim) {
+  /**
+   * The blocked quadratic form vᵀM⁻¹v, named the first time it is read; {@code factor} is M's
+   * Cholesky factor, or for a diagonal M the reciprocals of its diagonal.
+   */
+  BlockQuad blockQuad(Expr.QuadInv q, Hoisted factor, String dim) {
     return blockQuads.computeIfAbsent(q, x -> new BlockQuad("quad" + blockQuads.size(),
-        "vq" + blockQuads.size(), q, chol, dim, Exprs.dependsOnComponent(q)));
+        "vq" + blockQuads.size(), q, factor, dim, Exprs.dependsOnComponent(q)));
+  }
+
+  CodeNames names() {
+    return names;
+  }
+
+  /** The array of a block's rows' {@code rowVector}, transposed; named the first time it is asked for. */
+  String columns(Expr rowVector) {
+    return columns.computeIfAbsent(rowVector, x -> names.fresh("cols" + columns.size()));
+  }
+
+  /** Every transposed vector asked for so far, with its array, in order. */
+  Map<Expr, String> columns() {
+    return java.util.Collections.unmodifiableMap(columns);
   }
 
   /** A value computed by prepare(), per component or once. */
@@ -146,7 +169,11 @@ final class Lowering {
    * ({@link dev.emc.runtime.BlockKernels#forwardSquares}), where one row's substitution is a chain
    * of short dependent ones.
    */
-  record BlockQuad(String name, String scratch, Expr.QuadInv q, Hoisted chol, String dim, boolean perComponent) {}
+  record BlockQuad(String name, String scratch, Expr.QuadInv q, Hoisted factor, String dim, boolean perComponent) {
+    boolean diagonal() {
+      return factor.kind() == Hoisted.Kind.VECTOR;
+    }
+  }
 
   /** Java text with its precedence: 0 additive, 1 multiplicative, 2 unary, 3 primary. */
   record J(String text, int prec) {
@@ -192,10 +219,38 @@ final class Lowering {
     if (!(sc.hoist() && sc.row() != null && !Exprs.dependsOnRow(d))) {
       return "(1.0 / " + elem(d, i, sc, out).at(2) + ")";
     }
-    Hoisted h = hoist(new Expr.Apply(RECIPROCAL, d), x -> new Hoisted(fresh("inv"), x,
-        Hoisted.Kind.VECTOR, Exprs.dependsOnComponent(x)));
+    Hoisted h = reciprocals(d);
     String n = names.size(d.shape().dim());
     return read(h.field(), (h.perComponent() ? sc.k() + " * " + n + " + " : "") + i, sc);
+  }
+
+  /** The field prepare() fills with 1/d_i, for a vector d that does not read the row. */
+  Hoisted reciprocals(Expr d) {
+    return hoist(new Expr.Apply(RECIPROCAL, d), x -> new Hoisted(fresh("inv"), x,
+        Hoisted.Kind.VECTOR, Exprs.dependsOnComponent(x)));
+  }
+
+  /**
+   * Where the scope's component's elements of a vector held in an array start: {@code array[base +
+   * i]} is element i. For a parameter's own field, a hoisted vector, or (array null) no vector.
+   */
+  record Slice(String array, String base) {
+    static final Slice NONE = new Slice("null", "0");
+  }
+
+  Slice slice(Expr.Sym c, Scope sc) {
+    if (c == null) {
+      return Slice.NONE;
+    }
+    return slice(names.field(c.symbol().name()), c.symbol().perComponent(), c.shape(), sc);
+  }
+
+  Slice slice(Hoisted h, Scope sc) {
+    return slice(h.field(), h.perComponent(), h.expr().shape(), sc);
+  }
+
+  private Slice slice(String array, boolean perComponent, Shape shape, Scope sc) {
+    return new Slice(array, perComponent ? sc.k() + " * " + names.size(shape.dim()) : "0");
   }
 
   /** An element of an array the row loop does not change: unrolled, a local loaded once. */

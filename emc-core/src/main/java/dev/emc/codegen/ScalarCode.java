@@ -173,6 +173,10 @@ final class ScalarCode extends LoweringWalk {
       return new J(squares.at(1) + " * " + inverse.at(2), 1);
     }
     if (q.matrix().shape().isVector()) {
+      if (blocked(q)) {
+        BlockQuad bq = low.blockQuad(q, low.reciprocals(q.matrix()), size(q.vector()));
+        return Lowering.atom(bq.name() + "[" + (bq.perComponent() ? sc.k() : "0") + "][b]");
+      }
       String sum = low.fresh("q");
       out.addStatement("double $L = 0.0", sum);
       low.each(size(q.vector()), sc, out, (i, in) -> {
@@ -189,13 +193,24 @@ final class ScalarCode extends LoweringWalk {
     if (sc.unroll() != null) {
       return unrolledForward(q, chol, d);
     }
-    // Only the E-step's log-densities, which hoist, read a block's quadratic forms; the statistics
-    // (a latent scale's moments) compute theirs row by row.
-    if (sc.row() != null && sc.hoist()) {
+    if (blocked(q)) {
       BlockQuad bq = low.blockQuad(q, chol, d);
       return Lowering.atom(bq.name() + "[" + (bq.perComponent() ? sc.k() : "0") + "][b]");
     }
     return forward(q, chol, d);
+  }
+
+  /**
+   * Whether the quadratic form is read from a block's ({@link BlockQuad}): only the E-step's
+   * log-densities, which hoist, read them, and of a diagonal form only one about a parameter
+   * ({@link Exprs.Centred}), whose rows the block transposes once for every component. The
+   * statistics (a latent scale's moments) compute theirs row by row.
+   */
+  private boolean blocked(Expr.QuadInv q) {
+    if (sc.row() == null || !sc.hoist() || sc.unroll() != null || Exprs.dependsOnRow(q.matrix())) {
+      return false;
+    }
+    return q.matrix().shape().isMatrix() || Exprs.Centred.of(q.vector()) != null;
   }
 
   /** ‖L⁻¹v‖² by forward substitution, in loops: t_i = (v_i − Σ_{j<i} L_ij t_j) / L_ii. */

@@ -45,34 +45,40 @@ final class StatisticsCode {
   MethodSpec collect() {
     CodeBlock.Builder b = CodeBlock.builder();
     Scope perK = new Scope("row", "k", "stats", false);
-    b.add("// Component by component, so that each one's statistics stay in cache over the rows.\n");
     boolean scatter = plan.statistics().stream().anyMatch(StatisticsCode::byRows);
+    Map<Exprs.Centred, Statistic[]> columns = byColumns();
+    b.add("// Component by component, so that each one's statistics stay in cache over the rows.\n");
     b.beginControlFlow("for (int k = 0; k < K; k++)");
+    b.add("// (eq. $L) N_k += r_nk\n", derivation.number("count"));
+    b.addStatement("$T.sums(resp, k * BLOCK, b1 - b0, $L, k)", BlockKernels.class, lanesName(COUNT_LANES));
+    columns.forEach((v, moments) -> columnMoments(v, moments, perK, b));
+    boolean rowByRow = !plan.latent().rowMoments().isEmpty()
+        || plan.rowStatistics().stream().anyMatch(st -> st.atResponsibility() && !byColumns(st));
     if (scatter) {
       b.add("// Rows of X and W so far, whose scatter WᵀX is added in blocks of BLOCK.\n");
       b.addStatement("int filled = 0");
     }
-    b.beginControlFlow("for (int n = b0; n < b1; n++)");
-    b.addStatement("final double rk = resp[(n - b0) * K + k]");
-    b.beginControlFlow("if (rk == 0.0)");
-    b.addStatement("continue");
-    b.endControlFlow();
-    b.addStatement("final int row = n * COLUMNS");
-    moments(perK, b);
-    b.add("// (eq. $L) N_k += r_nk\n", derivation.number("count"));
-    b.addStatement("stats[COUNT + k] += rk");
-    for (Statistic st : plan.rowStatistics()) {
-      if (st.atResponsibility()) {
-        accumulateStatistic(st, "rk", perK, b);
+    if (rowByRow) {
+      b.beginControlFlow("for (int n = b0; n < b1; n++)");
+      b.addStatement("final double rk = resp[k * BLOCK + n - b0]");
+      b.beginControlFlow("if (rk == 0.0)");
+      b.addStatement("continue");
+      b.endControlFlow();
+      b.addStatement("final int row = n * COLUMNS");
+      moments(perK, b);
+      for (Statistic st : plan.rowStatistics()) {
+        if (st.atResponsibility() && !byColumns(st)) {
+          accumulateStatistic(st, "rk", perK, b);
+        }
       }
-    }
-    if (scatter) {
-      b.beginControlFlow("if (++filled == BLOCK)");
-      scatter(b);
-      b.addStatement("filled = 0");
+      if (scatter) {
+        b.beginControlFlow("if (++filled == BLOCK)");
+        scatter(b);
+        b.addStatement("filled = 0");
+        b.endControlFlow();
+      }
       b.endControlFlow();
     }
-    b.endControlFlow();
     if (scatter) {
       b.beginControlFlow("if (filled > 0)");
       scatter(b);
@@ -85,7 +91,7 @@ final class StatisticsCode {
       b.addStatement("final int row = n * COLUMNS");
       b.addStatement("double wn = 0.0");
       b.beginControlFlow("for (int k = 0; k < K; k++)");
-      b.addStatement("wn += resp[(n - b0) * K + k]");
+      b.addStatement("wn += resp[k * BLOCK + n - b0]");
       b.endControlFlow();
       b.beginControlFlow("for (int k = 0; k < K; k++)");
       for (Statistic st : plan.rowStatistics()) {
@@ -108,20 +114,105 @@ final class StatisticsCode {
       b.endControlFlow();
     }
     MethodSpec.Builder m = MethodSpec.methodBuilder("collect")
-        .addJavadoc("Adds the expected sufficient statistics of rows [b0, b1), weighted by their responsibilities\n"
-            + "{@code resp[(n − b0) * K + k]}.\n")
+        .addJavadoc("Adds the expected sufficient statistics of rows [b0, b1) (at most BLOCK), weighted by their\n"
+            + "responsibilities {@code resp[k * BLOCK + n − b0]}.\n")
         .addModifiers(Modifier.PRIVATE)
         .addParameter(DOUBLES, "data", Modifier.FINAL).addParameter(TypeName.INT, "b0", Modifier.FINAL)
         .addParameter(TypeName.INT, "b1", Modifier.FINAL)
         .addParameter(DOUBLES, "resp", Modifier.FINAL).addParameter(DOUBLES, "stats", Modifier.FINAL);
-    for (Statistic st : plan.statistics()) {
-      if (byRows(st)) {
-        m.addParameter(DOUBLES, rowsName(st), Modifier.FINAL);
-        m.addParameter(DOUBLES, blockName(st, "x"), Modifier.FINAL);
-        m.addParameter(DOUBLES, blockName(st, "w"), Modifier.FINAL);
-      }
+    for (String array : collectArrays()) {
+      m.addParameter(DOUBLES, array, Modifier.FINAL);
     }
     return m.addCode(b.build()).build();
+  }
+
+  /** The arrays accumulate() declares and collect() fills, in collect()'s order. */
+  private java.util.List<String> collectArrays() {
+    java.util.List<String> arrays = new java.util.ArrayList<>();
+    for (Statistic st : plan.statistics()) {
+      if (byRows(st)) {
+        arrays.addAll(java.util.List.of(rowsName(st), blockName(st, "x"), blockName(st, "w")));
+      }
+    }
+    arrays.add(lanesName(COUNT_LANES));
+    for (Map.Entry<Exprs.Centred, Statistic[]> e : byColumns().entrySet()) {
+      arrays.add(columnsName(e.getKey()));
+      for (Statistic st : e.getValue()) {
+        if (st != null) {
+          arrays.add(lanesName(st.symbol().name()));
+        }
+      }
+    }
+    return arrays;
+  }
+
+  /** The key of the counts' partial sums among the statistics'. */
+  private static final String COUNT_LANES = " count";
+
+  /** The partial sums, lanes per element, of the counts or of a statistic collect() adds by columns. */
+  private String lanesName(String statistic) {
+    return rowsNames.computeIfAbsent(statistic + " lanes", n -> names.fresh(
+        (statistic.equals(COUNT_LANES) ? "COUNT" : names.statOffset(statistic)) + "_lanes"));
+  }
+
+  /** A block of the rows' a, transposed (element i of row n at {@code [i * BLOCK + n − b0]}). */
+  private String columnsName(Exprs.Centred v) {
+    return low.columns(v.row());
+  }
+
+  /**
+   * The per-component statistics collect() adds a block of rows at a time by the row-lane kernels,
+   * grouped by the vector they are moments of: Σ_n r_nk v_n ([0]) and Σ_n r_nk v_n ∘ v_n ([1]) for
+   * a v about a parameter ({@link Exprs.Centred}), in a model with no posterior moments per row.
+   */
+  private Map<Exprs.Centred, Statistic[]> byColumns() {
+    Map<Exprs.Centred, Statistic[]> groups = new java.util.LinkedHashMap<>();
+    if (!plan.latent().rowMoments().isEmpty()) {
+      return groups;
+    }
+    for (Statistic st : plan.rowStatistics()) {
+      Expr v = momentOf(st);
+      int order = st.perRow() instanceof Expr.Hadamard ? 1 : 0;
+      if (v != null && groups.computeIfAbsent(Exprs.Centred.of(v), c -> new Statistic[2])[order] == null) {
+        groups.get(Exprs.Centred.of(v))[order] = st;
+      }
+    }
+    return groups;
+  }
+
+  private boolean byColumns(Statistic st) {
+    return byColumns().values().stream().anyMatch(g -> g[0] == st || g[1] == st);
+  }
+
+  /** The v of a statistic Σ_n r_nk v_n or Σ_n r_nk v_n ∘ v_n with v about a parameter; else null. */
+  private static Expr momentOf(Statistic st) {
+    if (!st.atResponsibility() || !st.symbol().perComponent() || !st.shape().isVector()) {
+      return null;
+    }
+    Expr v = st.perRow() instanceof Expr.Hadamard h && h.left().equals(h.right()) ? h.left() : st.perRow();
+    return Exprs.Centred.of(v) != null ? v : null;
+  }
+
+  /** Both moments of one v, for component k, by {@link BlockKernels#moments}. */
+  private void columnMoments(Exprs.Centred v, Statistic[] moments, Scope perK, CodeBlock.Builder b) {
+    String[] out = new String[2];
+    String[] base = new String[2];
+    for (int order = 0; order < 2; order++) {
+      Statistic st = moments[order];
+      if (st == null) {
+        out[order] = "null";
+        base[order] = "0";
+        continue;
+      }
+      b.add("// (eq. $L) $L += $L\n", derivation.number("statistic:" + st.symbol().name()),
+          Text.of(new Expr.Sym(st.symbol())), Text.times("r_nk", st.perRow()));
+      out[order] = lanesName(st.symbol().name());
+      base[order] = "k * " + names.size(st.shape().dim());
+    }
+    Lowering.Slice centre = low.slice(v.centre(), perK);
+    b.addStatement("$T.moments($L, BLOCK, b1 - b0, $L, $L, $L, resp, k * BLOCK, $L, $L, $L, $L)", BlockKernels.class,
+        columnsName(v), names.size(v.row().shape().dim()), centre.array(), centre.base(), out[0], base[0], out[1],
+        base[1]);
   }
 
   /** S += WᵀX for the rows of X and W filled so far, for every statistic collect() adds so. */
@@ -163,9 +254,8 @@ final class StatisticsCode {
         n -> names.fresh(names.statOffset(st.symbol().name()) + "_" + what));
   }
 
-  /** Declares the row accumulators; returns collect()'s extra arguments. */
+  /** Declares the arrays collect() adds into or works in; returns collect()'s extra arguments. */
   String rowAccumulators(CodeBlock.Builder b) {
-    StringBuilder args = new StringBuilder();
     for (Statistic st : plan.statistics()) {
       if (byRows(st)) {
         String d = names.size(st.shape().dim());
@@ -175,14 +265,23 @@ final class StatisticsCode {
             BlockKernels.class, d);
         b.addStatement("final double[] $L = new double[BLOCK * $T.padded($L)]", blockName(st, "w"),
             BlockKernels.class, d);
-        args.append(", ").append(rowsName(st)).append(", ").append(blockName(st, "x")).append(", ")
-            .append(blockName(st, "w"));
       }
     }
+    b.addStatement("final double[] $L = new double[K * $T.lanes()]", lanesName(COUNT_LANES), BlockKernels.class);
+    byColumns().forEach((v, moments) -> {
+      for (Statistic st : moments) {
+        if (st != null) {
+          b.addStatement("final double[] $L = new double[K * $L * $T.lanes()]", lanesName(st.symbol().name()),
+              names.size(st.shape().dim()), BlockKernels.class);
+        }
+      }
+    });
+    StringBuilder args = new StringBuilder();
+    collectArrays().forEach(a -> args.append(", ").append(a));
     return args.toString();
   }
 
-  /** Adds the row accumulators into the statistics. */
+  /** Adds what collect() summed apart (the scatters, the partial sums of the lanes) into the statistics. */
   void addRows(CodeBlock.Builder b) {
     for (Statistic st : plan.statistics()) {
       if (byRows(st)) {
@@ -191,6 +290,15 @@ final class StatisticsCode {
             BlockKernels.class, d, names.statOffset(st.symbol().name()));
       }
     }
+    b.addStatement("$T.addLanes($L, K, stats, COUNT)", BlockKernels.class, lanesName(COUNT_LANES));
+    byColumns().values().forEach(moments -> {
+      for (Statistic st : moments) {
+        if (st != null) {
+          b.addStatement("$T.addLanes($L, K * $L, stats, $L)", BlockKernels.class, lanesName(st.symbol().name()),
+              names.size(st.shape().dim()), names.statOffset(st.symbol().name()));
+        }
+      }
+    });
   }
 
   /**

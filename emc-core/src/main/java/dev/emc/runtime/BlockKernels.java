@@ -121,8 +121,8 @@ public final class BlockKernels {
    * r_bj = exp(lp_bj − m_b) / s_b, where m_b = max_j lp_bj and s_b = Σ_j exp(lp_bj − m_b). Returns
    * Σ_b log p(x_b) = Σ_b (m_b + log s_b): the logs of the s_b, which lie in [1, k], are taken of
    * their product, once per block unless it nears overflow. A row no component gives any
-   * probability (m_b = −∞) gets r = 0 and makes the sum −∞. Rows k and k + 1 of lp (two more
-   * rows of stride) are scratch, for m and s.
+   * probability (m_b = −∞) gets r = 0 and makes the sum −∞. Rows k, k + 1 and k + 2 of lp (three
+   * more rows of stride ≥ {@link #lanes}) are scratch.
    */
   public static double responsibilities(double[] lp, int stride, int k, int n) {
     return responsibilities(lp, stride, k, n, VECTOR);
@@ -130,31 +130,42 @@ public final class BlockKernels {
 
   static double responsibilities(double[] lp, int stride, int k, int n, boolean vector) {
     int from = vector ? VectorKernels.responsibilities(lp, stride, k, n) : 0;
+    double ll = 0.0;
+    double prod = 1.0;
+    if (from > 0) {
+      // The vector rows' lanes: Σ m, and Π s as 2^e · f.
+      double exponent = 0.0;
+      for (int l = 0; l < VectorKernels.L; l++) {
+        ll += lp[k * stride + l];
+        prod *= lp[(k + 1) * stride + l];
+        exponent += lp[(k + 2) * stride + l];
+      }
+      ll += exponent * LN2;
+    }
     for (int b = from; b < n; b++) {
       double max = Double.NEGATIVE_INFINITY;
       for (int j = 0; j < k; j++) {
         max = Math.max(max, lp[j * stride + b]);
       }
-      double sum = 0.0;
-      if (max != Double.NEGATIVE_INFINITY) {
+      if (max == Double.NEGATIVE_INFINITY) {
         for (int j = 0; j < k; j++) {
-          final double e = FastMath.exp(lp[j * stride + b] - max);
-          lp[j * stride + b] = e;
-          sum += e;
+          lp[j * stride + b] = 0.0;
         }
+        ll = Double.NEGATIVE_INFINITY;
+        continue;
+      }
+      double sum = 0.0;
+      for (int j = 0; j < k; j++) {
+        final double e = FastMath.exp(lp[j * stride + b] - max);
+        lp[j * stride + b] = e;
+        sum += e;
       }
       final double inv = 1.0 / sum;
       for (int j = 0; j < k; j++) {
-        lp[j * stride + b] = max == Double.NEGATIVE_INFINITY ? 0.0 : lp[j * stride + b] * inv;
+        lp[j * stride + b] *= inv;
       }
-      lp[k * stride + b] = max;
-      lp[(k + 1) * stride + b] = sum;
-    }
-    double ll = 0.0;
-    double prod = 1.0;
-    for (int b = 0; b < n; b++) {
-      ll += lp[k * stride + b];
-      prod *= lp[(k + 1) * stride + b];
+      ll += max;
+      prod *= sum;
       if (prod > 1e280) {
         ll += Math.log(prod);
         prod = 1.0;
@@ -163,22 +174,24 @@ public final class BlockKernels {
     return ll + Math.log(prod);
   }
 
+  private static final double LN2 = Math.log(2.0);
+
   /**
-   * Σ_b (v_b − c_i)² / σ_i for the columns b &lt; n of a block of rows' vectors v (element i of row
-   * b at {@code v[i * stride + b]}, i &lt; d), added to {@code q[b]}: a diagonal quadratic form,
-   * with c_i = {@code shift[base + i]} (0 when shift is null) and 1/σ_i = {@code inv[base + i]}.
+   * Σ_i (v_bi − c_i)² / σ_i for the columns b &lt; n of a block of rows' vectors v (element i of
+   * row b at {@code v[i * stride + b]}, i &lt; d), added to {@code q[b]}: a diagonal quadratic form,
+   * with c_i = {@code shift[shiftBase + i]} (0 when shift is null) and 1/σ_i = {@code inv[invBase + i]}.
    */
-  public static void diagonalSquares(double[] v, int stride, int n, int d, double[] shift, double[] inv, int base,
-      double[] q) {
-    diagonalSquares(v, stride, n, d, shift, inv, base, q, VECTOR);
+  public static void diagonalSquares(double[] v, int stride, int n, int d, double[] shift, int shiftBase,
+      double[] inv, int invBase, double[] q) {
+    diagonalSquares(v, stride, n, d, shift, shiftBase, inv, invBase, q, VECTOR);
   }
 
-  static void diagonalSquares(double[] v, int stride, int n, int d, double[] shift, double[] inv, int base,
-      double[] q, boolean vector) {
-    int from = vector ? VectorKernels.diagonalSquares(v, stride, n, d, shift, inv, base, q) : 0;
+  static void diagonalSquares(double[] v, int stride, int n, int d, double[] shift, int shiftBase, double[] inv,
+      int invBase, double[] q, boolean vector) {
+    int from = vector ? VectorKernels.diagonalSquares(v, stride, n, d, shift, shiftBase, inv, invBase, q) : 0;
     for (int i = 0; i < d; i++) {
-      final double c = shift == null ? 0.0 : shift[base + i];
-      final double w = inv[base + i];
+      final double c = shift == null ? 0.0 : shift[shiftBase + i];
+      final double w = inv[invBase + i];
       for (int b = from; b < n; b++) {
         final double t = v[i * stride + b] - c;
         q[b] += t * t * w;
@@ -203,6 +216,27 @@ public final class BlockKernels {
     final int lanes = vector ? VectorKernels.L : 1;
     int from = vector ? VectorKernels.moments(v, stride, n, d, shift, base, r, rOff, first, firstOff, second,
         secondOff) : 0;
+    if (!vector) {
+      // One partial sum per element: summed in locals, not through the array, row after row.
+      for (int i = 0; i < d; i++) {
+        final double c = shift == null ? 0.0 : shift[base + i];
+        double s1 = 0.0;
+        double s2 = 0.0;
+        for (int b = 0; b < n; b++) {
+          final double t = v[i * stride + b] - c;
+          final double rt = r[rOff + b] * t;
+          s1 += rt;
+          s2 += rt * t;
+        }
+        if (first != null) {
+          first[firstOff + i] += s1;
+        }
+        if (second != null) {
+          second[secondOff + i] += s2;
+        }
+      }
+      return;
+    }
     for (int i = 0; i < d; i++) {
       final double c = shift == null ? 0.0 : shift[base + i];
       for (int b = from; b < n; b++) {

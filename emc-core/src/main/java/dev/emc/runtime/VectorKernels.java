@@ -300,9 +300,14 @@ final class VectorKernels {
   /**
    * {@link BlockKernels#responsibilities} for the rows of whole vectors, returning how many rows it
    * did; it leaves a group with a row of m = −∞ (and the rows past the last whole vector) to the
-   * plain loop.
+   * plain loop. Per lane, the rows' Σ m, and Π s as 2^e · f with f in [1, 2), go to the first L
+   * entries of lp's rows k, k + 1 and k + 2, where the caller adds them up: the exponent is taken
+   * out after each product, so that it can neither overflow nor cost a log per row.
    */
   static int responsibilities(double[] lp, int stride, int k, int n) {
+    DoubleVector maxima = all(0.0);
+    DoubleVector fraction = all(1.0);
+    LongVector exponent = LongVector.zero(LONGS);
     int b = 0;
     for (; b + L <= n; b += L) {
       DoubleVector max = at(lp, b);
@@ -322,21 +327,31 @@ final class VectorKernels {
       for (int j = 0; j < k; j++) {
         at(lp, j * stride + b).mul(inv).intoArray(lp, j * stride + b);
       }
-      max.intoArray(lp, k * stride + b);
-      sum.intoArray(lp, (k + 1) * stride + b);
+      maxima = maxima.add(max);
+      // s ≥ 1, so f · s is normal and positive: its exponent field is all of 2^e.
+      final LongVector bits = fraction.mul(sum).reinterpretAsLongs();
+      exponent = exponent.add(bits.lanewise(VectorOperators.LSHR, 52).sub(1023));
+      fraction = bits.and(MANTISSA).or(ONE_BITS).reinterpretAsDoubles();
     }
+    maxima.intoArray(lp, k * stride);
+    fraction.intoArray(lp, (k + 1) * stride);
+    ((DoubleVector) exponent.convert(VectorOperators.L2D, 0)).intoArray(lp, (k + 2) * stride);
     return b;
   }
 
+  private static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, S.vectorShape());
+  private static final long MANTISSA = (1L << 52) - 1;
+  private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
+
   /** {@link BlockKernels#diagonalSquares} for the rows of whole vectors; returns how many it did. */
-  static int diagonalSquares(double[] v, int stride, int n, int d, double[] shift, double[] inv, int base,
-      double[] q) {
+  static int diagonalSquares(double[] v, int stride, int n, int d, double[] shift, int shiftBase, double[] inv,
+      int invBase, double[] q) {
     int b = 0;
     for (; b + L <= n; b += L) {
       DoubleVector sum = at(q, b);
       for (int i = 0; i < d; i++) {
-        final DoubleVector t = at(v, i * stride + b).sub(shift == null ? 0.0 : shift[base + i]);
-        sum = t.mul(t).fma(all(inv[base + i]), sum);
+        final DoubleVector t = at(v, i * stride + b).sub(shift == null ? 0.0 : shift[shiftBase + i]);
+        sum = t.mul(t).fma(all(inv[invBase + i]), sum);
       }
       sum.intoArray(q, b);
     }

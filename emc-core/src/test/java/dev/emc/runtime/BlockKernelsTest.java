@@ -95,15 +95,17 @@ class BlockKernelsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"1, 1", "1, 64", "2, 7", "3, 17", "5, 64", "7, 33", "30, 63", "30, 64"})
+  @CsvSource({"1, 1", "1, 64", "2, 7", "3, 17", "5, 64", "7, 33", "30, 63", "30, 64", "700, 2000"})
   void theResponsibilitiesAreTheLogSumExp(int k, int n) {
-    final int stride = 64;
+    // The last: products of the sums of 250 rows per lane, up to 700^250, past a double's range.
+    final int stride = Math.max(64, n);
     SplittableRandom rng = new SplittableRandom(k * 100L + n);
-    double[] lp = new double[(k + 2) * stride];
+    double[] lp = new double[(k + 3) * stride];
     for (int j = 0; j < k; j++) {
       for (int b = 0; b < n; b++) {
         // Spread wide, so that some exps underflow to 0, and one row that no component explains.
-        lp[j * stride + b] = b == n / 2 && n > 8 ? Double.NEGATIVE_INFINITY : -800 * rng.nextDouble() - 5;
+        lp[j * stride + b] = b == n / 2 && n > 8 && n < 1000 ? Double.NEGATIVE_INFINITY
+            : k > 100 ? -rng.nextDouble() : -800 * rng.nextDouble() - 5;
       }
     }
     double[] plain = lp.clone();
@@ -159,7 +161,7 @@ class BlockKernelsTest {
     for (boolean vector : new boolean[] {false, true}) {
       int m = vector ? lanes : 1;
       double[] q = q0.clone();
-      BlockKernels.diagonalSquares(v, stride, n, d, shift, inv, d, q, vector);
+      BlockKernels.diagonalSquares(v, stride, n, d, shift, d, inv, d, q, vector);
       double[] first = new double[(d + 1) * m];
       double[] second = new double[(d + 1) * m];
       double[] count = new double[2 * m];
