@@ -139,6 +139,16 @@ final class EStepCode {
         && terms.perComponent().stream().allMatch(t -> blocked.contains(t.expr()));
   }
 
+  /**
+   * Whether the pass puts rows in vector lanes: the joint by blocks, with the Vector API there. Its
+   * kernels beat the written-out pass (a: 17–19 against 22–23 ns per row, c: 26 against 105;
+   * BENCHMARKS.md); without the Vector API the written-out pass is the faster (a: 22 against 36, c:
+   * 105 against 200). The source then depends on the JVM's flags, and so does the cache's key.
+   */
+  boolean byLanes() {
+    return BlockKernels.lanes() > 1 && jointByBlock();
+  }
+
   /** log p(x_n, z = k) of rows b0 … b1 − 1 into {@code out[k * BLOCK + n − b0]} ({@link #jointByBlock}). */
   void blockJoint(CodeBlock.Builder b, String out) {
     JointTerms terms = JointTerms.of(plan);

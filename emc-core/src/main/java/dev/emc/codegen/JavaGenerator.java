@@ -195,7 +195,7 @@ public final class JavaGenerator {
   private void finiteLatent(PassCode pass) {
     MStepCode mstep = new MStepCode(plan, derivation, names, low);
     MethodSpec logJoint = estep.logJoint();
-    MethodSpec collect = statistics.collect();
+    MethodSpec collect = statistics.collect(estep.byLanes());
     MethodSpec accumulate = pass.accumulate();
     MethodSpec maximize = mstep.maximize();
     MethodSpec penalty = mstep.logPenalty();

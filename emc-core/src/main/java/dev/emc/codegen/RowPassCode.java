@@ -45,11 +45,7 @@ final class RowPassCode implements PassCode {
 
   @Override
   public MethodSpec accumulate() {
-    // A Gaussian mixture's E-step goes by blocks when the Vector API is there: its kernels, rows in
-    // vector lanes, beat the written-out pass (a: 17–19 against 22–23 ns per row, c: 26 against 105;
-    // BENCHMARKS.md). Without it the written-out pass is the faster (a: 22 against 36, c: 105 against 200).
-    boolean lanes = BlockKernels.lanes() > 1 && estep.jointByBlock();
-    MethodSpec written = lanes ? null : unrolled.accumulate();
+    MethodSpec written = estep.byLanes() ? null : unrolled.accumulate();
     if (written != null) {
       return written;
     }

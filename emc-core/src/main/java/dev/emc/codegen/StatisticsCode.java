@@ -32,6 +32,8 @@ final class StatisticsCode {
   private final EquationNumbers derivation;
   private final CodeNames names;
   private final Lowering low;
+  /** Whether collect() adds moments by the row-lane kernels ({@link #collect}). */
+  private boolean lanes;
   /** The row accumulators' names (S_X_rows), each drawn from the pool once. */
   private final Map<String, String> rowsNames = new HashMap<>();
 
@@ -42,17 +44,25 @@ final class StatisticsCode {
     this.low = low;
   }
 
-  MethodSpec collect() {
+  /**
+   * collect(), which adds the moments of a vector about a parameter by the row-lane kernels when
+   * {@code lanes} (the pass puts rows in vector lanes: a Gaussian mixture's E-step by blocks), else
+   * row by row as every other statistic. Decided once, before anything asks for collect()'s arrays.
+   */
+  MethodSpec collect(boolean lanes) {
+    this.lanes = lanes;
     CodeBlock.Builder b = CodeBlock.builder();
     Scope perK = new Scope("row", "k", "stats", false);
     boolean scatter = plan.statistics().stream().anyMatch(StatisticsCode::byRows);
     Map<Exprs.Centred, Statistic[]> columns = byColumns();
     b.add("// Component by component, so that each one's statistics stay in cache over the rows.\n");
     b.beginControlFlow("for (int k = 0; k < K; k++)");
-    b.add("// (eq. $L) N_k += r_nk\n", derivation.number("count"));
-    b.addStatement("$T.sums(resp, k * BLOCK, b1 - b0, $L, k)", BlockKernels.class, lanesName(COUNT_LANES));
+    if (lanes) {
+      b.add("// (eq. $L) N_k += r_nk\n", derivation.number("count"));
+      b.addStatement("$T.sums(resp, k * BLOCK, b1 - b0, $L, k)", BlockKernels.class, lanesName(COUNT_LANES));
+    }
     columns.forEach((v, moments) -> columnMoments(v, moments, perK, b));
-    boolean rowByRow = !plan.latent().rowMoments().isEmpty()
+    boolean rowByRow = !lanes || !plan.latent().rowMoments().isEmpty()
         || plan.rowStatistics().stream().anyMatch(st -> st.atResponsibility() && !byColumns(st));
     if (scatter) {
       b.add("// Rows of X and W so far, whose scatter WᵀX is added in blocks of BLOCK.\n");
@@ -66,6 +76,10 @@ final class StatisticsCode {
       b.endControlFlow();
       b.addStatement("final int row = n * COLUMNS");
       moments(perK, b);
+      if (!lanes) {
+        b.add("// (eq. $L) N_k += r_nk\n", derivation.number("count"));
+        b.addStatement("stats[COUNT + k] += rk");
+      }
       for (Statistic st : plan.rowStatistics()) {
         if (st.atResponsibility() && !byColumns(st)) {
           accumulateStatistic(st, "rk", perK, b);
@@ -134,7 +148,9 @@ final class StatisticsCode {
         arrays.addAll(java.util.List.of(rowsName(st), blockName(st, "x"), blockName(st, "w")));
       }
     }
-    arrays.add(lanesName(COUNT_LANES));
+    if (lanes) {
+      arrays.add(lanesName(COUNT_LANES));
+    }
     for (Map.Entry<Exprs.Centred, Statistic[]> e : byColumns().entrySet()) {
       arrays.add(columnsName(e.getKey()));
       for (Statistic st : e.getValue()) {
@@ -167,7 +183,7 @@ final class StatisticsCode {
    */
   private Map<Exprs.Centred, Statistic[]> byColumns() {
     Map<Exprs.Centred, Statistic[]> groups = new java.util.LinkedHashMap<>();
-    if (!plan.latent().rowMoments().isEmpty()) {
+    if (!lanes || !plan.latent().rowMoments().isEmpty()) {
       return groups;
     }
     for (Statistic st : plan.rowStatistics()) {
@@ -267,7 +283,9 @@ final class StatisticsCode {
             BlockKernels.class, d);
       }
     }
-    b.addStatement("final double[] $L = new double[K * $T.lanes()]", lanesName(COUNT_LANES), BlockKernels.class);
+    if (lanes) {
+      b.addStatement("final double[] $L = new double[K * $T.lanes()]", lanesName(COUNT_LANES), BlockKernels.class);
+    }
     byColumns().forEach((v, moments) -> {
       for (Statistic st : moments) {
         if (st != null) {
@@ -290,7 +308,9 @@ final class StatisticsCode {
             BlockKernels.class, d, names.statOffset(st.symbol().name()));
       }
     }
-    b.addStatement("$T.addLanes($L, K, stats, COUNT)", BlockKernels.class, lanesName(COUNT_LANES));
+    if (lanes) {
+      b.addStatement("$T.addLanes($L, K, stats, COUNT)", BlockKernels.class, lanesName(COUNT_LANES));
+    }
     byColumns().values().forEach(moments -> {
       for (Statistic st : moments) {
         if (st != null) {

@@ -120,11 +120,9 @@ public final class Special {
    * @param previous the current shape
    */
   public static double gammaScaleShape(double meanLogMinusMean, double previous) {
-    if (!(-1 - meanLogMinusMean > 1e-12)) {
+    if (!(-1 - meanLogMinusMean > 0)) {
       // Every row's w is 1 (a start's M-steps, before any spread is set): the normal's limit, no
-      // finite root. A start with no shape yet takes SCALE_START, a t close to normal. Within
-      // rounding of it too: c is a ratio of two sums, Σ r (E[log w] − E[w]) and N_k = Σ r, which
-      // the pass may add in different orders, so that c = −1 comes out a few ulps off.
+      // finite root. A start with no shape yet takes SCALE_START, a t close to normal.
       return previous > 0 ? previous : SCALE_START;
     }
     return gammaShape(Math.exp(-1), meanLogMinusMean, previous);
