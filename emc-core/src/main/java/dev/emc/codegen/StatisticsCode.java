@@ -53,7 +53,7 @@ final class StatisticsCode {
     this.lanes = lanes;
     CodeBlock.Builder b = CodeBlock.builder();
     Scope perK = new Scope("row", "k", "stats", false);
-    boolean scatter = plan.statistics().stream().anyMatch(StatisticsCode::byRows);
+    boolean scatter = plan.statistics().stream().anyMatch(this::byRows);
     Map<Exprs.Centred, Statistic[]> columns = byColumns();
     b.add("// Component by component, so that each one's statistics stay in cache over the rows.\n");
     b.beginControlFlow("for (int k = 0; k < K; k++)");
@@ -178,8 +178,9 @@ final class StatisticsCode {
 
   /**
    * The per-component statistics collect() adds a block of rows at a time by the row-lane kernels,
-   * grouped by the vector they are moments of: Σ_n r_nk v_n ([0]) and Σ_n r_nk v_n ∘ v_n ([1]) for
-   * a v about a parameter ({@link Exprs.Centred}), in a model with no posterior moments per row.
+   * grouped by the vector they are moments of: Σ_n r_nk v_n ([0]), Σ_n r_nk v_n ∘ v_n ([1]) and
+   * Σ_n r_nk v_n v_nᵀ ([2]) for a v about a parameter ({@link Exprs.Centred}), in a model with no
+   * posterior moments per row.
    */
   private Map<Exprs.Centred, Statistic[]> byColumns() {
     Map<Exprs.Centred, Statistic[]> groups = new java.util.LinkedHashMap<>();
@@ -188,21 +189,43 @@ final class StatisticsCode {
     }
     for (Statistic st : plan.rowStatistics()) {
       Expr v = momentOf(st);
-      int order = st.perRow() instanceof Expr.Hadamard ? 1 : 0;
-      if (v != null && groups.computeIfAbsent(Exprs.Centred.of(v), c -> new Statistic[2])[order] == null) {
+      int order = st.perRow() instanceof Expr.Hadamard ? 1 : st.perRow() instanceof Expr.Outer ? 2 : 0;
+      if (v != null && groups.computeIfAbsent(Exprs.Centred.of(v), c -> new Statistic[3])[order] == null) {
         groups.get(Exprs.Centred.of(v))[order] = st;
       }
     }
     return groups;
   }
 
-  private boolean byColumns(Statistic st) {
-    return byColumns().values().stream().anyMatch(g -> g[0] == st || g[1] == st);
+  /**
+   * Whether Σ r v vᵀ goes by columns ({@link BlockKernels#products}) rather than by rows
+   * ({@link BlockKernels#scatterLower}): when v, at the class's sizes, is shorter than one vector
+   * register, so that the scatter's rows would be mostly padding (workload a, D = 2). Unknown
+   * sizes (the generic class) keep the scatter.
+   */
+  private boolean shortVector(Expr v) {
+    if (names.generic()) {
+      return false;
+    }
+    Integer d = v.shape().dim() instanceof dev.emc.types.Dim.Known known ? Integer.valueOf(known.value())
+        : plan.sizes().get(v.shape().dim().toString());
+    return d != null && d < BlockKernels.lanes();
   }
 
-  /** The v of a statistic Σ_n r_nk v_n or Σ_n r_nk v_n ∘ v_n with v about a parameter; else null. */
-  private static Expr momentOf(Statistic st) {
-    if (!st.atResponsibility() || !st.symbol().perComponent() || !st.shape().isVector()) {
+  private boolean byColumns(Statistic st) {
+    return byColumns().values().stream().anyMatch(g -> java.util.Arrays.asList(g).contains(st));
+  }
+
+  /** The v of a statistic Σ_n r_nk v_n, Σ_n r_nk v_n ∘ v_n or Σ_n r_nk v_n v_nᵀ with v about a parameter; else null. */
+  private Expr momentOf(Statistic st) {
+    if (!st.atResponsibility() || !st.symbol().perComponent()) {
+      return null;
+    }
+    if (st.shape().isMatrix()) {
+      Expr v = st.perRow() instanceof Expr.Outer o && o.left().equals(o.right()) ? o.left() : null;
+      return v != null && Exprs.Centred.of(v) != null && shortVector(v) ? v : null;
+    }
+    if (!st.shape().isVector()) {
       return null;
     }
     Expr v = st.perRow() instanceof Expr.Hadamard h && h.left().equals(h.right()) ? h.left() : st.perRow();
@@ -213,6 +236,18 @@ final class StatisticsCode {
   private void columnMoments(Exprs.Centred v, Statistic[] moments, Scope perK, CodeBlock.Builder b) {
     String[] out = new String[2];
     String[] base = new String[2];
+    Lowering.Slice centre = low.slice(v.centre(), perK);
+    String d = names.size(v.row().shape().dim());
+    Statistic outer = moments[2];
+    if (outer != null) {
+      b.add("// (eq. $L) $L += $L, the lower triangle\n", derivation.number("statistic:" + outer.symbol().name()),
+          Text.of(new Expr.Sym(outer.symbol())), Text.times("r_nk", outer.perRow()));
+      b.addStatement("$T.products($L, BLOCK, b1 - b0, $L, $L, $L, resp, k * BLOCK, $L, k * ($L * ($L + 1) / 2))",
+          BlockKernels.class, columnsName(v), d, centre.array(), centre.base(), lanesName(outer.symbol().name()), d, d);
+    }
+    if (moments[0] == null && moments[1] == null) {
+      return;
+    }
     for (int order = 0; order < 2; order++) {
       Statistic st = moments[order];
       if (st == null) {
@@ -225,10 +260,8 @@ final class StatisticsCode {
       out[order] = lanesName(st.symbol().name());
       base[order] = "k * " + names.size(st.shape().dim());
     }
-    Lowering.Slice centre = low.slice(v.centre(), perK);
     b.addStatement("$T.moments($L, BLOCK, b1 - b0, $L, $L, $L, resp, k * BLOCK, $L, $L, $L, $L)", BlockKernels.class,
-        columnsName(v), names.size(v.row().shape().dim()), centre.array(), centre.base(), out[0], base[0], out[1],
-        base[1]);
+        columnsName(v), d, centre.array(), centre.base(), out[0], base[0], out[1], base[1]);
   }
 
   /** S += WᵀX for the rows of X and W filled so far, for every statistic collect() adds so. */
@@ -255,9 +288,9 @@ final class StatisticsCode {
    * of its own ({@code OFFSET_rows[(k * D + i) * dp + j]}, rows padded to dp); accumulate() adds
    * them into the statistics at the end.
    */
-  private static boolean byRows(Statistic st) {
+  private boolean byRows(Statistic st) {
     return st.atResponsibility() && st.shape().isMatrix()
-        && st.perRow() instanceof Expr.Outer o && o.isSymmetric();
+        && st.perRow() instanceof Expr.Outer o && o.isSymmetric() && !byColumns(st);
   }
 
   private String rowsName(Statistic st) {
@@ -288,9 +321,10 @@ final class StatisticsCode {
     }
     byColumns().forEach((v, moments) -> {
       for (Statistic st : moments) {
+        String d = st == null ? null : names.size(st.shape().dim());
         if (st != null) {
           b.addStatement("final double[] $L = new double[K * $L * $T.lanes()]", lanesName(st.symbol().name()),
-              names.size(st.shape().dim()), BlockKernels.class);
+              st.shape().isMatrix() ? "(" + d + " * (" + d + " + 1) / 2)" : d, BlockKernels.class);
         }
       }
     });
@@ -313,7 +347,10 @@ final class StatisticsCode {
     }
     byColumns().values().forEach(moments -> {
       for (Statistic st : moments) {
-        if (st != null) {
+        if (st != null && st.shape().isMatrix()) {
+          b.addStatement("$T.addLowerLanes($L, K, $L, stats, $L)", BlockKernels.class, lanesName(st.symbol().name()),
+              names.size(st.shape().dim()), names.statOffset(st.symbol().name()));
+        } else if (st != null) {
           b.addStatement("$T.addLanes($L, K * $L, stats, $L)", BlockKernels.class, lanesName(st.symbol().name()),
               names.size(st.shape().dim()), names.statOffset(st.symbol().name()));
         }

@@ -254,6 +254,61 @@ public final class BlockKernels {
     }
   }
 
+  /**
+   * The lower triangle of the second moment about c at weights r: Σ_b r_b (v_bi − c_i)(v_bj −
+   * c_j) for j ≤ i &lt; d and rows b &lt; n (v, r and c as in {@link #moments}), added to the
+   * {@link #lanes} partial sums of entry (i, j) at {@code out[(off + i (i + 1) / 2 + j) * lanes +
+   * …]}. For a short vector, where {@link #scatterLower}'s rows would be mostly padding.
+   */
+  public static void products(double[] v, int stride, int n, int d, double[] shift, int base, double[] r, int rOff,
+      double[] out, int off) {
+    products(v, stride, n, d, shift, base, r, rOff, out, off, VECTOR);
+  }
+
+  static void products(double[] v, int stride, int n, int d, double[] shift, int base, double[] r, int rOff,
+      double[] out, int off, boolean vector) {
+    final int lanes = vector ? VectorKernels.L : 1;
+    int from = vector ? VectorKernels.products(v, stride, n, d, shift, base, r, rOff, out, off) : 0;
+    for (int i = 0; i < d; i++) {
+      final double ci = shift == null ? 0.0 : shift[base + i];
+      for (int j = 0; j <= i; j++) {
+        final double cj = shift == null ? 0.0 : shift[base + j];
+        final int at = (off + i * (i + 1) / 2 + j) * lanes;
+        double s = 0.0;
+        for (int b = from; b < n; b++) {
+          final double t = r[rOff + b] * (v[i * stride + b] - ci) * (v[j * stride + b] - cj);
+          if (vector) {
+            out[at + b % lanes] += t;
+          } else {
+            s += t;
+          }
+        }
+        out[at] += s;
+      }
+    }
+  }
+
+  /**
+   * Adds k lower triangles of order d, held as {@link #products} leaves their partial sums, into
+   * {@code stats} from {@code offset} on, row-major d×d, each entry's lanes in lane order.
+   */
+  public static void addLowerLanes(double[] partial, int k, int d, double[] stats, int offset) {
+    final int lanes = lanes();
+    final int triangle = d * (d + 1) / 2;
+    for (int c = 0; c < k; c++) {
+      for (int i = 0; i < d; i++) {
+        for (int j = 0; j <= i; j++) {
+          final int at = (c * triangle + i * (i + 1) / 2 + j) * lanes;
+          double s = 0.0;
+          for (int l = 0; l < lanes; l++) {
+            s += partial[at + l];
+          }
+          stats[offset + c * d * d + i * d + j] += s;
+        }
+      }
+    }
+  }
+
   /** Σ_b r_b for b &lt; n (r_b = {@code r[rOff + b]}), added to the {@link #lanes} partial sums at {@code out[off * lanes + …]}. */
   public static void sums(double[] r, int rOff, int n, double[] out, int off) {
     sums(r, rOff, n, out, off, VECTOR);

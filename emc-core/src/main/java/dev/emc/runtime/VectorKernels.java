@@ -391,6 +391,27 @@ final class VectorKernels {
     return whole;
   }
 
+  /** {@link BlockKernels#products} for the rows of whole vectors; returns how many it did. */
+  static int products(double[] v, int stride, int n, int d, double[] shift, int base, double[] r, int rOff,
+      double[] out, int off) {
+    final int whole = n / L * L;
+    for (int i = 0; i < d; i++) {
+      final DoubleVector ci = all(shift == null ? 0.0 : shift[base + i]);
+      for (int j = 0; j <= i; j++) {
+        final DoubleVector cj = all(shift == null ? 0.0 : shift[base + j]);
+        final int at = (off + i * (i + 1) / 2 + j) * L;
+        DoubleVector s = at(out, at);
+        for (int b = 0; b < whole; b += L) {
+          final DoubleVector ti = at(v, i * stride + b).sub(ci);
+          final DoubleVector tj = at(v, j * stride + b).sub(cj);
+          s = at(r, rOff + b).mul(ti).fma(tj, s);
+        }
+        s.intoArray(out, at);
+      }
+    }
+    return whole;
+  }
+
   /** {@link BlockKernels#sums} for the rows of whole vectors; returns how many it did. */
   static int sums(double[] r, int rOff, int n, double[] out, int off) {
     final int whole = n / L * L;

@@ -197,6 +197,28 @@ class BlockKernelsTest {
         total += r[3 + b];
       }
       assertEquals(total, lanes(count, 1, m), 1e-12 * total);
+      // The lower triangle of Σ r (v − c)(v − c)ᵀ, as the second of two components' (off = triangle).
+      int triangle = d * (d + 1) / 2;
+      double[] products = new double[2 * triangle * m];
+      BlockKernels.products(v, stride, n, d, shift, d, r, 3, products, triangle, vector);
+      double[] stats = new double[1 + 2 * d * d];
+      if (vector == BlockKernels.VECTOR) {
+        BlockKernels.addLowerLanes(products, 2, d, stats, 1);
+      }
+      for (int i = 0; i < d; i++) {
+        for (int j = 0; j <= i; j++) {
+          double s = 0;
+          for (int b = 0; b < n; b++) {
+            s += r[3 + b] * (v[i * stride + b] - shift[d + i]) * (v[j * stride + b] - shift[d + j]);
+          }
+          double got = lanes(products, triangle + i * (i + 1) / 2 + j, m);
+          assertEquals(s, got, 1e-12 * (1 + Math.abs(s)), "product " + i + "," + j);
+          if (vector == BlockKernels.VECTOR) {
+            assertEquals(got, stats[1 + d * d + i * d + j], 1e-15 * (1 + Math.abs(s)), "added " + i + "," + j);
+            assertEquals(0.0, stats[1 + i * d + j], "the first component's is not touched");
+          }
+        }
+      }
     }
   }
 
