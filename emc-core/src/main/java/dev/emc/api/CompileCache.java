@@ -20,6 +20,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -294,8 +295,12 @@ final class CompileCache {
       if (entries.size() <= KEEP) {
         return;
       }
-      List<Path> oldestFirst = entries.stream()
-          .sorted(Comparator.comparingLong(CompileCache::modified)).toList();
+      // Each file's time read once: another process (or test) touching an entry while the sort runs
+      // made the comparisons disagree, and TimSort threw "Comparison method violates its general
+      // contract" out of a compile.
+      Map<Path, Long> times = new HashMap<>();
+      entries.forEach(f -> times.put(f, modified(f)));
+      List<Path> oldestFirst = entries.stream().sorted(Comparator.comparingLong(times::get)).toList();
       for (Path f : oldestFirst.subList(0, entries.size() - KEEP)) {
         Files.deleteIfExists(f);
       }

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * add a block's scatter at a time (runtime.BlockKernels), against the same EM written unblocked,
  * one row and one component at a time (Cholesky, forward substitution, log-sum-exp, rank-one
  * updates), on random models of every size the kernels treat differently: D below, at and past a
- * vector's width, K from 1 to 30, and a row count that is not a multiple of the block (64).
+ * vector's width, K from 1 to 30, and a row count that is not a multiple of the block (64). The
+ * same for diagonal covariances, whose pass puts the rows in vector lanes (forms, exps, moments).
  */
 class BlockedPassTest {
   static java.util.stream.Stream<int[]> sizes() {
@@ -142,6 +143,86 @@ class BlockedPassTest {
         "log-likelihood, " + what);
     assertLower(want, pass, count, k, d, s1, s2, "accumulate, " + what);
     assertLower(want, given, count, k, d, s1, s2, "accumulateGiven, " + what);
+  }
+
+  @ParameterizedTest
+  @MethodSource("sizes")
+  void theDiagonalPassIsTheUnblockedOne(int[] size) throws Exception {
+    final int d = size[0];
+    final int k = size[1];
+    final int n = 2 * 64 + 13;
+    SplittableRandom rng = new SplittableRandom(37L * d + k);
+    double[][] x = new double[n][d];
+    String[] names = new String[d];
+    for (int j = 0; j < d; j++) {
+      names[j] = "c" + j;
+    }
+    double[] data = new double[n * d];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < d; j++) {
+        x[i][j] = (i % k) + rng.nextGaussian();
+        data[i * d + j] = x[i][j];
+      }
+    }
+    EmModel m = Fits.model("param Sigma[z] : positive[D]; z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);",
+        Map.of("K", (double) k)).bind(Fits.table(x, names), BindOptions.defaults()).compile().newModel();
+    double[] phi = m.param("phi");
+    double[] mu = m.param("mu");
+    double[] sigma = m.param("Sigma");
+    for (int c = 0; c < k; c++) {
+      phi[c] = 1.0 / k;
+    }
+    for (int i = 0; i < mu.length; i++) {
+      mu[i] = (i / d) % k + 0.5 * rng.nextGaussian();
+      sigma[i] = 0.5 + rng.nextDouble();
+    }
+    assertNull(m.prepare());
+    double[] pass = new double[m.statisticsLength()];
+    m.accumulate(data, 0, n, pass);
+    double[] given = new double[m.statisticsLength()];
+    double[] resp = new double[n * k];
+    m.responsibilities(data, 0, n, resp);
+    m.accumulateGiven(data, 0, n, resp, given);
+
+    final int count = EmModel.COUNT;
+    final int s1 = count + k;
+    final int s2 = s1 + k * d;
+    assertEquals(s2 + k * d, m.statisticsLength(), "the statistics are N, S1, S2");
+    double[] want = new double[m.statisticsLength()];
+    double[] lp = new double[k];
+    for (int i = 0; i < n; i++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < k; c++) {
+        lp[c] = Math.log(phi[c]);
+        for (int a = 0; a < d; a++) {
+          double t = x[i][a] - mu[c * d + a];
+          lp[c] -= 0.5 * (Math.log(2 * Math.PI * sigma[c * d + a]) + t * t / sigma[c * d + a]);
+        }
+        max = Math.max(max, lp[c]);
+      }
+      double sum = 0;
+      for (int c = 0; c < k; c++) {
+        sum += Math.exp(lp[c] - max);
+      }
+      want[EmModel.LOGLIK] += max + Math.log(sum);
+      for (int c = 0; c < k; c++) {
+        double r = Math.exp(lp[c] - max) / sum;
+        want[count + c] += r;
+        for (int a = 0; a < d; a++) {
+          double t = x[i][a] - mu[c * d + a];
+          want[s1 + c * d + a] += r * t;
+          want[s2 + c * d + a] += r * t * t;
+        }
+      }
+    }
+    String what = "diagonal, D = " + d + ", K = " + k;
+    assertEquals(want[EmModel.LOGLIK], pass[EmModel.LOGLIK], 1e-12 * Math.abs(want[EmModel.LOGLIK]),
+        "log-likelihood, " + what);
+    for (double[] got : new double[][] {pass, given}) {
+      assertClose(want, got, count, s1, 1, 1, what + ": N");
+      assertClose(want, got, s1, s2, 1, 1, what + ": S1");
+      assertClose(want, got, s2, s2 + k * d, 1, 1, what + ": S2");
+    }
   }
 
   /** N, S1 and S2's lower triangles equal to 1e-12 of each one's largest entry. */
