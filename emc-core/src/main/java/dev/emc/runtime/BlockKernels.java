@@ -118,7 +118,8 @@ public final class BlockKernels {
   /**
    * The E-step's normalization of a block of rows, in place: column b &lt; n of {@code lp}
    * ({@code lp[j * stride + b]}, j &lt; k) holds log p(x_b, z = j) and becomes the responsibilities
-   * r_bj = exp(lp_bj − m_b) / s_b, where m_b = max_j lp_bj and s_b = Σ_j exp(lp_bj − m_b). Returns
+   * r_bj = exp(lp_bj − m_b) / s_b, where m_b = max_j lp_bj and s_b = Σ_j exp(lp_bj − m_b) (for
+   * k = 2 with one exp per row, of −|lp_b0 − lp_b1|). Returns
    * Σ_b log p(x_b) = Σ_b (m_b + log s_b): the logs of the s_b, which lie in [1, k], are taken of
    * their product, once per block unless it nears overflow. A row no component gives any
    * probability (m_b = −∞) gets r = 0 and makes the sum −∞. Rows k, k + 1 and k + 2 of lp (three
@@ -155,14 +156,24 @@ public final class BlockKernels {
         continue;
       }
       double sum = 0.0;
-      for (int j = 0; j < k; j++) {
-        final double e = FastMath.exp(lp[j * stride + b] - max);
-        lp[j * stride + b] = e;
-        sum += e;
-      }
-      final double inv = 1.0 / sum;
-      for (int j = 0; j < k; j++) {
-        lp[j * stride + b] *= inv;
+      if (k == 2) {
+        // One exp per row, as the vector kernel.
+        final boolean first = lp[b] >= lp[stride + b];
+        final double e = FastMath.exp(-Math.abs(lp[b] - lp[stride + b]));
+        sum = 1.0 + e;
+        final double big = 1.0 / sum;
+        lp[b] = first ? big : e * big;
+        lp[stride + b] = first ? e * big : big;
+      } else {
+        for (int j = 0; j < k; j++) {
+          final double e = FastMath.exp(lp[j * stride + b] - max);
+          lp[j * stride + b] = e;
+          sum += e;
+        }
+        final double inv = 1.0 / sum;
+        for (int j = 0; j < k; j++) {
+          lp[j * stride + b] *= inv;
+        }
       }
       ll += max;
       prod *= sum;

@@ -2,6 +2,7 @@ package dev.emc.runtime;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -317,15 +318,29 @@ final class VectorKernels {
       if (max.compare(VectorOperators.EQ, Double.NEGATIVE_INFINITY).anyTrue()) {
         break;
       }
-      DoubleVector sum = all(0.0);
-      for (int j = 0; j < k; j++) {
-        final DoubleVector e = exp(at(lp, j * stride + b).sub(max));
-        e.intoArray(lp, j * stride + b);
-        sum = sum.add(e);
-      }
-      final DoubleVector inv = all(1.0).div(sum);
-      for (int j = 0; j < k; j++) {
-        at(lp, j * stride + b).mul(inv).intoArray(lp, j * stride + b);
+      DoubleVector sum;
+      if (k == 2) {
+        // One exp per row: e = exp(−|lp_0 − lp_1|), the larger gets 1 / (1 + e), the other e / (1 + e).
+        final DoubleVector a = at(lp, b);
+        final DoubleVector c = at(lp, stride + b);
+        final DoubleVector e = exp(a.sub(c).abs().neg());
+        sum = e.add(1.0);
+        final DoubleVector big = all(1.0).div(sum);
+        final DoubleVector small = e.mul(big);
+        final VectorMask<Double> first = a.compare(VectorOperators.GE, c);
+        small.blend(big, first).intoArray(lp, b);
+        big.blend(small, first).intoArray(lp, stride + b);
+      } else {
+        sum = all(0.0);
+        for (int j = 0; j < k; j++) {
+          final DoubleVector e = exp(at(lp, j * stride + b).sub(max));
+          e.intoArray(lp, j * stride + b);
+          sum = sum.add(e);
+        }
+        final DoubleVector inv = all(1.0).div(sum);
+        for (int j = 0; j < k; j++) {
+          at(lp, j * stride + b).mul(inv).intoArray(lp, j * stride + b);
+        }
       }
       maxima = maxima.add(max);
       // s ≥ 1, so f · s is normal and positive: its exponent field is all of 2^e.
