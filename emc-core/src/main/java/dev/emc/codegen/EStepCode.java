@@ -190,11 +190,18 @@ final class EStepCode {
       }
       String k = q.perComponent() ? "k" : "0";
       Scope sc = new Scope("row", q.perComponent() ? "k" : null, null, true);
-      b.beginControlFlow("for (int n = b0; n < b1; n++)");
-      b.addStatement("final int row = n * COLUMNS");
-      low.each(q.dim(), sc, b, (i, in) -> in.addStatement("$L[$L * BLOCK + n - b0] = $L", q.scratch(), i,
-          low.elem(q.q().vector(), i, sc, in)));
-      b.endControlFlow();
+      Exprs.Centred v = Exprs.Centred.of(q.q().vector());
+      if (v != null) {
+        Lowering.Slice centre = low.slice(v.centre(), sc);
+        b.addStatement("$T.centre($L, BLOCK, b1 - b0, $L, $L, $L, $L)", BlockKernels.class, low.columns(v.row()),
+            q.dim(), centre.array(), centre.base(), q.scratch());
+      } else {
+        b.beginControlFlow("for (int n = b0; n < b1; n++)");
+        b.addStatement("final int row = n * COLUMNS");
+        low.each(q.dim(), sc, b, (i, in) -> in.addStatement("$L[$L * BLOCK + n - b0] = $L", q.scratch(), i,
+            low.elem(q.q().vector(), i, sc, in)));
+        b.endControlFlow();
+      }
       b.addStatement("$T.fill($L[$L], 0.0)", java.util.Arrays.class, q.name(), k);
       b.addStatement("$T.forwardSquares($L, $L, $L, $L, BLOCK, b1 - b0, $L[$L])", BlockKernels.class, q.factor().field(),
           low.matrixBase(q.factor(), sc), q.dim(), q.scratch(), q.name(), k);
@@ -214,7 +221,7 @@ final class EStepCode {
         m.addParameter(DOUBLES, q.scratch(), Modifier.FINAL);
       }
     }
-    for (String array : diagonalColumns()) {
+    for (String array : formColumns()) {
       m.addParameter(DOUBLES, array, Modifier.FINAL);
     }
     return m.addCode(b.build()).build();
@@ -275,16 +282,16 @@ final class EStepCode {
         args.append(", ").append(q.scratch());
       }
     }
-    for (String array : diagonalColumns()) {
+    for (String array : formColumns()) {
       args.append(", ").append(array);
     }
     return args.toString();
   }
 
-  /** The transposed rows the diagonal forms read. */
-  private List<String> diagonalColumns() {
-    return low.blockQuads().stream().filter(Lowering.BlockQuad::diagonal)
-        .map(q -> low.columns(Exprs.Centred.of(q.q().vector()).row())).distinct().toList();
+  /** The transposed rows the forms read. */
+  private List<String> formColumns() {
+    return low.blockQuads().stream().map(q -> Exprs.Centred.of(q.q().vector())).filter(v -> v != null)
+        .map(v -> low.columns(v.row())).distinct().toList();
   }
 
   /** logJoint's extra arguments: the block's quadratic forms. */

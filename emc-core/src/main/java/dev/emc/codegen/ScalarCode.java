@@ -174,6 +174,7 @@ final class ScalarCode extends LoweringWalk {
     }
     if (q.matrix().shape().isVector()) {
       if (blocked(q)) {
+        low.columns(Exprs.Centred.of(q.vector()).row());
         BlockQuad bq = low.blockQuad(q, low.reciprocals(q.matrix()), size(q.vector()));
         return Lowering.atom(bq.name() + "[" + (bq.perComponent() ? sc.k() : "0") + "][b]");
       }
@@ -194,6 +195,10 @@ final class ScalarCode extends LoweringWalk {
       return unrolledForward(q, chol, d);
     }
     if (blocked(q)) {
+      Exprs.Centred v = Exprs.Centred.of(q.vector());
+      if (v != null) {
+        low.columns(v.row());
+      }
       BlockQuad bq = low.blockQuad(q, chol, d);
       return Lowering.atom(bq.name() + "[" + (bq.perComponent() ? sc.k() : "0") + "][b]");
     }
@@ -203,8 +208,9 @@ final class ScalarCode extends LoweringWalk {
   /**
    * Whether the quadratic form is read from a block's ({@link BlockQuad}): only the E-step's
    * log-densities, which hoist, read them, and of a diagonal form only one about a parameter
-   * ({@link Exprs.Centred}), whose rows the block transposes once for every component. The
-   * statistics (a latent scale's moments) compute theirs row by row.
+   * ({@link Exprs.Centred}), whose rows the block transposes once for every component (asked for
+   * here, as the E-step is lowered first, so that every method that reads a block declares them).
+   * The statistics (a latent scale's moments) compute theirs row by row.
    */
   private boolean blocked(Expr.QuadInv q) {
     if (sc.row() == null || !sc.hoist() || sc.unroll() != null || Exprs.dependsOnRow(q.matrix())) {

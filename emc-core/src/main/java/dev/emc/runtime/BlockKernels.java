@@ -188,6 +188,21 @@ public final class BlockKernels {
   private static final double LN2 = Math.log(2.0);
 
   /**
+   * {@code out[i * stride + b] = v[i * stride + b] − c_i} for i &lt; d and b &lt; n, c_i =
+   * {@code shift[base + i]} (0 when shift is null): a block of rows about a component's centre,
+   * for {@link #forwardSquares} to solve in place.
+   */
+  public static void centre(double[] v, int stride, int n, int d, double[] shift, int base, double[] out) {
+    final int from = VECTOR ? VectorKernels.centre(v, stride, n, d, shift, base, out) : 0;
+    for (int i = 0; i < d; i++) {
+      final double c = shift == null ? 0.0 : shift[base + i];
+      for (int b = from; b < n; b++) {
+        out[i * stride + b] = v[i * stride + b] - c;
+      }
+    }
+  }
+
+  /**
    * Σ_i (v_bi − c_i)² / σ_i for the columns b &lt; n of a block of rows' vectors v (element i of
    * row b at {@code v[i * stride + b]}, i &lt; d), added to {@code q[b]}: a diagonal quadratic form,
    * with c_i = {@code shift[shiftBase + i]} (0 when shift is null) and 1/σ_i = {@code inv[invBase + i]}.

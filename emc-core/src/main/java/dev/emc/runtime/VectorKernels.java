@@ -358,6 +358,18 @@ final class VectorKernels {
   private static final long MANTISSA = (1L << 52) - 1;
   private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
 
+  /** {@link BlockKernels#centre} for the rows of whole vectors; returns how many it did. */
+  static int centre(double[] v, int stride, int n, int d, double[] shift, int base, double[] out) {
+    final int whole = n / L * L;
+    for (int i = 0; i < d; i++) {
+      final DoubleVector c = all(shift == null ? 0.0 : shift[base + i]);
+      for (int b = 0; b < whole; b += L) {
+        at(v, i * stride + b).sub(c).intoArray(out, i * stride + b);
+      }
+    }
+    return whole;
+  }
+
   /** {@link BlockKernels#diagonalSquares} for the rows of whole vectors; returns how many it did. */
   static int diagonalSquares(double[] v, int stride, int n, int d, double[] shift, int shiftBase, double[] inv,
       int invBase, double[] q) {
