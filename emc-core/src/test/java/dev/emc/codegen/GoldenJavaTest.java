@@ -36,6 +36,9 @@ class GoldenJavaTest {
 
   @TestFactory
   Stream<DynamicTest> eachExampleCompilesToItsGoldenJavaAndPlan() {
+    // The goldens are the classes bin/emc generates, with the Vector API: a Gaussian mixture's pass
+    // differs without it, and a run without it (-Demc.vector=false) must not overwrite them.
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.emc.runtime.BlockKernels.lanes() > 1, "the Vector API");
     return EXAMPLES.keySet().stream().sorted().map(example -> DynamicTest.dynamicTest(example, () -> {
       Path model = Path.of("examples", example + ".model");
       Bound bound = Emc.builtIn().parse(model.toString(), Files.readString(model), Map.of())
