@@ -38,18 +38,8 @@ class BlockedPassTest {
     final int k = size[1];
     final int n = 2 * 64 + 13;
     SplittableRandom rng = new SplittableRandom(31L * d + k);
-    double[][] x = new double[n][d];
-    String[] names = new String[d];
-    for (int j = 0; j < d; j++) {
-      names[j] = "c" + j;
-    }
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < d; j++) {
-        x[i][j] = (i % k) + rng.nextGaussian();
-      }
-    }
-    EmModel m = Fits.model("z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);", Map.of("K", (double) k))
-        .bind(Fits.table(x, names), BindOptions.defaults()).compile().newModel();
+    double[][] x = rows(n, d, k, rng);
+    EmModel m = model("z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);", k, x);
     // Random parameters: weights on the simplex, means near the rows, Σ = A Aᵀ / d + I.
     double[] phi = m.param("phi");
     double total = 0;
@@ -81,16 +71,9 @@ class BlockedPassTest {
       }
     }
     assertNull(m.prepare());
-    double[] data = new double[n * d];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(x[i], 0, data, i * d, d);
-    }
-    double[] pass = new double[m.statisticsLength()];
-    m.accumulate(data, 0, n, pass);
-    double[] given = new double[m.statisticsLength()];
-    double[] resp = new double[n * k];
-    m.responsibilities(data, 0, n, resp);
-    m.accumulateGiven(data, 0, n, resp, given);
+    double[][] passes = passes(m, x);
+    double[] pass = passes[0];
+    double[] given = passes[1];
 
     // The same EM unblocked.
     final int count = EmModel.COUNT;
@@ -107,7 +90,6 @@ class BlockedPassTest {
     double[] lp = new double[k];
     double[] y = new double[d];
     for (int i = 0; i < n; i++) {
-      double max = Double.NEGATIVE_INFINITY;
       for (int c = 0; c < k; c++) {
         double quad = 0;
         for (int r = 0; r < d; r++) {
@@ -119,15 +101,10 @@ class BlockedPassTest {
           quad += y[r] * y[r];
         }
         lp[c] = logConst[c] - 0.5 * quad;
-        max = Math.max(max, lp[c]);
       }
-      double sum = 0;
+      want[EmModel.LOGLIK] += posterior(lp);
       for (int c = 0; c < k; c++) {
-        sum += Math.exp(lp[c] - max);
-      }
-      want[EmModel.LOGLIK] += max + Math.log(sum);
-      for (int c = 0; c < k; c++) {
-        double r = Math.exp(lp[c] - max) / sum;
+        double r = lp[c];
         want[count + c] += r;
         for (int a = 0; a < d; a++) {
           double va = x[i][a] - mu[c * d + a];
@@ -152,20 +129,8 @@ class BlockedPassTest {
     final int k = size[1];
     final int n = 2 * 64 + 13;
     SplittableRandom rng = new SplittableRandom(37L * d + k);
-    double[][] x = new double[n][d];
-    String[] names = new String[d];
-    for (int j = 0; j < d; j++) {
-      names[j] = "c" + j;
-    }
-    double[] data = new double[n * d];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < d; j++) {
-        x[i][j] = (i % k) + rng.nextGaussian();
-        data[i * d + j] = x[i][j];
-      }
-    }
-    EmModel m = Fits.model("param Sigma[z] : positive[D]; z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);",
-        Map.of("K", (double) k)).bind(Fits.table(x, names), BindOptions.defaults()).compile().newModel();
+    double[][] x = rows(n, d, k, rng);
+    EmModel m = model("param Sigma[z] : positive[D]; z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);", k, x);
     double[] phi = m.param("phi");
     double[] mu = m.param("mu");
     double[] sigma = m.param("Sigma");
@@ -177,12 +142,7 @@ class BlockedPassTest {
       sigma[i] = 0.5 + rng.nextDouble();
     }
     assertNull(m.prepare());
-    double[] pass = new double[m.statisticsLength()];
-    m.accumulate(data, 0, n, pass);
-    double[] given = new double[m.statisticsLength()];
-    double[] resp = new double[n * k];
-    m.responsibilities(data, 0, n, resp);
-    m.accumulateGiven(data, 0, n, resp, given);
+    double[][] passes = passes(m, x);
 
     final int count = EmModel.COUNT;
     final int s1 = count + k;
@@ -191,22 +151,16 @@ class BlockedPassTest {
     double[] want = new double[m.statisticsLength()];
     double[] lp = new double[k];
     for (int i = 0; i < n; i++) {
-      double max = Double.NEGATIVE_INFINITY;
       for (int c = 0; c < k; c++) {
         lp[c] = Math.log(phi[c]);
         for (int a = 0; a < d; a++) {
           double t = x[i][a] - mu[c * d + a];
           lp[c] -= 0.5 * (Math.log(2 * Math.PI * sigma[c * d + a]) + t * t / sigma[c * d + a]);
         }
-        max = Math.max(max, lp[c]);
       }
-      double sum = 0;
+      want[EmModel.LOGLIK] += posterior(lp);
       for (int c = 0; c < k; c++) {
-        sum += Math.exp(lp[c] - max);
-      }
-      want[EmModel.LOGLIK] += max + Math.log(sum);
-      for (int c = 0; c < k; c++) {
-        double r = Math.exp(lp[c] - max) / sum;
+        double r = lp[c];
         want[count + c] += r;
         for (int a = 0; a < d; a++) {
           double t = x[i][a] - mu[c * d + a];
@@ -216,13 +170,66 @@ class BlockedPassTest {
       }
     }
     String what = "diagonal, D = " + d + ", K = " + k;
-    assertEquals(want[EmModel.LOGLIK], pass[EmModel.LOGLIK], 1e-12 * Math.abs(want[EmModel.LOGLIK]),
+    assertEquals(want[EmModel.LOGLIK], passes[0][EmModel.LOGLIK], 1e-12 * Math.abs(want[EmModel.LOGLIK]),
         "log-likelihood, " + what);
-    for (double[] got : new double[][] {pass, given}) {
+    for (double[] got : passes) {
       assertClose(want, got, count, s1, 1, 1, what + ": N");
       assertClose(want, got, s1, s2, 1, 1, what + ": S1");
       assertClose(want, got, s2, s2 + k * d, 1, 1, what + ": S2");
     }
+  }
+
+  /** n rows of d columns around K centres, (i % k) in every column. */
+  private static double[][] rows(int n, int d, int k, SplittableRandom rng) {
+    double[][] x = new double[n][d];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < d; j++) {
+        x[i][j] = (i % k) + rng.nextGaussian();
+      }
+    }
+    return x;
+  }
+
+  private static EmModel model(String text, int k, double[][] x) throws Exception {
+    String[] names = new String[x[0].length];
+    for (int j = 0; j < names.length; j++) {
+      names[j] = "c" + j;
+    }
+    return Fits.model(text, Map.of("K", (double) k)).bind(Fits.table(x, names), BindOptions.defaults()).compile()
+        .newModel();
+  }
+
+  /** The statistics of accumulate, and of accumulateGiven at responsibilities(): the two passes. */
+  private static double[][] passes(EmModel m, double[][] x) {
+    int n = x.length;
+    int d = x[0].length;
+    double[] data = new double[n * d];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(x[i], 0, data, i * d, d);
+    }
+    double[] pass = new double[m.statisticsLength()];
+    m.accumulate(data, 0, n, pass);
+    double[] given = new double[m.statisticsLength()];
+    double[] resp = new double[n * m.components()];
+    m.responsibilities(data, 0, n, resp);
+    m.accumulateGiven(data, 0, n, resp, given);
+    return new double[][] {pass, given};
+  }
+
+  /** Bayes' rule in place: log p(x, z = c) in, r_c out; returns log p(x), by log-sum-exp. */
+  private static double posterior(double[] lp) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : lp) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (double v : lp) {
+      sum += Math.exp(v - max);
+    }
+    for (int c = 0; c < lp.length; c++) {
+      lp[c] = Math.exp(lp[c] - max) / sum;
+    }
+    return max + Math.log(sum);
   }
 
   /** N, S1 and S2's lower triangles equal to 1e-12 of each one's largest entry. */
