@@ -141,9 +141,10 @@ final class EStepCode {
 
   /**
    * Whether the pass puts rows in vector lanes: the joint by blocks, with the Vector API there. Its
-   * kernels beat the written-out pass (a: 17–19 against 22–23 ns per row, c: 26 against 105;
-   * BENCHMARKS.md); without the Vector API the written-out pass is the faster (a: 22 against 36, c:
-   * 105 against 200). The source then depends on the JVM's flags, and so does the cache's key.
+   * kernels beat the written-out pass (BENCHMARKS.md: workload a 8–12 against 16 ns per row, c 24
+   * against 100); without the Vector API their plain loops lose to it (a 36 against 22, c 200 against
+   * 105, measured before the last kernels). The source then depends on the JVM's flags, and so does
+   * the compile cache's key.
    */
   boolean byLanes() {
     return BlockKernels.lanes() > 1 && jointByBlock();
@@ -228,8 +229,8 @@ final class EStepCode {
   }
 
   /**
-   * A diagonal form Σ_i (a_i − c_i)² / d_i: the rows' a transposed into the scratch once, then per
-   * component one pass of {@link BlockKernels#diagonalSquares} with c and 1/d from prepare().
+   * A diagonal form Σ_i (a_i − c_i)² / d_i: per component one pass of {@link
+   * BlockKernels#diagonalSquares} over the block's transposed rows' a, with c and 1/d from prepare().
    */
   private void diagonalForms(Lowering.BlockQuad q, CodeBlock.Builder b) {
     Exprs.Centred v = Exprs.Centred.of(q.q().vector());

@@ -232,7 +232,7 @@ final class StatisticsCode {
     return Exprs.Centred.of(v) != null ? v : null;
   }
 
-  /** Both moments of one v, for component k, by {@link BlockKernels#moments}. */
+  /** The moments of one v for component k: Σ r v vᵀ by {@link BlockKernels#products}, Σ r v and Σ r v ∘ v by {@link BlockKernels#moments}. */
   private void columnMoments(Exprs.Centred v, Statistic[] moments, Scope perK, CodeBlock.Builder b) {
     String[] out = new String[2];
     String[] base = new String[2];
