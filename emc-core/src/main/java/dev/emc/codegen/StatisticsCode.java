@@ -152,7 +152,10 @@ final class StatisticsCode {
       arrays.add(lanesName(COUNT_LANES));
     }
     for (Map.Entry<Exprs.Centred, Statistic[]> e : byColumns().entrySet()) {
-      arrays.add(columnsName(e.getKey()));
+      // Two groups about different centres share the rows' transposed block.
+      if (!arrays.contains(columnsName(e.getKey()))) {
+        arrays.add(columnsName(e.getKey()));
+      }
       for (Statistic st : e.getValue()) {
         if (st != null) {
           arrays.add(lanesName(st.symbol().name()));
