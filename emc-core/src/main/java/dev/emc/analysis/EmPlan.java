@@ -186,6 +186,11 @@ public record EmPlan(
    */
   public record Gaussian(String data, Symbol mean, Symbol covariance, Symbol scatter) {}
 
+  /** A size's value: a number written in the model, or a named size's. */
+  public int size(dev.emc.types.Dim d) {
+    return d instanceof dev.emc.types.Dim.Known known ? known.value() : size(d.toString());
+  }
+
   public int size(String name) {
     Integer v = sizes.get(name);
     if (v == null) {

@@ -411,8 +411,7 @@ public final class JavaGenerator {
       DataSlot d = plan.data().get(i);
       String categories = d.type().kind() != Kind.CATEGORY ? "0"
           : names.generic() ? names.size(d.type().dim())
-          : Integer.toString(d.type().dim() instanceof dev.emc.types.Dim.Known known ? known.value()
-              : plan.size(d.type().dim().toString()));
+          : Integer.toString(plan.size(d.type().dim()));
       data.add("$L\n    new $T($S, $S, $L, $L, $L)", i == 0 ? "" : ",", DataInfo.class, d.name(),
           d.type().kind().valueSet(), names.dataOffset(d.name()), names.dataWidth(d.name()), categories);
     }

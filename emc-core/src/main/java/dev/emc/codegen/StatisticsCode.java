@@ -34,6 +34,8 @@ final class StatisticsCode {
   private final Lowering low;
   /** Whether collect() adds moments by the row-lane kernels ({@link #collect}). */
   private boolean lanes;
+  /** The statistics collect() adds by the row-lane kernels, grouped ({@link #groupByColumns}); set by collect(). */
+  private Map<Exprs.Centred, Statistic[]> columnGroups = Map.of();
   /** The row accumulators' names (S_X_rows), each drawn from the pool once. */
   private final Map<String, String> rowsNames = new HashMap<>();
 
@@ -51,17 +53,17 @@ final class StatisticsCode {
    */
   MethodSpec collect(boolean lanes) {
     this.lanes = lanes;
+    this.columnGroups = groupByColumns();
     CodeBlock.Builder b = CodeBlock.builder();
     Scope perK = new Scope("row", "k", "stats", false);
     boolean scatter = plan.statistics().stream().anyMatch(this::byRows);
-    Map<Exprs.Centred, Statistic[]> columns = byColumns();
     b.add("// Component by component, so that each one's statistics stay in cache over the rows.\n");
     b.beginControlFlow("for (int k = 0; k < K; k++)");
     if (lanes) {
       b.add("// (eq. $L) N_k += r_nk\n", derivation.number("count"));
       b.addStatement("$T.sums(resp, k * BLOCK, b1 - b0, $L, k)", BlockKernels.class, lanesName(COUNT_LANES));
     }
-    columns.forEach((v, moments) -> columnMoments(v, moments, perK, b));
+    columnGroups.forEach((v, moments) -> columnMoments(v, moments, perK, b));
     boolean rowByRow = !lanes || !plan.latent().rowMoments().isEmpty()
         || plan.rowStatistics().stream().anyMatch(st -> st.atResponsibility() && !byColumns(st));
     if (scatter) {
@@ -151,7 +153,7 @@ final class StatisticsCode {
     if (lanes) {
       arrays.add(lanesName(COUNT_LANES));
     }
-    for (Map.Entry<Exprs.Centred, Statistic[]> e : byColumns().entrySet()) {
+    for (Map.Entry<Exprs.Centred, Statistic[]> e : columnGroups.entrySet()) {
       // Two groups about different centres share the rows' transposed block.
       if (!arrays.contains(columnsName(e.getKey()))) {
         arrays.add(columnsName(e.getKey()));
@@ -185,7 +187,7 @@ final class StatisticsCode {
    * Σ_n r_nk v_n v_nᵀ ([2]) for a v about a parameter ({@link Exprs.Centred}), in a model with no
    * posterior moments per row.
    */
-  private Map<Exprs.Centred, Statistic[]> byColumns() {
+  private Map<Exprs.Centred, Statistic[]> groupByColumns() {
     Map<Exprs.Centred, Statistic[]> groups = new java.util.LinkedHashMap<>();
     if (!lanes || !plan.latent().rowMoments().isEmpty()) {
       return groups;
@@ -207,16 +209,11 @@ final class StatisticsCode {
    * sizes (the generic class) keep the scatter.
    */
   private boolean shortVector(Expr v) {
-    if (names.generic()) {
-      return false;
-    }
-    Integer d = v.shape().dim() instanceof dev.emc.types.Dim.Known known ? Integer.valueOf(known.value())
-        : plan.sizes().get(v.shape().dim().toString());
-    return d != null && d < BlockKernels.lanes();
+    return !names.generic() && plan.size(v.shape().dim()) < BlockKernels.lanes();
   }
 
   private boolean byColumns(Statistic st) {
-    return byColumns().values().stream().anyMatch(g -> java.util.Arrays.asList(g).contains(st));
+    return columnGroups.values().stream().anyMatch(g -> java.util.Arrays.asList(g).contains(st));
   }
 
   /** The v of a statistic Σ_n r_nk v_n, Σ_n r_nk v_n ∘ v_n or Σ_n r_nk v_n v_nᵀ with v about a parameter; else null. */
@@ -322,7 +319,7 @@ final class StatisticsCode {
     if (lanes) {
       b.addStatement("final double[] $L = new double[K * $T.lanes()]", lanesName(COUNT_LANES), BlockKernels.class);
     }
-    byColumns().forEach((v, moments) -> {
+    columnGroups.forEach((v, moments) -> {
       for (Statistic st : moments) {
         String d = st == null ? null : names.size(st.shape().dim());
         if (st != null) {
@@ -348,7 +345,7 @@ final class StatisticsCode {
     if (lanes) {
       b.addStatement("$T.addLanes($L, K, stats, COUNT)", BlockKernels.class, lanesName(COUNT_LANES));
     }
-    byColumns().values().forEach(moments -> {
+    columnGroups.values().forEach(moments -> {
       for (Statistic st : moments) {
         if (st != null && st.shape().isMatrix()) {
           b.addStatement("$T.addLowerLanes($L, K, $L, stats, $L)", BlockKernels.class, lanesName(st.symbol().name()),

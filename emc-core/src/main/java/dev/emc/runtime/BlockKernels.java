@@ -300,16 +300,10 @@ public final class BlockKernels {
       for (int j = 0; j <= i; j++) {
         final double cj = shift == null ? 0.0 : shift[base + j];
         final int at = (off + i * (i + 1) / 2 + j) * lanes;
-        double s = 0.0;
         for (int b = from; b < n; b++) {
-          final double t = r[rOff + b] * (v[i * stride + b] - ci) * (v[j * stride + b] - cj);
-          if (vector) {
-            out[at + b % lanes] += t;
-          } else {
-            s += t;
-          }
+          // A row past the vectors' last whole one joins the partial sum of its lane.
+          out[at + b % lanes] += r[rOff + b] * (v[i * stride + b] - ci) * (v[j * stride + b] - cj);
         }
-        out[at] += s;
       }
     }
   }
