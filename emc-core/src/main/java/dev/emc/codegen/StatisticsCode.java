@@ -163,6 +163,9 @@ final class StatisticsCode {
           arrays.add(lanesName(st.symbol().name()));
         }
       }
+      if (e.getValue()[2] != null) {
+        arrays.add(blockName(e.getValue()[2], "scratch"));
+      }
     }
     return arrays;
   }
@@ -202,16 +205,6 @@ final class StatisticsCode {
     return groups;
   }
 
-  /**
-   * Whether Σ r v vᵀ goes by columns ({@link BlockKernels#products}) rather than by rows
-   * ({@link BlockKernels#scatterLower}): when v, at the class's sizes, is shorter than one vector
-   * register, so that the scatter's rows would be mostly padding (workload a, D = 2). Unknown
-   * sizes (the generic class) keep the scatter.
-   */
-  private boolean shortVector(Expr v) {
-    return !names.generic() && plan.size(v.shape().dim()) < BlockKernels.lanes();
-  }
-
   private boolean byColumns(Statistic st) {
     return columnGroups.values().stream().anyMatch(g -> java.util.Arrays.asList(g).contains(st));
   }
@@ -223,7 +216,7 @@ final class StatisticsCode {
     }
     if (st.shape().isMatrix()) {
       Expr v = st.perRow() instanceof Expr.Outer o && o.left().equals(o.right()) ? o.left() : null;
-      return v != null && Exprs.Centred.of(v) != null && shortVector(v) ? v : null;
+      return v != null && Exprs.Centred.of(v) != null ? v : null;
     }
     if (!st.shape().isVector()) {
       return null;
@@ -242,8 +235,9 @@ final class StatisticsCode {
     if (outer != null) {
       b.add("// (eq. $L) $L += $L, the lower triangle\n", derivation.number("statistic:" + outer.symbol().name()),
           Text.of(new Expr.Sym(outer.symbol())), Text.times("r_nk", outer.perRow()));
-      b.addStatement("$T.products($L, BLOCK, b1 - b0, $L, $L, $L, resp, k * BLOCK, $L, k * ($L * ($L + 1) / 2))",
-          BlockKernels.class, columnsName(v), d, centre.array(), centre.base(), lanesName(outer.symbol().name()), d, d);
+      b.addStatement("$T.products($L, BLOCK, b1 - b0, $L, $L, $L, resp, k * BLOCK, $L, k * ($L * ($L + 1) / 2), $L)",
+          BlockKernels.class, columnsName(v), d, centre.array(), centre.base(), lanesName(outer.symbol().name()), d, d,
+          blockName(outer, "scratch"));
     }
     if (moments[0] == null && moments[1] == null) {
       return;
@@ -326,6 +320,10 @@ final class StatisticsCode {
           b.addStatement("final double[] $L = new double[K * $L * $T.lanes()]", lanesName(st.symbol().name()),
               st.shape().isMatrix() ? "(" + d + " * (" + d + " + 1) / 2)" : d, BlockKernels.class);
         }
+      }
+      if (moments[2] != null) {
+        b.addStatement("final double[] $L = new double[2 * $L * BLOCK]", blockName(moments[2], "scratch"),
+            names.size(moments[2].shape().dim()));
       }
     });
     StringBuilder args = new StringBuilder();

@@ -284,17 +284,18 @@ public final class BlockKernels {
    * The lower triangle of the second moment about c at weights r: Σ_b r_b (v_bi − c_i)(v_bj −
    * c_j) for j ≤ i &lt; d and rows b &lt; n (v, r and c as in {@link #moments}), added to the
    * {@link #lanes} partial sums of entry (i, j) at {@code out[(off + i (i + 1) / 2 + j) * lanes +
-   * …]}. For a short vector, where {@link #scatterLower}'s rows would be mostly padding.
+   * …]}: the weighted scatter (as SYRK) with the block's rows in vector lanes, so that it needs no
+   * horizontal sums. {@code scratch}, 2·d·stride long, is the kernel's to overwrite.
    */
   public static void products(double[] v, int stride, int n, int d, double[] shift, int base, double[] r, int rOff,
-      double[] out, int off) {
-    products(v, stride, n, d, shift, base, r, rOff, out, off, VECTOR);
+      double[] out, int off, double[] scratch) {
+    products(v, stride, n, d, shift, base, r, rOff, out, off, scratch, VECTOR);
   }
 
   static void products(double[] v, int stride, int n, int d, double[] shift, int base, double[] r, int rOff,
-      double[] out, int off, boolean vector) {
+      double[] out, int off, double[] scratch, boolean vector) {
     final int lanes = vector ? VectorKernels.L : 1;
-    int from = vector ? VectorKernels.products(v, stride, n, d, shift, base, r, rOff, out, off) : 0;
+    int from = vector ? VectorKernels.products(v, stride, n, d, shift, base, r, rOff, out, off, scratch) : 0;
     for (int i = 0; i < d; i++) {
       final double ci = shift == null ? 0.0 : shift[base + i];
       for (int j = 0; j <= i; j++) {

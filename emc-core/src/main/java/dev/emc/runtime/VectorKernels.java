@@ -37,6 +37,19 @@ final class VectorKernels {
    */
   static void forwardSquares(double[] l, int base, int d, double[] v, int stride, int n, double[] q) {
     int b = 0;
+    for (; b + 4 * L <= n; b += 4 * L) {
+      int i = 0;
+      for (; i + 4 <= d; i += 4) {
+        fourRowsWide(l, base, d, v, stride, b, i, q);
+      }
+      if (i + 2 <= d) {
+        twoRowsWide(l, base, d, v, stride, b, i, q);
+        i += 2;
+      }
+      if (i < d) {
+        oneRowWide(l, base, d, v, stride, b, i, q);
+      }
+    }
     for (; b + 2 * L <= n; b += 2 * L) {
       int i = 0;
       for (; i + 4 <= d; i += 4) {
@@ -91,6 +104,143 @@ final class VectorKernels {
     a30.intoArray(v, r3);
     a31.intoArray(v, r3 + L);
     diagonal(l, base, d, v, stride, b, i, q);
+  }
+
+  /** Rows i … i + 3 of L⁻¹v, columns b … b + 4L − 1 (sixteen vectors), and their squares added to q. */
+  private static void fourRowsWide(double[] l, int base, int d, double[] v, int stride, int b, int i, double[] q) {
+    final int r0 = i * stride + b;
+    final int r1 = r0 + stride;
+    final int r2 = r1 + stride;
+    final int r3 = r2 + stride;
+    final int l0 = base + i * d;
+    final int l1 = l0 + d;
+    final int l2 = l1 + d;
+    final int l3 = l2 + d;
+    DoubleVector a00 = at(v, r0), a01 = at(v, r0 + L), a02 = at(v, r0 + 2 * L), a03 = at(v, r0 + 3 * L);
+    DoubleVector a10 = at(v, r1), a11 = at(v, r1 + L), a12 = at(v, r1 + 2 * L), a13 = at(v, r1 + 3 * L);
+    DoubleVector a20 = at(v, r2), a21 = at(v, r2 + L), a22 = at(v, r2 + 2 * L), a23 = at(v, r2 + 3 * L);
+    DoubleVector a30 = at(v, r3), a31 = at(v, r3 + L), a32 = at(v, r3 + 2 * L), a33 = at(v, r3 + 3 * L);
+    for (int m = 0; m < i; m++) {
+      final int rm = m * stride + b;
+      final DoubleVector y0 = at(v, rm), y1 = at(v, rm + L), y2 = at(v, rm + 2 * L), y3 = at(v, rm + 3 * L);
+      DoubleVector c = all(-l[l0 + m]);
+      a00 = y0.fma(c, a00);
+      a01 = y1.fma(c, a01);
+      a02 = y2.fma(c, a02);
+      a03 = y3.fma(c, a03);
+      c = all(-l[l1 + m]);
+      a10 = y0.fma(c, a10);
+      a11 = y1.fma(c, a11);
+      a12 = y2.fma(c, a12);
+      a13 = y3.fma(c, a13);
+      c = all(-l[l2 + m]);
+      a20 = y0.fma(c, a20);
+      a21 = y1.fma(c, a21);
+      a22 = y2.fma(c, a22);
+      a23 = y3.fma(c, a23);
+      c = all(-l[l3 + m]);
+      a30 = y0.fma(c, a30);
+      a31 = y1.fma(c, a31);
+      a32 = y2.fma(c, a32);
+      a33 = y3.fma(c, a33);
+    }
+    a00.intoArray(v, r0);
+    a01.intoArray(v, r0 + L);
+    a02.intoArray(v, r0 + 2 * L);
+    a03.intoArray(v, r0 + 3 * L);
+    a10.intoArray(v, r1);
+    a11.intoArray(v, r1 + L);
+    a12.intoArray(v, r1 + 2 * L);
+    a13.intoArray(v, r1 + 3 * L);
+    a20.intoArray(v, r2);
+    a21.intoArray(v, r2 + L);
+    a22.intoArray(v, r2 + 2 * L);
+    a23.intoArray(v, r2 + 3 * L);
+    a30.intoArray(v, r3);
+    a31.intoArray(v, r3 + L);
+    a32.intoArray(v, r3 + 2 * L);
+    a33.intoArray(v, r3 + 3 * L);
+    diagonal(l, base, d, v, stride, b, i, q);
+    diagonal(l, base, d, v, stride, b + 2 * L, i, q);
+  }
+
+  /** Rows i and i + 1 of L⁻¹v (of the last rows, after those four at a time), columns b … b + 4L − 1. */
+  private static void twoRowsWide(double[] l, int base, int d, double[] v, int stride, int b, int i, double[] q) {
+    final int r0 = i * stride + b;
+    final int r1 = r0 + stride;
+    final int l0 = base + i * d;
+    final int l1 = l0 + d;
+    DoubleVector a00 = at(v, r0), a01 = at(v, r0 + L), a02 = at(v, r0 + 2 * L), a03 = at(v, r0 + 3 * L);
+    DoubleVector a10 = at(v, r1), a11 = at(v, r1 + L), a12 = at(v, r1 + 2 * L), a13 = at(v, r1 + 3 * L);
+    for (int m = 0; m < i; m++) {
+      final int rm = m * stride + b;
+      final DoubleVector y0 = at(v, rm), y1 = at(v, rm + L), y2 = at(v, rm + 2 * L), y3 = at(v, rm + 3 * L);
+      DoubleVector c = all(-l[l0 + m]);
+      a00 = y0.fma(c, a00);
+      a01 = y1.fma(c, a01);
+      a02 = y2.fma(c, a02);
+      a03 = y3.fma(c, a03);
+      c = all(-l[l1 + m]);
+      a10 = y0.fma(c, a10);
+      a11 = y1.fma(c, a11);
+      a12 = y2.fma(c, a12);
+      a13 = y3.fma(c, a13);
+    }
+    DoubleVector c = all(1.0 / l[l0 + i]);
+    a00 = a00.mul(c);
+    a01 = a01.mul(c);
+    a02 = a02.mul(c);
+    a03 = a03.mul(c);
+    c = all(-l[l1 + i]);
+    a10 = a00.fma(c, a10);
+    a11 = a01.fma(c, a11);
+    a12 = a02.fma(c, a12);
+    a13 = a03.fma(c, a13);
+    c = all(1.0 / l[l1 + i + 1]);
+    a10 = a10.mul(c);
+    a11 = a11.mul(c);
+    a12 = a12.mul(c);
+    a13 = a13.mul(c);
+    a00.intoArray(v, r0);
+    a01.intoArray(v, r0 + L);
+    a02.intoArray(v, r0 + 2 * L);
+    a03.intoArray(v, r0 + 3 * L);
+    a10.intoArray(v, r1);
+    a11.intoArray(v, r1 + L);
+    a12.intoArray(v, r1 + 2 * L);
+    a13.intoArray(v, r1 + 3 * L);
+    a10.fma(a10, a00.fma(a00, at(q, b))).intoArray(q, b);
+    a11.fma(a11, a01.fma(a01, at(q, b + L))).intoArray(q, b + L);
+    a12.fma(a12, a02.fma(a02, at(q, b + 2 * L))).intoArray(q, b + 2 * L);
+    a13.fma(a13, a03.fma(a03, at(q, b + 3 * L))).intoArray(q, b + 3 * L);
+  }
+
+  /** Row i of L⁻¹v, columns b … b + 4L − 1, and its square added to q. */
+  private static void oneRowWide(double[] l, int base, int d, double[] v, int stride, int b, int i, double[] q) {
+    final int r0 = i * stride + b;
+    final int l0 = base + i * d;
+    DoubleVector a00 = at(v, r0), a01 = at(v, r0 + L), a02 = at(v, r0 + 2 * L), a03 = at(v, r0 + 3 * L);
+    for (int m = 0; m < i; m++) {
+      final int rm = m * stride + b;
+      final DoubleVector c = all(-l[l0 + m]);
+      a00 = at(v, rm).fma(c, a00);
+      a01 = at(v, rm + L).fma(c, a01);
+      a02 = at(v, rm + 2 * L).fma(c, a02);
+      a03 = at(v, rm + 3 * L).fma(c, a03);
+    }
+    final DoubleVector c = all(1.0 / l[l0 + i]);
+    a00 = a00.mul(c);
+    a01 = a01.mul(c);
+    a02 = a02.mul(c);
+    a03 = a03.mul(c);
+    a00.intoArray(v, r0);
+    a01.intoArray(v, r0 + L);
+    a02.intoArray(v, r0 + 2 * L);
+    a03.intoArray(v, r0 + 3 * L);
+    a00.fma(a00, at(q, b)).intoArray(q, b);
+    a01.fma(a01, at(q, b + L)).intoArray(q, b + L);
+    a02.fma(a02, at(q, b + 2 * L)).intoArray(q, b + 2 * L);
+    a03.fma(a03, at(q, b + 3 * L)).intoArray(q, b + 3 * L);
   }
 
   /**
@@ -418,25 +568,203 @@ final class VectorKernels {
     return whole;
   }
 
-  /** {@link BlockKernels#products} for the rows of whole vectors; returns how many it did. */
+  /**
+   * {@link BlockKernels#products} for the rows of whole vectors; returns how many it did. First the
+   * block's deviations t_i = v_i − c_i and weighted deviations r ∘ t_i, into {@code scratch} (each
+   * computed once, where a tile would compute them once per tile it is in); then the lower
+   * triangle in tiles of four entries i by four entries j, sixteen sums in registers, each
+   * entry's lanes the rows b ≡ lane (mod L) in order.
+   */
   static int products(double[] v, int stride, int n, int d, double[] shift, int base, double[] r, int rOff,
-      double[] out, int off) {
+      double[] out, int off, double[] scratch) {
     final int whole = n / L * L;
+    if (whole == 0) {
+      return 0;
+    }
+    final int w = d * stride; // r ∘ t_i at scratch[w + i * stride + b], t_i at scratch[i * stride + b]
     for (int i = 0; i < d; i++) {
-      final DoubleVector ci = all(shift == null ? 0.0 : shift[base + i]);
-      for (int j = 0; j <= i; j++) {
-        final DoubleVector cj = all(shift == null ? 0.0 : shift[base + j]);
-        final int at = (off + i * (i + 1) / 2 + j) * L;
-        DoubleVector s = at(out, at);
-        for (int b = 0; b < whole; b += L) {
-          final DoubleVector ti = at(v, i * stride + b).sub(ci);
-          final DoubleVector tj = at(v, j * stride + b).sub(cj);
-          s = at(r, rOff + b).mul(ti).fma(tj, s);
-        }
-        s.intoArray(out, at);
+      final DoubleVector c = all(shift == null ? 0.0 : shift[base + i]);
+      for (int b = 0; b < whole; b += L) {
+        final DoubleVector t = at(v, i * stride + b).sub(c);
+        t.intoArray(scratch, i * stride + b);
+        at(r, rOff + b).mul(t).intoArray(scratch, w + i * stride + b);
+      }
+    }
+    int i = 0;
+    for (; i + 4 <= d; i += 4) {
+      for (int j = 0; j < i; j += 4) {
+        fourByFour(scratch, stride, whole, w, i, j, out, off);
+      }
+      diagonalFour(scratch, stride, whole, w, i, out, off);
+    }
+    final int rest = d - i; // 0 … 3 rows left: their entries left of the diagonal, then the rest
+    for (int j = 0; j < i; j += 4) {
+      if (rest >= 2) {
+        twoByFour(scratch, stride, whole, w, i, j, out, off);
+      }
+      if (rest % 2 == 1) {
+        oneByFour(scratch, stride, whole, w, d - 1, j, out, off);
+      }
+    }
+    for (int a = i; a < d; a++) {
+      for (int c = i; c <= a; c++) {
+        entry(scratch, stride, whole, w, a, c, out, off);
       }
     }
     return whole;
+  }
+
+  /** Where entry (i, j) of the lower triangle keeps its lanes. */
+  private static int lanesOf(int off, int i, int j) {
+    return (off + i * (i + 1) / 2 + j) * L;
+  }
+
+  /** Entries i … i + 3 by j … j + 3 (j + 3 &lt; i): sixteen sums, per step four loads of t and four of r ∘ t. */
+  private static void fourByFour(double[] s, int stride, int n, int w, int i, int j, double[] out, int off) {
+    final int o0 = lanesOf(off, i, j), o1 = lanesOf(off, i + 1, j), o2 = lanesOf(off, i + 2, j),
+        o3 = lanesOf(off, i + 3, j);
+    DoubleVector s00 = at(out, o0), s01 = at(out, o0 + L), s02 = at(out, o0 + 2 * L), s03 = at(out, o0 + 3 * L);
+    DoubleVector s10 = at(out, o1), s11 = at(out, o1 + L), s12 = at(out, o1 + 2 * L), s13 = at(out, o1 + 3 * L);
+    DoubleVector s20 = at(out, o2), s21 = at(out, o2 + L), s22 = at(out, o2 + 2 * L), s23 = at(out, o2 + 3 * L);
+    DoubleVector s30 = at(out, o3), s31 = at(out, o3 + L), s32 = at(out, o3 + 2 * L), s33 = at(out, o3 + 3 * L);
+    final int ti = w + i * stride, tj = j * stride;
+    for (int b = 0; b < n; b += L) {
+      final DoubleVector t0 = at(s, tj + b), t1 = at(s, tj + stride + b), t2 = at(s, tj + 2 * stride + b),
+          t3 = at(s, tj + 3 * stride + b);
+      DoubleVector rt = at(s, ti + b);
+      s00 = rt.fma(t0, s00);
+      s01 = rt.fma(t1, s01);
+      s02 = rt.fma(t2, s02);
+      s03 = rt.fma(t3, s03);
+      rt = at(s, ti + stride + b);
+      s10 = rt.fma(t0, s10);
+      s11 = rt.fma(t1, s11);
+      s12 = rt.fma(t2, s12);
+      s13 = rt.fma(t3, s13);
+      rt = at(s, ti + 2 * stride + b);
+      s20 = rt.fma(t0, s20);
+      s21 = rt.fma(t1, s21);
+      s22 = rt.fma(t2, s22);
+      s23 = rt.fma(t3, s23);
+      rt = at(s, ti + 3 * stride + b);
+      s30 = rt.fma(t0, s30);
+      s31 = rt.fma(t1, s31);
+      s32 = rt.fma(t2, s32);
+      s33 = rt.fma(t3, s33);
+    }
+    s00.intoArray(out, o0);
+    s01.intoArray(out, o0 + L);
+    s02.intoArray(out, o0 + 2 * L);
+    s03.intoArray(out, o0 + 3 * L);
+    s10.intoArray(out, o1);
+    s11.intoArray(out, o1 + L);
+    s12.intoArray(out, o1 + 2 * L);
+    s13.intoArray(out, o1 + 3 * L);
+    s20.intoArray(out, o2);
+    s21.intoArray(out, o2 + L);
+    s22.intoArray(out, o2 + 2 * L);
+    s23.intoArray(out, o2 + 3 * L);
+    s30.intoArray(out, o3);
+    s31.intoArray(out, o3 + L);
+    s32.intoArray(out, o3 + 2 * L);
+    s33.intoArray(out, o3 + 3 * L);
+  }
+
+  /** The ten entries of the 4×4 block on the diagonal at i. */
+  private static void diagonalFour(double[] s, int stride, int n, int w, int i, double[] out, int off) {
+    final int o0 = lanesOf(off, i, i), o1 = lanesOf(off, i + 1, i), o2 = lanesOf(off, i + 2, i),
+        o3 = lanesOf(off, i + 3, i);
+    DoubleVector s00 = at(out, o0);
+    DoubleVector s10 = at(out, o1), s11 = at(out, o1 + L);
+    DoubleVector s20 = at(out, o2), s21 = at(out, o2 + L), s22 = at(out, o2 + 2 * L);
+    DoubleVector s30 = at(out, o3), s31 = at(out, o3 + L), s32 = at(out, o3 + 2 * L), s33 = at(out, o3 + 3 * L);
+    final int ti = w + i * stride, tj = i * stride;
+    for (int b = 0; b < n; b += L) {
+      final DoubleVector t0 = at(s, tj + b), t1 = at(s, tj + stride + b), t2 = at(s, tj + 2 * stride + b),
+          t3 = at(s, tj + 3 * stride + b);
+      DoubleVector rt = at(s, ti + b);
+      s00 = rt.fma(t0, s00);
+      rt = at(s, ti + stride + b);
+      s10 = rt.fma(t0, s10);
+      s11 = rt.fma(t1, s11);
+      rt = at(s, ti + 2 * stride + b);
+      s20 = rt.fma(t0, s20);
+      s21 = rt.fma(t1, s21);
+      s22 = rt.fma(t2, s22);
+      rt = at(s, ti + 3 * stride + b);
+      s30 = rt.fma(t0, s30);
+      s31 = rt.fma(t1, s31);
+      s32 = rt.fma(t2, s32);
+      s33 = rt.fma(t3, s33);
+    }
+    s00.intoArray(out, o0);
+    s10.intoArray(out, o1);
+    s11.intoArray(out, o1 + L);
+    s20.intoArray(out, o2);
+    s21.intoArray(out, o2 + L);
+    s22.intoArray(out, o2 + 2 * L);
+    s30.intoArray(out, o3);
+    s31.intoArray(out, o3 + L);
+    s32.intoArray(out, o3 + 2 * L);
+    s33.intoArray(out, o3 + 3 * L);
+  }
+
+  /** Entries i, i + 1 by j … j + 3, for the rows a multiple of four leaves. */
+  private static void twoByFour(double[] s, int stride, int n, int w, int i, int j, double[] out, int off) {
+    final int o0 = lanesOf(off, i, j), o1 = lanesOf(off, i + 1, j);
+    DoubleVector s00 = at(out, o0), s01 = at(out, o0 + L), s02 = at(out, o0 + 2 * L), s03 = at(out, o0 + 3 * L);
+    DoubleVector s10 = at(out, o1), s11 = at(out, o1 + L), s12 = at(out, o1 + 2 * L), s13 = at(out, o1 + 3 * L);
+    final int ti = w + i * stride, tj = j * stride;
+    for (int b = 0; b < n; b += L) {
+      final DoubleVector t0 = at(s, tj + b), t1 = at(s, tj + stride + b), t2 = at(s, tj + 2 * stride + b),
+          t3 = at(s, tj + 3 * stride + b);
+      DoubleVector rt = at(s, ti + b);
+      s00 = rt.fma(t0, s00);
+      s01 = rt.fma(t1, s01);
+      s02 = rt.fma(t2, s02);
+      s03 = rt.fma(t3, s03);
+      rt = at(s, ti + stride + b);
+      s10 = rt.fma(t0, s10);
+      s11 = rt.fma(t1, s11);
+      s12 = rt.fma(t2, s12);
+      s13 = rt.fma(t3, s13);
+    }
+    s00.intoArray(out, o0);
+    s01.intoArray(out, o0 + L);
+    s02.intoArray(out, o0 + 2 * L);
+    s03.intoArray(out, o0 + 3 * L);
+    s10.intoArray(out, o1);
+    s11.intoArray(out, o1 + L);
+    s12.intoArray(out, o1 + 2 * L);
+    s13.intoArray(out, o1 + 3 * L);
+  }
+
+  /** Entry i by j … j + 3. */
+  private static void oneByFour(double[] s, int stride, int n, int w, int i, int j, double[] out, int off) {
+    final int o0 = lanesOf(off, i, j);
+    DoubleVector s00 = at(out, o0), s01 = at(out, o0 + L), s02 = at(out, o0 + 2 * L), s03 = at(out, o0 + 3 * L);
+    final int ti = w + i * stride, tj = j * stride;
+    for (int b = 0; b < n; b += L) {
+      final DoubleVector rt = at(s, ti + b);
+      s00 = rt.fma(at(s, tj + b), s00);
+      s01 = rt.fma(at(s, tj + stride + b), s01);
+      s02 = rt.fma(at(s, tj + 2 * stride + b), s02);
+      s03 = rt.fma(at(s, tj + 3 * stride + b), s03);
+    }
+    s00.intoArray(out, o0);
+    s01.intoArray(out, o0 + L);
+    s02.intoArray(out, o0 + 2 * L);
+    s03.intoArray(out, o0 + 3 * L);
+  }
+
+  /** Entry (i, j) alone: what the tiles leave, at most six entries on the diagonal. */
+  private static void entry(double[] s, int stride, int n, int w, int i, int j, double[] out, int off) {
+    final int o = lanesOf(off, i, j);
+    DoubleVector sum = at(out, o);
+    for (int b = 0; b < n; b += L) {
+      sum = at(s, w + i * stride + b).fma(at(s, j * stride + b), sum);
+    }
+    sum.intoArray(out, o);
   }
 
   /** {@link BlockKernels#sums} for the rows of whole vectors; returns how many it did. */
