@@ -225,37 +225,48 @@ final class StatisticsCode {
     return Exprs.Centred.of(v) != null ? v : null;
   }
 
-  /** The moments of one v for component k: Σ r v vᵀ by {@link BlockKernels#products}, Σ r v and Σ r v ∘ v by {@link BlockKernels#moments}. */
+  /**
+   * The moments of one v for component k: Σ r v vᵀ, with Σ r v, by {@link BlockKernels#products};
+   * Σ r v and Σ r v ∘ v by {@link BlockKernels#moments}.
+   */
   private void columnMoments(Exprs.Centred v, Statistic[] moments, Scope perK, CodeBlock.Builder b) {
     String[] out = new String[2];
     String[] base = new String[2];
+    for (int order = 0; order < 2; order++) {
+      Statistic st = moments[order];
+      out[order] = st == null ? "null" : lanesName(st.symbol().name());
+      base[order] = st == null ? "0" : "k * " + names.size(st.shape().dim());
+    }
     Lowering.Slice centre = low.slice(v.centre(), perK);
     String d = names.size(v.row().shape().dim());
     Statistic outer = moments[2];
     if (outer != null) {
       b.add("// (eq. $L) $L += $L, the lower triangle\n", derivation.number("statistic:" + outer.symbol().name()),
           Text.of(new Expr.Sym(outer.symbol())), Text.times("r_nk", outer.perRow()));
-      b.addStatement("$T.products($L, BLOCK, b1 - b0, $L, $L, $L, resp, k * BLOCK, $L, k * ($L * ($L + 1) / 2), $L)",
-          BlockKernels.class, columnsName(v), d, centre.array(), centre.base(), lanesName(outer.symbol().name()), d, d,
-          blockName(outer, "scratch"));
+      if (moments[0] != null) {
+        comment(moments[0], b);
+      }
+      b.addStatement("$T.products($L, BLOCK, b1 - b0, $L, $L, $L, resp, k * BLOCK, $L, $L, $L, k * ($L * ($L + 1) / 2), $L)",
+          BlockKernels.class, columnsName(v), d, centre.array(), centre.base(), out[0], base[0],
+          lanesName(outer.symbol().name()), d, d, blockName(outer, "scratch"));
+      out[0] = "null"; // products added it
+      base[0] = "0";
+    } else if (moments[0] != null) {
+      comment(moments[0], b);
     }
-    if (moments[0] == null && moments[1] == null) {
+    if (moments[1] == null && out[0].equals("null")) {
       return;
     }
-    for (int order = 0; order < 2; order++) {
-      Statistic st = moments[order];
-      if (st == null) {
-        out[order] = "null";
-        base[order] = "0";
-        continue;
-      }
-      b.add("// (eq. $L) $L += $L\n", derivation.number("statistic:" + st.symbol().name()),
-          Text.of(new Expr.Sym(st.symbol())), Text.times("r_nk", st.perRow()));
-      out[order] = lanesName(st.symbol().name());
-      base[order] = "k * " + names.size(st.shape().dim());
+    if (moments[1] != null) {
+      comment(moments[1], b);
     }
     b.addStatement("$T.moments($L, BLOCK, b1 - b0, $L, $L, $L, resp, k * BLOCK, $L, $L, $L, $L)", BlockKernels.class,
         columnsName(v), d, centre.array(), centre.base(), out[0], base[0], out[1], base[1]);
+  }
+
+  private void comment(Statistic st, CodeBlock.Builder b) {
+    b.add("// (eq. $L) $L += $L\n", derivation.number("statistic:" + st.symbol().name()),
+        Text.of(new Expr.Sym(st.symbol())), Text.times("r_nk", st.perRow()));
   }
 
   /** S += WᵀX for the rows of X and W filled so far, for every statistic collect() adds so. */

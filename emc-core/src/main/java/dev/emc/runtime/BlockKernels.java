@@ -285,24 +285,31 @@ public final class BlockKernels {
    * c_j) for j ≤ i &lt; d and rows b &lt; n (v, r and c as in {@link #moments}), added to the
    * {@link #lanes} partial sums of entry (i, j) at {@code out[(off + i (i + 1) / 2 + j) * lanes +
    * …]}: the weighted scatter (as SYRK) with the block's rows in vector lanes, so that it needs no
-   * horizontal sums. {@code scratch}, 2·d·stride long, is the kernel's to overwrite.
+   * horizontal sums. Unless {@code first} is null, the first moment Σ_b r_b (v_bi − c_i) too, as
+   * {@link #moments} adds it. {@code scratch}, 2·d·stride long, is the kernel's to overwrite.
    */
   public static void products(double[] v, int stride, int n, int d, double[] shift, int base, double[] r, int rOff,
-      double[] out, int off, double[] scratch) {
-    products(v, stride, n, d, shift, base, r, rOff, out, off, scratch, VECTOR);
+      double[] first, int firstOff, double[] out, int off, double[] scratch) {
+    products(v, stride, n, d, shift, base, r, rOff, first, firstOff, out, off, scratch, VECTOR);
   }
 
   static void products(double[] v, int stride, int n, int d, double[] shift, int base, double[] r, int rOff,
-      double[] out, int off, double[] scratch, boolean vector) {
+      double[] first, int firstOff, double[] out, int off, double[] scratch, boolean vector) {
     final int lanes = vector ? VectorKernels.L : 1;
-    int from = vector ? VectorKernels.products(v, stride, n, d, shift, base, r, rOff, out, off, scratch) : 0;
+    final int from = vector
+        ? VectorKernels.products(v, stride, n, d, shift, base, r, rOff, first, firstOff, out, off, scratch) : 0;
     for (int i = 0; i < d; i++) {
       final double ci = shift == null ? 0.0 : shift[base + i];
+      if (first != null) {
+        for (int b = from; b < n; b++) {
+          // A row past the vectors' last whole one joins the partial sum of its lane.
+          first[(firstOff + i) * lanes + b % lanes] += r[rOff + b] * (v[i * stride + b] - ci);
+        }
+      }
       for (int j = 0; j <= i; j++) {
         final double cj = shift == null ? 0.0 : shift[base + j];
         final int at = (off + i * (i + 1) / 2 + j) * lanes;
         for (int b = from; b < n; b++) {
-          // A row past the vectors' last whole one joins the partial sum of its lane.
           out[at + b % lanes] += r[rOff + b] * (v[i * stride + b] - ci) * (v[j * stride + b] - cj);
         }
       }

@@ -7,11 +7,13 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link BlockKernels} with the Vector API, loaded only when the JVM has it. Each kernel works on a
- * tile — four rows of the result by two vectors of columns — whose eight partial sums stay in
- * registers while it streams the operands past them: per step, two vector loads and four
- * broadcasts feed eight multiply-adds, where a loop over one row of the result would load and store
- * the row for every multiply-add. Every partial sum adds its terms in the order the plain loops do.
+ * {@link BlockKernels} with the Vector API, loaded only when the JVM has it. The dense kernels work
+ * on tiles — four rows of the result by four (or two) vectors — whose partial sums stay in
+ * registers while they stream the operands past them: per step, four vector loads and four
+ * broadcasts (or four more loads) feed sixteen multiply-adds, where a loop over one row of the
+ * result would load and store the row for every multiply-add. Sixteen sums is as many as C2 (JDK
+ * 17) keeps in registers here: a tile with more vectors alive at once ran slower, as objects. Every
+ * partial sum adds its terms in the order the plain loops do.
  */
 final class VectorKernels {
   private VectorKernels() {}
@@ -33,7 +35,7 @@ final class VectorKernels {
 
   /**
    * Left-looking: row i of L⁻¹v is (v_i − Σ_{m&lt;i} l_im y_m) / l_ii, for rows i four at a time
-   * and 2L columns at a time; the columns past the last whole 2L go to the plain loops.
+   * and 4L columns at a time, then 2L; the columns past the last whole 2L go to the plain loops.
    */
   static void forwardSquares(double[] l, int base, int d, double[] v, int stride, int n, double[] q) {
     int b = 0;
@@ -571,24 +573,32 @@ final class VectorKernels {
   /**
    * {@link BlockKernels#products} for the rows of whole vectors; returns how many it did. First the
    * block's deviations t_i = v_i − c_i and weighted deviations r ∘ t_i, into {@code scratch} (each
-   * computed once, where a tile would compute them once per tile it is in); then the lower
+   * computed once, where a tile would compute them once per tile it is in), and Σ r t_i; then the lower
    * triangle in tiles of four entries i by four entries j, sixteen sums in registers, each
    * entry's lanes the rows b ≡ lane (mod L) in order.
    */
   static int products(double[] v, int stride, int n, int d, double[] shift, int base, double[] r, int rOff,
-      double[] out, int off, double[] scratch) {
+      double[] first, int firstOff, double[] out, int off, double[] scratch) {
     final int whole = n / L * L;
     if (whole == 0) {
       return 0;
     }
     final int w = d * stride; // r ∘ t_i at scratch[w + i * stride + b], t_i at scratch[i * stride + b]
+    // Without first, the sums go to an array that is dropped: a vector that may be null is one the
+    // JIT keeps as an object.
+    final double[] s1 = first == null ? new double[L] : first;
     for (int i = 0; i < d; i++) {
       final DoubleVector c = all(shift == null ? 0.0 : shift[base + i]);
+      final int at = first == null ? 0 : (firstOff + i) * L;
+      DoubleVector sum = at(s1, at);
       for (int b = 0; b < whole; b += L) {
         final DoubleVector t = at(v, i * stride + b).sub(c);
+        final DoubleVector rt = at(r, rOff + b).mul(t);
         t.intoArray(scratch, i * stride + b);
-        at(r, rOff + b).mul(t).intoArray(scratch, w + i * stride + b);
+        rt.intoArray(scratch, w + i * stride + b);
+        sum = sum.add(rt);
       }
+      sum.intoArray(s1, at);
     }
     int i = 0;
     for (; i + 4 <= d; i += 4) {

@@ -203,7 +203,13 @@ class BlockKernelsTest {
       double[] products = new double[2 * triangle * m];
       double[] scratch = new double[2 * d * stride];
       Arrays.fill(scratch, Double.NaN); // what the kernel reads it writes first
-      BlockKernels.products(v, stride, n, d, shift, d, r, 3, products, triangle, scratch, vector);
+      double[] withFirst = new double[(d + 1) * m];
+      BlockKernels.products(v, stride, n, d, shift, d, r, 3, withFirst, 1, products, triangle, scratch, vector);
+      for (int i = 0; i < d; i++) {
+        double s1 = lanes(first, 1 + i, m); // as moments added it, checked above
+        assertEquals(s1, lanes(withFirst, 1 + i, m), 1e-14 * (1 + Math.abs(s1)), "products' first moment " + i);
+      }
+      assertEquals(0.0, lanes(withFirst, 0, m), "element 0 is not touched");
       double[] stats = new double[1 + 2 * d * d];
       if (vector == BlockKernels.VECTOR) {
         BlockKernels.addLowerLanes(products, 2, d, stats, 1);

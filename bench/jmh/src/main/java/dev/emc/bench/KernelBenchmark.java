@@ -19,9 +19,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * components: the triangular solve of the block against each component's Cholesky factor, with the
  * squared norms (TRSM-like, about K·n·D² flops), and the weighted scatter S_k += X_bᵀ diag(r_k) X_b,
  * lower triangle (SYRK-like, K·n·D(D+1) flops). Each three ways: as the pass did it before
- * ("today"), runtime.BlockKernels (with the Vector API; {@code -jvmArgsAppend -Demc.vector=false}
- * for its plain loops), and dev.ludovic.netlib's dtrsm/dsyrk (OpenBLAS through JNI when the OS has
- * it: {@code apt-get install libopenblas0}; run with OPENBLAS_NUM_THREADS=1).
+ * ("today"); runtime.BlockKernels, with the Vector API ({@code -jvmArgsAppend -Demc.vector=false}
+ * for its plain loops), the scatter twice: {@code scatterLower} over rows, as before the rows went
+ * into vector lanes, and {@code products} over the transposed block, as now; and
+ * dev.ludovic.netlib's dtrsm/dsyrk (OpenBLAS through JNI when the OS has it: {@code apt-get install
+ * libopenblas0}; run with OPENBLAS_NUM_THREADS=1).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -71,6 +73,7 @@ public class KernelBenchmark {
     for (int i = 0; i < resp.length; i++) {
       resp[i] = rnd.nextDouble();
     }
+    transpose();
   }
 
   private void center(int k) {
@@ -215,6 +218,37 @@ public class KernelBenchmark {
       s += q[0];
     }
     return s;
+  }
+
+  private final double[] blockCols = new double[D * N];
+  private final double[] respCols = new double[K * N];
+  private final double[] firstLanes = new double[K * D * dev.emc.runtime.BlockKernels.lanes()];
+  private final double[] lanes = new double[K * D * (D + 1) / 2 * dev.emc.runtime.BlockKernels.lanes()];
+  private final double[] scratch = new double[2 * D * N];
+
+  /**
+   * The scatter as the pass now does it: the block transposed (a row of 64 per element, as the E-step
+   * left it) and the sums kept per lane, {@code products}' tiles of 4 × 4 entries, with Σ r (x − μ).
+   */
+  @Benchmark
+  public double syrkProducts() {
+    for (int k = 0; k < K; k++) {
+      dev.emc.runtime.BlockKernels.products(blockCols, N, N, D, mu, k * D, respCols, k * N, firstLanes, k * D,
+          lanes, k * (D * (D + 1) / 2), scratch);
+    }
+    return lanes[5];
+  }
+
+  /** The block and the responsibilities as the pass holds them: a row of N per element or component. */
+  private void transpose() {
+    for (int b = 0; b < N; b++) {
+      for (int i = 0; i < D; i++) {
+        blockCols[i * N + b] = data[b * D + i];
+      }
+      for (int k = 0; k < K; k++) {
+        respCols[k * N + b] = resp[b * K + k];
+      }
+    }
   }
 
   @Benchmark
