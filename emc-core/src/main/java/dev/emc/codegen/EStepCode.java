@@ -176,7 +176,7 @@ final class EStepCode {
 
   /**
    * The quadratic forms of a block of rows, computed together (see {@link Lowering.BlockQuad}):
-   * one forward substitution per component over all the block's rows.
+   * one product with the inverse Cholesky factor per component over all the block's rows.
    */
   MethodSpec quadForms() {
     CodeBlock.Builder b = CodeBlock.builder();
@@ -204,7 +204,7 @@ final class EStepCode {
         b.endControlFlow();
       }
       b.addStatement("$T.fill($L[$L], 0.0)", java.util.Arrays.class, q.name(), k);
-      b.addStatement("$T.forwardSquares($L, $L, $L, $L, BLOCK, b1 - b0, $L[$L])", BlockKernels.class, q.factor().field(),
+      b.addStatement("$T.inverseSquares($L, $L, $L, $L, BLOCK, b1 - b0, $L[$L])", BlockKernels.class, q.inverse(),
           low.matrixBase(q.factor(), sc), q.dim(), q.scratch(), q.name(), k);
       if (q.perComponent()) {
         b.endControlFlow();

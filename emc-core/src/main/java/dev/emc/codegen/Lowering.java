@@ -20,7 +20,8 @@ import java.util.Map;
  *
  * <p>In the E-step, anything that does not depend on the row is computed once per component by
  * {@code prepare()} instead ({@link Hoisted}): a covariance's Cholesky factor, a reciprocal
- * variance. A quadratic form vᵀΣ⁻¹v is then a forward substitution against that factor.
+ * variance. A quadratic form vᵀΣ⁻¹v is then a forward substitution against that factor, or, for a
+ * block of rows at once, a product with its inverse ({@link BlockQuad}).
  *
  * <p>Callers compute an element expression before they open the loop that uses it, so that the
  * temporaries it needs land outside the loop.
@@ -89,7 +90,9 @@ final class Lowering {
    */
   BlockQuad blockQuad(Expr.QuadInv q, Hoisted factor, String dim) {
     return blockQuads.computeIfAbsent(q, x -> new BlockQuad("quad" + blockQuads.size(),
-        "vq" + blockQuads.size(), q, factor, dim, Exprs.dependsOnComponent(q)));
+        "vq" + blockQuads.size(), q, factor,
+        factor.kind() == Hoisted.Kind.CHOLESKY ? names.fresh("inv_" + factor.field()) : null, dim,
+        Exprs.dependsOnComponent(q)));
   }
 
   CodeNames names() {
@@ -164,12 +167,13 @@ final class Lowering {
 
   /**
    * vᵀ M⁻¹ v for every row b of a block and every component k, into {@code name[k][b]}: the rows'
-   * v as the columns of {@code vq} (element i of row b at {@code vq[i * BLOCK + b]}), then forward
-   * substitution against M's Cholesky factor on all of them at once
-   * ({@link dev.emc.runtime.BlockKernels#forwardSquares}), where one row's substitution is a chain
-   * of short dependent ones.
+   * v as the columns of {@code vq} (element i of row b at {@code vq[i * BLOCK + b]}), then
+   * ‖L⁻¹v‖² for all of them at once ({@link dev.emc.runtime.BlockKernels#inverseSquares}) with the
+   * inverse of M's Cholesky factor L, which prepare() computes into the field {@code inverse} —
+   * for a diagonal M (no {@code inverse}), the reciprocals of its diagonal.
    */
-  record BlockQuad(String name, String scratch, Expr.QuadInv q, Hoisted factor, String dim, boolean perComponent) {
+  record BlockQuad(String name, String scratch, Expr.QuadInv q, Hoisted factor, String inverse, String dim,
+      boolean perComponent) {
     boolean diagonal() {
       return factor.kind() == Hoisted.Kind.VECTOR;
     }

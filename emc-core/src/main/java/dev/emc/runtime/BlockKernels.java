@@ -2,8 +2,8 @@ package dev.emc.runtime;
 
 /**
  * The two dense steps of a Gaussian pass with full covariances, a block of rows at a time: the
- * triangular solve of the block against a component's Cholesky factor with the rows' squared norms
- * (as BLAS's TRSM), and the weighted scatter S += Xᵀ diag(r) X of the block's centered rows into
+ * product of the block with a component's inverse Cholesky factor and the rows' squared norms (as
+ * BLAS's TRMM), and the weighted scatter S += Xᵀ diag(r) X of the block's centered rows into
  * a lower triangle (as SYRK). With the Vector API ({@code --add-modules jdk.incubator.vector}, which
  * bin/emc and emc-spark give) they run as {@link VectorKernels}, tiles of rows and columns whose
  * partial sums stay in vector registers; without it, as the plain loops below, slower and equal to
@@ -26,38 +26,36 @@ public final class BlockKernels {
   }
 
   /**
-   * Forward substitution for a block of right-hand sides at once: v := L⁻¹ v, where column b of v
-   * is {@code v[b], v[stride + b], …, v[(d − 1) * stride + b]} and L is the lower factor at
-   * {@code l[base…]} (row-major, d×d); adds each column's squared norm ‖L⁻¹ v_b‖² to {@code q[b]},
-   * for b &lt; n.
+   * The squared norms ‖M v_b‖² of a block of columns at once, added to {@code q[b]} for b &lt; n,
+   * where column b of v is {@code v[b], v[stride + b], …, v[(d − 1) * stride + b]} and M, lower
+   * triangular, is at {@code m[base…]} (row-major, d×d). With M = L⁻¹ for Σ = L Lᵀ that is vᵀΣ⁻¹v:
+   * a product, where forward substitution against L would be a chain of dependent steps per column
+   * (scikit-learn, too, keeps the inverse factor and multiplies). M's upper triangle must be zeros:
+   * the vector kernel adds its square tiles on the diagonal whole.
    */
-  public static void forwardSquares(double[] l, int base, int d, double[] v, int stride, int n, double[] q) {
-    if (VECTOR) {
-      VectorKernels.forwardSquares(l, base, d, v, stride, n, q);
-    } else {
-      forwardSquares(l, base, d, v, stride, 0, n, q);
-    }
+  public static void inverseSquares(double[] m, int base, int d, double[] v, int stride, int n, double[] q) {
+    inverseSquares(m, base, d, v, stride, n, q, VECTOR);
   }
 
-  /**
-   * Columns [from, n) of {@link #forwardSquares(double[], int, int, double[], int, int, double[])}:
-   * loops over the columns, long and independent, which the JIT vectorizes as it can.
-   */
-  static void forwardSquares(double[] l, int base, int d, double[] v, int stride, int from, int n, double[] q) {
+  static void inverseSquares(double[] m, int base, int d, double[] v, int stride, int n, double[] q, boolean vector) {
+    final int from = vector ? VectorKernels.inverseSquares(m, base, d, v, stride, n, q) : 0;
+    if (from == n) {
+      return;
+    }
+    // Row i of Mv is Σ_{j ≤ i} m_ij v_j, j in order as the vector kernel sums it, its square added
+    // to q; loops over the columns, long and independent, which the JIT vectorizes as it can.
+    final double[] row = new double[n - from];
     for (int i = 0; i < d; i++) {
-      final double inv = 1.0 / l[base + i * d + i];
-      final int vi = i * stride;
-      for (int b = from; b < n; b++) {
-        final double t = v[vi + b] * inv;
-        v[vi + b] = t;
-        q[b] += t * t;
-      }
-      for (int j = i + 1; j < d; j++) {
-        final double lji = l[base + j * d + i];
+      java.util.Arrays.fill(row, 0.0);
+      for (int j = 0; j <= i; j++) {
+        final double mij = m[base + i * d + j];
         final int vj = j * stride;
         for (int b = from; b < n; b++) {
-          v[vj + b] -= lji * v[vi + b];
+          row[b - from] += mij * v[vj + b];
         }
+      }
+      for (int b = from; b < n; b++) {
+        q[b] += row[b - from] * row[b - from];
       }
     }
   }
@@ -190,7 +188,7 @@ public final class BlockKernels {
   /**
    * {@code out[i * stride + b] = v[i * stride + b] − c_i} for i &lt; d and b &lt; n, c_i =
    * {@code shift[base + i]} (0 when shift is null): a block of rows about a component's centre,
-   * for {@link #forwardSquares} to solve in place.
+   * for {@link #inverseSquares}.
    */
   public static void centre(double[] v, int stride, int n, int d, double[] shift, int base, double[] out) {
     final int from = VECTOR ? VectorKernels.centre(v, stride, n, d, shift, base, out) : 0;

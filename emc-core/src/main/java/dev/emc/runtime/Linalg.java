@@ -36,6 +36,25 @@ public final class Linalg {
     return true;
   }
 
+  /**
+   * The inverse of a lower-triangular L (nonzero diagonal), itself lower-triangular, written to
+   * {@code out} with its upper triangle zeroed: column c of L⁻¹ by forward substitution on e_c.
+   */
+  public static void invertLower(double[] l, int off, int d, double[] out, int outOff) {
+    for (int c = 0; c < d; c++) {
+      for (int i = 0; i < c; i++) {
+        out[outOff + i * d + c] = 0.0;
+      }
+      for (int i = c; i < d; i++) {
+        double s = i == c ? 1.0 : 0.0;
+        for (int j = c; j < i; j++) {
+          s -= l[off + i * d + j] * out[outOff + j * d + c];
+        }
+        out[outOff + i * d + c] = s / l[off + i * d + i];
+      }
+    }
+  }
+
   /** log|A| = 2 Σ_i log L_ii from A's Cholesky factor. */
   public static double logDetCholesky(double[] l, int off, int d) {
     double s = 0;

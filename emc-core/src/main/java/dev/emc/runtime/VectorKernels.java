@@ -34,301 +34,119 @@ final class VectorKernels {
   }
 
   /**
-   * Left-looking: row i of L⁻¹v is (v_i − Σ_{m&lt;i} l_im y_m) / l_ii, for rows i four at a time
-   * and 4L columns at a time, then 2L; the columns past the last whole 2L go to the plain loops.
+   * {@link BlockKernels#inverseSquares} for columns in whole bands of 4L; returns how many it did.
+   * Rows of Mv four at a time: each is a sum over the rows of v down to its own, and no row waits
+   * for another, so a tile's sixteen sums advance together.
    */
-  static void forwardSquares(double[] l, int base, int d, double[] v, int stride, int n, double[] q) {
+  static int inverseSquares(double[] m, int base, int d, double[] v, int stride, int n, double[] q) {
     int b = 0;
     for (; b + 4 * L <= n; b += 4 * L) {
       int i = 0;
       for (; i + 4 <= d; i += 4) {
-        fourRowsWide(l, base, d, v, stride, b, i, q);
+        fourRows(m, base, d, v, stride, b, i, q);
       }
       if (i + 2 <= d) {
-        twoRowsWide(l, base, d, v, stride, b, i, q);
+        twoRows(m, base, d, v, stride, b, i, q);
         i += 2;
       }
       if (i < d) {
-        oneRowWide(l, base, d, v, stride, b, i, q);
+        oneRow(m, base, d, v, stride, b, i, q);
       }
     }
-    for (; b + 2 * L <= n; b += 2 * L) {
-      int i = 0;
-      for (; i + 4 <= d; i += 4) {
-        fourRows(l, base, d, v, stride, b, i, q);
-      }
-      for (; i < d; i++) {
-        oneRow(l, base, d, v, stride, b, i, q);
-      }
-    }
-    if (b < n) {
-      BlockKernels.forwardSquares(l, base, d, v, stride, b, n, q);
-    }
+    return b;
   }
 
   // One method per tile, small enough that the JIT compiles every vector in it to a register.
 
-  /** Rows i … i + 3 of L⁻¹v, columns b … b + 2L − 1, and their squares added to q. */
-  private static void fourRows(double[] l, int base, int d, double[] v, int stride, int b, int i, double[] q) {
-    final int r0 = i * stride + b;
-    final int r1 = r0 + stride;
-    final int r2 = r1 + stride;
-    final int r3 = r2 + stride;
-    final int l0 = base + i * d;
-    final int l1 = l0 + d;
-    final int l2 = l1 + d;
-    final int l3 = l2 + d;
-    DoubleVector a00 = at(v, r0), a01 = at(v, r0 + L), a10 = at(v, r1), a11 = at(v, r1 + L);
-    DoubleVector a20 = at(v, r2), a21 = at(v, r2 + L), a30 = at(v, r3), a31 = at(v, r3 + L);
-    for (int m = 0; m < i; m++) {
-      final int rm = m * stride + b;
-      final DoubleVector y0 = at(v, rm);
-      final DoubleVector y1 = at(v, rm + L);
-      DoubleVector c = all(-l[l0 + m]);
-      a00 = y0.fma(c, a00);
-      a01 = y1.fma(c, a01);
-      c = all(-l[l1 + m]);
-      a10 = y0.fma(c, a10);
-      a11 = y1.fma(c, a11);
-      c = all(-l[l2 + m]);
-      a20 = y0.fma(c, a20);
-      a21 = y1.fma(c, a21);
-      c = all(-l[l3 + m]);
-      a30 = y0.fma(c, a30);
-      a31 = y1.fma(c, a31);
-    }
-    a00.intoArray(v, r0);
-    a01.intoArray(v, r0 + L);
-    a10.intoArray(v, r1);
-    a11.intoArray(v, r1 + L);
-    a20.intoArray(v, r2);
-    a21.intoArray(v, r2 + L);
-    a30.intoArray(v, r3);
-    a31.intoArray(v, r3 + L);
-    diagonal(l, base, d, v, stride, b, i, q);
-  }
-
-  /** Rows i … i + 3 of L⁻¹v, columns b … b + 4L − 1 (sixteen vectors), and their squares added to q. */
-  private static void fourRowsWide(double[] l, int base, int d, double[] v, int stride, int b, int i, double[] q) {
-    final int r0 = i * stride + b;
-    final int r1 = r0 + stride;
-    final int r2 = r1 + stride;
-    final int r3 = r2 + stride;
-    final int l0 = base + i * d;
-    final int l1 = l0 + d;
-    final int l2 = l1 + d;
-    final int l3 = l2 + d;
-    DoubleVector a00 = at(v, r0), a01 = at(v, r0 + L), a02 = at(v, r0 + 2 * L), a03 = at(v, r0 + 3 * L);
-    DoubleVector a10 = at(v, r1), a11 = at(v, r1 + L), a12 = at(v, r1 + 2 * L), a13 = at(v, r1 + 3 * L);
-    DoubleVector a20 = at(v, r2), a21 = at(v, r2 + L), a22 = at(v, r2 + 2 * L), a23 = at(v, r2 + 3 * L);
-    DoubleVector a30 = at(v, r3), a31 = at(v, r3 + L), a32 = at(v, r3 + 2 * L), a33 = at(v, r3 + 3 * L);
-    for (int m = 0; m < i; m++) {
-      final int rm = m * stride + b;
-      final DoubleVector y0 = at(v, rm), y1 = at(v, rm + L), y2 = at(v, rm + 2 * L), y3 = at(v, rm + 3 * L);
-      DoubleVector c = all(-l[l0 + m]);
+  /** Rows i … i + 3 of Mv, columns b … b + 4L − 1, and their squares added to q. */
+  private static void fourRows(double[] m, int base, int d, double[] v, int stride, int b, int i, double[] q) {
+    final int m0 = base + i * d;
+    final int m1 = base + (i + 1) * d;
+    final int m2 = base + (i + 2) * d;
+    final int m3 = base + (i + 3) * d;
+    final DoubleVector zero = DoubleVector.zero(S);
+    DoubleVector a00 = zero, a01 = zero, a02 = zero, a03 = zero;
+    DoubleVector a10 = zero, a11 = zero, a12 = zero, a13 = zero;
+    DoubleVector a20 = zero, a21 = zero, a22 = zero, a23 = zero;
+    DoubleVector a30 = zero, a31 = zero, a32 = zero, a33 = zero;
+    for (int j = 0; j < i + 4; j++) { // M's zeros above the diagonal add nothing
+      final int vj = j * stride + b;
+      final DoubleVector y0 = at(v, vj), y1 = at(v, vj + L),
+          y2 = at(v, vj + 2 * L), y3 = at(v, vj + 3 * L);
+      DoubleVector c = all(m[m0 + j]);
       a00 = y0.fma(c, a00);
       a01 = y1.fma(c, a01);
       a02 = y2.fma(c, a02);
       a03 = y3.fma(c, a03);
-      c = all(-l[l1 + m]);
+      c = all(m[m1 + j]);
       a10 = y0.fma(c, a10);
       a11 = y1.fma(c, a11);
       a12 = y2.fma(c, a12);
       a13 = y3.fma(c, a13);
-      c = all(-l[l2 + m]);
+      c = all(m[m2 + j]);
       a20 = y0.fma(c, a20);
       a21 = y1.fma(c, a21);
       a22 = y2.fma(c, a22);
       a23 = y3.fma(c, a23);
-      c = all(-l[l3 + m]);
+      c = all(m[m3 + j]);
       a30 = y0.fma(c, a30);
       a31 = y1.fma(c, a31);
       a32 = y2.fma(c, a32);
       a33 = y3.fma(c, a33);
     }
-    a00.intoArray(v, r0);
-    a01.intoArray(v, r0 + L);
-    a02.intoArray(v, r0 + 2 * L);
-    a03.intoArray(v, r0 + 3 * L);
-    a10.intoArray(v, r1);
-    a11.intoArray(v, r1 + L);
-    a12.intoArray(v, r1 + 2 * L);
-    a13.intoArray(v, r1 + 3 * L);
-    a20.intoArray(v, r2);
-    a21.intoArray(v, r2 + L);
-    a22.intoArray(v, r2 + 2 * L);
-    a23.intoArray(v, r2 + 3 * L);
-    a30.intoArray(v, r3);
-    a31.intoArray(v, r3 + L);
-    a32.intoArray(v, r3 + 2 * L);
-    a33.intoArray(v, r3 + 3 * L);
-    diagonal(l, base, d, v, stride, b, i, q);
-    diagonal(l, base, d, v, stride, b + 2 * L, i, q);
+    a30.fma(a30, a20.fma(a20, a10.fma(a10, a00.fma(a00, at(q, b))))).intoArray(q, b);
+    a31.fma(a31, a21.fma(a21, a11.fma(a11, a01.fma(a01, at(q, b + L))))).intoArray(q, b + L);
+    a32.fma(a32, a22.fma(a22, a12.fma(a12, a02.fma(a02, at(q, b + 2 * L))))).intoArray(q, b + 2 * L);
+    a33.fma(a33, a23.fma(a23, a13.fma(a13, a03.fma(a03, at(q, b + 3 * L))))).intoArray(q, b + 3 * L);
   }
 
-  /** Rows i and i + 1 of L⁻¹v (of the last rows, after those four at a time), columns b … b + 4L − 1. */
-  private static void twoRowsWide(double[] l, int base, int d, double[] v, int stride, int b, int i, double[] q) {
-    final int r0 = i * stride + b;
-    final int r1 = r0 + stride;
-    final int l0 = base + i * d;
-    final int l1 = l0 + d;
-    DoubleVector a00 = at(v, r0), a01 = at(v, r0 + L), a02 = at(v, r0 + 2 * L), a03 = at(v, r0 + 3 * L);
-    DoubleVector a10 = at(v, r1), a11 = at(v, r1 + L), a12 = at(v, r1 + 2 * L), a13 = at(v, r1 + 3 * L);
-    for (int m = 0; m < i; m++) {
-      final int rm = m * stride + b;
-      final DoubleVector y0 = at(v, rm), y1 = at(v, rm + L), y2 = at(v, rm + 2 * L), y3 = at(v, rm + 3 * L);
-      DoubleVector c = all(-l[l0 + m]);
+  /** Rows i and i + 1 of Mv (of the last rows, after those four at a time), columns b … b + 4L − 1. */
+  private static void twoRows(double[] m, int base, int d, double[] v, int stride, int b, int i, double[] q) {
+    final int m0 = base + i * d;
+    final int m1 = base + (i + 1) * d;
+    final DoubleVector zero = DoubleVector.zero(S);
+    DoubleVector a00 = zero, a01 = zero, a02 = zero, a03 = zero;
+    DoubleVector a10 = zero, a11 = zero, a12 = zero, a13 = zero;
+    for (int j = 0; j < i + 2; j++) { // M's zeros above the diagonal add nothing
+      final int vj = j * stride + b;
+      final DoubleVector y0 = at(v, vj), y1 = at(v, vj + L),
+          y2 = at(v, vj + 2 * L), y3 = at(v, vj + 3 * L);
+      DoubleVector c = all(m[m0 + j]);
       a00 = y0.fma(c, a00);
       a01 = y1.fma(c, a01);
       a02 = y2.fma(c, a02);
       a03 = y3.fma(c, a03);
-      c = all(-l[l1 + m]);
+      c = all(m[m1 + j]);
       a10 = y0.fma(c, a10);
       a11 = y1.fma(c, a11);
       a12 = y2.fma(c, a12);
       a13 = y3.fma(c, a13);
     }
-    DoubleVector c = all(1.0 / l[l0 + i]);
-    a00 = a00.mul(c);
-    a01 = a01.mul(c);
-    a02 = a02.mul(c);
-    a03 = a03.mul(c);
-    c = all(-l[l1 + i]);
-    a10 = a00.fma(c, a10);
-    a11 = a01.fma(c, a11);
-    a12 = a02.fma(c, a12);
-    a13 = a03.fma(c, a13);
-    c = all(1.0 / l[l1 + i + 1]);
-    a10 = a10.mul(c);
-    a11 = a11.mul(c);
-    a12 = a12.mul(c);
-    a13 = a13.mul(c);
-    a00.intoArray(v, r0);
-    a01.intoArray(v, r0 + L);
-    a02.intoArray(v, r0 + 2 * L);
-    a03.intoArray(v, r0 + 3 * L);
-    a10.intoArray(v, r1);
-    a11.intoArray(v, r1 + L);
-    a12.intoArray(v, r1 + 2 * L);
-    a13.intoArray(v, r1 + 3 * L);
     a10.fma(a10, a00.fma(a00, at(q, b))).intoArray(q, b);
     a11.fma(a11, a01.fma(a01, at(q, b + L))).intoArray(q, b + L);
     a12.fma(a12, a02.fma(a02, at(q, b + 2 * L))).intoArray(q, b + 2 * L);
     a13.fma(a13, a03.fma(a03, at(q, b + 3 * L))).intoArray(q, b + 3 * L);
   }
 
-  /** Row i of L⁻¹v, columns b … b + 4L − 1, and its square added to q. */
-  private static void oneRowWide(double[] l, int base, int d, double[] v, int stride, int b, int i, double[] q) {
-    final int r0 = i * stride + b;
-    final int l0 = base + i * d;
-    DoubleVector a00 = at(v, r0), a01 = at(v, r0 + L), a02 = at(v, r0 + 2 * L), a03 = at(v, r0 + 3 * L);
-    for (int m = 0; m < i; m++) {
-      final int rm = m * stride + b;
-      final DoubleVector c = all(-l[l0 + m]);
-      a00 = at(v, rm).fma(c, a00);
-      a01 = at(v, rm + L).fma(c, a01);
-      a02 = at(v, rm + 2 * L).fma(c, a02);
-      a03 = at(v, rm + 3 * L).fma(c, a03);
+  /** Row i of Mv, columns b … b + 4L − 1, and its square added to q. */
+  private static void oneRow(double[] m, int base, int d, double[] v, int stride, int b, int i, double[] q) {
+    final int m0 = base + i * d;
+    final DoubleVector zero = DoubleVector.zero(S);
+    DoubleVector a00 = zero, a01 = zero, a02 = zero, a03 = zero;
+    for (int j = 0; j <= i; j++) {
+      final int vj = j * stride + b;
+      final DoubleVector y0 = at(v, vj), y1 = at(v, vj + L),
+          y2 = at(v, vj + 2 * L), y3 = at(v, vj + 3 * L);
+      DoubleVector c = all(m[m0 + j]);
+      a00 = y0.fma(c, a00);
+      a01 = y1.fma(c, a01);
+      a02 = y2.fma(c, a02);
+      a03 = y3.fma(c, a03);
     }
-    final DoubleVector c = all(1.0 / l[l0 + i]);
-    a00 = a00.mul(c);
-    a01 = a01.mul(c);
-    a02 = a02.mul(c);
-    a03 = a03.mul(c);
-    a00.intoArray(v, r0);
-    a01.intoArray(v, r0 + L);
-    a02.intoArray(v, r0 + 2 * L);
-    a03.intoArray(v, r0 + 3 * L);
     a00.fma(a00, at(q, b)).intoArray(q, b);
     a01.fma(a01, at(q, b + L)).intoArray(q, b + L);
     a02.fma(a02, at(q, b + 2 * L)).intoArray(q, b + 2 * L);
     a03.fma(a03, at(q, b + 3 * L)).intoArray(q, b + 3 * L);
-  }
-
-  /**
-   * The 4×4 block on the diagonal of rows i … i + 3, whose terms of rows m &lt; i v already holds:
-   * a row at a time. (Apart from fourRows' loop: vectors that live through a loop and past it are
-   * what the JIT keeps as objects.)
-   */
-  private static void diagonal(double[] l, int base, int d, double[] v, int stride, int b, int i, double[] q) {
-    final int r0 = i * stride + b;
-    final int r1 = r0 + stride;
-    final int r2 = r1 + stride;
-    final int r3 = r2 + stride;
-    final int l0 = base + i * d;
-    final int l1 = l0 + d;
-    final int l2 = l1 + d;
-    final int l3 = l2 + d;
-    DoubleVector c = all(1.0 / l[l0 + i]);
-    final DoubleVector a00 = at(v, r0).mul(c);
-    final DoubleVector a01 = at(v, r0 + L).mul(c);
-    c = all(-l[l1 + i]);
-    DoubleVector a10 = a00.fma(c, at(v, r1));
-    DoubleVector a11 = a01.fma(c, at(v, r1 + L));
-    c = all(1.0 / l[l1 + i + 1]);
-    a10 = a10.mul(c);
-    a11 = a11.mul(c);
-    c = all(-l[l2 + i]);
-    DoubleVector a20 = a00.fma(c, at(v, r2));
-    DoubleVector a21 = a01.fma(c, at(v, r2 + L));
-    c = all(-l[l2 + i + 1]);
-    a20 = a10.fma(c, a20);
-    a21 = a11.fma(c, a21);
-    c = all(1.0 / l[l2 + i + 2]);
-    a20 = a20.mul(c);
-    a21 = a21.mul(c);
-    c = all(-l[l3 + i]);
-    DoubleVector a30 = a00.fma(c, at(v, r3));
-    DoubleVector a31 = a01.fma(c, at(v, r3 + L));
-    c = all(-l[l3 + i + 1]);
-    a30 = a10.fma(c, a30);
-    a31 = a11.fma(c, a31);
-    c = all(-l[l3 + i + 2]);
-    a30 = a20.fma(c, a30);
-    a31 = a21.fma(c, a31);
-    c = all(1.0 / l[l3 + i + 3]);
-    a30 = a30.mul(c);
-    a31 = a31.mul(c);
-    a00.intoArray(v, r0);
-    a01.intoArray(v, r0 + L);
-    a10.intoArray(v, r1);
-    a11.intoArray(v, r1 + L);
-    a20.intoArray(v, r2);
-    a21.intoArray(v, r2 + L);
-    a30.intoArray(v, r3);
-    a31.intoArray(v, r3 + L);
-    DoubleVector q0 = at(q, b);
-    DoubleVector q1 = at(q, b + L);
-    q0 = a00.fma(a00, q0);
-    q1 = a01.fma(a01, q1);
-    q0 = a10.fma(a10, q0);
-    q1 = a11.fma(a11, q1);
-    q0 = a20.fma(a20, q0);
-    q1 = a21.fma(a21, q1);
-    q0 = a30.fma(a30, q0);
-    q1 = a31.fma(a31, q1);
-    q0.intoArray(q, b);
-    q1.intoArray(q, b + L);
-  }
-
-  /** Row i of L⁻¹v, columns b … b + 2L − 1, and its square added to q. */
-  private static void oneRow(double[] l, int base, int d, double[] v, int stride, int b, int i, double[] q) {
-    final int r0 = i * stride + b;
-    final int l0 = base + i * d;
-    DoubleVector a00 = at(v, r0), a01 = at(v, r0 + L);
-    for (int m = 0; m < i; m++) {
-      final int rm = m * stride + b;
-      final DoubleVector c = all(-l[l0 + m]);
-      a00 = at(v, rm).fma(c, a00);
-      a01 = at(v, rm + L).fma(c, a01);
-    }
-    final DoubleVector c = all(1.0 / l[l0 + i]);
-    a00 = a00.mul(c);
-    a01 = a01.mul(c);
-    a00.intoArray(v, r0);
-    a01.intoArray(v, r0 + L);
-    a00.fma(a00, at(q, b)).intoArray(q, b);
-    a01.fma(a01, at(q, b + L)).intoArray(q, b + L);
   }
 
   /**

@@ -16,8 +16,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Workload b's two dense steps on its shapes (D = 30, K = 30, a block of 64 rows), for all K
- * components: the triangular solve of the block against each component's Cholesky factor, with the
- * squared norms (TRSM-like, about K·n·D² flops), and the weighted scatter S_k += X_bᵀ diag(r_k) X_b,
+ * components: the quadratic forms, squared norms of the block against each component's Cholesky
+ * factor L solved (TRSM-like, about K·n·D² flops) or multiplied by L⁻¹ (TRMM-like, as BlockKernels), and the weighted scatter S_k += X_bᵀ diag(r_k) X_b,
  * lower triangle (SYRK-like, K·n·D(D+1) flops). Each three ways: as the pass did it before
  * ("today"); runtime.BlockKernels, with the Vector API ({@code -jvmArgsAppend -Demc.vector=false}
  * for its plain loops), the scatter twice: {@code scatterLower} over rows, as before the rows went
@@ -35,6 +35,7 @@ public class KernelBenchmark {
   static final int D = 30, K = 30, N = 64, DP = 32;
 
   double[] chol = new double[K * D * D];
+  double[] inverse = new double[K * D * D];
   double[] data = new double[N * D];
   double[] mu = new double[K * D];
   double[] resp = new double[N * K];
@@ -63,6 +64,7 @@ public class KernelBenchmark {
         }
       }
       Linalg.cholesky(a, 0, D, chol, k * D * D);
+      Linalg.invertLower(chol, k * D * D, D, inverse, k * D * D);
     }
     for (int i = 0; i < data.length; i++) {
       data[i] = rnd.nextGaussian();
@@ -204,6 +206,7 @@ public class KernelBenchmark {
   private final double[] flat = new double[D * N];
   private final double[] sPadded = new double[K * D * DP];
 
+  /** The forms as the pass now computes them: ‖L⁻¹(x − μ)‖² with L⁻¹ from prepare() (TRMM-like). */
   @Benchmark
   public double trsmBlockKernels() {
     double s = 0;
@@ -214,7 +217,7 @@ public class KernelBenchmark {
         }
       }
       java.util.Arrays.fill(q, 0);
-      dev.emc.runtime.BlockKernels.forwardSquares(chol, k * D * D, D, flat, N, N, q);
+      dev.emc.runtime.BlockKernels.inverseSquares(inverse, k * D * D, D, flat, N, N, q);
       s += q[0];
     }
     return s;
