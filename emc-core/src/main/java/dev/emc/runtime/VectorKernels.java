@@ -11,9 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * on tiles — four rows of the result by four (or two) vectors — whose partial sums stay in
  * registers while they stream the operands past them: per step, four vector loads and four
  * broadcasts (or four more loads) feed sixteen multiply-adds, where a loop over one row of the
- * result would load and store the row for every multiply-add. Sixteen sums is as many as C2 (JDK
- * 17) keeps in registers here: a tile with more vectors alive at once ran slower, as objects. Every
- * partial sum adds its terms in the order the plain loops do.
+ * result would load and store the row for every multiply-add. Sixteen sums and their operands is
+ * as far as it goes with C2 (JDK 17): tiles with more vectors alive at once made the pass slower,
+ * up to twice (BENCHMARKS.md). Every partial sum adds its terms in the order the plain loops do.
  */
 final class VectorKernels {
   private VectorKernels() {}
@@ -402,8 +402,7 @@ final class VectorKernels {
       return 0;
     }
     final int w = d * stride; // r ∘ t_i at scratch[w + i * stride + b], t_i at scratch[i * stride + b]
-    // Without first, the sums go to an array that is dropped: a vector that may be null is one the
-    // JIT keeps as an object.
+    // Without first, the sums go to an array that is dropped: the loop is the same either way.
     final double[] s1 = first == null ? new double[L] : first;
     for (int i = 0; i < d; i++) {
       final DoubleVector c = all(shift == null ? 0.0 : shift[base + i]);
