@@ -31,7 +31,7 @@ public final class BlockKernels {
    * triangular, is at {@code m[base…]} (row-major, d×d). With M = L⁻¹ for Σ = L Lᵀ that is vᵀΣ⁻¹v:
    * a product, where forward substitution against L would be a chain of dependent steps per column
    * (scikit-learn, too, keeps the inverse factor and multiplies). M's upper triangle must be zeros:
-   * the vector kernel adds its square tiles on the diagonal whole.
+   * the vector kernel adds its square tiles on the diagonal whole. v is the kernel's to overwrite.
    */
   public static void inverseSquares(double[] m, int base, int d, double[] v, int stride, int n, double[] q) {
     inverseSquares(m, base, d, v, stride, n, q, VECTOR);
@@ -42,20 +42,29 @@ public final class BlockKernels {
     if (from == n) {
       return;
     }
-    // Row i of Mv is Σ_{j ≤ i} m_ij v_j, j in order as the vector kernel sums it, its square added
-    // to q; loops over the columns, long and independent, which the JIT vectorizes as it can.
-    final double[] row = new double[n - from];
-    for (int i = 0; i < d; i++) {
-      java.util.Arrays.fill(row, 0.0);
-      for (int j = 0; j <= i; j++) {
-        final double mij = m[base + i * d + j];
+    // Row i of Mv overwrites row i of v from the last row up, so that rows j < i still hold v_j:
+    // m_ii v_i + Σ_{j<i} m_ij v_j (the vector kernel adds m_ii v_i in its place, after j = i − 1);
+    // then the squares, rows in order. Loops over the columns, long and independent, which the JIT
+    // vectorizes.
+    for (int i = d - 1; i >= 0; i--) {
+      final int vi = i * stride;
+      final int mi = base + i * d;
+      final double mii = m[mi + i];
+      for (int b = from; b < n; b++) {
+        v[vi + b] *= mii;
+      }
+      for (int j = 0; j < i; j++) {
+        final double mij = m[mi + j];
         final int vj = j * stride;
         for (int b = from; b < n; b++) {
-          row[b - from] += mij * v[vj + b];
+          v[vi + b] += mij * v[vj + b];
         }
       }
+    }
+    for (int i = 0; i < d; i++) {
+      final int vi = i * stride;
       for (int b = from; b < n; b++) {
-        q[b] += row[b - from] * row[b - from];
+        q[b] += v[vi + b] * v[vi + b];
       }
     }
   }

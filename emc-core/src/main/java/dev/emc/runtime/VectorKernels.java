@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * broadcasts (or four more loads) feed sixteen multiply-adds, where a loop over one row of the
  * result would load and store the row for every multiply-add. Sixteen sums and their operands is
  * as far as it goes with C2 (JDK 17): tiles with more vectors alive at once made the pass slower,
- * up to twice (BENCHMARKS.md). Every partial sum adds its terms in the order the plain loops do.
+ * up to twice (BENCHMARKS.md). Every partial sum adds its terms in the order the plain loops do, but
+ * for the place of the diagonal term in a row of inverseSquares'.
  */
 final class VectorKernels {
   private VectorKernels() {}
