@@ -322,11 +322,12 @@ public final class JavaGenerator {
       type.addField(FieldSpec.builder(DOUBLES, h.field(), Modifier.PRIVATE, Modifier.FINAL)
           .addJavadoc("$L$L, from prepare().\n", escape(what), h.perComponent() ? " per component" : "")
           .initializer("new double[$L]", length).build());
-      low.blockQuads().stream().filter(q -> q.factor().equals(h) && q.inverse() != null).findFirst()
-          .ifPresent(q -> type.addField(FieldSpec.builder(DOUBLES, q.inverse(), Modifier.PRIVATE, Modifier.FINAL)
-              .addJavadoc("L⁻¹, the inverse of that factor$L, from prepare().\n",
-                  h.perComponent() ? " per component" : "")
-              .initializer("new double[$L]", length).build()));
+      String inverse = low.inverseOf(h);
+      if (inverse != null) {
+        type.addField(FieldSpec.builder(DOUBLES, inverse, Modifier.PRIVATE, Modifier.FINAL)
+            .addJavadoc("L⁻¹, the inverse of that factor$L, from prepare().\n", h.perComponent() ? " per component" : "")
+            .initializer("new double[$L]", length).build());
+      }
     }
   }
 

@@ -95,6 +95,12 @@ final class Lowering {
         Exprs.dependsOnComponent(q)));
   }
 
+  /** The field of L⁻¹ for a Cholesky factor the blocked forms use, or null. */
+  String inverseOf(Hoisted factor) {
+    return blockQuads.values().stream().filter(q -> q.factor().equals(factor)).map(BlockQuad::inverse)
+        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+  }
+
   CodeNames names() {
     return names;
   }

@@ -173,12 +173,10 @@ final class PrepareCode {
       b.addStatement("return $S", label + " is not positive definite");
     }
     b.endControlFlow();
-    for (Lowering.BlockQuad q : low.blockQuads()) {
-      if (q.factor().equals(h) && q.inverse() != null) {
-        b.add("// L⁻¹, for the E-step's forms of a block of rows: ‖L⁻¹v‖² = vᵀ$L⁻¹v\n", Text.of(m));
-        b.addStatement("$T.invertLower($L, $L, $L, $L, $L)", Linalg.class, h.field(), base, d, q.inverse(), base);
-        break;
-      }
+    String inverse = low.inverseOf(h);
+    if (inverse != null) {
+      b.add("// L⁻¹, for the E-step's forms of a block of rows: ‖L⁻¹v‖² = vᵀ$L⁻¹v\n", Text.of(m));
+      b.addStatement("$T.invertLower($L, $L, $L, $L, $L)", Linalg.class, h.field(), base, d, inverse, base);
     }
     if (h.perComponent()) {
       b.endControlFlow();

@@ -246,15 +246,17 @@ final class StatisticsCode {
       if (moments[0] != null) {
         comment(moments[0], b);
       }
-      b.addStatement("$T.products($L, BLOCK, b1 - b0, $L, $L, $L, resp, k * BLOCK, $L, $L, $L, k * ($L * ($L + 1) / 2), $L)",
-          BlockKernels.class, columnsName(v), d, centre.array(), centre.base(), out[0], base[0],
-          lanesName(outer.symbol().name()), d, d, blockName(outer, "scratch"));
-      out[0] = "null"; // products added it
+      b.addStatement("$T.products($L, BLOCK, b1 - b0, $L, $L, $L, resp, k * BLOCK, $L, $L, $L, "
+          + "k * ($L * ($L + 1) / 2), $L)", BlockKernels.class, columnsName(v), d, centre.array(), centre.base(),
+          out[0], base[0], lanesName(outer.symbol().name()), d, d, blockName(outer, "scratch"));
+      // products added the first moment.
+      out[0] = "null";
       base[0] = "0";
     } else if (moments[0] != null) {
       comment(moments[0], b);
     }
-    if (moments[1] == null && out[0].equals("null")) {
+    boolean firstLeft = outer == null && moments[0] != null;
+    if (!firstLeft && moments[1] == null) {
       return;
     }
     if (moments[1] != null) {
@@ -264,6 +266,7 @@ final class StatisticsCode {
         columnsName(v), d, centre.array(), centre.base(), out[0], base[0], out[1], base[1]);
   }
 
+  /** The derivation's line for statistic st, above the call that adds it. */
   private void comment(Statistic st, CodeBlock.Builder b) {
     b.add("// (eq. $L) $L += $L\n", derivation.number("statistic:" + st.symbol().name()),
         Text.of(new Expr.Sym(st.symbol())), Text.times("r_nk", st.perRow()));

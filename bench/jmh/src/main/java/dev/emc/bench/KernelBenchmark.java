@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Workload b's two dense steps on its shapes (D = 30, K = 30, a block of 64 rows), for all K
  * components: the quadratic forms, squared norms of the block against each component's Cholesky
- * factor L solved (TRSM-like, about K·n·D² flops) or multiplied by L⁻¹ (TRMM-like, as BlockKernels), and the weighted scatter S_k += X_bᵀ diag(r_k) X_b,
+ * factor L solved (TRSM-like, about K·n·D² flops) or multiplied by L⁻¹ (TRMM-like, as
+ * BlockKernels), and the weighted scatter S_k += X_bᵀ diag(r_k) X_b,
  * lower triangle (SYRK-like, K·n·D(D+1) flops). Each three ways: as the pass did it before
  * ("today"); runtime.BlockKernels, with the Vector API ({@code -jvmArgsAppend -Demc.vector=false}
  * for its plain loops), the scatter twice: {@code scatterLower} over rows, as before the rows went
