@@ -9,10 +9,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The Vector API kernels against the plain loops of BlockKernels (the same sums in the same order,
- * unfused) and against the definitions: ‖L⁻¹v‖² by substitution one column at a time, and the
- * scatter as a double sum. Sizes below, at and past a vector's width, and column counts that leave a
- * remainder of the vector kernels' 4 × lanes.
+ * The Vector API kernels against the plain loops of BlockKernels (the same sums, unfused, in the
+ * same order but for the place of a row's diagonal term in the forms) and against the definitions:
+ * ‖L⁻¹v‖² by substitution one column at a time, and the scatter as a double sum. Sizes below, at
+ * and past a vector's width, and column counts that leave a remainder of the vector kernels' 4 ×
+ * lanes.
  */
 class BlockKernelsTest {
   @ParameterizedTest
@@ -70,7 +71,8 @@ class BlockKernelsTest {
       assertEquals(q, qVector[b], 1e-12 * q, "vector q " + b);
     }
     for (int b = n; b < stride; b++) {
-      assertEquals(q0[b], qVector[b], "column " + b + " is past n");
+      assertEquals(q0[b], qPlain[b], "plain: column " + b + " is past n");
+      assertEquals(q0[b], qVector[b], "vector: column " + b + " is past n");
     }
   }
 
