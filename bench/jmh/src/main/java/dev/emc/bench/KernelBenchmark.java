@@ -209,7 +209,7 @@ public class KernelBenchmark {
 
   /** The forms as the pass now computes them: ‖L⁻¹(x − μ)‖² with L⁻¹ from prepare() (TRMM-like). */
   @Benchmark
-  public double trsmBlockKernels() {
+  public double trmmBlockKernels() {
     double s = 0;
     for (int k = 0; k < K; k++) {
       for (int b = 0; b < N; b++) {
