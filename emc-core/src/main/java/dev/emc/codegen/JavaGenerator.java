@@ -325,7 +325,8 @@ public final class JavaGenerator {
       String inverse = low.inverseOf(h);
       if (inverse != null) {
         type.addField(FieldSpec.builder(DOUBLES, inverse, Modifier.PRIVATE, Modifier.FINAL)
-            .addJavadoc("L⁻¹, the inverse of that factor$L, from prepare().\n", h.perComponent() ? " per component" : "")
+            .addJavadoc("L⁻¹, the inverse of {@code $L}$L, from prepare().\n", h.field(),
+                h.perComponent() ? " per component" : "")
             .initializer("new double[$L]", length).build());
       }
     }
