@@ -45,13 +45,21 @@ public final class Linalg {
       for (int i = 0; i < c; i++) {
         out[outOff + i * d + c] = 0.0;
       }
-      for (int i = c; i < d; i++) {
-        double s = i == c ? 1.0 : 0.0;
-        for (int j = c; j < i; j++) {
-          s -= l[off + i * d + j] * out[outOff + j * d + c];
-        }
-        out[outOff + i * d + c] = s / l[off + i * d + i];
+      inverseColumn(l, off, d, c, out, outOff + c, d);
+    }
+  }
+
+  /**
+   * Rows c … d − 1 of column c of L⁻¹ (its rows above c are zeros), by forward substitution on
+   * e_c: row i at {@code out[at + i * step]}.
+   */
+  private static void inverseColumn(double[] l, int off, int d, int c, double[] out, int at, int step) {
+    for (int i = c; i < d; i++) {
+      double s = i == c ? 1.0 : 0.0;
+      for (int j = c; j < i; j++) {
+        s -= l[off + i * d + j] * out[at + j * step];
       }
+      out[at + i * step] = s / l[off + i * d + i];
     }
   }
 
@@ -75,14 +83,9 @@ public final class Linalg {
       if (w[wOff + i] == 0) {
         continue;
       }
-      // Solve L y = e_i by forward substitution; y_j = 0 for j < i.
+      inverseColumn(l, off, d, i, col, 0, 1); // y_j = 0 for j < i
       double norm = 0;
       for (int r = i; r < d; r++) {
-        double s = r == i ? 1.0 : 0.0;
-        for (int m = i; m < r; m++) {
-          s -= l[off + r * d + m] * col[m];
-        }
-        col[r] = s / l[off + r * d + r];
         norm += col[r] * col[r];
       }
       trace += w[wOff + i] * norm;
