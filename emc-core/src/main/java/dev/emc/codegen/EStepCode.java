@@ -28,7 +28,7 @@ import javax.lang.model.element.Modifier;
  */
 final class EStepCode {
   /** Rows per block: the E-step's quadratic forms and the statistics go a block at a time. */
-  static final int BLOCK = 64;
+  static final int BLOCK = 128;
 
   private final EmPlan plan;
   /** The derivation whose equation numbers the comments cite. */
@@ -192,11 +192,11 @@ final class EStepCode {
       String k = q.perComponent() ? "k" : "0";
       Scope sc = new Scope("row", q.perComponent() ? "k" : null, null, true);
       Exprs.Centred v = Exprs.Centred.of(q.q().vector());
-      if (v != null) {
-        Lowering.Slice centre = low.slice(v.centre(), sc);
-        b.addStatement("$T.centre($L, BLOCK, b1 - b0, $L, $L, $L, $L)", BlockKernels.class, low.columns(v.row()),
-            q.dim(), centre.array(), centre.base(), q.scratch());
-      } else {
+      // v − c: the transposed rows about the centre, which the kernel subtracts as it reads them, or
+      // the vector written out row by row (c = 0).
+      String rows = v != null ? low.columns(v.row()) : q.scratch();
+      Lowering.Slice centre = v != null ? low.slice(v.centre(), sc) : Lowering.Slice.NONE;
+      if (v == null) {
         b.beginControlFlow("for (int n = b0; n < b1; n++)");
         b.addStatement("final int row = n * COLUMNS");
         low.each(q.dim(), sc, b, (i, in) -> in.addStatement("$L[$L * BLOCK + n - b0] = $L", q.scratch(), i,
@@ -204,8 +204,9 @@ final class EStepCode {
         b.endControlFlow();
       }
       b.addStatement("$T.fill($L[$L], 0.0)", java.util.Arrays.class, q.name(), k);
-      b.addStatement("$T.inverseSquares($L, $L, $L, $L, BLOCK, b1 - b0, $L[$L])", BlockKernels.class, q.inverse(),
-          low.matrixBase(q.factor(), sc), q.dim(), q.scratch(), q.name(), k);
+      b.addStatement("$T.inverseSquares($L, $L, $L, $L, $L, $L, BLOCK, b1 - b0, $L[$L], $L)", BlockKernels.class,
+          q.inverse(), low.matrixBase(q.factor(), sc), q.dim(), rows, centre.array(), centre.base(), q.name(), k,
+          q.scratch());
       if (q.perComponent()) {
         b.endControlFlow();
       }

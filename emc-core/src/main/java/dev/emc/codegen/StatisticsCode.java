@@ -336,7 +336,7 @@ final class StatisticsCode {
         }
       }
       if (moments[2] != null) {
-        b.addStatement("final double[] $L = new double[2 * $L * BLOCK]", blockName(moments[2], "scratch"),
+        b.addStatement("final double[] $L = new double[($L + 1) * BLOCK]", blockName(moments[2], "scratch"),
             names.size(moments[2].shape().dim()));
       }
     });

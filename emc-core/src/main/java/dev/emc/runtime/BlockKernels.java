@@ -26,45 +26,56 @@ public final class BlockKernels {
   }
 
   /**
-   * The squared norms ‖M v_b‖² of a block of columns at once, added to {@code q[b]} for b &lt; n,
-   * where column b of v is {@code v[b], v[stride + b], …, v[(d − 1) * stride + b]} and M, lower
-   * triangular, is at {@code m[base…]} (row-major, d×d). With M = L⁻¹ for Σ = L Lᵀ that is vᵀΣ⁻¹v:
-   * a product, where forward substitution against L would be a chain of dependent steps per column
+   * The squared norms ‖M (v_b − c)‖² of a block of columns at once, added to {@code q[b]} for b &lt; n,
+   * where column b of v is {@code v[b], v[stride + b], …, v[(d − 1) * stride + b]}, c_i =
+   * {@code shift[shiftBase + i]} (0 when shift is null) and M, lower triangular, is at
+   * {@code m[base…]} (row-major, d×d). With M = L⁻¹ for Σ = L Lᵀ that is (v − c)ᵀΣ⁻¹(v − c): a
+   * product, where forward substitution against L would be a chain of dependent steps per column
    * (scikit-learn, too, keeps the inverse factor and multiplies). M's upper triangle must be zeros:
-   * the vector kernel adds its square tiles on the diagonal whole. v is the kernel's to overwrite.
+   * the vector kernel adds its square tiles on the diagonal whole. The vector kernel subtracts c as it
+   * reads v, which it leaves as it is; the plain loops work in {@code scratch} (d·stride long, and
+   * may be v itself when shift is null).
    */
-  public static void inverseSquares(double[] m, int base, int d, double[] v, int stride, int n, double[] q) {
-    inverseSquares(m, base, d, v, stride, n, q, VECTOR);
+  public static void inverseSquares(double[] m, int base, int d, double[] v, double[] shift, int shiftBase,
+      int stride, int n, double[] q, double[] scratch) {
+    inverseSquares(m, base, d, v, shift, shiftBase, stride, n, q, scratch, VECTOR);
   }
 
-  static void inverseSquares(double[] m, int base, int d, double[] v, int stride, int n, double[] q, boolean vector) {
-    final int from = vector ? VectorKernels.inverseSquares(m, base, d, v, stride, n, q) : 0;
+  static void inverseSquares(double[] m, int base, int d, double[] v, double[] shift, int shiftBase, int stride,
+      int n, double[] q, double[] scratch, boolean vector) {
+    final int from = vector ? VectorKernels.inverseSquares(m, base, d, v, shift, shiftBase, stride, n, q) : 0;
     if (from == n) {
       return;
     }
-    // Row i of Mv overwrites row i of v from the last row up, so that rows j < i still hold v_j:
-    // m_ii v_i + Σ_{j<i} m_ij v_j (the vector kernel adds m_ii v_i in its place, after j = i − 1);
-    // then the squares, rows in order. Loops over the columns, long and independent, which the JIT
-    // vectorizes.
+    for (int i = 0; i < d; i++) {
+      final double c = shift == null ? 0.0 : shift[shiftBase + i];
+      for (int b = from; b < n; b++) {
+        scratch[i * stride + b] = v[i * stride + b] - c;
+      }
+    }
+    // Row i of M(v − c) overwrites row i of the centred block from the last row up, so that rows j < i
+    // still hold v_j − c_j: m_ii t_i + Σ_{j<i} m_ij t_j (the vector kernel adds m_ii t_i in its place,
+    // after j = i − 1); then the squares, rows in order. Loops over the columns, long and independent,
+    // which the JIT vectorizes.
     for (int i = d - 1; i >= 0; i--) {
       final int vi = i * stride;
       final int mi = base + i * d;
       final double mii = m[mi + i];
       for (int b = from; b < n; b++) {
-        v[vi + b] *= mii;
+        scratch[vi + b] *= mii;
       }
       for (int j = 0; j < i; j++) {
         final double mij = m[mi + j];
         final int vj = j * stride;
         for (int b = from; b < n; b++) {
-          v[vi + b] += mij * v[vj + b];
+          scratch[vi + b] += mij * scratch[vj + b];
         }
       }
     }
     for (int i = 0; i < d; i++) {
       final int vi = i * stride;
       for (int b = from; b < n; b++) {
-        q[b] += v[vi + b] * v[vi + b];
+        q[b] += scratch[vi + b] * scratch[vi + b];
       }
     }
   }
@@ -195,21 +206,6 @@ public final class BlockKernels {
   private static final double LN2 = Math.log(2.0);
 
   /**
-   * {@code out[i * stride + b] = v[i * stride + b] − c_i} for i &lt; d and b &lt; n, c_i =
-   * {@code shift[base + i]} (0 when shift is null): a block of rows about a component's centre,
-   * for {@link #inverseSquares}.
-   */
-  public static void centre(double[] v, int stride, int n, int d, double[] shift, int base, double[] out) {
-    final int from = VECTOR ? VectorKernels.centre(v, stride, n, d, shift, base, out) : 0;
-    for (int i = 0; i < d; i++) {
-      final double c = shift == null ? 0.0 : shift[base + i];
-      for (int b = from; b < n; b++) {
-        out[i * stride + b] = v[i * stride + b] - c;
-      }
-    }
-  }
-
-  /**
    * Σ_i (v_bi − c_i)² / σ_i for the columns b &lt; n of a block of rows' vectors v (element i of
    * row b at {@code v[i * stride + b]}, i &lt; d), added to {@code q[b]}: a diagonal quadratic form,
    * with c_i = {@code shift[shiftBase + i]} (0 when shift is null) and 1/σ_i = {@code inv[invBase + i]}.
@@ -293,7 +289,8 @@ public final class BlockKernels {
    * {@link #lanes} partial sums of entry (i, j) at {@code out[(off + i (i + 1) / 2 + j) * lanes +
    * …]}: the weighted scatter (as SYRK) with the block's rows in vector lanes, so that it needs no
    * horizontal sums. Unless {@code first} is null, the first moment Σ_b r_b (v_bi − c_i) too, as
-   * {@link #moments} adds it. {@code scratch}, 2·d·stride long, is the kernel's to overwrite.
+   * {@link #moments} adds it. The weights are responsibilities, r ≥ 0: the vector kernel sums (√r t_i)(√r t_j).
+   * {@code scratch}, (d + 1)·stride long, is the kernel's to overwrite.
    */
   public static void products(double[] v, int stride, int n, int d, double[] shift, int base, double[] r, int rOff,
       double[] first, int firstOff, double[] out, int off, double[] scratch) {

@@ -36,22 +36,28 @@ final class VectorKernels {
 
   /**
    * {@link BlockKernels#inverseSquares} for columns in whole bands of 4L; returns how many it did.
-   * Rows of Mv four at a time: each is a sum over the rows of v down to its own, and no row waits
-   * for another, so a tile's sixteen sums advance together.
+   * Rows of M(v − c) four at a time: each is a sum over the rows of v − c down to its own, and no row
+   * waits for another, so a tile's sixteen sums advance together. Each tile subtracts c as it loads
+   * v (a subtraction per load, beside four multiply-adds), where storing the centred block first
+   * cost a pass of stores over it per component.
    */
-  static int inverseSquares(double[] m, int base, int d, double[] v, int stride, int n, double[] q) {
+  static int inverseSquares(double[] m, int base, int d, double[] v, double[] shift, int shiftBase, int stride,
+      int n, double[] q) {
+    // Zeros for no shift: v − 0 is v, to the bit.
+    final double[] c = shift == null ? new double[d] : shift;
+    final int cBase = shift == null ? 0 : shiftBase;
     int b = 0;
     for (; b + 4 * L <= n; b += 4 * L) {
       int i = 0;
       for (; i + 4 <= d; i += 4) {
-        fourRows(m, base, d, v, stride, b, i, q);
+        fourRows(m, base, d, v, c, cBase, stride, b, i, q);
       }
       if (i + 2 <= d) {
-        twoRows(m, base, d, v, stride, b, i, q);
+        twoRows(m, base, d, v, c, cBase, stride, b, i, q);
         i += 2;
       }
       if (i < d) {
-        oneRow(m, base, d, v, stride, b, i, q);
+        oneRow(m, base, d, v, c, cBase, stride, b, i, q);
       }
     }
     return b;
@@ -59,8 +65,9 @@ final class VectorKernels {
 
   // One method per tile, small enough that the JIT compiles every vector in it to a register.
 
-  /** Rows i … i + 3 of Mv, columns b … b + 4L − 1, and their squares added to q. */
-  private static void fourRows(double[] m, int base, int d, double[] v, int stride, int b, int i, double[] q) {
+  /** Rows i … i + 3 of M(v − c), columns b … b + 4L − 1, and their squares added to q. */
+  private static void fourRows(double[] m, int base, int d, double[] v, double[] c, int cBase, int stride,
+      int b, int i, double[] q) {
     final int m0 = base + i * d;
     final int m1 = base + (i + 1) * d;
     final int m2 = base + (i + 2) * d;
@@ -72,28 +79,29 @@ final class VectorKernels {
     DoubleVector a30 = zero, a31 = zero, a32 = zero, a33 = zero;
     for (int j = 0; j < i + 4; j++) { // M's zeros above the diagonal add nothing
       final int vj = j * stride + b;
-      final DoubleVector y0 = at(v, vj), y1 = at(v, vj + L),
-          y2 = at(v, vj + 2 * L), y3 = at(v, vj + 3 * L);
-      DoubleVector c = all(m[m0 + j]);
-      a00 = y0.fma(c, a00);
-      a01 = y1.fma(c, a01);
-      a02 = y2.fma(c, a02);
-      a03 = y3.fma(c, a03);
-      c = all(m[m1 + j]);
-      a10 = y0.fma(c, a10);
-      a11 = y1.fma(c, a11);
-      a12 = y2.fma(c, a12);
-      a13 = y3.fma(c, a13);
-      c = all(m[m2 + j]);
-      a20 = y0.fma(c, a20);
-      a21 = y1.fma(c, a21);
-      a22 = y2.fma(c, a22);
-      a23 = y3.fma(c, a23);
-      c = all(m[m3 + j]);
-      a30 = y0.fma(c, a30);
-      a31 = y1.fma(c, a31);
-      a32 = y2.fma(c, a32);
-      a33 = y3.fma(c, a33);
+      final DoubleVector cj = all(c[cBase + j]);
+      final DoubleVector y0 = at(v, vj).sub(cj), y1 = at(v, vj + L).sub(cj),
+          y2 = at(v, vj + 2 * L).sub(cj), y3 = at(v, vj + 3 * L).sub(cj);
+      DoubleVector e = all(m[m0 + j]);
+      a00 = y0.fma(e, a00);
+      a01 = y1.fma(e, a01);
+      a02 = y2.fma(e, a02);
+      a03 = y3.fma(e, a03);
+      e = all(m[m1 + j]);
+      a10 = y0.fma(e, a10);
+      a11 = y1.fma(e, a11);
+      a12 = y2.fma(e, a12);
+      a13 = y3.fma(e, a13);
+      e = all(m[m2 + j]);
+      a20 = y0.fma(e, a20);
+      a21 = y1.fma(e, a21);
+      a22 = y2.fma(e, a22);
+      a23 = y3.fma(e, a23);
+      e = all(m[m3 + j]);
+      a30 = y0.fma(e, a30);
+      a31 = y1.fma(e, a31);
+      a32 = y2.fma(e, a32);
+      a33 = y3.fma(e, a33);
     }
     a30.fma(a30, a20.fma(a20, a10.fma(a10, a00.fma(a00, at(q, b))))).intoArray(q, b);
     a31.fma(a31, a21.fma(a21, a11.fma(a11, a01.fma(a01, at(q, b + L))))).intoArray(q, b + L);
@@ -101,8 +109,9 @@ final class VectorKernels {
     a33.fma(a33, a23.fma(a23, a13.fma(a13, a03.fma(a03, at(q, b + 3 * L))))).intoArray(q, b + 3 * L);
   }
 
-  /** Rows i and i + 1 of Mv (of the last rows, after those four at a time), columns b … b + 4L − 1. */
-  private static void twoRows(double[] m, int base, int d, double[] v, int stride, int b, int i, double[] q) {
+  /** Rows i and i + 1 of M(v − c) (of the last rows, after those four at a time), columns b … b + 4L − 1. */
+  private static void twoRows(double[] m, int base, int d, double[] v, double[] c, int cBase, int stride,
+      int b, int i, double[] q) {
     final int m0 = base + i * d;
     final int m1 = base + (i + 1) * d;
     final DoubleVector zero = DoubleVector.zero(S);
@@ -110,18 +119,19 @@ final class VectorKernels {
     DoubleVector a10 = zero, a11 = zero, a12 = zero, a13 = zero;
     for (int j = 0; j < i + 2; j++) { // M's zeros above the diagonal add nothing
       final int vj = j * stride + b;
-      final DoubleVector y0 = at(v, vj), y1 = at(v, vj + L),
-          y2 = at(v, vj + 2 * L), y3 = at(v, vj + 3 * L);
-      DoubleVector c = all(m[m0 + j]);
-      a00 = y0.fma(c, a00);
-      a01 = y1.fma(c, a01);
-      a02 = y2.fma(c, a02);
-      a03 = y3.fma(c, a03);
-      c = all(m[m1 + j]);
-      a10 = y0.fma(c, a10);
-      a11 = y1.fma(c, a11);
-      a12 = y2.fma(c, a12);
-      a13 = y3.fma(c, a13);
+      final DoubleVector cj = all(c[cBase + j]);
+      final DoubleVector y0 = at(v, vj).sub(cj), y1 = at(v, vj + L).sub(cj),
+          y2 = at(v, vj + 2 * L).sub(cj), y3 = at(v, vj + 3 * L).sub(cj);
+      DoubleVector e = all(m[m0 + j]);
+      a00 = y0.fma(e, a00);
+      a01 = y1.fma(e, a01);
+      a02 = y2.fma(e, a02);
+      a03 = y3.fma(e, a03);
+      e = all(m[m1 + j]);
+      a10 = y0.fma(e, a10);
+      a11 = y1.fma(e, a11);
+      a12 = y2.fma(e, a12);
+      a13 = y3.fma(e, a13);
     }
     a10.fma(a10, a00.fma(a00, at(q, b))).intoArray(q, b);
     a11.fma(a11, a01.fma(a01, at(q, b + L))).intoArray(q, b + L);
@@ -129,20 +139,22 @@ final class VectorKernels {
     a13.fma(a13, a03.fma(a03, at(q, b + 3 * L))).intoArray(q, b + 3 * L);
   }
 
-  /** Row i of Mv, columns b … b + 4L − 1, and its square added to q. */
-  private static void oneRow(double[] m, int base, int d, double[] v, int stride, int b, int i, double[] q) {
+  /** Row i of M(v − c), columns b … b + 4L − 1, and its square added to q. */
+  private static void oneRow(double[] m, int base, int d, double[] v, double[] c, int cBase, int stride,
+      int b, int i, double[] q) {
     final int m0 = base + i * d;
     final DoubleVector zero = DoubleVector.zero(S);
     DoubleVector a00 = zero, a01 = zero, a02 = zero, a03 = zero;
     for (int j = 0; j <= i; j++) {
       final int vj = j * stride + b;
-      final DoubleVector y0 = at(v, vj), y1 = at(v, vj + L),
-          y2 = at(v, vj + 2 * L), y3 = at(v, vj + 3 * L);
-      DoubleVector c = all(m[m0 + j]);
-      a00 = y0.fma(c, a00);
-      a01 = y1.fma(c, a01);
-      a02 = y2.fma(c, a02);
-      a03 = y3.fma(c, a03);
+      final DoubleVector cj = all(c[cBase + j]);
+      final DoubleVector y0 = at(v, vj).sub(cj), y1 = at(v, vj + L).sub(cj),
+          y2 = at(v, vj + 2 * L).sub(cj), y3 = at(v, vj + 3 * L).sub(cj);
+      DoubleVector e = all(m[m0 + j]);
+      a00 = y0.fma(e, a00);
+      a01 = y1.fma(e, a01);
+      a02 = y2.fma(e, a02);
+      a03 = y3.fma(e, a03);
     }
     a00.fma(a00, at(q, b)).intoArray(q, b);
     a01.fma(a01, at(q, b + L)).intoArray(q, b + L);
@@ -329,18 +341,6 @@ final class VectorKernels {
   private static final long MANTISSA = (1L << 52) - 1;
   private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
 
-  /** {@link BlockKernels#centre} for the rows of whole vectors; returns how many it did. */
-  static int centre(double[] v, int stride, int n, int d, double[] shift, int base, double[] out) {
-    final int whole = n / L * L;
-    for (int i = 0; i < d; i++) {
-      final DoubleVector c = all(shift == null ? 0.0 : shift[base + i]);
-      for (int b = 0; b < whole; b += L) {
-        at(v, i * stride + b).sub(c).intoArray(out, i * stride + b);
-      }
-    }
-    return whole;
-  }
-
   /** {@link BlockKernels#diagonalSquares} for the rows of whole vectors; returns how many it did. */
   static int diagonalSquares(double[] v, int stride, int n, int d, double[] shift, int shiftBase, double[] inv,
       int invBase, double[] q) {
@@ -391,10 +391,10 @@ final class VectorKernels {
 
   /**
    * {@link BlockKernels#products} for the rows of whole vectors; returns how many it did. First the
-   * block's deviations t_i = v_i − c_i and weighted deviations r ∘ t_i, into {@code scratch} (each
-   * computed once, where a tile would compute them once per tile it is in), and Σ r t_i; then the lower
-   * triangle in tiles of four entries i by four entries j, sixteen sums in registers, each
-   * entry's lanes the rows b ≡ lane (mod L) in order.
+   * block's deviations t_i = v_i − c_i, scaled to s_i = √r ∘ t_i, into {@code scratch} (each computed
+   * and stored once, where a tile would compute them once per tile it is in), and Σ r t_i; then the
+   * lower triangle Σ s_i s_j in tiles of four entries i by four entries j, sixteen sums in registers,
+   * each entry's lanes the rows b ≡ lane (mod L) in order.
    */
   static int products(double[] v, int stride, int n, int d, double[] shift, int base, double[] r, int rOff,
       double[] first, int firstOff, double[] out, int off, double[] scratch) {
@@ -402,41 +402,61 @@ final class VectorKernels {
     if (whole == 0) {
       return 0;
     }
-    final int w = d * stride; // r ∘ t_i at scratch[w + i * stride + b], t_i at scratch[i * stride + b]
+    // √r at scratch[q + b], s_i at scratch[i * stride + b]. r t_i t_j = s_i s_j: one stored operand per
+    // element where r ∘ t_i and t_i were two, and a tile on the diagonal loads each once.
+    final int q = d * stride;
+    for (int b = 0; b < whole; b += L) {
+      at(r, rOff + b).sqrt().intoArray(scratch, q + b);
+    }
     // Without first, the sums go to an array that is dropped: the loop is the same either way.
-    final double[] s1 = first == null ? new double[L] : first;
-    for (int i = 0; i < d; i++) {
-      final DoubleVector c = all(shift == null ? 0.0 : shift[base + i]);
-      final int at = first == null ? 0 : (firstOff + i) * L;
-      DoubleVector sum = at(s1, at);
+    final double[] s1 = first == null ? new double[d * L] : first;
+    final int o1 = first == null ? 0 : firstOff;
+    // Two elements per loop: each Σ r t_i is a chain of dependent additions, and two advance together.
+    int e = 0;
+    for (; e + 2 <= d; e += 2) {
+      final DoubleVector c0 = all(shift == null ? 0.0 : shift[base + e]);
+      final DoubleVector c1 = all(shift == null ? 0.0 : shift[base + e + 1]);
+      DoubleVector sum0 = at(s1, (o1 + e) * L), sum1 = at(s1, (o1 + e + 1) * L);
       for (int b = 0; b < whole; b += L) {
-        final DoubleVector t = at(v, i * stride + b).sub(c);
-        final DoubleVector rt = at(r, rOff + b).mul(t);
-        t.intoArray(scratch, i * stride + b);
-        rt.intoArray(scratch, w + i * stride + b);
-        sum = sum.add(rt);
+        final DoubleVector root = at(scratch, q + b), rb = at(r, rOff + b);
+        final DoubleVector t0 = at(v, e * stride + b).sub(c0), t1 = at(v, (e + 1) * stride + b).sub(c1);
+        root.mul(t0).intoArray(scratch, e * stride + b);
+        root.mul(t1).intoArray(scratch, (e + 1) * stride + b);
+        sum0 = sum0.add(rb.mul(t0));
+        sum1 = sum1.add(rb.mul(t1));
       }
-      sum.intoArray(s1, at);
+      sum0.intoArray(s1, (o1 + e) * L);
+      sum1.intoArray(s1, (o1 + e + 1) * L);
+    }
+    if (e < d) {
+      final DoubleVector c = all(shift == null ? 0.0 : shift[base + e]);
+      DoubleVector sum = at(s1, (o1 + e) * L);
+      for (int b = 0; b < whole; b += L) {
+        final DoubleVector t = at(v, e * stride + b).sub(c);
+        at(scratch, q + b).mul(t).intoArray(scratch, e * stride + b);
+        sum = sum.add(at(r, rOff + b).mul(t));
+      }
+      sum.intoArray(s1, (o1 + e) * L);
     }
     int i = 0;
     for (; i + 4 <= d; i += 4) {
       for (int j = 0; j < i; j += 4) {
-        fourByFour(scratch, stride, whole, w, i, j, out, off);
+        fourByFour(scratch, stride, whole, i, j, out, off);
       }
-      diagonalFour(scratch, stride, whole, w, i, out, off);
+      diagonalFour(scratch, stride, whole, i, out, off);
     }
     final int rest = d - i; // 0 … 3 rows left: their entries left of the diagonal, then the rest
     for (int j = 0; j < i; j += 4) {
       if (rest >= 2) {
-        twoByFour(scratch, stride, whole, w, i, j, out, off);
+        twoByFour(scratch, stride, whole, i, j, out, off);
       }
       if (rest % 2 == 1) {
-        oneByFour(scratch, stride, whole, w, d - 1, j, out, off);
+        oneByFour(scratch, stride, whole, d - 1, j, out, off);
       }
     }
     for (int a = i; a < d; a++) {
       for (int c = i; c <= a; c++) {
-        entry(scratch, stride, whole, w, a, c, out, off);
+        entry(scratch, stride, whole, a, c, out, off);
       }
     }
     return whole;
@@ -447,38 +467,38 @@ final class VectorKernels {
     return (off + i * (i + 1) / 2 + j) * L;
   }
 
-  /** Entries i … i + 3 by j … j + 3 (j + 3 &lt; i): sixteen sums, per step four loads of t and four of r ∘ t. */
-  private static void fourByFour(double[] s, int stride, int n, int w, int i, int j, double[] out, int off) {
+  /** Entries i … i + 3 by j … j + 3 (j + 3 &lt; i): sixteen sums, per step four loads of s_j and four of s_i. */
+  private static void fourByFour(double[] s, int stride, int n, int i, int j, double[] out, int off) {
     final int o0 = lanesOf(off, i, j), o1 = lanesOf(off, i + 1, j), o2 = lanesOf(off, i + 2, j),
         o3 = lanesOf(off, i + 3, j);
     DoubleVector s00 = at(out, o0), s01 = at(out, o0 + L), s02 = at(out, o0 + 2 * L), s03 = at(out, o0 + 3 * L);
     DoubleVector s10 = at(out, o1), s11 = at(out, o1 + L), s12 = at(out, o1 + 2 * L), s13 = at(out, o1 + 3 * L);
     DoubleVector s20 = at(out, o2), s21 = at(out, o2 + L), s22 = at(out, o2 + 2 * L), s23 = at(out, o2 + 3 * L);
     DoubleVector s30 = at(out, o3), s31 = at(out, o3 + L), s32 = at(out, o3 + 2 * L), s33 = at(out, o3 + 3 * L);
-    final int ti = w + i * stride, tj = j * stride;
+    final int ti = i * stride, tj = j * stride;
     for (int b = 0; b < n; b += L) {
-      final DoubleVector t0 = at(s, tj + b), t1 = at(s, tj + stride + b), t2 = at(s, tj + 2 * stride + b),
-          t3 = at(s, tj + 3 * stride + b);
-      DoubleVector rt = at(s, ti + b);
-      s00 = rt.fma(t0, s00);
-      s01 = rt.fma(t1, s01);
-      s02 = rt.fma(t2, s02);
-      s03 = rt.fma(t3, s03);
-      rt = at(s, ti + stride + b);
-      s10 = rt.fma(t0, s10);
-      s11 = rt.fma(t1, s11);
-      s12 = rt.fma(t2, s12);
-      s13 = rt.fma(t3, s13);
-      rt = at(s, ti + 2 * stride + b);
-      s20 = rt.fma(t0, s20);
-      s21 = rt.fma(t1, s21);
-      s22 = rt.fma(t2, s22);
-      s23 = rt.fma(t3, s23);
-      rt = at(s, ti + 3 * stride + b);
-      s30 = rt.fma(t0, s30);
-      s31 = rt.fma(t1, s31);
-      s32 = rt.fma(t2, s32);
-      s33 = rt.fma(t3, s33);
+      final DoubleVector sj0 = at(s, tj + b), sj1 = at(s, tj + stride + b), sj2 = at(s, tj + 2 * stride + b),
+          sj3 = at(s, tj + 3 * stride + b);
+      DoubleVector si = at(s, ti + b);
+      s00 = si.fma(sj0, s00);
+      s01 = si.fma(sj1, s01);
+      s02 = si.fma(sj2, s02);
+      s03 = si.fma(sj3, s03);
+      si = at(s, ti + stride + b);
+      s10 = si.fma(sj0, s10);
+      s11 = si.fma(sj1, s11);
+      s12 = si.fma(sj2, s12);
+      s13 = si.fma(sj3, s13);
+      si = at(s, ti + 2 * stride + b);
+      s20 = si.fma(sj0, s20);
+      s21 = si.fma(sj1, s21);
+      s22 = si.fma(sj2, s22);
+      s23 = si.fma(sj3, s23);
+      si = at(s, ti + 3 * stride + b);
+      s30 = si.fma(sj0, s30);
+      s31 = si.fma(sj1, s31);
+      s32 = si.fma(sj2, s32);
+      s33 = si.fma(sj3, s33);
     }
     s00.intoArray(out, o0);
     s01.intoArray(out, o0 + L);
@@ -499,31 +519,27 @@ final class VectorKernels {
   }
 
   /** The ten entries of the 4×4 block on the diagonal at i. */
-  private static void diagonalFour(double[] s, int stride, int n, int w, int i, double[] out, int off) {
+  private static void diagonalFour(double[] s, int stride, int n, int i, double[] out, int off) {
     final int o0 = lanesOf(off, i, i), o1 = lanesOf(off, i + 1, i), o2 = lanesOf(off, i + 2, i),
         o3 = lanesOf(off, i + 3, i);
     DoubleVector s00 = at(out, o0);
     DoubleVector s10 = at(out, o1), s11 = at(out, o1 + L);
     DoubleVector s20 = at(out, o2), s21 = at(out, o2 + L), s22 = at(out, o2 + 2 * L);
     DoubleVector s30 = at(out, o3), s31 = at(out, o3 + L), s32 = at(out, o3 + 2 * L), s33 = at(out, o3 + 3 * L);
-    final int ti = w + i * stride, tj = i * stride;
+    final int ti = i * stride;
     for (int b = 0; b < n; b += L) {
-      final DoubleVector t0 = at(s, tj + b), t1 = at(s, tj + stride + b), t2 = at(s, tj + 2 * stride + b),
-          t3 = at(s, tj + 3 * stride + b);
-      DoubleVector rt = at(s, ti + b);
-      s00 = rt.fma(t0, s00);
-      rt = at(s, ti + stride + b);
-      s10 = rt.fma(t0, s10);
-      s11 = rt.fma(t1, s11);
-      rt = at(s, ti + 2 * stride + b);
-      s20 = rt.fma(t0, s20);
-      s21 = rt.fma(t1, s21);
-      s22 = rt.fma(t2, s22);
-      rt = at(s, ti + 3 * stride + b);
-      s30 = rt.fma(t0, s30);
-      s31 = rt.fma(t1, s31);
-      s32 = rt.fma(t2, s32);
-      s33 = rt.fma(t3, s33);
+      final DoubleVector s0 = at(s, ti + b), s1 = at(s, ti + stride + b), s2 = at(s, ti + 2 * stride + b),
+          s3 = at(s, ti + 3 * stride + b);
+      s00 = s0.fma(s0, s00);
+      s10 = s1.fma(s0, s10);
+      s11 = s1.fma(s1, s11);
+      s20 = s2.fma(s0, s20);
+      s21 = s2.fma(s1, s21);
+      s22 = s2.fma(s2, s22);
+      s30 = s3.fma(s0, s30);
+      s31 = s3.fma(s1, s31);
+      s32 = s3.fma(s2, s32);
+      s33 = s3.fma(s3, s33);
     }
     s00.intoArray(out, o0);
     s10.intoArray(out, o1);
@@ -538,24 +554,24 @@ final class VectorKernels {
   }
 
   /** Entries i, i + 1 by j … j + 3, for the rows a multiple of four leaves. */
-  private static void twoByFour(double[] s, int stride, int n, int w, int i, int j, double[] out, int off) {
+  private static void twoByFour(double[] s, int stride, int n, int i, int j, double[] out, int off) {
     final int o0 = lanesOf(off, i, j), o1 = lanesOf(off, i + 1, j);
     DoubleVector s00 = at(out, o0), s01 = at(out, o0 + L), s02 = at(out, o0 + 2 * L), s03 = at(out, o0 + 3 * L);
     DoubleVector s10 = at(out, o1), s11 = at(out, o1 + L), s12 = at(out, o1 + 2 * L), s13 = at(out, o1 + 3 * L);
-    final int ti = w + i * stride, tj = j * stride;
+    final int ti = i * stride, tj = j * stride;
     for (int b = 0; b < n; b += L) {
-      final DoubleVector t0 = at(s, tj + b), t1 = at(s, tj + stride + b), t2 = at(s, tj + 2 * stride + b),
-          t3 = at(s, tj + 3 * stride + b);
-      DoubleVector rt = at(s, ti + b);
-      s00 = rt.fma(t0, s00);
-      s01 = rt.fma(t1, s01);
-      s02 = rt.fma(t2, s02);
-      s03 = rt.fma(t3, s03);
-      rt = at(s, ti + stride + b);
-      s10 = rt.fma(t0, s10);
-      s11 = rt.fma(t1, s11);
-      s12 = rt.fma(t2, s12);
-      s13 = rt.fma(t3, s13);
+      final DoubleVector sj0 = at(s, tj + b), sj1 = at(s, tj + stride + b), sj2 = at(s, tj + 2 * stride + b),
+          sj3 = at(s, tj + 3 * stride + b);
+      DoubleVector si = at(s, ti + b);
+      s00 = si.fma(sj0, s00);
+      s01 = si.fma(sj1, s01);
+      s02 = si.fma(sj2, s02);
+      s03 = si.fma(sj3, s03);
+      si = at(s, ti + stride + b);
+      s10 = si.fma(sj0, s10);
+      s11 = si.fma(sj1, s11);
+      s12 = si.fma(sj2, s12);
+      s13 = si.fma(sj3, s13);
     }
     s00.intoArray(out, o0);
     s01.intoArray(out, o0 + L);
@@ -568,16 +584,16 @@ final class VectorKernels {
   }
 
   /** Entry i by j … j + 3. */
-  private static void oneByFour(double[] s, int stride, int n, int w, int i, int j, double[] out, int off) {
+  private static void oneByFour(double[] s, int stride, int n, int i, int j, double[] out, int off) {
     final int o0 = lanesOf(off, i, j);
     DoubleVector s00 = at(out, o0), s01 = at(out, o0 + L), s02 = at(out, o0 + 2 * L), s03 = at(out, o0 + 3 * L);
-    final int ti = w + i * stride, tj = j * stride;
+    final int ti = i * stride, tj = j * stride;
     for (int b = 0; b < n; b += L) {
-      final DoubleVector rt = at(s, ti + b);
-      s00 = rt.fma(at(s, tj + b), s00);
-      s01 = rt.fma(at(s, tj + stride + b), s01);
-      s02 = rt.fma(at(s, tj + 2 * stride + b), s02);
-      s03 = rt.fma(at(s, tj + 3 * stride + b), s03);
+      final DoubleVector si = at(s, ti + b);
+      s00 = si.fma(at(s, tj + b), s00);
+      s01 = si.fma(at(s, tj + stride + b), s01);
+      s02 = si.fma(at(s, tj + 2 * stride + b), s02);
+      s03 = si.fma(at(s, tj + 3 * stride + b), s03);
     }
     s00.intoArray(out, o0);
     s01.intoArray(out, o0 + L);
@@ -586,11 +602,11 @@ final class VectorKernels {
   }
 
   /** Entry (i, j) alone: what the tiles leave, at most six entries on the diagonal. */
-  private static void entry(double[] s, int stride, int n, int w, int i, int j, double[] out, int off) {
+  private static void entry(double[] s, int stride, int n, int i, int j, double[] out, int off) {
     final int o = lanesOf(off, i, j);
     DoubleVector sum = at(out, o);
     for (int b = 0; b < n; b += L) {
-      sum = at(s, w + i * stride + b).fma(at(s, j * stride + b), sum);
+      sum = at(s, i * stride + b).fma(at(s, j * stride + b), sum);
     }
     sum.intoArray(out, o);
   }

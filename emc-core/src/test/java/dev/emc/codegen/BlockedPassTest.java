@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * add a block's scatter at a time (runtime.BlockKernels), against the same EM written unblocked,
  * one row and one component at a time (Cholesky, forward substitution, log-sum-exp, rank-one
  * updates), on random models of every size the kernels treat differently: D below, at and past a
- * vector's width, K from 1 to 30, and a row count that is not a multiple of the block (64). The
+ * vector's width, K from 1 to 30, and a row count that is not a multiple of the block ({@link EStepCode#BLOCK}). The
  * same for diagonal covariances, whose pass puts the rows in vector lanes (forms, exps, moments).
  */
 class BlockedPassTest {
@@ -36,7 +36,7 @@ class BlockedPassTest {
   void theBlockedPassIsTheUnblockedOne(int[] size) throws Exception {
     final int d = size[0];
     final int k = size[1];
-    final int n = 2 * 64 + 13;
+    final int n = 2 * EStepCode.BLOCK + 13;
     SplittableRandom rng = new SplittableRandom(31L * d + k);
     double[][] x = rows(n, d, k, rng);
     EmModel m = model("z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);", k, x);
@@ -127,7 +127,7 @@ class BlockedPassTest {
   void theDiagonalPassIsTheUnblockedOne(int[] size) throws Exception {
     final int d = size[0];
     final int k = size[1];
-    final int n = 2 * 64 + 13;
+    final int n = 2 * EStepCode.BLOCK + 13;
     SplittableRandom rng = new SplittableRandom(37L * d + k);
     double[][] x = rows(n, d, k, rng);
     EmModel m = model("param Sigma[z] : positive[D]; z ~ Categorical(phi); x ~ Normal(mu[z], Sigma[z]);", k, x);

@@ -1,5 +1,6 @@
 package dev.emc.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,16 +52,36 @@ class BlockKernelsTest {
     for (int b = 0; b < n; b++) {
       q0[b] = rng.nextDouble();
     }
+    // The centre, at an offset as a second component's.
+    double[] c = new double[2 * d];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = rng.nextGaussian();
+    }
+    double[] given = v.clone();
     double[] qPlain = q0.clone();
     double[] qVector = q0.clone();
-    BlockKernels.inverseSquares(m, d * d, d, v.clone(), stride, n, qPlain, false);
-    BlockKernels.inverseSquares(m, d * d, d, v.clone(), stride, n, qVector, true);
+    BlockKernels.inverseSquares(m, d * d, d, v, c, d, stride, n, qPlain, nans(d * stride), false);
+    BlockKernels.inverseSquares(m, d * d, d, v, c, d, stride, n, qVector, nans(d * stride), true);
+    assertArrayEquals(given, v, "v is left as it was");
+    // Without a centre, v − c given, the plain loops in place.
+    double[] centred = v.clone();
+    for (int i = 0; i < d; i++) {
+      for (int b = 0; b < stride; b++) {
+        centred[i * stride + b] -= c[d + i];
+      }
+    }
+    double[] qPlainInPlace = q0.clone();
+    double[] qVectorInPlace = q0.clone();
+    double[] own = centred.clone();
+    BlockKernels.inverseSquares(m, d * d, d, own, null, 0, stride, n, qPlainInPlace, own, false);
+    own = centred.clone();
+    BlockKernels.inverseSquares(m, d * d, d, own, null, 0, stride, n, qVectorInPlace, own, true);
     // The reference: forward substitution against L itself, row by row.
     double[] y = new double[d];
     for (int b = 0; b < n; b++) {
       double q = q0[b];
       for (int i = 0; i < d; i++) {
-        double s = v[i * stride + b];
+        double s = v[i * stride + b] - c[d + i];
         for (int k = 0; k < i; k++) {
           s -= l[i * d + k] * y[k];
         }
@@ -69,6 +90,8 @@ class BlockKernelsTest {
       }
       assertEquals(q, qPlain[b], 1e-12 * q, "plain q " + b);
       assertEquals(q, qVector[b], 1e-12 * q, "vector q " + b);
+      assertEquals(q, qPlainInPlace[b], 1e-12 * q, "plain q in place " + b);
+      assertEquals(q, qVectorInPlace[b], 1e-12 * q, "vector q, no centre " + b);
     }
     for (int b = n; b < stride; b++) {
       assertEquals(q0[b], qPlain[b], "plain: column " + b + " is past n");
@@ -221,10 +244,13 @@ class BlockKernelsTest {
       // The lower triangle of Σ r (v − c)(v − c)ᵀ, as the second of two components' (off = triangle).
       int triangle = d * (d + 1) / 2;
       double[] products = new double[2 * triangle * m];
-      double[] scratch = new double[2 * d * stride];
+      double[] scratch = new double[(d + 1) * stride];
       Arrays.fill(scratch, Double.NaN); // what the kernel reads it writes first
       double[] withFirst = new double[(d + 1) * m];
       BlockKernels.products(v, stride, n, d, shift, d, r, 3, withFirst, 1, products, triangle, scratch, vector);
+      double[] alone = new double[2 * triangle * m];
+      BlockKernels.products(v, stride, n, d, shift, d, r, 3, null, 0, alone, triangle, scratch, vector);
+      assertArrayEquals(products, alone, "the products do not depend on whether the first moment is asked for");
       for (int i = 0; i < d; i++) {
         double s1 = lanes(first, 1 + i, m); // as moments added it, checked above
         assertEquals(s1, lanes(withFirst, 1 + i, m), 1e-14 * (1 + Math.abs(s1)), "products' first moment " + i);
@@ -249,6 +275,13 @@ class BlockKernelsTest {
         }
       }
     }
+  }
+
+  /** A scratch array the kernel must write before it reads. */
+  private static double[] nans(int length) {
+    double[] a = new double[length];
+    Arrays.fill(a, Double.NaN);
+    return a;
   }
 
   /** The m partial sums of element e, added up. */

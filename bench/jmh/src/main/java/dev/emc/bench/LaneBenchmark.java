@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The row-lane kernels of a Gaussian mixture's E-step on one block of 64 rows, for all K
+ * The row-lane kernels of a Gaussian mixture's E-step on one block of 128 rows (the pass's), for all K
  * components, on workload c's shapes (D = 10, K = 5) and a's (D = 2, K = 2): the diagonal
  * quadratic forms, the normalization with its exps (e^x in vector lanes), and the weighted first
  * and second moments. With the Vector API (the fork's flag); {@code -jvmArgsAppend
@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Thread)
 public class LaneBenchmark {
-  static final int N = 64;
+  static final int N = 128;
 
   @Param({"10,5", "2,2"})
   public String shape;
