@@ -172,11 +172,13 @@ final class Lowering {
   }
 
   /**
-   * vᵀ M⁻¹ v for every row b of a block and every component k, into {@code name[k][b]}: the rows'
-   * v as the columns of {@code vq} (element i of row b at {@code vq[i * BLOCK + b]}), then
-   * ‖L⁻¹v‖² for all of them at once ({@link dev.emc.runtime.BlockKernels#inverseSquares}) with the
-   * inverse of M's Cholesky factor L, which prepare() computes into the field {@code inverse} —
-   * for a diagonal M (no {@code inverse}), the reciprocals of its diagonal.
+   * vᵀ M⁻¹ v for every row b of a block and every component k, into {@code name[k][b]}: ‖L⁻¹v‖² for
+   * all of them at once ({@link dev.emc.runtime.BlockKernels#inverseSquares}) with the inverse of M's
+   * Cholesky factor L, which prepare() computes into the field {@code inverse} — for a diagonal M (no
+   * {@code inverse}), the reciprocals of its diagonal. A v = x − c is read from the block's
+   * transposed rows and centred as the kernel reads it; any other v is written out as the columns of
+   * {@code scratch} (element i of row b at {@code scratch[i * BLOCK + b]}), which is also where the
+   * kernel's plain loops work.
    */
   record BlockQuad(String name, String scratch, Expr.QuadInv q, Hoisted factor, String inverse, String dim,
       boolean perComponent) {
