@@ -390,11 +390,13 @@ final class VectorKernels {
   }
 
   /**
-   * {@link BlockKernels#products} for the rows of whole vectors; returns how many it did. First the
-   * block's deviations t_i = v_i − c_i, scaled to s_i = √r ∘ t_i, into {@code scratch} (each computed
-   * and stored once, where a tile would compute them once per tile it is in), and Σ r t_i; then the
-   * lower triangle Σ s_i s_j in tiles of four entries i by four entries j, sixteen sums in registers,
-   * each entry's lanes the rows b ≡ lane (mod L) in order.
+   * {@link BlockKernels#products} for the rows of whole vectors; returns how many it did. The lower
+   * triangle Σ s_i s_j of the block's deviations t_i = v_i − c_i scaled to s_i = √r ∘ t_i, in tiles
+   * of four entries i by four entries j, sixteen sums in registers, each entry's lanes the rows
+   * b ≡ lane (mod L) in order. The tile on the diagonal at i forms s_i … s_i+3 and Σ r t_i …
+   * Σ r t_i+3 as it goes and stores s into {@code scratch} for the tiles left of it: each s computed
+   * and stored once, where a tile would compute it once per tile it is in, and no pass over the
+   * block of its own.
    */
   static int products(double[] v, int stride, int n, int d, double[] shift, int base, double[] r, int rOff,
       double[] first, int firstOff, double[] out, int off, double[] scratch) {
@@ -403,32 +405,23 @@ final class VectorKernels {
       return 0;
     }
     // √r at scratch[q + b], s_i at scratch[i * stride + b]. r t_i t_j = s_i s_j: one stored operand per
-    // element where r ∘ t_i and t_i were two, and a tile on the diagonal loads each once.
+    // element where r ∘ t_i and t_i were two.
     final int q = d * stride;
     for (int b = 0; b < whole; b += L) {
       at(r, rOff + b).sqrt().intoArray(scratch, q + b);
     }
-    // Without first, the sums go to an array that is dropped: the loop is the same either way.
+    // Without first, the sums go to an array that is dropped: the loops are the same either way.
     final double[] s1 = first == null ? new double[d * L] : first;
     final int o1 = first == null ? 0 : firstOff;
-    // Two elements per loop: each Σ r t_i is a chain of dependent additions, and two advance together.
-    int e = 0;
-    for (; e + 2 <= d; e += 2) {
-      final DoubleVector c0 = all(shift == null ? 0.0 : shift[base + e]);
-      final DoubleVector c1 = all(shift == null ? 0.0 : shift[base + e + 1]);
-      DoubleVector sum0 = at(s1, (o1 + e) * L), sum1 = at(s1, (o1 + e + 1) * L);
-      for (int b = 0; b < whole; b += L) {
-        final DoubleVector root = at(scratch, q + b), rb = at(r, rOff + b);
-        final DoubleVector t0 = at(v, e * stride + b).sub(c0), t1 = at(v, (e + 1) * stride + b).sub(c1);
-        root.mul(t0).intoArray(scratch, e * stride + b);
-        root.mul(t1).intoArray(scratch, (e + 1) * stride + b);
-        sum0 = sum0.add(rb.mul(t0));
-        sum1 = sum1.add(rb.mul(t1));
+    int i = 0;
+    for (; i + 4 <= d; i += 4) {
+      // s_i … s_i+3 formed and stored by the tile on the diagonal, for the tiles left of it.
+      diagonalFour(v, stride, whole, shift, base, r, rOff, s1, o1, scratch, q, i, out, off);
+      for (int j = 0; j < i; j += 4) {
+        fourByFour(scratch, stride, whole, i, j, out, off);
       }
-      sum0.intoArray(s1, (o1 + e) * L);
-      sum1.intoArray(s1, (o1 + e + 1) * L);
     }
-    if (e < d) {
+    for (int e = i; e < d; e++) { // 0 … 3 rows left: their s, their entries left of the diagonal, the rest
       final DoubleVector c = all(shift == null ? 0.0 : shift[base + e]);
       DoubleVector sum = at(s1, (o1 + e) * L);
       for (int b = 0; b < whole; b += L) {
@@ -438,14 +431,7 @@ final class VectorKernels {
       }
       sum.intoArray(s1, (o1 + e) * L);
     }
-    int i = 0;
-    for (; i + 4 <= d; i += 4) {
-      for (int j = 0; j < i; j += 4) {
-        fourByFour(scratch, stride, whole, i, j, out, off);
-      }
-      diagonalFour(scratch, stride, whole, i, out, off);
-    }
-    final int rest = d - i; // 0 … 3 rows left: their entries left of the diagonal, then the rest
+    final int rest = d - i;
     for (int j = 0; j < i; j += 4) {
       if (rest >= 2) {
         twoByFour(scratch, stride, whole, i, j, out, off);
@@ -518,18 +504,42 @@ final class VectorKernels {
     s33.intoArray(out, o3 + 3 * L);
   }
 
-  /** The ten entries of the 4×4 block on the diagonal at i. */
-  private static void diagonalFour(double[] s, int stride, int n, int i, double[] out, int off) {
+  /**
+   * The ten entries of the 4×4 block on the diagonal at i, from s_i … s_i+3, which it forms from the
+   * block and stores for the tiles left of it, with Σ r t_i … Σ r t_i+3 (four chains that advance
+   * together).
+   */
+  private static void diagonalFour(double[] v, int stride, int n, double[] shift, int base, double[] r, int rOff,
+      double[] first, int firstOff, double[] s, int q, int i, double[] out, int off) {
     final int o0 = lanesOf(off, i, i), o1 = lanesOf(off, i + 1, i), o2 = lanesOf(off, i + 2, i),
         o3 = lanesOf(off, i + 3, i);
     DoubleVector s00 = at(out, o0);
     DoubleVector s10 = at(out, o1), s11 = at(out, o1 + L);
     DoubleVector s20 = at(out, o2), s21 = at(out, o2 + L), s22 = at(out, o2 + 2 * L);
     DoubleVector s30 = at(out, o3), s31 = at(out, o3 + L), s32 = at(out, o3 + 2 * L), s33 = at(out, o3 + 3 * L);
+    final int f = (firstOff + i) * L;
+    DoubleVector f0 = at(first, f), f1 = at(first, f + L), f2 = at(first, f + 2 * L), f3 = at(first, f + 3 * L);
+    final double c0 = shift == null ? 0.0 : shift[base + i], c1 = shift == null ? 0.0 : shift[base + i + 1],
+        c2 = shift == null ? 0.0 : shift[base + i + 2], c3 = shift == null ? 0.0 : shift[base + i + 3];
     final int ti = i * stride;
     for (int b = 0; b < n; b += L) {
-      final DoubleVector s0 = at(s, ti + b), s1 = at(s, ti + stride + b), s2 = at(s, ti + 2 * stride + b),
-          s3 = at(s, ti + 3 * stride + b);
+      final DoubleVector root = at(s, q + b), rb = at(r, rOff + b);
+      DoubleVector t = at(v, ti + b).sub(c0);
+      f0 = f0.add(rb.mul(t));
+      final DoubleVector s0 = root.mul(t);
+      t = at(v, ti + stride + b).sub(c1);
+      f1 = f1.add(rb.mul(t));
+      final DoubleVector s1 = root.mul(t);
+      t = at(v, ti + 2 * stride + b).sub(c2);
+      f2 = f2.add(rb.mul(t));
+      final DoubleVector s2 = root.mul(t);
+      t = at(v, ti + 3 * stride + b).sub(c3);
+      f3 = f3.add(rb.mul(t));
+      final DoubleVector s3 = root.mul(t);
+      s0.intoArray(s, ti + b);
+      s1.intoArray(s, ti + stride + b);
+      s2.intoArray(s, ti + 2 * stride + b);
+      s3.intoArray(s, ti + 3 * stride + b);
       s00 = s0.fma(s0, s00);
       s10 = s1.fma(s0, s10);
       s11 = s1.fma(s1, s11);
@@ -541,6 +551,10 @@ final class VectorKernels {
       s32 = s3.fma(s2, s32);
       s33 = s3.fma(s3, s33);
     }
+    f0.intoArray(first, f);
+    f1.intoArray(first, f + L);
+    f2.intoArray(first, f + 2 * L);
+    f3.intoArray(first, f + 3 * L);
     s00.intoArray(out, o0);
     s10.intoArray(out, o1);
     s11.intoArray(out, o1 + L);

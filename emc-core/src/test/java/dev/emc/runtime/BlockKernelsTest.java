@@ -251,9 +251,15 @@ class BlockKernelsTest {
       double[] alone = new double[2 * triangle * m];
       BlockKernels.products(v, stride, n, d, shift, d, r, 3, null, 0, alone, triangle, scratch, vector);
       assertArrayEquals(products, alone, "the products do not depend on whether the first moment is asked for");
+      // About no centre: Σ r v vᵀ and Σ r v.
+      double[] uncentred = new double[2 * triangle * m];
+      double[] uncentredFirst = new double[(d + 1) * m];
+      BlockKernels.products(v, stride, n, d, null, 0, r, 3, uncentredFirst, 1, uncentred, triangle, scratch, vector);
       for (int i = 0; i < d; i++) {
         double s1 = lanes(first, 1 + i, m); // as moments added it, checked above
         assertEquals(s1, lanes(withFirst, 1 + i, m), 1e-14 * (1 + Math.abs(s1)), "products' first moment " + i);
+        double raw = lanes(firstOnly, 1 + i, m);
+        assertEquals(raw, lanes(uncentredFirst, 1 + i, m), 1e-14 * Math.abs(raw), "Σ r v " + i);
       }
       assertEquals(0.0, lanes(withFirst, 0, m), "element 0 is not touched");
       double[] stats = new double[1 + 2 * d * d];
@@ -268,6 +274,12 @@ class BlockKernelsTest {
           }
           double got = lanes(products, triangle + i * (i + 1) / 2 + j, m);
           assertEquals(s, got, 1e-12 * (1 + Math.abs(s)), "product " + i + "," + j);
+          double raw = 0;
+          for (int b = 0; b < n; b++) {
+            raw += r[3 + b] * v[i * stride + b] * v[j * stride + b];
+          }
+          assertEquals(raw, lanes(uncentred, triangle + i * (i + 1) / 2 + j, m), 1e-12 * (1 + Math.abs(raw)),
+              "uncentred product " + i + "," + j);
           if (vector == BlockKernels.VECTOR) {
             assertEquals(got, stats[1 + d * d + i * d + j], 1e-15 * (1 + Math.abs(s)), "added " + i + "," + j);
             assertEquals(0.0, stats[1 + i * d + j], "the first component's is not touched");
