@@ -192,10 +192,14 @@ def main():
         for t in threads:
             emc_s, emc_ll, _ = run_emc(model, csv, k, init, iters, t)
             flops = ""
+            d = x.shape[1]
             if cov == "full":
                 # E-step and statistics: a triangular solve and a rank-one update per row and component.
-                d = x.shape[1]
                 flops = "  emc %.1f GFLOP/s" % (len(x) * k * (2 * d * d + 6 * d) / emc_s / 1e9)
+            elif cov == "diag":
+                # Per row and component: the form Σ (x − μ)² / σ², 4D (subtract, square, multiply-add),
+                # and the moments Σ r (x − μ) and Σ r (x − μ)², 5D. The exps and logs are not counted.
+                flops = "  emc %.1f GFLOP/s" % (len(x) * k * 9 * d / emc_s / 1e9)
             print("%-3s %-24s %12.4f %12.4f %8.1fx  %s%s%s" % (
                 name, peer, peer_s, emc_s, peer_s / emc_s, agree(emc_ll, peer_ll),
                 "" if t is None else "  (emc on %d thread%s)" % (t, "" if t == 1 else "s"), flops))
