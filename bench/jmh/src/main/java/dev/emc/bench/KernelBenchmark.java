@@ -229,7 +229,7 @@ public class KernelBenchmark {
   private final double[] scratch = new double[(D + 1) * N];
 
   /**
-   * The scatter as the pass now does it: the block transposed (a row of 64 per element, as the E-step
+   * The scatter as the pass now does it: the block transposed (a row of N per element, as the E-step
    * left it) and the sums kept per lane, {@code products}' tiles of 4 × 4 entries, with Σ r (x − μ).
    */
   @Benchmark
