@@ -289,7 +289,8 @@ public final class BlockKernels {
    * {@link #lanes} partial sums of entry (i, j) at {@code out[(off + i (i + 1) / 2 + j) * lanes +
    * …]}: the weighted scatter (as SYRK) with the block's rows in vector lanes, so that it needs no
    * horizontal sums. Unless {@code first} is null, the first moment Σ_b r_b (v_bi − c_i) too, as
-   * {@link #moments} adds it. The weights are responsibilities, r ≥ 0: the vector kernel sums (√r t_i)(√r t_j).
+   * {@link #moments} adds it. The weights are responsibilities, r ≥ 0: the vector kernel sums
+   * (√r t_i)(√r t_j) and √r (√r t_i).
    * {@code scratch}, (d + 1)·stride long, is the kernel's to overwrite.
    */
   public static void products(double[] v, int stride, int n, int d, double[] shift, int base, double[] r, int rOff,

@@ -48,16 +48,20 @@ final class VectorKernels {
     final int cBase = shift == null ? 0 : shiftBase;
     int b = 0;
     for (; b + 4 * L <= n; b += 4 * L) {
+      // The rows four do not divide first, where their sums are shortest (row i sums i + 1 terms):
+      // the narrow tiles, the least efficient, then do the least of the work. The squares are still
+      // added to q row by row in order.
       int i = 0;
-      for (; i + 4 <= d; i += 4) {
-        fourRows(m, base, d, v, c, cBase, stride, b, i, q);
+      if (d % 2 == 1) {
+        oneRow(m, base, d, v, c, cBase, stride, b, i, q);
+        i = 1;
       }
-      if (i + 2 <= d) {
+      if (d % 4 >= 2) {
         twoRows(m, base, d, v, c, cBase, stride, b, i, q);
         i += 2;
       }
-      if (i < d) {
-        oneRow(m, base, d, v, c, cBase, stride, b, i, q);
+      for (; i < d; i += 4) {
+        fourRows(m, base, d, v, c, cBase, stride, b, i, q);
       }
     }
     return b;
@@ -109,7 +113,7 @@ final class VectorKernels {
     a33.fma(a33, a23.fma(a23, a13.fma(a13, a03.fma(a03, at(q, b + 3 * L))))).intoArray(q, b + 3 * L);
   }
 
-  /** Rows i and i + 1 of M(v − c) (of the last rows, after those four at a time), columns b … b + 4L − 1. */
+  /** Rows i and i + 1 of M(v − c) (of the first rows, before those four at a time), columns b … b + 4L − 1. */
   private static void twoRows(double[] m, int base, int d, double[] v, double[] c, int cBase, int stride,
       int b, int i, double[] q) {
     final int m0 = base + i * d;
@@ -393,10 +397,11 @@ final class VectorKernels {
    * {@link BlockKernels#products} for the rows of whole vectors; returns how many it did. The lower
    * triangle Σ s_i s_j of the block's deviations t_i = v_i − c_i scaled to s_i = √r ∘ t_i, in tiles
    * of four entries i by four entries j, sixteen sums in registers, each entry's lanes the rows
-   * b ≡ lane (mod L) in order. The tile on the diagonal at i forms s_i … s_i+3 and Σ r t_i …
-   * Σ r t_i+3 as it goes and stores s into {@code scratch} for the tiles left of it: each s computed
-   * and stored once, where a tile would compute it once per tile it is in, and no pass over the
-   * block of its own.
+   * b ≡ lane (mod L) in order. The tile on the diagonal at i forms s_i … s_i+3 and the first moments
+   * Σ r t_i = Σ √r s_i … as it goes and stores s into {@code scratch} for the tiles left of it: each
+   * s computed and stored once, where a tile would compute it once per tile it is in, and no pass
+   * over the block of its own. (√r s_i, a multiply-add on the √r the tile holds, where r t_i cost a
+   * load of r, a multiply and an add: 6% of workload b's pass.)
    */
   static int products(double[] v, int stride, int n, int d, double[] shift, int base, double[] r, int rOff,
       double[] first, int firstOff, double[] out, int off, double[] scratch) {
@@ -425,9 +430,10 @@ final class VectorKernels {
       final DoubleVector c = all(shift == null ? 0.0 : shift[base + e]);
       DoubleVector sum = at(s1, (o1 + e) * L);
       for (int b = 0; b < whole; b += L) {
-        final DoubleVector t = at(v, e * stride + b).sub(c);
-        at(scratch, q + b).mul(t).intoArray(scratch, e * stride + b);
-        sum = sum.add(at(r, rOff + b).mul(t));
+        final DoubleVector root = at(scratch, q + b);
+        final DoubleVector se = root.mul(at(v, e * stride + b).sub(c));
+        se.intoArray(scratch, e * stride + b);
+        sum = se.fma(root, sum);
       }
       sum.intoArray(s1, (o1 + e) * L);
     }
@@ -506,7 +512,7 @@ final class VectorKernels {
 
   /**
    * The ten entries of the 4×4 block on the diagonal at i, from s_i … s_i+3, which it forms from the
-   * block and stores for the tiles left of it, with Σ r t_i … Σ r t_i+3 (four chains that advance
+   * block and stores for the tiles left of it, with Σ √r s_i … Σ √r s_i+3 (four chains that advance
    * together).
    */
   private static void diagonalFour(double[] v, int stride, int n, double[] shift, int base, double[] r, int rOff,
@@ -523,23 +529,23 @@ final class VectorKernels {
         c2 = shift == null ? 0.0 : shift[base + i + 2], c3 = shift == null ? 0.0 : shift[base + i + 3];
     final int ti = i * stride;
     for (int b = 0; b < n; b += L) {
-      final DoubleVector root = at(s, q + b), rb = at(r, rOff + b);
+      final DoubleVector root = at(s, q + b);
       DoubleVector t = at(v, ti + b).sub(c0);
-      f0 = f0.add(rb.mul(t));
       final DoubleVector s0 = root.mul(t);
       t = at(v, ti + stride + b).sub(c1);
-      f1 = f1.add(rb.mul(t));
       final DoubleVector s1 = root.mul(t);
       t = at(v, ti + 2 * stride + b).sub(c2);
-      f2 = f2.add(rb.mul(t));
       final DoubleVector s2 = root.mul(t);
       t = at(v, ti + 3 * stride + b).sub(c3);
-      f3 = f3.add(rb.mul(t));
       final DoubleVector s3 = root.mul(t);
       s0.intoArray(s, ti + b);
+      f0 = s0.fma(root, f0);
       s1.intoArray(s, ti + stride + b);
+      f1 = s1.fma(root, f1);
       s2.intoArray(s, ti + 2 * stride + b);
+      f2 = s2.fma(root, f2);
       s3.intoArray(s, ti + 3 * stride + b);
+      f3 = s3.fma(root, f3);
       s00 = s0.fma(s0, s00);
       s10 = s1.fma(s0, s10);
       s11 = s1.fma(s1, s11);
