@@ -82,7 +82,7 @@ final class FitCommand implements Callable<Integer> {
       + " fits and restarts then print comparable components. The JSON's order records it.")
   String orderBy;
 
-  @Option(names = "--bootstrap", paramLabel = "B", description = "Standard errors and 95% percentile intervals"
+  @Option(names = "--bootstrap", paramLabel = "B", description = "Standard errors and 95%% percentile intervals"
       + " from B bootstrap replicates, each refitted from the fit, on all cores; components matched to the fit's.")
   Integer bootstrap;
 
@@ -92,7 +92,7 @@ final class FitCommand implements Callable<Integer> {
       + " as many rows, sequences of the same lengths, the same covariates) (default: ${DEFAULT-VALUE}).")
   String bootstrapKind;
 
-  @Option(names = "--se", description = "Standard errors and 95% intervals from the observed information (Louis'"
+  @Option(names = "--se", description = "Standard errors and 95%% intervals from the observed information (Louis'"
       + " identity over the complete-data scores the compiler writes; for an HMM, the forward recursion of the"
       + " log-likelihood's derivatives; for a factor model, its marginal Gaussian's, with W only up to a rotation;"
       + " with a prior, the posterior's normal (Laplace) approximation at the MAP),"

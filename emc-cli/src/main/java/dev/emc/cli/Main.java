@@ -41,7 +41,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
    * reflects over every option of every command it is given, a tenth of a second of a cached
    * fit's start for the ones the command line does not name.
    */
-  private static final List<Class<?>> COMMANDS = List.of(CheckCommand.class, CompileCommand.class, FitCommand.class,
+  static final List<Class<?>> COMMANDS = List.of(CheckCommand.class, CompileCommand.class, FitCommand.class,
       SelectCommand.class, PredictCommand.class, SimulateCommand.class, DeriveCommand.class, CommandLine.HelpCommand.class);
 
   static final int OK = 0;

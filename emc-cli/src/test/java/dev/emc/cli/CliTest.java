@@ -6,11 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.reflect.AnnotatedElement;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IllegalFormatException;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 class CliTest {
   record Run(int code, String out, String err) {}
@@ -93,6 +103,46 @@ class CliTest {
     Run help = emc("--help");
     assertEquals(0, help.code());
     assertTrue(help.out().contains("check"));
+  }
+
+  /**
+   * picocli formats each line of help as a format string: a lone % ("95% intervals") makes it print
+   * a warning on the JVM's stderr and show the line raw. So every line as written, in the commands'
+   * and their options' annotations, must format.
+   */
+  @Test
+  void everyLineOfHelpIsAFormatStringThatFormats() {
+    CommandLine cli = new CommandLine(new Main());
+    Main.COMMANDS.forEach(cli::addSubcommand);
+    List<CommandSpec> specs = new ArrayList<>(List.of(cli.getCommandSpec()));
+    cli.getSubcommands().values().forEach(c -> specs.add(c.getCommandSpec()));
+    int lines = 0;
+    for (CommandSpec spec : specs) {
+      List<String> text = new ArrayList<>();
+      Command command = spec.userObject().getClass().getAnnotation(Command.class);
+      if (command != null) {
+        text.addAll(List.of(command.description()));
+        text.addAll(List.of(command.header()));
+        text.addAll(List.of(command.footer()));
+      }
+      for (ArgSpec arg : spec.args()) {
+        if (arg.userObject() instanceof AnnotatedElement e) {
+          Option option = e.getAnnotation(Option.class);
+          Parameters parameters = e.getAnnotation(Parameters.class);
+          text.addAll(List.of(option != null ? option.description()
+              : parameters != null ? parameters.description() : new String[0]));
+        }
+      }
+      for (String line : text) {
+        lines++;
+        try {
+          String.format(Locale.ROOT, line);
+        } catch (IllegalFormatException ex) {
+          throw new AssertionError("emc " + spec.name() + ": " + ex + " in: " + line);
+        }
+      }
+    }
+    assertTrue(lines > 60, "the lines of help seen: " + lines);
   }
 
   @Test
