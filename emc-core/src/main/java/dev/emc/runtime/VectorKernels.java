@@ -67,7 +67,11 @@ final class VectorKernels {
     return b;
   }
 
-  // One method per tile, small enough that the JIT compiles every vector in it to a register.
+  // One method per tile, small enough that the JIT compiles every vector in it to a register. Small
+  // also in C2's count of the nodes it parses: past NodeCountInliningCutoff (18000, fixed in product
+  // JVMs) it inlines no further call, and a Vector API call it does not inline returns a boxed
+  // vector, allocated on every call of the tile (fourRows was just past it: 1 GB/s of garbage in
+  // workload b, 4% of the pass). bench/README says how to check a tile after a change.
 
   /** Rows i … i + 3 of M(v − c), columns b … b + 4L − 1, and their squares added to q. */
   private static void fourRows(double[] m, int base, int d, double[] v, double[] c, int cBase, int stride,
@@ -107,10 +111,13 @@ final class VectorKernels {
       a32 = y2.fma(e, a32);
       a33 = y3.fma(e, a33);
     }
-    a30.fma(a30, a20.fma(a20, a10.fma(a10, a00.fma(a00, at(q, b))))).intoArray(q, b);
-    a31.fma(a31, a21.fma(a21, a11.fma(a11, a01.fma(a01, at(q, b + L))))).intoArray(q, b + L);
-    a32.fma(a32, a22.fma(a22, a12.fma(a12, a02.fma(a02, at(q, b + 2 * L))))).intoArray(q, b + 2 * L);
-    a33.fma(a33, a23.fma(a23, a13.fma(a13, a03.fma(a03, at(q, b + 3 * L))))).intoArray(q, b + 3 * L);
+    // fromArray, not at(): the wrapper's inlining costs nodes this tile has not to spare.
+    a30.fma(a30, a20.fma(a20, a10.fma(a10, a00.fma(a00, DoubleVector.fromArray(S, q, b))))).intoArray(q, b);
+    a31.fma(a31, a21.fma(a21, a11.fma(a11, a01.fma(a01, DoubleVector.fromArray(S, q, b + L))))).intoArray(q, b + L);
+    a32.fma(a32, a22.fma(a22, a12.fma(a12, a02.fma(a02, DoubleVector.fromArray(S, q, b + 2 * L)))))
+        .intoArray(q, b + 2 * L);
+    a33.fma(a33, a23.fma(a23, a13.fma(a13, a03.fma(a03, DoubleVector.fromArray(S, q, b + 3 * L)))))
+        .intoArray(q, b + 3 * L);
   }
 
   /** Rows i and i + 1 of M(v − c) (of the first rows, before those four at a time), columns b … b + 4L − 1. */
