@@ -67,9 +67,9 @@ final class FactorPass extends RowPass {
 
   /** The first run from the principal components, the others from random loadings. */
   @Override
-  String start(Start how, DataMatrix sample, FitOptions o, long seed, int index) {
+  String start(Start how, DataMatrix sample, FitOptions o, long seed, int index, Workers workers) {
     if (how == Start.GIVEN) {
-      return super.start(how, sample, o, seed, index);
+      return super.start(how, sample, o, seed, index, workers);
     }
     boolean principal = index == 0 && how == Start.KMEANS;
     FactorStart.set(model, factors, sample, principal ? null : new SplittableRandom(seed));
@@ -77,7 +77,7 @@ final class FactorPass extends RowPass {
     if (wrong != null || !mixed()) {
       return wrong;
     }
-    return components(sample, seed);
+    return components(sample, seed, workers);
   }
 
   /**
@@ -86,9 +86,9 @@ final class FactorPass extends RowPass {
    * second from the factors' posterior under the first). Labelled rows take their label's, and
    * the clusters are numbered to agree with the labels, as a mixture's standard start does.
    */
-  private String components(DataMatrix sample, long seed) {
+  private String components(DataMatrix sample, long seed, Workers workers) {
     int k = model.components();
-    int[] labels = Starts.agreeing(new KMeans(sample).labels(k, new SplittableRandom(seed)), sample.labels(), k);
+    int[] labels = Starts.agreeing(new KMeans(sample, workers).labels(k, new SplittableRandom(seed)), sample.labels(), k);
     for (int n = 0; n < labels.length && sample.labels() != null; n++) {
       labels[n] = sample.labels()[n] >= 0 ? sample.labels()[n] : labels[n];
     }

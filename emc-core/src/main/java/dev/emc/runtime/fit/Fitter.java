@@ -189,7 +189,7 @@ public final class Fitter implements AutoCloseable {
   private Run run(EmModel m, DataMatrix data, Pass all, FitOptions o, long seed, int index, int runs,
       List<String> warnings) throws FitException {
     DataChecks.setRegularization(m, data, o.reg());
-    start(LatentPass.of(m), data.sample(DataMatrix.START_SAMPLE), o, seed, index, runs, warnings);
+    start(LatentPass.of(m), data.sample(DataMatrix.START_SAMPLE), o, seed, index, runs, warnings, workers);
     return iterate(m, all, o, index, runs);
   }
 
@@ -199,17 +199,17 @@ public final class Fitter implements AutoCloseable {
    * degenerate ends the run, with what to try instead.
    */
   private static void start(LatentPass pass, DataMatrix sample, FitOptions o, long seed, int index, int runs,
-      List<String> warnings) throws FitException {
-    String problem = pass.start(Start.of(o.init()), sample, o, seed, index);
+      List<String> warnings, Workers workers) throws FitException {
+    String problem = pass.start(Start.of(o.init()), sample, o, seed, index, workers);
     if (problem != null && o.init() == FitOptions.Init.KMEANS) {
       // k-means can leave a component with only zero counts (a rate of 0) or only ones: the
       // k-means labels with some randomness in them, then random responsibilities, start inside.
       String kmeans = problem;
       String fallback = "the k-means labels with jittered responsibilities";
-      problem = pass.start(Start.JITTERED, sample, o, seed, index);
+      problem = pass.start(Start.JITTERED, sample, o, seed, index, workers);
       if (problem != null) {
         fallback = "random responsibilities";
-        problem = pass.start(Start.RANDOM, sample, o, seed, index);
+        problem = pass.start(Start.RANDOM, sample, o, seed, index, workers);
       }
       if (problem == null) {
         warnings.add("the k-means start" + (runs > 1 ? " of run " + (index + 1) : "") + " is degenerate ("

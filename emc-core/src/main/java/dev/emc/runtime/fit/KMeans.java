@@ -13,6 +13,10 @@ import java.util.SplittableRandom;
 final class KMeans {
   private static final int MAX_ITERATIONS = 100;
 
+  /** Rows per unit of the workers' work: each unit writes only its own rows' entries. */
+  private static final int UNIT = DataMatrix.CHUNK;
+
+  private final Workers workers;
   private final double[] x;
   private final double[] w;
   private final int rows;
@@ -20,7 +24,12 @@ final class KMeans {
   private final double[] mean;
   private final double[] scale;
 
-  KMeans(DataMatrix data) {
+  /**
+   * The distances, row by row, are shared among {@code workers}' threads; the labels are the same,
+   * bit for bit, on any number of them (a sum over rows is still added in row order).
+   */
+  KMeans(DataMatrix data, Workers workers) {
+    this.workers = workers;
     this.x = data.values();
     this.w = data.weights();
     this.rows = data.rows();
@@ -74,11 +83,7 @@ final class KMeans {
     double[] closest = new double[rows];
     int first = w == null ? rng.nextInt(rows) : weightedRow(rng);
     setCentre(centres, 0, first);
-    double potential = 0;
-    for (int n = 0; n < rows; n++) {
-      closest[n] = distance(n, centres, 0);
-      potential += weight(n) * closest[n];
-    }
+    distances(centres, 0, null, closest);
     int trials = 2 + (int) Math.log(k);
     double[] cumulative = new double[rows];
     double[] candidate = new double[rows];
@@ -94,9 +99,9 @@ final class KMeans {
       for (int t = 0; t < trials; t++) {
         int row = sum > 0 ? draw(cumulative, rng.nextDouble() * sum) : w == null ? rng.nextInt(rows) : weightedRow(rng);
         setCentre(centres, c, row);
+        distances(centres, c, closest, candidate);
         double p = 0;
         for (int n = 0; n < rows; n++) {
-          candidate[n] = Math.min(closest[n], distance(n, centres, c));
           p += weight(n) * candidate[n];
         }
         if (p < bestPotential) {
@@ -107,7 +112,6 @@ final class KMeans {
       }
       setCentre(centres, c, bestRow);
       System.arraycopy(best, 0, closest, 0, rows);
-      potential = bestPotential;
     }
     return centres;
   }
@@ -137,25 +141,95 @@ final class KMeans {
     return lo;
   }
 
+  /**
+   * Each row to its nearest centre; whether a label changed. A row is standardized once for all the
+   * centres: the numbers {@link #distances} gets standardizing it for each, in fewer steps.
+   */
   private boolean assign(double[] centres, int k, int[] labels, double[] dist) {
-    boolean changed = false;
-    for (int n = 0; n < rows; n++) {
-      int best = 0;
-      double bestD = Double.POSITIVE_INFINITY;
-      for (int c = 0; c < k; c++) {
-        double d = distance(n, centres, c);
-        if (d < bestD) {
-          bestD = d;
-          best = c;
+    boolean[] changed = new boolean[(rows + UNIT - 1) / UNIT];
+    workers.each(0, changed.length, u -> {
+      double[] z = new double[columns];
+      for (int n = u * UNIT; n < Math.min(rows, (u + 1) * UNIT); n++) {
+        for (int j = 0; j < columns; j++) {
+          z[j] = (x[n * columns + j] - mean[j]) * scale[j];
+        }
+        // Four centres at a time: four sums that do not wait for each other, where one waits for
+        // its last addition at every column. Each is still added in column order.
+        int best = 0;
+        double bestD = Double.POSITIVE_INFINITY;
+        int c = 0;
+        for (; c + 4 <= k; c += 4) {
+          double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+          for (int j = 0, at = c * columns; j < columns; j++, at++) {
+            double t0 = z[j] - centres[at];
+            double t1 = z[j] - centres[at + columns];
+            double t2 = z[j] - centres[at + 2 * columns];
+            double t3 = z[j] - centres[at + 3 * columns];
+            d0 += t0 * t0;
+            d1 += t1 * t1;
+            d2 += t2 * t2;
+            d3 += t3 * t3;
+          }
+          if (d0 < bestD) {
+            bestD = d0;
+            best = c;
+          }
+          if (d1 < bestD) {
+            bestD = d1;
+            best = c + 1;
+          }
+          if (d2 < bestD) {
+            bestD = d2;
+            best = c + 2;
+          }
+          if (d3 < bestD) {
+            bestD = d3;
+            best = c + 3;
+          }
+        }
+        for (; c < k; c++) {
+          double d = 0;
+          for (int j = 0; j < columns; j++) {
+            double t = z[j] - centres[c * columns + j];
+            d += t * t;
+          }
+          if (d < bestD) {
+            bestD = d;
+            best = c;
+          }
+        }
+        dist[n] = bestD;
+        if (labels[n] != best) {
+          labels[n] = best;
+          changed[u] = true;
         }
       }
-      dist[n] = bestD;
-      if (labels[n] != best) {
-        labels[n] = best;
-        changed = true;
+    });
+    for (boolean c : changed) {
+      if (c) {
+        return true;
       }
     }
-    return changed;
+    return false;
+  }
+
+  /**
+   * Every row's squared distance from centre c, or the smaller of it and {@code nearer}'s, into
+   * {@code out}; the rows shared among the workers.
+   */
+  private void distances(double[] centres, int c, double[] nearer, double[] out) {
+    final int at = c * columns;
+    workers.each(0, (rows + UNIT - 1) / UNIT, u -> {
+      final int end = Math.min(rows, (u + 1) * UNIT);
+      for (int n = u * UNIT; n < end; n++) {
+        double d = 0;
+        for (int j = 0; j < columns; j++) {
+          double t = (x[n * columns + j] - mean[j]) * scale[j] - centres[at + j];
+          d += t * t;
+        }
+        out[n] = nearer == null ? d : Math.min(nearer[n], d);
+      }
+    });
   }
 
   /** Centres become their rows' means; an empty cluster takes the row farthest from its centre. */
@@ -192,14 +266,5 @@ final class KMeans {
     for (int j = 0; j < columns; j++) {
       centres[c * columns + j] = (x[row * columns + j] - mean[j]) * scale[j];
     }
-  }
-
-  private double distance(int n, double[] centres, int c) {
-    double d = 0;
-    for (int j = 0; j < columns; j++) {
-      double t = (x[n * columns + j] - mean[j]) * scale[j] - centres[c * columns + j];
-      d += t * t;
-    }
-    return d;
   }
 }

@@ -150,8 +150,8 @@ public abstract class LatentPass {
   // ------------------------------------------------------------ starts
 
   /** Sets a run's starting parameters; returns what is wrong with them, or null. */
-  String start(Start how, DataMatrix sample, FitOptions o, long seed, int index) {
-    return Starts.standard(this, sample, o, how, seed);
+  String start(Start how, DataMatrix sample, FitOptions o, long seed, int index, Workers workers) {
+    return Starts.standard(this, sample, o, how, seed, workers);
   }
 
   /**

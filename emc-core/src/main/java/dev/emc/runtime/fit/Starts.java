@@ -22,7 +22,7 @@ final class Starts {
   static final double JITTER = 0.05;
 
   /** Sets the starting parameters of {@code pass}'s model from {@code data}; what is wrong with them, or null. */
-  static String standard(LatentPass pass, DataMatrix data, FitOptions o, Start how, long seed) {
+  static String standard(LatentPass pass, DataMatrix data, FitOptions o, Start how, long seed, Workers workers) {
     EmModel m = pass.model;
     int k = m.components();
     switch (how) {
@@ -37,7 +37,7 @@ final class Starts {
         }
       }
       case KMEANS, JITTERED -> {
-        int[] labels = agreeing(new KMeans(data).labels(k, new SplittableRandom(seed)), data.labels(), k);
+        int[] labels = agreeing(new KMeans(data, workers).labels(k, new SplittableRandom(seed)), data.labels(), k);
         double jitter = how == Start.JITTERED ? JITTER : 0;
         fromResponsibilities(pass, data, (from, to, resp) -> {
           if (jitter > 0) {
