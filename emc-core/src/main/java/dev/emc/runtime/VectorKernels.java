@@ -428,7 +428,7 @@ final class VectorKernels {
     int i = 0;
     for (; i + 4 <= d; i += 4) {
       // s_i … s_i+3 formed and stored by the tile on the diagonal, for the tiles left of it.
-      diagonalFour(v, stride, whole, shift, base, r, rOff, s1, o1, scratch, q, i, out, off);
+      diagonalFour(v, stride, whole, shift, base, s1, o1, scratch, q, i, out, off);
       for (int j = 0; j < i; j += 4) {
         fourByFour(scratch, stride, whole, i, j, out, off);
       }
@@ -522,8 +522,8 @@ final class VectorKernels {
    * block and stores for the tiles left of it, with Σ √r s_i … Σ √r s_i+3 (four chains that advance
    * together).
    */
-  private static void diagonalFour(double[] v, int stride, int n, double[] shift, int base, double[] r, int rOff,
-      double[] first, int firstOff, double[] s, int q, int i, double[] out, int off) {
+  private static void diagonalFour(double[] v, int stride, int n, double[] shift, int base, double[] first,
+      int firstOff, double[] s, int q, int i, double[] out, int off) {
     final int o0 = lanesOf(off, i, i), o1 = lanesOf(off, i + 1, i), o2 = lanesOf(off, i + 2, i),
         o3 = lanesOf(off, i + 3, i);
     DoubleVector s00 = at(out, o0);
